@@ -1,0 +1,104 @@
+import type { EntityType } from '../src/registry/entity-scope.js';
+import { scopeOf } from '../src/registry/entity-scope.js';
+import { makeCreditCode } from './credit-codes.js';
+import { adminCodeOf, WUHAN_DISTRICTS } from './wuhan-districts.js';
+
+/** A deterministic pseudo-random generator (mulberry32), so the demo data is the same on every machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const BRANDS = ['长江', '江城', '楚天', '晴川', '黄鹤', '东湖', '汉江', '光谷', '知音', '珞珈', '龟山', '南岸', '汉正', '鹦鹉', '沙湖', '月湖', '荆楚', '九省', '金银湖', '汤逊湖'];
+const TRADES = [
+  { word: '食品', kind: 'food' },
+  { word: '餐饮管理', kind: 'food' },
+  { word: '化工', kind: 'chem' },
+  { word: '机械制造', kind: 'mfg' },
+  { word: '物流', kind: 'transport' },
+  { word: '医药', kind: 'drug' },
+  { word: '建材', kind: 'mfg' },
+  { word: '电子科技', kind: 'mfg' },
+  { word: '汽车零部件', kind: 'mfg' },
+  { word: '商贸', kind: 'trade' },
+];
+const STREETS = ['解放大道', '中山大道', '武珞路', '珞喻路', '汉阳大道', '建设大道', '和平大道', '关山大道', '雄楚大道', '金银潭大道', '黄浦大街', '民族大道'];
+
+const TYPE_WEIGHTS: [EntityType, number][] = [
+  ['limited_company', 55],
+  ['joint_stock_company', 5],
+  ['sole_proprietorship', 5],
+  ['partnership_enterprise', 3],
+  ['individual_business', 20],
+  ['farmers_cooperative', 4],
+  ['public_institution', 3],
+  ['social_organization', 2],
+  ['foundation', 1],
+  ['social_service_organization', 2],
+];
+const RISK: ['A' | 'B' | 'C' | 'D', number][] = [['A', 30], ['B', 40], ['C', 20], ['D', 10]];
+
+function pick<T>(rnd: () => number, weighted: [T, number][]): T {
+  const total = weighted.reduce((s, [, w]) => s + w, 0);
+  let r = rnd() * total;
+  for (const [v, w] of weighted) if ((r -= w) < 0) return v;
+  return weighted[weighted.length - 1]![0];
+}
+
+function nameFor(type: EntityType, brand: string, trade: string, district: string, i: number): string {
+  switch (type) {
+    case 'joint_stock_company': return `武汉${brand}${trade}股份有限公司`;
+    case 'sole_proprietorship': return `武汉市${district}${brand}${trade}经营部`;
+    case 'partnership_enterprise': return `武汉${brand}${trade}合伙企业（有限合伙）`;
+    case 'individual_business': return `${district}${brand}${['小吃店', '便利店', '五金店', '汽修店', '理发店'][i % 5]}`;
+    case 'individual_partnership': return `${district}${brand}合伙经营部`;
+    case 'farmers_cooperative': return `武汉市${district}${brand}${['蔬菜', '水产', '茶叶'][i % 3]}专业合作社`;
+    case 'public_institution': return `武汉市${district}${['检验检测中心', '职业技术学校', '社区卫生服务中心'][i % 3]}`;
+    case 'social_organization': return `武汉市${trade}行业协会`;
+    case 'foundation': return `武汉${brand}公益基金会`;
+    case 'social_service_organization': return `武汉市${district}${brand}养老服务中心`;
+    default: return `武汉${brand}${trade}有限公司`;
+  }
+}
+
+export interface EnterpriseSeed {
+  creditCode: string;
+  name: string;
+  districtCode: string;
+  address: string;
+  entityType: EntityType;
+  scope: 'in_scope' | 'by_reference' | 'out_of_scope';
+  riskClass: 'A' | 'B' | 'C' | 'D' | null;
+}
+
+export function demoEnterprises(count: number, seed = 327): EnterpriseSeed[] {
+  const rnd = prng(seed);
+  const out: EnterpriseSeed[] = [];
+  const names = new Set<string>();
+  for (let i = 0; out.length < count; i++) {
+    const district = WUHAN_DISTRICTS[Math.floor(rnd() * WUHAN_DISTRICTS.length)]!;
+    const type = pick(rnd, TYPE_WEIGHTS);
+    const brand = BRANDS[Math.floor(rnd() * BRANDS.length)]!;
+    const trade = TRADES[Math.floor(rnd() * TRADES.length)]!.word;
+    const name = nameFor(type, brand, trade, district.name.replace(/区$/, ''), i);
+    if (names.has(name)) continue;
+    names.add(name);
+    const street = STREETS[Math.floor(rnd() * STREETS.length)]!;
+    out.push({
+      creditCode: makeCreditCode(type, adminCodeOf(district.code), i + 1),
+      name,
+      districtCode: district.code,
+      address: `湖北省武汉市${district.name}${street}${1 + Math.floor(rnd() * 999)}号`,
+      entityType: type,
+      scope: scopeOf(type),
+      riskClass: scopeOf(type) === 'out_of_scope' ? null : pick(rnd, RISK),
+    });
+  }
+  return out;
+}

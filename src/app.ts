@@ -1,0 +1,99 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { DevKey } from './auth/dev-key.js';
+import { authPlugin } from './auth/plugin.js';
+import { CalendarService } from './calendar/calendar-service.js';
+import type { Config } from './config/config.js';
+import type { Database, Db } from './db/client.js';
+import { problemPlugin } from './http/problem.js';
+import { apiRoutes } from './routes/index.js';
+import type { Clock } from './time/clock.js';
+
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  calendar: CalendarService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface AppDeps {
+  database: Database;
+  clock: Clock;
+  devKey?: DevKey;
+  /** Defaults to JSON logs at config.logLevel; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+// Keys that must never reach a log line (pino redaction paths).
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'headers.authorization',
+  '*.token',
+  '*.password',
+  '*.privateKey',
+];
+
+// 1 MiB: the largest legitimate body (a plan with its items) is far smaller; larger is refused with 413.
+const BODY_LIMIT = 1024 * 1024;
+
+/** The whole application as one Fastify instance; server.ts only listens and closes it. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('services', {
+    config,
+    database: deps.database,
+    db: deps.database.db,
+    clock: deps.clock,
+    calendar: new CalendarService(deps.database.db),
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(problemPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '武汉市涉企行政检查合规引擎 API (Wuhan Order No. 327 inspection compliance engine)',
+        description:
+          '依据《武汉市规范涉企行政检查办法》（武汉市人民政府令第327号）：检查事项、检查计划、检查码、综合查一次、移送与监督。\n\n' +
+          'Implements Wuhan Municipal Government Order No. 327: inspection matters, plans, inspection codes, joint inspections, referrals and supervision. ' +
+          'Errors are application/problem+json with a stable `code` and, for rule refusals, the `article` of the regulation.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'system', description: '系统状态 / Health and readiness' },
+        { name: 'registry', description: '基础数据：行政区、行政执法主体、企业、检查事项 / Reference registry' },
+        { name: 'calendar', description: '工作日历 / Working-day calendar' },
+        { name: 'audit', description: '审计日志（防篡改哈希链）/ Tamper-evident audit log' },
+        { name: 'regulation', description: '办法原文与错误码 / Regulation text and error registry' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey });
+  await app.register(apiRoutes);
+  return app;
+}

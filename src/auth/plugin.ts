@@ -1,0 +1,125 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import buildGetJwks from 'get-jwks';
+import { createPublicKey } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { DomainError } from '../errors/domain-error.js';
+import { DEV_ISSUER, DEV_KEY_ID, type DevKey } from './dev-key.js';
+import { principalFromClaims, type Principal, type Role } from './principal.js';
+
+/** Every route declares who may call it: 'public', or the roles allowed. */
+export type Access = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** The verified caller; undefined on a public route called without a token. */
+    principal?: Principal;
+  }
+}
+
+export interface AuthOptions {
+  auth: Config['auth'];
+  devKey?: DevKey;
+}
+
+interface JwtHeader {
+  kid?: string;
+  alg?: string;
+}
+
+function keyResolver(opts: AuthOptions) {
+  const jwks = opts.auth.jwksUrl ? new URL(opts.auth.jwksUrl) : undefined;
+  const getJwks = jwks ? buildGetJwks({ jwksPath: jwks.pathname, ttl: 10 * 60_000 }) : undefined;
+  return async (_req: FastifyRequest, token: unknown): Promise<string> => {
+    const header = ((token as { header?: JwtHeader }).header ?? token) as JwtHeader;
+    if (header.kid === DEV_KEY_ID) {
+      if (opts.auth.devTokens && opts.devKey) return opts.devKey.publicPem;
+      throw new DomainError('UNAUTHENTICATED', '本服务不接受开发环境令牌');
+    }
+    if (opts.auth.publicKeyPem) return opts.auth.publicKeyPem;
+    if (getJwks && jwks) {
+      // createPublicKey handles every JWK type (RSA, EC, OKP/Ed25519) the provider may publish.
+      const jwk = await getJwks.getJwk({ domain: jwks.origin, alg: header.alg ?? '', kid: header.kid ?? '' });
+      return createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+    }
+    throw new DomainError('UNAUTHENTICATED', '无法验证令牌：未配置身份提供方公钥');
+  };
+}
+
+async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
+  let claims: Record<string, unknown>;
+  try {
+    claims = await req.jwtVerify<Record<string, unknown>>();
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw new DomainError('TOKEN_EXPIRED', '令牌已过期，请重新登录');
+    if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') throw new DomainError('UNAUTHENTICATED', '缺少 Authorization: Bearer 令牌');
+    throw new DomainError('UNAUTHENTICATED', '令牌无效或签名无法验证');
+  }
+  const decoded = req.server.jwt.decode<{ header: JwtHeader }>(
+    (req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''),
+    { complete: true },
+  );
+  const isDev = decoded?.header.kid === DEV_KEY_ID;
+  const expectedIss = isDev ? DEV_ISSUER : opts.auth.issuer;
+  if (expectedIss && claims.iss !== expectedIss) throw new DomainError('UNAUTHENTICATED', '令牌签发方不受信任');
+  if (!isDev && opts.auth.audience) {
+    const aud = claims.aud;
+    const ok = Array.isArray(aud) ? aud.includes(opts.auth.audience) : aud === opts.auth.audience;
+    if (!ok) throw new DomainError('UNAUTHENTICATED', '令牌受众不匹配');
+  }
+  const principal = principalFromClaims(claims);
+  if (typeof principal === 'string') throw new DomainError('UNAUTHENTICATED', `令牌声明不完整：${principal}`);
+  return principal;
+}
+
+export const authPlugin = fp<AuthOptions>(
+  async (app: FastifyInstance, opts) => {
+    await app.register(fastifyJwt, {
+      secret: { public: keyResolver(opts) },
+      decode: { complete: true },
+      verify: { algorithms: ['EdDSA', 'RS256', 'ES256'] },
+    });
+    app.decorateRequest('principal', undefined);
+
+    // A route that forgets to say who may call it must not exist (the access matrix relies on it).
+    app.addHook('onRoute', (route) => {
+      if (route.config?.access !== undefined) return;
+      if (route.url.startsWith('/docs')) {
+        route.config = { ...(route.config ?? {}), access: 'public' };
+        return;
+      }
+      throw new Error(`route ${route.method} ${route.url} does not declare config.access`);
+    });
+
+    app.addHook('onRequest', async (req) => {
+      const access = req.routeOptions.config.access;
+      if (access === undefined) return; // 404 handler
+      const hasToken = Boolean(req.headers.authorization);
+      if (access === 'public') {
+        if (hasToken) req.principal = await authenticate(req, opts);
+        return;
+      }
+      req.principal = await authenticate(req, opts);
+      if (!access.includes(req.principal.role)) {
+        throw new DomainError('FORBIDDEN_ROLE', `角色 ${req.principal.role} 不能执行此操作（允许：${access.join('、')}）`, {
+          allowedRoles: access,
+        });
+      }
+    });
+  },
+  { name: 'auth' },
+);
+
+/** The caller of a route that declared roles (never undefined there). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new DomainError('UNAUTHENTICATED', '需要登录');
+  return req.principal;
+}

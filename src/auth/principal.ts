@@ -1,0 +1,51 @@
+/**
+ * Who is calling. Roles follow DESIGN.md; the scope claims say where the caller may act:
+ * officers and agency heads for one agency, supervisors for a justice bureau (city-wide when the
+ * bureau is the city's, else one district), an enterprise for one 统一社会信用代码, admins for reference data.
+ */
+export const ROLES = ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES_ZH: Record<Role, string> = {
+  officer: '执法人员',
+  agency_head: '行政执法主体负责人',
+  supervisor: '司法行政部门监督人员',
+  enterprise: '企业',
+  admin: '系统管理员',
+};
+
+export interface Principal {
+  sub: string;
+  role: Role;
+  name?: string;
+  /** Agency code: the officer's or head's agency, or the supervisor's justice bureau. */
+  agency?: string;
+  /** District code for district-level supervisors; absent for the city bureau (city-wide). */
+  district?: string;
+  /** The enterprise's 统一社会信用代码. */
+  creditCode?: string;
+}
+
+/** Checks the claims a role needs; returns the reason when a token lacks them. */
+export function principalFromClaims(claims: Record<string, unknown>): Principal | string {
+  const role = claims.role;
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) return 'token has no sub';
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return 'token has no known role';
+  const str = (k: string) => (typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined);
+  const p: Principal = { sub: claims.sub, role: role as Role };
+  const name = str('name');
+  if (name) p.name = name;
+  const agency = str('agency');
+  const district = str('district');
+  const creditCode = str('creditCode');
+  if (role === 'officer' || role === 'agency_head' || role === 'supervisor') {
+    if (!agency) return `role ${role} needs an agency claim`;
+    p.agency = agency;
+  }
+  if (role === 'supervisor' && district) p.district = district;
+  if (role === 'enterprise') {
+    if (!creditCode) return 'role enterprise needs a creditCode claim';
+    p.creditCode = creditCode;
+  }
+  return p;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { isEmpty, seedDemo } from '../seeds/demo.js';
+import { buildApp } from './app.js';
+import { sealPending } from './audit/sealer.js';
+import { loadOrCreateDevKey } from './auth/dev-key.js';
+import type { Config } from './config/config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
+
+export function clockFor(config: Config): Clock {
+  return config.clockStart ? clockStartingAt(new Date(config.clockStart)) : systemClock;
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return openDatabase({ url: config.databaseUrl });
+  const dir = resolve(config.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  return openDatabase({ dataDir: dir });
+}
+
+/**
+ * Everything a running server needs beyond the app itself: the database migrated, the demo data on an
+ * empty database (when configured), and the audit sealer on its interval.
+ */
+export async function boot(config: Config): Promise<{ app: FastifyInstance; database: Database; seeded: boolean }> {
+  const database = await openConfiguredDatabase(config);
+  await database.migrate();
+  const clock = clockFor(config);
+  let seeded = false;
+  if (config.seedDemo && (await isEmpty(database.db))) {
+    await seedDemo(database.db, clock.now());
+    seeded = true;
+  }
+  const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
+  const app = await buildApp(config, { database, clock, devKey });
+
+  let sealing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    sealing = sealPending(database.db, clock).catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
+  }, config.auditSealIntervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await sealing;
+    await sealPending(database.db, clock).catch(() => {});
+    await database.close();
+  });
+  return { app, database, seeded };
+}
+

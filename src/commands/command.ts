@@ -1,0 +1,78 @@
+import { appendAudit, type AuditInput } from '../audit/append.js';
+import type { Principal } from '../auth/principal.js';
+import type { Db } from '../db/client.js';
+import { isRetryable } from '../db/errors.js';
+import { DomainError } from '../errors/domain-error.js';
+import type { Clock } from '../time/clock.js';
+
+/** What a command knows about its caller; built once per request. */
+export interface CommandContext {
+  db: Db;
+  clock: Clock;
+  actor: Principal;
+  requestId?: string;
+}
+
+/** The subject a refusal is recorded against when a rule refuses the command. */
+export interface RefusalSubject {
+  subjectType: string;
+  subjectId: string;
+  agencyCode?: string | null;
+  enterpriseCode?: string | null;
+  districtCode?: string | null;
+}
+
+export interface CommandScope {
+  /** The command's instant, read once from the clock. */
+  at: Date;
+  /** Appends an audit entry in this transaction, filling actor, role, time and request id. */
+  audit(entry: Omit<AuditInput, 'at' | 'actor' | 'role' | 'requestId'>): Promise<number>;
+}
+
+// Serialization failures and deadlocks are transient; a few retries settle them.
+const MAX_ATTEMPTS = 3;
+
+/**
+ * One transaction per command (DESIGN.md). A DomainError that names a rule rolls the change back and is
+ * then recorded as a refusal on the audit chain in a transaction of its own, so refusals are visible to
+ * supervisors even though nothing else was written.
+ */
+export async function runCommand<T>(
+  ctx: CommandContext,
+  refusalSubject: RefusalSubject | null,
+  body: (tx: Db, scope: CommandScope) => Promise<T>,
+): Promise<T> {
+  const at = ctx.clock.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const scope: CommandScope = {
+          at,
+          audit: (entry) =>
+            appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }),
+        };
+        return body(tx, scope);
+      });
+    } catch (err) {
+      if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
+      if (err instanceof DomainError && err.extensions.rule && refusalSubject) {
+        await recordRefusal(ctx, at, refusalSubject, err);
+      }
+      throw err;
+    }
+  }
+}
+
+async function recordRefusal(ctx: CommandContext, at: Date, subject: RefusalSubject, err: DomainError): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await appendAudit(tx, {
+      at,
+      actor: ctx.actor.sub,
+      role: ctx.actor.role,
+      action: `refused.${String(err.extensions.rule)}`,
+      ...subject,
+      payload: { code: err.code, detail: err.detail, violations: err.extensions.violations ?? [] },
+      requestId: ctx.requestId ?? null,
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
+ * with a message naming it (ConfigError), never a half-configured server.
+ */
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  /** postgres://… selects a PostgreSQL server through `pg`; unset means embedded PGlite in DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Accept tokens signed with the local development key (`npm run token`). Refused in production. */
+  AUTH_DEV_TOKENS: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  /** The external identity provider's public key (PEM), or a JWKS URL. */
+  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Start the injected clock at this instant (demos, acceptance tests). Refused in production. */
+  CLOCK_START: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Load the demo data set when the database is empty (default in development). */
+  SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  /** How often the audit sealer chains committed entries; bounds the delay before an entry is chained. */
+  AUDIT_SEAL_INTERVAL_MS: Type.Integer({ default: 250, minimum: 10, maximum: 60_000 }),
+  /** Public origin used in QR codes and links (what an enterprise's phone opens). */
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+});
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  auth: {
+    devTokens: boolean;
+    publicKeyPem?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  clockStart?: string;
+  seedDemo: boolean;
+  auditSealIntervalMs: number;
+  publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS']);
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = INTEGER_SETTINGS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const withDefaults = Value.Default(EnvSchema, raw);
+  const firstError = Value.Errors(EnvSchema, withDefaults)[0];
+  if (firstError) {
+    const setting = firstError.instancePath.replace(/^\//, '') || 'environment';
+    throw new ConfigError(setting, `invalid value (${firstError.message})`);
+  }
+  const env = withDefaults as Env;
+  const production = env.NODE_ENV === 'production';
+  const devTokens = env.AUTH_DEV_TOKENS ? env.AUTH_DEV_TOKENS === 'true' : !production;
+  if (production && devTokens) {
+    throw new ConfigError('AUTH_DEV_TOKENS', 'development tokens cannot be accepted in production');
+  }
+  if (production && env.CLOCK_START) {
+    throw new ConfigError('CLOCK_START', 'the clock cannot be moved in production');
+  }
+  if (production && !env.JWT_PUBLIC_KEY && !env.JWKS_URL) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'production needs JWT_PUBLIC_KEY or JWKS_URL to verify tokens');
+  }
+  if (env.JWT_PUBLIC_KEY && !env.JWT_PUBLIC_KEY.includes('BEGIN PUBLIC KEY')) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    auth: {
+      devTokens,
+      publicKeyPem: env.JWT_PUBLIC_KEY,
+      jwksUrl: env.JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    clockStart: env.CLOCK_START,
+    seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
+    auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './registry.js';
+export * from './audit.js';
+export * from './idempotency.js';

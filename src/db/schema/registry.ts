@@ -1,0 +1,94 @@
+import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** 行政区 / 功能区: Wuhan's 13 administrative districts and its functional zones. */
+export const districts = pgTable('districts', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['administrative', 'functional'] }).notNull(),
+  sort: integer('sort').notNull().default(0),
+});
+
+/** 行政执法主体 (Art. 3): an organ, an authorised organisation or an entrusted organisation. */
+export const agencies = pgTable(
+  'agencies',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['organ', 'authorised', 'entrusted'] }).notNull(),
+    level: text('level', { enum: ['city', 'district'] }).notNull(),
+    districtCode: text('district_code').references(() => districts.code),
+    parentCode: text('parent_code'),
+    isJusticeBureau: boolean('is_justice_bureau').notNull().default(false),
+    /** Statutory domains (职责范围) the agency may inspect in, Art. 3. */
+    domains: text('domains').array().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('agencies_district_idx').on(t.districtCode), index('agencies_parent_idx').on(t.parentCode)],
+);
+
+/** 企业 identified by 统一社会信用代码; `scope` is derived from the entity type (Art. 2, 4, 42). */
+export const enterprises = pgTable(
+  'enterprises',
+  {
+    creditCode: text('credit_code').primaryKey(),
+    name: text('name').notNull(),
+    districtCode: text('district_code')
+      .notNull()
+      .references(() => districts.code),
+    address: text('address').notNull(),
+    entityType: text('entity_type').notNull(),
+    scope: text('scope', { enum: ['in_scope', 'by_reference', 'out_of_scope'] }).notNull(),
+    /** Risk / credit class used by graded frequency caps (A = lowest risk). */
+    riskClass: text('risk_class', { enum: ['A', 'B', 'C', 'D'] }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('enterprises_district_idx').on(t.districtCode)],
+);
+
+/**
+ * 行政检查事项清单 (Art. 7): one row per version of a matter. A version is drafted, published with an
+ * effective date, and later withdrawn or superseded (effective_to closes it). Only published versions
+ * whose window covers a date may be inspected on that date.
+ */
+export const inspectionMatters = pgTable(
+  'inspection_matters',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    matterCode: text('matter_code').notNull(),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    domain: text('domain').notNull(),
+    /** Art. 32: an off-site inspection can serve this matter. */
+    offsiteCapable: boolean('offsite_capable').notNull().default(false),
+    /** Art. 40(7): food and drugs may be tested repeatedly. */
+    foodDrug: boolean('food_drug').notNull().default(false),
+    state: text('state', { enum: ['draft', 'published', 'withdrawn'] }).notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }),
+    effectiveTo: date('effective_to', { mode: 'string' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('inspection_matters_version_uq').on(t.agencyCode, t.matterCode, t.version),
+    index('inspection_matters_lookup_idx').on(t.agencyCode, t.matterCode, t.state),
+  ],
+);
+
+/** Official calendar years beyond the bundled data, added by an administrator (no release needed). */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  source: text('source').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+
+/** Holidays and adjusted working days (调休) of the years in `calendar_years`. */
+export const calendarDays = pgTable('calendar_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  kind: text('kind', { enum: ['holiday', 'workday'] }).notNull(),
+  name: text('name').notNull(),
+});

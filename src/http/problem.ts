@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { DomainError, type FieldError } from '../errors/domain-error.js';
+import { errorDef, type ErrorCode } from '../errors/registry.js';
+
+/**
+ * RFC 9457 problem+json for every error: `type` dereferences to the registry entry, `title` is zh-CN,
+ * `code` is stable, `article` names the regulation where a rule refused. 5xx never carry internals.
+ */
+export function problemBody(req: FastifyRequest, code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}) {
+  const def = errorDef(code);
+  return {
+    type: `/api/v1/errors/${code}`,
+    title: def.titleZh,
+    titleEn: def.titleEn,
+    status: def.status,
+    detail,
+    code,
+    ...(def.article ? { article: def.article, rule: def.rule } : {}),
+    instance: req.url,
+    requestId: req.id,
+    ...extensions,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}) {
+  const body = problemBody(req, code, detail, extensions);
+  return reply.status(body.status).type('application/problem+json; charset=utf-8').send(body);
+}
+
+function validationFields(err: FastifyError): FieldError[] {
+  return (err.validation ?? []).map((v) => {
+    const context = err.validationContext ?? 'body';
+    const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = [context, path, missing].filter(Boolean).join('.');
+    return { field, message: v.message ?? 'invalid' };
+  });
+}
+
+function classify(err: FastifyError): { code: ErrorCode; detail: string; ext?: Record<string, unknown> } {
+  if (err instanceof DomainError) return { code: err.code, detail: err.detail, ext: err.extensions };
+  if (err.validation) {
+    const errors = validationFields(err);
+    return { code: 'VALIDATION', detail: `请求参数无效：${errors.map((e) => `${e.field} ${e.message}`).join('；')}`, ext: { errors } };
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'PAYLOAD_TOO_LARGE', detail: '请求内容超过允许的大小' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: '请使用 application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: 'invalid JSON' }] } };
+    case 'FST_ERR_VALIDATION':
+      return { code: 'VALIDATION', detail: err.message };
+  }
+  if (err.statusCode === 429) return { code: 'RATE_LIMITED', detail: '请求过于频繁，请稍后再试' };
+  if (err.statusCode === 400 && /JSON/i.test(err.name + (err.code ?? ''))) {
+    return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: 'invalid JSON' }] } };
+  }
+  if (isDatabaseUnavailable(err)) return { code: 'DATABASE_UNAVAILABLE', detail: '数据库暂不可用，请稍后重试' };
+  if (isUniqueViolation(err)) return { code: 'ALREADY_EXISTS', detail: '记录已存在' };
+  if (isForeignKeyViolation(err)) return { code: 'REFERENCE_INVALID', detail: '引用的数据不存在' };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { code: 'VALIDATION', detail: '请求无效' };
+  }
+  return { code: 'INTERNAL', detail: '服务器内部错误，请稍后重试或联系管理员' };
+}
+
+export const problemPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, req, reply) => {
+      const { code, detail, ext } = classify(err);
+      const status = errorDef(code).status;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      else req.log.info({ code, detail }, 'request refused');
+      const headers = (err as { headers?: Record<string, string> }).headers;
+      if (code === 'RATE_LIMITED' && headers) reply.headers(headers);
+      if (code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '2');
+      return sendProblem(reply, req, code, detail, status >= 500 ? {} : ext);
+    });
+    app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 'NOT_FOUND', `${req.method} ${req.url.split('?')[0]} 不存在`));
+  },
+  { name: 'problem' },
+);

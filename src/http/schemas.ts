@@ -1,0 +1,44 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Schemas shared by several resources. Descriptions carry the Chinese term beside the English one. */
+export const CalendarDate = Type.String({ format: 'date', description: '日期 YYYY-MM-DD（北京时间）/ calendar date in Asia/Shanghai' });
+export const Instant = Type.String({ format: 'date-time', description: '时刻 / instant (ISO 8601)' });
+export const CreditCode = Type.String({
+  minLength: 18,
+  maxLength: 18,
+  description: '统一社会信用代码 / unified social credit code (GB 32100-2015)',
+  examples: ['91420100MA4K1234X5'],
+});
+export const AgencyCode = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: '行政执法主体代码 / agency code' });
+export const DistrictCode = Type.String({ minLength: 2, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: '行政区代码 / district code' });
+export const Uuid = Type.String({ format: 'uuid' });
+export const ShortText = (description: string, maxLength = 200) => Type.String({ minLength: 1, maxLength, description });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String({ description: '中文标题 / title in zh-CN' }),
+    titleEn: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: '稳定错误码 / stable error code' }),
+    article: Type.Optional(Type.String({ description: '所依据的条款，如“第十五条” / article of the regulation' })),
+    rule: Type.Optional(Type.String()),
+    instance: Type.String(),
+    requestId: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { additionalProperties: true, description: 'application/problem+json (RFC 9457)' },
+);
+
+/** 200 plus the problem shapes, for `schema.response`. */
+export function responses(ok: TSchema, status = 200) {
+  return { [status]: ok, '4xx': Problem, '5xx': Problem };
+}
+
+export const Page = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: '每页条数 / page size' }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+};
+
+export const ByParam = <T extends TSchema>(name: string, schema: T) => Type.Object({ [name]: schema });

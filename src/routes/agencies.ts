@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLES } from '../auth/principal.js';
+import { runCommand } from '../commands/command.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { AgencyCode, DistrictCode, responses, ShortText } from '../http/schemas.js';
+import { findAgency, insertAgency, listAgencies, updateAgency, type Agency as AgencyRow } from '../registry/agencies.repository.js';
+import { checkAgencyFacts } from '../registry/agency-input.js';
+
+const Kind = Type.Union([Type.Literal('organ'), Type.Literal('authorised'), Type.Literal('entrusted')], {
+  description: '第三条：organ 行政机关 | authorised 法律法规授权组织 | entrusted 受委托组织',
+});
+const Level = Type.Union([Type.Literal('city'), Type.Literal('district')], { description: 'city 市级 | district 区级' });
+const Domains = Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$' }), {
+  maxItems: 50,
+  uniqueItems: true,
+  description: '法定职责范围（领域） / statutory domains, Art. 3',
+});
+
+const Agency = Type.Object({
+  code: AgencyCode,
+  name: Type.String(),
+  kind: Kind,
+  level: Level,
+  districtCode: Type.Union([Type.String(), Type.Null()]),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  isJusticeBureau: Type.Boolean({ description: '是否为司法行政部门 / is a justice bureau' }),
+  domains: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const CreateAgency = Type.Object(
+  {
+    code: AgencyCode,
+    name: ShortText('名称 / name', 100),
+    kind: Kind,
+    level: Level,
+    districtCode: Type.Optional(DistrictCode),
+    parentCode: Type.Optional(AgencyCode),
+    isJusticeBureau: Type.Boolean({ default: false }),
+    domains: Domains,
+  },
+  { additionalProperties: false },
+);
+
+const PatchAgency = Type.Object(
+  {
+    name: Type.Optional(ShortText('名称 / name', 100)),
+    parentCode: Type.Optional(AgencyCode),
+    domains: Type.Optional(Domains),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const view = (a: AgencyRow) => ({ ...a, createdAt: a.createdAt.toISOString() });
+
+export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/agencies',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['registry'],
+        summary: '行政执法主体 / agencies',
+        querystring: Type.Object({
+          level: Type.Optional(Level),
+          district: Type.Optional(DistrictCode),
+          justiceBureau: Type.Optional(Type.Boolean()),
+        }),
+        response: responses(Type.Array(Agency)),
+      },
+    },
+    async (req) => (await listAgencies(app.services.db, req.query)).map(view),
+  );
+
+  app.get(
+    '/agencies/:code',
+    {
+      config: { access: ROLES },
+      schema: { tags: ['registry'], summary: '行政执法主体详情 / one agency', params: Type.Object({ code: AgencyCode }), response: responses(Agency) },
+    },
+    async (req) => {
+      const agency = await findAgency(app.services.db, req.params.code);
+      if (!agency) throw DomainError.notFound('行政执法主体', req.params.code);
+      return view(agency);
+    },
+  );
+
+  app.post(
+    '/agencies',
+    {
+      config: { access: ['admin'] },
+      schema: { tags: ['registry'], summary: '登记行政执法主体 / register an agency', body: CreateAgency, response: responses(Agency, 201) },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      const created = await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+        await checkAgencyFacts(tx, body);
+        let row: AgencyRow;
+        try {
+          row = await insertAgency(tx, { ...body, districtCode: body.districtCode ?? null, parentCode: body.parentCode ?? null, createdAt: at });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `行政执法主体 ${body.code} 已存在`);
+          throw err;
+        }
+        await audit({
+          action: 'agency.created',
+          subjectType: 'agency',
+          subjectId: row.code,
+          agencyCode: row.code,
+          districtCode: row.districtCode,
+          payload: body,
+        });
+        return row;
+      });
+      return reply.status(201).send(view(created));
+    },
+  );
+
+  app.patch(
+    '/agencies/:code',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['registry'],
+        summary: '修改行政执法主体 / update an agency',
+        params: Type.Object({ code: AgencyCode }),
+        body: PatchAgency,
+        response: responses(Agency),
+      },
+    },
+    async (req) => {
+      const { code } = req.params;
+      const updated = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+        const current = await findAgency(tx, code);
+        if (!current) throw DomainError.notFound('行政执法主体', code);
+        await checkAgencyFacts(tx, { ...current, ...req.body });
+        const row = (await updateAgency(tx, code, req.body))!;
+        await audit({
+          action: 'agency.updated',
+          subjectType: 'agency',
+          subjectId: code,
+          agencyCode: code,
+          districtCode: row.districtCode,
+          payload: { before: view(current), patch: req.body },
+        });
+        return row;
+      });
+      return view(updated);
+    },
+  );
+};

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLES } from '../auth/principal.js';
+import { CalendarYearUnpublishedError, type WorkingCalendar } from '../calendar/working-calendar.js';
+import { runCommand } from '../commands/command.js';
+import { calendarDays, calendarYears } from '../db/schema/index.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { CalendarDate, responses, ShortText } from '../http/schemas.js';
+import { and, eq, gte, lte } from 'drizzle-orm';
+
+/** Turns "year not published" into the registry error the caller can act on. */
+function withCalendar<T>(calendar: WorkingCalendar, fn: (c: WorkingCalendar) => T): T {
+  try {
+    return fn(calendar);
+  } catch (err) {
+    if (err instanceof CalendarYearUnpublishedError) {
+      throw new DomainError('CALENDAR_YEAR_UNPUBLISHED', `${err.year} 年的法定节假日安排尚未录入，无法计算工作日；请管理员录入该年度安排`, {
+        year: err.year,
+        knownYears: calendar.knownYears(),
+      });
+    }
+    throw err;
+  }
+}
+
+const DayEntry = Type.Object({ date: CalendarDate, name: ShortText('名称 / name', 50) }, { additionalProperties: false });
+
+export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/calendar/days/:date',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['calendar'],
+        summary: '某日是否为工作日 / is a date a working day',
+        params: Type.Object({ date: CalendarDate }),
+        response: responses(
+          Type.Object({
+            date: Type.String(),
+            kind: Type.String({ description: 'workday 工作日 | weekend 周末 | holiday 法定节假日 | adjusted_workday 调休上班日' }),
+            working: Type.Boolean(),
+            name: Type.Union([Type.String(), Type.Null()]),
+          }),
+        ),
+      },
+    },
+    async (req) => {
+      const calendar = await app.services.calendar.current();
+      const { date } = req.params;
+      return withCalendar(calendar, (c) => {
+        const kind = c.dayKind(date);
+        return { date, kind, working: kind === 'workday' || kind === 'adjusted_workday', name: c.dayName(date) ?? null };
+      });
+    },
+  );
+
+  app.get(
+    '/calendar/add-working-days',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['calendar'],
+        summary: '第 N 个工作日（如第二十三条的 10 个工作日）/ the n-th working day after a date',
+        querystring: Type.Object({ from: CalendarDate, days: Type.Integer({ minimum: 0, maximum: 366 }) }),
+        response: responses(Type.Object({ from: Type.String(), days: Type.Integer(), result: Type.String() })),
+      },
+    },
+    async (req) => {
+      const calendar = await app.services.calendar.current();
+      const { from, days } = req.query;
+      return { from, days, result: withCalendar(calendar, (c) => c.addWorkingDays(from, days)) };
+    },
+  );
+
+  app.get(
+    '/calendar/years',
+    {
+      config: { access: ROLES },
+      schema: { tags: ['calendar'], summary: '已录入节假日安排的年度 / years with an official calendar', response: responses(Type.Object({ years: Type.Array(Type.Integer()) })) },
+    },
+    async () => ({ years: (await app.services.calendar.current()).knownYears() }),
+  );
+
+  app.put(
+    '/calendar/years/:year',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['calendar'],
+        summary: '录入或更正某年度的节假日和调休安排（无需发版）/ publish or correct a year’s holidays and adjusted working days',
+        params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+        body: Type.Object(
+          {
+            source: ShortText('依据文件，如国办发明电〔2026〕X号 / source document', 200),
+            holidays: Type.Array(DayEntry, { minItems: 1, maxItems: 60 }),
+            workdays: Type.Array(DayEntry, { maxItems: 30 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses(Type.Object({ year: Type.Integer(), holidays: Type.Integer(), workdays: Type.Integer() })),
+      },
+    },
+    async (req) => {
+      const { year } = req.params;
+      const { source, holidays, workdays } = req.body;
+      const all = [...holidays.map((d) => ({ ...d, kind: 'holiday' as const })), ...workdays.map((d) => ({ ...d, kind: 'workday' as const }))];
+      all.forEach((d, i) => {
+        if (!d.date.startsWith(`${year}-`)) throw DomainError.field(`body.${d.kind === 'holiday' ? 'holidays' : 'workdays'}[${i}].date`, `不属于 ${year} 年`);
+      });
+      if (new Set(all.map((d) => d.date)).size !== all.length) throw DomainError.field('body', '同一日期不能重复出现');
+      await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+        await tx.delete(calendarDays).where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)));
+        await tx.delete(calendarYears).where(eq(calendarYears.year, year));
+        await tx.insert(calendarYears).values({ year, source, createdAt: at });
+        await tx.insert(calendarDays).values(all.map((d) => ({ day: d.date, kind: d.kind, name: d.name })));
+        await audit({ action: 'calendar.year_published', subjectType: 'calendar_year', subjectId: String(year), payload: req.body });
+      });
+      app.services.calendar.invalidate();
+      return { year, holidays: holidays.length, workdays: workdays.length };
+    },
+  );
+};

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLES } from '../auth/principal.js';
+import { runCommand } from '../commands/command.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { DistrictCode, responses, ShortText } from '../http/schemas.js';
+import { insertDistrict, listDistricts } from '../registry/districts.repository.js';
+
+const District = Type.Object({
+  code: DistrictCode,
+  name: ShortText('名称 / name', 50),
+  kind: Type.Union([Type.Literal('administrative'), Type.Literal('functional')], {
+    description: 'administrative 行政区 | functional 功能区',
+  }),
+  sort: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
+});
+
+export const districtRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/districts',
+    {
+      config: { access: ROLES },
+      schema: { tags: ['registry'], summary: '行政区与功能区 / districts and functional zones', response: responses(Type.Array(District)) },
+    },
+    async () => listDistricts(app.services.db),
+  );
+
+  app.post(
+    '/districts',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['registry'],
+        summary: '新增行政区 / add a district',
+        body: Type.Object({ ...District.properties }, { additionalProperties: false }),
+        response: responses(District, 201),
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      const row = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+        try {
+          await insertDistrict(tx, body);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `行政区 ${body.code} 已存在`);
+          throw err;
+        }
+        await audit({ action: 'district.created', subjectType: 'district', subjectId: body.code, districtCode: body.code, payload: body });
+        return body;
+      });
+      return reply.status(201).send(row);
+    },
+  );
+};

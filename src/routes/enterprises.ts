@@ -1,0 +1,202 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Principal } from '../auth/principal.js';
+import { principalOf } from '../auth/plugin.js';
+import { ROLES } from '../auth/principal.js';
+import { runCommand } from '../commands/command.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { CreditCode, DistrictCode, Page, responses, ShortText } from '../http/schemas.js';
+import { checkCreditCode } from '../registry/credit-code.js';
+import { findDistrict } from '../registry/districts.repository.js';
+import { ENTITY_TYPE_KEYS, ENTITY_TYPES, scopeOf, type EntityType } from '../registry/entity-scope.js';
+import {
+  findEnterprise,
+  insertEnterprise,
+  listEnterprises,
+  updateEnterprise,
+  type Enterprise as EnterpriseRow,
+} from '../registry/enterprises.repository.js';
+import type { Db } from '../db/client.js';
+
+const EntityTypeSchema = Type.Union(
+  ENTITY_TYPE_KEYS.map((k) => Type.Literal(k)),
+  { description: `主体类型 / entity type: ${ENTITY_TYPE_KEYS.map((k) => `${k} ${ENTITY_TYPES[k].zh}`).join('; ')}` },
+);
+const Scope = Type.Union([Type.Literal('in_scope'), Type.Literal('by_reference'), Type.Literal('out_of_scope')], {
+  description: '第二、四、四十二条适用范围：in_scope 适用 | by_reference 参照执行 | out_of_scope 不适用',
+});
+const RiskClass = Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')], {
+  description: '风险/信用等级，A 为最低风险 / risk-credit class, A lowest risk',
+});
+
+const Enterprise = Type.Object({
+  creditCode: Type.String(),
+  name: Type.String(),
+  districtCode: Type.String(),
+  address: Type.String(),
+  entityType: Type.String(),
+  entityTypeZh: Type.String(),
+  scope: Scope,
+  riskClass: Type.Union([RiskClass, Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const view = (e: EnterpriseRow) => ({
+  ...e,
+  entityTypeZh: ENTITY_TYPES[e.entityType as EntityType]?.zh ?? e.entityType,
+  createdAt: e.createdAt.toISOString(),
+});
+
+/** An enterprise sees its own record only (DESIGN.md: never another enterprise's data). */
+function assertMayRead(p: Principal, creditCode: string): void {
+  if (p.role === 'enterprise' && p.creditCode !== creditCode) {
+    throw new DomainError('OUT_OF_SCOPE', '企业只能查看本企业的信息');
+  }
+}
+
+function assertCreditCode(code: string, field = 'body.creditCode'): void {
+  const check = checkCreditCode(code);
+  if (!check.valid) {
+    throw new DomainError('CREDIT_CODE_INVALID', `统一社会信用代码 ${code} 无效：${check.reason}`, {
+      errors: [{ field, message: check.reason }],
+    });
+  }
+}
+
+async function assertDistrict(db: Db, code: string): Promise<void> {
+  if (!(await findDistrict(db, code))) throw DomainError.field('body.districtCode', `行政区 ${code} 不存在`, 'REFERENCE_INVALID');
+}
+
+export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/enterprises',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['registry'],
+        summary: '企业名录（企业只能看到本企业）/ enterprises (an enterprise sees only itself)',
+        querystring: Type.Object({
+          district: Type.Optional(DistrictCode),
+          scope: Type.Optional(Scope),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '名称或代码关键字 / name or code contains' })),
+          ...Page,
+        }),
+        response: responses(Type.Array(Enterprise)),
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const own = p.role === 'enterprise' ? p.creditCode : undefined;
+      return (await listEnterprises(app.services.db, { ...req.query, creditCode: own })).map(view);
+    },
+  );
+
+  app.get(
+    '/enterprises/:creditCode',
+    {
+      config: { access: ROLES },
+      schema: { tags: ['registry'], summary: '企业详情 / one enterprise', params: Type.Object({ creditCode: CreditCode }), response: responses(Enterprise) },
+    },
+    async (req) => {
+      const { creditCode } = req.params;
+      assertCreditCode(creditCode, 'params.creditCode');
+      assertMayRead(principalOf(req), creditCode);
+      const row = await findEnterprise(app.services.db, creditCode);
+      if (!row) throw DomainError.notFound('企业', creditCode);
+      return view(row);
+    },
+  );
+
+  app.post(
+    '/enterprises',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['registry'],
+        summary: '登记企业（校验统一社会信用代码，按主体类型判定适用范围）/ register an enterprise',
+        body: Type.Object(
+          {
+            creditCode: CreditCode,
+            name: ShortText('名称 / name', 100),
+            districtCode: DistrictCode,
+            address: ShortText('地址 / address', 200),
+            entityType: EntityTypeSchema,
+            riskClass: Type.Optional(RiskClass),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses(Enterprise, 201),
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      assertCreditCode(body.creditCode);
+      const created = await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+        await assertDistrict(tx, body.districtCode);
+        let row: EnterpriseRow;
+        try {
+          row = await insertEnterprise(tx, { ...body, riskClass: body.riskClass ?? null, scope: scopeOf(body.entityType), createdAt: at });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `企业 ${body.creditCode} 已登记`);
+          throw err;
+        }
+        await audit({
+          action: 'enterprise.created',
+          subjectType: 'enterprise',
+          subjectId: row.creditCode,
+          enterpriseCode: row.creditCode,
+          districtCode: row.districtCode,
+          payload: { ...body, scope: row.scope },
+        });
+        return row;
+      });
+      return reply.status(201).send(view(created));
+    },
+  );
+
+  app.patch(
+    '/enterprises/:creditCode',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['registry'],
+        summary: '修改企业信息 / update an enterprise',
+        params: Type.Object({ creditCode: CreditCode }),
+        body: Type.Object(
+          {
+            name: Type.Optional(ShortText('名称 / name', 100)),
+            districtCode: Type.Optional(DistrictCode),
+            address: Type.Optional(ShortText('地址 / address', 200)),
+            entityType: Type.Optional(EntityTypeSchema),
+            riskClass: Type.Optional(Type.Union([RiskClass, Type.Null()])),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: responses(Enterprise),
+      },
+    },
+    async (req) => {
+      const { creditCode } = req.params;
+      assertCreditCode(creditCode, 'params.creditCode');
+      const updated = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+        const current = await findEnterprise(tx, creditCode);
+        if (!current) throw DomainError.notFound('企业', creditCode);
+        if (req.body.districtCode) await assertDistrict(tx, req.body.districtCode);
+        const patch = { ...req.body, ...(req.body.entityType ? { scope: scopeOf(req.body.entityType) } : {}) };
+        const row = (await updateEnterprise(tx, creditCode, patch))!;
+        await audit({
+          action: 'enterprise.updated',
+          subjectType: 'enterprise',
+          subjectId: creditCode,
+          enterpriseCode: creditCode,
+          districtCode: row.districtCode,
+          payload: { patch },
+        });
+        return row;
+      });
+      return view(updated);
+    },
+  );
+};

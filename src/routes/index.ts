@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { agencyRoutes } from './agencies.js';
+import { auditRoutes } from './audit.js';
+import { calendarRoutes } from './calendar.js';
+import { districtRoutes } from './districts.js';
+import { enterpriseRoutes } from './enterprises.js';
+import { matterRoutes } from './matters.js';
+import { regulationRoutes } from './regulation.js';
+import { systemRoutes } from './system.js';
+
+export async function apiRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(systemRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(districtRoutes);
+      await api.register(agencyRoutes);
+      await api.register(enterpriseRoutes);
+      await api.register(matterRoutes);
+      await api.register(calendarRoutes);
+      await api.register(auditRoutes);
+      await api.register(regulationRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../auth/plugin.js';
+import { ROLES } from '../auth/principal.js';
+import { sendProblem } from '../http/problem.js';
+import { Problem, responses } from '../http/schemas.js';
+
+export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: '进程存活 / process is up',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: '就绪：数据库可达且迁移已执行 / database reachable and migrated',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ready'), driver: Type.String() }), 503: Problem },
+      },
+    },
+    async (req, reply) => {
+      const { database } = app.services;
+      const state = await database.ready();
+      if (!state.reachable) return sendProblem(reply, req, 'DATABASE_UNAVAILABLE', '数据库不可达');
+      if (!state.migrated) return sendProblem(reply, req, 'DATABASE_UNAVAILABLE', '数据库迁移尚未完成');
+      return { status: 'ready' as const, driver: database.driver };
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['system'],
+        summary: '当前登录身份 / the caller’s identity and scope',
+        response: responses(
+          Type.Object({
+            sub: Type.String(),
+            role: Type.String(),
+            name: Type.Optional(Type.String()),
+            agency: Type.Optional(Type.String()),
+            district: Type.Optional(Type.String()),
+            creditCode: Type.Optional(Type.String()),
+          }),
+        ),
+      },
+    },
+    async (req) => principalOf(req),
+  );
+};

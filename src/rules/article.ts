@@ -1,0 +1,24 @@
+/** Chinese legal citations: 第十五条, 第十七条第（一）项. */
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+export function chineseNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError(`unsupported number ${n}`);
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
+}
+
+export interface ArticleRef {
+  article: number;
+  item?: number;
+}
+
+export function articleLabel(ref: ArticleRef): string {
+  const base = `第${chineseNumber(ref.article)}条`;
+  return ref.item === undefined ? base : `${base}第（${chineseNumber(ref.item)}）项`;
+}
+
+export function articlesLabel(refs: readonly ArticleRef[]): string {
+  return refs.map(articleLabel).join('、');
+}
