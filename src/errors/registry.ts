@@ -25,7 +25,6 @@ const PLAIN_ERRORS = [
   // Request shape
   plain('VALIDATION', 400, '请求参数无效', 'Invalid request'),
   plain('CREDIT_CODE_INVALID', 400, '统一社会信用代码校验未通过（GB 32100-2015）', 'Unified social credit code fails the GB 32100-2015 check'),
-  plain('DATE_INVALID', 400, '日期无效', 'Invalid calendar date'),
   plain('PAYLOAD_TOO_LARGE', 413, '请求内容过大', 'Request body too large'),
   plain('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的请求内容类型', 'Unsupported content type'),
   // Identity and access

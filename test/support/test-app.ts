@@ -1,0 +1,53 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { generateDevKey, signDevToken, type DevKey } from '../../src/auth/dev-key.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { Db } from '../../src/db/client.js';
+import { ManualClock } from '../../src/time/clock.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  testDb: TestDatabase;
+  clock: ManualClock;
+  devKey: DevKey;
+  config: Config;
+  token(p: Principal): string;
+  /** app.inject with a bearer token for `as` (omit for an anonymous call). */
+  call(opts: InjectOptions & { as?: Principal }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export const TEST_START = '2026-04-02T09:00:00+08:00';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true' }), ...overrides };
+}
+
+/** A fresh database and app per test file; the clock only moves when the test moves it. */
+export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey } = {}): Promise<TestApp> {
+  const testDb = opts.testDb ?? (await createTestDatabase());
+  const clock = new ManualClock(opts.start ?? TEST_START);
+  const devKey = opts.devKey ?? generateDevKey();
+  const config = testConfig(opts.config);
+  const app = await buildApp(config, { database: testDb.database, clock, devKey, logger: false });
+  await app.ready();
+  const token = (p: Principal) => signDevToken(devKey, p);
+  return {
+    app,
+    db: testDb.database.db,
+    testDb,
+    clock,
+    devKey,
+    config,
+    token,
+    call: ({ as, headers, ...rest }) =>
+      app.inject({ ...rest, headers: { ...(headers ?? {}), ...(as ? { authorization: `Bearer ${token(as)}` } : {}) } }),
+    async close() {
+      await app.close();
+      if (!opts.testDb) await testDb.drop();
+    },
+  };
+}

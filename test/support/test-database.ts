@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+
+export type TestDriver = 'pglite' | 'pg';
+export const testDriver: TestDriver = process.env.TEST_DB === 'pg' ? 'pg' : 'pglite';
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function pgAvailable(): boolean {
+  return testDriver === 'pg' && Boolean(inject('pgAdminUrl'));
+}
+
+/**
+ * `describe` for integration suites: runs on the current project's database, and is skipped (with the
+ * global setup's visible message) when the PostgreSQL project has no server outside CI.
+ */
+export const describeDb: typeof describe = ((name: string, fn: () => void) =>
+  testDriver === 'pg' && !inject('pgAdminUrl') ? describe.skip(name, fn) : describe(`${name} [${testDriver}]`, fn)) as typeof describe;
+
+/** PostgreSQL-only suites (real concurrency); PGlite serialises transactions so they mean nothing there. */
+export const describePg: typeof describe = ((name: string, fn: () => void) =>
+  pgAvailable() ? describe(`${name} [pg]`, fn) : describe.skip(name, fn)) as typeof describe;
+
+export interface TestDatabase {
+  database: Database;
+  /** Connection URL (pg only), for a second app instance or a superuser client. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+const LOCK_KEY = 327_0099;
+
+/** A fresh, migrated database for one test file: a PGlite in memory, or a copy of the pg template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testDriver === 'pglite') {
+    const database = await openDatabase();
+    await database.migrate();
+    return { database, drop: () => database.close() };
+  }
+  const adminUrl = inject('pgAdminUrl');
+  if (!adminUrl) throw new Error('PostgreSQL unavailable');
+  const name = `wh327_t${process.ppid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // CREATE DATABASE … TEMPLATE needs the template to itself; workers take turns.
+    await admin.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ url, poolSize: 10 });
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}

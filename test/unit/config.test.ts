@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults for a newcomer (PGlite, dev tokens, demo data)', () => {
+    const c = loadConfig({});
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.auth.devTokens).toBe(true);
+    expect(c.seedDemo).toBe(true);
+    expect(c.port).toBe(3000);
+  });
+
+  it('names the bad setting', () => {
+    expect(errorOf({ PORT: 'eighty' }).setting).toBe('PORT');
+    expect(errorOf({ PORT: '70000' }).setting).toBe('PORT');
+    expect(errorOf({ DATABASE_URL: 'mysql://x' }).setting).toBe('DATABASE_URL');
+    expect(errorOf({ CLOCK_START: 'yesterday' }).setting).toBe('CLOCK_START');
+    expect(errorOf({ LOG_LEVEL: 'loud' }).setting).toBe('LOG_LEVEL');
+  });
+
+  it('refuses development tokens, a moved clock and missing key material in production', () => {
+    expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, AUTH_DEV_TOKENS: 'true' }).setting).toBe('AUTH_DEV_TOKENS');
+    expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, CLOCK_START: '2026-04-02T09:00:00+08:00' }).setting).toBe('CLOCK_START');
+    expect(errorOf({ NODE_ENV: 'production' }).setting).toBe('JWT_PUBLIC_KEY');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM }).auth.devTokens).toBe(false);
+  });
+
+  it('accepts a clock start for demos', () => {
+    expect(loadConfig({ CLOCK_START: '2026-04-02T09:00:00+08:00' }).clockStart).toBe('2026-04-02T09:00:00+08:00');
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../machines/apply-event.js';
+import { matterMachine } from '../../machines/matter.machine.js';
+import { article, regulationArticles } from '../../src/regulation/articles.js';
+import { articleLabel, chineseNumber } from '../../src/rules/article.js';
+import { RULES } from '../../src/rules/catalog.js';
+
+describe('the regulation text', () => {
+  it('has all 43 articles in order, each with its chapter', () => {
+    const all = regulationArticles();
+    expect(all.map((a) => a.number)).toEqual(Array.from({ length: 43 }, (_, i) => i + 1));
+    expect(article(23)!.text).toContain('10 个工作日内');
+    expect(article(40)!.text).toContain('(十)禁止超出规定或者合理频次开展行政检查');
+    expect(article(27)!.chapter).toContain('综合查一次');
+  });
+
+  it('writes Chinese article citations', () => {
+    expect(chineseNumber(15)).toBe('十五');
+    expect(chineseNumber(40)).toBe('四十');
+    expect(chineseNumber(23)).toBe('二十三');
+    expect(articleLabel({ article: 17, item: 1 })).toBe('第十七条第（一）项');
+    expect(articleLabel({ article: 40, item: 10 })).toBe('第四十条第（十）项');
+  });
+
+  it('cites only articles that exist', () => {
+    for (const r of RULES) for (const a of r.articles) expect(article(a.article), r.id).toBeDefined();
+  });
+});
+
+describe('matter machine (Art. 7)', () => {
+  it('publishes a draft only with an effective date', () => {
+    expect(applyEvent(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '2026-01-01' })).toMatchObject({ ok: true, state: 'published' });
+    expect(applyEvent(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '' })).toMatchObject({ ok: false, state: 'draft' });
+  });
+
+  it('refuses to republish a withdrawn version and lists what the state allows', () => {
+    expect(applyEvent(matterMachine, 'withdrawn', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'withdrawn', allowed: [] });
+    expect(applyEvent(matterMachine, 'published', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'published', allowed: ['WITHDRAW'] });
+  });
+});
