@@ -1,3 +1,6 @@
 export * from './registry.js';
 export * from './audit.js';
 export * from './idempotency.js';
+export * from './plans.js';
+export * from './inspections.js';
+export * from './flags.js';

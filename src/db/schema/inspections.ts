@@ -1,0 +1,120 @@
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { agencies, enterprises } from './registry.js';
+
+export interface Inspector {
+  name: string;
+  certificateNo: string;
+  officerId?: string;
+}
+
+/**
+ * An inspection (Art. 9, 16–25). The row holds its machine state; the facts the guards need are
+ * columns so every guard can be re-checked inside the issuing transaction. `countedDate` is the Shanghai
+ * date the inspection counts on for frequency caps; `countsTowardCap` is false for case inspections and
+ * upper-deployed special ones (Art. 15).
+ */
+export const inspections = pgTable(
+  'inspections',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    enterpriseCode: text('enterprise_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    kind: text('kind', { enum: ['routine', 'special', 'case'] }).notNull(),
+    mode: text('mode', { enum: ['onsite', 'offsite'] }).notNull(),
+    state: text('state').notNull(),
+    matterCodes: text('matter_codes').array().notNull(),
+    planId: uuid('plan_id'),
+    specialPlanId: uuid('special_plan_id'),
+    leadKind: text('lead_kind'),
+    leadRef: text('lead_ref'),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
+    countedDate: date('counted_date', { mode: 'string' }).notNull(),
+    countsTowardCap: boolean('counts_toward_cap').notNull().default(true),
+    inspectors: jsonb('inspectors').$type<Inspector[]>().notNull(),
+    checklist: jsonb('checklist').$type<string[]>().notNull(),
+    /** Art. 18(1): the legal basis when fewer than two inspectors are allowed. */
+    teamExceptionBasis: text('team_exception_basis'),
+    /** Art. 12: the recorded assistance arrangement for an out-of-territory inspection. */
+    assistanceRef: text('assistance_ref'),
+    /** Art. 11: the ground for escalating above the lowest statutory level. */
+    escalationGround: text('escalation_ground'),
+    /** Art. 32: why an off-site inspection will not serve an off-site-capable matter. */
+    onsiteReason: text('onsite_reason'),
+    /** Art. 2, 4, 42: the enterprise's scope when the inspection was drafted. */
+    entityScope: text('entity_scope').notNull(),
+    /** Art. 2: subordinate-unit or SOE-supervision relation (outside the regulation). */
+    excludedRelation: text('excluded_relation'),
+    approvedBy: text('approved_by'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    findings: jsonb('findings'),
+    findingsAt: timestamp('findings_at', { withTimezone: true }),
+    outcome: jsonb('outcome'),
+    resultNotifiedAt: timestamp('result_notified_at', { withTimezone: true }),
+    followUpDue: date('follow_up_due', { mode: 'string' }),
+    followUpOf: uuid('follow_up_of'),
+    mergedInto: uuid('merged_into'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // The hot path of every cap check: one enterprise's inspections in a period.
+    index('inspections_enterprise_date_idx').on(t.enterpriseCode, t.countedDate),
+    index('inspections_agency_state_idx').on(t.agencyCode, t.state),
+    index('inspections_state_idx').on(t.state),
+  ],
+);
+
+/**
+ * 检查码 (Art. 17): a short id plus an Ed25519 signature over its facts. One active code per inspection;
+ * the public check compares against the stored signature instead of re-verifying it (DESIGN.md).
+ */
+export const inspectionCodes = pgTable(
+  'inspection_codes',
+  {
+    code: text('code').primaryKey(),
+    inspectionId: uuid('inspection_id')
+      .notNull()
+      .references(() => inspections.id),
+    kid: text('kid').notNull(),
+    signature: text('signature').notNull(),
+    facts: jsonb('facts').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    validTo: timestamp('valid_to', { withTimezone: true }).notNull(),
+    state: text('state', { enum: ['active', 'revoked', 'closed'] }).notNull(),
+    revokedReason: text('revoked_reason'),
+    revokedBy: text('revoked_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    issuedBy: text('issued_by').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('inspection_codes_inspection_uq').on(t.inspectionId)],
+);
+
+/** Every scan of a code at the door (Art. 17(2)), accepted or refused. */
+export const codeScans = pgTable(
+  'code_scans',
+  {
+    id: uuid('id').primaryKey(),
+    code: text('code')
+      .notNull()
+      .references(() => inspectionCodes.code),
+    scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull(),
+    byRole: text('by_role').notNull(),
+    bySub: text('by_sub').notNull(),
+    atEnterprise: text('at_enterprise').notNull(),
+    location: text('location'),
+    accepted: boolean('accepted').notNull(),
+    lateReason: text('late_reason'),
+    refusedRule: text('refused_rule'),
+  },
+  (t) => [index('code_scans_code_idx').on(t.code)],
+);

@@ -1,0 +1,145 @@
+import { boolean, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { agencies } from './registry.js';
+
+/**
+ * 年度日常检查计划 (Art. 13–14): one per agency and year. `deadline` (31 March of the year, Asia/Shanghai)
+ * is stored so the sweeper finds due rows by index, not by recomputing. `needsRefiling` is true from an
+ * amendment until the plan is filed again (PLAN_AMENDED_NOT_REFILED).
+ */
+export const plans = pgTable(
+  'plans',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    year: integer('year').notNull(),
+    state: text('state', { enum: ['draft', 'submitted', 'returned', 'filed', 'published'] }).notNull(),
+    revision: integer('revision').notNull().default(1),
+    version: integer('version').notNull().default(1),
+    deadline: date('deadline', { mode: 'string' }).notNull(),
+    /** The same-level justice bureau that may file or return it, fixed at submission. */
+    filingBureauCode: text('filing_bureau_code'),
+    /** The upper authority (上级主管部门) it is also reported to. */
+    upperAuthorityCode: text('upper_authority_code'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    filedBy: text('filed_by'),
+    filedLate: boolean('filed_late').notNull().default(false),
+    returnedReason: text('returned_reason'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    needsRefiling: boolean('needs_refiling').notNull().default(false),
+    amendedAt: timestamp('amended_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('plans_agency_year_uq').on(t.agencyCode, t.year),
+    index('plans_state_deadline_idx').on(t.state, t.deadline),
+  ],
+);
+
+/** One line of a plan: a matter and how it will be inspected (Art. 13's required content). */
+export const planItems = pgTable(
+  'plan_items',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    matterCode: text('matter_code').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    /** named: the enterprises listed; class: a class of enterprises sampled at `samplingRatio` (检查比例). */
+    targetKind: text('target_kind', { enum: ['named', 'class'] }).notNull(),
+    targetEnterprises: text('target_enterprises').array().notNull().default([]),
+    targetClass: text('target_class'),
+    samplingRatio: numeric('sampling_ratio', { precision: 5, scale: 4, mode: 'number' }),
+    checkItems: text('check_items').array().notNull().default([]),
+    method: text('method', { enum: ['onsite', 'offsite'] }).notNull(),
+    /** Planned inspections per enterprise per year (检查频次). */
+    frequency: integer('frequency').notNull(),
+    necessity: text('necessity').notNull(),
+  },
+  (t) => [index('plan_items_plan_idx').on(t.planId), index('plan_items_matter_idx').on(t.matterCode)],
+);
+
+/**
+ * 专项检查计划 (Art. 13): approved by the same-level government or the vertical upper authority, then filed
+ * and published. A plan deployed by an upper authority and executed by a lower agency (`deployedFromId`)
+ * needs neither approval nor filing again, and does not count toward frequency caps (Art. 15).
+ */
+export const specialPlans = pgTable(
+  'special_plans',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    title: text('title').notNull(),
+    /** The area or field and its prominent problem (某一地区或者领域的突出问题). */
+    focus: text('focus').notNull(),
+    matterCodes: text('matter_codes').array().notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }).notNull(),
+    state: text('state', { enum: ['draft', 'approved', 'filed', 'published', 'deployed'] }).notNull(),
+    deployedFromId: uuid('deployed_from_id'),
+    approverKind: text('approver_kind', { enum: ['same_level_government', 'upper_authority'] }),
+    approverName: text('approver_name'),
+    approvalDocNo: text('approval_doc_no'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    filingBureauCode: text('filing_bureau_code'),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('special_plans_agency_idx').on(t.agencyCode, t.state)],
+);
+
+/**
+ * Frequency caps are data (Art. 15, 40(10)): published by the State Council, the province or the city,
+ * scoped to a matter, a domain or all matters of an agency, over a period, optionally for one risk class.
+ */
+export const frequencyRules = pgTable(
+  'frequency_rules',
+  {
+    id: uuid('id').primaryKey(),
+    /** cap: a guard on routine/special inspections; case_anomaly: a detector threshold for case inspections. */
+    kind: text('kind', { enum: ['cap', 'case_anomaly'] }).notNull().default('cap'),
+    issuerLevel: text('issuer_level', { enum: ['state_council', 'province', 'city'] }).notNull(),
+    issuerName: text('issuer_name').notNull(),
+    documentNo: text('document_no').notNull(),
+    scopeKind: text('scope_kind', { enum: ['matter', 'domain', 'agency'] }).notNull(),
+    /** For scope matter: the matter code; for domain: the domain; for agency: null (all its matters). */
+    scopeValue: text('scope_value'),
+    /** Restrict to one agency; null = every agency the scope reaches, each counted separately. */
+    agencyCode: text('agency_code'),
+    period: text('period', { enum: ['year', 'quarter', 'month', 'week'] }).notNull(),
+    maxCount: integer('max_count').notNull(),
+    /** Graded caps: null = every class. */
+    riskClass: text('risk_class', { enum: ['A', 'B', 'C', 'D'] }),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    effectiveTo: date('effective_to', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('frequency_rules_scope_idx').on(t.scopeKind, t.scopeValue)],
+);
+
+/** 无事不扰: enterprises exempt from routine on-site inspection unless a lead arises (case inspections). */
+export const noDisturbList = pgTable(
+  'no_disturb_list',
+  {
+    id: uuid('id').primaryKey(),
+    enterpriseCode: text('enterprise_code').notNull(),
+    /** null = exempt from every agency's routine inspections. */
+    agencyCode: text('agency_code'),
+    fromDate: date('from_date', { mode: 'string' }).notNull(),
+    toDate: date('to_date', { mode: 'string' }),
+    reason: text('reason').notNull(),
+    listedBy: text('listed_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('no_disturb_enterprise_idx').on(t.enterpriseCode)],
+);
+

@@ -1,0 +1,35 @@
+import { addDays, weekday } from './shanghai-date.js';
+
+export type Period = 'year' | 'quarter' | 'month' | 'week';
+
+export interface PeriodRange {
+  start: string;
+  end: string;
+  /** e.g. 2026, 2026-Q2, 2026-04, week of 2026-04-06 */
+  label: string;
+}
+
+/** The calendar period (Asia/Shanghai dates) containing `day`; weeks run Monday to Sunday. */
+export function periodOf(day: string, period: Period): PeriodRange {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const lastDay = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+  switch (period) {
+    case 'year':
+      return { start: `${y}-01-01`, end: `${y}-12-31`, label: `${y}` };
+    case 'quarter': {
+      const q = Math.floor((m - 1) / 3);
+      const first = q * 3 + 1;
+      return { start: `${y}-${pad(first)}-01`, end: `${y}-${pad(first + 2)}-${lastDay(y, first + 2)}`, label: `${y}-Q${q + 1}` };
+    }
+    case 'month':
+      return { start: `${y}-${pad(m)}-01`, end: `${y}-${pad(m)}-${lastDay(y, m)}`, label: `${y}-${pad(m)}` };
+    case 'week': {
+      const start = addDays(day, -((weekday(day) + 6) % 7));
+      return { start, end: addDays(start, 6), label: `week of ${start}` };
+    }
+  }
+}
+
+export const PERIOD_ZH: Record<Period, string> = { year: '年度', quarter: '季度', month: '月度', week: '周' };
