@@ -5,6 +5,8 @@ import { calendarRoutes } from './calendar.js';
 import { districtRoutes } from './districts.js';
 import { enterpriseRoutes } from './enterprises.js';
 import { matterRoutes } from './matters.js';
+import { planRoutes } from './plans.js';
+import { specialPlanRoutes } from './special-plans.js';
 import { regulationRoutes } from './regulation.js';
 import { systemRoutes } from './system.js';
 
@@ -19,6 +21,8 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(calendarRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);
+      await api.register(planRoutes);
+      await api.register(specialPlanRoutes);
     },
     { prefix: '/api/v1' },
   );

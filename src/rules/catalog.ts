@@ -41,7 +41,7 @@ export const RULES = [
   rule('PLAN_CONTENT', [a(13)], 'guard', 'medium', '年度日常检查计划内容不完整', 'Annual plan lacks required content'),
   rule('PLAN_FILING_DEADLINE', [a(13)], 'detector', 'medium', '年度日常检查计划未于3月31日前备案', 'Annual plan not filed by 31 March'),
   rule('PLAN_RETURNED', [a(14)], 'state_machine', 'low', '检查计划被退回，需调整后重新报送备案', 'Plan returned for adjustment and resubmission'),
-  rule('PLAN_AMENDED_NOT_REFILED', [a(14)], 'detector', 'medium', '检查计划调整后未重新备案', 'Adjusted plan used before refiling'),
+  rule('PLAN_AMENDED_NOT_REFILED', [a(14)], 'guard+detector', 'medium', '检查计划调整后未重新备案', 'Adjusted plan used before refiling'),
   rule('PLAN_NOT_PUBLISHED', [a(14)], 'detector', 'low', '检查计划备案后未向社会公布', 'Filed plan not published'),
   rule('ROUTINE_WITHOUT_PLAN', [a(13)], 'guard', 'high', '日常检查无已备案的年度检查计划', 'Routine inspection without a filed plan'),
   rule('SPECIAL_WITHOUT_APPROVAL', [a(13)], 'guard', 'high', '专项检查计划未经批准和备案', 'Special plan not approved and filed'),

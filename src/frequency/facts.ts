@@ -1,0 +1,117 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList } from '../db/schema/index.js';
+import { publishedMatterOn } from '../registry/matters.repository.js';
+import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturbEntry } from '../rules/frequency.js';
+import { periodOf } from '../time/periods.js';
+
+/**
+ * Loads what frequencyCheck / caseAnomalyCheck (src/rules/frequency.ts) need, in the caller's transaction
+ * (the code-issuing one passes `tx`, so the count and the insert see the same rows).
+ */
+
+/**
+ * Inspection states that count toward caps: a code was issued or the inspection was recorded. Drafts,
+ * refused and cancelled inspections never happened at the enterprise's door, so they do not count.
+ */
+export const COUNTED_STATES = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived', 'recorded'] as const;
+
+export interface FrequencyFactsQuery {
+  enterpriseCode: string;
+  /** The Shanghai date the new inspection would count on. */
+  date: string;
+  agencyCode: string;
+  matterCode: string;
+}
+
+export type FrequencyFacts = Omit<FrequencyQuestion, 'kind' | 'upperDeployed'>;
+
+async function rulesInForce(db: Db, day: string): Promise<FrequencyRuleData[]> {
+  const rows = await db
+    .select()
+    .from(frequencyRules)
+    .where(and(lte(frequencyRules.effectiveFrom, day), or(isNull(frequencyRules.effectiveTo), gte(frequencyRules.effectiveTo, day))))
+    .orderBy(asc(frequencyRules.createdAt), asc(frequencyRules.id));
+  return rows.map(({ createdAt: _c, issuerLevel: _l, ...r }) => r);
+}
+
+/** The matter's domain on that date (its published version), else its latest version's, else ''. */
+async function domainOf(db: Db, agencyCode: string, matterCode: string, day: string): Promise<string> {
+  const published = await publishedMatterOn(db, agencyCode, matterCode, day);
+  if (published) return published.domain;
+  const [latest] = await db
+    .select({ domain: inspectionMatters.domain })
+    .from(inspectionMatters)
+    .where(and(eq(inspectionMatters.agencyCode, agencyCode), eq(inspectionMatters.matterCode, matterCode)))
+    .orderBy(desc(inspectionMatters.version))
+    .limit(1);
+  return latest?.domain ?? '';
+}
+
+/** The enterprise's counted inspections between `from` and `to` (index inspections_enterprise_date_idx). */
+async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string): Promise<CountedInspection[]> {
+  const rows = await db
+    .select({
+      id: inspections.id,
+      agencyCode: inspections.agencyCode,
+      matterCodes: inspections.matterCodes,
+      countedDate: inspections.countedDate,
+      kind: inspections.kind,
+      countsTowardCap: inspections.countsTowardCap,
+    })
+    .from(inspections)
+    .where(
+      and(
+        eq(inspections.enterpriseCode, enterpriseCode),
+        gte(inspections.countedDate, from),
+        lte(inspections.countedDate, to),
+        inArray(inspections.state, [...COUNTED_STATES]),
+      ),
+    )
+    .orderBy(asc(inspections.countedDate));
+  if (rows.length === 0) return [];
+  // Domains come from the agencies' matter lists, for domain-scoped caps.
+  const matters = await db
+    .selectDistinct({ agencyCode: inspectionMatters.agencyCode, matterCode: inspectionMatters.matterCode, domain: inspectionMatters.domain })
+    .from(inspectionMatters)
+    .where(
+      and(
+        inArray(inspectionMatters.agencyCode, [...new Set(rows.map((r) => r.agencyCode))]),
+        inArray(inspectionMatters.matterCode, [...new Set(rows.flatMap((r) => r.matterCodes))]),
+      ),
+    );
+  const domains = new Map<string, Set<string>>();
+  for (const m of matters) {
+    const key = `${m.agencyCode}\u0000${m.matterCode}`;
+    domains.set(key, (domains.get(key) ?? new Set()).add(m.domain));
+  }
+  return rows.map((r) => ({
+    ...r,
+    domains: [...new Set(r.matterCodes.flatMap((c) => [...(domains.get(`${r.agencyCode}\u0000${c}`) ?? [])]))],
+  }));
+}
+
+export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery): Promise<FrequencyFacts> {
+  const [rules, noDisturbRows, [enterprise], domain] = await Promise.all([
+    rulesInForce(db, q.date),
+    db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, q.enterpriseCode)),
+    db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode)),
+    domainOf(db, q.agencyCode, q.matterCode, q.date),
+  ]);
+  // Only the widest period any rule in force uses is read; with no rules nothing is counted.
+  const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(q.date, p));
+  const history = periods.length
+    ? await historyBetween(db, q.enterpriseCode, periods.map((p) => p.start).sort()[0]!, periods.map((p) => p.end).sort().at(-1)!)
+    : [];
+  const noDisturb: NoDisturbEntry[] = noDisturbRows.map((n) => ({ agencyCode: n.agencyCode, fromDate: n.fromDate, toDate: n.toDate, reason: n.reason }));
+  return {
+    agencyCode: q.agencyCode,
+    matterCode: q.matterCode,
+    domain,
+    riskClass: enterprise?.riskClass ?? null,
+    date: q.date,
+    rules,
+    history,
+    noDisturb,
+  };
+}

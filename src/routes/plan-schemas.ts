@@ -1,0 +1,149 @@
+import { Type } from 'typebox';
+import type { listAudit } from '../audit/query.js';
+import { CreditCode } from '../http/schemas.js';
+import type { Plan, PlanItem } from '../plans/plans.repository.js';
+import type { SpecialPlan } from '../plans/special-plans.repository.js';
+
+/** Request and response shapes of /plans and /special-plans, with the Art. 13 terms beside the fields. */
+export const MatterCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: '检查事项编码 / matter code' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Str = Type.String();
+
+export const PlanStateSchema = Type.Union(['draft', 'submitted', 'returned', 'filed', 'published'].map((s) => Type.Literal(s)), {
+  description: 'draft 草稿 | submitted 已报送 | returned 已退回 | filed 已备案 | published 已公布',
+});
+
+export const PlanItemBody = Type.Object(
+  {
+    matterCode: MatterCode,
+    legalBasis: Type.Optional(Type.String({ maxLength: 1000, description: '检查依据 / legal basis' })),
+    targetKind: Type.Union([Type.Literal('named'), Type.Literal('class')], { description: '检查对象：named 名单 | class 某类企业按比例抽查' }),
+    targetEnterprises: Type.Optional(Type.Array(CreditCode, { maxItems: 5000, description: '检查对象名单 / named enterprises' })),
+    targetClass: Type.Optional(Type.String({ maxLength: 200, description: '检查对象类别 / class of enterprises' })),
+    samplingRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: '检查比例 / sampling ratio (0–1]' })),
+    checkItems: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200, description: '检查项目 / items checked' })),
+    method: Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { description: '检查方式：onsite 现场 | offsite 非现场' }),
+    frequency: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: '检查频次（每户每年）/ inspections per enterprise per year' })),
+    necessity: Type.Optional(Type.String({ maxLength: 2000, description: '检查必要性 / why it is necessary' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanItemView = Type.Object({
+  id: Str,
+  matterCode: Str,
+  legalBasis: Type.String({ description: '空字符串表示尚未填写 / empty = not stated' }),
+  targetKind: Str,
+  targetEnterprises: Type.Array(Str),
+  targetClass: Nullable(Str),
+  samplingRatio: Nullable(Type.Number()),
+  checkItems: Type.Array(Str),
+  method: Str,
+  frequency: Type.Integer({ description: '0 表示尚未填写 / 0 = not stated' }),
+  necessity: Str,
+});
+
+const HistoryEntry = Type.Object({
+  id: Type.Integer(),
+  occurredAt: Str,
+  actor: Str,
+  role: Str,
+  action: Str,
+  before: Nullable(Str),
+  after: Nullable(Str),
+  payload: Type.Unknown(),
+});
+
+export const PlanView = Type.Object({
+  id: Str,
+  agencyCode: Str,
+  year: Type.Integer(),
+  state: PlanStateSchema,
+  revision: Type.Integer({ description: '调整版次 / revision, +1 per amendment' }),
+  version: Type.Integer({ description: '并发控制版本号，PATCH 时回传 / optimistic-concurrency token' }),
+  deadline: Type.String({ description: '备案截止日（第十三条，3月31日）/ filing deadline' }),
+  overdue: Type.Boolean({ description: '未备案且已过截止日 / not filed and past the deadline' }),
+  filingBureauCode: Nullable(Str),
+  upperAuthorityCode: Nullable(Str),
+  submittedAt: Nullable(Str),
+  filedAt: Nullable(Str),
+  filedBy: Nullable(Str),
+  filedLate: Type.Boolean(),
+  returnedReason: Nullable(Type.String({ description: '最近一次退回理由 / reason of the last return' })),
+  publishedAt: Nullable(Str),
+  needsRefiling: Type.Boolean({ description: '调整后待重新备案（第十四条）/ amended, awaiting refiling' }),
+  amendedAt: Nullable(Str),
+  createdAt: Str,
+  updatedAt: Str,
+  items: Type.Array(PlanItemView),
+});
+
+export const PlanDetail = Type.Intersect([PlanView, Type.Object({ history: Type.Array(HistoryEntry) })]);
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function planView(p: Plan, items: readonly PlanItem[], today: string) {
+  return {
+    ...p,
+    overdue: p.filedAt === null && p.deadline < today,
+    submittedAt: iso(p.submittedAt),
+    filedAt: iso(p.filedAt),
+    publishedAt: iso(p.publishedAt),
+    amendedAt: iso(p.amendedAt),
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    items: items.map(({ planId: _planId, ...item }) => item),
+  };
+}
+
+type AuditRow = Awaited<ReturnType<typeof listAudit>>[number];
+
+/** Oldest first: a plan's history reads as its story. */
+export const historyView = (rows: AuditRow[]) =>
+  [...rows].reverse().map(({ entry }) => ({
+    id: entry.id,
+    occurredAt: entry.occurredAt.toISOString(),
+    actor: entry.actor,
+    role: entry.role,
+    action: entry.action,
+    before: entry.beforeState,
+    after: entry.afterState,
+    payload: entry.payload,
+  }));
+
+export const SpecialPlanStateSchema = Type.Union(['draft', 'approved', 'filed', 'published', 'deployed'].map((s) => Type.Literal(s)), {
+  description: 'draft 草稿 | approved 已批准 | filed 已备案 | published 已公布 | deployed 上级部署执行',
+});
+
+export const SpecialPlanView = Type.Object({
+  id: Str,
+  agencyCode: Str,
+  title: Str,
+  focus: Type.String({ description: '某一地区或者领域的突出问题 / the prominent problem addressed' }),
+  matterCodes: Type.Array(Str),
+  startDate: Str,
+  endDate: Str,
+  state: SpecialPlanStateSchema,
+  deployedFromId: Nullable(Str),
+  approverKind: Nullable(Str),
+  approverName: Nullable(Str),
+  approvalDocNo: Nullable(Str),
+  approvedAt: Nullable(Str),
+  filingBureauCode: Nullable(Str),
+  filedAt: Nullable(Str),
+  publishedAt: Nullable(Str),
+  version: Type.Integer(),
+  createdAt: Str,
+  updatedAt: Str,
+});
+
+export const SpecialPlanDetail = Type.Intersect([SpecialPlanView, Type.Object({ history: Type.Array(HistoryEntry) })]);
+
+export const specialPlanView = (p: SpecialPlan) => ({
+  ...p,
+  approvedAt: iso(p.approvedAt),
+  filedAt: iso(p.filedAt),
+  publishedAt: iso(p.publishedAt),
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});

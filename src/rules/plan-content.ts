@@ -1,0 +1,85 @@
+import { ruleResult, type RuleResult } from './result.js';
+
+/**
+ * PLAN_CONTENT (Art. 13): an annual routine plan states, for every matter, 检查事项、检查依据、检查主体、
+ * 检查对象、检查项目、检查方式、检查频次、检查比例、检查必要性. A draft may be incomplete; submission is
+ * refused until nothing is missing, and `observed` lists every missing field so the agency fixes them
+ * all at once instead of one per round trip.
+ */
+export interface PlanItemContent {
+  matterCode?: string | null;
+  legalBasis?: string | null;
+  targetKind?: 'named' | 'class' | null;
+  targetEnterprises?: readonly string[] | null;
+  targetClass?: string | null;
+  samplingRatio?: number | null;
+  checkItems?: readonly string[] | null;
+  method?: 'onsite' | 'offsite' | null;
+  /** Planned inspections per enterprise per year; 0 means not stated yet. */
+  frequency?: number | null;
+  necessity?: string | null;
+}
+
+export interface PlanContent {
+  agencyCode?: string | null;
+  year?: number | null;
+  items: readonly PlanItemContent[];
+}
+
+/** Field names in the API and their Art. 13 terms, for the zh detail. */
+export const PLAN_FIELD_ZH: Record<string, string> = {
+  agencyCode: '检查主体',
+  year: '计划年度',
+  items: '检查事项',
+  matterCode: '检查事项',
+  legalBasis: '检查依据',
+  targets: '检查对象',
+  checkItems: '检查项目',
+  method: '检查方式',
+  frequency: '检查频次',
+  samplingRatio: '检查比例',
+  necessity: '检查必要性',
+};
+
+const blank = (s: string | null | undefined) => !s || s.trim().length === 0;
+
+function missingOf(item: PlanItemContent): string[] {
+  const out: string[] = [];
+  if (blank(item.matterCode)) out.push('matterCode');
+  if (blank(item.legalBasis)) out.push('legalBasis');
+  const named = item.targetKind === 'named';
+  if (!item.targetKind || (named ? !item.targetEnterprises?.length : blank(item.targetClass))) out.push('targets');
+  if (!item.checkItems?.some((c) => !blank(c))) out.push('checkItems');
+  if (!item.method) out.push('method');
+  if (!item.frequency || item.frequency < 1) out.push('frequency');
+  // A named list is inspected in full (ratio 1); a class of enterprises is sampled at a stated ratio.
+  if (!named && (item.samplingRatio == null || item.samplingRatio <= 0 || item.samplingRatio > 1)) out.push('samplingRatio');
+  if (blank(item.necessity)) out.push('necessity');
+  return out;
+}
+
+/** `observed`: missing fields as paths (`items[1].necessity`); passes when the list is empty. */
+export function planContentCheck(plan: PlanContent): RuleResult {
+  const missing: string[] = [];
+  const sentences: string[] = [];
+  for (const [field, absent] of [['agencyCode', blank(plan.agencyCode)], ['year', !plan.year]] as const) {
+    if (!absent) continue;
+    missing.push(field);
+    sentences.push(`计划缺少${PLAN_FIELD_ZH[field]}`);
+  }
+  if (plan.items.length === 0) {
+    missing.push('items');
+    sentences.push('计划未列入任何检查事项');
+  }
+  plan.items.forEach((item, i) => {
+    const fields = missingOf(item);
+    missing.push(...fields.map((f) => `items[${i}].${f}`));
+    if (fields.length) {
+      const label = item.matterCode ? `第${i + 1}项（${item.matterCode}）` : `第${i + 1}项`;
+      sentences.push(`${label}缺少${fields.map((f) => PLAN_FIELD_ZH[f]).join('、')}`);
+    }
+  });
+  const passed = missing.length === 0;
+  const detail = passed ? undefined : `年度日常检查计划内容不完整（第十三条）：${sentences.join('；')}`;
+  return ruleResult('PLAN_CONTENT', passed, missing, Object.keys(PLAN_FIELD_ZH).filter((k) => k !== 'items'), detail);
+}

@@ -1,0 +1,205 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { flags } from '../../src/db/schema/index.js';
+import { findFiledPlanCovering } from '../../src/plans/filed-plan.js';
+import { as, newAgency, newMatter } from '../support/factories.js';
+import { fullItem, newPlanWorld, type PlanWorld } from '../support/plan-factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeDb } from '../support/test-database.js';
+
+describeDb('annual routine plans (Art. 13–14)', () => {
+  let t: TestApp;
+  let w: PlanWorld;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newPlanWorld(t.db);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.clock.set('2026-02-10T10:00:00+08:00'));
+
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, who: ReturnType<typeof as.admin>, payload?: unknown, headers?: Record<string, string>) =>
+    t.call({ method, url: `/api/v1${url}`, as: who, ...(payload === undefined ? {} : { payload: payload as object }), ...(headers ? { headers } : {}) });
+
+  const draft = async (agencyCode: string, year: number, items: unknown[]) => {
+    const res = await call('POST', '/plans', as.officer(agencyCode), { year, items });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const submitted = async (agencyCode: string, year: number) => {
+    const plan = await draft(agencyCode, year, [fullItem(w.matterCode)]);
+    const res = await call('POST', `/plans/${plan.id}/submit`, as.head(agencyCode));
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+
+  it('refuses to submit a plan with missing content and lists every missing field per item', async () => {
+    const plan = await draft(w.cityAgency.code, 2027, [
+      { matterCode: w.matterCode, targetKind: 'class', method: 'onsite', legalBasis: '《食品安全法》第一百一十条' },
+      fullItem(w.matterCode, { targetKind: 'named', targetEnterprises: [], necessity: '' }),
+    ]);
+    expect(plan).toMatchObject({ state: 'draft', deadline: '2027-03-31', revision: 1, version: 1 });
+    const res = await call('POST', `/plans/${plan.id}/submit`, as.head(w.cityAgency.code));
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body).toMatchObject({ code: 'PLAN_CONTENT', article: '第十三条' });
+    expect(body.observed).toEqual([
+      'items[0].targets',
+      'items[0].checkItems',
+      'items[0].frequency',
+      'items[0].samplingRatio',
+      'items[0].necessity',
+      'items[1].targets',
+      'items[1].necessity',
+    ]);
+    expect(body.detail).toContain('检查比例');
+    // The refusal is on the plan's record for supervisors, and nothing changed.
+    const detail = (await call('GET', `/plans/${plan.id}`, as.supervisor(w.cityBureau.code))).json();
+    expect(detail.state).toBe('draft');
+    expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['plan.drafted', 'refused.PLAN_CONTENT']);
+  });
+
+  it('refuses a matter that is not on the agency’s published list on the day of submission (Art. 7)', async () => {
+    const plan = await draft(w.cityAgency.code, 2028, [fullItem('NOT-PUBLISHED-1')]);
+    const res = await call('POST', `/plans/${plan.id}/submit`, as.head(w.cityAgency.code));
+    expect(res.json()).toMatchObject({ code: 'MATTER_UNPUBLISHED', observed: ['NOT-PUBLISHED-1'] });
+  });
+
+  it('lets only the agency’s own head submit', async () => {
+    const plan = await draft(w.cityAgency.code, 2029, [fullItem(w.matterCode)]);
+    expect((await call('POST', `/plans/${plan.id}/submit`, as.officer(w.cityAgency.code))).json().code).toBe('FORBIDDEN_ROLE');
+    const other = await call('POST', `/plans/${plan.id}/submit`, as.head(w.districtAgency.code));
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe('OUT_OF_SCOPE');
+  });
+
+  it('returns a plan with reasons; the agency edits and resubmits; the bureau files it', async () => {
+    const plan = await submitted(w.districtAgency.code, 2026);
+    expect(plan).toMatchObject({ state: 'submitted', filingBureauCode: w.districtBureau.code, upperAuthorityCode: w.cityAgency.code });
+    const sup = as.supervisor(w.districtBureau.code, w.districtAgency.districtCode!);
+    expect((await call('POST', `/plans/${plan.id}/return`, sup, {})).json().code).toBe('VALIDATION');
+    const returned = await call('POST', `/plans/${plan.id}/return`, sup, { reason: '检查比例过高，请结合信用风险分类调整' });
+    expect(returned.json()).toMatchObject({ state: 'returned', returnedReason: '检查比例过高，请结合信用风险分类调整' });
+
+    const stale = await call('PATCH', `/plans/${plan.id}`, as.officer(w.districtAgency.code), { version: 1, items: [fullItem(w.matterCode)] });
+    expect(stale.json()).toMatchObject({ code: 'VERSION_CONFLICT', currentVersion: returned.json().version });
+    const edited = await call('PATCH', `/plans/${plan.id}`, as.officer(w.districtAgency.code), {
+      version: returned.json().version,
+      items: [fullItem(w.matterCode, { samplingRatio: 0.03 })],
+    });
+    expect(edited.json()).toMatchObject({ state: 'returned', items: [{ samplingRatio: 0.03 }] });
+    const resubmitted = await call('POST', `/plans/${plan.id}/submit`, as.head(w.districtAgency.code));
+    expect(resubmitted.json().state).toBe('submitted');
+    const filed = await call('POST', `/plans/${plan.id}/file`, sup);
+    expect(filed.json()).toMatchObject({ state: 'filed', filedLate: false, filedBy: sup.sub });
+
+    const detail = (await call('GET', `/plans/${plan.id}`, sup)).json();
+    expect(detail.history.map((h: { action: string }) => h.action)).toEqual([
+      'plan.drafted',
+      'plan.submitted',
+      'plan.returned',
+      'plan.edited',
+      'plan.resubmitted',
+      'plan.filed',
+    ]);
+    expect(detail.history[2]).toMatchObject({ before: 'submitted', after: 'returned', payload: { reason: '检查比例过高，请结合信用风险分类调整' } });
+  });
+
+  it('lets only the same-level justice bureau file: not a district bureau for a city plan, not another district’s bureau', async () => {
+    const agency = await newAgency(t.db, { name: '武汉市应急管理局（测试）' });
+    await newMatter(t.db, agency.code, { matterCode: w.matterCode });
+    const cityPlan = await submitted(agency.code, 2026);
+    const byDistrict = await call('POST', `/plans/${cityPlan.id}/file`, as.supervisor(w.districtBureau.code, w.districtAgency.districtCode!));
+    expect(byDistrict.statusCode).toBe(403);
+    expect(byDistrict.json().code).toBe('OUT_OF_SCOPE');
+    expect(byDistrict.json().detail).toContain(w.cityBureau.name);
+
+    const otherAgency = await newAgency(t.db, { districtCode: w.districtAgency.districtCode!, parentCode: w.cityAgency.code });
+    await newMatter(t.db, otherAgency.code, { matterCode: w.matterCode });
+    const dPlan = await submitted(otherAgency.code, 2026);
+    for (const wrong of [as.supervisor(w.otherDistrictBureau.code, 'X'), as.supervisor(w.cityBureau.code)]) {
+      const res = await call('POST', `/plans/${dPlan.id}/file`, wrong);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('OUT_OF_SCOPE');
+    }
+    expect((await call('POST', `/plans/${cityPlan.id}/file`, as.supervisor(w.cityBureau.code))).json().state).toBe('filed');
+  });
+
+  it('files on 31 March (Shanghai) on time, and on 1 April late with a PLAN_FILING_DEADLINE flag', async () => {
+    const onTimeAgency = await newAgency(t.db);
+    const lateAgency = await newAgency(t.db);
+    for (const a of [onTimeAgency, lateAgency]) await newMatter(t.db, a.code, { matterCode: w.matterCode });
+    const onTime = await submitted(onTimeAgency.code, 2026);
+    const late = await submitted(lateAgency.code, 2026);
+    const sup = as.supervisor(w.cityBureau.code);
+
+    t.clock.set('2026-03-31T23:59:00+08:00');
+    expect((await call('POST', `/plans/${onTime.id}/file`, sup)).json()).toMatchObject({ state: 'filed', filedLate: false });
+
+    t.clock.set('2026-04-01T00:00:30+08:00');
+    const overdue = (await call('GET', '/plans?overdue=true&year=2026', sup)).json();
+    expect(overdue.map((p: { id: string }) => p.id)).toContain(late.id);
+    expect(overdue.map((p: { id: string }) => p.id)).not.toContain(onTime.id);
+    expect((await call('POST', `/plans/${late.id}/file`, sup)).json()).toMatchObject({ state: 'filed', filedLate: true, overdue: false });
+
+    const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_FILING_DEADLINE'), eq(flags.agencyCode, lateAgency.code)));
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ subjectType: 'plan', subjectId: late.id, article: '第十三条', observed: '2026-04-01', limitValue: '2026-03-31' });
+    const onTimeFlags = await t.db.select().from(flags).where(eq(flags.agencyCode, onTimeAgency.code));
+    expect(onTimeFlags).toHaveLength(0);
+  });
+
+  it('needs refiling after an amendment; until then the plan covers no routine inspection', async () => {
+    const agency = await newAgency(t.db);
+    await newMatter(t.db, agency.code, { matterCode: w.matterCode });
+    const plan = await submitted(agency.code, 2026);
+    const sup = as.supervisor(w.cityBureau.code);
+    const head = as.head(agency.code);
+    await call('POST', `/plans/${plan.id}/file`, sup);
+    expect((await call('POST', `/plans/${plan.id}/publish`, head)).json().state).toBe('published');
+    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ plan: { id: plan.id }, item: { matterCode: w.matterCode } });
+    expect(await findFiledPlanCovering(t.db, agency.code, 'OTHER-MATTER', 2026)).toMatchObject({ refusal: { rule: 'ROUTINE_WITHOUT_PLAN', passed: false } });
+    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2027)).toMatchObject({ refusal: { rule: 'ROUTINE_WITHOUT_PLAN' } });
+
+    t.clock.set('2026-06-15T10:00:00+08:00');
+    const amended = await call('POST', `/plans/${plan.id}/amend`, head, { reason: '新增特种设备检查事项' });
+    expect(amended.json()).toMatchObject({ state: 'draft', revision: 2, needsRefiling: true });
+    const refused = await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026);
+    expect(refused).toMatchObject({ refusal: { rule: 'PLAN_AMENDED_NOT_REFILED', article: '第十四条', passed: false } });
+
+    await call('POST', `/plans/${plan.id}/submit`, head);
+    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ refusal: { rule: 'PLAN_AMENDED_NOT_REFILED' } });
+    const refiled = await call('POST', `/plans/${plan.id}/file`, sup);
+    // Refiling an adjustment in June is not a late first filing.
+    expect(refiled.json()).toMatchObject({ state: 'filed', needsRefiling: false, filedLate: false, revision: 2 });
+    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ plan: { id: plan.id, revision: 2 } });
+  });
+
+  it('answers an impossible transition with 409, the current state and the allowed events', async () => {
+    const plan = await draft(w.cityAgency.code, 2030, [fullItem(w.matterCode)]);
+    const res = await call('POST', `/plans/${plan.id}/publish`, as.head(w.cityAgency.code));
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'draft', allowedEvents: ['EDIT', 'SUBMIT'] });
+  });
+
+  it('keeps drafts from enterprises and other agencies; published plans are public', async () => {
+    const plan = await draft(w.cityAgency.code, 2031, [fullItem(w.matterCode)]);
+    const ent = as.enterprise('91420100MA4K1234X5');
+    expect((await call('GET', `/plans/${plan.id}`, ent)).json().code).toBe('OUT_OF_SCOPE');
+    expect((await call('GET', `/plans/${plan.id}`, as.officer(w.districtAgency.code))).statusCode).toBe(403);
+    const listed = (await call('GET', '/plans', ent)).json();
+    expect(listed.every((p: { state: string }) => p.state === 'published')).toBe(true);
+  });
+
+  it('creates a plan once per Idempotency-Key and refuses a second plan for the same year', async () => {
+    const agency = await newAgency(t.db);
+    const headers = { 'idempotency-key': 'plan-create-0001' };
+    const first = await call('POST', '/plans', as.officer(agency.code), { year: 2026, items: [] }, headers);
+    const again = await call('POST', '/plans', as.officer(agency.code), { year: 2026, items: [] }, headers);
+    expect(first.statusCode).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    const dup = await call('POST', '/plans', as.officer(agency.code), { year: 2026, items: [] });
+    expect(dup.json()).toMatchObject({ code: 'ALREADY_EXISTS', planId: first.json().id });
+    expect((await call('POST', '/plans', as.officer(agency.code), { agencyCode: w.cityAgency.code, year: 2032 })).json().code).toBe('OUT_OF_SCOPE');
+  });
+});

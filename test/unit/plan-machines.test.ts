@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../machines/apply-event.js';
+import { planMachine } from '../../machines/plan.machine.js';
+import { specialPlanMachine } from '../../machines/special-plan.machine.js';
+import { transitionOrRefuse } from '../../src/commands/transition.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+
+const plan = (state: string, event: Parameters<typeof applyEvent<typeof planMachine>>[3]) => applyEvent(planMachine, state, {}, event);
+const special = (state: string, event: Parameters<typeof applyEvent<typeof specialPlanMachine>>[3]) => applyEvent(specialPlanMachine, state, {}, event);
+const complete = { type: 'SUBMIT' as const, missingFields: 0, unpublishedMatters: 0 };
+
+describe('annual plan machine (Art. 13–14)', () => {
+  it('submits a complete draft and files it', () => {
+    expect(plan('draft', complete)).toMatchObject({ ok: true, state: 'submitted' });
+    expect(plan('submitted', { type: 'FILE' })).toMatchObject({ ok: true, state: 'filed' });
+    expect(plan('filed', { type: 'PUBLISH' })).toMatchObject({ ok: true, state: 'published' });
+  });
+
+  it('refuses to submit with content missing or an unpublished matter (hasRequiredContent, areMattersPublished)', () => {
+    expect(plan('draft', { ...complete, missingFields: 2 })).toMatchObject({ ok: false, state: 'draft' });
+    expect(plan('draft', { ...complete, unpublishedMatters: 1 })).toMatchObject({ ok: false, state: 'draft' });
+  });
+
+  it('returns with a reason only, and a returned plan is resubmitted', () => {
+    expect(plan('submitted', { type: 'RETURN', reason: '  ' })).toMatchObject({ ok: false });
+    expect(plan('submitted', { type: 'RETURN', reason: '检查比例过高' })).toMatchObject({ ok: true, state: 'returned' });
+    expect(plan('returned', complete)).toMatchObject({ ok: true, state: 'submitted' });
+  });
+
+  it('sends an amended filed or published plan back to draft, with a reason', () => {
+    expect(plan('filed', { type: 'AMEND', reason: '新增事项' })).toMatchObject({ ok: true, state: 'draft' });
+    expect(plan('published', { type: 'AMEND', reason: '新增事项' })).toMatchObject({ ok: true, state: 'draft' });
+    expect(plan('published', { type: 'AMEND', reason: '' })).toMatchObject({ ok: false });
+    expect(plan('submitted', { type: 'AMEND', reason: '新增事项' })).toMatchObject({ ok: false, allowed: ['FILE', 'RETURN'] });
+  });
+
+  it('never files or publishes out of order', () => {
+    expect(plan('draft', { type: 'FILE' })).toEqual({ ok: false, state: 'draft', allowed: ['EDIT', 'SUBMIT'] });
+    expect(plan('returned', { type: 'FILE' })).toMatchObject({ ok: false });
+    expect(plan('submitted', { type: 'PUBLISH' })).toMatchObject({ ok: false });
+    expect(plan('filed', { type: 'FILE' })).toEqual({ ok: false, state: 'filed', allowed: ['AMEND', 'PUBLISH'] });
+  });
+
+  it('edits in place only while draft or returned (transitionOrRefuse takes the self-transition)', () => {
+    expect(transitionOrRefuse(planMachine, '计划', 'draft', {}, { type: 'EDIT' })).toBe('draft');
+    expect(transitionOrRefuse(planMachine, '计划', 'returned', {}, { type: 'EDIT' })).toBe('returned');
+    try {
+      transitionOrRefuse(planMachine, '计划', 'submitted', {}, { type: 'EDIT' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).extensions).toMatchObject({ currentState: 'submitted', allowedEvents: ['FILE', 'RETURN'] });
+    }
+  });
+});
+
+describe('special plan machine (Art. 13, 15)', () => {
+  const approval = { type: 'APPROVE' as const, approverKind: 'same_level_government' as const, approverName: '武汉市人民政府', approvalDocNo: '武政〔2026〕1号', unpublishedMatters: 0 };
+
+  it('goes draft → approved → filed → published', () => {
+    expect(special('draft', approval)).toMatchObject({ ok: true, state: 'approved' });
+    expect(special('approved', { type: 'FILE' })).toMatchObject({ ok: true, state: 'filed' });
+    expect(special('filed', { type: 'PUBLISH' })).toMatchObject({ ok: true, state: 'published' });
+  });
+
+  it('needs the approving authority and document number (hasApprovalRecord)', () => {
+    expect(special('draft', { ...approval, approvalDocNo: '' })).toMatchObject({ ok: false });
+    expect(special('draft', { ...approval, approverName: ' ' })).toMatchObject({ ok: false });
+    expect(special('draft', { ...approval, unpublishedMatters: 1 })).toMatchObject({ ok: false });
+  });
+
+  it('cannot be filed before approval nor published before filing', () => {
+    expect(special('draft', { type: 'FILE' })).toEqual({ ok: false, state: 'draft', allowed: ['APPROVE', 'DEPLOY', 'EDIT'] });
+    expect(special('approved', { type: 'PUBLISH' })).toMatchObject({ ok: false, allowed: ['FILE'] });
+  });
+
+  it('enters deployed directly when an upper authority deployed it, and nothing follows', () => {
+    expect(special('draft', { type: 'DEPLOY', upperPlanUsable: true })).toMatchObject({ ok: true, state: 'deployed' });
+    expect(special('draft', { type: 'DEPLOY', upperPlanUsable: false })).toMatchObject({ ok: false });
+    expect(special('deployed', { type: 'FILE' })).toEqual({ ok: false, state: 'deployed', allowed: [] });
+    expect(special('published', approval)).toMatchObject({ ok: false, allowed: [] });
+  });
+});
