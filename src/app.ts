@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
 import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
+import type { Keyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { problemPlugin } from './http/problem.js';
@@ -18,6 +19,8 @@ export interface Services {
   db: Db;
   clock: Clock;
   calendar: CalendarService;
+  /** Signs inspection codes; its public keys are published at /.well-known/inspection-keys. */
+  keyring: Keyring;
 }
 
 declare module 'fastify' {
@@ -29,6 +32,7 @@ declare module 'fastify' {
 export interface AppDeps {
   database: Database;
   clock: Clock;
+  keyring: Keyring;
   devKey?: DevKey;
   /** Defaults to JSON logs at config.logLevel; tests pass false. */
   logger?: FastifyServerOptions['logger'];
@@ -64,6 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     db: deps.database.db,
     clock: deps.clock,
     calendar: new CalendarService(deps.database.db),
+    keyring: deps.keyring,
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

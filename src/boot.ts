@@ -5,6 +5,7 @@ import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
 import { sealPending } from './audit/sealer.js';
 import { loadOrCreateDevKey } from './auth/dev-key.js';
+import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
@@ -34,7 +35,8 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const app = await buildApp(config, { database, clock, devKey });
+  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
+  const app = await buildApp(config, { database, clock, devKey, keyring });
 
   let sealing: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {

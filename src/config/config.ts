@@ -31,6 +31,8 @@ const EnvSchema = Type.Object({
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** How often the audit sealer chains committed entries; bounds the delay before an entry is chained. */
   AUDIT_SEAL_INTERVAL_MS: Type.Integer({ default: 250, minimum: 10, maximum: 60_000 }),
+  /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
+  CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -51,6 +53,7 @@ export interface Config {
     audience?: string;
   };
   clockStart?: string;
+  codeKeysDir?: string;
   seedDemo: boolean;
   auditSealIntervalMs: number;
   publicBaseUrl: string;
@@ -93,6 +96,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.JWT_PUBLIC_KEY && !env.JWKS_URL) {
     throw new ConfigError('JWT_PUBLIC_KEY', 'production needs JWT_PUBLIC_KEY or JWKS_URL to verify tokens');
   }
+  if (production && !env.CODE_KEYS_DIR) {
+    throw new ConfigError('CODE_KEYS_DIR', 'production needs the folder of inspection-code signing keys');
+  }
   if (env.JWT_PUBLIC_KEY && !env.JWT_PUBLIC_KEY.includes('BEGIN PUBLIC KEY')) {
     throw new ConfigError('JWT_PUBLIC_KEY', 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
   }
@@ -111,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE,
     },
     clockStart: env.CLOCK_START,
+    codeKeysDir: env.CODE_KEYS_DIR,
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,

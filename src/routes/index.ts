@@ -9,9 +9,15 @@ import { planRoutes } from './plans.js';
 import { specialPlanRoutes } from './special-plans.js';
 import { regulationRoutes } from './regulation.js';
 import { systemRoutes } from './system.js';
+import { checkPageRoutes } from './check-page.js';
+import { codeRoutes, wellKnownRoutes } from './codes.js';
+import { inspectionDocumentRoutes } from './inspection-documents.js';
+import { inspectionRoutes } from './inspections.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
+  await app.register(wellKnownRoutes);
+  await app.register(checkPageRoutes);
   await app.register(
     async (api) => {
       await api.register(districtRoutes);
@@ -19,6 +25,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(enterpriseRoutes);
       await api.register(matterRoutes);
       await api.register(calendarRoutes);
+      await api.register(inspectionRoutes);
+      await api.register(inspectionDocumentRoutes);
+      await api.register(codeRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);
       await api.register(planRoutes);

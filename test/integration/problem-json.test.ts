@@ -6,6 +6,7 @@ import { DomainError } from '../../src/errors/domain-error.js';
 import { ERRORS, type ErrorCode } from '../../src/errors/registry.js';
 import { Problem } from '../../src/http/schemas.js';
 import { ManualClock } from '../../src/time/clock.js';
+import { generateKeyring } from '../../src/codes/keyring.js';
 import { as } from '../support/factories.js';
 import { testConfig, TEST_START } from '../support/test-app.js';
 import { createTestDatabase, describeDb, type TestDatabase } from '../support/test-database.js';
@@ -19,7 +20,7 @@ describeDb('problem+json for every error code', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    app = await buildApp(testConfig(), { database: testDb.database, clock: new ManualClock(TEST_START), devKey, logger: false });
+    app = await buildApp(testConfig(), { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), logger: false });
     auth = { authorization: `Bearer ${signDevToken(devKey, as.admin())}` };
     // Test-only routes, added before the app is ready: one throws each registered error, one fails inside.
     app.get('/test/throw/:code', { config: { access: 'public' } }, async (req) => {

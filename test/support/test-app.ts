@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { generateDevKey, signDevToken, type DevKey } from '../../src/auth/dev-key.js';
+import { generateKeyring, type Keyring } from '../../src/codes/keyring.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Db } from '../../src/db/client.js';
@@ -13,6 +14,7 @@ export interface TestApp {
   testDb: TestDatabase;
   clock: ManualClock;
   devKey: DevKey;
+  keyring: Keyring;
   config: Config;
   token(p: Principal): string;
   /** app.inject with a bearer token for `as` (omit for an anonymous call). */
@@ -27,12 +29,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A fresh database and app per test file; the clock only moves when the test moves it. */
-export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey; keyring?: Keyring } = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await createTestDatabase());
   const clock = new ManualClock(opts.start ?? TEST_START);
   const devKey = opts.devKey ?? generateDevKey();
+  const keyring = opts.keyring ?? generateKeyring();
   const config = testConfig(opts.config);
-  const app = await buildApp(config, { database: testDb.database, clock, devKey, logger: false });
+  const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, logger: false });
   await app.ready();
   const token = (p: Principal) => signDevToken(devKey, p);
   return {
@@ -41,6 +44,7 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
     testDb,
     clock,
     devKey,
+    keyring,
     config,
     token,
     call: ({ as, headers, ...rest }) =>

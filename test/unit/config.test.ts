@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
+const PROD = { NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, CODE_KEYS_DIR: '/keys' };
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -30,11 +31,12 @@ describe('configuration', () => {
     expect(errorOf({ LOG_LEVEL: 'loud' }).setting).toBe('LOG_LEVEL');
   });
 
-  it('refuses development tokens, a moved clock and missing key material in production', () => {
-    expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, AUTH_DEV_TOKENS: 'true' }).setting).toBe('AUTH_DEV_TOKENS');
-    expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, CLOCK_START: '2026-04-02T09:00:00+08:00' }).setting).toBe('CLOCK_START');
-    expect(errorOf({ NODE_ENV: 'production' }).setting).toBe('JWT_PUBLIC_KEY');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM }).auth.devTokens).toBe(false);
+  it('refuses development tokens, a moved clock and missing key material (JWT, code signing) in production', () => {
+    expect(errorOf({ ...PROD, AUTH_DEV_TOKENS: 'true' }).setting).toBe('AUTH_DEV_TOKENS');
+    expect(errorOf({ ...PROD, CLOCK_START: '2026-04-02T09:00:00+08:00' }).setting).toBe('CLOCK_START');
+    expect(errorOf({ NODE_ENV: 'production', CODE_KEYS_DIR: '/keys' }).setting).toBe('JWT_PUBLIC_KEY');
+    expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM }).setting).toBe('CODE_KEYS_DIR');
+    expect(loadConfig(PROD).auth.devTokens).toBe(false);
   });
 
   it('accepts a clock start for demos', () => {

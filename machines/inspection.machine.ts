@@ -1,0 +1,99 @@
+import { setup } from 'xstate';
+
+/**
+ * An inspection's life (Art. 9, 16–25). On-site routine and special inspections need the scheme approved
+ * by the agency head and a code before entry (Art. 17); on-site case inspections start without a code;
+ * off-site inspections are recorded without a visit (Art. 16, 32). The machine is pure: the command loads
+ * the facts, the guards read them from the event.
+ */
+export interface InspectionContext {
+  kind: 'routine' | 'special' | 'case';
+  mode: 'onsite' | 'offsite';
+}
+
+export type InspectionEvent =
+  | { type: 'APPROVE' }
+  | { type: 'ISSUE_CODE' }
+  | { type: 'SCAN' }
+  | { type: 'START' }
+  | { type: 'RECORD_FINDINGS' }
+  | { type: 'RECORD_OFFSITE' }
+  | { type: 'NOTIFY_RESULT' }
+  | { type: 'CLOSE' }
+  | { type: 'ARCHIVE' }
+  | { type: 'MERGE' }
+  | { type: 'CANCEL' };
+
+export const inspectionMachine = setup({
+  types: { context: {} as InspectionContext, events: {} as InspectionEvent },
+  guards: {
+    needsCode: ({ context }) => context.mode === 'onsite' && context.kind !== 'case',
+    isOnsiteCase: ({ context }) => context.mode === 'onsite' && context.kind === 'case',
+    isOnsite: ({ context }) => context.mode === 'onsite',
+    isOffsite: ({ context }) => context.mode === 'offsite',
+    isCase: ({ context }) => context.kind === 'case',
+  },
+}).createMachine({
+  id: 'inspection',
+  initial: 'draft',
+  context: { kind: 'routine', mode: 'onsite' },
+  states: {
+    draft: {
+      on: {
+        APPROVE: { guard: 'isOnsite', target: 'approved' },
+        RECORD_OFFSITE: { guard: 'isOffsite', target: 'findings_recorded' },
+        MERGE: { guard: 'isCase', target: 'merged' },
+        CANCEL: { target: 'cancelled' },
+      },
+    },
+    approved: {
+      on: {
+        ISSUE_CODE: { guard: 'needsCode', target: 'code_issued' },
+        START: { guard: 'isOnsiteCase', target: 'in_progress' },
+        MERGE: { guard: 'isCase', target: 'merged' },
+        CANCEL: { target: 'cancelled' },
+      },
+    },
+    code_issued: {
+      on: {
+        SCAN: { target: 'in_progress' },
+        // Allowed so the record stays true, but flagged CODE_NOT_SCANNED (Art. 17(2)).
+        RECORD_FINDINGS: { target: 'findings_recorded' },
+        CANCEL: { target: 'cancelled' },
+      },
+    },
+    // Further scans (another officer, a second entry) are recorded by the command without a transition.
+    in_progress: { on: { RECORD_FINDINGS: { target: 'findings_recorded' } } },
+    findings_recorded: { on: { NOTIFY_RESULT: { target: 'result_notified' } } },
+    result_notified: { on: { CLOSE: { target: 'closed' } } },
+    closed: { on: { ARCHIVE: { target: 'archived' } } },
+    archived: { type: 'final' },
+    merged: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});
+
+export type InspectionState =
+  | 'draft'
+  | 'approved'
+  | 'code_issued'
+  | 'in_progress'
+  | 'findings_recorded'
+  | 'result_notified'
+  | 'closed'
+  | 'archived'
+  | 'merged'
+  | 'cancelled';
+
+export const INSPECTION_STATE_ZH: Record<InspectionState, string> = {
+  draft: '检查方案草稿',
+  approved: '方案已批准',
+  code_issued: '已获取检查码',
+  in_progress: '检查中（已扫码）',
+  findings_recorded: '已记录检查情况',
+  result_notified: '已告知检查结果',
+  closed: '已结束',
+  archived: '已归档',
+  merged: '已合并',
+  cancelled: '已取消',
+};

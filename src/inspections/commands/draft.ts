@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Principal } from '../../auth/principal.js';
+import type { CommandScope } from '../../commands/command.js';
+import type { Db } from '../../db/client.js';
+import { inspections, type Inspector } from '../../db/schema/index.js';
+import { DomainError } from '../../errors/domain-error.js';
+import type { RuleResult } from '../../rules/result.js';
+import { ruleResult } from '../../rules/result.js';
+import { shanghaiDate } from '../../time/shanghai-date.js';
+import { assertOwnAgency } from '../access.js';
+import { loadGuardFacts } from '../guard-facts.js';
+import { basicGuards, caseLeadCheck } from '../guards.js';
+import { planAndCapChecks } from '../plan-checks.js';
+import { insertInspection, type Inspection } from '../repository.js';
+
+export interface DraftInput {
+  agencyCode: string;
+  enterpriseCode: string;
+  kind: 'routine' | 'special' | 'case';
+  mode: 'onsite' | 'offsite';
+  matterCodes: string[];
+  windowStart: string;
+  windowEnd: string;
+  inspectors: Inspector[];
+  checklist: string[];
+  planId?: string;
+  specialPlanId?: string;
+  leadKind?: string;
+  leadRef?: string;
+  teamExceptionBasis?: string;
+  assistanceRef?: string;
+  escalationGround?: string;
+  onsiteReason?: string;
+  excludedRelation?: 'subordinate_unit' | 'soe_supervision';
+  /** The inspection whose stop or rectification order this one follows up (Art. 20). */
+  followUpOf?: string;
+}
+
+// A scheme covers one visit; a window longer than a month is not a visit but a campaign.
+const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
+
+export interface Drafted {
+  inspection: Inspection;
+  /** Every guard evaluated now, so the officer sees problems before asking for approval. */
+  checks: RuleResult[];
+  /** CASE_MERGEABLE: planned, not yet executed tasks of the agency at the enterprise (Art. 13). */
+  mergeCandidates: string[];
+}
+
+export function validateWindow(start: string, end: string): { windowStart: Date; windowEnd: Date } {
+  const windowStart = new Date(start);
+  const windowEnd = new Date(end);
+  if (!(windowEnd > windowStart)) throw DomainError.field('body.windowEnd', '结束时间须晚于开始时间');
+  if (windowEnd.getTime() - windowStart.getTime() > MAX_WINDOW_MS) throw DomainError.field('body.windowEnd', '一次检查的时间窗口不得超过 31 天');
+  return { windowStart, windowEnd };
+}
+
+async function mergeCandidates(tx: Db, agencyCode: string, enterpriseCode: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: inspections.id })
+    .from(inspections)
+    .where(
+      and(
+        eq(inspections.agencyCode, agencyCode),
+        eq(inspections.enterpriseCode, enterpriseCode),
+        inArray(inspections.kind, ['routine', 'special']),
+        inArray(inspections.state, ['draft', 'approved', 'code_issued']),
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, input: DraftInput): Promise<Drafted> {
+  assertOwnAgency(actor, input.agencyCode);
+  const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);
+  const row = {
+    id: randomUUID(),
+    agencyCode: input.agencyCode,
+    enterpriseCode: input.enterpriseCode,
+    kind: input.kind,
+    mode: input.mode,
+    state: 'draft',
+    matterCodes: [...new Set(input.matterCodes)],
+    planId: input.planId ?? null,
+    specialPlanId: input.specialPlanId ?? null,
+    leadKind: input.leadKind ?? null,
+    leadRef: input.leadRef ?? null,
+    windowStart,
+    windowEnd,
+    countedDate: shanghaiDate(windowStart),
+    countsTowardCap: input.kind !== 'case',
+    inspectors: input.inspectors,
+    checklist: input.checklist,
+    teamExceptionBasis: input.teamExceptionBasis ?? null,
+    assistanceRef: input.assistanceRef ?? null,
+    escalationGround: input.escalationGround ?? null,
+    onsiteReason: input.onsiteReason ?? null,
+    excludedRelation: input.excludedRelation ?? null,
+    followUpOf: input.followUpOf ?? null,
+    createdBy: actor.sub,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const loaded = await loadGuardFacts(tx, row);
+  // A case inspection without a lead cannot even be drafted (Art. 9, 13).
+  const lead = caseLeadCheck(loaded.facts);
+  if (!lead.passed) throw DomainError.fromRules([lead]);
+  const plan = await planAndCapChecks(tx, { ...row, id: row.id });
+  const inspection = await insertInspection(tx, {
+    ...row,
+    entityScope: loaded.enterprise.scope,
+    countsTowardCap: row.countsTowardCap && !plan.upperDeployed,
+  });
+  const candidates = input.kind === 'case' && input.mode === 'onsite' ? await mergeCandidates(tx, input.agencyCode, input.enterpriseCode) : [];
+  const checks = [...basicGuards(loaded.facts), ...plan.results];
+  if (candidates.length > 0) {
+    checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（可调用 /merge）'));
+  }
+  await audit({
+    action: 'inspection.drafted',
+    subjectType: 'inspection',
+    subjectId: inspection.id,
+    agencyCode: inspection.agencyCode,
+    enterpriseCode: inspection.enterpriseCode,
+    districtCode: loaded.agency.districtCode,
+    after: 'draft',
+    payload: { ...input, entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule) },
+  });
+  return { inspection, checks, mergeCandidates: candidates };
+}
+
+export type DraftPatch = Partial<Omit<DraftInput, 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode'>>;
+
+/** Edits a scheme still in draft (approval fixes it); answers with the checks re-evaluated. */
+export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, patch: DraftPatch): Promise<Drafted> {
+  const [current] = await tx.select().from(inspections).where(eq(inspections.id, id)).for('update');
+  if (!current) throw DomainError.notFound('行政检查', id);
+  assertOwnAgency(actor, current.agencyCode);
+  if (current.state !== 'draft') {
+    throw new DomainError('INVALID_TRANSITION', '检查方案已批准，不能再修改；如需变更请取消后重新制定', { currentState: current.state, allowedEvents: [] });
+  }
+  const window =
+    patch.windowStart || patch.windowEnd
+      ? validateWindow(patch.windowStart ?? current.windowStart.toISOString(), patch.windowEnd ?? current.windowEnd.toISOString())
+      : undefined;
+  const next = {
+    ...current,
+    ...(patch.matterCodes ? { matterCodes: [...new Set(patch.matterCodes)] } : {}),
+    ...(patch.inspectors ? { inspectors: patch.inspectors } : {}),
+    ...(patch.checklist ? { checklist: patch.checklist } : {}),
+    ...(window ? { ...window, countedDate: shanghaiDate(window.windowStart) } : {}),
+    ...Object.fromEntries(
+      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'onsiteReason', 'excludedRelation'] as const)
+        .filter((k) => patch[k] !== undefined)
+        .map((k) => [k, patch[k]]),
+    ),
+  } as Inspection;
+  const loaded = await loadGuardFacts(tx, next);
+  const lead = caseLeadCheck(loaded.facts);
+  if (!lead.passed) throw DomainError.fromRules([lead]);
+  const plan = await planAndCapChecks(tx, next);
+  const { id: _id, version, createdAt: _c, ...fields } = next;
+  const [inspection] = await tx
+    .update(inspections)
+    .set({ ...fields, version: version + 1, updatedAt: at })
+    .where(and(eq(inspections.id, id), eq(inspections.version, version)))
+    .returning();
+  await audit({
+    action: 'inspection.amended',
+    subjectType: 'inspection',
+    subjectId: id,
+    agencyCode: current.agencyCode,
+    enterpriseCode: current.enterpriseCode,
+    districtCode: loaded.agency.districtCode,
+    before: 'draft',
+    after: 'draft',
+    payload: patch,
+  });
+  return { inspection: inspection!, checks: [...basicGuards(loaded.facts), ...plan.results], mergeCandidates: [] };
+}

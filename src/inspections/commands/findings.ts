@@ -1,0 +1,125 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Principal } from '../../auth/principal.js';
+import type { CommandScope } from '../../commands/command.js';
+import type { Db } from '../../db/client.js';
+import { codeScans, inspectionCodes, inspections } from '../../db/schema/index.js';
+import { DomainError } from '../../errors/domain-error.js';
+import { raiseFlag, type FlagInput } from '../../flags/raise.js';
+import { findAgency } from '../../registry/agencies.repository.js';
+import { publishedMatterOn } from '../../registry/matters.repository.js';
+import type { Inspection } from '../repository.js';
+import { stepInspection } from './lifecycle.js';
+
+/** What an officer records at the end of a visit (Art. 18(4), 19, 20, 22, 23). */
+export interface FindingsInput {
+  methods: string[];
+  items: { item: string; result: 'compliant' | 'violation' | 'not_applicable'; note?: string }[];
+  outcome: {
+    kind: 'no_violation' | 'stop_order' | 'rectification' | 'penalty_referral';
+    /** Written notice or decision number for stop and rectification orders (Art. 20(2)). */
+    noticeNo?: string;
+    /** When the enterprise must have stopped or rectified; the follow-up inspection is due then. */
+    dueDate?: string;
+    /** Art. 20(3): proportionality and whether a no-penalty / exemption ground applied. */
+    proportionalityNote?: string;
+    noPenaltyGround?: string | null;
+  };
+  sampling?: { samples: number; costBorneBy: 'agency' | 'enterprise'; amountYuan?: number; repeatOfEarlierTest?: boolean };
+  /** Violations outside the agency's jurisdiction, to be referred within 10 working days (Art. 23). */
+  outOfJurisdiction?: { description: string; competentAgencyCode: string }[];
+}
+
+function validate(f: FindingsInput): void {
+  const violations = f.items.filter((x) => x.result === 'violation').length;
+  const o = f.outcome;
+  if (o.kind === 'no_violation' && violations > 0) throw DomainError.field('body.outcome.kind', `检查项目中有 ${violations} 项违法，处理结果不能为“未发现违法行为”`);
+  if (o.kind !== 'no_violation' && violations === 0) throw DomainError.field('body.items', '处理结果认定违法，但没有任何检查项目记为违法');
+  if ((o.kind === 'stop_order' || o.kind === 'rectification') && (!o.noticeNo || !o.dueDate)) {
+    throw DomainError.field(!o.noticeNo ? 'body.outcome.noticeNo' : 'body.outcome.dueDate', '责令停止或改正须出具书面通知并确定期限，以便跟踪检查（第二十条）');
+  }
+  if (o.kind === 'penalty_referral' && (!o.proportionalityNote || o.noPenaltyGround === undefined)) {
+    throw DomainError.field(!o.proportionalityNote ? 'body.outcome.proportionalityNote' : 'body.outcome.noPenaltyGround', '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则填 null）');
+  }
+}
+
+async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
+  const rows = await tx
+    .select({ id: codeScans.id })
+    .from(codeScans)
+    .innerJoin(inspectionCodes, eq(inspectionCodes.code, codeScans.code))
+    .where(and(eq(inspectionCodes.inspectionId, inspectionId), eq(codeScans.accepted, true)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Detectors that read the findings: CODE_NOT_SCANNED, COST_SHIFTED, REPEATED_TESTING. */
+async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[]> {
+  const out: Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[] = [];
+  if (i.mode === 'onsite' && i.kind !== 'case' && !(await wasScanned(tx, i.id))) {
+    out.push({ rule: 'CODE_NOT_SCANNED', observed: 'no accepted scan', limit: 'scan on entry', detail: '记录检查情况前未出示检查码并扫码' });
+  }
+  if (f.sampling?.costBorneBy === 'enterprise') {
+    out.push({ rule: 'COST_SHIFTED', observed: f.sampling, limit: 'paid by the agency', detail: `抽样检验费用记为由企业承担（${f.sampling.amountYuan ?? '金额未填'}元），应由行政执法主体支付` });
+  }
+  if (f.sampling?.repeatOfEarlierTest) {
+    const foodDrug = await Promise.all(i.matterCodes.map(async (c) => (await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug ?? false));
+    if (!foodDrug.some(Boolean)) out.push({ rule: 'REPEATED_TESTING', observed: f.sampling, limit: 'no repeated testing except food and drugs', detail: '对同一项目重复检验检测，且不属于食品药品等直接涉及群众健康的产品' });
+  }
+  return out;
+}
+
+export async function recordFindings(tx: Db, scope: CommandScope, actor: Principal, id: string, f: FindingsInput): Promise<{ inspection: Inspection; flags: string[] }> {
+  validate(f);
+  const raised: string[] = [];
+  const inspection = await stepInspection(tx, scope, actor, id, {
+    event: { type: 'RECORD_FINDINGS' },
+    action: 'inspection.findings_recorded',
+    patch: (_i, at) => ({
+      findings: f,
+      findingsAt: at,
+      outcome: f.outcome,
+      followUpDue: f.outcome.kind === 'stop_order' || f.outcome.kind === 'rectification' ? f.outcome.dueDate! : null,
+    }),
+    check: async (t, i, at) => {
+      const agency = await findAgency(t, i.agencyCode);
+      for (const flag of await findingsFlags(t, i, f)) {
+        const flagId = await raiseFlag(t, at, { sub: actor.sub, role: actor.role }, {
+          ...flag,
+          subjectType: 'inspection',
+          subjectId: i.id,
+          agencyCode: i.agencyCode,
+          enterpriseCode: i.enterpriseCode,
+          districtCode: agency?.districtCode ?? null,
+        });
+        if (flagId) raised.push(flag.rule);
+      }
+    },
+    payload: f,
+  });
+  return { inspection, flags: raised };
+}
+
+/** Art. 13: an on-site case inspection that can join a not-yet-executed planned task is merged into it. */
+export async function mergeInspection(tx: Db, scope: CommandScope, actor: Principal, id: string, intoId: string): Promise<Inspection> {
+  return stepInspection(tx, scope, actor, id, {
+    event: { type: 'MERGE' },
+    action: 'inspection.merged',
+    patch: () => ({ mergedInto: intoId }),
+    check: async (t, i, at) => {
+      const [target] = await t.select().from(inspections).where(eq(inspections.id, intoId)).for('update');
+      if (!target || target.agencyCode !== i.agencyCode || target.enterpriseCode !== i.enterpriseCode || target.kind === 'case') {
+        throw DomainError.field('body.into', '只能合并到本单位对同一企业的计划检查任务');
+      }
+      if (!['draft', 'approved', 'code_issued'].includes(target.state)) throw DomainError.field('body.into', '目标计划检查已执行，不能合并');
+      const extra = i.matterCodes.filter((m) => !target.matterCodes.includes(m));
+      if (extra.length > 0 && target.state === 'code_issued') {
+        throw DomainError.field('body.into', `目标检查已获取检查码，不能再增加事项 ${extra.join('、')}`);
+      }
+      await t
+        .update(inspections)
+        .set({ matterCodes: [...target.matterCodes, ...extra], leadKind: target.leadKind ?? i.leadKind, leadRef: target.leadRef ?? i.leadRef, version: target.version + 1, updatedAt: at })
+        .where(inArray(inspections.id, [intoId]));
+    },
+    payload: { into: intoId },
+  });
+}

@@ -1,0 +1,88 @@
+import type { Principal } from '../../auth/principal.js';
+import { newCodeId } from '../../codes/code-id.js';
+import type { CodeFacts } from '../../codes/facts.js';
+import type { Keyring } from '../../codes/keyring.js';
+import type { CommandScope } from '../../commands/command.js';
+import type { Db } from '../../db/client.js';
+import { inspectionCodes } from '../../db/schema/index.js';
+import { DomainError } from '../../errors/domain-error.js';
+import { ruleResult } from '../../rules/result.js';
+import { shanghaiYear } from '../../time/shanghai-date.js';
+import { assertOwnAgency } from '../access.js';
+import { loadGuardFacts } from '../guard-facts.js';
+import { basicGuards } from '../guards.js';
+import { planAndCapChecks } from '../plan-checks.js';
+import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
+import { nextState } from '../transition.js';
+
+export interface IssuedCode {
+  code: string;
+  kid: string;
+  signature: string;
+  facts: CodeFacts;
+  inspectionId: string;
+  validFrom: string;
+  validTo: string;
+}
+
+/**
+ * Issues the inspection code (Art. 17(1)) in one transaction: lock the enterprise, re-check every guard
+ * with the counts as they are now, insert the code, move the inspection, write the audit entry. Two
+ * requests racing for the last slot under a cap serialise on the lock; the second sees the first's code
+ * in its count and is refused with FREQUENCY_CAP.
+ */
+export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, id: string): Promise<IssuedCode> {
+  const before = await findInspection(tx, id);
+  if (!before) throw DomainError.notFound('行政检查', id);
+  assertOwnAgency(actor, before.agencyCode);
+  await lockEnterprise(tx, before.enterpriseCode);
+  const i = (await findInspection(tx, id, true))!;
+  if (i.state === 'draft' && i.mode === 'onsite' && i.kind !== 'case') {
+    throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_APPROVAL', false, i.state, 'approved', '检查方案尚未经行政执法主体负责人批准，不能获取检查码')]);
+  }
+  const state = nextState(i, { type: 'ISSUE_CODE' });
+  if (at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
+  const { facts, agency } = await loadGuardFacts(tx, i);
+  const plan = await planAndCapChecks(tx, i);
+  const failed = [...basicGuards(facts), ...plan.results].filter((r) => !r.passed);
+  if (failed.length > 0) throw DomainError.fromRules(failed);
+
+  const code = newCodeId(shanghaiYear(i.windowStart));
+  const codeFacts: CodeFacts = {
+    code,
+    inspectionId: i.id,
+    agencies: [i.agencyCode],
+    enterprise: i.enterpriseCode,
+    matters: i.matterCodes,
+    kind: i.kind,
+    validFrom: i.windowStart.toISOString(),
+    validTo: i.windowEnd.toISOString(),
+    inspectorCount: i.inspectors.length,
+  };
+  const { kid, signature } = keyring.sign(codeFacts);
+  await tx.insert(inspectionCodes).values({
+    code,
+    inspectionId: i.id,
+    kid,
+    signature,
+    facts: codeFacts,
+    validFrom: i.windowStart,
+    validTo: i.windowEnd,
+    state: 'active',
+    issuedBy: actor.sub,
+    issuedAt: at,
+  });
+  await updateInspection(tx, i, { state, countsTowardCap: i.countsTowardCap && !plan.upperDeployed }, at);
+  await audit({
+    action: 'inspection.code_issued',
+    subjectType: 'inspection',
+    subjectId: i.id,
+    agencyCode: i.agencyCode,
+    enterpriseCode: i.enterpriseCode,
+    districtCode: agency.districtCode,
+    before: i.state,
+    after: state,
+    payload: { code, kid, signature, checks: [...basicGuards(facts), ...plan.results].map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) },
+  });
+  return { code, kid, signature, facts: codeFacts, inspectionId: i.id, validFrom: codeFacts.validFrom, validTo: codeFacts.validTo };
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../auth/principal.js';
+import type { CommandScope } from '../../commands/command.js';
+import type { Db } from '../../db/client.js';
+import { codeScans } from '../../db/schema/index.js';
+import { DomainError } from '../../errors/domain-error.js';
+import { raiseFlag } from '../../flags/raise.js';
+import { ruleResult, type RuleResult } from '../../rules/result.js';
+import { findAgency } from '../../registry/agencies.repository.js';
+import { findCode, findInspection, updateInspection } from '../repository.js';
+import { nextState } from '../transition.js';
+
+export interface ScanInput {
+  location?: string;
+  /** Accepts a scan after the window (emergency, system failure); it is still flagged for review. */
+  lateReason?: string;
+}
+
+export interface ScanOutcome {
+  scanId: string;
+  accepted: boolean;
+  refusal?: RuleResult;
+  flagged: boolean;
+}
+
+/**
+ * Scan on entry (Art. 17(2)) by the inspecting officer or by the enterprise itself. Refused scans are
+ * recorded and flagged (CODE_OUTSIDE_WINDOW) in this transaction; the caller then answers with the
+ * refusal, so the evidence survives the refusal.
+ */
+export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Principal, code: string, input: ScanInput): Promise<ScanOutcome> {
+  const row = await findCode(tx, code, true);
+  if (!row) throw DomainError.notFound('检查码', code);
+  const i = (await findInspection(tx, row.inspectionId, true))!;
+  const isOfficer = (actor.role === 'officer' || actor.role === 'agency_head') && actor.agency === i.agencyCode;
+  if (!isOfficer && actor.role !== 'enterprise') throw new DomainError('OUT_OF_SCOPE', '只有实施检查的执法人员或被检查企业可以扫码');
+  const atEnterprise = actor.role === 'enterprise' ? actor.creditCode! : i.enterpriseCode;
+
+  if (row.state !== 'active') {
+    throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_CODE', false, row.state, 'active', row.state === 'revoked' ? '该检查码已被撤销，不能据此实施检查' : '该检查已结束，检查码已失效')]);
+  }
+  let refusal: RuleResult | undefined;
+  let late = false;
+  if (atEnterprise !== i.enterpriseCode) {
+    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: atEnterprise }, { enterprise: i.enterpriseCode }, '该检查码登记的检查对象不是本企业');
+  } else if (at < row.validFrom) {
+    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { from: row.validFrom.toISOString() }, '尚未到检查码登记的检查时间');
+  } else if (at > row.validTo) {
+    late = true;
+    if (!input.lateReason) {
+      refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { to: row.validTo.toISOString() }, '已超过检查码登记的检查时间；确因紧急情况或系统故障补扫的，须说明理由');
+    }
+  }
+
+  const scanId = randomUUID();
+  await tx.insert(codeScans).values({
+    id: scanId,
+    code,
+    scannedAt: at,
+    byRole: actor.role,
+    bySub: actor.sub,
+    atEnterprise,
+    location: input.location ?? null,
+    accepted: !refusal,
+    lateReason: input.lateReason ?? null,
+    refusedRule: refusal?.rule ?? null,
+  });
+  const agency = await findAgency(tx, i.agencyCode);
+  let after = i.state;
+  if (!refusal && i.state === 'code_issued') {
+    after = nextState(i, { type: 'SCAN' });
+    await updateInspection(tx, i, { state: after }, at);
+  }
+  await audit({
+    action: refusal ? 'code.scan_refused' : 'code.scanned',
+    subjectType: 'inspection',
+    subjectId: i.id,
+    agencyCode: i.agencyCode,
+    enterpriseCode: i.enterpriseCode,
+    districtCode: agency?.districtCode ?? null,
+    before: i.state,
+    after,
+    payload: { code, scanId, atEnterprise, location: input.location ?? null, lateReason: input.lateReason ?? null, refusal: refusal?.detail ?? null },
+  });
+  let flagged = false;
+  if (refusal || late) {
+    flagged = Boolean(
+      await raiseFlag(tx, at, { sub: actor.sub, role: actor.role }, {
+        rule: 'CODE_OUTSIDE_WINDOW',
+        subjectType: 'inspection',
+        subjectId: i.id,
+        occurrence: scanId,
+        agencyCode: i.agencyCode,
+        enterpriseCode: i.enterpriseCode,
+        districtCode: agency?.districtCode ?? null,
+        observed: refusal?.observed ?? at.toISOString(),
+        limit: refusal?.limit ?? { to: row.validTo.toISOString() },
+        detail: refusal ? `扫码被拒绝：${refusal.detail}` : `超出登记时间补扫，理由：${input.lateReason}`,
+        evidence: { code, scanId },
+      }),
+    );
+  }
+  return { scanId, accepted: !refusal, refusal, flagged };
+}

@@ -1,0 +1,63 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { agencies } from '../db/schema/index.js';
+import { DomainError } from '../errors/domain-error.js';
+import { findAgency, type Agency } from '../registry/agencies.repository.js';
+import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
+import { publishedMatterOn } from '../registry/matters.repository.js';
+import type { GuardFacts } from './guards.js';
+import type { Inspection } from './repository.js';
+
+export interface LoadedFacts {
+  facts: GuardFacts;
+  agency: Agency;
+  enterprise: Enterprise;
+}
+
+/** The district counterpart of a city agency in a district (Art. 11: the lowest statutory level). */
+async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): Promise<string | null> {
+  if (agency.level !== 'city') return null;
+  const [row] = await db
+    .select({ code: agencies.code })
+    .from(agencies)
+    .where(and(eq(agencies.parentCode, agency.code), eq(agencies.districtCode, districtCode)));
+  return row?.code ?? null;
+}
+
+type Draftish = Pick<
+  Inspection,
+  'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'onsiteReason' | 'leadKind'
+>;
+
+/** Loads what the guards read, for a draft or a stored inspection (inside the caller's transaction). */
+export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> {
+  const agency = await findAgency(db, i.agencyCode);
+  if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${i.agencyCode} 不存在`, 'REFERENCE_INVALID');
+  const enterprise = await findEnterprise(db, i.enterpriseCode);
+  if (!enterprise) throw DomainError.field('body.enterpriseCode', `企业 ${i.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
+  const matters = await Promise.all(
+    i.matterCodes.map(async (code) => {
+      const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
+      return { code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null };
+    }),
+  );
+  return {
+    agency,
+    enterprise,
+    facts: {
+      kind: i.kind,
+      mode: i.mode,
+      date: i.countedDate,
+      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, domains: agency.domains },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode },
+      matters,
+      inspectors: i.inspectors,
+      teamExceptionBasis: i.teamExceptionBasis,
+      assistanceRef: i.assistanceRef,
+      escalationGround: i.escalationGround,
+      onsiteReason: i.onsiteReason,
+      leadKind: i.leadKind,
+      lowerLevelCounterpart: await lowerCounterpart(db, agency, enterprise.districtCode),
+    },
+  };
+}

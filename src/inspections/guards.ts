@@ -1,0 +1,100 @@
+import type { Inspector } from '../db/schema/inspections.js';
+import { ruleResult, type RuleResult } from '../rules/result.js';
+
+/**
+ * The guards checked before an inspection code is issued (Art. 3, 7, 9, 11, 12, 18, 32, 43), each a
+ * pure function over facts the command loaded. Plan, special-plan and frequency results come from their
+ * own modules and are appended by the caller.
+ */
+export interface MatterFact {
+  code: string;
+  /** The published version in force on the inspection date, if any (Art. 7). */
+  published: { name: string; domain: string; offsiteCapable: boolean; legalBasis: string } | null;
+}
+
+export interface GuardFacts {
+  kind: 'routine' | 'special' | 'case';
+  mode: 'onsite' | 'offsite';
+  date: string;
+  agency: { code: string; level: 'city' | 'district'; districtCode: string | null; domains: string[] };
+  enterprise: { creditCode: string; districtCode: string };
+  matters: MatterFact[];
+  inspectors: Inspector[];
+  teamExceptionBasis: string | null;
+  assistanceRef: string | null;
+  escalationGround: string | null;
+  onsiteReason: string | null;
+  leadKind: string | null;
+  /** A district counterpart of this city agency exists in the enterprise's district (Art. 11). */
+  lowerLevelCounterpart: string | null;
+}
+
+export const REGULATION_EFFECTIVE = '2025-12-01';
+export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'] as const;
+
+export function effectiveDateCheck(f: GuardFacts): RuleResult {
+  return ruleResult('SCOPE_EFFECTIVE_DATE', f.date >= REGULATION_EFFECTIVE, f.date, REGULATION_EFFECTIVE, '本办法自2025年12月1日起施行，检查日期早于施行日期');
+}
+
+export function mattersPublishedCheck(f: GuardFacts): RuleResult {
+  const missing = f.matters.filter((m) => !m.published).map((m) => m.code);
+  return ruleResult('MATTER_UNPUBLISHED', missing.length === 0, missing, 'published on the inspection date', `检查事项 ${missing.join('、')} 未在本单位${f.date}有效的行政检查事项清单中公布`);
+}
+
+export function authorityCheck(f: GuardFacts): RuleResult {
+  const outside = f.matters.filter((m) => m.published && !f.agency.domains.includes(m.published.domain)).map((m) => `${m.code}(${m.published!.domain})`);
+  return ruleResult('AGENCY_OUT_OF_AUTHORITY', outside.length === 0, outside, f.agency.domains, `检查事项 ${outside.join('、')} 超出本单位法定职责范围`);
+}
+
+export function caseLeadCheck(f: GuardFacts): RuleResult {
+  const ok = f.kind !== 'case' || (f.leadKind !== null && (LEAD_KINDS as readonly string[]).includes(f.leadKind));
+  return ruleResult('CASE_WITHOUT_LEAD', ok, f.leadKind, LEAD_KINDS, '个案检查须载明线索来源：投诉举报、转办交办、平台监测或企业申请');
+}
+
+export function teamSizeCheck(f: GuardFacts): RuleResult {
+  const certified = f.inspectors.filter((i) => i.certificateNo.trim() !== '').length;
+  const ok = f.mode !== 'onsite' || certified >= 2 || Boolean(f.teamExceptionBasis);
+  return ruleResult('TEAM_TOO_SMALL', ok, certified, 2, `持执法证的检查人员仅 ${certified} 人，现场检查不得少于两人（法律另有规定的须载明依据）`);
+}
+
+export function territoryCheck(f: GuardFacts): RuleResult {
+  const outside = f.agency.level === 'district' && f.agency.districtCode !== f.enterprise.districtCode;
+  return ruleResult(
+    'CROSS_REGION_NO_ASSISTANCE',
+    !outside || Boolean(f.assistanceRef),
+    { agencyDistrict: f.agency.districtCode, enterpriseDistrict: f.enterprise.districtCode },
+    'same district or an assistance arrangement',
+    `企业位于 ${f.enterprise.districtCode}，不在本单位辖区（${f.agency.districtCode}），异地检查须记录异地协助安排`,
+  );
+}
+
+export function lowestLevelCheck(f: GuardFacts): RuleResult {
+  const escalated = f.agency.level === 'city' && f.lowerLevelCounterpart !== null;
+  return ruleResult(
+    'JURISDICTION_TERRITORIAL',
+    !escalated || Boolean(f.escalationGround),
+    { agencyLevel: f.agency.level, lowerLevelCounterpart: f.lowerLevelCounterpart },
+    'lowest statutory level or an escalation ground',
+    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpart}）实施；市级实施须说明提级理由（第十一条第二款）`,
+  );
+}
+
+export function offsiteFirstCheck(f: GuardFacts): RuleResult {
+  const capable = f.matters.filter((m) => m.published?.offsiteCapable).map((m) => m.code);
+  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason);
+  return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `事项 ${capable.join('、')} 可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
+}
+
+/** Every guard that does not need the plan or frequency modules, in a stable order. */
+export function basicGuards(f: GuardFacts): RuleResult[] {
+  return [
+    effectiveDateCheck(f),
+    mattersPublishedCheck(f),
+    authorityCheck(f),
+    caseLeadCheck(f),
+    teamSizeCheck(f),
+    territoryCheck(f),
+    lowestLevelCheck(f),
+    offsiteFirstCheck(f),
+  ];
+}

@@ -1,0 +1,62 @@
+import type { Db } from '../db/client.js';
+import { DomainError } from '../errors/domain-error.js';
+import { loadFrequencyFacts } from '../frequency/facts.js';
+import { findFiledPlanCovering } from '../plans/filed-plan.js';
+import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
+import { caseAnomalyCheck, frequencyCheck, type CapResult } from '../rules/frequency.js';
+import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { Inspection } from './repository.js';
+
+type PlanCheckInput = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'specialPlanId'>;
+
+export interface PlanAndCapResult {
+  /** Guards: plan / special plan present (Art. 13) and every frequency cap (Art. 15). */
+  results: RuleResult[];
+  /** Detector results for case inspections (CASE_FREQUENCY_ANOMALY): flag, never refuse. */
+  anomalies: CapResult[];
+  /** A special inspection executing an upper authority's deployment does not count toward caps. */
+  upperDeployed: boolean;
+}
+
+/**
+ * The plan and frequency guards for one inspection, read inside the caller's transaction. The plan rows
+ * are read FOR SHARE so an amendment cannot slip in between this check and the commit.
+ */
+export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanAndCapResult> {
+  const results: RuleResult[] = [];
+  const year = Number(i.countedDate.slice(0, 4));
+  let upperDeployed = false;
+  for (const matterCode of i.matterCodes) {
+    if (i.kind === 'routine') {
+      const coverage = await findFiledPlanCovering(tx, i.agencyCode, matterCode, year, { lock: 'share' });
+      results.push('refusal' in coverage ? coverage.refusal : ruleResult('ROUTINE_WITHOUT_PLAN', true, coverage.plan.id, 'filed plan'));
+    } else if (i.kind === 'special') {
+      if (!i.specialPlanId) {
+        results.push(ruleResult('SPECIAL_WITHOUT_APPROVAL', false, null, 'an approved and filed, or upper-deployed, special plan', '专项检查须依据经批准、备案并公布的专项检查计划（或上级部署的专项检查）'));
+        continue;
+      }
+      const usable = await findUsableSpecialPlan(tx, i.specialPlanId, i.agencyCode, matterCode, i.countedDate);
+      if ('refusal' in usable) results.push(usable.refusal);
+      else {
+        upperDeployed = upperDeployed || usable.upperDeployed;
+        results.push(ruleResult('SPECIAL_WITHOUT_APPROVAL', true, usable.plan.id, 'usable special plan'));
+      }
+    }
+  }
+  const caps = new Map<string, CapResult>();
+  const anomalies = new Map<string, CapResult>();
+  for (const matterCode of i.matterCodes) {
+    const facts = await loadFrequencyFacts(tx, { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode });
+    const question = { ...facts, kind: i.kind, upperDeployed, excludeId: i.id };
+    // One inspection of several matters counts once: the same cap reached through two matters is one result.
+    for (const r of frequencyCheck(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
+    for (const r of caseAnomalyCheck(question)) anomalies.set(r.frequencyRuleId ?? r.rule, r);
+  }
+  return { results: [...results, ...caps.values()], anomalies: [...anomalies.values()], upperDeployed };
+}
+
+/** Throws the failed guards, if any, as one refusal naming the first rule. */
+export function refuseFailed(results: RuleResult[]): void {
+  const failed = results.filter((r) => !r.passed);
+  if (failed.length > 0) throw DomainError.fromRules(failed);
+}

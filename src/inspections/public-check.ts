@@ -1,0 +1,87 @@
+import { timingSafeEqual } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
+import { and } from 'drizzle-orm';
+import { findCode } from './repository.js';
+
+/**
+ * The public check of a code (no login): what an enterprise at its door needs to decide whether the
+ * visit is authorised, and nothing more (Art. 8, 40(6)): officers' names masked, no other enterprise.
+ * The stored signature is compared, not re-verified (DESIGN.md): the row was signed when issued.
+ */
+export type CodeStatus = 'valid' | 'not_yet_valid' | 'expired' | 'closed' | 'revoked' | 'forged' | 'unknown';
+
+export const CODE_STATUS_ZH: Record<CodeStatus, string> = {
+  valid: '有效：本次检查已登记授权',
+  not_yet_valid: '尚未生效：未到登记的检查时间',
+  expired: '已过期：超过登记的检查时间',
+  closed: '已结束：本次检查已办结',
+  revoked: '已撤销：该检查码已被撤销，不得据此检查',
+  forged: '伪造：签名与登记信息不符，请勿接受检查并举报',
+  unknown: '查无此码：请核实或举报',
+};
+
+export interface PublicCheck {
+  code: string;
+  status: CodeStatus;
+  statusZh: string;
+  signatureChecked: boolean;
+  kind?: string;
+  agencies?: { code: string; name: string }[];
+  matters?: { code: string; name: string; legalBasis: string }[];
+  enterprise?: { name: string; creditCodeMasked: string };
+  validFrom?: string;
+  validTo?: string;
+  inspectorCount?: number;
+  inspectors?: { name: string; certificateNo: string }[];
+  revokedReason?: string | null;
+}
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***: enough to recognise, not to profile (Art. 40(6)). */
+export const maskName = (name: string) => (name.length <= 1 ? '*' : name[0] + '*'.repeat(name.length - 1));
+const maskCertificate = (no: string) => (no.length <= 4 ? '****' : `${no.slice(0, 2)}****${no.slice(-2)}`);
+const maskCredit = (c: string) => `${c.slice(0, 6)}********${c.slice(-4)}`;
+
+function sameSignature(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function publicCheck(db: Db, code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
+  const row = await findCode(db, code);
+  if (!row) return { code, status: 'unknown', statusZh: CODE_STATUS_ZH.unknown, signatureChecked: false };
+  const signatureChecked = Boolean(presented?.signature);
+  if (presented?.signature && (!sameSignature(presented.signature, row.signature) || (presented.kid && presented.kid !== row.kid))) {
+    return { code, status: 'forged', statusZh: CODE_STATUS_ZH.forged, signatureChecked };
+  }
+  const [i] = await db.select().from(inspections).where(eq(inspections.id, row.inspectionId));
+  const [agencyRows, matterRows, [enterprise]] = await Promise.all([
+    db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(eq(agencies.code, i!.agencyCode)),
+    db
+      .select({ code: inspectionMatters.matterCode, name: inspectionMatters.name, legalBasis: inspectionMatters.legalBasis, version: inspectionMatters.version })
+      .from(inspectionMatters)
+      .where(and(eq(inspectionMatters.agencyCode, i!.agencyCode), inArray(inspectionMatters.matterCode, i!.matterCodes))),
+    db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, i!.enterpriseCode)),
+  ]);
+  const latest = new Map<string, (typeof matterRows)[number]>();
+  for (const m of matterRows) if ((latest.get(m.code)?.version ?? 0) < m.version) latest.set(m.code, m);
+  const status: CodeStatus =
+    row.state === 'revoked' ? 'revoked' : row.state === 'closed' ? 'closed' : now < row.validFrom ? 'not_yet_valid' : now > row.validTo ? 'expired' : 'valid';
+  return {
+    code,
+    status,
+    statusZh: CODE_STATUS_ZH[status],
+    signatureChecked,
+    kind: i!.kind,
+    agencies: agencyRows,
+    matters: i!.matterCodes.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
+    enterprise: enterprise ? { name: enterprise.name, creditCodeMasked: maskCredit(enterprise.creditCode) } : undefined,
+    validFrom: row.validFrom.toISOString(),
+    validTo: row.validTo.toISOString(),
+    inspectorCount: i!.inspectors.length,
+    inspectors: i!.inspectors.map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
+    revokedReason: row.state === 'revoked' ? row.revokedReason : null,
+  };
+}

@@ -1,0 +1,117 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../auth/plugin.js';
+import { runCommand } from '../commands/command.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { responses, ShortText } from '../http/schemas.js';
+import { revokeCode } from '../inspections/commands/lifecycle.js';
+import { scanCode } from '../inspections/commands/scan.js';
+import { publicCheck } from '../inspections/public-check.js';
+import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
+import { findCode } from '../inspections/repository.js';
+import { InspectionView, inspectionView } from './inspection-schemas.js';
+
+const CodeParam = Type.Object({ code: Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: '检查码 / inspection code' }) });
+
+const Check = Type.Object({
+  code: Type.String(),
+  status: Type.Union(['valid', 'not_yet_valid', 'expired', 'closed', 'revoked', 'forged', 'unknown'].map((s) => Type.Literal(s)), {
+    description: 'valid 有效 | not_yet_valid 未到时间 | expired 已过期 | closed 已结束 | revoked 已撤销 | forged 伪造 | unknown 查无此码',
+  }),
+  statusZh: Type.String(),
+  signatureChecked: Type.Boolean(),
+  kind: Type.Optional(Type.String()),
+  agencies: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))),
+  matters: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String(), legalBasis: Type.String() }))),
+  enterprise: Type.Optional(Type.Object({ name: Type.String(), creditCodeMasked: Type.String() })),
+  validFrom: Type.Optional(Type.String()),
+  validTo: Type.Optional(Type.String()),
+  inspectorCount: Type.Optional(Type.Integer()),
+  inspectors: Type.Optional(Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() }))),
+  revokedReason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+
+const PublishedKey = Type.Object({ kid: Type.String(), alg: Type.Literal('Ed25519'), status: Type.String(), publicKeyPem: Type.String(), jwk: Type.Unknown() });
+
+export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/codes/:code',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['codes'],
+        summary: '公开核验检查码（无需登录）/ public check of a code, no login',
+        security: [],
+        params: CodeParam,
+        querystring: Type.Object({
+          k: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: '二维码中的密钥编号 / kid from the QR' })),
+          s: Type.Optional(Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9_-]+$', description: '二维码中的签名 / signature from the QR' })),
+        }),
+        response: responses(Check),
+      },
+    },
+    async (req, reply) => {
+      const out = await publicCheck(app.services.db, req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
+      return reply.header('cache-control', 'no-store').send(out);
+    },
+  );
+
+  app.post(
+    '/codes/:code/scan',
+    {
+      config: { access: ['officer', 'agency_head', 'enterprise'] },
+      schema: {
+        tags: ['codes'],
+        summary: '进入现场扫码（第十七条第（二）项）/ scan on entry',
+        params: CodeParam,
+        body: Type.Object(
+          {
+            location: Type.Optional(Type.String({ maxLength: 200, description: '扫码地点 / where' })),
+            lateReason: Type.Optional(ShortText('超时补扫理由（紧急情况、系统故障）/ reason for a late scan', 500)),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses(Type.Object({ scanId: Type.String(), accepted: Type.Boolean(), flagged: Type.Boolean() }), 201),
+      },
+    },
+    async (req, reply) => {
+      const out = await runCommand(commandContext(req), null, (tx, scope) => scanCode(tx, scope, principalOf(req), req.params.code.toUpperCase(), req.body));
+      // The refused scan and its flag are committed; now answer with the refusal.
+      if (out.refusal) throw new DomainError('CODE_OUTSIDE_WINDOW', out.refusal.detail ?? '', { rule: out.refusal.rule, observed: out.refusal.observed, limit: out.refusal.limit, scanId: out.scanId, flagged: out.flagged });
+      return reply.status(201).send({ scanId: out.scanId, accepted: true, flagged: out.flagged });
+    },
+  );
+
+  app.post(
+    '/codes/:code/revoke',
+    {
+      config: { access: ['agency_head'] },
+      schema: {
+        tags: ['codes'],
+        summary: '撤销检查码（负责人，须说明理由）/ revoke a code (agency head, with a reason)',
+        params: CodeParam,
+        body: Type.Object({ reason: ShortText('撤销理由 / reason', 500) }, { additionalProperties: false }),
+        response: responses(InspectionView),
+      },
+    },
+    async (req) => {
+      const code = req.params.code.toUpperCase();
+      const row = await findCode(app.services.db, code);
+      const refusal = row ? await inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
+      return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason)));
+    },
+  );
+};
+
+/** GET /.well-known/inspection-keys: the public keys, so anyone can verify a code offline. */
+export const wellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/.well-known/inspection-keys',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['codes'], summary: '检查码验签公钥 / public keys that verify inspection codes', security: [], response: responses(Type.Object({ keys: Type.Array(PublishedKey) })) },
+    },
+    async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send({ keys: app.services.keyring.publicKeys() }),
+  );
+};

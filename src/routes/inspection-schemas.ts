@@ -1,0 +1,118 @@
+import { Type } from 'typebox';
+import { AgencyCode, CreditCode, Instant } from '../http/schemas.js';
+import type { Inspection } from '../inspections/repository.js';
+import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
+
+/** Schemas shared by the inspection, document and code routes. */
+export const MatterCodes = Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }), {
+  minItems: 1,
+  maxItems: 20,
+  description: '检查事项编码 / matter codes',
+});
+export const Inspectors = Type.Array(
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 30, description: '执法人员姓名 / name' }),
+      certificateNo: Type.String({ maxLength: 40, description: '执法证号（无证为空）/ enforcement certificate number' }),
+      officerId: Type.Optional(Type.String({ maxLength: 64 })),
+    },
+    { additionalProperties: false },
+  ),
+  { minItems: 1, maxItems: 30, description: '检查人员 / inspectors' },
+);
+export const Checklist = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200, description: '检查项目 / checklist' });
+const Opt = (d: string, max = 500) => Type.Optional(Type.String({ minLength: 1, maxLength: max, description: d }));
+
+export const DraftFields = {
+  matterCodes: MatterCodes,
+  windowStart: Instant,
+  windowEnd: Instant,
+  inspectors: Inspectors,
+  checklist: Checklist,
+  planId: Type.Optional(Type.String({ format: 'uuid' })),
+  specialPlanId: Type.Optional(Type.String({ format: 'uuid', description: '专项检查计划 / special plan' })),
+  leadKind: Type.Optional(
+    Type.Union(['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'].map((k) => Type.Literal(k)), {
+      description: '个案线索：complaint 投诉举报 | referral 移送 | assignment 转办交办 | platform_monitoring 平台监测 | enterprise_request 企业申请 | follow_up 跟踪检查',
+    }),
+  ),
+  leadRef: Opt('线索编号 / lead reference', 200),
+  teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
+  assistanceRef: Opt('异地协助安排（第十二条）'),
+  escalationGround: Opt('提级实施理由（第十一条）'),
+  onsiteReason: Opt('非现场检查不能达到目的的理由（第三十二条）'),
+  excludedRelation: Type.Optional(
+    Type.Union([Type.Literal('subordinate_unit'), Type.Literal('soe_supervision')], { description: '第二条第二款：隶属关系 / 国资监管关系（不适用本办法）' }),
+  ),
+};
+
+export const CreateInspection = Type.Object(
+  {
+    agencyCode: AgencyCode,
+    enterpriseCode: CreditCode,
+    kind: Type.Union([Type.Literal('routine'), Type.Literal('special'), Type.Literal('case')], { description: 'routine 日常 | special 专项 | case 个案（第九条）' }),
+    mode: Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { description: 'onsite 现场 | offsite 非现场（第十六条）' }),
+    ...DraftFields,
+    followUpOf: Type.Optional(Type.String({ format: 'uuid', description: '跟踪检查所针对的原检查 / inspection this follows up' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchInspection = Type.Partial(Type.Object(DraftFields, { additionalProperties: false, minProperties: 1 }));
+
+export const RuleResultSchema = Type.Object({
+  rule: Type.String(),
+  article: Type.String(),
+  observed: Type.Unknown(),
+  limit: Type.Unknown(),
+  passed: Type.Boolean(),
+  detail: Type.Optional(Type.String()),
+});
+
+export const InspectionView = Type.Object({
+  id: Type.String(),
+  agencyCode: Type.String(),
+  enterpriseCode: Type.String(),
+  kind: Type.String(),
+  mode: Type.String(),
+  state: Type.String(),
+  stateZh: Type.String(),
+  matterCodes: Type.Array(Type.String()),
+  windowStart: Type.String(),
+  windowEnd: Type.String(),
+  countedDate: Type.String(),
+  countsTowardCap: Type.Boolean(),
+  entityScope: Type.String({ description: '第二、四、四十二条适用范围 / scope' }),
+  inspectors: Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() })),
+  checklist: Type.Array(Type.String()),
+  leadKind: Type.Union([Type.String(), Type.Null()]),
+  planId: Type.Union([Type.String(), Type.Null()]),
+  specialPlanId: Type.Union([Type.String(), Type.Null()]),
+  approvedBy: Type.Union([Type.String(), Type.Null()]),
+  findings: Type.Unknown(),
+  outcome: Type.Unknown(),
+  followUpDue: Type.Union([Type.String(), Type.Null()]),
+  followUpOf: Type.Union([Type.String(), Type.Null()]),
+  mergedInto: Type.Union([Type.String(), Type.Null()]),
+  resultNotifiedAt: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+  archivedAt: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Integer(),
+});
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** Officers' certificate numbers are shown to their agency, supervisors and the inspected enterprise. */
+export function inspectionView(i: Inspection) {
+  return {
+    ...i,
+    stateZh: INSPECTION_STATE_ZH[i.state as InspectionState] ?? i.state,
+    windowStart: i.windowStart.toISOString(),
+    windowEnd: i.windowEnd.toISOString(),
+    resultNotifiedAt: iso(i.resultNotifiedAt),
+    closedAt: iso(i.closedAt),
+    archivedAt: iso(i.archivedAt),
+  };
+}
+
+export const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });

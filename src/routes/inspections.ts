@@ -1,0 +1,163 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { listAudit } from '../audit/query.js';
+import { principalOf } from '../auth/plugin.js';
+import { runCommand } from '../commands/command.js';
+import { DomainError } from '../errors/domain-error.js';
+import { commandContext } from '../http/context.js';
+import { runIdempotent } from '../http/idempotency.js';
+import { AgencyCode, CalendarDate, CreditCode, Page, responses } from '../http/schemas.js';
+import { assertMayRead } from '../inspections/access.js';
+import { amendDraft, draftInspection } from '../inspections/commands/draft.js';
+import { issueCode } from '../inspections/commands/issue-code.js';
+import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
+import { codeOfInspection, findInspection, listInspections, scansOf } from '../inspections/repository.js';
+import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
+import { inspectionStepRoutes } from './inspection-steps.js';
+
+const Drafted = Type.Object({
+  inspection: InspectionView,
+  checks: Type.Array(RuleResultSchema, { description: '各项规则的预检结果 / every guard evaluated now' }),
+  mergeCandidates: Type.Array(Type.String(), { description: 'CASE_MERGEABLE：可合并的计划检查 / planned tasks this case could merge into' }),
+});
+
+const Issued = Type.Object({
+  code: Type.String({ description: '检查码 / the code printed on the notice' }),
+  kid: Type.String(),
+  signature: Type.String(),
+  inspectionId: Type.String(),
+  validFrom: Type.String(),
+  validTo: Type.String(),
+  checkUrl: Type.String({ description: '二维码指向的公开核验页 / the public check page the QR encodes' }),
+  facts: Type.Unknown(),
+});
+
+export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/inspections',
+    {
+      config: { access: ['officer', 'agency_head'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '制定检查方案（草稿），返回各项规则预检结果 / draft an inspection scheme; every guard is pre-checked',
+        body: CreateInspection,
+        response: responses(Drafted, 201),
+      },
+    },
+    async (req, reply) => {
+      const actor = principalOf(req);
+      const res = await runIdempotent(req, commandContext(req), null, 201, (tx, scope) => draftInspection(tx, scope, actor, req.body));
+      const body = res.replayed ? res.body : { ...res.body, inspection: inspectionView(res.body.inspection) };
+      return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(body);
+    },
+  );
+
+  app.patch(
+    '/inspections/:id',
+    {
+      config: { access: ['officer', 'agency_head'] },
+      schema: { tags: ['inspections'], summary: '修改检查方案（仅草稿）/ edit a draft scheme', params: Id, body: PatchInspection, response: responses(Drafted) },
+    },
+    async (req) => {
+      const out = await runCommand(commandContext(req), null, (tx, scope) => amendDraft(tx, scope, principalOf(req), req.params.id, req.body));
+      return { ...out, inspection: inspectionView(out.inspection) };
+    },
+  );
+
+  app.post(
+    '/inspections/:id/code',
+    {
+      config: { access: ['officer', 'agency_head'] },
+      schema: {
+        tags: ['codes'],
+        summary: '获取检查码：在同一事务中复核全部规则（第十七条）/ issue the inspection code, re-checking every guard',
+        params: Id,
+        response: responses(Issued, 201),
+      },
+    },
+    async (req, reply) => {
+      const ctx = commandContext(req);
+      const { keyring, config } = app.services;
+      const refusal = await inspectionRefusalSubject(ctx.db, req.params.id);
+      const res = await runIdempotent(req, ctx, refusal, 201, async (tx, scope) => {
+        const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id);
+        const checkUrl = `${config.publicBaseUrl}/v/${issued.code}?${new URLSearchParams({ k: issued.kid, s: issued.signature })}`;
+        return { ...issued, checkUrl };
+      });
+      return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
+    },
+  );
+
+  app.get(
+    '/inspections',
+    {
+      config: { access: ['officer', 'agency_head', 'supervisor', 'enterprise'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '行政检查列表（按身份限定范围）/ inspections within the caller’s scope',
+        querystring: Type.Object({
+          agency: Type.Optional(AgencyCode),
+          enterprise: Type.Optional(CreditCode),
+          state: Type.Optional(Type.String({ maxLength: 30 })),
+          kind: Type.Optional(Type.Union([Type.Literal('routine'), Type.Literal('special'), Type.Literal('case')])),
+          from: Type.Optional(CalendarDate),
+          to: Type.Optional(CalendarDate),
+          ...Page,
+        }),
+        response: responses(Type.Array(InspectionView)),
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const q = { ...req.query };
+      if (p.role === 'officer' || p.role === 'agency_head') {
+        if (q.agency && q.agency !== p.agency) throw new DomainError('OUT_OF_SCOPE', '只能查看本单位的行政检查');
+        q.agency = p.agency;
+      }
+      if (p.role === 'enterprise') {
+        if (q.enterprise && q.enterprise !== p.creditCode) throw new DomainError('OUT_OF_SCOPE', '企业只能查看本企业接受的检查');
+        q.enterprise = p.creditCode;
+      }
+      const rows = await listInspections(app.services.db, { ...q, agencyDistrict: p.role === 'supervisor' ? p.district : undefined });
+      return rows.map(inspectionView);
+    },
+  );
+
+  app.get(
+    '/inspections/:id',
+    {
+      config: { access: ['officer', 'agency_head', 'supervisor', 'enterprise'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '检查详情：方案、检查码、扫码记录与审计历史 / one inspection with its code, scans and history',
+        params: Id,
+        response: responses(
+          Type.Object({
+            inspection: InspectionView,
+            code: Type.Union([Type.Object({ code: Type.String(), state: Type.String(), validFrom: Type.String(), validTo: Type.String(), revokedReason: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+            scans: Type.Array(Type.Object({ scannedAt: Type.String(), byRole: Type.String(), accepted: Type.Boolean(), lateReason: Type.Union([Type.String(), Type.Null()]), refusedRule: Type.Union([Type.String(), Type.Null()]) })),
+            history: Type.Array(Type.Object({ seq: Type.Union([Type.Integer(), Type.Null()]), occurredAt: Type.String(), actor: Type.String(), action: Type.String(), beforeState: Type.Union([Type.String(), Type.Null()]), afterState: Type.Union([Type.String(), Type.Null()]) })),
+          }),
+        ),
+      },
+    },
+    async (req) => {
+      const { db } = app.services;
+      const i = await findInspection(db, req.params.id);
+      if (!i) throw DomainError.notFound('行政检查', req.params.id);
+      const p = principalOf(req);
+      await assertMayRead(db, p, i);
+      const code = await codeOfInspection(db, i.id);
+      const scans = code ? await scansOf(db, code.code) : [];
+      const history = p.role === 'enterprise' ? [] : await listAudit(db, { subjectType: 'inspection', subjectId: i.id, limit: 500, offset: 0 });
+      return {
+        inspection: inspectionView(i),
+        code: code ? { code: code.code, state: code.state, validFrom: code.validFrom.toISOString(), validTo: code.validTo.toISOString(), revokedReason: code.revokedReason } : null,
+        scans: scans.map((s) => ({ ...s, scannedAt: s.scannedAt.toISOString() })),
+        history: history.reverse().map(({ entry, seq }) => ({ ...entry, seq, occurredAt: entry.occurredAt.toISOString() })),
+      };
+    },
+  );
+
+  await app.register(inspectionStepRoutes);
+};

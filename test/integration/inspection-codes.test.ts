@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { as } from '../support/factories.js';
+import { approvedInspection, draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeDb } from '../support/test-database.js';
+
+describeDb('inspection codes: idempotency, public check states, scans and findings detectors', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    // These tests issue many codes at one enterprise; the cap itself is tested in inspections-guards.
+    w = await newInspectionWorld(t, { cap: 100 });
+  });
+  afterAll(() => t.close());
+
+  const issue = (id: string, key?: string) =>
+    t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer, headers: key ? { 'idempotency-key': key } : {} });
+  const check = async (code: string, q = '') => (await t.call({ method: 'GET', url: `/api/v1/codes/${code}${q}` })).json();
+  const flagsOf = async (id: string) => (await t.call({ method: 'GET', url: `/api/v1/audit?subjectId=${id}&limit=100`, as: w.supervisor })).json().filter((e: { action: string }) => e.action === 'flag.raised').map((e: { payload: { rule: string } }) => e.payload.rule);
+
+  it('returns the same code to a retried request with the same Idempotency-Key, never a second one', async () => {
+    const id = await approvedInspection(t, w);
+    const first = await issue(id, 'retry-key-0001');
+    const second = await issue(id, 'retry-key-0001');
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json().code).toBe(first.json().code);
+    const third = await issue(id);
+    expect(third.json()).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'code_issued' });
+    const other = await approvedInspection(t, w);
+    const reused = await t.call({ method: 'POST', url: `/api/v1/inspections/${other}/code`, as: w.officer, headers: { 'idempotency-key': 'retry-key-0001' } });
+    expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('tells forged, unknown, expired and revoked codes apart', async () => {
+    const id = await approvedInspection(t, w);
+    const issued = (await issue(id)).json();
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    expect((await check(issued.code, `?k=${issued.kid}&s=${issued.signature}`)).status).toBe('valid');
+    const forgedSig = issued.signature.slice(0, -2) + (issued.signature.endsWith('AA') ? 'BB' : 'AA');
+    const forged = await check(issued.code, `?k=${issued.kid}&s=${forgedSig}`);
+    expect(forged).toMatchObject({ status: 'forged', statusZh: expect.stringContaining('伪造') });
+    expect(forged.agencies).toBeUndefined();
+    expect((await check('JC-2026-ZZZZ-ZZZZ-Z')).status).toBe('unknown');
+    const forgedPage = await t.call({ method: 'GET', url: `/v/${issued.code}?k=${issued.kid}&s=${forgedSig}` });
+    expect(forgedPage.body).toContain('data-status="forged"');
+    t.clock.set('2026-04-08T17:30:00+08:00');
+    expect((await check(issued.code)).status).toBe('expired');
+
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    const id2 = await approvedInspection(t, w);
+    const code2 = (await issue(id2)).json().code;
+    const byOfficer = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/revoke`, as: w.officer, payload: { reason: '企业停产' } });
+    expect(byOfficer.json().code).toBe('FORBIDDEN_ROLE');
+    const revoked = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/revoke`, as: w.head, payload: { reason: '检查人员变更，重新申请' } });
+    expect(revoked.json().state).toBe('cancelled');
+    expect(await check(code2)).toMatchObject({ status: 'revoked', revokedReason: '检查人员变更，重新申请' });
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    const scanRevoked = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/scan`, as: w.officer, payload: {} });
+    expect(scanRevoked.json().code).toBe('ONSITE_WITHOUT_CODE');
+  });
+
+  it('refuses and flags scans outside the window or at another enterprise; accepts a late scan with a reason, flagged', async () => {
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    const id = await approvedInspection(t, w);
+    const code = (await issue(id)).json().code;
+    const early = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: w.officer, payload: {} });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ code: 'CODE_OUTSIDE_WINDOW', article: '第十七条第（一）项', flagged: true });
+
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    const elsewhere = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: as.enterprise(w.outsider.creditCode), payload: {} });
+    expect(elsewhere.json()).toMatchObject({ code: 'CODE_OUTSIDE_WINDOW', flagged: true });
+    expect(elsewhere.json().detail).toContain('不是本企业');
+
+    t.clock.set('2026-04-08T18:30:00+08:00');
+    const late = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: w.officer, payload: {} });
+    expect(late.json().code).toBe('CODE_OUTSIDE_WINDOW');
+    const lateWithReason = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: w.officer, payload: { lateReason: '平台故障，现场无法扫码，已电话报备' } });
+    expect(lateWithReason.json()).toMatchObject({ accepted: true, flagged: true });
+    expect(await flagsOf(id)).toEqual(['CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW']);
+    const detail = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.officer })).json();
+    expect(detail.scans.map((s: { accepted: boolean }) => s.accepted)).toEqual([false, false, false, true]);
+  });
+
+  it('flags findings recorded without a scan (CODE_NOT_SCANNED) and costs charged to the enterprise (COST_SHIFTED)', async () => {
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    const id = await approvedInspection(t, w);
+    await issue(id);
+    t.clock.set('2026-04-08T11:00:00+08:00');
+    const res = await t.call({
+      method: 'POST',
+      url: `/api/v1/inspections/${id}/findings`,
+      as: w.officer,
+      payload: {
+        methods: ['sampling'],
+        items: [{ item: '产品抽样', result: 'compliant' }],
+        outcome: { kind: 'no_violation' },
+        sampling: { samples: 3, costBorneBy: 'enterprise', amountYuan: 1200 },
+      },
+    });
+    expect(res.json().flags.sort()).toEqual(['CODE_NOT_SCANNED', 'COST_SHIFTED']);
+  });
+
+  it('advises merging a case inspection into a pending planned task, and merges it with one call (Art. 13)', async () => {
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    const planned = await approvedInspection(t, w);
+    const res = await t.call({ method: 'POST', url: '/api/v1/inspections', as: w.officer, payload: draftBody(w, { kind: 'case', leadKind: 'complaint', leadRef: '12345热线-20260401-88' }) });
+    const body = res.json();
+    expect(body.mergeCandidates).toContain(planned);
+    expect(body.checks.find((c: { rule: string }) => c.rule === 'CASE_MERGEABLE')).toMatchObject({ passed: false, article: '第十三条' });
+    const merged = await t.call({ method: 'POST', url: `/api/v1/inspections/${body.inspection.id}/merge`, as: w.officer, payload: { into: planned } });
+    expect(merged.json()).toMatchObject({ state: 'merged', mergedInto: planned });
+  });
+});
