@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { CodeFacts } from '../codes/facts.js';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
-import { and } from 'drizzle-orm';
 import { findCode } from './repository.js';
 
 /**
@@ -56,14 +56,16 @@ export async function publicCheck(db: Db, code: string, now: Date, presented?: {
   if (presented?.signature && (!sameSignature(presented.signature, row.signature) || (presented.kid && presented.kid !== row.kid))) {
     return { code, status: 'forged', statusZh: CODE_STATUS_ZH.forged, signatureChecked };
   }
+  // The signed facts name every agency and matter (a joint visit names several), so the page lists them all.
+  const facts = row.facts as CodeFacts;
   const [i] = await db.select().from(inspections).where(eq(inspections.id, row.inspectionId));
   const [agencyRows, matterRows, [enterprise]] = await Promise.all([
-    db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(eq(agencies.code, i!.agencyCode)),
+    db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.code, facts.agencies)),
     db
       .select({ code: inspectionMatters.matterCode, name: inspectionMatters.name, legalBasis: inspectionMatters.legalBasis, version: inspectionMatters.version })
       .from(inspectionMatters)
-      .where(and(eq(inspectionMatters.agencyCode, i!.agencyCode), inArray(inspectionMatters.matterCode, i!.matterCodes))),
-    db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, i!.enterpriseCode)),
+      .where(and(inArray(inspectionMatters.agencyCode, facts.agencies), inArray(inspectionMatters.matterCode, facts.matters))),
+    db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, facts.enterprise)),
   ]);
   const latest = new Map<string, (typeof matterRows)[number]>();
   for (const m of matterRows) if ((latest.get(m.code)?.version ?? 0) < m.version) latest.set(m.code, m);
@@ -74,13 +76,13 @@ export async function publicCheck(db: Db, code: string, now: Date, presented?: {
     status,
     statusZh: CODE_STATUS_ZH[status],
     signatureChecked,
-    kind: i!.kind,
-    agencies: agencyRows,
-    matters: i!.matterCodes.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
+    kind: facts.kind,
+    agencies: facts.agencies.map((c) => agencyRows.find((a) => a.code === c) ?? { code: c, name: c }),
+    matters: facts.matters.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
     enterprise: enterprise ? { name: enterprise.name, creditCodeMasked: maskCredit(enterprise.creditCode) } : undefined,
     validFrom: row.validFrom.toISOString(),
     validTo: row.validTo.toISOString(),
-    inspectorCount: i!.inspectors.length,
+    inspectorCount: facts.inspectorCount,
     inspectors: i!.inspectors.map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
     revokedReason: row.state === 'revoked' ? row.revokedReason : null,
   };
