@@ -7,6 +7,9 @@ import { enterpriseRoutes } from './enterprises.js';
 import { matterRoutes } from './matters.js';
 import { planRoutes } from './plans.js';
 import { specialPlanRoutes } from './special-plans.js';
+import { frequencyRoutes } from './frequency.js';
+import { frequencyRuleRoutes } from './frequency-rules.js';
+import { noDisturbRoutes } from './no-disturb.js';
 import { regulationRoutes } from './regulation.js';
 import { systemRoutes } from './system.js';
 import { checkPageRoutes } from './check-page.js';
@@ -32,6 +35,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(regulationRoutes);
       await api.register(planRoutes);
       await api.register(specialPlanRoutes);
+      await api.register(frequencyRuleRoutes);
+      await api.register(noDisturbRoutes);
+      await api.register(frequencyRoutes);
     },
     { prefix: '/api/v1' },
   );

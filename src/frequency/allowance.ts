@@ -1,0 +1,67 @@
+import { caseAnomalyCheck, frequencyCheck, type CapResult, type FrequencyQuestion, type FrequencyRuleData } from '../rules/frequency.js';
+import type { FrequencyFacts } from './facts.js';
+
+/**
+ * What an officer planning a visit wants to know (Art. 15): for each cap that reaches this agency,
+ * matter and enterprise, how many inspections the period has used and how many remain, and whether the
+ * enterprise is on the 无事不扰 list. Pure: computed from loadFrequencyFacts with the same functions the
+ * code-issuing guard uses, so the answer and the guard never disagree.
+ */
+export interface CapUsage {
+  frequencyRuleId: string;
+  issuerName: string;
+  documentNo: string;
+  scopeKind: FrequencyRuleData['scopeKind'];
+  scopeValue: string | null;
+  riskClass: string | null;
+  periodKind: FrequencyRuleData['period'];
+  period: { start: string; end: string; label: string };
+  limit: number;
+  used: number;
+  remaining: number;
+}
+
+export interface FrequencyAllowance {
+  kind: FrequencyQuestion['kind'];
+  upperDeployed: boolean;
+  /** Active 无事不扰 entries reaching this agency on the date. */
+  noDisturb: FrequencyFacts['noDisturb'];
+  /** Routine inspections are exempted by the list; case inspections are not (they need a lead). */
+  noDisturbBlocks: boolean;
+  caps: CapUsage[];
+  /** Case inspections: the anomaly thresholds (never a refusal; supervisors are told). */
+  caseThresholds: CapUsage[];
+  /** Would one more inspection of this kind pass every cap and the list. */
+  allowed: boolean;
+}
+
+function usage(facts: FrequencyFacts, r: CapResult, usedOf: (r: CapResult) => number): CapUsage {
+  const rule = facts.rules.find((x) => x.id === r.frequencyRuleId)!;
+  const used = usedOf(r);
+  return {
+    frequencyRuleId: rule.id,
+    issuerName: rule.issuerName,
+    documentNo: rule.documentNo,
+    scopeKind: rule.scopeKind,
+    scopeValue: rule.scopeValue,
+    riskClass: rule.riskClass,
+    periodKind: rule.period,
+    period: r.period!,
+    limit: rule.maxCount,
+    used,
+    remaining: Math.max(0, rule.maxCount - used),
+  };
+}
+
+export function frequencyAllowance(facts: FrequencyFacts, kind: FrequencyQuestion['kind'], upperDeployed = false): FrequencyAllowance {
+  const question: FrequencyQuestion = { ...facts, kind, upperDeployed };
+  const results = frequencyCheck(question);
+  const caps = results.filter((r) => r.frequencyRuleId).map((r) => usage(facts, r, (x) => Number(x.observed)));
+  // caseAnomalyCheck counts the prospective inspection in `observed`; usage shows the ones on record.
+  const caseThresholds = caseAnomalyCheck(question).map((r) => usage(facts, r, (x) => Number(x.observed) - 1));
+  const noDisturb = facts.noDisturb.filter(
+    (n) => (n.agencyCode === null || n.agencyCode === facts.agencyCode) && n.fromDate <= facts.date && (n.toDate === null || n.toDate >= facts.date),
+  );
+  const noDisturbBlocks = results.some((r) => !r.frequencyRuleId && !r.passed);
+  return { kind, upperDeployed, noDisturb, noDisturbBlocks, caps, caseThresholds, allowed: results.every((r) => r.passed) };
+}
