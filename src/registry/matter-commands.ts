@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { applyEvent } from '../../machines/apply-event.js';
-import { matterMachine, type MatterEvent } from '../../machines/matter.machine.js';
+import { matterMachine } from '../../machines/matter.machine.js';
+import { transitionOrRefuse } from '../commands/transition.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -36,17 +36,6 @@ export async function draftMatter(tx: Db, { at, audit }: CommandScope, input: Ma
   return row;
 }
 
-function transitionOrRefuse(row: Matter, event: MatterEvent): string {
-  const applied = applyEvent(matterMachine, row.state, { effectiveFrom: row.effectiveFrom }, event);
-  if (!applied.ok) {
-    throw new DomainError('INVALID_TRANSITION', `检查事项当前状态为 ${row.state}，不能执行 ${event.type}`, {
-      currentState: row.state,
-      allowedEvents: applied.allowed,
-    });
-  }
-  return applied.state;
-}
-
 /**
  * Publishes a draft version from `effectiveFrom`; the version it replaces stays in force until the day
  * before (dynamic management, Art. 7).
@@ -54,7 +43,7 @@ function transitionOrRefuse(row: Matter, event: MatterEvent): string {
 export async function publishMatter(tx: Db, { at, audit }: CommandScope, id: string, effectiveFrom: string): Promise<Matter> {
   const row = await findMatter(tx, id);
   if (!row) throw DomainError.notFound('检查事项', id);
-  const state = transitionOrRefuse(row, { type: 'PUBLISH', effectiveFrom });
+  const state = transitionOrRefuse(matterMachine, '检查事项', row.state, { effectiveFrom: row.effectiveFrom }, { type: 'PUBLISH', effectiveFrom });
   const previous = await openPublishedVersion(tx, row.agencyCode, row.matterCode);
   if (previous) {
     if (previous.effectiveFrom && previous.effectiveFrom >= effectiveFrom) {
@@ -79,7 +68,7 @@ export async function publishMatter(tx: Db, { at, audit }: CommandScope, id: str
 export async function withdrawMatter(tx: Db, { at, audit }: CommandScope, id: string, effectiveTo?: string): Promise<Matter> {
   const row = await findMatter(tx, id);
   if (!row) throw DomainError.notFound('检查事项', id);
-  const state = transitionOrRefuse(row, { type: 'WITHDRAW' });
+  const state = transitionOrRefuse(matterMachine, '检查事项', row.state, { effectiveFrom: row.effectiveFrom }, { type: 'WITHDRAW' });
   const to = row.state === 'draft' ? null : (effectiveTo ?? addDays(shanghaiDate(at), -1));
   if (to && row.effectiveFrom && to < addDays(row.effectiveFrom, -1)) {
     throw DomainError.field('body.effectiveTo', `不能早于生效日期 ${row.effectiveFrom} 的前一日`);
