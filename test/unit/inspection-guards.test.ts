@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../machines/apply-event.js';
+import { inspectionMachine } from '../../machines/inspection.machine.js';
+import { basicGuards, type GuardFacts } from '../../src/inspections/guards.js';
+
+const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({
+  kind: 'routine',
+  mode: 'onsite',
+  date: '2026-04-08',
+  agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['food'] },
+  enterprise: { creditCode: 'E', districtCode: '420106' },
+  matters: [{ code: 'M1', published: { name: '食品', domain: 'food', offsiteCapable: false, legalBasis: '食品安全法' } }],
+  inspectors: [
+    { name: '甲', certificateNo: '1' },
+    { name: '乙', certificateNo: '2' },
+  ],
+  teamExceptionBasis: null,
+  assistanceRef: null,
+  escalationGround: null,
+  onsiteReason: null,
+  leadKind: null,
+  lowerLevelCounterpart: null,
+  ...over,
+});
+
+const failed = (f: GuardFacts) => basicGuards(f).filter((r) => !r.passed).map((r) => r.rule);
+
+describe('inspection guards (pure)', () => {
+  it('pass for a complete on-site routine scheme', () => {
+    expect(failed(facts())).toEqual([]);
+  });
+
+  it('refuse inspections dated before the regulation took effect (Art. 43)', () => {
+    expect(failed(facts({ date: '2025-11-30' }))).toEqual(['SCOPE_EFFECTIVE_DATE']);
+  });
+
+  it('name each broken fact with its own rule', () => {
+    expect(failed(facts({ matters: [{ code: 'X', published: null }] }))).toEqual(['MATTER_UNPUBLISHED']);
+    expect(failed(facts({ agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['environment'] } }))).toEqual(['AGENCY_OUT_OF_AUTHORITY']);
+    expect(failed(facts({ kind: 'case' }))).toEqual(['CASE_WITHOUT_LEAD']);
+    expect(failed(facts({ kind: 'case', leadKind: 'complaint' }))).toEqual([]);
+    expect(failed(facts({ inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual(['TEAM_TOO_SMALL']);
+    expect(failed(facts({ mode: 'offsite', inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual([]);
+    expect(failed(facts({ enterprise: { creditCode: 'E', districtCode: '420105' } }))).toEqual(['CROSS_REGION_NO_ASSISTANCE']);
+    expect(failed(facts({ agency: { code: 'C', level: 'city', districtCode: null, domains: ['food'] }, lowerLevelCounterpart: 'D' }))).toEqual(['JURISDICTION_TERRITORIAL']);
+    const offsiteCapable = [{ code: 'M2', published: { name: '公示', domain: 'food', offsiteCapable: true, legalBasis: '条例' } }];
+    expect(failed(facts({ matters: offsiteCapable }))).toEqual(['ONSITE_WHEN_OFFSITE_SUFFICES']);
+    expect(failed(facts({ matters: offsiteCapable, onsiteReason: '需现场核验设备运行' }))).toEqual([]);
+  });
+});
+
+describe('inspection machine', () => {
+  const ctx = { kind: 'routine', mode: 'onsite' } as const;
+  it('needs approval before a code, and a code before a scan', () => {
+    expect(applyEvent(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE'] });
+    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
+    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'SCAN' }).ok).toBe(false);
+    expect(applyEvent(inspectionMachine, 'code_issued', ctx, { type: 'SCAN' })).toMatchObject({ ok: true, state: 'in_progress' });
+  });
+  it('starts an on-site case inspection without a code, and never issues one for it', () => {
+    const c = { kind: 'case', mode: 'onsite' } as const;
+    expect(applyEvent(inspectionMachine, 'approved', c, { type: 'START' })).toMatchObject({ ok: true, state: 'in_progress' });
+    expect(applyEvent(inspectionMachine, 'approved', c, { type: 'ISSUE_CODE' }).ok).toBe(false);
+    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'START' }).ok).toBe(false);
+  });
+  it('records an off-site inspection without a visit', () => {
+    expect(applyEvent(inspectionMachine, 'draft', { kind: 'routine', mode: 'offsite' }, { type: 'RECORD_OFFSITE' })).toMatchObject({ ok: true, state: 'findings_recorded' });
+    expect(applyEvent(inspectionMachine, 'draft', ctx, { type: 'RECORD_OFFSITE' }).ok).toBe(false);
+  });
+});
