@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
@@ -102,7 +104,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey });
+  // Security headers on every response; the CSP allows only this origin, plus inline styles for the pages.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
+    },
+  });
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, publicRateLimit: config.publicRateLimit });
+  // After the auth plugin: its onRoute hook marks token-less routes with the limit this plugin reads.
+  await app.register(rateLimit, { global: false });
   await app.register(apiRoutes);
   return app;
 }

@@ -31,8 +31,18 @@ const EnvSchema = Type.Object({
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** How often the audit sealer chains committed entries; bounds the delay before an entry is chained. */
   AUDIT_SEAL_INTERVAL_MS: Type.Integer({ default: 250, minimum: 10, maximum: 60_000 }),
+  /**
+   * How often the due-date sweeper runs (filing deadlines, unpublished plans). Its deadlines are days, so
+   * a minute is prompt; each pass is a few indexed queries, so it costs nothing when nothing is due.
+   */
+  SWEEP_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
   /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Requests per minute per client IP on routes that need no token (the public code check, the check page,
+   * published keys). Generous for a crowd behind one NAT, tight enough to stop enumeration of codes.
+   */
+  PUBLIC_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, maximum: 1_000_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -56,6 +66,8 @@ export interface Config {
   codeKeysDir?: string;
   seedDemo: boolean;
   auditSealIntervalMs: number;
+  publicRateLimit: number;
+  sweepIntervalMs: number;
   publicBaseUrl: string;
 }
 
@@ -69,7 +81,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS']);
+const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT']);
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -120,6 +132,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     codeKeysDir: env.CODE_KEYS_DIR,
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+    publicRateLimit: env.PUBLIC_RATE_LIMIT,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
   };
 }
