@@ -4,3 +4,4 @@ export * from './idempotency.js';
 export * from './plans.js';
 export * from './inspections.js';
 export * from './flags.js';
+export * from "./supervision.js";
