@@ -5,3 +5,6 @@ export * from './plans.js';
 export * from './inspections.js';
 export * from './flags.js';
 export * from "./supervision.js";
+export * from "./referrals.js";
+export * from "./devices.js";
+export * from "./offsite.js";

@@ -1,0 +1,74 @@
+import { date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { inspections } from './inspections.js';
+import { agencies, enterprises } from './registry.js';
+
+/** One piece of evidence handed over with a referral: a reference and what it shows (no file upload). */
+export interface ReferralEvidence {
+  kind: 'document' | 'photo' | 'video' | 'record' | 'sample' | 'device_data' | 'other';
+  ref: string;
+  description: string;
+  /** For device data: the monitoring device and when it captured the data (Art. 34–36 checked). */
+  deviceId?: string;
+  capturedAt?: string;
+}
+
+/**
+ * 移送 (Art. 23): a violation found outside the finding agency's jurisdiction, referred to the competent
+ * agency. `dueDate` (10 working days after `foundOn`, official calendar) is stored when the referral is
+ * opened, so the sweeper finds overdue rows by index and a restart loses nothing. `sentOn` is the Shanghai
+ * date it was sent, so "sent late" is a column comparison on either database.
+ */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: uuid('id').primaryKey(),
+    /** The finding (referring) agency. */
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    competentAgencyCode: text('competent_agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    enterpriseCode: text('enterprise_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    /** The inspection whose findings opened it (source 'findings'), if any. */
+    inspectionId: uuid('inspection_id').references(() => inspections.id),
+    source: text('source', { enum: ['findings', 'manual'] }).notNull(),
+    description: text('description').notNull(),
+    evidence: jsonb('evidence').$type<ReferralEvidence[]>().notNull(),
+    foundOn: date('found_on', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    state: text('state').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    sentOn: date('sent_on', { mode: 'string' }),
+    sentBy: text('sent_by'),
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    receivedBy: text('received_by'),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: text('accepted_by'),
+    /** The competent agency's own case number on acceptance (立案号), if it gave one. */
+    acceptanceRef: text('acceptance_ref'),
+    /** Competence dispute: the common superior it went to, and why (Art. 23 with Art. 11's ground). */
+    superiorAgencyCode: text('superior_agency_code').references(() => agencies.code),
+    escalationGround: text('escalation_ground'),
+    escalatedBy: text('escalated_by'),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /** Criminal-case transfer (《行政执法机关移送涉嫌犯罪案件的规定》): its own document number and organ. */
+    crimeTransferDocNo: text('crime_transfer_doc_no'),
+    crimeTransferOrgan: text('crime_transfer_organ'),
+    crimeTransferredBy: text('crime_transferred_by'),
+    crimeTransferredAt: timestamp('crime_transferred_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // The sweeper's path: unsent referrals past their due date.
+    index('referrals_state_due_idx').on(t.state, t.dueDate),
+    index('referrals_agency_idx').on(t.agencyCode),
+    index('referrals_competent_idx').on(t.competentAgencyCode, t.state),
+    index('referrals_inspection_idx').on(t.inspectionId),
+  ],
+);
