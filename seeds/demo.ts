@@ -4,6 +4,7 @@ import { appendAudit } from '../src/audit/append.js';
 import type { Db } from '../src/db/client.js';
 import { agencies, districts, enterprises, inspectionMatters } from '../src/db/schema/index.js';
 import { demoEnterprises } from './demo-enterprises.js';
+import { seedFrequencyRules } from './frequency-rules.js';
 import { MATTER_CATALOG } from './matter-catalog.js';
 import { wuhanAgencies } from './wuhan-agencies.js';
 import { WUHAN_DISTRICTS } from './wuhan-districts.js';
@@ -19,7 +20,10 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 /** Loads Wuhan's districts, bureaus, matter catalogue and demo enterprises in one transaction. */
-export async function seedDemo(db: Db, at: Date): Promise<{ districts: number; agencies: number; matters: number; enterprises: number }> {
+export async function seedDemo(
+  db: Db,
+  at: Date,
+): Promise<{ districts: number; agencies: number; matters: number; enterprises: number; frequencyRules: number; noDisturb: number }> {
   return db.transaction(async (tx) => {
     await tx.insert(districts).values(WUHAN_DISTRICTS.map((d, i) => ({ ...d, sort: i })));
     const agencyRows = wuhanAgencies().map((a) => ({ ...a, createdAt: at }));
@@ -39,7 +43,8 @@ export async function seedDemo(db: Db, at: Date): Promise<{ districts: number; a
     for (let i = 0; i < matterRows.length; i += 500) await tx.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
     const enterpriseRows = demoEnterprises(DEMO_ENTERPRISE_COUNT).map((e) => ({ ...e, createdAt: at }));
     await tx.insert(enterprises).values(enterpriseRows);
-    const counts = { districts: WUHAN_DISTRICTS.length, agencies: agencyRows.length, matters: matterRows.length, enterprises: enterpriseRows.length };
+    const frequency = await seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, enterpriseRows);
+    const counts = { districts: WUHAN_DISTRICTS.length, agencies: agencyRows.length, matters: matterRows.length, enterprises: enterpriseRows.length, ...frequency };
     await appendAudit(tx, { at, actor: 'system:seed', role: 'admin', action: 'seed.loaded', subjectType: 'seed', subjectId: 'demo', payload: counts });
     return counts;
   });

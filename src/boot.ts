@@ -8,6 +8,7 @@ import { loadOrCreateDevKey } from './auth/dev-key.js';
 import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { runSweep } from './sweeper/run.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
 
 export function clockFor(config: Config): Clock {
@@ -23,7 +24,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 
 /**
  * Everything a running server needs beyond the app itself: the database migrated, the demo data on an
- * empty database (when configured), and the audit sealer on its interval.
+ * empty database (when configured), the audit sealer and the due-date sweeper on their intervals.
  */
 export async function boot(config: Config): Promise<{ app: FastifyInstance; database: Database; seeded: boolean }> {
   const database = await openConfiguredDatabase(config);
@@ -43,8 +44,28 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     sealing = sealPending(database.db, clock).catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
   }, config.auditSealIntervalMs);
   timer.unref();
+
+  // One pass at a time per instance; other instances split the due rows through SKIP LOCKED.
+  let sweeping: Promise<unknown> | null = null;
+  const sweepTimer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = runSweep(database.db, clock)
+      .then((reports) => {
+        for (const r of reports) {
+          if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');
+          else if (r.count > 0) app.log.info({ job: r.job, flags: r.count }, 'sweeper raised flags');
+        }
+      })
+      .catch((err) => app.log.warn({ err }, 'sweeper pass failed; will retry'))
+      .finally(() => {
+        sweeping = null;
+      });
+  }, config.sweepIntervalMs);
+  sweepTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    clearInterval(sweepTimer);
+    await sweeping;
     await sealing;
     await sealPending(database.db, clock).catch(() => {});
     await database.close();

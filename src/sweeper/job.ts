@@ -1,0 +1,44 @@
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { RuleId } from '../rules/catalog.js';
+
+/**
+ * A due-date job of the sweeper (DESIGN.md: durable time). Deadlines are columns; a job selects the rows
+ * that are due in one batch, locking them `FOR UPDATE SKIP LOCKED` so several sweepers (several API
+ * instances, or the CLI beside a server) split the work instead of waiting on each other, and raises its
+ * flags with raiseFlag, whose unique (rule, subject, occurrence) index makes a second raise a no-op.
+ */
+export interface SweepOptions {
+  /** Days a filed plan may wait for publication before PLAN_NOT_PUBLISHED (Art. 14). */
+  planPublishWithinDays?: number;
+  /** Rows per transaction: short transactions keep row locks brief. */
+  batchSize?: number;
+}
+
+export interface SweepContext {
+  /** The pass's instant, read once from the injected clock. */
+  at: Date;
+  /** Its Shanghai calendar date. */
+  today: string;
+  options: Required<SweepOptions>;
+}
+
+export interface SweepJob {
+  /** Stable name, reported by runSweep and the CLI. */
+  name: string;
+  /** The rule its flags carry (src/rules/catalog.ts). */
+  rule: RuleId;
+  /**
+   * One batch inside the transaction the runner opened: select at most `limit` due rows (locking them
+   * FOR UPDATE SKIP LOCKED, and excluding rows already flagged), raise a flag per row. Returns how many
+   * rows it selected and how many flags it raised; the runner stops when a batch selects fewer than
+   * `limit`.
+   */
+  runBatch(tx: Db, ctx: SweepContext, limit: number): Promise<{ selected: number; raised: number }>;
+}
+
+/** Rows of a raw query on either driver (both answer `{ rows }`). */
+export async function rowsOf<T>(tx: Db, query: SQL): Promise<T[]> {
+  const res = await tx.execute(query);
+  return (res as unknown as { rows: T[] }).rows;
+}

@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+interface DueAgency {
+  code: string;
+  name: string;
+  district_code: string | null;
+  plan_id: string | null;
+  plan_state: string | null;
+}
+
+/**
+ * PLAN_FILING_DEADLINE (Art. 13): once 1 April (Asia/Shanghai) has come, every agency that inspects (not
+ * the justice bureaus) without a plan filed for the year is flagged, once per agency and year
+ * (occurrence = the year). "Filed" means filed at least once: an adjusted plan awaiting refiling met the
+ * 31 March duty, and PLAN_AMENDED_NOT_REFILED covers it instead.
+ */
+export const planFilingDeadlineJob: SweepJob = {
+  name: 'plan-filing-deadline',
+  rule: 'PLAN_FILING_DEADLINE',
+  async runBatch(tx, { at, today }, limit) {
+    const year = Number(today.slice(0, 4));
+    const deadline = `${year}-03-31`;
+    if (today <= deadline) return { selected: 0, raised: 0 };
+    // FOR NO KEY UPDATE is the FOR UPDATE that does not block the FOR KEY SHARE locks foreign keys take:
+    // an officer drafting a plan (or an inspection) for a locked agency is not held up by the sweep.
+    const due = await rowsOf<DueAgency>(
+      tx,
+      sql`SELECT a.code, a.name, a.district_code, p.id AS plan_id, p.state AS plan_state
+          FROM agencies a
+          LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
+          WHERE a.is_justice_bureau = false
+            AND (p.id IS NULL OR p.filed_at IS NULL)
+            AND NOT EXISTS (
+              SELECT 1 FROM flags f
+              WHERE f.rule = 'PLAN_FILING_DEADLINE' AND f.subject_type = 'agency'
+                AND f.subject_id = a.code AND f.occurrence = ${String(year)})
+          ORDER BY a.code
+          LIMIT ${limit}
+          FOR NO KEY UPDATE OF a SKIP LOCKED`,
+    );
+    let raised = 0;
+    for (const a of due) {
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: 'PLAN_FILING_DEADLINE',
+        subjectType: 'agency',
+        subjectId: a.code,
+        occurrence: String(year),
+        agencyCode: a.code,
+        districtCode: a.district_code,
+        observed: a.plan_state ?? 'no_plan',
+        limit: deadline,
+        detail: `${a.name}${year}年度日常检查计划截至${deadline}仍未报送备案（${a.plan_state ? `当前状态 ${a.plan_state}` : '尚未制定'}），违反第十三条`,
+        evidence: { year, planId: a.plan_id, planState: a.plan_state, checkedOn: today },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};

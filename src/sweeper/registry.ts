@@ -1,0 +1,12 @@
+import type { SweepJob } from './job.js';
+import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
+import { planNotPublishedJob } from './jobs/plan-not-published.js';
+
+/**
+ * Every due-date job, in the order a pass runs them. A new job is its own file under jobs/ plus its line
+ * here; the runner, the CLI and the server's interval pick it up without change.
+ */
+export const SWEEP_JOBS: readonly SweepJob[] = [
+  planFilingDeadlineJob, // PLAN_FILING_DEADLINE, Art. 13
+  planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
+];

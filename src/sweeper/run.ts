@@ -1,0 +1,56 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../time/clock.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import type { SweepContext, SweepJob, SweepOptions } from './job.js';
+import { SWEEP_JOBS } from './registry.js';
+
+export type { SweepOptions } from './job.js';
+
+/** What one job did in a pass; `error` when it failed (the other jobs still ran). */
+export interface SweepReport {
+  job: string;
+  count: number;
+  error?: string;
+}
+
+// 20 days is a supervisor's reminder, not a statutory term: Art. 14 says "依法公布" without a number.
+export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
+const DEFAULT_BATCH = 500;
+// A runaway job (selecting rows it never flags) stops here instead of spinning.
+const MAX_BATCHES = 10_000;
+
+async function runJob(db: Db, job: SweepJob, ctx: SweepContext): Promise<number> {
+  let raised = 0;
+  for (let i = 0; i < MAX_BATCHES; i++) {
+    // One transaction per batch: its row locks last only as long as the batch.
+    const batch = await db.transaction((tx) => job.runBatch(tx, ctx, ctx.options.batchSize));
+    raised += batch.raised;
+    if (batch.selected < ctx.options.batchSize) break;
+  }
+  return raised;
+}
+
+/**
+ * One sweep: every registered job, each in its own transactions, at the clock's current instant.
+ * Idempotent and safe to run on several instances at once; returns the flags each job raised.
+ */
+export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {}, jobs: readonly SweepJob[] = SWEEP_JOBS): Promise<SweepReport[]> {
+  const at = clock.now();
+  const ctx: SweepContext = {
+    at,
+    today: shanghaiDate(at),
+    options: {
+      planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
+      batchSize: options.batchSize ?? DEFAULT_BATCH,
+    },
+  };
+  const reports: SweepReport[] = [];
+  for (const job of jobs) {
+    try {
+      reports.push({ job: job.name, count: await runJob(db, job, ctx) });
+    } catch (err) {
+      reports.push({ job: job.name, count: 0, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return reports;
+}

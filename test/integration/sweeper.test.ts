@@ -1,0 +1,76 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { flags } from '../../src/db/schema/index.js';
+import type { Agency } from '../../src/registry/agencies.repository.js';
+import { runSweep } from '../../src/sweeper/run.js';
+import { newAgency, newJusticeBureau } from '../support/factories.js';
+import { newFiledPlan } from '../support/plan-factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeDb } from '../support/test-database.js';
+
+describeDb('the due-date sweeper (Art. 13–14)', () => {
+  let t: TestApp;
+  let noPlan: Agency;
+  let draftOnly: Agency;
+  let filed: Agency;
+  let amended: Agency;
+  let bureau: Agency;
+
+  beforeAll(async () => {
+    t = await createTestApp({ start: '2026-03-31T23:59:00+08:00' });
+    bureau = await newJusticeBureau(t.db);
+    [noPlan, draftOnly, filed, amended] = [await newAgency(t.db), await newAgency(t.db), await newAgency(t.db), await newAgency(t.db)];
+    await newFiledPlan(t.db, draftOnly.code, 2026, ['M-1'], { state: 'draft', submittedAt: null, filedAt: null, filedBy: null });
+    await newFiledPlan(t.db, filed.code, 2026, ['M-1'], { state: 'published', publishedAt: new Date('2026-03-12T02:00:00Z') });
+    // Filed in time, then adjusted: the 31 March duty was met.
+    await newFiledPlan(t.db, amended.code, 2026, ['M-1'], { state: 'draft', needsRefiling: true, revision: 2, publishedAt: new Date('2026-03-12T02:00:00Z') });
+  });
+  afterAll(() => t.close());
+
+  const filingFlags = (agencyCode: string) =>
+    t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_FILING_DEADLINE'), eq(flags.subjectId, agencyCode)));
+  const count = (reports: { job: string; count: number }[], job: string) => reports.find((r) => r.job === job)?.count;
+
+  it('raises nothing on 31 March, however late in the day', async () => {
+    const reports = await runSweep(t.db, t.clock);
+    expect(reports).toEqual([
+      { job: 'plan-filing-deadline', count: 0 },
+      { job: 'plan-not-published', count: 0 },
+    ]);
+  });
+
+  it('flags every inspecting agency without a filed plan on 1 April, exactly once across runs', async () => {
+    t.clock.set('2026-04-01T00:00:30+08:00');
+    const first = await runSweep(t.db, t.clock);
+    expect(count(first, 'plan-filing-deadline')).toBe(2);
+    const second = await runSweep(t.db, t.clock);
+    expect(count(second, 'plan-filing-deadline')).toBe(0);
+
+    const [flag] = await filingFlags(noPlan.code);
+    expect(await filingFlags(noPlan.code)).toHaveLength(1);
+    expect(flag).toMatchObject({ subjectType: 'agency', occurrence: '2026', article: '第十三条', agencyCode: noPlan.code, observed: 'no_plan', limitValue: '2026-03-31' });
+    expect(flag!.detail).toContain('尚未制定');
+    expect((await filingFlags(draftOnly.code))[0]).toMatchObject({ observed: 'draft' });
+    for (const a of [filed, amended, bureau]) expect(await filingFlags(a.code)).toHaveLength(0);
+  });
+
+  it('flags a filed plan left unpublished past the configured number of days, once per revision', async () => {
+    const lazy = await newAgency(t.db);
+    const plan = await newFiledPlan(t.db, lazy.code, 2026, ['M-1'], { filedAt: new Date('2026-03-20T02:00:00Z') });
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    expect(count(await runSweep(t.db, t.clock), 'plan-not-published')).toBe(0);
+    t.clock.set('2026-04-09T10:00:30+08:00');
+    expect(count(await runSweep(t.db, t.clock, { planPublishWithinDays: 30 }), 'plan-not-published')).toBe(0);
+    expect(count(await runSweep(t.db, t.clock), 'plan-not-published')).toBe(1);
+    expect(count(await runSweep(t.db, t.clock), 'plan-not-published')).toBe(0);
+    const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_NOT_PUBLISHED'), eq(flags.subjectId, plan.id)));
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ occurrence: 'r1', article: '第十四条', observed: '2026-03-20', limitValue: 20 });
+  });
+
+  it('works through more due rows than one batch', async () => {
+    for (let i = 0; i < 5; i++) await newAgency(t.db);
+    expect(count(await runSweep(t.db, t.clock, { batchSize: 2 }), 'plan-filing-deadline')).toBe(5);
+    expect(count(await runSweep(t.db, t.clock, { batchSize: 2 }), 'plan-filing-deadline')).toBe(0);
+  });
+});
