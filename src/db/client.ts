@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectPath } from '../paths.js';
+import { isDatabaseUnavailable } from './errors.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -32,6 +33,7 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** pg pool size; 10 keeps a 2-core machine busy without queueing in PostgreSQL. */
   poolSize?: number;
+  applicationName?: string;
 }
 
 const migrationsFolder = projectPath('migrations');
@@ -64,12 +66,34 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      // Names the app's sessions in pg_stat_activity (operators, and the fault tests, find them by it).
+      application_name: options.applicationName ?? 'wh327-api',
       // Fail fast while the server is down so requests answer 503 instead of hanging.
       connectionTimeoutMillis: 3000,
     });
-    // An idle client killed by the server (restart, pg_terminate_backend) must not crash the process.
+    // A client killed by the server (restart, pg_terminate_backend) emits 'error'; unhandled, that would
+    // crash the process. Idle clients report through the pool, checked-out ones through themselves; the
+    // query in flight fails on its own and the request answers 503.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    // drizzle's pooled transaction leaks the client when BEGIN itself fails (a killed connection): the
+    // release sits in a `finally` the BEGIN is outside of, and ten such faults would exhaust the pool for
+    // good. So each transaction checks a client out here, runs drizzle's transaction on that one client,
+    // and always gives it back (destroying it when its connection is broken).
+    const transaction: Db['transaction'] = async (fn, config) => {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        return await (drizzlePg(client, { schema }) as unknown as Db).transaction(fn, config);
+      } catch (err) {
+        failure = err as Error;
+        throw err;
+      } finally {
+        client.release(failure && isDatabaseUnavailable(failure) ? failure : undefined);
+      }
+    };
+    db.transaction = transaction;
     return {
       db,
       driver: 'pg',

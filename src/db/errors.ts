@@ -8,6 +8,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', // admin_shutdown (pg_terminate_backend, server restart)
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (server starting)
+  '55000', // at connect: "database is not currently accepting connections" (ALLOW_CONNECTIONS false)
   '08000',
   '08001',
   '08003',
