@@ -8,3 +8,4 @@ export * from "./supervision.js";
 export * from "./referrals.js";
 export * from "./devices.js";
 export * from "./offsite.js";
+export * from "./joint.js";
