@@ -11,7 +11,7 @@ import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
-import { problemPlugin } from './http/problem.js';
+import { problemPlugin, sendProblem } from './http/problem.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
 
@@ -62,6 +62,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    // Errors the router raises before any route runs (a malformed URL, an over-long path parameter)
+    // still answer problem+json.
+    frameworkErrors: (err, req, reply) =>
+      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? sendProblem(reply, req, 'URI_TOO_LONG', '路径参数过长')
+        : sendProblem(reply, req, 'VALIDATION', '请求地址无效', { errors: [{ field: 'url', message: err.message.slice(0, 200) }] }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', {

@@ -26,6 +26,7 @@ const PLAIN_ERRORS = [
   plain('VALIDATION', 400, '请求参数无效', 'Invalid request'),
   plain('CREDIT_CODE_INVALID', 400, '统一社会信用代码校验未通过（GB 32100-2015）', 'Unified social credit code fails the GB 32100-2015 check'),
   plain('PAYLOAD_TOO_LARGE', 413, '请求内容过大', 'Request body too large'),
+  plain('URI_TOO_LONG', 414, '请求地址过长', 'Request URI or path parameter too long'),
   plain('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的请求内容类型', 'Unsupported content type'),
   // Identity and access
   plain('UNAUTHENTICATED', 401, '未登录或令牌无效', 'Missing or invalid bearer token'),
