@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import type { JointSettings } from '../joint/settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -43,6 +44,10 @@ const EnvSchema = Type.Object({
    * published keys). Generous for a crowd behind one NAT, tight enough to stop enumeration of codes.
    */
   PUBLIC_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, maximum: 1_000_000 }),
+  /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/joint/settings.ts for why 6. */
+  JOINT_TEAM_MAX: Type.Integer({ default: 6, minimum: 2, maximum: 50 }),
+  /** Art. 26: visits of two agencies this many days apart or closer should have been one joint visit. */
+  JOINT_COORDINATION_DAYS: Type.Integer({ default: 7, minimum: 0, maximum: 90 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -69,6 +74,8 @@ export interface Config {
   publicRateLimit: number;
   sweepIntervalMs: number;
   publicBaseUrl: string;
+  /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
+  joint: JointSettings;
 }
 
 export class ConfigError extends Error {
@@ -81,7 +88,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT']);
+const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -135,5 +142,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
+    joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
   };
 }
