@@ -16,6 +16,11 @@ import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
 import { inspectionDocumentRoutes } from './inspection-documents.js';
 import { inspectionRoutes } from './inspections.js';
+import { flagRoutes } from './flags.js';
+import { enterpriseReportRoutes } from './enterprise-reports.js';
+import { ratingRoutes } from './ratings.js';
+import { inspectionExportRoutes } from './inspection-export.js';
+import { dashboardRoutes } from './dashboard.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -38,6 +43,11 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(frequencyRuleRoutes);
       await api.register(noDisturbRoutes);
       await api.register(frequencyRoutes);
+      await api.register(flagRoutes);
+      await api.register(enterpriseReportRoutes);
+      await api.register(ratingRoutes);
+      await api.register(inspectionExportRoutes);
+      await api.register(dashboardRoutes);
     },
     { prefix: '/api/v1' },
   );

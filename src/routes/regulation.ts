@@ -8,6 +8,7 @@ import { article, regulationArticles } from '../regulation/articles.js';
 import { articlesLabel } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
 import { responses } from '../http/schemas.js';
+import { flagCountsByRule } from '../supervision/flags.repository.js';
 
 const Article = Type.Object({ number: Type.Integer(), label: Type.String(), chapter: Type.String(), text: Type.String() });
 const ErrorEntry = Type.Object({
@@ -92,12 +93,17 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const fired = await app.services.db
-        .select({ action: auditEntries.action, n: count() })
-        .from(auditEntries)
-        .where(like(auditEntries.action, 'refused.%'))
-        .groupBy(auditEntries.action);
-      const firedBy = new Map(fired.map((f) => [f.action.slice('refused.'.length), Number(f.n)]));
+      // A rule fires when it refuses an action (audit `refused.<RULE>`) or raises a flag (the violation register).
+      const [refused, flagged] = await Promise.all([
+        app.services.db
+          .select({ action: auditEntries.action, n: count() })
+          .from(auditEntries)
+          .where(like(auditEntries.action, 'refused.%'))
+          .groupBy(auditEntries.action),
+        flagCountsByRule(app.services.db),
+      ]);
+      const firedBy = new Map(refused.map((f) => [f.action.slice('refused.'.length), Number(f.n)]));
+      for (const [rule, n] of flagged) firedBy.set(rule, (firedBy.get(rule) ?? 0) + n);
       return RULES.map((r) => ({
         id: r.id,
         article: articlesLabel(r.articles),

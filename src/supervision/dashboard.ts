@@ -1,0 +1,169 @@
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import type { Db } from '../db/client.js';
+import {
+  agencies,
+  codeScans,
+  districts,
+  flags,
+  inspectionCodes,
+  inspections,
+  jointTaskParts,
+  jointTasks,
+  jointVisits,
+  plans,
+  referrals,
+} from '../db/schema/index.js';
+import { KIND_ZH } from '../inspections/documents.js';
+import { ruleDef, type RuleId } from '../rules/catalog.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import { flagConditions } from './flags.repository.js';
+import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
+
+/**
+ * The supervisors' dashboard for one year (Art. 6, 8, 13, 15, 17, 23, 26), scoped to the jurisdiction.
+ * An inspection counts in the year of its counted date once it has a code or has been carried out
+ * (code issued, in progress, findings recorded, notified, closed, archived); drafts, approved schemes
+ * without a code, cancelled and merged ones do not.
+ */
+export const CARRIED_OUT = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived'];
+
+const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
+
+export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const district = supervisedDistrict(p);
+  const inScope = withinJurisdiction(db, p, inspections.agencyCode);
+  const inYear = and(gte(inspections.countedDate, from), lte(inspections.countedDate, to));
+  const carriedOut = and(inScope, inYear, inArray(inspections.state, CARRIED_OUT));
+
+  const [byKind, byAgency, scan, flagRules, flagAgencies, flagStates, planRows, referral, joint, districtRow] = await Promise.all([
+    db.select({ kind: inspections.kind, n: count() }).from(inspections).where(carriedOut).groupBy(inspections.kind),
+    db
+      .select({ agencyCode: inspections.agencyCode, agencyName: agencies.name, n: count() })
+      .from(inspections)
+      .innerJoin(agencies, eq(agencies.code, inspections.agencyCode))
+      .where(carriedOut)
+      .groupBy(inspections.agencyCode, agencies.name)
+      .orderBy(desc(count()), inspections.agencyCode),
+    scanRate(db, carriedOut, now),
+    db.select({ rule: flags.rule, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.rule).orderBy(desc(count()), flags.rule),
+    db
+      .select({ agencyCode: flags.agencyCode, agencyName: agencies.name, n: count() })
+      .from(flags)
+      .leftJoin(agencies, eq(agencies.code, flags.agencyCode))
+      .where(flagConditions(db, p, { from, to }))
+      .groupBy(flags.agencyCode, agencies.name)
+      .orderBy(desc(count()), flags.agencyCode),
+    db.select({ state: flags.state, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.state),
+    db
+      .select({ code: agencies.code, name: agencies.name, state: plans.state, filedAt: plans.filedAt, filedLate: plans.filedLate })
+      .from(agencies)
+      .leftJoin(plans, and(eq(plans.agencyCode, agencies.code), eq(plans.year, year)))
+      .where(and(eq(agencies.isJusticeBureau, false), district ? eq(agencies.districtCode, district) : undefined))
+      .orderBy(agencies.code),
+    overdueReferrals(db, p, year, shanghaiDate(now)),
+    jointRate(db, p, carriedOut, from, to),
+    district ? db.select().from(districts).where(eq(districts.code, district)) : Promise.resolve([]),
+  ]);
+
+  const n = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
+  // A plan filed once has met the 31 March duty even if it was amended since (Art. 13 vs. Art. 14 refiling).
+  const filed = planRows.filter((r) => r.filedAt !== null);
+  const missing = planRows.filter((r) => r.filedAt === null);
+  return {
+    year,
+    jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
+    inspections: {
+      total: n(byKind),
+      byKind: byKind.map((r) => ({ kind: r.kind, kindZh: KIND_ZH[r.kind] ?? r.kind, count: Number(r.n) })),
+      byAgency: byAgency.map((r) => ({ agencyCode: r.agencyCode, agencyName: r.agencyName, count: Number(r.n) })),
+    },
+    scanRate: scan,
+    flags: {
+      total: n(flagRules),
+      open: Number(flagStates.find((s) => s.state === 'open')?.n ?? 0),
+      byRule: flagRules.map((r) => ({ rule: r.rule, titleZh: ruleDef(r.rule as RuleId)?.titleZh ?? r.rule, count: Number(r.n) })),
+      byAgency: flagAgencies.map((r) => ({ agencyCode: r.agencyCode, agencyName: r.agencyName, count: Number(r.n) })),
+    },
+    plans: {
+      agencies: planRows.length,
+      onTime: filed.filter((r) => !r.filedLate).length,
+      late: filed.filter((r) => r.filedLate).length,
+      missing: missing.length,
+      awaitingFiling: planRows.filter((r) => r.state === 'submitted').length,
+      missingAgencies: missing.map((r) => ({ agencyCode: r.code, agencyName: r.name, state: r.state ?? null })),
+    },
+    jointRate: joint,
+    overdueReferrals: referral,
+  };
+}
+
+/**
+ * 亮码率 (Art. 17(2)): on-site routine and special inspections with a code whose window has opened, and
+ * how many of them saw at least one accepted scan.
+ */
+async function scanRate(db: Db, carriedOut: ReturnType<typeof and>, now: Date) {
+  const [row] = await db
+    .select({
+      withCode: count(),
+      scanned: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${codeScans} WHERE ${codeScans.code} = ${inspectionCodes.code} AND ${codeScans.accepted}))`,
+    })
+    .from(inspections)
+    .innerJoin(inspectionCodes, eq(inspectionCodes.inspectionId, inspections.id))
+    .where(and(carriedOut, eq(inspections.mode, 'onsite'), inArray(inspections.kind, ['routine', 'special']), lte(inspections.windowStart, now)));
+  const withCode = Number(row?.withCode ?? 0);
+  const scanned = Number(row?.scanned ?? 0);
+  return { scanned, withCode, rate: ratio(scanned, withCode) };
+}
+
+/**
+ * 综合查一次 rate (Art. 26): joint visits (one code, several agencies) ÷ all on-site visits, where a
+ * joint visit counts once although each participating agency has an inspection row for it.
+ */
+async function jointRate(db: Db, p: Principal, carriedOut: ReturnType<typeof and>, from: string, to: string) {
+  const [[joint], [single]] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(jointVisits)
+      .innerJoin(jointTasks, eq(jointTasks.id, jointVisits.taskId))
+      .where(
+        and(
+          withinJurisdiction(db, p, jointTasks.leadAgencyCode),
+          gte(jointTasks.countedDate, from),
+          lte(jointTasks.countedDate, to),
+          ne(jointTasks.state, 'cancelled'),
+          isNotNull(jointVisits.code),
+          isNull(jointVisits.cancelledAt),
+        ),
+      ),
+    db
+      .select({ n: count() })
+      .from(inspections)
+      .where(and(carriedOut, eq(inspections.mode, 'onsite'), notExists(db.select({ one: sql`1` }).from(jointTaskParts).where(eq(jointTaskParts.inspectionId, inspections.id))))),
+  ]);
+  const jointVisitCount = Number(joint?.n ?? 0);
+  const onsiteVisits = jointVisitCount + Number(single?.n ?? 0);
+  return { jointVisits: jointVisitCount, onsiteVisits, rate: ratio(jointVisitCount, onsiteVisits) };
+}
+
+/**
+ * Referrals (Art. 23) found in the year by agencies of the jurisdiction that are overdue: still unsent
+ * after their due date, or flagged REFERRAL_OVERDUE (sent late, or caught by the sweeper).
+ */
+async function overdueReferrals(db: Db, p: Principal, year: number, today: string) {
+  const scope = and(withinJurisdiction(db, p, referrals.agencyCode), gte(referrals.foundOn, `${year}-01-01`), lte(referrals.foundOn, `${year}-12-31`));
+  const flagged = db
+    .select({ id: flags.subjectId })
+    .from(flags)
+    .where(and(eq(flags.rule, 'REFERRAL_OVERDUE'), eq(flags.subjectType, 'referral')));
+  const [[overdue], [total]] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(referrals)
+      .where(and(scope, or(and(eq(referrals.state, 'opened'), lt(referrals.dueDate, today)), inArray(sql`${referrals.id}::text`, flagged)))),
+    db.select({ n: count() }).from(referrals).where(scope),
+  ]);
+  return { overdue: Number(overdue?.n ?? 0), total: Number(total?.n ?? 0) };
+}

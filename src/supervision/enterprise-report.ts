@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { enterpriseReportPhotos, enterpriseReports, inspectionCodes, inspections } from '../db/schema/index.js';
+import { DomainError } from '../errors/domain-error.js';
+import { raiseFlag, type FlagInput } from '../flags/raise.js';
+import { findAgency } from '../registry/agencies.repository.js';
+import { findEnterprise } from '../registry/enterprises.repository.js';
+import { ruleArticle, type RuleId } from '../rules/catalog.js';
+import { ruleResult } from '../rules/result.js';
+import { decodePhoto, type PhotoType } from './photo.js';
+import { shanghaiDateTimeText } from './shanghai-time.js';
+
+/**
+ * 企业报告 (Art. 40): an enterprise reports a visit. A visit that no valid inspection code covered is a
+ * disguised inspection (Art. 40(5)) and an on-site inspection without a code (Art. 17); each prohibition
+ * the enterprise ticks raises its own flag. Everything — the report, its photo, its flags and their audit
+ * entries — is written in one transaction.
+ */
+export const PROHIBITIONS = {
+  legal_rep_required: { rule: 'LEGAL_REP_REQUIRED', zh: '刻意要求法定代表人到场' },
+  gifts_or_meals: { rule: 'PROFIT_SEEKING', zh: '索要或接受馈赠、宴请、报酬或由企业支付消费' },
+  designated_intermediary: { rule: 'PROFIT_SEEKING', zh: '强制企业接受指定中介机构服务' },
+  costs_shifted: { rule: 'COST_SHIFTED', zh: '将检验检测等检查费用转嫁给企业' },
+  repeated_testing: { rule: 'REPEATED_TESTING', zh: '对同一项目重复检验、检疫、检测或技术鉴定' },
+} as const satisfies Record<string, { rule: RuleId; zh: string }>;
+export type Prohibition = keyof typeof PROHIBITIONS;
+
+export interface ReportInput {
+  visitedAt: string;
+  agencyText?: string;
+  agencyCode?: string;
+  description: string;
+  codeShown?: string;
+  photo?: { contentType: PhotoType; dataBase64: string };
+  prohibitions?: Prohibition[];
+}
+
+export type EnterpriseReport = typeof enterpriseReports.$inferSelect;
+
+// Art. 43: the regulation governs visits from the day it took effect.
+const IN_FORCE = new Date('2025-12-01T00:00:00+08:00');
+
+/**
+ * Codes that authorised a visit to `enterprise` at `at`: the code's window covers the moment and the code
+ * was not revoked (active, or closed after the visit). When the enterprise names the agency, the code must
+ * name it too (a joint visit's code names every agency).
+ */
+export async function validCodesAt(tx: Db, enterprise: string, at: Date, agencyCode?: string): Promise<string[]> {
+  const rows = await tx
+    .select({ code: inspectionCodes.code })
+    .from(inspectionCodes)
+    .innerJoin(inspections, eq(inspections.id, inspectionCodes.inspectionId))
+    .where(
+      and(
+        eq(inspections.enterpriseCode, enterprise),
+        lte(inspectionCodes.validFrom, at),
+        gte(inspectionCodes.validTo, at),
+        inArray(inspectionCodes.state, ['active', 'closed']),
+        agencyCode ? sql`${inspectionCodes.facts}->'agencies' @> ${JSON.stringify([agencyCode])}::jsonb` : undefined,
+      ),
+    )
+    .orderBy(asc(inspectionCodes.code));
+  return rows.map((r) => r.code);
+}
+
+export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput) {
+  const enterprise = await findEnterprise(tx, actor.creditCode ?? '');
+  if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
+  const visitedAt = new Date(input.visitedAt);
+  if (visitedAt > at) throw DomainError.field('body.visitedAt', '检查时间不能晚于当前时间');
+  if (visitedAt < IN_FORCE) {
+    throw DomainError.fromRules([ruleResult('SCOPE_EFFECTIVE_DATE', false, input.visitedAt, '2025-12-01', '本办法自2025年12月1日起施行，此前的检查不在本办法范围内')]);
+  }
+  const agencyText = input.agencyText?.trim() || null;
+  if (!agencyText && !input.agencyCode) throw DomainError.field('body.agencyText', '请填写检查单位（告知的名称或单位代码）');
+  const agency = input.agencyCode ? await findAgency(tx, input.agencyCode) : undefined;
+  if (input.agencyCode && !agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`);
+  const photo = input.photo ? decodePhoto(input.photo) : undefined;
+  const codeShown = input.codeShown?.trim().toUpperCase() || null;
+  const prohibitions = [...new Set(input.prohibitions ?? [])];
+
+  const candidates = await validCodesAt(tx, enterprise.creditCode, visitedAt, agency?.code);
+  const validCode = (codeShown && candidates.includes(codeShown) ? codeShown : candidates[0]) ?? null;
+
+  const id = randomUUID();
+  const [report] = await tx
+    .insert(enterpriseReports)
+    .values({
+      id,
+      enterpriseCode: enterprise.creditCode,
+      districtCode: enterprise.districtCode,
+      visitedAt,
+      agencyText,
+      agencyCode: agency?.code ?? null,
+      description: input.description,
+      codeShown,
+      prohibitions,
+      validCode,
+      photoContentType: photo?.contentType ?? null,
+      photoBytes: photo?.data.length ?? null,
+      photoSha256: photo?.sha256 ?? null,
+      createdBy: actor.sub,
+      createdAt: at,
+    })
+    .returning();
+  if (photo) await tx.insert(enterpriseReportPhotos).values({ reportId: id, data: photo.data });
+
+  const who = agency?.name ?? agencyText ?? '';
+  const when = shanghaiDateTimeText(visitedAt).slice(0, 16);
+  const base = { subjectType: 'enterprise_report', subjectId: id, agencyCode: agency?.code ?? null, enterpriseCode: enterprise.creditCode, districtCode: enterprise.districtCode };
+  const evidence = { reportId: id, visitedAt: visitedAt.toISOString(), agencyText, agencyCode: agency?.code ?? null, codeShown, photoSha256: photo?.sha256 ?? null };
+  const toRaise: FlagInput[] = [];
+  if (!validCode) {
+    const observed = { codeShown, validCodes: 0 };
+    const limit = '检查时间与对象均相符的有效检查码';
+    toRaise.push(
+      { ...base, rule: 'DISGUISED_INSPECTION', observed, limit, detail: `${enterprise.name}报告：${when}${who}到企业检查，但当时没有针对本企业的有效检查码，可能以观摩、督导、考察等名义变相检查`, evidence },
+      { ...base, rule: 'ONSITE_WITHOUT_CODE', observed, limit, detail: `${enterprise.name}报告：${when}${who}现场检查未出示有效检查码${codeShown ? `（出示的 ${codeShown} 无效）` : ''}`, evidence },
+    );
+  }
+  for (const key of prohibitions) {
+    const p = PROHIBITIONS[key];
+    toRaise.push({ ...base, rule: p.rule, occurrence: key, observed: key, limit: '第四十条禁止行为', detail: `${enterprise.name}报告：${when}${who}检查时${p.zh}`, evidence });
+  }
+  const raised: { rule: RuleId; article: string; flagId: string }[] = [];
+  for (const f of toRaise) {
+    const flagId = await raiseFlag(tx, at, { sub: actor.sub, role: actor.role }, f);
+    if (flagId) raised.push({ rule: f.rule, article: ruleArticle(f.rule), flagId });
+  }
+  await audit({
+    action: 'enterprise_report.filed',
+    subjectType: 'enterprise_report',
+    subjectId: id,
+    agencyCode: agency?.code ?? null,
+    enterpriseCode: enterprise.creditCode,
+    districtCode: enterprise.districtCode,
+    payload: { ...evidence, prohibitions, validCode, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule) },
+  });
+  return { report: report!, flags: raised };
+}
