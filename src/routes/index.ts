@@ -6,6 +6,7 @@ import { districtRoutes } from './districts.js';
 import { enterpriseRoutes } from './enterprises.js';
 import { matterRoutes } from './matters.js';
 import { planRoutes } from './plans.js';
+import { referralRoutes } from './referrals.js';
 import { specialPlanRoutes } from './special-plans.js';
 import { frequencyRoutes } from './frequency.js';
 import { frequencyRuleRoutes } from './frequency-rules.js';
@@ -39,6 +40,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(auditRoutes);
       await api.register(regulationRoutes);
       await api.register(planRoutes);
+      await api.register(referralRoutes);
       await api.register(specialPlanRoutes);
       await api.register(frequencyRuleRoutes);
       await api.register(noDisturbRoutes);

@@ -7,6 +7,7 @@ import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag, type FlagInput } from '../../flags/raise.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { publishedMatterOn } from '../../registry/matters.repository.js';
+import { openReferralsFromFindings } from '../../referrals/open.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
 
@@ -96,6 +97,7 @@ export async function recordFindings(tx: Db, scope: CommandScope, actor: Princip
     },
     payload: f,
   });
+  await openReferralsFromFindings(tx, scope, actor, inspection, f.outOfJurisdiction ?? []);
   return { inspection, flags: raised };
 }
 

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import { CalendarService } from '../calendar/calendar-service.js';
+import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { inspections, type ReferralEvidence } from '../db/schema/index.js';
+import { assertDeviceEvidence } from '../devices/evidence.js';
+import { DomainError } from '../errors/domain-error.js';
+import { findAgency, type Agency } from '../registry/agencies.repository.js';
+import { findEnterprise } from '../registry/enterprises.repository.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import { insertReferral, type Referral } from './repository.js';
+import { referralDueDate } from './rules.js';
+
+/**
+ * Opening a referral (Art. 23): from an inspection's findings, or by hand. The due date is the 10th
+ * working day after the finding date on the official calendar, computed now and stored on the row.
+ */
+export interface OpenReferralInput {
+  agencyCode: string;
+  competentAgencyCode: string;
+  enterpriseCode: string;
+  description: string;
+  evidence: ReferralEvidence[];
+  /** Shanghai date the violation was found; defaults to today, never later than today. */
+  foundOn?: string;
+  inspectionId?: string;
+}
+
+async function competentAgency(tx: Db, code: string, findingAgency: string, field: string): Promise<Agency> {
+  if (code === findingAgency) throw DomainError.field(field, '有管辖权的行政执法主体不能是发现违法行为的本单位');
+  const agency = await findAgency(tx, code);
+  if (!agency) throw DomainError.field(field, `行政执法主体 ${code} 不存在`, 'REFERENCE_INVALID');
+  return agency;
+}
+
+async function insertAndAudit(tx: Db, scope: CommandScope, actor: Principal, finding: Agency, row: Omit<Referral, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>) {
+  const referral = await insertReferral(tx, { ...row, createdBy: actor.sub, createdAt: scope.at, updatedAt: scope.at });
+  await scope.audit({
+    action: 'referral.opened',
+    subjectType: 'referral',
+    subjectId: referral.id,
+    agencyCode: referral.agencyCode,
+    enterpriseCode: referral.enterpriseCode,
+    districtCode: finding.districtCode,
+    after: referral.state,
+    payload: {
+      source: referral.source,
+      competentAgencyCode: referral.competentAgencyCode,
+      inspectionId: referral.inspectionId,
+      foundOn: referral.foundOn,
+      dueDate: referral.dueDate,
+      description: referral.description,
+      evidence: referral.evidence,
+    },
+  });
+  return referral;
+}
+
+const blank = {
+  sentAt: null,
+  sentOn: null,
+  sentBy: null,
+  receivedAt: null,
+  receivedBy: null,
+  acceptedAt: null,
+  acceptedBy: null,
+  acceptanceRef: null,
+  superiorAgencyCode: null,
+  escalationGround: null,
+  escalatedBy: null,
+  escalatedAt: null,
+  crimeTransferDocNo: null,
+  crimeTransferOrgan: null,
+  crimeTransferredBy: null,
+  crimeTransferredAt: null,
+} as const;
+
+/** POST /referrals: a violation described, with its evidence, referred by hand. */
+export async function openReferral(tx: Db, scope: CommandScope, actor: Principal, input: OpenReferralInput, calendar: WorkingCalendar): Promise<Referral> {
+  if (!((actor.role === 'officer' || actor.role === 'agency_head') && actor.agency === input.agencyCode)) {
+    throw new DomainError('OUT_OF_SCOPE', '只能以本单位名义移送违法线索');
+  }
+  const finding = await findAgency(tx, input.agencyCode);
+  if (!finding) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
+  await competentAgency(tx, input.competentAgencyCode, input.agencyCode, 'body.competentAgencyCode');
+  if (!(await findEnterprise(tx, input.enterpriseCode))) throw DomainError.field('body.enterpriseCode', `企业 ${input.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
+  const today = shanghaiDate(scope.at);
+  const foundOn = input.foundOn ?? today;
+  if (foundOn > today) throw DomainError.field('body.foundOn', '发现日期不能晚于今天');
+  if (input.inspectionId) {
+    const [i] = await tx.select().from(inspections).where(eq(inspections.id, input.inspectionId));
+    if (!i || i.agencyCode !== input.agencyCode || i.enterpriseCode !== input.enterpriseCode) {
+      throw DomainError.field('body.inspectionId', '只能关联本单位对该企业的行政检查', 'REFERENCE_INVALID');
+    }
+  }
+  await assertDeviceEvidence(tx, input.evidence, 'body.evidence', scope.at);
+  return insertAndAudit(tx, scope, actor, finding, {
+    id: randomUUID(),
+    agencyCode: input.agencyCode,
+    competentAgencyCode: input.competentAgencyCode,
+    enterpriseCode: input.enterpriseCode,
+    inspectionId: input.inspectionId ?? null,
+    source: 'manual',
+    description: input.description,
+    evidence: input.evidence,
+    foundOn,
+    dueDate: referralDueDate(calendar, foundOn),
+    state: 'opened',
+    ...blank,
+  });
+}
+
+export interface FindingsReferralEntry {
+  description: string;
+  competentAgencyCode: string;
+}
+
+/**
+ * Opens one referral per out-of-jurisdiction violation recorded in an inspection's findings, inside the
+ * findings transaction (so the findings and their referrals commit or fail together). The finding date is
+ * the day the findings are recorded. Without a calendar passed in, the official one is read in `tx`.
+ */
+export async function openReferralsFromFindings(
+  tx: Db,
+  scope: CommandScope,
+  actor: Principal,
+  inspection: { id: string; agencyCode: string; enterpriseCode: string },
+  entries: readonly FindingsReferralEntry[],
+  calendar?: WorkingCalendar,
+): Promise<Referral[]> {
+  if (entries.length === 0) return [];
+  const cal = calendar ?? (await new CalendarService(tx).current());
+  const finding = (await findAgency(tx, inspection.agencyCode))!;
+  const foundOn = shanghaiDate(scope.at);
+  const dueDate = referralDueDate(cal, foundOn);
+  const out: Referral[] = [];
+  for (const [i, entry] of entries.entries()) {
+    await competentAgency(tx, entry.competentAgencyCode, inspection.agencyCode, `body.outOfJurisdiction[${i}].competentAgencyCode`);
+    out.push(
+      await insertAndAudit(tx, scope, actor, finding, {
+        id: randomUUID(),
+        agencyCode: inspection.agencyCode,
+        competentAgencyCode: entry.competentAgencyCode,
+        enterpriseCode: inspection.enterpriseCode,
+        inspectionId: inspection.id,
+        source: 'findings',
+        description: entry.description,
+        evidence: [{ kind: 'record', ref: `inspection:${inspection.id}`, description: '行政检查记录（检查情况与处理结果）' }],
+        foundOn,
+        dueDate,
+        state: 'opened',
+        ...blank,
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flags, referrals } from '../../src/db/schema/index.js';
+import type { Agency } from '../../src/registry/agencies.repository.js';
+import { as, newAgency } from '../support/factories.js';
+import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { findingsWithReferrals, newCompetentAgency, referralBody } from '../support/referral-factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeDb } from '../support/test-database.js';
+
+describeDb('referrals to the competent agency within 10 working days (Art. 23)', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let env: Agency;
+  let envOfficer: ReturnType<typeof as.officer>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newInspectionWorld(t);
+    env = await newCompetentAgency(t.db, w);
+    envOfficer = as.officer(env.code);
+  });
+  afterAll(() => t.close());
+
+  const post = (id: string, step: string, by: ReturnType<typeof as.officer>, payload: Record<string, unknown> = {}) =>
+    t.call({ method: 'POST', url: `/api/v1/referrals/${id}/${step}`, as: by, payload });
+  const overdueFlags = (id: string) => t.db.select().from(flags).where(and(eq(flags.rule, 'REFERRAL_OVERDUE'), eq(flags.subjectId, id)));
+
+  describe('opened from the findings of an inspection', () => {
+    it('opens one referral per out-of-jurisdiction violation, due 10 working days after the finding date across the Spring Festival', async () => {
+      const other = await newAgency(t.db, { name: '武昌区应急管理局', districtCode: w.districtCode, domains: ['safety'] });
+      const { inspectionId, referrals: opened } = await findingsWithReferrals(t, w, '2026-02-10T15:00:00+08:00', [
+        { description: '厂区东侧露天焚烧废弃包装物', competentAgencyCode: env.code },
+        { description: '危险化学品仓库未设置防爆设施', competentAgencyCode: other.code },
+      ]);
+      expect(opened).toHaveLength(2);
+      for (const r of opened) expect(r).toMatchObject({ foundOn: '2026-02-10', dueDate: '2026-03-02', state: 'opened', source: 'findings', inspectionId });
+      expect(opened.map((r) => (r as unknown as { competentAgencyCode: string }).competentAgencyCode).sort()).toEqual([env.code, other.code].sort());
+    });
+
+    it('commits nothing when a competent agency is unknown: the findings and the referrals fail together', async () => {
+      const before = (await t.db.select().from(referrals)).length;
+      await expect(findingsWithReferrals(t, w, '2026-04-02T15:00:00+08:00', [{ description: '无证排污', competentAgencyCode: 'NO-SUCH-AGENCY' }])).rejects.toThrow(
+        /findings failed \(422\).*outOfJurisdiction\[0\]\.competentAgencyCode/,
+      );
+      expect(await t.db.select().from(referrals)).toHaveLength(before);
+    });
+  });
+
+  describe('opened by hand, then sent, received and accepted', () => {
+    let id: string;
+
+    it('opens a referral with the violation and its evidence, due across National Day', async () => {
+      t.clock.set('2026-09-29T10:00:00+08:00');
+      const res = await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code), headers: { 'idempotency-key': 'ref-national-day-1' } });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ foundOn: '2026-09-29', dueDate: '2026-10-19', state: 'opened', stateZh: '待移送', overdue: false, source: 'manual' });
+      expect(res.json().evidence).toEqual([{ kind: 'photo', ref: 'IMG-2026-0001', description: '现场焚烧照片2张' }]);
+      id = res.json().id;
+      const again = await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code), headers: { 'idempotency-key': 'ref-national-day-1' } });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json().id).toBe(id);
+    });
+
+    it('refuses bad input naming the field, and a referral to the agency itself', async () => {
+      const noEvidence = await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code, { evidence: [] }) });
+      expect(noEvidence.json()).toMatchObject({ status: 400, code: 'VALIDATION', errors: [{ field: 'body.evidence' }] });
+      const self = await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, w.agency.code) });
+      expect(self.json()).toMatchObject({ status: 400, errors: [{ field: 'body.competentAgencyCode' }] });
+      const future = await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code, { foundOn: '2026-10-01' }) });
+      expect(future.json()).toMatchObject({ status: 400, errors: [{ field: 'body.foundOn' }] });
+    });
+
+    it('lets only the finding agency send it, and only the competent agency receive it', async () => {
+      expect((await post(id, 'send', envOfficer)).json().code).toBe('OUT_OF_SCOPE');
+      expect((await post(id, 'receive', envOfficer)).json()).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', currentState: 'opened', allowedEvents: ['CRIME_TRANSFER', 'SEND'] });
+      t.clock.set('2026-10-19T16:00:00+08:00');
+      const sent = await post(id, 'send', w.officer, { note: '已通过平台移送' });
+      expect(sent.json()).toMatchObject({ state: 'sent', sentOn: '2026-10-19', overdue: false, flags: [] });
+      expect((await post(id, 'receive', w.officer)).json().code).toBe('OUT_OF_SCOPE');
+      expect((await post(id, 'receive', envOfficer)).json()).toMatchObject({ state: 'received' });
+    });
+
+    it('shows the competent agency its incoming referrals, and the finding agency its outgoing ones', async () => {
+      const incoming = (await t.call({ method: 'GET', url: '/api/v1/referrals?direction=incoming', as: envOfficer })).json();
+      expect(incoming.map((r: { id: string }) => r.id)).toContain(id);
+      const outgoingOfEnv = (await t.call({ method: 'GET', url: '/api/v1/referrals?direction=outgoing', as: envOfficer })).json();
+      expect(outgoingOfEnv).toEqual([]);
+      const stranger = await newAgency(t.db);
+      expect((await t.call({ method: 'GET', url: '/api/v1/referrals', as: as.officer(stranger.code) })).json()).toEqual([]);
+      expect((await t.call({ method: 'GET', url: `/api/v1/referrals/${id}`, as: as.officer(stranger.code) })).statusCode).toBe(403);
+      expect((await t.call({ method: 'GET', url: '/api/v1/referrals', as: as.enterprise(w.enterprise.creditCode) })).statusCode).toBe(403);
+    });
+
+    it('refuses a refusal with REFERRAL_REFUSED (422), records it, and the referral stays received', async () => {
+      const res = await post(id, 'refuse', envOfficer, { reason: '焚烧行为发生在厂区内，应由市场监管部门处理' });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'REFERRAL_REFUSED', rule: 'REFERRAL_REFUSED', article: '第二十三条', observed: '焚烧行为发生在厂区内，应由市场监管部门处理' });
+      const detail = (await t.call({ method: 'GET', url: `/api/v1/referrals/${id}`, as: w.supervisor })).json();
+      expect(detail.state).toBe('received');
+      const refusal = detail.history.find((h: { action: string }) => h.action === 'refused.REFERRAL_REFUSED');
+      expect(refusal).toMatchObject({ actor: envOfficer.sub, payload: { code: 'REFERRAL_REFUSED' } });
+      expect(JSON.stringify(refusal.payload)).toContain('应由市场监管部门处理');
+    });
+
+    it('accepts, and then nothing but a criminal-case transfer is possible', async () => {
+      expect((await post(id, 'accept', envOfficer, { acceptanceRef: '武昌环立〔2026〕55号' })).json()).toMatchObject({ state: 'accepted', stateZh: '已受理', acceptanceRef: '武昌环立〔2026〕55号' });
+      expect((await post(id, 'refuse', envOfficer, { reason: '反悔' })).json()).toMatchObject({ status: 409, currentState: 'accepted', allowedEvents: ['CRIME_TRANSFER'] });
+      const history = (await t.call({ method: 'GET', url: `/api/v1/referrals/${id}`, as: w.officer })).json().history.map((h: { action: string }) => h.action);
+      expect(history).toEqual(['referral.opened', 'referral.sent', 'referral.received', 'refused.REFERRAL_REFUSED', 'referral.accepted']);
+    });
+  });
+
+  describe('disputes, crimes and lateness', () => {
+    it('takes a dispute over competence to the common superior, recorded with the superior and the ground', async () => {
+      t.clock.set('2026-04-02T10:00:00+08:00');
+      const r = (await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code) })).json();
+      await post(r.id, 'send', w.officer);
+      const missing = await post(r.id, 'escalate', envOfficer, { superiorAgencyCode: w.city.code });
+      expect(missing.json()).toMatchObject({ status: 400, errors: [{ field: 'body.ground' }] });
+      const party = await post(r.id, 'escalate', envOfficer, { superiorAgencyCode: w.agency.code, ground: '职责交叉' });
+      expect(party.json()).toMatchObject({ status: 400, errors: [{ field: 'body.superiorAgencyCode' }] });
+      const ok = await post(r.id, 'escalate', envOfficer, { superiorAgencyCode: w.city.code, ground: '露天焚烧发生在企业厂区内，市场监管与生态环境职责交叉，报请共同上级指定管辖' });
+      expect(ok.json()).toMatchObject({ state: 'escalated', superiorAgencyCode: w.city.code, escalationGround: expect.stringContaining('指定管辖') });
+      // The superior sees what it must settle.
+      expect((await t.call({ method: 'GET', url: `/api/v1/referrals/${r.id}`, as: as.officer(w.city.code) })).statusCode).toBe(200);
+      expect((await post(r.id, 'accept', envOfficer)).json().state).toBe('accepted');
+    });
+
+    it('transfers a suspected crime with its own document number, approved by the head (CRIME_TRANSFER)', async () => {
+      const r = (await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code, { description: '非法经营有毒有害食品，涉嫌犯罪' }) })).json();
+      const transfer = { documentNo: '武昌市监移〔2026〕7号', receivingOrgan: '武汉市公安局武昌区分局' };
+      expect((await post(r.id, 'crime-transfer', w.officer, transfer)).statusCode).toBe(403);
+      const res = await post(r.id, 'crime-transfer', w.head, transfer);
+      expect(res.json()).toMatchObject({ state: 'crime_transferred', crimeTransferDocNo: '武昌市监移〔2026〕7号', crimeTransferOrgan: '武汉市公安局武昌区分局' });
+      const entry = (await t.call({ method: 'GET', url: `/api/v1/referrals/${r.id}`, as: w.supervisor })).json().history.at(-1);
+      expect(entry).toMatchObject({ action: 'referral.crime_transferred', payload: { rule: 'CRIME_TRANSFER', article: '第二十三条', documentNo: '武昌市监移〔2026〕7号' } });
+      expect((await post(r.id, 'send', w.officer)).json()).toMatchObject({ status: 409, currentState: 'crime_transferred', allowedEvents: [] });
+    });
+
+    it('flags a referral sent after its due date, once, and lists it as overdue for the district supervisor only', async () => {
+      t.clock.set('2026-02-10T11:00:00+08:00');
+      const r = (await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code) })).json();
+      expect(r.dueDate).toBe('2026-03-02');
+      t.clock.set('2026-03-03T09:00:00+08:00');
+      const sent = (await post(r.id, 'send', w.officer)).json();
+      expect(sent).toMatchObject({ state: 'sent', sentOn: '2026-03-03', overdue: true, flags: ['REFERRAL_OVERDUE'] });
+      const [flag] = await overdueFlags(r.id);
+      expect(flag).toMatchObject({ article: '第二十三条', agencyCode: w.agency.code, districtCode: w.districtCode, observed: '2026-03-03', limitValue: '2026-03-02' });
+      expect(await overdueFlags(r.id)).toHaveLength(1);
+
+      const overdue = (await t.call({ method: 'GET', url: '/api/v1/referrals?overdue=true', as: w.supervisor })).json();
+      expect(overdue.map((x: { id: string }) => x.id)).toContain(r.id);
+      expect(overdue.every((x: { overdue: boolean }) => x.overdue)).toBe(true);
+      const elsewhere = (await t.call({ method: 'GET', url: '/api/v1/referrals?overdue=true', as: as.supervisor('SFJ-X', w.otherDistrictCode) })).json();
+      expect(elsewhere.map((x: { id: string }) => x.id)).not.toContain(r.id);
+      const city = (await t.call({ method: 'GET', url: '/api/v1/referrals?overdue=true', as: as.supervisor('SFJ-CITY') })).json();
+      expect(city.map((x: { id: string }) => x.id)).toContain(r.id);
+    });
+  });
+});
