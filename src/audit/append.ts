@@ -1,6 +1,14 @@
 import type { Db } from '../db/client.js';
 import { auditEntries, auditPending } from '../db/schema/index.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { sql } from 'drizzle-orm';
+
+/**
+ * The payload hash is computed by PostgreSQL over the jsonb's own text form (deterministic: keys in
+ * jsonb order, normalised spacing), so the verifier can re-check every payload inside the database at C
+ * speed instead of re-serialising each one in JavaScript.
+ */
+export const payloadHashSql = (payload: unknown) =>
+  sql<string>`encode(sha256(convert_to((${JSON.stringify(payload)}::jsonb)::text, 'UTF8')), 'hex')`;
 
 export interface AuditInput {
   at: Date;
@@ -40,7 +48,7 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
       beforeState: input.before ?? null,
       afterState: input.after ?? null,
       payload,
-      payloadHash: sha256Hex(canonicalJson(payload)),
+      payloadHash: payloadHashSql(payload),
       requestId: input.requestId ?? null,
     })
     .returning({ id: auditEntries.id });

@@ -79,4 +79,26 @@ describeDb('tamper-evident audit log', () => {
     expect(report.brokenAt).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
     expect(report.brokenAt.detail).toContain('第 2 条');
   });
+
+  it('detects a changed payload even when the chained columns are untouched', async () => {
+    const other = await createTestApp();
+    try {
+      await newDistrict(other.db, { code: '420104', name: '硚口区' });
+      await other.call({ method: 'POST', url: '/api/v1/districts', as: as.admin(), payload: { code: 'P1', name: '测试区', kind: 'functional', sort: 1 } });
+      await sealPending(other.db, other.clock);
+      const stmts = ['SET session_replication_role = replica', `UPDATE audit_entries SET payload = jsonb_set(payload, '{name}', '"篡改"')`, 'SET session_replication_role = origin'];
+      if (testDriver === 'pg') {
+        const client = new pg.Client({ connectionString: other.testDb.url });
+        await client.connect();
+        for (const s of stmts) await client.query(s);
+        await client.end();
+      } else {
+        for (const s of stmts) await other.db.execute(sql.raw(s));
+      }
+      const report = (await other.call({ method: 'GET', url: '/api/v1/audit/verify', as: city })).json();
+      expect(report).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'payload_hash_mismatch' } });
+    } finally {
+      await other.close();
+    }
+  });
 });

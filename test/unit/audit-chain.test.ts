@@ -37,3 +37,15 @@ describe('audit hash chain', () => {
     expect(chainHash(GENESIS_HASH, entry({ occurredAt: new Date('2026-04-02T01:00:00.001Z') }))).not.toBe(base);
   });
 });
+
+describe('the hand-written canonical entry', () => {
+  it('equals the generic canonical JSON for nulls, quotes and non-ASCII text', async () => {
+    const { canonicalEntry, canonicalEntryGeneric } = await import('../../src/audit/canonical.js');
+    for (const e of [
+      entry(),
+      entry({ agencyCode: 'WH-"SCJG"', enterpriseCode: '91420106\\MA', beforeState: null, afterState: null, subjectId: '检查\n记录', id: 9_007_199 }),
+    ]) {
+      expect(canonicalEntry(e)).toBe(canonicalEntryGeneric(e));
+    }
+  });
+});
