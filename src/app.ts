@@ -9,6 +9,7 @@ import type { DevKey } from './auth/dev-key.js';
 import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
+import { CodeCheckCache } from './inspections/check-cache.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
@@ -23,6 +24,8 @@ export interface Services {
   calendar: CalendarService;
   /** Signs inspection codes; its public keys are published at /.well-known/inspection-keys. */
   keyring: Keyring;
+  /** The public check's per-instance cache, invalidated by database notifications. */
+  codeChecks: CodeCheckCache;
 }
 
 declare module 'fastify' {
@@ -77,7 +80,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock: deps.clock,
     calendar: new CalendarService(deps.database.db),
     keyring: deps.keyring,
+    codeChecks: new CodeCheckCache(deps.database),
   });
+  await app.services.codeChecks.start();
+  app.addHook('onClose', async () => app.services.codeChecks.close());
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -23,6 +23,11 @@ export interface Database {
   migrate(): Promise<void>;
   /** True when the database answers and every migration in the folder has been applied. */
   ready(): Promise<{ reachable: boolean; migrated: boolean }>;
+  /**
+   * LISTEN on a channel for the life of the process. `onState(false)` says notifications may be missed
+   * (the listening connection dropped; it reconnects by itself), `onState(true)` that they flow again.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -108,6 +113,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         }
       },
       ready: () => readiness(db),
+      listen: (channel, onMessage, onState) => listenPg(options.url!, channel, onMessage, onState),
       close: () => pool.end(),
     };
   }
@@ -121,6 +127,56 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
     },
     ready: () => readiness(db),
+    async listen(channel, onMessage, onState) {
+      // One embedded session: its notifications are delivered to its own listeners after commit.
+      const unlisten = await client.listen(channel, onMessage);
+      onState(true);
+      return () => unlisten();
+    },
     close: () => client.close(),
+  };
+}
+
+/** A dedicated LISTEN connection that reconnects with backoff and reports when it is up or down. */
+async function listenPg(url: string, channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const again = (delay: number) => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect(Math.min(delay * 2, 5000));
+    }, delay);
+    retry.unref();
+  };
+  const connect = async (delay: number): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, application_name: 'wh327-listen' });
+    c.on('notification', (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onMessage(msg.payload);
+    });
+    c.on('error', () => {});
+    c.on('end', () => {
+      if (client === c) client = undefined;
+      onState(false);
+      again(delay);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+      onState(true);
+    } catch {
+      onState(false);
+      await c.end().catch(() => {});
+      again(delay);
+    }
+  };
+  await connect(100);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }

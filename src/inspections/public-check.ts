@@ -49,41 +49,65 @@ function sameSignature(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function publicCheck(db: Db, code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
+/** What the check shows about a code, independent of the moment it is asked (cacheable). */
+export interface CodeView {
+  code: string;
+  kid: string;
+  signature: string;
+  state: 'active' | 'revoked' | 'closed';
+  validFrom: Date;
+  validTo: Date;
+  body: Omit<PublicCheck, 'status' | 'statusZh' | 'signatureChecked'>;
+}
+
+export async function loadCodeView(db: Db, code: string): Promise<CodeView | null> {
   const row = await findCode(db, code);
-  if (!row) return { code, status: 'unknown', statusZh: CODE_STATUS_ZH.unknown, signatureChecked: false };
-  const signatureChecked = Boolean(presented?.signature);
-  if (presented?.signature && (!sameSignature(presented.signature, row.signature) || (presented.kid && presented.kid !== row.kid))) {
-    return { code, status: 'forged', statusZh: CODE_STATUS_ZH.forged, signatureChecked };
-  }
+  if (!row) return null;
   // The signed facts name every agency and matter (a joint visit names several), so the page lists them all.
   const facts = row.facts as CodeFacts;
   const [i] = await db.select().from(inspections).where(eq(inspections.id, row.inspectionId));
-  const [agencyRows, matterRows, [enterprise]] = await Promise.all([
-    db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.code, facts.agencies)),
-    db
-      .select({ code: inspectionMatters.matterCode, name: inspectionMatters.name, legalBasis: inspectionMatters.legalBasis, version: inspectionMatters.version })
-      .from(inspectionMatters)
-      .where(and(inArray(inspectionMatters.agencyCode, facts.agencies), inArray(inspectionMatters.matterCode, facts.matters))),
-    db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, facts.enterprise)),
-  ]);
+  const agencyRows = await db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.code, facts.agencies));
+  const matterRows = await db
+    .select({ code: inspectionMatters.matterCode, name: inspectionMatters.name, legalBasis: inspectionMatters.legalBasis, version: inspectionMatters.version })
+    .from(inspectionMatters)
+    .where(and(inArray(inspectionMatters.agencyCode, facts.agencies), inArray(inspectionMatters.matterCode, facts.matters)));
+  const [enterprise] = await db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, facts.enterprise));
   const latest = new Map<string, (typeof matterRows)[number]>();
   for (const m of matterRows) if ((latest.get(m.code)?.version ?? 0) < m.version) latest.set(m.code, m);
-  const status: CodeStatus =
-    row.state === 'revoked' ? 'revoked' : row.state === 'closed' ? 'closed' : now < row.validFrom ? 'not_yet_valid' : now > row.validTo ? 'expired' : 'valid';
   return {
     code,
-    status,
-    statusZh: CODE_STATUS_ZH[status],
-    signatureChecked,
-    kind: facts.kind,
-    agencies: facts.agencies.map((c) => agencyRows.find((a) => a.code === c) ?? { code: c, name: c }),
-    matters: facts.matters.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
-    enterprise: enterprise ? { name: enterprise.name, creditCodeMasked: maskCredit(enterprise.creditCode) } : undefined,
-    validFrom: row.validFrom.toISOString(),
-    validTo: row.validTo.toISOString(),
-    inspectorCount: facts.inspectorCount,
-    inspectors: i!.inspectors.map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
-    revokedReason: row.state === 'revoked' ? row.revokedReason : null,
+    kid: row.kid,
+    signature: row.signature,
+    state: row.state,
+    validFrom: row.validFrom,
+    validTo: row.validTo,
+    body: {
+      code,
+      kind: facts.kind,
+      agencies: facts.agencies.map((c) => agencyRows.find((a) => a.code === c) ?? { code: c, name: c }),
+      matters: facts.matters.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
+      enterprise: enterprise ? { name: enterprise.name, creditCodeMasked: maskCredit(enterprise.creditCode) } : undefined,
+      validFrom: row.validFrom.toISOString(),
+      validTo: row.validTo.toISOString(),
+      inspectorCount: facts.inspectorCount,
+      inspectors: (i?.inspectors ?? []).map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
+      revokedReason: row.state === 'revoked' ? row.revokedReason : null,
+    },
   };
+}
+
+/** The answer at `now` for what the QR presented; pure, so a cached view answers as well as a fresh one. */
+export function checkAt(view: CodeView | null, code: string, now: Date, presented?: { kid?: string; signature?: string }): PublicCheck {
+  if (!view) return { code, status: 'unknown', statusZh: CODE_STATUS_ZH.unknown, signatureChecked: false };
+  const signatureChecked = Boolean(presented?.signature);
+  if (presented?.signature && (!sameSignature(presented.signature, view.signature) || (presented.kid && presented.kid !== view.kid))) {
+    return { code, status: 'forged', statusZh: CODE_STATUS_ZH.forged, signatureChecked };
+  }
+  const status: CodeStatus =
+    view.state === 'revoked' ? 'revoked' : view.state === 'closed' ? 'closed' : now < view.validFrom ? 'not_yet_valid' : now > view.validTo ? 'expired' : 'valid';
+  return { ...view.body, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
+}
+
+export async function publicCheck(db: Db, code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
+  return checkAt(await loadCodeView(db, code), code, now, presented);
 }

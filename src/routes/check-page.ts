@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { html, type SafeHtml } from '../http/html.js';
 import { KIND_ZH, windowText } from '../inspections/documents.js';
-import { publicCheck, type PublicCheck } from '../inspections/public-check.js';
+import type { PublicCheck } from '../inspections/public-check.js';
 
 const COLOR: Record<PublicCheck['status'], string> = {
   valid: '#1a7f37',
@@ -19,12 +19,14 @@ function page(c: PublicCheck): SafeHtml {
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>检查码核验 ${c.code}</title>
+<link rel="stylesheet" href="/assets/base.css"><link rel="stylesheet" href="/portal/portal.css">
 <style>
 body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f8fa;color:#1f2328}
 main{max-width:34rem;margin:0 auto;padding:1rem}
 .status{border-radius:.75rem;padding:1.25rem;color:#fff;font-size:1.3rem;font-weight:600}
 dl{background:#fff;border-radius:.75rem;padding:1rem;margin-top:1rem}dt{color:#57606a;font-size:.85rem;margin-top:.6rem}dd{margin:0}
 footer{color:#57606a;font-size:.8rem;margin-top:1rem;line-height:1.5}
+#enterprise-check{background:#fff;border-radius:.75rem;padding:1rem;margin-top:1rem}
 </style></head>
 <body><main>
 <h1 style="font-size:1.1rem">武汉市行政检查码核验</h1>
@@ -43,9 +45,12 @@ ${c.revokedReason ? html`<dt>撤销理由</dt><dd>${c.revokedReason}</dd>` : ''}
 </dl>`
     : ''
 }
+<section id="enterprise-check" data-code="${c.code}" hidden></section>
 <footer>${c.signatureChecked ? '已核对二维码签名。' : '未携带签名，仅按检查码查询。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。
 如检查码无效、人员不符或有索要财物、要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
-</main></body></html>`;
+</main>
+<script type="module" src="/portal/check-page.js"></script>
+</body></html>`;
 }
 
 const CodeParam = Type.Object({ code: Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' }) });
@@ -60,7 +65,7 @@ export const checkPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v/:code',
     { config: { access: 'public' }, schema: { tags: ['codes'], summary: '检查码公开核验页 / public check page (HTML)', security: [], params: CodeParam, querystring: Presented } },
     async (req, reply) => {
-      const c = await publicCheck(app.services.db, req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
+      const c = await app.services.codeChecks.check(req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(c).value);
     },
   );

@@ -7,7 +7,6 @@ import { commandContext } from '../http/context.js';
 import { responses, ShortText } from '../http/schemas.js';
 import { revokeCode } from '../inspections/commands/lifecycle.js';
 import { scanCode } from '../inspections/commands/scan.js';
-import { publicCheck } from '../inspections/public-check.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import { findCode } from '../inspections/repository.js';
 import { InspectionView, inspectionView } from './inspection-schemas.js';
@@ -52,7 +51,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const out = await publicCheck(app.services.db, req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
+      const out = await app.services.codeChecks.check(req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
       return reply.header('cache-control', 'no-store').send(out);
     },
   );
