@@ -1,14 +1,5 @@
 import type { Db } from '../db/client.js';
-import { auditEntries, auditPending } from '../db/schema/index.js';
 import { sql } from 'drizzle-orm';
-
-/**
- * The payload hash is computed by PostgreSQL over the jsonb's own text form (deterministic: keys in
- * jsonb order, normalised spacing), so the verifier can re-check every payload inside the database at C
- * speed instead of re-serialising each one in JavaScript.
- */
-export const payloadHashSql = (payload: unknown) =>
-  sql<string>`encode(sha256(convert_to((${JSON.stringify(payload)}::jsonb)::text, 'UTF8')), 'hex')`;
 
 export interface AuditInput {
   at: Date;
@@ -29,29 +20,21 @@ export interface AuditInput {
 
 /**
  * Appends an entry inside the caller's transaction (pass `tx`): it commits or rolls back with the change
- * it records. It is chained later by the sealer, so no lock is taken here.
+ * it records. It is chained later by the sealer, so no lock is taken here. The payload hash is computed
+ * by PostgreSQL over the jsonb's own text form (deterministic: keys in jsonb order, normalised spacing),
+ * so the verifier re-checks every payload inside the database instead of re-serialising it in JavaScript.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
-  const payload = input.payload ?? {};
-  const [row] = await tx
-    .insert(auditEntries)
-    .values({
-      occurredAt: input.at,
-      actor: input.actor,
-      role: input.role,
-      action: input.action,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId,
-      agencyCode: input.agencyCode ?? null,
-      enterpriseCode: input.enterpriseCode ?? null,
-      districtCode: input.districtCode ?? null,
-      beforeState: input.before ?? null,
-      afterState: input.after ?? null,
-      payload,
-      payloadHash: payloadHashSql(payload),
-      requestId: input.requestId ?? null,
-    })
-    .returning({ id: auditEntries.id });
-  await tx.insert(auditPending).values({ entryId: row!.id });
-  return row!.id;
+  const payload = JSON.stringify(input.payload ?? {});
+  // One round trip: the entry and its place in the sealer's queue are written by one statement.
+  const res = await tx.execute<{ id: string }>(sql`
+    WITH entry AS (
+      INSERT INTO audit_entries (occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
+                                 district_code, before_state, after_state, payload, payload_hash, request_id)
+      VALUES (${input.at.toISOString()}, ${input.actor}, ${input.role}, ${input.action}, ${input.subjectType}, ${input.subjectId},
+              ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${input.districtCode ?? null}, ${input.before ?? null},
+              ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'), ${input.requestId ?? null})
+      RETURNING id)
+    INSERT INTO audit_pending (entry_id) SELECT id FROM entry RETURNING entry_id AS id`);
+  return Number((res as unknown as { rows: { id: string }[] }).rows[0]!.id);
 }
