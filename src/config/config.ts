@@ -37,6 +37,11 @@ const EnvSchema = Type.Object({
    * a minute is prompt; each pass is a few indexed queries, so it costs nothing when nothing is due.
    */
   SWEEP_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
+  /**
+   * Working days after the findings within which the enterprise is told the result (Art. 18(5) names no
+   * number; 5 matches the usual 告知 terms of inspection rules). Past it, the sweeper flags RESULT_NOT_NOTIFIED.
+   */
+  RESULT_NOTIFY_WORKING_DAYS: Type.Integer({ default: 5, minimum: 1, maximum: 60 }),
   /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /**
@@ -73,6 +78,7 @@ export interface Config {
   auditSealIntervalMs: number;
   publicRateLimit: number;
   sweepIntervalMs: number;
+  resultNotifyWorkingDays: number;
   publicBaseUrl: string;
   /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
   joint: JointSettings;
@@ -89,6 +95,8 @@ export class ConfigError extends Error {
 }
 
 const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
+// One line per feature's integer settings, so separate features add theirs without touching each other's.
+INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -141,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
   };

@@ -11,6 +11,8 @@ import type { RuleId } from '../rules/catalog.js';
 export interface SweepOptions {
   /** Days a filed plan may wait for publication before PLAN_NOT_PUBLISHED (Art. 14). */
   planPublishWithinDays?: number;
+  /** Working days after the findings to notify the result before RESULT_NOT_NOTIFIED (Art. 18(5)). */
+  resultNotifyWorkingDays?: number;
   /** Rows per transaction: short transactions keep row locks brief. */
   batchSize?: number;
 }

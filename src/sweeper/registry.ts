@@ -1,6 +1,9 @@
 import type { SweepJob } from './job.js';
 import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
 import { planNotPublishedJob } from './jobs/plan-not-published.js';
+import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
+import { referralOverdueJob } from './jobs/referral-overdue.js';
+import { resultNotNotifiedJob } from './jobs/result-not-notified.js';
 
 /**
  * Every due-date job, in the order a pass runs them. A new job is its own file under jobs/ plus its line
@@ -9,4 +12,7 @@ import { planNotPublishedJob } from './jobs/plan-not-published.js';
 export const SWEEP_JOBS: readonly SweepJob[] = [
   planFilingDeadlineJob, // PLAN_FILING_DEADLINE, Art. 13
   planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
+  referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
+  resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
+  rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
 ];

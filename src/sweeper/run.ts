@@ -15,6 +15,8 @@ export interface SweepReport {
 
 // 20 days is a supervisor's reminder, not a statutory term: Art. 14 says "依法公布" without a number.
 export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
+// The RESULT_NOTIFY_WORKING_DAYS default (src/config/config.ts).
+export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
 const DEFAULT_BATCH = 500;
 // A runaway job (selecting rows it never flags) stops here instead of spinning.
 const MAX_BATCHES = 10_000;
@@ -41,6 +43,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
     today: shanghaiDate(at),
     options: {
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
+      resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
       batchSize: options.batchSize ?? DEFAULT_BATCH,
     },
   };

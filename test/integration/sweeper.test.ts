@@ -36,6 +36,9 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
     expect(reports).toEqual([
       { job: 'plan-filing-deadline', count: 0 },
       { job: 'plan-not-published', count: 0 },
+      { job: 'referral-overdue', count: 0 },
+      { job: 'result-not-notified', count: 0 },
+      { job: 'rectification-no-followup', count: 0 },
     ]);
   });
 

@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { referralTimelinessCheck } from '../../referrals/rules.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+interface DueReferral {
+  id: string;
+  agency_code: string;
+  competent_agency_code: string;
+  enterprise_code: string;
+  inspection_id: string | null;
+  found_on: string;
+  due_date: string;
+  district_code: string | null;
+}
+
+/**
+ * REFERRAL_OVERDUE (Art. 23: 在 10 个工作日内移送): a referral still unsent once its stored due date has
+ * passed is flagged, once per referral (occurrence ''). Sending late raises the same flag in the send
+ * command; whichever comes first raises it, the unique index makes the other a no-op.
+ */
+export const referralOverdueJob: SweepJob = {
+  name: 'referral-overdue',
+  rule: 'REFERRAL_OVERDUE',
+  async runBatch(tx, { at, today }, limit) {
+    const due = await rowsOf<DueReferral>(
+      tx,
+      sql`SELECT r.id, r.agency_code, r.competent_agency_code, r.enterprise_code, r.inspection_id,
+                 r.found_on::text AS found_on, r.due_date::text AS due_date, a.district_code
+          FROM referrals r JOIN agencies a ON a.code = r.agency_code
+          WHERE r.state = 'opened' AND r.due_date < ${today}
+            AND NOT EXISTS (
+              SELECT 1 FROM flags f
+              WHERE f.rule = 'REFERRAL_OVERDUE' AND f.subject_type = 'referral'
+                AND f.subject_id = r.id::text AND f.occurrence = '')
+          ORDER BY r.due_date, r.id
+          LIMIT ${limit}
+          FOR UPDATE OF r SKIP LOCKED`,
+    );
+    let raised = 0;
+    for (const r of due) {
+      const check = referralTimelinessCheck({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: 'REFERRAL_OVERDUE',
+        subjectType: 'referral',
+        subjectId: r.id,
+        agencyCode: r.agency_code,
+        enterpriseCode: r.enterprise_code,
+        districtCode: r.district_code,
+        observed: check.observed,
+        limit: check.limit,
+        detail: check.detail!,
+        evidence: { referralId: r.id, foundOn: r.found_on, dueDate: r.due_date, competentAgencyCode: r.competent_agency_code, inspectionId: r.inspection_id, checkedOn: today },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};

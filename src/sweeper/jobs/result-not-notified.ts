@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { CalendarService } from '../../calendar/calendar-service.js';
+import { latestOverdueStart } from '../../deadlines/working-days.js';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+interface Unnotified {
+  id: string;
+  agency_code: string;
+  enterprise_code: string;
+  findings_at: Date | string;
+  name: string;
+  district_code: string | null;
+}
+
+/**
+ * RESULT_NOT_NOTIFIED (Art. 18(5): 行政检查结束后，将行政检查结果告知企业): an on-site inspection whose
+ * findings were recorded but whose result is still not notified `resultNotifyWorkingDays` working days
+ * later (official calendar) is flagged once. The calendar turns the deadline into one cut-off instant —
+ * every finding recorded before it is overdue — so the selection stays a single indexed range query.
+ */
+export const resultNotNotifiedJob: SweepJob = {
+  name: 'result-not-notified',
+  rule: 'RESULT_NOT_NOTIFIED',
+  async runBatch(tx, { at, today, options }, limit) {
+    const days = options.resultNotifyWorkingDays;
+    const calendar = await new CalendarService(tx).current();
+    const lastOverdueDay = latestOverdueStart(calendar, today, days);
+    const cutoff = startOfShanghaiDay(addDays(lastOverdueDay, 1));
+    const due = await rowsOf<Unnotified>(
+      tx,
+      sql`SELECT i.id, i.agency_code, i.enterprise_code, i.findings_at, a.name, a.district_code
+          FROM inspections i JOIN agencies a ON a.code = i.agency_code
+          WHERE i.state = 'findings_recorded' AND i.mode = 'onsite'
+            AND i.findings_at < ${cutoff.toISOString()}
+            AND NOT EXISTS (
+              SELECT 1 FROM flags f
+              WHERE f.rule = 'RESULT_NOT_NOTIFIED' AND f.subject_type = 'inspection'
+                AND f.subject_id = i.id::text AND f.occurrence = '')
+          ORDER BY i.findings_at, i.id
+          LIMIT ${limit}
+          FOR NO KEY UPDATE OF i SKIP LOCKED`,
+    );
+    let raised = 0;
+    for (const i of due) {
+      const foundOn = shanghaiDate(new Date(i.findings_at));
+      const deadline = calendar.addWorkingDays(foundOn, days);
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: 'RESULT_NOT_NOTIFIED',
+        subjectType: 'inspection',
+        subjectId: i.id,
+        agencyCode: i.agency_code,
+        enterpriseCode: i.enterprise_code,
+        districtCode: i.district_code,
+        observed: `unnotified on ${today}`,
+        limit: deadline,
+        detail: `${i.name}于${foundOn}记录检查情况，截至${today}仍未将检查结果告知企业（应于${deadline}前、即${days}个工作日内告知），违反第十八条第（五）项`,
+        evidence: { inspectionId: i.id, findingsAt: new Date(i.findings_at).toISOString(), deadline, workingDays: days },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};
