@@ -44,12 +44,15 @@ export interface AppDeps {
 }
 
 // Keys that must never reach a log line (pino redaction paths).
-const REDACT = [
+export const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["idempotency-key"]',
   'headers.authorization',
+  '*.headers.authorization',
+  'token',
   '*.token',
+  'password',
   '*.password',
   '*.privateKey',
 ];
@@ -57,10 +60,15 @@ const REDACT = [
 // 1 MiB: the largest legitimate body (a plan with its items) is far smaller; larger is refused with 413.
 const BODY_LIMIT = 1024 * 1024;
 
+/** pino settings: JSON lines at the configured level, secrets redacted; `stream` for tests. */
+export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
+  return { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, ...(stream ? { stream } : {}) };
+}
+
 /** The whole application as one Fastify instance; server.ts only listens and closes it. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: deps.logger ?? loggerOptions(config),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
