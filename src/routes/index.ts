@@ -25,6 +25,9 @@ import { enterpriseReportRoutes } from './enterprise-reports.js';
 import { ratingRoutes } from './ratings.js';
 import { inspectionExportRoutes } from './inspection-export.js';
 import { dashboardRoutes } from './dashboard.js';
+import { jointListRoutes } from './joint-lists.js';
+import { jointTaskRoutes } from './joint-tasks.js';
+import { jointStatsRoutes } from './joint-stats.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -56,6 +59,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(ratingRoutes);
       await api.register(inspectionExportRoutes);
       await api.register(dashboardRoutes);
+      await api.register(jointListRoutes);
+      await api.register(jointTaskRoutes);
+      await api.register(jointStatsRoutes);
     },
     { prefix: '/api/v1' },
   );

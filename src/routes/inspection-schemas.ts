@@ -54,6 +54,7 @@ export const CreateInspection = Type.Object(
     mode: Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { description: 'onsite 现场 | offsite 非现场（第十六条）' }),
     ...DraftFields,
     followUpOf: Type.Optional(Type.String({ format: 'uuid', description: '跟踪检查所针对的原检查 / inspection this follows up' })),
+    aloneReason: Opt('可以“综合查一次”却单独检查的理由（第二十六条）/ why not a joint visit', 1000),
   },
   { additionalProperties: false },
 );

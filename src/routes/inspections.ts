@@ -12,6 +12,7 @@ import { amendDraft, draftInspection } from '../inspections/commands/draft.js';
 import { issueCode } from '../inspections/commands/issue-code.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import { codeOfInspection, findInspection, listInspections, scansOf } from '../inspections/repository.js';
+import { CoordinationSchema } from './joint-coordination-schema.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
 
@@ -19,6 +20,7 @@ const Drafted = Type.Object({
   inspection: InspectionView,
   checks: Type.Array(RuleResultSchema, { description: '各项规则的预检结果 / every guard evaluated now' }),
   mergeCandidates: Type.Array(Type.String(), { description: 'CASE_MERGEABLE：可合并的计划检查 / planned tasks this case could merge into' }),
+  coordination: Type.Optional(CoordinationSchema),
 });
 
 const Issued = Type.Object({
@@ -80,7 +82,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { keyring, config } = app.services;
       const refusal = await inspectionRefusalSubject(ctx.db, req.params.id);
       const res = await runIdempotent(req, ctx, refusal, 201, async (tx, scope) => {
-        const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id);
+        const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id, config.joint);
         const checkUrl = `${config.publicBaseUrl}/v/${issued.code}?${new URLSearchParams({ k: issued.kid, s: issued.signature })}`;
         return { ...issued, checkUrl };
       });

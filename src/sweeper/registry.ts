@@ -1,5 +1,6 @@
 import type { SweepJob } from './job.js';
 import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
+import { jointNotCoordinatedJob } from './jobs/joint-not-coordinated.js';
 import { planNotPublishedJob } from './jobs/plan-not-published.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
@@ -15,4 +16,5 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
+  jointNotCoordinatedJob, // JOINT_NOT_COORDINATED, Art. 26
 ];

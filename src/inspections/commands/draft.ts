@@ -7,6 +7,7 @@ import { inspections, type Inspector } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
 import { ruleResult } from '../../rules/result.js';
+import { adviseSingleDraft, type Coordination } from '../../joint/coordination.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
@@ -35,6 +36,8 @@ export interface DraftInput {
   excludedRelation?: 'subordinate_unit' | 'soe_supervision';
   /** The inspection whose stop or rectification order this one follows up (Art. 20). */
   followUpOf?: string;
+  /** Art. 26: why the agency goes ahead alone when a joint visit is possible (recorded, not refused). */
+  aloneReason?: string;
 }
 
 // A scheme covers one visit; a window longer than a month is not a visit but a campaign.
@@ -46,6 +49,8 @@ export interface Drafted {
   checks: RuleResult[];
   /** CASE_MERGEABLE: planned, not yet executed tasks of the agency at the enterprise (Art. 13). */
   mergeCandidates: string[];
+  /** Art. 26 (应协同尽协同): other agencies' overlapping visits, joinable joint tasks, joint-list entries. */
+  coordination?: Coordination;
 }
 
 export function validateWindow(start: string, end: string): { windowStart: Date; windowEnd: Date } {
@@ -114,6 +119,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   });
   const candidates = input.kind === 'case' && input.mode === 'onsite' ? await mergeCandidates(tx, input.agencyCode, input.enterpriseCode) : [];
   const checks = [...basicGuards(loaded.facts), ...plan.results];
+  const coordination = await adviseSingleDraft(tx, at, actor, inspection, input.aloneReason);
   if (candidates.length > 0) {
     checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（可调用 /merge）'));
   }
@@ -127,7 +133,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
     after: 'draft',
     payload: { ...input, entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule) },
   });
-  return { inspection, checks, mergeCandidates: candidates };
+  return { inspection, checks, mergeCandidates: candidates, coordination };
 }
 
 export type DraftPatch = Partial<Omit<DraftInput, 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode'>>;

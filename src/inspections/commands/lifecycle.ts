@@ -5,6 +5,7 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
+import { stepOnJointPart } from '../../joint/part-hooks.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
@@ -27,6 +28,8 @@ export interface StepSpec {
 export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, spec: StepSpec): Promise<Inspection> {
   const i = await findInspection(tx, id, true);
   if (!i) throw DomainError.notFound('行政检查', id);
+  const joint = await stepOnJointPart(tx, { at, audit }, actor, i, spec); // a joint task's part: revocation cancels the visit, other steps go through the task
+  if (joint) return joint;
   assertOwnAgency(actor, i.agencyCode);
   if (spec.headOnly && actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '此操作须由行政执法主体负责人办理');
   await spec.check?.(tx, i, at);

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { codeScans } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag } from '../../flags/raise.js';
+import { scanJointParts } from '../../joint/part-hooks.js';
 import { ruleResult, type RuleResult } from '../../rules/result.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { findCode, findInspection, updateInspection } from '../repository.js';
@@ -71,6 +72,7 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     after = nextState(i, { type: 'SCAN' });
     await updateInspection(tx, i, { state: after }, at);
   }
+  if (!refusal) await scanJointParts(tx, { at, audit }, row); // a joint code's scan moves every unit's part of the visit
   await audit({
     action: refusal ? 'code.scan_refused' : 'code.scanned',
     subjectType: 'inspection',

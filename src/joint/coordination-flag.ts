@@ -1,0 +1,99 @@
+import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { inspections, jointTaskParts, singleVisitCoordination } from '../db/schema/index.js';
+import { raiseFlag, type FlagActor } from '../flags/raise.js';
+import { COUNTED_STATES } from '../frequency/facts.js';
+import type { Inspection } from '../inspections/repository.js';
+import { findAgency } from '../registry/agencies.repository.js';
+import { findEnterprise } from '../registry/enterprises.repository.js';
+import { addDays } from '../time/shanghai-date.js';
+import type { JointSettings } from './settings.js';
+import type { JointTask } from './tasks.repository.js';
+
+/**
+ * JOINT_NOT_COORDINATED (Art. 26: 应协同尽协同), the detector: two or more agencies visiting the same
+ * enterprise on site within `coordinationDays` of each other, other than as one joint task. Visits are
+ * on-site routine and special inspections that happened (a code was issued: the counted states). Case
+ * inspections answer a lead (complaint, referral) and cannot wait for a partner, so they neither raise
+ * nor feed the flag.
+ */
+export interface NearbyVisit {
+  inspectionId: string;
+  agencyCode: string;
+  countedDate: string;
+  jointTaskId: string | null;
+}
+
+export async function nearbyVisitsOfOthers(
+  tx: Db,
+  q: { enterpriseCode: string; countedDate: string; days: number; excludeAgencies: readonly string[]; excludeTaskId?: string },
+): Promise<NearbyVisit[]> {
+  const rows = await tx
+    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, countedDate: inspections.countedDate, jointTaskId: jointTaskParts.taskId })
+    .from(inspections)
+    .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
+    .where(
+      and(
+        eq(inspections.enterpriseCode, q.enterpriseCode),
+        gte(inspections.countedDate, addDays(q.countedDate, -q.days)),
+        lte(inspections.countedDate, addDays(q.countedDate, q.days)),
+        eq(inspections.mode, 'onsite'),
+        inArray(inspections.kind, ['routine', 'special']),
+        inArray(inspections.state, [...COUNTED_STATES]),
+        ...q.excludeAgencies.map((a) => ne(inspections.agencyCode, a)),
+      ),
+    );
+  return rows.filter((r) => !q.excludeTaskId || r.jointTaskId !== q.excludeTaskId);
+}
+
+function othersText(others: readonly NearbyVisit[]): string {
+  return [...new Set(others.map((o) => `${o.agencyCode}（${o.countedDate}${o.jointTaskId ? '，综合查一次' : ''}）`))].join('、');
+}
+
+/** At a single inspection's code: flags it when another agency visits the enterprise within the window. */
+export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor, i: Inspection, days: number): Promise<string | null> {
+  if (i.mode !== 'onsite' || i.kind === 'case') return null;
+  const others = await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] });
+  if (others.length === 0) return null;
+  const [agency, enterprise, [note]] = await Promise.all([
+    findAgency(tx, i.agencyCode),
+    findEnterprise(tx, i.enterpriseCode),
+    tx.select().from(singleVisitCoordination).where(eq(singleVisitCoordination.inspectionId, i.id)),
+  ]);
+  const alone = note?.aloneReason ? `；单独检查的理由：${note.aloneReason}` : '；未说明单独检查的理由';
+  return raiseFlag(tx, at, actor, {
+    rule: 'JOINT_NOT_COORDINATED',
+    subjectType: 'inspection',
+    subjectId: i.id,
+    agencyCode: i.agencyCode,
+    enterpriseCode: i.enterpriseCode,
+    districtCode: agency?.districtCode ?? null,
+    observed: others,
+    limit: { coordinationDays: days },
+    detail: `${agency?.name ?? i.agencyCode}于${i.countedDate}对${enterprise?.name ?? i.enterpriseCode}实施现场检查，前后${days}日内${othersText(others)}也对该企业实施现场检查，未实行“综合查一次”（第二十六条）${alone}`,
+    evidence: { inspectionId: i.id, others, aloneReason: note?.aloneReason ?? null, advice: note?.advice ?? null },
+  });
+}
+
+/** At a joint code: flags the visit when an agency outside the task visits the enterprise within the window. */
+export async function flagUncoordinatedAgainstJoint(tx: Db, scope: CommandScope, actor: Principal, settings: JointSettings, task: JointTask, enterpriseCode: string): Promise<string | null> {
+  const units = task.entry.units.map((u) => u.agencyCode);
+  const others = await nearbyVisitsOfOthers(tx, { enterpriseCode, countedDate: task.countedDate, days: settings.coordinationDays, excludeAgencies: units, excludeTaskId: task.id });
+  if (others.length === 0) return null;
+  const [lead, enterprise] = await Promise.all([findAgency(tx, task.leadAgencyCode), findEnterprise(tx, enterpriseCode)]);
+  return raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
+    rule: 'JOINT_NOT_COORDINATED',
+    subjectType: 'joint_task',
+    subjectId: task.id,
+    occurrence: enterpriseCode,
+    agencyCode: task.leadAgencyCode,
+    enterpriseCode,
+    districtCode: lead?.districtCode ?? null,
+    observed: others,
+    limit: { coordinationDays: settings.coordinationDays },
+    detail: `“综合查一次”任务于${task.countedDate}检查${enterprise?.name ?? enterpriseCode}，前后${settings.coordinationDays}日内${othersText(others)}另行对该企业实施现场检查，未纳入联合检查（第二十六条）`,
+    evidence: { jointTaskId: task.id, others },
+  });
+}
