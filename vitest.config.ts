@@ -26,6 +26,8 @@ export default defineConfig({
           globalSetup: ['test/support/postgres-global-setup.ts'],
         },
       },
+      // The console and the portal in Debian's Chromium (playwright-core), against the app on PGlite.
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
     ],
   },
 });

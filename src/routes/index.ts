@@ -25,6 +25,7 @@ import { enterpriseReportRoutes } from './enterprise-reports.js';
 import { ratingRoutes } from './ratings.js';
 import { inspectionExportRoutes } from './inspection-export.js';
 import { dashboardRoutes } from './dashboard.js';
+import { webRoutes } from './web.js';
 import { jointListRoutes } from './joint-lists.js';
 import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
@@ -33,6 +34,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
   await app.register(wellKnownRoutes);
   await app.register(checkPageRoutes);
+  await app.register(webRoutes);
   await app.register(
     async (api) => {
       await api.register(districtRoutes);

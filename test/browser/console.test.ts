@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { as, newAgency, newJusticeBureau, newMatter } from '../support/factories.js';
+import { newFiledPlan } from '../support/plan-factories.js';
+import { newFlag } from '../support/supervision-factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeBrowser, serve } from './browser-support.js';
+
+describeBrowser('the supervisors’ console: dashboard, plan filing, flag review', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let supervisor: Principal;
+  let planId: string;
+  let flagId: string;
+
+  beforeAll(async () => {
+    // The browser starts while the database migrates: two processes, two cores.
+    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    const bureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
+    const agency = await newAgency(t.db, { name: '武汉市生态环境局（测试）' });
+    const matter = await newMatter(t.db, agency.code, { name: '排污许可证执行情况检查', domain: 'environment' });
+    planId = (await newFiledPlan(t.db, agency.code, 2026, [matter.matterCode], { state: 'submitted', filedAt: null, filedBy: null, filingBureauCode: bureau.code })).id;
+    flagId = await newFlag(t.db, '2026-03-20T02:00:00Z', { rule: 'COST_SHIFTED', agencyCode: agency.code, detail: '抽样检验费用 1800 元由企业承担' });
+    supervisor = as.supervisor(bureau.code);
+    base = await serve(t);
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const api = (url: string) => t.call({ method: 'GET', url, as: supervisor }).then((r) => r.json());
+
+  async function signIn(p: Page) {
+    await p.goto(`${base}/console/`);
+    await p.getByTestId('token-input').fill(t.token(supervisor));
+    await p.getByTestId('signin').click();
+    await p.getByTestId('dashboard').waitFor();
+  }
+
+  it('refuses a token that is not a supervisor’s, then signs a supervisor in to the dashboard with its charts', async () => {
+    await page.goto(`${base}/console/`);
+    await expect(page.locator('.hint code').first().textContent()).resolves.toBe('npm run token -- --role supervisor --agency WH-SFJ');
+    await page.getByTestId('token-input').fill(t.token(as.enterprise('91420100MA4K1234X5')));
+    await page.getByTestId('signin').click();
+    await expect(page.locator('.alert.error').textContent()).resolves.toContain('监督人员');
+
+    await signIn(page);
+    await expect(page.getByTestId('jurisdiction').textContent()).resolves.toContain('武汉市（全市）');
+    await expect(page.locator('[data-testid=kpi-flags] .value').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-testid=kpi-plans] .sub').textContent()).resolves.toContain('未备案 1');
+    // Chart.js drew into every canvas.
+    const drawn = await page.$$eval('canvas[data-testid^="chart-"]', (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0 && Boolean((window as unknown as { Chart: { getChart(c: unknown): unknown } }).Chart.getChart(c))));
+    expect(drawn).toHaveLength(7);
+    expect(drawn.every(Boolean)).toBe(true);
+  });
+
+  it('files a plan awaiting filing', async () => {
+    await page.locator('[data-nav=plans]').click();
+    const row = page.locator(`[data-testid=plan-row][data-id="${planId}"]`);
+    await expect(row.textContent()).resolves.toContain('武汉市生态环境局（测试）');
+    await row.getByTestId('file-plan').click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toContain('已备案');
+    expect((await api(`/api/v1/plans/${planId}`)).state).toBe('filed');
+    await expect(page.locator('[data-testid=plan-row]').count()).resolves.toBe(0);
+  });
+
+  it('reviews a flag: acknowledges it, is told a note is needed, then resolves it with one', async () => {
+    await page.locator('[data-nav=flags]').click();
+    await page.locator(`[data-testid=flag-row][data-id="${flagId}"]`).click();
+    await expect(page.getByTestId('flag-detail').textContent()).resolves.toBe('抽样检验费用 1800 元由企业承担');
+    await page.getByTestId('acknowledge').click();
+    await page.getByTestId('resolve').waitFor();
+    expect((await api(`/api/v1/flags/${flagId}`)).flag.state).toBe('acknowledged');
+
+    await page.getByTestId('resolve').click();
+    await expect(page.getByTestId('problem').textContent()).resolves.toContain('body.note');
+    await page.getByTestId('review-note').fill('已责令退还企业检验费用，并约谈承办人员');
+    await page.getByTestId('resolve').click();
+    await expect(page.getByTestId('review-info').textContent()).resolves.toContain('已责令退还企业检验费用');
+    const after = await api(`/api/v1/flags/${flagId}`);
+    expect(after.flag).toMatchObject({ state: 'resolved', reviewNote: '已责令退还企业检验费用，并约谈承办人员' });
+    await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('flag.resolved');
+  });
+
+  it('shows text from the data as text, never as markup', async () => {
+    const evil = await newFlag(t.db, '2026-03-21T02:00:00Z', { rule: 'QUOTA', detail: '<img src=x onerror="document.body.dataset.pwned=1">指标' });
+    await page.goto(`${base}/console/#/flags/${evil}`);
+    await expect(page.getByTestId('flag-detail').textContent()).resolves.toBe('<img src=x onerror="document.body.dataset.pwned=1">指标');
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+    expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
+  });
+});

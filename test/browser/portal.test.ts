@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { as } from '../support/factories.js';
+import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { issuedCode } from '../support/supervision-factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeBrowser, serve } from './browser-support.js';
+
+describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and forged codes; a report that reaches the supervisors', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let ent: Principal;
+  let valid: { id: string; code: string; kid: string; signature: string };
+  let revoked: { id: string; code: string; kid: string; signature: string };
+
+  beforeAll(async () => {
+    // The browser starts while the database migrates: two processes, two cores.
+    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    w = await newInspectionWorld(t, { cap: 5 });
+    ent = as.enterprise(w.enterprise.creditCode);
+    valid = await issuedCode(t, w);
+    revoked = await issuedCode(t, w, { windowStart: '2026-04-08T13:00:00+08:00', windowEnd: '2026-04-08T18:00:00+08:00' });
+    const r = await t.call({ method: 'POST', url: `/api/v1/codes/${revoked.code}/revoke`, as: w.head, payload: { reason: '检查人员调整，另行安排' } });
+    if (r.statusCode !== 200) throw new Error(r.body);
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    base = await serve(t);
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const scansOf = async (id: string) => (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.officer })).json().scans as { byRole: string; accepted: boolean }[];
+  const checkPage = (code: string, kid: string, signature: string) => `${base}/v/${code}?k=${kid}&s=${signature}`;
+  const answer = async () => {
+    await page.getByTestId('verify').click();
+    const card = page.getByTestId('verify-answer');
+    await card.waitFor();
+    return { authorised: await card.getAttribute('data-authorised'), reason: await page.getByTestId('verify-reason').textContent() };
+  };
+
+  it('offers a stranger on the check page only the public answer and a way to sign in', async () => {
+    await page.goto(checkPage(valid.code, valid.kid, valid.signature));
+    await expect(page.locator('[data-status]').first().textContent()).resolves.toBe('有效：本次检查已登记授权');
+    await expect(page.locator('#enterprise-check').textContent()).resolves.toContain('登录企业服务');
+    expect(await page.getByTestId('verify').count()).toBe(0);
+  });
+
+  it('signs the enterprise in on the portal, then answers a valid code in one tap and records the scan', async () => {
+    await page.goto(`${base}/portal/`);
+    await page.getByTestId('token-input').fill(t.token(ent));
+    await page.getByTestId('signin').click();
+    await page.getByTestId('code-input').waitFor();
+
+    await page.goto(checkPage(valid.code, valid.kid, valid.signature));
+    await expect(page.getByTestId('verify').textContent()).resolves.toBe('这次检查是否经过授权？');
+    const r = await answer();
+    expect(r.authorised).toBe('true');
+    expect(r.reason).toContain('有效：本次检查已登记授权');
+    await expect(page.locator('[data-field=agencies]').textContent()).resolves.toBe(w.agency.name);
+    expect(await scansOf(valid.id)).toMatchObject([{ byRole: 'enterprise', accepted: true }]);
+  });
+
+  it('says a revoked code does not authorise the visit, with the reason and the article', async () => {
+    await page.goto(checkPage(revoked.code, revoked.kid, revoked.signature));
+    const r = await answer();
+    expect(r.authorised).toBe('false');
+    expect(r.reason).toContain('撤销');
+    await expect(page.getByTestId('verify-answer').textContent()).resolves.toContain('第十七条');
+  });
+
+  it('says a forged code is forged and records no scan against the genuine one', async () => {
+    const forged = `${valid.signature.slice(0, -4)}AAAA`;
+    await page.goto(checkPage(valid.code, valid.kid, forged));
+    await expect(page.locator('[data-status]').first().getAttribute('data-status')).resolves.toBe('forged');
+    const r = await answer();
+    expect(r.authorised).toBe('false');
+    expect(r.reason).toContain('伪造');
+    expect(await scansOf(valid.id)).toHaveLength(1);
+  });
+
+  it('checks a code typed into the portal the same way', async () => {
+    await page.goto(`${base}/portal/#/check`);
+    await page.getByTestId('code-input').fill(`${base}/v/${revoked.code}?k=${revoked.kid}&s=${revoked.signature}`);
+    const r = await answer();
+    expect(r.authorised).toBe('false');
+    expect(r.reason).toContain('撤销');
+    // The portal shows the code's registered facts with the answer.
+    await expect(page.getByTestId('verify-answer').textContent()).resolves.toContain(w.agency.name);
+  });
+
+  it('reports a visit without a code; the flag appears on the supervisor’s list', async () => {
+    await page.goto(`${base}/portal/#/report`);
+    await page.getByTestId('report-time').fill('2026-04-07T15:00');
+    await page.getByTestId('report-agency-text').fill('自称市场监管局“督导组”');
+    await page.getByTestId('report-description').fill('两人以督导名义查看后厨，未出示检查码，要求法定代表人到场。');
+    await page.getByTestId('prohibition-legal_rep_required').check();
+    await page.getByTestId('report-submit').click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toContain('没有针对本企业的有效检查码');
+    await expect(page.getByTestId('report-flags').textContent()).resolves.toContain('第四十条第（五）项');
+
+    // The supervisor of the enterprise's district, in a tab of its own.
+    const console = await browser.context.newPage();
+    await console.setViewportSize({ width: 1366, height: 900 });
+    await console.goto(`${base}/console/`);
+    await console.getByTestId('token-input').fill(t.token(w.supervisor));
+    await console.getByTestId('signin').click();
+    await console.getByTestId('dashboard').waitFor();
+    await console.goto(`${base}/console/#/flags?rule=DISGUISED_INSPECTION`);
+    const row = console.locator('[data-testid=flag-row][data-rule=DISGUISED_INSPECTION]');
+    await row.first().waitFor();
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.textContent()).resolves.toContain('自称市场监管局“督导组”');
+    await expect(row.textContent()).resolves.toContain(w.enterprise.name);
+    await console.close();
+  });
+});

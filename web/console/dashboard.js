@@ -1,0 +1,122 @@
+import { download, fmtPct, h, problemBox, todayShanghai } from '/assets/ui.js';
+
+/**
+ * 驾驶舱: the jurisdiction's year at a glance — inspections by kind and agency, the code scan rate
+ * (亮码率, Art. 17), joint-inspection rate (Art. 26), flags by rule and agency, plans filed on time,
+ * late or missing (Art. 13) and overdue referrals (Art. 23). Charts are Chart.js (served from its npm
+ * package); animation is off so a printed or captured page shows the final figures.
+ */
+const Chart = window.Chart;
+Chart.defaults.font.family = 'system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
+Chart.defaults.animation = false;
+const COLORS = ['#0b5cad', '#1a7f37', '#9a6700', '#cf222e', '#8250df', '#1b7c83', '#bf3989', '#57606a', '#d4a72c', '#6e7781'];
+let charts = [];
+
+function chart(pending, title, testid, config, note) {
+  const canvas = h('canvas', { 'data-testid': testid, role: 'img', 'aria-label': title });
+  const box = h('section', { class: 'chart' }, h('h2', {}, title), h('div', { class: 'canvas' }, canvas), note ? h('p', { class: 'muted' }, note) : null);
+  // Drawn once the canvas is in the page (Chart.js measures its container): see `mounted` below.
+  pending.push(() => charts.push(new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, ...config.options } })));
+  return box;
+}
+
+const top = (rows, n = 10) => rows.slice(0, n);
+const bar = (labels, data, label, horizontal = false) => ({
+  type: 'bar',
+  data: { labels, datasets: [{ label, data, backgroundColor: COLORS[0] }] },
+  options: { indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: false } }, scales: { x: { ticks: { precision: 0 } }, y: { ticks: { precision: 0 } } } },
+});
+const doughnut = (labels, data, colors = COLORS) => ({ type: 'doughnut', data: { labels, datasets: [{ data, backgroundColor: colors }] }, options: { plugins: { legend: { position: 'right' } } } });
+
+function kpi(label, value, sub, testid) {
+  return h('div', { class: 'kpi', 'data-testid': testid }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), sub ? h('div', { class: 'sub' }, sub) : null);
+}
+
+export async function dashboardView({ api, query }) {
+  for (const c of charts) c.destroy();
+  charts = [];
+  const pending = [];
+  const thisYear = Number(todayShanghai().slice(0, 4));
+  const year = Number(query.get('year')) || thisYear;
+  const d = await api(`/api/v1/stats/dashboard?year=${year}`);
+  const out = h('div', {});
+
+  const yearSelect = h('select', { 'data-testid': 'year', onchange: (e) => (location.hash = `#/dashboard?year=${e.target.value}`) });
+  for (let y = Math.max(thisYear, year); y >= 2025; y--) yearSelect.append(h('option', { value: y, selected: y === year }, `${y} 年`));
+  const exportOf = (what) => async () => {
+    try {
+      await download(await api.raw(`/api/v1/${what}/export.csv?from=${year}-01-01&to=${year}-12-31`), `${what}-${year}.csv`);
+    } catch (err) {
+      out.prepend(problemBox(err));
+    }
+  };
+  out.append(
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('h1', { 'data-testid': 'jurisdiction' }, `${d.jurisdiction.name} · ${d.year} 年度监督概况`),
+      h('span', { class: 'spacer' }),
+      h('label', {}, '年度', yearSelect),
+      h('button', { type: 'button', onclick: exportOf('flags') }, '导出违规标记（CSV）'),
+      h('button', { type: 'button', onclick: exportOf('inspections') }, '导出行政检查（CSV）'),
+    ),
+  );
+
+  const joint = d.jointRate;
+  const referrals = d.overdueReferrals;
+  out.append(
+    h(
+      'div',
+      { class: 'kpis' },
+      kpi('行政检查', String(d.inspections.total), '已获取检查码或已实施', 'kpi-inspections'),
+      kpi('亮码率', fmtPct(d.scanRate.rate), `${d.scanRate.scanned} / ${d.scanRate.withCode} 次现场检查已扫码`, 'kpi-scan'),
+      kpi('综合查一次比例', joint ? fmtPct(joint.rate) : '—', joint ? `${joint.jointVisits} / ${joint.onsiteVisits} 次现场检查` : '暂无数据', 'kpi-joint'),
+      kpi('违规标记', String(d.flags.total), `待处理 ${d.flags.open} 条`, 'kpi-flags'),
+      kpi('逾期移送', referrals ? String(referrals.overdue) : '—', referrals ? `本年移送 ${referrals.total} 件` : '暂无数据', 'kpi-referrals'),
+      kpi('计划备案', `${d.plans.onTime + d.plans.late} / ${d.plans.agencies}`, `按时 ${d.plans.onTime} · 逾期 ${d.plans.late} · 未备案 ${d.plans.missing}`, 'kpi-plans'),
+    ),
+  );
+
+  const byAgency = top(d.inspections.byAgency);
+  const flagRules = top(d.flags.byRule, 12);
+  const flagAgencies = top(d.flags.byAgency);
+  out.append(
+    h(
+      'div',
+      { class: 'charts' },
+      chart(pending, '检查类型', 'chart-kind', doughnut(d.inspections.byKind.map((k) => k.kindZh), d.inspections.byKind.map((k) => k.count))),
+      chart(pending, '各单位检查次数（前 10）', 'chart-agency', bar(byAgency.map((a) => a.agencyName), byAgency.map((a) => a.count), '检查次数', true)),
+      chart(pending, '违规标记 · 按规则', 'chart-flag-rule', bar(flagRules.map((r) => `${r.titleZh}`), flagRules.map((r) => r.count), '标记数', true)),
+      chart(pending, '违规标记 · 按单位（前 10）', 'chart-flag-agency', bar(flagAgencies.map((a) => a.agencyName ?? '未指明单位'), flagAgencies.map((a) => a.count), '标记数', true)),
+      chart(pending, '亮码率（第十七条）', 'chart-scan', doughnut(['已扫码', '未扫码'], [d.scanRate.scanned, d.scanRate.withCode - d.scanRate.scanned], [COLORS[1], COLORS[3]])),
+      chart(
+        pending,
+        '综合查一次（第二十六条）',
+        'chart-joint',
+        doughnut(['联合检查', '单独检查'], joint ? [joint.jointVisits, joint.onsiteVisits - joint.jointVisits] : [0, 0], [COLORS[0], COLORS[7]]),
+      ),
+      chart(
+        pending,
+        '年度检查计划备案（第十三条）',
+        'chart-plans',
+        doughnut(['按时备案', '逾期备案', '未备案'], [d.plans.onTime, d.plans.late, d.plans.missing], [COLORS[1], COLORS[2], COLORS[3]]),
+        d.plans.awaitingFiling ? `另有 ${d.plans.awaitingFiling} 份计划已报送、待备案（见“计划备案”）。` : null,
+      ),
+    ),
+  );
+
+  if (d.plans.missingAgencies.length) {
+    const list = top(d.plans.missingAgencies, 15);
+    out.append(
+      h(
+        'section',
+        { class: 'card', style: 'margin-top:1rem' },
+        h('h2', {}, `尚未备案年度计划的单位（${d.plans.missing} 个${d.plans.missing > list.length ? `，列出前 ${list.length} 个` : ''}）`),
+        h('p', { class: 'muted' }, list.map((a) => a.agencyName).join('、')),
+      ),
+    );
+  }
+  out.mounted = () => pending.forEach((fn) => fn());
+  out.dataset.testid = 'dashboard';
+  return out;
+}
