@@ -23,6 +23,9 @@ export const referralOverdueJob: SweepJob = {
   name: 'referral-overdue',
   rule: 'REFERRAL_OVERDUE',
   async runBatch(tx, { at, today }, limit) {
+    // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
+    // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
+    // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
     const due = await rowsOf<DueReferral>(
       tx,
       sql`SELECT r.id, r.agency_code, r.competent_agency_code, r.enterprise_code, r.inspection_id,
@@ -32,7 +35,8 @@ export const referralOverdueJob: SweepJob = {
             AND NOT EXISTS (
               SELECT 1 FROM flags f
               WHERE f.rule = 'REFERRAL_OVERDUE' AND f.subject_type = 'referral'
-                AND f.subject_id = r.id::text AND f.occurrence = '')
+                AND f.subject_id = r.id::text AND f.occurrence = ''
+              OFFSET 0)
           ORDER BY r.due_date, r.id
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,

@@ -28,6 +28,9 @@ export const resultNotNotifiedJob: SweepJob = {
     const calendar = await new CalendarService(tx).current();
     const lastOverdueDay = latestOverdueStart(calendar, today, days);
     const cutoff = startOfShanghaiDay(addDays(lastOverdueDay, 1));
+    // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
+    // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
+    // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
     const due = await rowsOf<Unnotified>(
       tx,
       sql`SELECT i.id, i.agency_code, i.enterprise_code, i.findings_at, a.name, a.district_code
@@ -37,7 +40,8 @@ export const resultNotNotifiedJob: SweepJob = {
             AND NOT EXISTS (
               SELECT 1 FROM flags f
               WHERE f.rule = 'RESULT_NOT_NOTIFIED' AND f.subject_type = 'inspection'
-                AND f.subject_id = i.id::text AND f.occurrence = '')
+                AND f.subject_id = i.id::text AND f.occurrence = ''
+              OFFSET 0)
           ORDER BY i.findings_at, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,
