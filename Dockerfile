@@ -23,6 +23,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY docs/regulation ./docs/regulation
+# The console (/console/) and the portal (/portal/): static files served by the app.
+COPY web ./web
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

@@ -4,6 +4,7 @@ import { appendAudit } from '../src/audit/append.js';
 import type { Db } from '../src/db/client.js';
 import { agencies, districts, enterprises, inspectionMatters } from '../src/db/schema/index.js';
 import { demoEnterprises } from './demo-enterprises.js';
+import { seedDemoActivity } from './demo-activity.js';
 import { seedFrequencyRules } from './frequency-rules.js';
 import { MATTER_CATALOG } from './matter-catalog.js';
 import { wuhanAgencies } from './wuhan-agencies.js';
@@ -44,6 +45,7 @@ export async function seedDemo(
     const enterpriseRows = demoEnterprises(DEMO_ENTERPRISE_COUNT).map((e) => ({ ...e, createdAt: at }));
     await tx.insert(enterprises).values(enterpriseRows);
     const frequency = await seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, enterpriseRows);
+    await seedDemoActivity(tx, at);
     const counts = { districts: WUHAN_DISTRICTS.length, agencies: agencyRows.length, matters: matterRows.length, enterprises: enterpriseRows.length, ...frequency };
     await appendAudit(tx, { at, actor: 'system:seed', role: 'admin', action: 'seed.loaded', subjectType: 'seed', subjectId: 'demo', payload: counts });
     return counts;
