@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/client.js';
 import { monitoringDevices, referrals } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { newAgency } from './factories.js';
-import { draftBody, type InspectionWorld } from './inspection-world.js';
+import { approvedInspection, type InspectionWorld } from './inspection-world.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -37,18 +37,7 @@ export async function findingsWithReferrals(
 ) {
   t.clock.set(at);
   const day = at.slice(0, 10);
-  const drafted = await ok(
-    await t.call({
-      method: 'POST',
-      url: '/api/v1/inspections',
-      as: w.officer,
-      payload: draftBody(w, { kind: 'case', leadKind: 'complaint', leadRef: `TS-${randomUUID().slice(0, 8)}`, windowStart: `${day}T08:00:00+08:00`, windowEnd: `${day}T18:00:00+08:00` }),
-    }),
-    'draft',
-    201,
-  );
-  const id = (drafted.inspection as { id: string }).id;
-  await ok(await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/approve`, as: w.head, payload: {} }), 'approve');
+  const id = await approvedInspection(t, w, { kind: 'case', leadKind: 'complaint', leadRef: `TS-${randomUUID().slice(0, 8)}`, windowStart: `${day}T08:00:00+08:00`, windowEnd: `${day}T18:00:00+08:00` });
   await ok(await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/start`, as: w.officer, payload: {} }), 'start');
   await ok(
     await t.call({
