@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
-import { as, newAgency, newJusticeBureau, newMatter } from '../support/factories.js';
-import { newFiledPlan } from '../support/plan-factories.js';
+import { as, newAgency, newEnterprise, newJusticeBureau, newMatter } from '../support/factories.js';
+import { newFiledPlan, newInspection } from '../support/plan-factories.js';
 import { newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, serve } from './browser-support.js';
@@ -16,6 +16,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
   let supervisor: Principal;
   let planId: string;
   let flagId: string;
+  let inspectionId: string;
 
   beforeAll(async () => {
     // The browser starts while the database migrates: two processes, two cores.
@@ -25,6 +26,8 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     const matter = await newMatter(t.db, agency.code, { name: '排污许可证执行情况检查', domain: 'environment' });
     planId = (await newFiledPlan(t.db, agency.code, 2026, [matter.matterCode], { state: 'submitted', filedAt: null, filedBy: null, filingBureauCode: bureau.code })).id;
     flagId = await newFlag(t.db, '2026-03-20T02:00:00Z', { rule: 'COST_SHIFTED', agencyCode: agency.code, detail: '抽样检验费用 1800 元由企业承担' });
+    const enterprise = await newEnterprise(t.db, { name: '武汉测试化工有限公司' });
+    inspectionId = (await newInspection(t.db, { agencyCode: agency.code, enterpriseCode: enterprise.creditCode, matterCodes: [matter.matterCode], countedDate: '2026-03-18' })).id;
     supervisor = as.supervisor(bureau.code);
     base = await serve(t);
     page = await browser.context.newPage();
@@ -86,6 +89,14 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     const after = await api(`/api/v1/flags/${flagId}`);
     expect(after.flag).toMatchObject({ state: 'resolved', reviewNote: '已责令退还企业检验费用，并约谈承办人员' });
     await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('flag.resolved');
+  });
+
+  it('tells an inspection’s story and verifies the audit chain on request', async () => {
+    await page.goto(`${base}/console/#/inspections/${inspectionId}`);
+    await expect(page.getByTestId('inspection-story').locator('h1').textContent()).resolves.toContain('武汉市生态环境局（测试）');
+    await expect(page.getByTestId('referrals').textContent()).resolves.toContain('无移送');
+    await page.getByTestId('verify-chain').click();
+    await expect(page.locator('[data-testid=verify-result] .verify-ok').textContent()).resolves.toMatch(/^审计哈希链完整：已校验 \d+ 条/);
   });
 
   it('shows text from the data as text, never as markup', async () => {

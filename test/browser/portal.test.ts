@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
+import { enterpriseNotices } from '../../src/db/schema/index.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { issuedCode } from '../support/supervision-factories.js';
@@ -93,6 +95,22 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     expect(r.reason).toContain('撤销');
     // The portal shows the code's registered facts with the answer.
     await expect(page.getByTestId('verify-answer').textContent()).resolves.toContain(w.agency.name);
+  });
+
+  it('shows the off-site notices and marks one read', async () => {
+    const id = randomUUID();
+    await t.db.insert(enterpriseNotices).values({
+      id, rule: 'OFFSITE_NOTICE', article: '第三十七条', agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, title: '店外经营提示',
+      observed: '监控设备拍到店外占道经营', observedAt: new Date('2026-04-05T02:00:00Z'), ruleBasis: '《武汉市市容环境卫生管理条例》第十四条',
+      howToCorrect: '将经营物品移回店内', contact: { department: '市容科', phone: '027-00000000' }, body: '店外占道经营', issuedBy: w.officer.sub, issuedAt: new Date('2026-04-05T03:00:00Z'),
+    });
+    await page.goto(`${base}/portal/#/notices`);
+    const card = page.getByTestId('notice-card');
+    await expect(card.textContent()).resolves.toContain('将经营物品移回店内');
+    await page.getByTestId('notice-read').click();
+    await expect(card.locator('.badge').textContent()).resolves.toBe('已读');
+    const read = await t.call({ method: 'GET', url: `/api/v1/enterprise-notices/${id}`, as: ent });
+    expect(read.json().readAt).not.toBeNull();
   });
 
   it('reports a visit without a code; the flag appears on the supervisor’s list', async () => {

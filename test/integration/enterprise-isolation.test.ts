@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
+import { randomUUID } from 'node:crypto';
+import { enterpriseNotices } from '../../src/db/schema/index.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { compliantFindings, issuedCode } from '../support/supervision-factories.js';
@@ -12,12 +14,12 @@ const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAA
  * DESIGN.md: an enterprise never sees another enterprise's data. Two enterprises, each with an inspection,
  * a rating and a report; every read path is tried across the line and must refuse or come back empty.
  */
-describeDb('an enterprise sees only its own inspections, reports, ratings — and no flags at all', () => {
+describeDb('an enterprise sees only its own inspections, reports, ratings and notices — and no flags at all', () => {
   let t: TestApp;
   let w: InspectionWorld;
   let a: Principal;
   let b: Principal;
-  const mine: Record<'a' | 'b', { inspection: string; report: string }> = { a: { inspection: '', report: '' }, b: { inspection: '', report: '' } };
+  const mine: Record<'a' | 'b', { inspection: string; report: string; notice: string }> = { a: { inspection: '', report: '', notice: '' }, b: { inspection: '', report: '', notice: '' } };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -40,7 +42,14 @@ describeDb('an enterprise sees only its own inspections, reports, ratings — an
         payload: { visitedAt: '2026-04-07T10:00:00+08:00', agencyText: `企业${who}所述单位`, description: `企业${who}的报告`, photo: { contentType: 'image/png', dataBase64: PNG_1PX } },
       });
       expect(reported.statusCode).toBe(201);
-      mine[who] = { inspection: i.id, report: reported.json().id };
+      // An off-site notice (Art. 37) to each, as the off-site capability writes it.
+      const notice = randomUUID();
+      await t.db.insert(enterpriseNotices).values({
+        id: notice, rule: 'OFFSITE_NOTICE', article: '第三十七条', agencyCode: w.agency.code, enterpriseCode: who === 'a' ? w.enterprise.creditCode : w.outsider.creditCode,
+        title: `企业${who}的告知提示`, observed: '排放数据超标', observedAt: new Date('2026-04-05T02:00:00Z'), ruleBasis: '《排污许可管理条例》第十七条', howToCorrect: '排查处理设施',
+        contact: { department: '执法科', phone: '027-00000000' }, body: `企业${who}：排放数据超标`, issuedBy: w.officer.sub, issuedAt: new Date('2026-04-05T03:00:00Z'),
+      });
+      mine[who] = { inspection: i.id, report: reported.json().id, notice };
     }
   });
   afterAll(() => t.close());
@@ -86,6 +95,14 @@ describeDb('an enterprise sees only its own inspections, reports, ratings — an
   it('lists only its own ratings, even when it asks for another’s inspection', async () => {
     expect((await get('/api/v1/ratings', a)).json()).toMatchObject([{ inspectionId: mine.a.inspection, score: 5 }]);
     expect((await get(`/api/v1/ratings?inspection=${mine.b.inspection}`, a)).json()).toEqual([]);
+  });
+
+  it('reads only its own off-site notices, and cannot open or mark another’s', async () => {
+    expect((await get('/api/v1/enterprise-notices', a)).json().map((n: { id: string }) => n.id)).toEqual([mine.a.notice]);
+    const other = await get(`/api/v1/enterprise-notices/${mine.b.notice}`, a);
+    expect(other.json().code).toBe('OUT_OF_SCOPE');
+    expect(other.body).not.toContain('企业b');
+    expect((await t.call({ method: 'POST', url: `/api/v1/enterprise-notices/${mine.b.notice}/read`, as: a })).json().code).toBe('OUT_OF_SCOPE');
   });
 
   it('cannot read the violation register, a flag, the dashboard or the exports', async () => {

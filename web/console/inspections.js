@@ -1,10 +1,10 @@
-import { ApiError, fill, fmtTime, h, KIND_ZH, MODE_ZH, OUTCOME_ZH, problemBox } from '/assets/ui.js';
+import { fill, fmtTime, h, KIND_ZH, MODE_ZH, OUTCOME_ZH, problemBox } from '/assets/ui.js';
 import { auditTable } from './flags.js';
 
 /**
  * 行政检查: the jurisdiction's inspections, and one inspection's whole story — scheme, code, scans,
- * findings, outcome, referrals, flags, ratings and its audit entries, with the hash chain verified on
- * request (Art. 8, 24: 全过程记录、可追溯).
+ * findings, outcome, referrals (Art. 23), flags, ratings and its audit entries, with the hash chain
+ * verified on request (Art. 8, 24: 全过程记录、可追溯).
  */
 const RESULT_ZH = { compliant: '符合', violation: '违法', not_applicable: '不适用' };
 const METHOD_ZH = { statement: '听取陈述', documents: '查阅资料', self_report: '企业自查报告', site_survey: '现场勘查', sampling: '抽样检测', inquiry: '询问', other: '其他' };
@@ -67,28 +67,19 @@ export async function inspectionsView({ api, query }) {
   );
 }
 
-/** Referrals are another capability's resource: shown when its API answers, left out when it is absent. */
-async function optional(api, path) {
-  try {
-    return await api(path);
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
-    throw err;
-  }
-}
-
 const facts = (...pairs) => h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
 
 export async function inspectionStoryView({ api, args }) {
   const id = encodeURIComponent(args[0]);
-  const [story, agencies, flags, ratings, referrals] = await Promise.all([
+  const [story, agencies, flags, ratings] = await Promise.all([
     api(`/api/v1/inspections/${id}`),
     names(api),
     api(`/api/v1/flags?subjectType=inspection&subjectId=${id}&limit=100`),
     api(`/api/v1/ratings?inspection=${id}`),
-    optional(api, `/api/v1/referrals?inspection=${id}`),
   ]);
   const i = story.inspection;
+  // Referrals opened from this inspection's findings (Art. 23), among its agency's outgoing ones.
+  const referrals = (await api(`/api/v1/referrals?agency=${encodeURIComponent(i.agencyCode)}&direction=outgoing&limit=500`)).filter((r) => r.inspectionId === i.id);
   const findings = i.findings;
   const verifyOut = h('span', { 'data-testid': 'verify-result' });
   const verify = async () => {
@@ -161,16 +152,25 @@ export async function inspectionStoryView({ api, args }) {
           ]
         : h('p', { class: 'muted' }, '尚未记录检查情况'),
     ),
-    referrals
-      ? h(
-          'section',
-          { class: 'card', 'data-testid': 'referrals' },
-          h('h2', {}, '移送（第二十三条）'),
-          referrals.length
-            ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '移送单位'), h('th', {}, '违法行为'), h('th', {}, '应移送日期'), h('th', {}, '状态'))), h('tbody', {}, referrals.map((r) => h('tr', {}, h('td', {}, agencies.get(r.competentAgencyCode) ?? r.competentAgencyCode), h('td', {}, r.description), h('td', {}, r.dueDate), h('td', {}, r.stateZh ?? r.state)))))
-            : h('p', { class: 'muted' }, '无移送'),
-        )
-      : null,
+    h(
+      'section',
+      { class: 'card', 'data-testid': 'referrals' },
+      h('h2', {}, '移送（第二十三条）'),
+      referrals.length
+        ? h(
+            'table',
+            {},
+            h('thead', {}, h('tr', {}, h('th', {}, '接收单位'), h('th', {}, '违法行为'), h('th', {}, '移送期限'), h('th', {}, '状态'))),
+            h(
+              'tbody',
+              {},
+              referrals.map((r) =>
+                h('tr', {}, h('td', {}, agencies.get(r.competentAgencyCode) ?? r.competentAgencyCode), h('td', {}, r.description), h('td', {}, r.dueDate, r.overdue ? [' ', h('span', { class: 'badge bad' }, '逾期')] : null), h('td', {}, r.stateZh)),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, '无移送'),
+    ),
     h(
       'section',
       { class: 'card' },

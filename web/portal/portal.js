@@ -1,4 +1,6 @@
-import { apiClient, ApiError, currentRoute, fill, fmtTime, h, KIND_ZH, notice, OUTCOME_ZH, problemBox, tokenClaims } from '/assets/ui.js';
+import { apiClient, ApiError, currentRoute, fill, fmtTime, h, KIND_ZH, OUTCOME_ZH, problemBox, tokenClaims } from '/assets/ui.js';
+import { noticesView } from './notices.js';
+import { reportView } from './report.js';
 import { resultCard } from './result.js';
 import { parseCodeInput, TOKEN_KEY, verifyVisit } from './verify.js';
 
@@ -13,7 +15,6 @@ const api = apiClient(token);
 const app = document.getElementById('app');
 let me = null;
 let agencies = null;
-let noticesAvailable = null;
 
 async function agencyNames() {
   agencies ??= new Map((await api('/api/v1/agencies')).map((a) => [a.code, a.name]));
@@ -130,92 +131,6 @@ async function inspectionsView() {
   return h('div', {}, h('h1', {}, '本企业接受的检查'), cards.length ? cards : h('p', { class: 'muted' }, '暂无检查记录'));
 }
 
-const PROHIBITIONS = [
-  ['legal_rep_required', '刻意要求法定代表人到场'],
-  ['gifts_or_meals', '索要或接受馈赠、宴请，或由企业支付消费'],
-  ['designated_intermediary', '强制接受指定中介机构服务'],
-  ['costs_shifted', '将检验检测等费用转嫁给企业'],
-  ['repeated_testing', '对同一项目重复检验检测'],
-];
-
-/** A phone photo, scaled down to ≤ 1600 px and re-encoded as JPEG, as base64 (the API takes ≤ 2 MB). */
-async function photoPayload(file) {
-  const bitmap = await createImageBitmap(file);
-  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
-  const canvas = h('canvas', { width: Math.round(bitmap.width * scale), height: Math.round(bitmap.height * scale) });
-  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  const dataUrl = canvas.toDataURL('image/jpeg', 0.82);
-  return { contentType: 'image/jpeg', dataBase64: dataUrl.slice(dataUrl.indexOf(',') + 1), preview: dataUrl };
-}
-
-async function reportView({ query }) {
-  const names = await agencyNames();
-  const out = h('div');
-  const preview = h('div');
-  let photo;
-  const now = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16);
-  const agencySelect = h('select', { class: 'full', name: 'agencyCode', 'data-testid': 'report-agency-code' }, h('option', { value: '' }, '不清楚 / 不在列表中'), [...names].map(([code, name]) => h('option', { value: code }, name)));
-  const fileInput = h('input', {
-    type: 'file',
-    accept: 'image/jpeg,image/png,image/webp',
-    'data-testid': 'report-photo',
-    onchange: async (e) => {
-      const file = e.target.files[0];
-      photo = undefined;
-      fill(preview);
-      if (!file) return;
-      try {
-        photo = await photoPayload(file);
-        fill(preview, h('img', { class: 'preview', src: photo.preview, alt: '通知书照片预览' }));
-      } catch {
-        fill(preview, h('div', { class: 'alert error' }, '无法读取该图片，请选择 JPEG、PNG 或 WebP 照片'));
-      }
-    },
-  });
-  const submit = async (e) => {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    const body = {
-      visitedAt: `${f.get('visitedAt')}:00+08:00`,
-      description: String(f.get('description') ?? '').trim(),
-      ...(String(f.get('agencyText') ?? '').trim() ? { agencyText: String(f.get('agencyText')).trim() } : {}),
-      ...(f.get('agencyCode') ? { agencyCode: String(f.get('agencyCode')) } : {}),
-      ...(String(f.get('codeShown') ?? '').trim() ? { codeShown: String(f.get('codeShown')).trim() } : {}),
-      prohibitions: f.getAll('prohibitions').map(String),
-      ...(photo ? { photo: { contentType: photo.contentType, dataBase64: photo.dataBase64 } } : {}),
-    };
-    try {
-      const r = await api('/api/v1/enterprise-reports', { method: 'POST', body });
-      fill(
-        out,
-        notice(r.authorised ? `报告已提交。当时有针对本企业的有效检查码 ${r.validCode}。` : '报告已提交。当时没有针对本企业的有效检查码，已转司法行政部门监督处理。', r.authorised ? 'ok' : 'info'),
-        r.flags.length ? h('ul', { 'data-testid': 'report-flags' }, r.flags.map((x) => h('li', {}, `${x.ruleTitleZh}（${x.article}）`))) : null,
-      );
-      e.target.reset();
-      fill(preview);
-      photo = undefined;
-    } catch (err) {
-      fill(out, problemBox(err));
-    }
-  };
-  return h(
-    'form',
-    { class: 'card', onsubmit: submit, 'data-testid': 'report-form' },
-    h('h1', {}, '报告一次检查'),
-    h('p', { class: 'muted' }, '依据第四十条：对未出示有效检查码、以观摩督导等名义检查，或有索要财物、要求法定代表人到场等情形，企业可以报告。'),
-    h('label', {}, '检查时间', h('input', { class: 'full', type: 'datetime-local', name: 'visitedAt', required: true, max: now, value: now, 'data-testid': 'report-time' })),
-    h('label', {}, '对方自称的单位', h('input', { class: 'full', name: 'agencyText', placeholder: '如：区市场监管局', 'data-testid': 'report-agency-text' })),
-    h('label', {}, '检查单位（如能确定）', agencySelect),
-    h('label', {}, '出示的检查码（如有）', h('input', { class: 'full', name: 'codeShown', value: query.get('code') ?? '', 'data-testid': 'report-code' })),
-    h('label', {}, '经过', h('textarea', { name: 'description', rows: 4, required: true, 'data-testid': 'report-description' })),
-    h('fieldset', { class: 'checks' }, h('legend', {}, '检查中是否有以下情形'), PROHIBITIONS.map(([v, t]) => h('label', {}, h('input', { type: 'checkbox', name: 'prohibitions', value: v, 'data-testid': `prohibition-${v}` }), t))),
-    h('label', {}, '通知书照片（选填）', fileInput),
-    preview,
-    h('button', { class: 'primary big', type: 'submit', 'data-testid': 'report-submit' }, '提交报告'),
-    out,
-  );
-}
-
 async function reportsView() {
   const rows = await api('/api/v1/enterprise-reports?limit=100');
   return h(
@@ -239,43 +154,13 @@ async function reportsView() {
   );
 }
 
-/**
- * Off-site notices (Art. 37) come from the off-site capability's API; the tab is shown only when that
- * API answers, so the portal works with or without it.
- */
-async function probeNotices() {
-  if (noticesAvailable !== null) return noticesAvailable;
-  try {
-    await api('/api/v1/enterprise-notices?limit=1');
-    noticesAvailable = true;
-  } catch (err) {
-    noticesAvailable = !(err instanceof ApiError && err.status === 404);
-  }
-  document.getElementById('notices-tab').hidden = !noticesAvailable;
-  return noticesAvailable;
-}
-
-async function noticesView() {
-  const rows = await api('/api/v1/enterprise-notices?limit=100');
-  return h(
-    'div',
-    {},
-    h('h1', {}, '违法行为告知提示（非现场检查）'),
-    rows.length
-      ? rows.map((n) =>
-          h(
-            'section',
-            { class: 'card', 'data-testid': 'notice' },
-            h('h2', {}, n.title ?? '告知提示'),
-            h('p', { class: 'muted' }, `${fmtTime(n.issuedAt)}${n.correctBy ? ` · 请于 ${n.correctBy} 前改正` : ''}`),
-            h('p', { style: 'white-space:pre-wrap' }, n.body ?? n.observed ?? ''),
-          ),
-        )
-      : h('p', { class: 'muted' }, '暂无告知提示'),
-  );
-}
-
-const VIEWS = { check: checkView, inspections: inspectionsView, report: reportView, reports: reportsView, notices: noticesView };
+const VIEWS = {
+  check: checkView,
+  inspections: inspectionsView,
+  report: (ctx) => reportView({ ...ctx, api, agencyNames }),
+  reports: reportsView,
+  notices: (ctx) => noticesView({ ...ctx, api, rerender: route }),
+};
 
 let rendering = 0;
 
@@ -299,7 +184,6 @@ async function route() {
   }
   tabs.hidden = false;
   fill(who, me.creditCode, h('button', { type: 'button', 'data-testid': 'signout', onclick: () => { localStorage.removeItem(TOKEN_KEY); me = null; route(); } }, '退出'));
-  probeNotices().catch(() => {});
   const { parts, query } = currentRoute();
   const name = VIEWS[parts[0]] ? parts[0] : 'check';
   for (const a of document.querySelectorAll('[data-tab]')) a.classList.toggle('active', a.dataset.tab === name);
