@@ -12,7 +12,7 @@ import { AgencyCode, Page, responses, ShortText } from '../http/schemas.js';
 import { amendJointList, approveJointList, editJointList, proposeJointList, publishJointList, reviewJointList } from '../joint/list-commands.js';
 import { findJointList, listJointLists, type JointList } from '../joint/lists.repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { IdParams, JointEntry, JointListBody, JointListStateSchema, JointListView, jointListView } from './joint-schemas.js';
+import { finitePage, IdParams, JointEntry, JointListBody, JointListStateSchema, JointListView, jointListView } from './joint-schemas.js';
 import { historyView } from './plan-schemas.js';
 
 const PUBLIC_STATES = ['published', 'superseded'] as const;
@@ -59,7 +59,7 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const rows = await listJointLists(app.services.db, { ...req.query, state: req.query.state as JointList['state'] | undefined });
+      const rows = await listJointLists(app.services.db, { ...finitePage(req.query), state: req.query.state as JointList['state'] | undefined });
       return rows.filter((l) => mayView(req.principal, l)).map(jointListView);
     },
   );

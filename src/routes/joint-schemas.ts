@@ -3,6 +3,7 @@ import { JOINT_LIST_STATE_ZH, type JointListState } from '../../machines/joint-l
 import { JOINT_TASK_STATE_ZH, type JointTaskState } from '../../machines/joint-task.machine.js';
 import { JOINT_UNIT_STATE_ZH, type JointUnitState } from '../../machines/joint-unit.machine.js';
 import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../errors/domain-error.js';
 import { AgencyCode, CreditCode, Instant, ShortText, Uuid } from '../http/schemas.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 import type { JointList } from '../joint/lists.repository.js';
@@ -15,6 +16,15 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const IdParams = Type.Object({ id: Uuid });
+
+/**
+ * ajv coerces `limit=1e309` or `limit=Infinity` to Infinity and skips minimum/maximum for non-finite
+ * numbers, so the shared Page schema lets them through; refuse them here, naming the field.
+ */
+export function finitePage<Q extends { limit: number; offset: number }>(q: Q): Q {
+  for (const k of ['limit', 'offset'] as const) if (!Number.isFinite(q[k])) throw DomainError.field(`querystring.${k}`, '须为有限的整数');
+  return q;
+}
 
 /** A unit's officers; a cooperating unit may send none when the team checks its items (Art. 30). */
 export const Officers = Type.Array(

@@ -16,7 +16,7 @@ import { acceptUnit, approveUnit, assignUnit, declineUnit, type UnitStepResult }
 import { listJointTasks } from '../joint/tasks.repository.js';
 import { jointTaskRefusalSubject } from '../joint/refusal-subject.js';
 import { RuleResultSchema } from './inspection-schemas.js';
-import { IdParams, JointTaskView, jointTaskView, LaunchBody, Officers } from './joint-schemas.js';
+import { finitePage, IdParams, JointTaskView, jointTaskView, LaunchBody, Officers } from './joint-schemas.js';
 import { MatterCode } from './plan-schemas.js';
 import { jointTaskVisitRoutes } from './joint-task-visits.js';
 
@@ -66,7 +66,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const p = principalOf(req);
       const rows = await listJointTasks(app.services.db, {
-        ...req.query,
+        ...finitePage(req.query),
         state: req.query.state as never,
         agency: p.role === 'supervisor' ? undefined : p.agency,
         district: p.role === 'supervisor' ? p.district : undefined,

@@ -113,6 +113,14 @@ describeDb('“综合查一次”事项清单: proposed, reviewed, approved, pub
     expect(published.map((l: { id: string }) => l.id)).toEqual([v2.id]);
   });
 
+  it('refuses a page size that is not a finite number, naming the field', async () => {
+    for (const url of ['/api/v1/joint-lists?limit=1e309', '/api/v1/joint-tasks?limit=Infinity']) {
+      const res = await t.call({ method: 'GET', url, as: w.supervisor });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'querystring.limit' }] });
+    }
+  });
+
   it('can be built end to end by the test helper', async () => {
     const other = await publishedJointList(t, w, { ...listBody(w), title: '另一份清单' });
     expect((await t.call({ method: 'GET', url: `/api/v1/joint-lists/${other}` })).json().state).toBe('published');
