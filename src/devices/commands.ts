@@ -34,7 +34,8 @@ export interface RegisterDeviceInput {
 
 export async function registerDevice(tx: Db, scope: CommandScope, actor: Principal, input: RegisterDeviceInput): Promise<Device> {
   assertOwnDevice(actor, input.agencyCode);
-  const agency = (await findAgency(tx, input.agencyCode))!;
+  const agency = await findAgency(tx, input.agencyCode);
+  if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
   if (input.districtCode && !(await findDistrict(tx, input.districtCode))) throw DomainError.field('body.districtCode', `行政区 ${input.districtCode} 不存在`, 'REFERENCE_INVALID');
   let ownerAgencyCode: string | null = null;
   let ownerEnterpriseCode: string | null = null;

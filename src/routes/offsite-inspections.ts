@@ -135,7 +135,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
     },
     async (req, reply) => {
       const actor = principalOf(req);
-      const input = { ...req.body, agencyCode: req.body.agencyCode ?? actor.agency ?? '' } as OffsiteInput;
+      const input = { ...req.body, kind: req.body.kind ?? 'routine', agencyCode: req.body.agencyCode ?? actor.agency ?? '' } as OffsiteInput;
       const res = await runIdempotent(req, commandContext(req), offsiteRefusalSubject(input), 201, async (tx, scope) => {
         const out = await recordOffsite(tx, scope, actor, input);
         return {
