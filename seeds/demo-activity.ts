@@ -1,298 +1,36 @@
-import { randomUUID } from 'node:crypto';
-import { and, asc, eq, ne } from 'drizzle-orm';
-import { appendAudit } from '../src/audit/append.js';
+import { eq } from 'drizzle-orm';
 import type { Principal } from '../src/auth/principal.js';
-import { newCodeId } from '../src/codes/code-id.js';
-import type { CodeFacts } from '../src/codes/facts.js';
 import { loadKeyring, type Keyring } from '../src/codes/keyring.js';
-import type { CommandScope } from '../src/commands/command.js';
 import { loadConfig } from '../src/config/config.js';
 import type { Db } from '../src/db/client.js';
-import { codeScans, enterprises, inspectionCodes, inspections, planItems, plans, type Inspector } from '../src/db/schema/index.js';
-import { raiseFlag, type FlagActor } from '../src/flags/raise.js';
-import type { FindingsInput } from '../src/inspections/commands/findings.js';
+import { inspections } from '../src/db/schema/index.js';
 import { fileEnterpriseReport } from '../src/supervision/enterprise-report.js';
-import { reviewFlag } from '../src/supervision/flag-review.js';
 import { rateInspection } from '../src/supervision/ratings.js';
-import { addDays, shanghaiDate, shanghaiYear } from '../src/time/shanghai-date.js';
+import { demoContext, type DemoActivity } from './demo-context.js';
+import { seedDemoInspections } from './demo-inspections.js';
+import { seedDemoPlans } from './demo-plans.js';
 
 /**
  * A small year of activity for the demo, so the supervisors' console has something to show on first
- * start: annual plans filed on time, late and still awaiting filing (Art. 13–14); inspections with signed
- * codes, scans, findings and results (Art. 17–20), one of them inspecting right now so its check page
- * says 有效; flags from the real detectors' rules (CODE_NOT_SCANNED, COST_SHIFTED, PLAN_FILING_DEADLINE)
- * and from an enterprise's report through the real command (DISGUISED_INSPECTION…); two ratings.
+ * start: annual plans filed on time, late and still awaiting filing (seeds/demo-plans.ts); inspections
+ * with signed codes, scans, findings and results, one under way now (seeds/demo-inspections.ts); flags
+ * from the detectors' rules; an enterprise's report and two ratings through the real commands.
  *
  * Everything is dated relative to `at`, inside its year, so the dashboard's default year shows it. Codes
- * are signed with the keyring the server loads (the same DATA_DIR key), so they verify offline too.
+ * are signed with the keyring the server loads from the same settings (boot.ts loads it after seeding),
+ * so they verify offline too.
  */
-export interface DemoActivity {
-  plans: number;
-  inspections: number;
-  flags: number;
-  reports: number;
-  ratings: number;
-}
+export type { DemoActivity } from './demo-context.js';
 
-/** The keyring the server will load from the same settings (boot.ts loads it after seeding). */
 function configuredKeyring(): Keyring {
   const config = loadConfig();
   return loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
 }
 
-const TEAMS: Record<string, Inspector[]> = {
-  SCJG: [{ name: '王晓明', certificateNo: '42010020230001' }, { name: '陈丽华', certificateNo: '42010020230002' }],
-  YJGL: [{ name: '刘建国', certificateNo: '42010020230101' }, { name: '张敏', certificateNo: '42010020230102' }],
-  STHJ: [{ name: '周文', certificateNo: '42010020230201' }, { name: '李静', certificateNo: '42010020230202' }],
-};
-const CHECKLISTS: Record<string, string[]> = {
-  'SCJG-001': ['食品生产许可证', '进货查验记录', '从业人员健康证明'],
-  'SCJG-002': ['特种设备使用登记', '定期检验报告', '作业人员持证情况'],
-  'SCJG-003': ['产品执行标准', '出厂检验记录', '抽样检验'],
-  'YJGL-001': ['安全生产责任制', '隐患排查治理台账', '应急演练记录'],
-  'STHJ-001': ['排污许可证载明事项', '自动监测数据', '执行报告'],
-  'CGZF-001': ['门前责任区保洁', '占道经营'],
-  'WSJK-001': ['卫生许可证', '从业人员健康检查'],
-  'WSJK-002': ['职业病危害因素检测', '职业健康检查'],
-};
-
-type Step = 'started' | 'code' | 'scan' | 'findings' | 'notified' | 'closed' | 'archived';
-const STATE_AFTER: Record<Step, string> = { started: 'in_progress', code: 'code_issued', scan: 'in_progress', findings: 'findings_recorded', notified: 'result_notified', closed: 'closed', archived: 'archived' };
-
-interface DemoInspection {
-  agency: string;
-  matter: string;
-  kind?: 'routine' | 'case';
-  mode?: 'onsite' | 'offsite';
-  /** Days before `at` the visit happened; null = under way now. */
-  daysAgo: number | null;
-  steps: Step[];
-  findings?: FindingsInput;
-  district?: string;
-  leadKind?: string;
-}
-
-const compliant = (item: string): FindingsInput => ({ methods: ['documents', 'site_survey'], items: [{ item, result: 'compliant' }], outcome: { kind: 'no_violation' } });
-
 export async function seedDemoActivity(tx: Db, at: Date, keyring: Keyring = configuredKeyring()): Promise<DemoActivity> {
-  const year = shanghaiYear(at);
-  const today = shanghaiDate(at);
-  const earliest = `${year}-01-05`;
-  /** 09:00 (or `hour`) Shanghai time `n` days before `at`, never before the year's first working week. */
-  const dayAt = (n: number, hour = 9) => {
-    const d = addDays(today, -n);
-    return new Date(`${d < earliest ? earliest : d}T${String(hour).padStart(2, '0')}:00:00+08:00`);
-  };
-  const hours = (d: Date, h: number) => new Date(Math.min(d.getTime() + h * 3600_000, at.getTime()));
-  const counts: DemoActivity = { plans: 0, inspections: 0, flags: 0, reports: 0, ratings: 0 };
-  const scopeAt = (when: Date, actor: Principal): CommandScope => ({
-    at: when,
-    audit: (e) => appendAudit(tx, { ...e, at: when, actor: actor.sub, role: actor.role }),
-  });
-  const flag = async (when: Date, actor: FlagActor, input: Parameters<typeof raiseFlag>[3]) => {
-    const id = await raiseFlag(tx, when, actor, input);
-    if (id) counts.flags++;
-    return id;
-  };
-
-  // In-scope enterprises by district, skipping class A (the 无事不扰 list draws from them).
-  const rows = await tx
-    .select({ creditCode: enterprises.creditCode, districtCode: enterprises.districtCode })
-    .from(enterprises)
-    .where(and(eq(enterprises.scope, 'in_scope'), ne(enterprises.riskClass, 'A')))
-    .orderBy(asc(enterprises.creditCode));
-  const used = new Set<string>();
-  const enterpriseIn = (district?: string) => {
-    const e = rows.find((r) => !used.has(r.creditCode) && (!district || r.districtCode === district)) ?? rows.find((r) => !used.has(r.creditCode))!;
-    used.add(e.creditCode);
-    return e;
-  };
-
-  // Annual plans (Art. 13–14): filed on time, filed late (flagged), and submitted, awaiting the bureau.
-  const planIds = new Map<string, string>();
-  const bureauOf = (agency: string) => (agency.startsWith('WH-') ? 'WH-SFJ' : `${agency.split('-')[0]}-SFJ`);
-  const addPlan = async (agency: string, matters: string[], state: 'filed' | 'submitted', filedOn?: Date, late = false) => {
-    const id = randomUUID();
-    const submittedAt = filedOn ? new Date(filedOn.getTime() - 5 * 86400_000) : dayAt(6);
-    await tx.insert(plans).values({
-      id,
-      agencyCode: agency,
-      year,
-      state,
-      deadline: `${year}-03-31`,
-      filingBureauCode: bureauOf(agency),
-      upperAuthorityCode: agency.startsWith('WH-') ? null : `WH-${agency.split('-')[1]}`,
-      submittedAt,
-      filedAt: state === 'filed' ? filedOn! : null,
-      filedBy: state === 'filed' ? `supervisor:${bureauOf(agency)}` : null,
-      filedLate: late,
-      createdAt: new Date(submittedAt.getTime() - 86400_000),
-      updatedAt: filedOn ?? submittedAt,
-    });
-    await tx.insert(planItems).values(
-      matters.map((matterCode) => ({
-        id: randomUUID(),
-        planId: id,
-        matterCode,
-        legalBasis: '见检查事项清单所列依据',
-        targetKind: 'class' as const,
-        targetClass: '辖区内相关行业企业',
-        samplingRatio: 0.05,
-        checkItems: CHECKLISTS[matterCode] ?? ['检查项目'],
-        method: 'onsite' as const,
-        frequency: 1,
-        necessity: '按“双随机、一公开”要求抽查，风险较高的行业适当提高比例',
-      })),
-    );
-    planIds.set(agency, id);
-    counts.plans++;
-    return id;
-  };
-  const march10 = new Date(`${year}-03-10T09:00:00+08:00`);
-  const onTime = march10 < at ? march10 : dayAt(1);
-  for (const [agency, matters] of [
-    ['WH-SCJG', ['SCJG-001', 'SCJG-002', 'SCJG-003']],
-    ['WH-STHJ', ['STHJ-001']],
-    ['420106-SCJG', ['SCJG-001', 'SCJG-003']],
-    ['420102-SCJG', ['SCJG-001']],
-    ['420105-SCJG', ['SCJG-001']],
-    ['420106-YJGL', ['YJGL-001']],
-  ] as const) {
-    await addPlan(agency, [...matters], 'filed', onTime);
-  }
-  const lateOn = new Date(`${year}-04-03T10:00:00+08:00`);
-  if (lateOn < at) {
-    const id = await addPlan('WH-YJGL', ['YJGL-001'], 'filed', lateOn, true);
-    await flag(lateOn, { sub: 'supervisor:WH-SFJ', role: 'supervisor' }, {
-      rule: 'PLAN_FILING_DEADLINE',
-      subjectType: 'plan',
-      subjectId: id,
-      occurrence: 'filed_late',
-      agencyCode: 'WH-YJGL',
-      observed: shanghaiDate(lateOn),
-      limit: `${year}-03-31`,
-      detail: `武汉市应急管理局${year}年度日常检查计划于${shanghaiDate(lateOn)}备案，晚于第十三条规定的${year}-03-31`,
-      evidence: { planId: id },
-    });
-  } else {
-    await addPlan('WH-YJGL', ['YJGL-001'], 'submitted');
-  }
-  await addPlan('WH-CGZF', ['CGZF-001'], 'submitted');
-  await addPlan('WH-WSJK', ['WSJK-001', 'WSJK-002'], 'submitted');
-  await addPlan('420106-CGZF', ['CGZF-001'], 'submitted');
-
-  // Inspections, each written as its commands would have left it, with its audit entries.
-  const visits: DemoInspection[] = [
-    { agency: 'WH-SCJG', matter: 'SCJG-001', daysAgo: 40, steps: ['code', 'scan', 'findings', 'notified', 'closed', 'archived'], findings: compliant('食品生产许可证') },
-    {
-      agency: 'WH-SCJG',
-      matter: 'SCJG-002',
-      daysAgo: 33,
-      steps: ['code', 'scan', 'findings', 'notified', 'closed'],
-      findings: {
-        methods: ['site_survey', 'documents'],
-        items: [{ item: '特种设备使用登记', result: 'compliant' }, { item: '定期检验报告', result: 'violation', note: '一台叉车定期检验已过期' }],
-        outcome: { kind: 'rectification', noticeNo: '武市监特责改〔示范〕1号', dueDate: addDays(shanghaiDate(dayAt(33)), 15) },
-      },
-    },
-    { agency: '420106-SCJG', district: '420106', matter: 'SCJG-001', daysAgo: 26, steps: ['code', 'scan', 'findings', 'notified'], findings: compliant('进货查验记录') },
-    { agency: '420102-SCJG', district: '420102', matter: 'SCJG-001', daysAgo: 20, steps: ['code', 'findings'], findings: compliant('从业人员健康证明') },
-    {
-      agency: 'WH-SCJG',
-      matter: 'SCJG-003',
-      daysAgo: 15,
-      steps: ['code', 'scan', 'findings', 'notified'],
-      findings: { methods: ['sampling'], items: [{ item: '抽样检验', result: 'compliant' }], outcome: { kind: 'no_violation' }, sampling: { samples: 3, costBorneBy: 'enterprise', amountYuan: 1800 } },
-    },
-    { agency: '420106-YJGL', district: '420106', matter: 'YJGL-001', daysAgo: 10, steps: ['code', 'scan', 'findings'], findings: compliant('隐患排查治理台账') },
-    { agency: 'WH-STHJ', matter: 'STHJ-001', mode: 'offsite', daysAgo: 8, steps: ['findings'], findings: { methods: ['documents'], items: [{ item: '自动监测数据', result: 'compliant' }], outcome: { kind: 'no_violation' } } },
-    { agency: '420106-SCJG', district: '420106', matter: 'SCJG-001', kind: 'case', leadKind: 'complaint', daysAgo: 6, steps: ['started'] },
-    { agency: '420105-SCJG', district: '420105', matter: 'SCJG-001', daysAgo: 3, steps: ['code', 'scan', 'findings', 'notified'], findings: compliant('食品生产许可证') },
-    { agency: 'WH-SCJG', matter: 'SCJG-002', daysAgo: null, steps: ['code'] },
-  ];
-  const ids: string[] = [];
-  for (const v of visits) {
-    const key = v.agency.split('-')[1]!;
-    const officer: Principal = { sub: `officer:${v.agency}`, role: 'officer', agency: v.agency };
-    const start = v.daysAgo === null ? new Date(at.getTime() - 3600_000) : dayAt(v.daysAgo);
-    const end = new Date(start.getTime() + 8 * 3600_000);
-    const enterprise = enterpriseIn(v.district);
-    const id = randomUUID();
-    const kind = v.kind ?? 'routine';
-    const mode = v.mode ?? 'onsite';
-    const state = STATE_AFTER[v.steps.at(-1)!];
-    const times = { drafted: new Date(start.getTime() - 3 * 86400_000), approved: new Date(start.getTime() - 2 * 86400_000), code: new Date(start.getTime() - 86400_000), scan: hours(start, 0.2), findings: hours(start, 2), notified: hours(start, 4), closed: hours(start, 26), archived: hours(start, 72) };
-    const findings = v.findings;
-    await tx.insert(inspections).values({
-      id,
-      agencyCode: v.agency,
-      enterpriseCode: enterprise.creditCode,
-      kind,
-      mode,
-      state,
-      matterCodes: [v.matter],
-      planId: kind === 'routine' ? (planIds.get(v.agency) ?? null) : null,
-      leadKind: v.leadKind ?? null,
-      leadRef: v.leadKind ? '12345热线工单（示范）' : null,
-      windowStart: start,
-      windowEnd: end,
-      countedDate: shanghaiDate(start),
-      countsTowardCap: kind !== 'case',
-      inspectors: TEAMS[key] ?? TEAMS.SCJG!,
-      checklist: CHECKLISTS[v.matter] ?? ['检查项目'],
-      entityScope: 'in_scope',
-      approvedBy: mode === 'onsite' ? `head:${v.agency}` : null,
-      approvedAt: mode === 'onsite' ? times.approved : null,
-      findings: findings ?? null,
-      findingsAt: findings ? times.findings : null,
-      outcome: findings?.outcome ?? null,
-      resultNotifiedAt: v.steps.includes('notified') ? times.notified : null,
-      followUpDue: findings?.outcome.kind === 'rectification' ? findings.outcome.dueDate! : null,
-      closedAt: v.steps.includes('closed') ? times.closed : null,
-      archivedAt: v.steps.includes('archived') ? times.archived : null,
-      createdBy: officer.sub,
-      createdAt: times.drafted,
-      updatedAt: at,
-    });
-    ids.push(id);
-    counts.inspections++;
-    const audit = (when: Date, action: string, before: string | null, after: string | null, payload: unknown = {}) =>
-      appendAudit(tx, { at: when, actor: action === 'inspection.approved' ? `head:${v.agency}` : officer.sub, role: action === 'inspection.approved' ? 'agency_head' : 'officer', action, subjectType: 'inspection', subjectId: id, agencyCode: v.agency, enterpriseCode: enterprise.creditCode, districtCode: v.district ?? null, before, after, payload });
-    await audit(times.drafted, 'inspection.drafted', null, 'draft', { matterCodes: [v.matter], kind, mode });
-    if (mode === 'onsite') await audit(times.approved, 'inspection.approved', 'draft', 'approved');
-    if (v.steps.includes('started')) await audit(start, 'inspection.started', 'approved', 'in_progress');
-
-    let code: string | null = null;
-    if (v.steps.includes('code')) {
-      code = newCodeId(shanghaiYear(start));
-      const facts: CodeFacts = { code, inspectionId: id, agencies: [v.agency], enterprise: enterprise.creditCode, matters: [v.matter], kind, validFrom: start.toISOString(), validTo: end.toISOString(), inspectorCount: 2 };
-      const signed = keyring.sign(facts);
-      await tx.insert(inspectionCodes).values({ code, inspectionId: id, kid: signed.kid, signature: signed.signature, facts, validFrom: start, validTo: end, state: v.steps.includes('closed') ? 'closed' : 'active', issuedBy: officer.sub, issuedAt: times.code });
-      await audit(times.code, 'inspection.code_issued', 'approved', 'code_issued', { code, kid: signed.kid, signature: signed.signature });
-    }
-    if (code && v.steps.includes('scan')) {
-      const scanId = randomUUID();
-      await tx.insert(codeScans).values({ id: scanId, code, scannedAt: times.scan, byRole: 'officer', bySub: officer.sub, atEnterprise: enterprise.creditCode, location: null, accepted: true });
-      await audit(times.scan, 'code.scanned', 'code_issued', 'in_progress', { code, scanId });
-    }
-    if (findings) {
-      const before = mode === 'offsite' ? 'draft' : v.steps.includes('scan') ? 'in_progress' : 'code_issued';
-      await audit(times.findings, 'inspection.findings_recorded', before, 'findings_recorded', findings);
-      const flagBase = { subjectType: 'inspection', subjectId: id, agencyCode: v.agency, enterpriseCode: enterprise.creditCode, districtCode: v.district ?? null };
-      if (mode === 'onsite' && !v.steps.includes('scan')) {
-        await flag(times.findings, officer, { ...flagBase, rule: 'CODE_NOT_SCANNED', observed: 'no accepted scan', limit: 'scan on entry', detail: '记录检查情况前未出示检查码并扫码' });
-      }
-      if (findings.sampling?.costBorneBy === 'enterprise') {
-        const flagId = await flag(times.findings, officer, { ...flagBase, rule: 'COST_SHIFTED', observed: findings.sampling, limit: 'paid by the agency', detail: `抽样检验费用记为由企业承担（${findings.sampling.amountYuan}元），应由行政执法主体支付` });
-        // The city bureau has looked at this one already.
-        const supervisor: Principal = { sub: 'supervisor:WH-SFJ', role: 'supervisor', agency: 'WH-SFJ' };
-        if (flagId) await reviewFlag(tx, scopeAt(hours(times.findings, 20), supervisor), supervisor, flagId, { type: 'ACKNOWLEDGE' }, '已转市市场监管局核查');
-      }
-    }
-    if (v.steps.includes('notified')) await audit(times.notified, 'inspection.result_notified', 'findings_recorded', 'result_notified', { method: 'on_site' });
-    if (v.steps.includes('closed')) await audit(times.closed, 'inspection.closed', 'result_notified', 'closed');
-    if (v.steps.includes('archived')) await audit(times.archived, 'inspection.archived', 'closed', 'archived', { archiveRef: `档〔${year}〕示范1号` });
-  }
+  const c = await demoContext(tx, at, keyring);
+  const { hours, scopeAt, enterpriseIn, dayAt, counts } = c;
+  const ids = await seedDemoInspections(c, await seedDemoPlans(c));
 
   // Ratings by the inspected enterprises, through the real command.
   for (const [index, score, comment] of [[0, 5, '检查人员出示检查码，流程规范，用时较短'], [2, 4, '提前告知检查事项，希望检查结果尽快反馈']] as const) {

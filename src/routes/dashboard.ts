@@ -37,8 +37,8 @@ const Dashboard = Type.Object({
     },
     { description: '年度日常检查计划备案：按时 / 逾期 / 未备案（第十三条）/ annual plans filed on time, late, missing' },
   ),
-  jointRate: Nullable(Type.Object({ jointVisits: Int, onsiteVisits: Int, rate: Rate }, { description: '综合查一次比例（第二十六条）/ joint-inspection rate' })),
-  overdueReferrals: Nullable(Type.Object({ overdue: Int, total: Int }, { description: '逾期移送（第二十三条）/ overdue referrals' })),
+  jointRate: Type.Object({ jointVisits: Int, onsiteVisits: Int, rate: Rate }, { description: '综合查一次比例：联合检查次数 ÷ 现场检查次数（第二十六条）/ joint visits ÷ on-site visits' }),
+  overdueReferrals: Type.Object({ overdue: Int, total: Int }, { description: '逾期移送：逾期未移送或已标记 REFERRAL_OVERDUE（第二十三条）/ overdue referrals' }),
 });
 
 /** GET /stats/dashboard: the supervisors' console front page, within the jurisdiction (Art. 6). */

@@ -70,9 +70,9 @@ export async function dashboardView({ api, query }) {
       { class: 'kpis' },
       kpi('行政检查', String(d.inspections.total), '已获取检查码或已实施', 'kpi-inspections'),
       kpi('亮码率', fmtPct(d.scanRate.rate), `${d.scanRate.scanned} / ${d.scanRate.withCode} 次现场检查已扫码`, 'kpi-scan'),
-      kpi('综合查一次比例', joint ? fmtPct(joint.rate) : '—', joint ? `${joint.jointVisits} / ${joint.onsiteVisits} 次现场检查` : '暂无数据', 'kpi-joint'),
+      kpi('综合查一次比例', fmtPct(joint.rate), `${joint.jointVisits} / ${joint.onsiteVisits} 次现场检查`, 'kpi-joint'),
       kpi('违规标记', String(d.flags.total), `待处理 ${d.flags.open} 条`, 'kpi-flags'),
-      kpi('逾期移送', referrals ? String(referrals.overdue) : '—', referrals ? `本年移送 ${referrals.total} 件` : '暂无数据', 'kpi-referrals'),
+      kpi('逾期移送', String(referrals.overdue), `本年移送 ${referrals.total} 件`, 'kpi-referrals'),
       kpi('计划备案', `${d.plans.onTime + d.plans.late} / ${d.plans.agencies}`, `按时 ${d.plans.onTime} · 逾期 ${d.plans.late} · 未备案 ${d.plans.missing}`, 'kpi-plans'),
     ),
   );
@@ -93,7 +93,7 @@ export async function dashboardView({ api, query }) {
         pending,
         '综合查一次（第二十六条）',
         'chart-joint',
-        doughnut(['联合检查', '单独检查'], joint ? [joint.jointVisits, joint.onsiteVisits - joint.jointVisits] : [0, 0], [COLORS[0], COLORS[7]]),
+        doughnut(['联合检查', '单独检查'], [joint.jointVisits, joint.onsiteVisits - joint.jointVisits], [COLORS[0], COLORS[7]]),
       ),
       chart(
         pending,

@@ -5,8 +5,11 @@ import { fill, fmtDate, fmtTime, h, notice, problemBox } from '/assets/ui.js';
  * files a plan that meets the conditions or returns it saying what to adjust; only the same-level
  * bureau may do either (the API refuses the others, and the refusal is shown as it comes).
  */
-export async function plansView({ api, rerender }) {
-  const [plans, agencies] = await Promise.all([api('/api/v1/plans?state=submitted&limit=200'), api('/api/v1/agencies')]);
+export async function plansView({ api, me, rerender }) {
+  const [submitted, agencies] = await Promise.all([api('/api/v1/plans?state=submitted&limit=500'), api('/api/v1/agencies')]);
+  // Only the same-level bureau the plan was submitted to files or returns it.
+  const plans = submitted.filter((p) => p.filingBureauCode === me.agency);
+  const elsewhere = submitted.length - plans.length;
   const name = new Map(agencies.map((a) => [a.code, a.name]));
   const messages = h('div', { 'data-testid': 'plan-messages' });
   const act = (plan, action, reasonBox) => async () => {
@@ -46,6 +49,7 @@ export async function plansView({ api, rerender }) {
     h('h1', {}, '待备案的年度日常检查计划'),
     h('p', { class: 'muted' }, '依据第十三条、第十四条：年度日常检查计划于 3 月 31 日前报同级司法行政部门备案；符合条件的予以备案，不符合的退回并说明理由。'),
     messages,
+    elsewhere ? h('p', { class: 'muted' }, `另有 ${elsewhere} 份计划已报送其他司法行政部门，由其办理。`) : null,
     h(
       'table',
       { 'data-testid': 'plans-table' },
