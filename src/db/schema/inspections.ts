@@ -70,6 +70,9 @@ export const inspections = pgTable(
     index('inspections_enterprise_date_idx').on(t.enterpriseCode, t.countedDate),
     index('inspections_agency_state_idx').on(t.agencyCode, t.state),
     index('inspections_state_idx').on(t.state),
+    // The follow-up sweeper (RECTIFICATION_NO_FOLLOWUP) reads due orders and their follow-ups by these.
+    index('inspections_follow_up_due_idx').on(t.followUpDue),
+    index('inspections_follow_up_of_idx').on(t.followUpOf),
   ],
 );
 

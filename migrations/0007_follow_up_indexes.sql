@@ -1,0 +1,2 @@
+CREATE INDEX "inspections_follow_up_due_idx" ON "inspections" USING btree ("follow_up_due");--> statement-breakpoint
+CREATE INDEX "inspections_follow_up_of_idx" ON "inspections" USING btree ("follow_up_of");
