@@ -12,6 +12,7 @@ import type { Keyring } from './codes/keyring.js';
 import { CodeCheckCache } from './inspections/check-cache.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
+import { finiteNumbersPlugin } from './http/finite-numbers.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(problemPlugin);
+  await app.register(finiteNumbersPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -136,6 +136,14 @@ describeDb('bad input never breaks the API (fast-check)', () => {
     }
   });
 
+  it('refuses non-finite numbers in query strings (ajv coerces 1e309 to Infinity)', async () => {
+    for (const q of ['1e309', 'Infinity', '-1e400']) {
+      const res = await t.call({ method: 'GET', url: `/api/v1/inspections?limit=${q}`, as: w.officer });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().errors[0].field).toBe('querystring.limit');
+    }
+  });
+
   it('renders SQL and HTML in text fields escaped on the public check page', async () => {
     const evil = '<img src=x onerror=1>\'";--';
     const id = await approvedInspection(t, w, { inspectors: [{ name: evil, certificateNo: '42010620230001' }, { name: '陈丽华', certificateNo: '42010620230002' }] });
