@@ -38,7 +38,8 @@ export interface DemoContext {
 export async function demoContext(tx: Db, at: Date, keyring: Keyring): Promise<DemoContext> {
   const year = shanghaiYear(at);
   const today = shanghaiDate(at);
-  const earliest = `${year}-01-05`;
+  // The year's first working week, or today in the first days of January.
+  const earliest = today < `${year}-01-05` ? today : `${year}-01-05`;
   const counts: DemoActivity = { plans: 0, inspections: 0, flags: 0, reports: 0, ratings: 0 };
   // In-scope enterprises, skipping class A (the 无事不扰 list draws from them).
   const rows = await tx

@@ -59,7 +59,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     await expect(page.locator('[data-testid=kpi-plans] .sub').textContent()).resolves.toContain('未备案 1');
     // Chart.js drew into every canvas.
     const drawn = await page.$$eval('canvas[data-testid^="chart-"]', (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0 && Boolean((window as unknown as { Chart: { getChart(c: unknown): unknown } }).Chart.getChart(c))));
-    expect(drawn).toHaveLength(7);
+    expect(drawn).toHaveLength(8);
     expect(drawn.every(Boolean)).toBe(true);
   });
 

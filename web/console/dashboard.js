@@ -97,6 +97,13 @@ export async function dashboardView({ api, query }) {
       ),
       chart(
         pending,
+        '移送（第二十三条）',
+        'chart-referrals',
+        doughnut(['逾期', '按期或未到期'], [referrals.overdue, referrals.total - referrals.overdue], [COLORS[3], COLORS[1]]),
+        referrals.total ? null : '本年度暂无移送。',
+      ),
+      chart(
+        pending,
         '年度检查计划备案（第十三条）',
         'chart-plans',
         doughnut(['按时备案', '逾期备案', '未备案'], [d.plans.onTime, d.plans.late, d.plans.missing], [COLORS[1], COLORS[2], COLORS[3]]),
