@@ -1,0 +1,226 @@
+import type { Role } from '../../src/auth/principal.js';
+
+/**
+ * THE ACCESS MATRIX: who may call every route. `test/integration/access-matrix.test.ts` calls each route
+ * as every role and as no one, with an expired token and a token signed by another key, and compares
+ * the answers with this table; a route missing here, or an entry for a route that no longer exists,
+ * fails the test. Scope (own agency / other agency, own district / other district, own enterprise /
+ * other enterprise) is declared per resource in SCOPED below.
+ */
+export type Declared = 'public' | readonly Role[];
+
+export const MATRIX: Record<string, Declared> = {
+  'GET /health': 'public',
+  'GET /ready': 'public',
+  'GET /api/v1/me': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /.well-known/inspection-keys': 'public',
+  'GET /v/{code}': 'public',
+  'GET /api/v1/districts': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/districts': ['admin'],
+  'GET /api/v1/agencies': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/agencies': ['admin'],
+  'GET /api/v1/agencies/{code}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'PATCH /api/v1/agencies/{code}': ['admin'],
+  'GET /api/v1/enterprises': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/enterprises': ['admin'],
+  'GET /api/v1/enterprises/{creditCode}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'PATCH /api/v1/enterprises/{creditCode}': ['admin'],
+  'GET /api/v1/matters': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/matters': ['admin'],
+  'GET /api/v1/matters/published': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/matters/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/matters/{id}/publish': ['admin'],
+  'POST /api/v1/matters/{id}/withdraw': ['admin'],
+  'GET /api/v1/calendar/days/{date}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/calendar/add-working-days': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/calendar/years': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'PUT /api/v1/calendar/years/{year}': ['admin'],
+  'POST /api/v1/inspections': ['officer', 'agency_head'],
+  'GET /api/v1/inspections': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'PATCH /api/v1/inspections/{id}': ['officer', 'agency_head'],
+  'GET /api/v1/inspections/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'POST /api/v1/inspections/{id}/code': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/approve': ['agency_head'],
+  'POST /api/v1/inspections/{id}/start': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/notify-result': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/close': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/archive': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/cancel': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/findings': ['officer', 'agency_head'],
+  'POST /api/v1/inspections/{id}/merge': ['officer', 'agency_head'],
+  'GET /api/v1/inspections/{id}/code.png': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'GET /api/v1/inspections/{id}/code.svg': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'GET /api/v1/inspections/{id}/notice.pdf': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'GET /api/v1/codes/{code}': 'public',
+  'POST /api/v1/codes/{code}/scan': ['officer', 'agency_head', 'enterprise'],
+  'POST /api/v1/codes/{code}/revoke': ['agency_head'],
+  'GET /api/v1/audit': ['supervisor'],
+  'GET /api/v1/audit/verify': ['supervisor'],
+  'GET /api/v1/regulation/articles': 'public',
+  'GET /api/v1/regulation/articles/{number}': 'public',
+  'GET /api/v1/errors': 'public',
+  'GET /api/v1/errors/{code}': 'public',
+  'GET /api/v1/rules': 'public',
+  'GET /api/v1/plans': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/plans': ['officer', 'agency_head'],
+  'GET /api/v1/plans/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'PATCH /api/v1/plans/{id}': ['officer', 'agency_head'],
+  'POST /api/v1/plans/{id}/submit': ['agency_head'],
+  'POST /api/v1/plans/{id}/file': ['supervisor'],
+  'POST /api/v1/plans/{id}/return': ['supervisor'],
+  'POST /api/v1/plans/{id}/publish': ['agency_head'],
+  'POST /api/v1/plans/{id}/amend': ['agency_head'],
+  'POST /api/v1/referrals': ['officer', 'agency_head'],
+  'GET /api/v1/referrals': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/referrals/{id}': ['officer', 'agency_head', 'supervisor'],
+  'POST /api/v1/referrals/{id}/send': ['officer', 'agency_head'],
+  'POST /api/v1/referrals/{id}/receive': ['officer', 'agency_head'],
+  'POST /api/v1/referrals/{id}/accept': ['officer', 'agency_head'],
+  'POST /api/v1/referrals/{id}/refuse': ['officer', 'agency_head'],
+  'POST /api/v1/referrals/{id}/escalate': ['officer', 'agency_head'],
+  'POST /api/v1/referrals/{id}/crime-transfer': ['agency_head'],
+  'GET /api/v1/devices/public': 'public',
+  'POST /api/v1/devices': ['officer', 'agency_head'],
+  'GET /api/v1/devices': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/devices/{id}': ['officer', 'agency_head', 'supervisor'],
+  'POST /api/v1/devices/{id}/legal-review': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/technical-review': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/publish': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/activate': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/maintenance': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/retire': ['officer', 'agency_head'],
+  'POST /api/v1/offsite-inspections': ['officer', 'agency_head'],
+  'GET /api/v1/offsite-inspections/{id}': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/enterprise-notices': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'GET /api/v1/enterprise-notices/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'POST /api/v1/enterprise-notices/{id}/read': ['enterprise'],
+  'GET /api/v1/special-plans': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/special-plans': ['officer', 'agency_head'],
+  'GET /api/v1/special-plans/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'PATCH /api/v1/special-plans/{id}': ['officer', 'agency_head'],
+  'POST /api/v1/special-plans/{id}/approve': ['agency_head'],
+  'POST /api/v1/special-plans/{id}/file': ['supervisor'],
+  'POST /api/v1/special-plans/{id}/publish': ['agency_head'],
+  'GET /api/v1/frequency-rules': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/frequency-rules': ['admin'],
+  'POST /api/v1/frequency-rules/{id}/retire': ['admin'],
+  'GET /api/v1/no-disturb': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'POST /api/v1/no-disturb': ['supervisor', 'admin'],
+  'GET /api/v1/enterprises/{creditCode}/frequency': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/flags': ['supervisor'],
+  'GET /api/v1/flags/export.csv': ['supervisor'],
+  'GET /api/v1/flags/{id}': ['supervisor'],
+  'POST /api/v1/flags/{id}/acknowledge': ['supervisor'],
+  'POST /api/v1/flags/{id}/resolve': ['supervisor'],
+  'POST /api/v1/flags/{id}/dismiss': ['supervisor'],
+  'POST /api/v1/enterprise-reports': ['enterprise'],
+  'GET /api/v1/enterprise-reports': ['supervisor', 'enterprise'],
+  'GET /api/v1/enterprise-reports/{id}': ['supervisor', 'enterprise'],
+  'GET /api/v1/enterprise-reports/{id}/photo': ['supervisor', 'enterprise'],
+  'POST /api/v1/inspections/{id}/rating': ['enterprise'],
+  'GET /api/v1/ratings': ['supervisor', 'enterprise'],
+  'GET /api/v1/inspections/export.csv': ['supervisor'],
+  'GET /api/v1/stats/dashboard': ['supervisor'],
+  'GET /api/v1/joint-lists': 'public',
+  'POST /api/v1/joint-lists': ['agency_head'],
+  'GET /api/v1/joint-lists/{id}': 'public',
+  'PATCH /api/v1/joint-lists/{id}': ['agency_head'],
+  'POST /api/v1/joint-lists/{id}/review': ['supervisor'],
+  'POST /api/v1/joint-lists/{id}/approve': ['agency_head'],
+  'POST /api/v1/joint-lists/{id}/publish': ['agency_head'],
+  'POST /api/v1/joint-lists/{id}/amend': ['agency_head'],
+  'POST /api/v1/joint-tasks': ['agency_head'],
+  'GET /api/v1/joint-tasks': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/joint-tasks/{id}': ['officer', 'agency_head', 'supervisor'],
+  'POST /api/v1/joint-tasks/{id}/assign': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/accept': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/decline': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/approve': ['agency_head'],
+  'POST /api/v1/joint-tasks/{id}/code': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/findings': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/notify-result': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/close': ['officer', 'agency_head'],
+  'POST /api/v1/joint-tasks/{id}/cancel': ['agency_head'],
+  'GET /api/v1/joint-tasks/{id}/checklist': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/joint-tasks/{id}/checklist.pdf': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/joint-tasks/{id}/notice.pdf': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/stats/joint-inspections': ['supervisor'],
+};
+
+/** Who, beyond the role, may act on one concrete record of agency A in district D1 at enterprise E1. */
+export type Caller =
+  | 'ownOfficer'
+  | 'otherOfficer'
+  | 'ownHead'
+  | 'otherHead'
+  | 'citySupervisor'
+  | 'ownDistrictSupervisor'
+  | 'otherDistrictSupervisor'
+  | 'ownEnterprise'
+  | 'otherEnterprise';
+
+export interface ScopedCase {
+  route: string;
+  /** Fixture key → URL (built by the test from its world). */
+  url: string;
+  /** Mutating cases run the denied callers first, then exactly one allowed caller. */
+  allowed: readonly Caller[];
+  denied: readonly Caller[];
+}
+
+export const SCOPED: readonly ScopedCase[] = [
+  {
+    route: 'GET /api/v1/inspections/{id}',
+    url: '/api/v1/inspections/:inspection',
+    allowed: ['ownOfficer', 'ownHead', 'citySupervisor', 'ownDistrictSupervisor', 'ownEnterprise'],
+    denied: ['otherOfficer', 'otherHead', 'otherDistrictSupervisor', 'otherEnterprise'],
+  },
+  {
+    route: 'GET /api/v1/inspections/{id}/notice.pdf',
+    url: '/api/v1/inspections/:inspection/notice.pdf',
+    allowed: ['ownOfficer', 'citySupervisor', 'ownDistrictSupervisor', 'ownEnterprise'],
+    denied: ['otherOfficer', 'otherDistrictSupervisor', 'otherEnterprise'],
+  },
+  {
+    route: 'GET /api/v1/inspections',
+    url: '/api/v1/inspections?agency=:agency',
+    allowed: ['ownOfficer', 'ownHead', 'citySupervisor'],
+    denied: ['otherOfficer', 'otherHead'],
+  },
+  {
+    route: 'POST /api/v1/inspections/{id}/approve',
+    url: '/api/v1/inspections/:draft/approve',
+    allowed: ['ownHead'],
+    denied: ['otherHead'],
+  },
+  {
+    route: 'GET /api/v1/enterprises/{creditCode}',
+    url: '/api/v1/enterprises/:enterprise',
+    allowed: ['ownEnterprise', 'ownOfficer', 'otherOfficer', 'citySupervisor'],
+    denied: ['otherEnterprise'],
+  },
+  {
+    route: 'GET /api/v1/audit',
+    url: '/api/v1/audit?district=:district',
+    allowed: ['citySupervisor', 'ownDistrictSupervisor'],
+    denied: ['otherDistrictSupervisor'],
+  },
+  {
+    route: 'POST /api/v1/plans/{id}/file',
+    url: '/api/v1/plans/:submittedPlan/file',
+    allowed: ['ownDistrictSupervisor'],
+    denied: ['otherDistrictSupervisor', 'citySupervisor'],
+  },
+  {
+    route: 'GET /api/v1/flags/{id}',
+    url: '/api/v1/flags/:flag',
+    allowed: ['citySupervisor', 'ownDistrictSupervisor'],
+    denied: ['otherDistrictSupervisor'],
+  },
+  {
+    route: 'POST /api/v1/codes/{code}/revoke',
+    url: '/api/v1/codes/:revocableCode/revoke',
+    allowed: ['ownHead'],
+    denied: ['otherHead'],
+  },
+];
