@@ -15,6 +15,7 @@ export interface DemoActivity {
   flags: number;
   reports: number;
   ratings: number;
+  referrals: number;
 }
 
 export interface DemoContext {
@@ -40,7 +41,7 @@ export async function demoContext(tx: Db, at: Date, keyring: Keyring): Promise<D
   const today = shanghaiDate(at);
   // The year's first working week, or today in the first days of January.
   const earliest = today < `${year}-01-05` ? today : `${year}-01-05`;
-  const counts: DemoActivity = { plans: 0, inspections: 0, flags: 0, reports: 0, ratings: 0 };
+  const counts: DemoActivity = { plans: 0, inspections: 0, flags: 0, reports: 0, ratings: 0, referrals: 0 };
   // In-scope enterprises, skipping class A (the 无事不扰 list draws from them).
   const rows = await tx
     .select({ creditCode: enterprises.creditCode, districtCode: enterprises.districtCode })

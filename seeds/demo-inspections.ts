@@ -4,7 +4,9 @@ import type { Principal } from '../src/auth/principal.js';
 import { newCodeId } from '../src/codes/code-id.js';
 import type { CodeFacts } from '../src/codes/facts.js';
 import { codeScans, inspectionCodes, inspections, type Inspector } from '../src/db/schema/index.js';
+import { DomainError } from '../src/errors/domain-error.js';
 import type { FindingsInput } from '../src/inspections/commands/findings.js';
+import { openReferralsFromFindings } from '../src/referrals/open.js';
 import { reviewFlag } from '../src/supervision/flag-review.js';
 import { addDays, shanghaiDate, shanghaiYear } from '../src/time/shanghai-date.js';
 import type { DemoContext } from './demo-context.js';
@@ -12,7 +14,8 @@ import type { DemoContext } from './demo-context.js';
 /**
  * The demo year's inspections (Art. 17–20), each written as its commands would have left it — the row,
  * its signed code, scans and audit entries — with the flags the detectors raise on findings
- * (CODE_NOT_SCANNED, COST_SHIFTED). One visit is under way now, so its check page says 有效.
+ * (CODE_NOT_SCANNED, COST_SHIFTED) and a referral opened from findings (Art. 23) that was never sent.
+ * One visit is under way now, so its check page says 有效.
  */
 const TEAMS: Record<string, Inspector[]> = {
   SCJG: [{ name: '王晓明', certificateNo: '42010020230001' }, { name: '陈丽华', certificateNo: '42010020230002' }],
@@ -62,6 +65,8 @@ export async function seedDemoInspections(c: DemoContext, planIds: Map<string, s
         methods: ['site_survey', 'documents'],
         items: [{ item: '特种设备使用登记', result: 'compliant' }, { item: '定期检验报告', result: 'violation', note: '一台叉车定期检验已过期' }],
         outcome: { kind: 'rectification', noticeNo: '武市监特责改〔示范〕1号', dueDate: addDays(shanghaiDate(dayAt(33)), 15) },
+        // Outside the bureau's jurisdiction: opened as a referral to the fire brigade and, in the demo, never sent (overdue).
+        outOfJurisdiction: [{ description: '仓库消防通道被货物堵塞', competentAgencyCode: 'WH-XFJY' }],
       },
     },
     { agency: '420106-SCJG', district: '420106', matter: 'SCJG-001', daysAgo: 26, steps: ['code', 'scan', 'findings', 'notified'], findings: compliant('进货查验记录') },
@@ -156,6 +161,15 @@ export async function seedDemoInspections(c: DemoContext, planIds: Map<string, s
         // The city bureau has looked at this one already.
         const supervisor: Principal = { sub: 'supervisor:WH-SFJ', role: 'supervisor', agency: 'WH-SFJ' };
         if (flagId) await reviewFlag(tx, scopeAt(hours(times.findings, 20), supervisor), supervisor, flagId, { type: 'ACKNOWLEDGE' }, '已转市市场监管局核查');
+      }
+    }
+    if (findings?.outOfJurisdiction?.length) {
+      const inspection = { id, agencyCode: v.agency, enterpriseCode: enterprise.creditCode };
+      try {
+        counts.referrals += (await openReferralsFromFindings(tx, scopeAt(times.findings, officer), officer, inspection, findings.outOfJurisdiction)).length;
+      } catch (err) {
+        // A year whose official holidays are not bundled yet has no 10-working-day due date: no demo referral.
+        if (!(err instanceof DomainError && err.code === 'CALENDAR_YEAR_UNPUBLISHED')) throw err;
       }
     }
     if (v.steps.includes('notified')) await audit(times.notified, 'inspection.result_notified', 'findings_recorded', 'result_notified', { method: 'on_site' });

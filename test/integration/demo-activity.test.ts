@@ -35,6 +35,8 @@ describeDb('the demo data gives the console a year of activity', () => {
       ['CODE_NOT_SCANNED', 'COST_SHIFTED', 'DISGUISED_INSPECTION', 'LEGAL_REP_REQUIRED', 'ONSITE_WITHOUT_CODE', 'PLAN_FILING_DEADLINE'].sort(),
     );
     expect(d.plans).toMatchObject({ onTime: 6, late: 1, awaitingFiling: 3 });
+    // Opened from findings 33 days ago and never sent: past its 10 working days (Art. 23).
+    expect(d.overdueReferrals).toEqual({ overdue: 1, total: 1 });
   });
 
   it('leaves plans for the city bureau to file, and a code valid right now for the check page', async () => {
