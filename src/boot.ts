@@ -68,6 +68,9 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     await sweeping;
     await sealing;
     await sealPending(database.db, clock).catch(() => {});
+    // The code-check listener holds the database too; stop it before the database goes (this hook may
+    // run before the app's own).
+    await app.services.codeChecks.close();
     await database.close();
   });
   return { app, database, seeded };

@@ -92,12 +92,11 @@ async function historyBetween(db: Db, enterpriseCode: string, from: string, to: 
 }
 
 export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery): Promise<FrequencyFacts> {
-  const [rules, noDisturbRows, [enterprise], domain] = await Promise.all([
-    rulesInForce(db, q.date),
-    db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, q.enterpriseCode)),
-    db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode)),
-    domainOf(db, q.agencyCode, q.matterCode, q.date),
-  ]);
+  // Sequential on purpose: called inside the issuing transaction, whose queries share one connection.
+  const rules = await rulesInForce(db, q.date);
+  const noDisturbRows = await db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, q.enterpriseCode));
+  const [enterprise] = await db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode));
+  const domain = await domainOf(db, q.agencyCode, q.matterCode, q.date);
   // Only the widest period any rule in force uses is read; with no rules nothing is counted.
   const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(q.date, p));
   const history = periods.length

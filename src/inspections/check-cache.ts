@@ -34,9 +34,12 @@ export class CodeCheckCache {
     );
   }
 
+  /** Idempotent: both the app and the process's shutdown path call it. */
   async close(): Promise<void> {
     this.live = false;
-    await this.stop?.();
+    const stop = this.stop;
+    this.stop = undefined;
+    await stop?.();
   }
 
   async check(code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {

@@ -35,12 +35,12 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${i.agencyCode} 不存在`, 'REFERENCE_INVALID');
   const enterprise = await findEnterprise(db, i.enterpriseCode);
   if (!enterprise) throw DomainError.field('body.enterpriseCode', `企业 ${i.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
-  const matters = await Promise.all(
-    i.matterCodes.map(async (code) => {
-      const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
-      return { code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null };
-    }),
-  );
+  // One query at a time: inside a transaction they share one connection.
+  const matters = [];
+  for (const code of i.matterCodes) {
+    const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
+    matters.push({ code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null });
+  }
   return {
     agency,
     enterprise,

@@ -57,11 +57,10 @@ export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor
   if (i.mode !== 'onsite' || i.kind === 'case') return null;
   const others = await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] });
   if (others.length === 0) return null;
-  const [agency, enterprise, [note]] = await Promise.all([
-    findAgency(tx, i.agencyCode),
-    findEnterprise(tx, i.enterpriseCode),
-    tx.select().from(singleVisitCoordination).where(eq(singleVisitCoordination.inspectionId, i.id)),
-  ]);
+  // Sequential: a transaction's queries share one connection.
+  const agency = await findAgency(tx, i.agencyCode);
+  const enterprise = await findEnterprise(tx, i.enterpriseCode);
+  const [note] = await tx.select().from(singleVisitCoordination).where(eq(singleVisitCoordination.inspectionId, i.id));
   const alone = note?.aloneReason ? `；单独检查的理由：${note.aloneReason}` : '；未说明单独检查的理由';
   return raiseFlag(tx, at, actor, {
     rule: 'JOINT_NOT_COORDINATED',
@@ -82,7 +81,8 @@ export async function flagUncoordinatedAgainstJoint(tx: Db, scope: CommandScope,
   const units = task.entry.units.map((u) => u.agencyCode);
   const others = await nearbyVisitsOfOthers(tx, { enterpriseCode, countedDate: task.countedDate, days: settings.coordinationDays, excludeAgencies: units, excludeTaskId: task.id });
   if (others.length === 0) return null;
-  const [lead, enterprise] = await Promise.all([findAgency(tx, task.leadAgencyCode), findEnterprise(tx, enterpriseCode)]);
+  const lead = await findAgency(tx, task.leadAgencyCode);
+  const enterprise = await findEnterprise(tx, enterpriseCode);
   return raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
     rule: 'JOINT_NOT_COORDINATED',
     subjectType: 'joint_task',

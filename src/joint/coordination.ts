@@ -76,7 +76,11 @@ export async function coordinationFor(tx: Db, d: Draft): Promise<Omit<Coordinati
   const offers: Coordination['offers'] = [];
   if (jointTaskAdvice.some((t) => t.joinable)) offers.push('join');
   if (entries.some((e) => e.role === 'lead')) offers.push('launch_joint_task');
-  const names = async (codes: readonly string[]) => Promise.all([...new Set(codes)].map(async (c) => (await findAgency(tx, c))?.name ?? c));
+  const names = async (codes: readonly string[]) => {
+    const out: string[] = [];
+    for (const c of new Set(codes)) out.push((await findAgency(tx, c))?.name ?? c);
+    return out;
+  };
   const others = await names(overlapping.map((o) => o.agencyCode));
   const [leadName] = await names(entries.slice(0, 1).map((e) => e.leadAgencyCode));
   const sentences = [

@@ -49,7 +49,8 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
   const units = (await unitsOf(tx, task.id)).filter((u) => u.state === 'approved');
   const team = teamOf(units);
   const parts = await partsOf(tx, task.id, { lock: true });
-  const names = new Map(await Promise.all(units.map(async (u) => [u.agencyCode, (await findAgency(tx, u.agencyCode))?.name ?? u.agencyCode] as const)));
+  const names = new Map<string, string>();
+  for (const u of units) names.set(u.agencyCode, (await findAgency(tx, u.agencyCode))?.name ?? u.agencyCode);
   const checks: RuleResult[] = [teamCapCheck(team, settings.teamMax), ...(await planGuards(tx, task, units))];
   for (const { inspection } of parts) checks.push(...(await partGuards(tx, inspection, team, names.get(inspection.agencyCode)!)));
   const failed = checks.filter((r) => !r.passed);

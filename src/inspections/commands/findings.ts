@@ -63,7 +63,8 @@ async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<O
     out.push({ rule: 'COST_SHIFTED', observed: f.sampling, limit: 'paid by the agency', detail: `抽样检验费用记为由企业承担（${f.sampling.amountYuan ?? '金额未填'}元），应由行政执法主体支付` });
   }
   if (f.sampling?.repeatOfEarlierTest) {
-    const foodDrug = await Promise.all(i.matterCodes.map(async (c) => (await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug ?? false));
+    const foodDrug: boolean[] = [];
+    for (const c of i.matterCodes) foodDrug.push((await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug ?? false);
     if (!foodDrug.some(Boolean)) out.push({ rule: 'REPEATED_TESTING', observed: f.sampling, limit: 'no repeated testing except food and drugs', detail: '对同一项目重复检验检测，且不属于食品药品等直接涉及群众健康的产品' });
   }
   return out;
