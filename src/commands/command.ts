@@ -39,7 +39,8 @@ const MAX_ATTEMPTS = 3;
  */
 export async function runCommand<T>(
   ctx: CommandContext,
-  refusalSubject: RefusalSubject | null,
+  /** Or a loader, called only when a rule refuses (saves the reads on the path that succeeds). */
+  refusalSubject: RefusalSubject | null | (() => Promise<RefusalSubject | null>),
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<T> {
   const at = ctx.clock.now();
@@ -56,7 +57,8 @@ export async function runCommand<T>(
     } catch (err) {
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
       if (err instanceof DomainError && err.extensions.rule && refusalSubject) {
-        await recordRefusal(ctx, at, refusalSubject, err);
+        const subject = typeof refusalSubject === 'function' ? await refusalSubject() : refusalSubject;
+        if (subject) await recordRefusal(ctx, at, subject, err);
       }
       throw err;
     }

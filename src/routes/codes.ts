@@ -96,8 +96,10 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const code = req.params.code.toUpperCase();
-      const row = await findCode(app.services.db, code);
-      const refusal = row ? await inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
+      const refusal = async () => {
+        const row = await findCode(app.services.db, code);
+        return row ? inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
+      };
       return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason)));
     },
   );

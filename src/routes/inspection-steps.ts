@@ -58,7 +58,7 @@ const Findings = Type.Object(
   { additionalProperties: false },
 );
 
-const refusalSubject = (req: FastifyRequest, id: string) => inspectionRefusalSubject(req.server.services.db, id);
+const refusalSubject = (req: FastifyRequest, id: string) => () => inspectionRefusalSubject(req.server.services.db, id);
 
 export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** A plain state step: POST /inspections/:id/<name> with an optional body. */
@@ -68,7 +68,7 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { config: { access: roles }, schema: { tags: ['inspections'], summary, params: Id, body, response: responses(InspectionView) } },
       async (req) => {
         const { id } = req.params as { id: string };
-        const out: Inspection = await runCommand(commandContext(req), await refusalSubject(req, id), (tx, scope) =>
+        const out: Inspection = await runCommand(commandContext(req), refusalSubject(req, id), (tx, scope) =>
           stepInspection(tx, scope, principalOf(req), id, spec(req, req.body as Static<B>)),
         );
         return inspectionView(out);
@@ -102,7 +102,7 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const out = await runCommand(commandContext(req), await refusalSubject(req, req.params.id), (tx, scope) =>
+      const out = await runCommand(commandContext(req), refusalSubject(req, req.params.id), (tx, scope) =>
         recordFindings(tx, scope, principalOf(req), req.params.id, req.body as FindingsInput),
       );
       return { inspection: inspectionView(out.inspection), flags: out.flags };

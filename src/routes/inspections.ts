@@ -80,7 +80,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const ctx = commandContext(req);
       const { keyring, config } = app.services;
-      const refusal = await inspectionRefusalSubject(ctx.db, req.params.id);
+      const refusal = () => inspectionRefusalSubject(ctx.db, req.params.id);
       const res = await runIdempotent(req, ctx, refusal, 201, async (tx, scope) => {
         const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id, config.joint);
         const checkUrl = `${config.publicBaseUrl}/v/${issued.code}?${new URLSearchParams({ k: issued.kid, s: issued.signature })}`;

@@ -1,0 +1,32 @@
+import { buildApp } from '../src/app.js';
+import { generateDevKey, signDevToken } from '../src/auth/dev-key.js';
+import { generateKeyring } from '../src/codes/keyring.js';
+import { loadConfig } from '../src/config/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { benchWorld } from './lib/world.js';
+import pg from 'pg';
+
+/** Latency of one code issuance at a time (no concurrency): the round-trip cost of the guarded transaction. PROBE_N requests. */
+const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS wh327_probe WITH (FORCE)');
+await admin.query('CREATE DATABASE wh327_probe');
+await admin.end();
+const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+await database.migrate();
+const devKey = generateDevKey();
+const app = await buildApp({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), publicRateLimit: 1e9 }, { database, clock: { now: () => new Date('2026-04-02T01:00:00Z') }, devKey, keyring: generateKeyring('p'), logger: false });
+const w = await benchWorld(database.db, 300, '7');
+const headers = { authorization: `Bearer ${signDevToken(devKey, { sub: 'o', role: 'officer', agency: w.agency })}` };
+const times: number[] = [];
+const n = Number(process.env.PROBE_N ?? 200);
+for (const id of w.ids.slice(0, n)) {
+  const t0 = performance.now();
+  const r = await app.inject({ method: 'POST', url: `/api/v1/inspections/${id}/code`, headers });
+  times.push(performance.now() - t0);
+  if (r.statusCode !== 201) console.log(r.statusCode, r.body.slice(0, 200));
+}
+times.sort((a, b) => a - b);
+console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms`);
+await app.close();
+await database.close();
