@@ -30,7 +30,7 @@ if (!url) {
 
 const database = await openDatabase({ url });
 await database.migrate();
-if (await isEmpty(database.db)) await seedDemo(database.db, new Date('2026-01-05T01:00:00Z'));
+if (await isEmpty(database.db)) await seedDemo(database.db, new Date());
 await database.close();
 
 const client = new pg.Client({ connectionString: url });
