@@ -9,17 +9,16 @@ export const MatterCodes = Type.Array(Type.String({ minLength: 1, maxLength: 64,
   maxItems: 20,
   description: '检查事项编码 / matter codes',
 });
-export const Inspectors = Type.Array(
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 30, description: '执法人员姓名 / name' }),
-      certificateNo: Type.String({ maxLength: 40, description: '执法证号（无证为空）/ enforcement certificate number' }),
-      officerId: Type.Optional(Type.String({ maxLength: 64 })),
-    },
-    { additionalProperties: false },
-  ),
-  { minItems: 1, maxItems: 30, description: '检查人员 / inspectors' },
+/** One officer on a team: the public check masks the name, the notice prints the certificate number. */
+export const InspectorSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 30, description: '执法人员姓名 / name' }),
+    certificateNo: Type.String({ maxLength: 40, description: '执法证号（无证为空）/ enforcement certificate number' }),
+    officerId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
 );
+export const Inspectors = Type.Array(InspectorSchema, { minItems: 1, maxItems: 30, description: '检查人员 / inspectors' });
 export const Checklist = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200, description: '检查项目 / checklist' });
 const Opt = (d: string, max = 500) => Type.Optional(Type.String({ minLength: 1, maxLength: max, description: d }));
 

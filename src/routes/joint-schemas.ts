@@ -9,6 +9,7 @@ import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspec
 import type { JointList } from '../joint/lists.repository.js';
 import { mayReadDeclineReason, type TaskDetail } from '../joint/task-read.js';
 import { MatterCode } from './plan-schemas.js';
+import { InspectorSchema } from './inspection-schemas.js';
 
 /** Request and response shapes of /joint-lists and /joint-tasks, with the Art. 26–31 terms beside the fields. */
 const Str = Type.String();
@@ -27,17 +28,7 @@ export function finitePage<Q extends { limit: number; offset: number }>(q: Q): Q
 }
 
 /** A unit's officers; a cooperating unit may send none when the team checks its items (Art. 30). */
-export const Officers = Type.Array(
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 30, description: '执法人员姓名 / name' }),
-      certificateNo: Type.String({ maxLength: 40, description: '执法证号（无证为空）/ enforcement certificate number' }),
-      officerId: Type.Optional(Type.String({ maxLength: 64 })),
-    },
-    { additionalProperties: false },
-  ),
-  { minItems: 0, maxItems: 30, description: '本单位派出的检查人员 / the unit’s officers' },
-);
+export const Officers = Type.Array(InspectorSchema, { minItems: 0, maxItems: 30, description: '本单位派出的检查人员 / the unit’s officers' });
 
 export const JointEntry = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { anotherInstance, createTestApp, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
 
 describePg('the public-check cache across instances', () => {
@@ -9,7 +9,7 @@ describePg('the public-check cache across instances', () => {
   let w: InspectionWorld;
   beforeAll(async () => {
     a = await createTestApp();
-    b = await createTestApp({ testDb: a.testDb, devKey: a.devKey, keyring: a.keyring });
+    b = await anotherInstance(a);
     w = await newInspectionWorld(a, { cap: 100 });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { inspectionCodes, inspections } from '../../src/db/schema/index.js';
 import { newEnterprise } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newInspection } from '../support/plan-factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { anotherInstance, createTestApp, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
 
 /** Only PostgreSQL runs transactions concurrently; PGlite serialises them, so this proves nothing there. */
@@ -16,7 +16,7 @@ describePg('code issuance under concurrency at a frequency cap (Art. 15)', () =>
   beforeAll(async () => {
     a = await createTestApp();
     // A second API instance on the same database, trusting the same keys.
-    b = await createTestApp({ testDb: a.testDb, devKey: a.devKey, keyring: a.keyring });
+    b = await anotherInstance(a);
     w = await newInspectionWorld(a);
   });
   afterAll(async () => {

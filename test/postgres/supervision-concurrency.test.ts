@@ -4,7 +4,7 @@ import { auditEntries, inspectionRatings } from '../../src/db/schema/index.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { compliantFindings, issuedCode, newFlag } from '../support/supervision-factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { anotherInstance, createTestApp, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
 
 /** Two API instances on one PostgreSQL: a flag is reviewed once, an inspection rated once. */
@@ -15,7 +15,7 @@ describePg('supervision under concurrency', () => {
 
   beforeAll(async () => {
     a = await createTestApp();
-    b = await createTestApp({ testDb: a.testDb, devKey: a.devKey, keyring: a.keyring });
+    b = await anotherInstance(a);
     w = await newInspectionWorld(a, { cap: 5 });
   });
   afterAll(async () => {

@@ -55,3 +55,8 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
     },
   };
 }
+
+/** A second API instance on the same database (same pool), trusting the same keys. */
+export function anotherInstance(a: TestApp): Promise<TestApp> {
+  return createTestApp({ testDb: a.testDb, devKey: a.devKey, keyring: a.keyring });
+}
