@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parsePublishedKeys, verifyWithPublishedKeys } from '../../src/codes/published-keys.js';
 import { as } from '../support/factories.js';
@@ -88,9 +85,8 @@ describeDb('an on-site routine inspection from draft to archive (Art. 17–25)',
     const pdf = await t.call({ method: 'GET', url: `/api/v1/inspections/${id}/notice.pdf`, as: w.officer });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.includes(Buffer.from('/Subtype /Image'))).toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'notice-'));
-    writeFileSync(join(dir, 'n.pdf'), pdf.rawPayload);
-    const text = execFileSync('pdftotext', ['-layout', join(dir, 'n.pdf'), '-'], { encoding: 'utf8' });
+    // pdftotext reads the PDF from stdin: no temporary files left behind.
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.rawPayload, encoding: 'utf8' });
     for (const s of ['行政检查通知书', w.enterprise.name, w.agency.name, '42010620230001', code]) expect(text).toContain(s);
   });
 
