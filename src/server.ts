@@ -41,6 +41,7 @@ const lines = [
   '武汉市涉企行政检查合规引擎 / Wuhan Order No. 327 inspection compliance engine',
   `  API:        ${base}/api/v1`,
   `  API docs:   ${base}/docs`,
+  `  Console:    ${base}/console/   (supervisors, 监督平台)  ·  Portal: ${base}/portal/ (enterprises, 企业端)`,
   `  Health:     ${base}/health  ·  ${base}/ready`,
   `  Database:   ${database.driver === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`}${seeded ? ' — demo data loaded' : ''}`,
   config.clockStart ? `  Clock:      started at ${config.clockStart}` : '',
