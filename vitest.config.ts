@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: unit tests (no database), and the integration suite twice — once on PGlite and once
- * on PostgreSQL (TEST_DATABASE_URL, default the local server). Outside CI a missing PostgreSQL server
- * skips its project with a visible message; under CI=true it fails the run.
+ * Four projects: unit tests (no database); the integration suite twice — once on PGlite and once on
+ * PostgreSQL (TEST_DATABASE_URL, default the local server), the latter with the PostgreSQL-only
+ * concurrency and fault tests of test/postgres/; and the browser tests in Debian's Chromium. Outside CI a
+ * missing PostgreSQL server or Chromium skips its project with a visible message; under CI=true it fails.
  */
 export default defineConfig({
   test: {
