@@ -20,3 +20,21 @@ export async function serve(t: TestApp): Promise<string> {
   if (!address || typeof address === 'string') throw new Error('no TCP address');
   return `http://127.0.0.1:${address.port}`;
 }
+
+/**
+ * Waits (bounded, polling) until the locator's text matches, then asserts it: after a click the page may
+ * still be rendering, and textContent() alone reads whatever is there at that instant.
+ */
+export async function seeText(locator: import('playwright-core').Locator, expected: string | RegExp, mode: 'contains' | 'exact' = 'contains'): Promise<void> {
+  const { expect } = await import('vitest');
+  const matches = (text: string) => (expected instanceof RegExp ? expected.test(text) : mode === 'exact' ? text === expected : text.includes(expected));
+  let text = '';
+  for (let k = 0; k < 150; k++) {
+    text = (await locator.textContent({ timeout: 10_000 })) ?? '';
+    if (matches(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (expected instanceof RegExp) expect(text).toMatch(expected);
+  else if (mode === 'exact') expect(text).toBe(expected);
+  else expect(text).toContain(expected);
+}

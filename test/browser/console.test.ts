@@ -6,7 +6,7 @@ import { as, newAgency, newEnterprise, newJusticeBureau, newMatter } from '../su
 import { newFiledPlan, newInspection } from '../support/plan-factories.js';
 import { newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, serve } from './browser-support.js';
+import { describeBrowser, seeText, serve } from './browser-support.js';
 
 describeBrowser('the supervisors’ console: dashboard, plan filing, flag review', () => {
   let t: TestApp;
@@ -48,15 +48,15 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
 
   it('refuses a token that is not a supervisor’s, then signs a supervisor in to the dashboard with its charts', async () => {
     await page.goto(`${base}/console/`);
-    await expect(page.locator('.hint code').first().textContent()).resolves.toBe('npm run token -- --role supervisor --agency WH-SFJ');
+    await seeText(page.locator('.hint code').first(), 'npm run token -- --role supervisor --agency WH-SFJ', 'exact');
     await page.getByTestId('token-input').fill(t.token(as.enterprise('91420100MA4K1234X5')));
     await page.getByTestId('signin').click();
-    await expect(page.locator('.alert.error').textContent()).resolves.toContain('监督人员');
+    await seeText(page.locator('.alert.error'), '监督人员');
 
     await signIn(page);
-    await expect(page.getByTestId('jurisdiction').textContent()).resolves.toContain('武汉市（全市）');
-    await expect(page.locator('[data-testid=kpi-flags] .value').textContent()).resolves.toBe('1');
-    await expect(page.locator('[data-testid=kpi-plans] .sub').textContent()).resolves.toContain('未备案 1');
+    await seeText(page.getByTestId('jurisdiction'), '武汉市（全市）');
+    await seeText(page.locator('[data-testid=kpi-flags] .value'), '1', 'exact');
+    await seeText(page.locator('[data-testid=kpi-plans] .sub'), '未备案 1');
     // Chart.js drew into every canvas.
     const drawn = await page.$$eval('canvas[data-testid^="chart-"]', (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0 && Boolean((window as unknown as { Chart: { getChart(c: unknown): unknown } }).Chart.getChart(c))));
     expect(drawn).toHaveLength(8);
@@ -66,9 +66,9 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
   it('files a plan awaiting filing', async () => {
     await page.locator('[data-nav=plans]').click();
     const row = page.locator(`[data-testid=plan-row][data-id="${planId}"]`);
-    await expect(row.textContent()).resolves.toContain('武汉市生态环境局（测试）');
+    await seeText(row, '武汉市生态环境局（测试）');
     await row.getByTestId('file-plan').click();
-    await expect(page.getByTestId('notice').textContent()).resolves.toContain('已备案');
+    await seeText(page.getByTestId('notice'), '已备案');
     expect((await api(`/api/v1/plans/${planId}`)).state).toBe('filed');
     await expect(page.locator('[data-testid=plan-row]').count()).resolves.toBe(0);
   });
@@ -76,33 +76,40 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
   it('reviews a flag: acknowledges it, is told a note is needed, then resolves it with one', async () => {
     await page.locator('[data-nav=flags]').click();
     await page.locator(`[data-testid=flag-row][data-id="${flagId}"]`).click();
-    await expect(page.getByTestId('flag-detail').textContent()).resolves.toBe('抽样检验费用 1800 元由企业承担');
+    await seeText(page.getByTestId('flag-detail'), '抽样检验费用 1800 元由企业承担', 'exact');
     await page.getByTestId('acknowledge').click();
     await page.getByTestId('resolve').waitFor();
-    expect((await api(`/api/v1/flags/${flagId}`)).flag.state).toBe('acknowledged');
+    // The click's request may still be in flight: poll the API (bounded), never a fixed sleep.
+    let state = '';
+    for (let k = 0; k < 100 && state !== 'acknowledged'; k++) {
+      state = (await api(`/api/v1/flags/${flagId}`)).flag.state;
+      if (state !== 'acknowledged') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(state).toBe('acknowledged');
 
     await page.getByTestId('resolve').click();
-    await expect(page.getByTestId('problem').textContent()).resolves.toContain('body.note');
+    // Wait for the text to appear (textContent() alone reads whatever is there at that instant).
+    await page.getByTestId('problem').filter({ hasText: 'body.note' }).waitFor();
     await page.getByTestId('review-note').fill('已责令退还企业检验费用，并约谈承办人员');
     await page.getByTestId('resolve').click();
-    await expect(page.getByTestId('review-info').textContent()).resolves.toContain('已责令退还企业检验费用');
+    await page.getByTestId('review-info').filter({ hasText: '已责令退还企业检验费用' }).waitFor();
     const after = await api(`/api/v1/flags/${flagId}`);
     expect(after.flag).toMatchObject({ state: 'resolved', reviewNote: '已责令退还企业检验费用，并约谈承办人员' });
-    await expect(page.getByTestId('audit-table').textContent()).resolves.toContain('flag.resolved');
+    await page.getByTestId('audit-table').filter({ hasText: 'flag.resolved' }).waitFor();
   });
 
   it('tells an inspection’s story and verifies the audit chain on request', async () => {
     await page.goto(`${base}/console/#/inspections/${inspectionId}`);
-    await expect(page.getByTestId('inspection-story').locator('h1').textContent()).resolves.toContain('武汉市生态环境局（测试）');
-    await expect(page.getByTestId('referrals').textContent()).resolves.toContain('无移送');
+    await seeText(page.getByTestId('inspection-story').locator('h1'), '武汉市生态环境局（测试）');
+    await seeText(page.getByTestId('referrals'), '无移送');
     await page.getByTestId('verify-chain').click();
-    await expect(page.locator('[data-testid=verify-result] .verify-ok').textContent()).resolves.toMatch(/^审计哈希链完整：已校验 \d+ 条/);
+    await seeText(page.locator('[data-testid=verify-result] .verify-ok'), /^审计哈希链完整：已校验 \d+ 条/);
   });
 
   it('shows text from the data as text, never as markup', async () => {
     const evil = await newFlag(t.db, '2026-03-21T02:00:00Z', { rule: 'QUOTA', detail: '<img src=x onerror="document.body.dataset.pwned=1">指标' });
     await page.goto(`${base}/console/#/flags/${evil}`);
-    await expect(page.getByTestId('flag-detail').textContent()).resolves.toBe('<img src=x onerror="document.body.dataset.pwned=1">指标');
+    await seeText(page.getByTestId('flag-detail'), '<img src=x onerror="document.body.dataset.pwned=1">指标', 'exact');
     expect(await page.locator('img[src=x]').count()).toBe(0);
     expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
   });

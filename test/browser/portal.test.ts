@@ -8,7 +8,7 @@ import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { issuedCode } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, serve } from './browser-support.js';
+import { describeBrowser, seeText, serve } from './browser-support.js';
 
 describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and forged codes; a report that reaches the supervisors', () => {
   let t: TestApp;
@@ -49,8 +49,8 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
 
   it('offers a stranger on the check page only the public answer and a way to sign in', async () => {
     await page.goto(checkPage(valid.code, valid.kid, valid.signature));
-    await expect(page.locator('[data-status]').first().textContent()).resolves.toBe('有效：本次检查已登记授权');
-    await expect(page.locator('#enterprise-check').textContent()).resolves.toContain('登录企业服务');
+    await seeText(page.locator('[data-status]').first(), '有效：本次检查已登记授权', 'exact');
+    await seeText(page.locator('#enterprise-check'), '登录企业服务');
     expect(await page.getByTestId('verify').count()).toBe(0);
   });
 
@@ -61,11 +61,11 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     await page.getByTestId('code-input').waitFor();
 
     await page.goto(checkPage(valid.code, valid.kid, valid.signature));
-    await expect(page.getByTestId('verify').textContent()).resolves.toBe('这次检查是否经过授权？');
+    await seeText(page.getByTestId('verify'), '这次检查是否经过授权？', 'exact');
     const r = await answer();
     expect(r.authorised).toBe('true');
     expect(r.reason).toContain('有效：本次检查已登记授权');
-    await expect(page.locator('[data-field=agencies]').textContent()).resolves.toBe(w.agency.name);
+    await seeText(page.locator('[data-field=agencies]'), w.agency.name, 'exact');
     expect(await scansOf(valid.id)).toMatchObject([{ byRole: 'enterprise', accepted: true }]);
   });
 
@@ -74,7 +74,7 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     const r = await answer();
     expect(r.authorised).toBe('false');
     expect(r.reason).toContain('撤销');
-    await expect(page.getByTestId('verify-answer').textContent()).resolves.toContain('第十七条');
+    await seeText(page.getByTestId('verify-answer'), '第十七条');
   });
 
   it('says a forged code is forged and records no scan against the genuine one', async () => {
@@ -94,7 +94,7 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     expect(r.authorised).toBe('false');
     expect(r.reason).toContain('撤销');
     // The portal shows the code's registered facts with the answer.
-    await expect(page.getByTestId('verify-answer').textContent()).resolves.toContain(w.agency.name);
+    await seeText(page.getByTestId('verify-answer'), w.agency.name);
   });
 
   it('shows the off-site notices and marks one read', async () => {
@@ -106,9 +106,9 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     });
     await page.goto(`${base}/portal/#/notices`);
     const card = page.getByTestId('notice-card');
-    await expect(card.textContent()).resolves.toContain('将经营物品移回店内');
+    await seeText(card, '将经营物品移回店内');
     await page.getByTestId('notice-read').click();
-    await expect(card.locator('.badge').textContent()).resolves.toBe('已读');
+    await seeText(card.locator('.badge'), '已读', 'exact');
     const read = await t.call({ method: 'GET', url: `/api/v1/enterprise-notices/${id}`, as: ent });
     expect(read.json().readAt).not.toBeNull();
   });
@@ -120,8 +120,8 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     await page.getByTestId('report-description').fill('两人以督导名义查看后厨，未出示检查码，要求法定代表人到场。');
     await page.getByTestId('prohibition-legal_rep_required').check();
     await page.getByTestId('report-submit').click();
-    await expect(page.getByTestId('notice').textContent()).resolves.toContain('没有针对本企业的有效检查码');
-    await expect(page.getByTestId('report-flags').textContent()).resolves.toContain('第四十条第（五）项');
+    await seeText(page.getByTestId('notice'), '没有针对本企业的有效检查码');
+    await seeText(page.getByTestId('report-flags'), '第四十条第（五）项');
 
     // The supervisor of the enterprise's district, in a tab of its own.
     const console = await browser.context.newPage();
@@ -134,8 +134,8 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     const row = console.locator('[data-testid=flag-row][data-rule=DISGUISED_INSPECTION]');
     await row.first().waitFor();
     await expect(row.count()).resolves.toBe(1);
-    await expect(row.textContent()).resolves.toContain('自称市场监管局“督导组”');
-    await expect(row.textContent()).resolves.toContain(w.enterprise.name);
+    await seeText(row, '自称市场监管局“督导组”');
+    await seeText(row, w.enterprise.name);
     await console.close();
   });
 });
