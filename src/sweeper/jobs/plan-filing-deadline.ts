@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
 interface DueAgency {
@@ -32,10 +33,7 @@ export const planFilingDeadlineJob: SweepJob = {
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
             AND (p.id IS NULL OR p.filed_at IS NULL)
-            AND NOT EXISTS (
-              SELECT 1 FROM flags f
-              WHERE f.rule = 'PLAN_FILING_DEADLINE' AND f.subject_type = 'agency'
-                AND f.subject_id = a.code AND f.occurrence = ${String(year)})
+            AND ${notYetFlagged('PLAN_FILING_DEADLINE', 'agency', sql.raw('a.code'), sql`${String(year)}`)}
           ORDER BY a.code
           LIMIT ${limit}
           FOR NO KEY UPDATE OF a SKIP LOCKED`,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -31,10 +32,7 @@ export const planNotPublishedJob: SweepJob = {
       sql`SELECT p.id, p.agency_code, p.year, p.revision, p.filed_at, a.name, a.district_code
           FROM plans p JOIN agencies a ON a.code = p.agency_code
           WHERE p.state = 'filed' AND p.filed_at <= ${cutoff.toISOString()}
-            AND NOT EXISTS (
-              SELECT 1 FROM flags f
-              WHERE f.rule = 'PLAN_NOT_PUBLISHED' AND f.subject_type = 'plan'
-                AND f.subject_id = p.id::text AND f.occurrence = 'r' || p.revision)
+            AND ${notYetFlagged('PLAN_NOT_PUBLISHED', 'plan', sql.raw('p.id::text'), sql.raw("'r' || p.revision"))}
           ORDER BY p.filed_at
           LIMIT ${limit}
           FOR UPDATE OF p SKIP LOCKED`,

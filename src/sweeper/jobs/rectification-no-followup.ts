@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
 interface NoFollowUp {
@@ -42,11 +43,7 @@ export const rectificationNoFollowupJob: SweepJob = {
           WHERE i.follow_up_due IS NOT NULL AND i.follow_up_due < ${today}
             AND (fu.first_findings_at IS NULL
                  OR fu.first_findings_at >= ((i.follow_up_due + 1)::text || 'T00:00:00+08:00')::timestamptz)
-            AND NOT EXISTS (
-              SELECT 1 FROM flags fl
-              WHERE fl.rule = 'RECTIFICATION_NO_FOLLOWUP' AND fl.subject_type = 'inspection'
-                AND fl.subject_id = i.id::text AND fl.occurrence = ''
-              OFFSET 0)
+            AND ${notYetFlagged('RECTIFICATION_NO_FOLLOWUP', 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.follow_up_due, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,

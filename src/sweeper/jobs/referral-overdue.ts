@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
 import { referralTimelinessCheck } from '../../referrals/rules.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -32,11 +33,7 @@ export const referralOverdueJob: SweepJob = {
                  r.found_on::text AS found_on, r.due_date::text AS due_date, a.district_code
           FROM referrals r JOIN agencies a ON a.code = r.agency_code
           WHERE r.state = 'opened' AND r.due_date < ${today}
-            AND NOT EXISTS (
-              SELECT 1 FROM flags f
-              WHERE f.rule = 'REFERRAL_OVERDUE' AND f.subject_type = 'referral'
-                AND f.subject_id = r.id::text AND f.occurrence = ''
-              OFFSET 0)
+            AND ${notYetFlagged('REFERRAL_OVERDUE', 'referral', sql.raw('r.id::text'))}
           ORDER BY r.due_date, r.id
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,

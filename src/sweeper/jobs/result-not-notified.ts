@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -37,11 +38,7 @@ export const resultNotNotifiedJob: SweepJob = {
           FROM inspections i JOIN agencies a ON a.code = i.agency_code
           WHERE i.state = 'findings_recorded' AND i.mode = 'onsite'
             AND i.findings_at < ${cutoff.toISOString()}
-            AND NOT EXISTS (
-              SELECT 1 FROM flags f
-              WHERE f.rule = 'RESULT_NOT_NOTIFIED' AND f.subject_type = 'inspection'
-                AND f.subject_id = i.id::text AND f.occurrence = ''
-              OFFSET 0)
+            AND ${notYetFlagged('RESULT_NOT_NOTIFIED', 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.findings_at, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,
