@@ -53,7 +53,7 @@ const facts = readJson(factsFile, 'the code facts') as CodeFacts;
 
 if (verifyWithPublishedKeys(keys, facts, kid, signature)) {
   const status = keys.find((k) => k.kid === kid)?.status ?? 'unknown';
-  console.log(`有效/valid — ${facts.code}: signed by key ${kid} (${status}); valid ${facts.validFrom} – ${facts.validTo}`);
+  console.log(`有效/valid — ${facts.code}: signed by key ${kid} (${status}); valid ${facts.validFrom} – ${facts.validTo} (validFrom is never before issuance)`);
   process.exit(0);
 }
 // Say why, when it is knowable without guessing: an unknown key is a different story from a bad signature.

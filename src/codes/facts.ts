@@ -13,7 +13,11 @@ export interface CodeFacts {
   enterprise: string;
   matters: string[];
   kind: 'routine' | 'special' | 'case' | 'joint';
-  /** ISO-8601 UTC instants as written by `Date#toISOString()`; signed verbatim. */
+  /**
+   * ISO-8601 UTC instants as written by `Date#toISOString()`; signed verbatim. `validFrom` is the effective
+   * start — the registered window's start, or the issuance instant when the window had already begun
+   * (src/codes/effective-start.ts) — so the signed facts never vouch for a moment before the code existed.
+   */
   validFrom: string;
   validTo: string;
   inspectorCount: number;

@@ -22,6 +22,8 @@ export interface NoticeInput {
   /** e.g. 2026年4月8日 09:00 至 17:00 */
   windowText: string;
   inspectors: { name: string; certificateNo: string }[];
+  /** Art. 18(1) 法律另有规定的除外: the legal basis recorded for fewer than two inspectors, shown with the team. */
+  teamExceptionBasis?: string | null;
   code: string;
   checkUrl: string;
   /** date text, e.g. 2026年4月1日 */
@@ -102,6 +104,7 @@ export async function renderInspectionNotice(input: NoticeInput, font: CjkFont =
   doc.text(input.windowText);
   heading(doc, 3, '检查人员');
   input.inspectors.forEach((p) => doc.text(`${p.name}（执法证号：${p.certificateNo}）`));
+  if (input.teamExceptionBasis) doc.text(`检查人员少于两人的法律依据：${input.teamExceptionBasis}`);
   heading(doc, 4, '企业依法享有的权利');
   clauses(doc, ENTERPRISE_RIGHTS);
   heading(doc, 5, '企业应当承担的义务');

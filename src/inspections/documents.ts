@@ -47,6 +47,7 @@ export async function noticeInput(db: Db, i: Inspection, code: InspectionCode, p
     kind: KIND_ZH[i.kind] ?? i.kind,
     windowText: windowText(code.validFrom, code.validTo),
     inspectors: i.inspectors.map((p) => ({ name: p.name, certificateNo: p.certificateNo })),
+    teamExceptionBasis: i.teamExceptionBasis,
     code: code.code,
     checkUrl: codeCheckUrl(publicBaseUrl, code),
     issuedAt: zhDateTime(issuedAt).date,

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
+import { effectiveStart, FROM_ISSUANCE_ZH, startsAtIssuance } from '../codes/effective-start.js';
 import type { CodeFacts } from '../codes/facts.js';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
@@ -18,7 +19,7 @@ export const CODE_STATUS_ZH: Record<CodeStatus, string> = {
   expired: '已过期：超过登记的检查时间',
   closed: '已结束：本次检查已办结',
   revoked: '已撤销：该检查码已被撤销，不得据此检查',
-  forged: '伪造：签名与登记信息不符，请勿接受检查并举报',
+  forged: '伪造：签名与登记信息不符，请核验检查人员的执法证件并举报',
   unknown: '查无此码：请核实或举报',
 };
 
@@ -31,10 +32,16 @@ export interface PublicCheck {
   agencies?: { code: string; name: string }[];
   matters?: { code: string; name: string; legalBasis: string }[];
   enterprise?: { name: string; creditCodeMasked: string };
+  /** The effective start: never before the code was issued (Art. 17(1)). */
   validFrom?: string;
   validTo?: string;
+  /** The window had begun before issuance: the code authorises only from its issuance (自签发时起生效). */
+  validFromIssuance?: boolean;
+  validityNote?: string | null;
   inspectorCount?: number;
   inspectors?: { name: string; certificateNo: string }[];
+  /** Art. 18(1): the legal basis recorded for fewer than two inspectors, shown with the team. */
+  teamExceptionBasis?: string | null;
   revokedReason?: string | null;
 }
 
@@ -72,6 +79,10 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
     .from(inspectionMatters)
     .where(and(inArray(inspectionMatters.agencyCode, facts.agencies), inArray(inspectionMatters.matterCode, facts.matters)));
   const [enterprise] = await db.select({ name: enterprises.name, creditCode: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, facts.enterprise));
+  // Art. 17(1): the code covers nothing before its issuance. Codes issued before the effective start was
+  // stored carry the bare window start, so the later of the two is taken here as well.
+  const validFrom = effectiveStart(row.validFrom, row.issuedAt);
+  const fromIssuance = startsAtIssuance(i?.windowStart ?? row.validFrom, row.issuedAt);
   const latest = new Map<string, (typeof matterRows)[number]>();
   for (const m of matterRows) if ((latest.get(m.code)?.version ?? 0) < m.version) latest.set(m.code, m);
   return {
@@ -79,7 +90,7 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
     kid: row.kid,
     signature: row.signature,
     state: row.state,
-    validFrom: row.validFrom,
+    validFrom,
     validTo: row.validTo,
     body: {
       code,
@@ -87,10 +98,13 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
       agencies: facts.agencies.map((c) => agencyRows.find((a) => a.code === c) ?? { code: c, name: c }),
       matters: facts.matters.map((c) => ({ code: c, name: latest.get(c)?.name ?? c, legalBasis: latest.get(c)?.legalBasis ?? '' })),
       enterprise: enterprise ? { name: enterprise.name, creditCodeMasked: maskCredit(enterprise.creditCode) } : undefined,
-      validFrom: row.validFrom.toISOString(),
+      validFrom: validFrom.toISOString(),
       validTo: row.validTo.toISOString(),
+      validFromIssuance: fromIssuance,
+      validityNote: fromIssuance ? FROM_ISSUANCE_ZH : null,
       inspectorCount: facts.inspectorCount,
       inspectors: (i?.inspectors ?? []).map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
+      teamExceptionBasis: i?.teamExceptionBasis ?? null,
       revokedReason: row.state === 'revoked' ? row.revokedReason : null,
     },
   };

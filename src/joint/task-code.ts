@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { newCodeId } from '../codes/code-id.js';
+import { effectiveStart, FROM_ISSUANCE_ZH, startsAtIssuance } from '../codes/effective-start.js';
 import type { CodeFacts } from '../codes/facts.js';
 import type { Keyring } from '../codes/keyring.js';
 import type { CommandScope } from '../commands/command.js';
@@ -25,6 +26,10 @@ export interface IssuedJointCode {
   signature: string;
   inspectionId: string;
   facts: CodeFacts;
+  /** Effective start (Art. 17(1)): the task window's start, or the issuance when the window had begun. */
+  validFrom: string;
+  validFromIssuance: boolean;
+  validityNote: string | null;
 }
 
 /**
@@ -59,6 +64,9 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
   const agencies = units.map((u) => u.agencyCode);
   const matters = [...new Set(units.flatMap((u) => u.matterCodes))];
   const visits = await visitsOf(tx, task.id, 'update');
+  // Art. 17(1) holds for a joint visit's code too (Art. 29): it never vouches for a moment before it exists.
+  const validFrom = effectiveStart(task.windowStart, scope.at);
+  const fromIssuance = startsAtIssuance(task.windowStart, scope.at);
   const issued: IssuedJointCode[] = [];
   for (const visit of visits) {
     const visitParts = parts.filter((p) => p.part.enterpriseCode === visit.enterpriseCode);
@@ -71,7 +79,7 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
       enterprise: visit.enterpriseCode,
       matters,
       kind: 'joint',
-      validFrom: task.windowStart.toISOString(),
+      validFrom: validFrom.toISOString(),
       validTo: task.windowEnd.toISOString(),
       inspectorCount: team.length,
     };
@@ -82,7 +90,7 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
       kid,
       signature,
       facts,
-      validFrom: task.windowStart,
+      validFrom,
       validTo: task.windowEnd,
       state: 'active',
       issuedBy: actor.sub,
@@ -104,7 +112,17 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
       });
     }
     await updateVisit(tx, visit, { code });
-    issued.push({ enterpriseCode: visit.enterpriseCode, code, kid, signature, inspectionId: lead.id, facts });
+    issued.push({
+      enterpriseCode: visit.enterpriseCode,
+      code,
+      kid,
+      signature,
+      inspectionId: lead.id,
+      facts,
+      validFrom: facts.validFrom,
+      validFromIssuance: fromIssuance,
+      validityNote: fromIssuance ? FROM_ISSUANCE_ZH : null,
+    });
   }
   const out = await updateJointTask(tx, task, { state, codeIssuedAt: scope.at }, scope.at);
   await auditTask(tx, scope, 'code_issued', out, task.state, {

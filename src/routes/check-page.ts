@@ -39,8 +39,10 @@ ${
 <dt>被检查企业</dt><dd data-field="enterprise">${c.enterprise?.name ?? ''}（${c.enterprise?.creditCodeMasked ?? ''}）</dd>
 <dt>检查类型</dt><dd>${KIND_ZH[c.kind ?? ''] ?? c.kind}</dd>
 <dt>检查事项</dt><dd data-field="matters">${c.matters!.map((m) => html`<div>${m.name}<br><small>${m.legalBasis}</small></div>`)}</dd>
-<dt>登记检查时间</dt><dd data-field="window">${window}</dd>
+<dt>检查码有效时间</dt><dd data-field="window">${window}</dd>
+${c.validityNote ? html`<dd data-field="validity-note"><small>${c.validityNote}</small></dd>` : ''}
 <dt>检查人员（${c.inspectorCount} 人）</dt><dd>${c.inspectors!.map((p) => html`<div>${p.name} 执法证 ${p.certificateNo}</div>`)}</dd>
+${c.teamExceptionBasis ? html`<dt>少于两人的法律依据</dt><dd data-field="team-exception">${c.teamExceptionBasis}</dd>` : ''}
 ${c.revokedReason ? html`<dt>撤销理由</dt><dd>${c.revokedReason}</dd>` : ''}
 </dl>`
     : ''

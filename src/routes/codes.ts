@@ -24,10 +24,13 @@ const Check = Type.Object({
   agencies: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))),
   matters: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String(), legalBasis: Type.String() }))),
   enterprise: Type.Optional(Type.Object({ name: Type.String(), creditCodeMasked: Type.String() })),
-  validFrom: Type.Optional(Type.String()),
+  validFrom: Type.Optional(Type.String({ description: '生效时间，不早于签发时间（第十七条第（一）项）/ effective start, never before issuance' })),
   validTo: Type.Optional(Type.String()),
+  validFromIssuance: Type.Optional(Type.Boolean({ description: '登记时间在签发前已开始，自签发时起生效 / valid only from issuance' })),
+  validityNote: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   inspectorCount: Type.Optional(Type.Integer()),
   inspectors: Type.Optional(Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() }))),
+  teamExceptionBasis: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项）/ legal basis for fewer than two inspectors' })),
   revokedReason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 

@@ -6,6 +6,7 @@ import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, CreditCode, Page, responses, Uuid } from '../http/schemas.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
+import { caseVisitsByIds, type CaseVisit } from '../supervision/case-visits.js';
 import { fileEnterpriseReport, PROHIBITIONS, type ReportInput } from '../supervision/enterprise-report.js';
 import { flagsOnSubjects } from '../supervision/flags.repository.js';
 import { PHOTO_MAX_BASE64, PHOTO_TYPES } from '../supervision/photo.js';
@@ -61,6 +62,22 @@ const ReportView = Type.Object({
   prohibitions: Type.Array(Str),
   authorised: Type.Boolean({ description: '当时是否有针对本企业的有效检查码 / a valid code covered the visit' }),
   validCode: Nullable(Str),
+  caseInspection: Nullable(
+    Type.Object(
+      {
+        inspectionId: Str,
+        kind: Str,
+        kindZh: Str,
+        leadKind: Nullable(Str),
+        leadKindZh: Nullable(Str),
+        agencyCode: Str,
+        agencyName: Nullable(Str),
+        windowStart: Str,
+        windowEnd: Str,
+      },
+      { description: '覆盖该次到访的已登记个案检查（无需检查码，第十七条；不含投诉举报人等线索信息）/ the recorded case inspection covering the visit' },
+    ),
+  ),
   photo: Nullable(Type.Object({ contentType: Str, bytes: Type.Integer(), sha256: Str, url: Str })),
   createdAt: Str,
   flags: Type.Array(ReportFlag, { description: '本报告引发的违规标记 / flags the report raised' }),
@@ -68,7 +85,7 @@ const ReportView = Type.Object({
 
 type ReportFlagRow = { id: string; rule: string; article: string; state: string };
 
-function reportView({ report: r, agencyName, enterpriseName }: NamedReport, flags: ReportFlagRow[]) {
+function reportView({ report: r, agencyName, enterpriseName }: NamedReport, flags: ReportFlagRow[], cases: Map<string, CaseVisit>) {
   return {
     id: r.id,
     enterpriseCode: r.enterpriseCode,
@@ -83,6 +100,7 @@ function reportView({ report: r, agencyName, enterpriseName }: NamedReport, flag
     prohibitions: r.prohibitions,
     authorised: r.validCode !== null,
     validCode: r.validCode,
+    caseInspection: r.caseInspectionId ? (cases.get(r.caseInspectionId) ?? null) : null,
     photo: r.photoContentType ? { contentType: r.photoContentType, bytes: r.photoBytes ?? 0, sha256: r.photoSha256 ?? '', url: `/api/v1/enterprise-reports/${r.id}/photo` } : null,
     createdAt: r.createdAt.toISOString(),
     // The enterprise sees which rules its report raised and where the review stands, never the review notes.
@@ -113,7 +131,7 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
         const out = await fileEnterpriseReport(tx, scope, actor, req.body as ReportInput);
         const flags = (await flagsOnSubjects(tx, 'enterprise_report', [out.report.id])).get(out.report.id) ?? [];
         const named = await readableReport(tx, actor, out.report.id);
-        return reportView(named, flags);
+        return reportView(named, flags, await caseVisitsByIds(tx, [out.report.caseInspectionId]));
       });
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
     },
@@ -135,8 +153,9 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
       const { limit, offset, ...filter } = req.query;
       if (p.role === 'enterprise' && filter.enterprise && filter.enterprise !== p.creditCode) throw new DomainError('OUT_OF_SCOPE', '企业只能查看本企业的报告');
       const { rows, total } = await listReports(app.services.db, p, filter, { limit, offset });
-      const flags = await flagsOnSubjects(app.services.db, 'enterprise_report', rows.map((r) => r.report.id));
-      return reply.header('x-total-count', String(total)).send(rows.map((r) => reportView(r, flags.get(r.report.id) ?? [])));
+      const flags = await flagsOnSubjects(app.services.db, 'enterprise_report', rows.map((r) => r.report.id), p);
+      const cases = await caseVisitsByIds(app.services.db, rows.map((r) => r.report.caseInspectionId));
+      return reply.header('x-total-count', String(total)).send(rows.map((r) => reportView(r, flags.get(r.report.id) ?? [], cases)));
     },
   );
 
@@ -147,9 +166,10 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
       schema: { tags: ['supervision'], summary: '一份企业报告 / one report', params: Type.Object({ id: Uuid }), response: responses(ReportView) },
     },
     async (req) => {
-      const row = await readableReport(app.services.db, principalOf(req), req.params.id);
-      const flags = await flagsOnSubjects(app.services.db, 'enterprise_report', [row.report.id]);
-      return reportView(row, flags.get(row.report.id) ?? []);
+      const p = principalOf(req);
+      const row = await readableReport(app.services.db, p, req.params.id);
+      const flags = await flagsOnSubjects(app.services.db, 'enterprise_report', [row.report.id], p);
+      return reportView(row, flags.get(row.report.id) ?? [], await caseVisitsByIds(app.services.db, [row.report.caseInspectionId]));
     },
   );
 

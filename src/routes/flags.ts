@@ -13,7 +13,7 @@ import { CSV_CONTENT_TYPE, csvStream } from '../supervision/csv.js';
 import { reviewFlag } from '../supervision/flag-review.js';
 import { FLAG_CSV_HEADER, flagCsvRow } from '../supervision/exports.js';
 import { countFlags, findNamedFlag, flagAuditEntries, flagBatches, listFlags, type FlagFilter } from '../supervision/flags.repository.js';
-import { assertWithinJurisdiction } from '../supervision/jurisdiction.js';
+import { assertFlagWithinJurisdiction } from '../supervision/flag-scope.js';
 import { AuditEntryView, auditEntryView, FlagQuery, FlagView, flagView } from './flag-schemas.js';
 
 const IdParams = Type.Object({ id: Uuid });
@@ -91,7 +91,7 @@ export const flagRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findNamedFlag(db, req.params.id);
       if (!row) throw DomainError.notFound('违规标记', req.params.id);
       const agency = row.flag.agencyCode ? await findAgency(db, row.flag.agencyCode) : undefined;
-      assertWithinJurisdiction(principalOf(req), { agency, districtCode: row.flag.districtCode }, '违规标记');
+      assertFlagWithinJurisdiction(principalOf(req), row.flag, agency);
       const audit = await flagAuditEntries(db, row.flag);
       return { flag: flagView(row), audit: audit.map(auditEntryView) };
     },

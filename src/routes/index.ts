@@ -22,6 +22,7 @@ import { inspectionDocumentRoutes } from './inspection-documents.js';
 import { inspectionRoutes } from './inspections.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
+import { caseVisitRoutes } from './case-visits.js';
 import { ratingRoutes } from './ratings.js';
 import { inspectionExportRoutes } from './inspection-export.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -58,6 +59,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(frequencyRoutes);
       await api.register(flagRoutes);
       await api.register(enterpriseReportRoutes);
+      await api.register(caseVisitRoutes);
       await api.register(ratingRoutes);
       await api.register(inspectionExportRoutes);
       await api.register(dashboardRoutes);

@@ -84,6 +84,7 @@ export const InspectionView = Type.Object({
   countsTowardCap: Type.Boolean(),
   entityScope: Type.String({ description: '第二、四、四十二条适用范围 / scope' }),
   inspectors: Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() })),
+  teamExceptionBasis: Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项），与检查人员一并显示 / the legal basis for fewer than two inspectors' }),
   checklist: Type.Array(Type.String()),
   leadKind: Type.Union([Type.String(), Type.Null()]),
   planId: Type.Union([Type.String(), Type.Null()]),

@@ -28,8 +28,11 @@ const Issued = Type.Object({
   kid: Type.String(),
   signature: Type.String(),
   inspectionId: Type.String(),
-  validFrom: Type.String(),
+  validFrom: Type.String({ description: '生效时间：登记检查时间的开始，或（登记时间已开始的）签发时间 / effective start: the window start, or the issuance when the window had begun' }),
   validTo: Type.String(),
+  windowStart: Type.String({ description: '检查方案登记的开始时间 / the registered window start' }),
+  validFromIssuance: Type.Boolean({ description: '自签发时起生效（第十七条第（一）项：检查前获取检查码）/ valid only from issuance' }),
+  validityNote: Type.Union([Type.String(), Type.Null()]),
   checkUrl: Type.String({ description: '二维码指向的公开核验页 / the public check page the QR encodes' }),
   facts: Type.Unknown(),
 });

@@ -141,6 +141,9 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     inspectionId: Type.String({ description: '检查码所在的发起单位检查记录 / the lead unit’s row holding the code' }),
     checkUrl: Type.String(),
     facts: Type.Unknown(),
+    validFrom: Type.String({ description: '生效时间：任务登记时间的开始，或（已开始的）签发时间 / effective start' }),
+    validFromIssuance: Type.Boolean({ description: '自签发时起生效 / valid only from issuance' }),
+    validityNote: Type.Union([Type.String(), Type.Null()]),
   });
 
   app.post(

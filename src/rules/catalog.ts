@@ -62,6 +62,7 @@ export const RULES = [
   rule('COST_SHIFTED', [a(22), a(40, 1)], 'guard+detector', 'high', '检验检测等费用转嫁给企业', 'Sampling or testing costs charged to the enterprise'),
   rule('REPEATED_TESTING', [a(40, 7)], 'detector', 'medium', '重复检验、检疫、检测或者技术鉴定', 'Repeated testing of the same item'),
   rule('NOT_ARCHIVED', [a(25)], 'detector', 'low', '行政检查文书、证据未归档', 'Documents and evidence not archived'),
+  rule('INSPECTOR_UNCERTIFIED', [a(18, 2)], 'guard', 'high', '现场检查人员未持执法证件', 'An on-site inspector without an enforcement certificate'),
   // Referral (Art. 23)
   rule('REFERRAL_OVERDUE', [a(23)], 'detector', 'high', '未在10个工作日内移送有管辖权的行政执法主体', 'Referral not sent within 10 working days'),
   rule('REFERRAL_REFUSED', [a(23)], 'guard', 'high', '有管辖权的行政执法主体应当接收移送', 'The competent agency must accept a referral'),

@@ -10,12 +10,15 @@ import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { ruleArticle, type RuleId } from '../rules/catalog.js';
 import { ruleResult } from '../rules/result.js';
+import { caseVisitsAt } from './case-visits.js';
 import { decodePhoto, type PhotoType } from './photo.js';
 import { shanghaiDateTimeText } from './shanghai-time.js';
 
 /**
- * 企业报告 (Art. 40): an enterprise reports a visit. A visit that no valid inspection code covered is a
- * disguised inspection (Art. 40(5)) and an on-site inspection without a code (Art. 17); each prohibition
+ * 企业报告 (Art. 40): an enterprise reports a visit. A visit that no valid inspection code covered, and that
+ * the agency did not record as an on-site case inspection (which needs no code: Art. 17 covers routine and
+ * special inspections only; case-visits.ts), is a disguised inspection (Art. 40(5)) and an on-site
+ * inspection without a code (Art. 17); each prohibition
  * the enterprise ticks raises its own flag. Everything — the report, its photo, its flags and their audit
  * entries — is written in one transaction.
  */
@@ -44,9 +47,10 @@ export type EnterpriseReport = typeof enterpriseReports.$inferSelect;
 const IN_FORCE = new Date('2025-12-01T00:00:00+08:00');
 
 /**
- * Codes that authorised a visit to `enterprise` at `at`: the code's window covers the moment and the code
- * was not revoked (active, or closed after the visit). When the enterprise names the agency, the code must
- * name it too (a joint visit's code names every agency).
+ * Codes that authorised a visit to `enterprise` at `at`: the code was issued before the visit (Art. 17(1):
+ * 检查前获取检查码 — a code issued later covers nothing earlier, even when its window began earlier), its
+ * window covers the moment and it was not revoked (active, or closed after the visit). When the enterprise
+ * names the agency, the code must name it too (a joint visit's code names every agency).
  */
 export async function validCodesAt(tx: Db, enterprise: string, at: Date, agencyCode?: string): Promise<string[]> {
   const rows = await tx
@@ -56,6 +60,7 @@ export async function validCodesAt(tx: Db, enterprise: string, at: Date, agencyC
     .where(
       and(
         eq(inspections.enterpriseCode, enterprise),
+        lte(inspectionCodes.issuedAt, at),
         lte(inspectionCodes.validFrom, at),
         gte(inspectionCodes.validTo, at),
         inArray(inspectionCodes.state, ['active', 'closed']),
@@ -84,6 +89,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
 
   const candidates = await validCodesAt(tx, enterprise.creditCode, visitedAt, agency?.code);
   const validCode = (codeShown && candidates.includes(codeShown) ? codeShown : candidates[0]) ?? null;
+  const recordedCase = validCode ? undefined : (await caseVisitsAt(tx, enterprise.creditCode, visitedAt, agency?.code))[0];
 
   const id = randomUUID();
   const [report] = await tx
@@ -99,6 +105,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
       codeShown,
       prohibitions,
       validCode,
+      caseInspectionId: recordedCase?.inspectionId ?? null,
       photoContentType: photo?.contentType ?? null,
       photoBytes: photo?.data.length ?? null,
       photoSha256: photo?.sha256 ?? null,
@@ -113,7 +120,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   const base = { subjectType: 'enterprise_report', subjectId: id, agencyCode: agency?.code ?? null, enterpriseCode: enterprise.creditCode, districtCode: enterprise.districtCode };
   const evidence = { reportId: id, visitedAt: visitedAt.toISOString(), agencyText, agencyCode: agency?.code ?? null, codeShown, photoSha256: photo?.sha256 ?? null };
   const toRaise: FlagInput[] = [];
-  if (!validCode) {
+  if (!validCode && !recordedCase) {
     const observed = { codeShown, validCodes: 0 };
     const limit = '检查时间与对象均相符的有效检查码';
     toRaise.push(
@@ -137,7 +144,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     agencyCode: agency?.code ?? null,
     enterpriseCode: enterprise.creditCode,
     districtCode: enterprise.districtCode,
-    payload: { ...evidence, prohibitions, validCode, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule) },
+    payload: { ...evidence, prohibitions, validCode, caseInspectionId: recordedCase?.inspectionId ?? null, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule) },
   });
   return { report: report!, flags: raised };
 }

@@ -8,7 +8,7 @@ import { flags } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findFlag, type Flag } from './flags.repository.js';
-import { assertWithinJurisdiction } from './jurisdiction.js';
+import { assertFlagWithinJurisdiction } from './flag-scope.js';
 
 const ACTION: Record<FlagEvent['type'], string> = { ACKNOWLEDGE: 'flag.acknowledged', RESOLVE: 'flag.resolved', DISMISS: 'flag.dismissed' };
 
@@ -21,7 +21,7 @@ export async function reviewFlag(tx: Db, { at, audit }: CommandScope, actor: Pri
   const flag = await findFlag(tx, id, true);
   if (!flag) throw DomainError.notFound('违规标记', id);
   const agency = flag.agencyCode ? await findAgency(tx, flag.agencyCode) : undefined;
-  assertWithinJurisdiction(actor, { agency, districtCode: flag.districtCode }, '违规标记');
+  assertFlagWithinJurisdiction(actor, flag, agency);
   if (event.type !== 'ACKNOWLEDGE' && event.note.trim() === '') {
     throw DomainError.field('body.note', event.type === 'RESOLVE' ? '办结须说明整改情况' : '不予认定须说明理由');
   }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-or
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditChain, auditEntries, enterprises, flags } from '../db/schema/index.js';
-import { withinJurisdiction } from './jurisdiction.js';
+import { flagJurisdiction } from './flag-scope.js';
 import { shanghaiDayRange } from './shanghai-time.js';
 
 /** The violation register's queries, always narrowed to the caller's jurisdiction. */
@@ -24,7 +24,7 @@ export interface FlagFilter {
 }
 
 export function flagConditions(db: Db, p: Principal, f: FlagFilter): SQL | undefined {
-  const where: (SQL | undefined)[] = [withinJurisdiction(db, p, flags.agencyCode, flags.districtCode)];
+  const where: (SQL | undefined)[] = [flagJurisdiction(db, p)];
   if (f.rule) where.push(eq(flags.rule, f.rule));
   if (f.agency) where.push(eq(flags.agencyCode, f.agency));
   if (f.enterprise) where.push(eq(flags.enterpriseCode, f.enterprise));
@@ -107,15 +107,19 @@ export async function flagCountsByRule(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.rule, Number(r.n)]));
 }
 
-/** Flags raised on some subjects (reports, inspections), grouped by subject id, for views that show what a record caused. */
-export async function flagsOnSubjects(db: Db, subjectType: string, subjectIds: string[]) {
+/**
+ * Flags raised on some subjects (reports, inspections), grouped by subject id, for views that show what a
+ * record caused. `viewer` narrows them to the flags a supervisor may see (Art. 6, flag-scope.ts): a district
+ * bureau reads an enterprise's report without seeing the flags it raised against another level's agency.
+ */
+export async function flagsOnSubjects(db: Db, subjectType: string, subjectIds: string[], viewer?: Principal) {
   const rows =
     subjectIds.length === 0
       ? []
       : await db
           .select({ id: flags.id, subjectId: flags.subjectId, rule: flags.rule, article: flags.article, severity: flags.severity, state: flags.state, detail: flags.detail, raisedAt: flags.raisedAt })
           .from(flags)
-          .where(and(eq(flags.subjectType, subjectType), inArray(flags.subjectId, subjectIds)))
+          .where(and(eq(flags.subjectType, subjectType), inArray(flags.subjectId, subjectIds), viewer ? flagJurisdiction(db, viewer) : undefined))
           .orderBy(asc(flags.raisedAt), asc(flags.rule));
   const out = new Map<string, typeof rows>(subjectIds.map((id) => [id, []]));
   for (const r of rows) out.get(r.subjectId)!.push(r);

@@ -75,6 +75,10 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     expect(r.authorised).toBe('false');
     expect(r.reason).toContain('撤销');
     await seeText(page.getByTestId('verify-answer'), '第十七条');
+    // The Order gives no right to refuse for want of a code (第十七条): verify and report; the right to
+    // refuse when no certificate is shown is 《行政处罚法》第五十五条's.
+    await seeText(page.getByTestId('verify-advice'), '《中华人民共和国行政处罚法》第五十五条');
+    expect(await page.getByTestId('verify-advice').textContent()).not.toContain('可拒绝检查');
   });
 
   it('says a forged code is forged and records no scan against the genuine one', async () => {

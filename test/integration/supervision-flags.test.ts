@@ -63,9 +63,9 @@ describeDb('the violation register: list, filters, jurisdiction and review (Art.
     expect((await list(city, '?from=2026-05-01&to=2026-04-01')).json()).toMatchObject({ status: 400, errors: [{ field: 'query.to' }] });
   });
 
-  it('shows a district supervisor the flags of its agencies and of its district, nothing else', async () => {
+  it('shows a district supervisor the flags of its own agencies, not a city agency’s visit in its district (Art. 6)', async () => {
     expect(idsOf(await list(sup1))).toEqual([ids.d1]);
-    expect(idsOf(await list(sup2))).toEqual([ids.d2, ids.cityInD2]);
+    expect(idsOf(await list(sup2))).toEqual([ids.d2]);
     // A filter cannot reach outside the jurisdiction.
     expect(idsOf(await list(sup1, `?agency=${w.d2.agency.code}`))).toEqual([]);
     const other = await t.call({ method: 'GET', url: `/api/v1/flags/${ids.d2}`, as: sup1 });
@@ -106,9 +106,9 @@ describeDb('the violation register: list, filters, jurisdiction and review (Art.
   });
 
   it('dismisses an open flag straight away, with a reason; resolving needs an acknowledgement first', async () => {
-    const early = await t.call({ method: 'POST', url: `/api/v1/flags/${ids.cityInD2}/resolve`, as: sup2, payload: { note: '已整改' } });
+    const early = await t.call({ method: 'POST', url: `/api/v1/flags/${ids.cityInD2}/resolve`, as: city, payload: { note: '已整改' } });
     expect(early.json()).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'open', allowedEvents: ['ACKNOWLEDGE', 'DISMISS'] });
-    const dismissed = await t.call({ method: 'POST', url: `/api/v1/flags/${ids.cityInD2}/dismiss`, as: sup2, payload: { note: '经核实为企业邀请的座谈，非检查' } });
+    const dismissed = await t.call({ method: 'POST', url: `/api/v1/flags/${ids.cityInD2}/dismiss`, as: city, payload: { note: '经核实为企业邀请的座谈，非检查' } });
     expect(dismissed.json()).toMatchObject({ state: 'dismissed', stateZh: '不予认定', reviewNote: '经核实为企业邀请的座谈，非检查' });
     expect(idsOf(await list(city, '?state=dismissed'))).toEqual([ids.cityInD2]);
   });

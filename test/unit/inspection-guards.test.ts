@@ -49,6 +49,19 @@ describe('inspection guards (pure)', () => {
   });
 });
 
+describe('第十八条第（一）项、第（二）项 the team of an Art. 17 visit (pure)', () => {
+  const one = [{ name: '甲', certificateNo: '1' }];
+  const uncertified = [{ name: '甲', certificateNo: '' }];
+  it('relaxes only the count with a legal basis, never the certificate', () => {
+    expect(failed(facts({ inspectors: one, teamExceptionBasis: '某法第X条' }))).toEqual([]);
+    expect(failed(facts({ inspectors: uncertified, teamExceptionBasis: '某法第X条' }))).toEqual(['TEAM_TOO_SMALL', 'INSPECTOR_UNCERTIFIED']);
+    expect(failed(facts({ inspectors: [...facts().inspectors, { name: '丙', certificateNo: ' ' }] }))).toEqual(['INSPECTOR_UNCERTIFIED']);
+  });
+  it('does not apply to case inspections, which Art. 18 does not cover', () => {
+    expect(failed(facts({ kind: 'case', leadKind: 'complaint', inspectors: uncertified }))).toEqual([]);
+  });
+});
+
 describe('inspection machine', () => {
   const ctx = { kind: 'routine', mode: 'onsite' } as const;
   it('needs approval before a code, and a code before a scan', () => {

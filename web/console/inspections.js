@@ -115,6 +115,7 @@ export async function inspectionStoryView({ api, args }) {
           ['检查事项', i.matterCodes.join('、')],
           ['登记时间', `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`],
           ['检查人员', i.inspectors.map((p) => `${p.name}（执法证 ${p.certificateNo || '无'}）`).join('、')],
+          ...(i.teamExceptionBasis ? [['少于两人的法律依据', i.teamExceptionBasis]] : []),
           ['检查项目', i.checklist.join('、')],
           ['批准人', i.approvedBy],
           ['个案线索', i.leadKind],

@@ -2,7 +2,7 @@ import { apiClient, ApiError, currentRoute, fill, fmtTime, h, KIND_ZH, OUTCOME_Z
 import { noticesView } from './notices.js';
 import { reportView } from './report.js';
 import { resultCard } from './result.js';
-import { parseCodeInput, TOKEN_KEY, verifyVisit } from './verify.js';
+import { parseCodeInput, TOKEN_KEY, verifyVisit, verifyWithoutCode } from './verify.js';
 
 /**
  * The enterprises' portal (企业服务): check a visit's code in one tap, see the inspections the enterprise
@@ -10,6 +10,7 @@ import { parseCodeInput, TOKEN_KEY, verifyVisit } from './verify.js';
  * in this device's localStorage, so a QR scanned later opens the check page already signed in; 退出
  * removes it. The server answers only with the enterprise's own data.
  */
+const LEAD_KIND_ZH = { complaint: '投诉举报', referral: '移送', assignment: '转办交办', platform_monitoring: '平台监测', enterprise_request: '企业申请', follow_up: '跟踪检查' };
 const token = () => localStorage.getItem(TOKEN_KEY);
 const api = apiClient(token);
 const app = document.getElementById('app');
@@ -67,6 +68,15 @@ function checkView({ query }) {
       fill(out, problemBox(err));
     }
   };
+  // Art. 17 asks a code of routine and special inspections only; a recorded case inspection has none.
+  const noCode = async () => {
+    fill(out, h('p', { class: 'muted' }, '正在查询…'));
+    try {
+      fill(out, resultCard(await verifyWithoutCode(api), { facts: false }));
+    } catch (err) {
+      fill(out, problemBox(err));
+    }
+  };
   return h(
     'form',
     { class: 'card', onsubmit: go },
@@ -74,6 +84,7 @@ function checkView({ query }) {
     h('p', { class: 'muted' }, '执法人员进入现场须出示检查码并扫码（第十七条、第十八条）。输入或粘贴检查码，一键核验并登记扫码。'),
     input,
     h('button', { class: 'primary big', type: 'submit', 'data-testid': 'verify' }, '这次检查是否经过授权？'),
+    h('button', { class: 'big', type: 'button', 'data-testid': 'verify-no-code', onclick: noCode }, '对方未出示检查码'),
     out,
   );
 }
@@ -119,6 +130,8 @@ async function inspectionsView() {
         'dl',
         { class: 'facts' },
         h('dt', {}, '类型'), h('dd', {}, `${KIND_ZH[i.kind] ?? i.kind}（${i.mode === 'onsite' ? '现场' : '非现场'}）`),
+        // A case inspection shows its lead kind, never who lodged the lead (Art. 9; Art. 40(6)).
+        i.kind === 'case' ? [h('dt', {}, '线索来源'), h('dd', { 'data-field': 'lead-kind' }, LEAD_KIND_ZH[i.leadKind] ?? '未载明')] : null,
         h('dt', {}, '时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '状态'), h('dd', {}, i.stateZh),
         h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? (OUTCOME_ZH[i.outcome.kind] ?? i.outcome.kind) : '尚未出具'),
@@ -144,7 +157,11 @@ async function reportsView() {
             { class: 'card', 'data-testid': 'my-report' },
             h('strong', {}, fmtTime(r.visitedAt)),
             ' ',
-            r.authorised ? h('span', { class: 'badge ok' }, '有有效检查码') : h('span', { class: 'badge bad' }, '无有效检查码'),
+            r.authorised
+              ? h('span', { class: 'badge ok' }, '有有效检查码')
+              : r.caseInspection
+                ? h('span', { class: 'badge ok', 'data-testid': 'report-case' }, `已登记个案检查（${r.caseInspection.leadKindZh ?? '未载明线索'}）`)
+                : h('span', { class: 'badge bad' }, '无有效检查码'),
             h('p', {}, r.agencyName ?? r.agencyText ?? ''),
             h('p', { style: 'white-space:pre-wrap' }, r.description),
             r.flags.length ? h('p', { class: 'muted' }, `监督处理：${r.flags.map((f) => `${f.ruleTitleZh}（${f.stateZh}）`).join('；')}`) : null,

@@ -63,7 +63,14 @@ export async function reportView({ api, agencyNames, query }) {
       const r = await api('/api/v1/enterprise-reports', { method: 'POST', body });
       fill(
         out,
-        notice(r.authorised ? `报告已提交。当时有针对本企业的有效检查码 ${r.validCode}。` : '报告已提交。当时没有针对本企业的有效检查码，已转司法行政部门监督处理。', r.authorised ? 'ok' : 'info'),
+        notice(
+          r.authorised
+            ? `报告已提交。当时有针对本企业的有效检查码 ${r.validCode}。`
+            : r.caseInspection
+              ? `报告已提交。该时间${r.caseInspection.agencyName ?? ''}在本企业有已登记的现场个案检查（线索来源：${r.caseInspection.leadKindZh ?? '未载明'}），个案检查无需检查码。`
+              : '报告已提交。当时没有针对本企业的有效检查码，已转司法行政部门监督处理。',
+          r.authorised || r.caseInspection ? 'ok' : 'info',
+        ),
         r.flags.length ? h('ul', { 'data-testid': 'report-flags' }, r.flags.map((x) => h('li', {}, `${x.ruleTitleZh}（${x.article}）`))) : null,
       );
       e.target.reset();

@@ -9,7 +9,17 @@ export function resultCard(r, { facts = true } = {}) {
     h('div', { class: 'headline' }, r.authorised ? '✓ ' : '✗ ', r.headline),
     h('p', { 'data-testid': 'verify-reason' }, r.reason),
     r.article ? h('p', { class: 'muted' }, `依据：${r.article}${r.rule ? `（${r.rule}）` : ''}`) : null,
-    facts && c.agencies
+    r.caseVisit
+      ? h(
+          'dl',
+          { class: 'facts', 'data-testid': 'case-visit' },
+          h('dt', {}, '检查类型'), h('dd', {}, r.caseVisit.kindZh),
+          h('dt', {}, '线索来源'), h('dd', { 'data-field': 'lead-kind' }, r.caseVisit.leadKindZh ?? '未载明'),
+          h('dt', {}, '检查单位'), h('dd', {}, r.caseVisit.agencyName ?? r.caseVisit.agencyCode),
+          h('dt', {}, '登记时间'), h('dd', {}, `${fmtTime(r.caseVisit.windowStart)} 至 ${fmtTime(r.caseVisit.windowEnd)}`),
+        )
+      : null,
+    facts && c.agencies && !r.caseVisit
       ? h(
           'dl',
           { class: 'facts' },
@@ -17,8 +27,9 @@ export function resultCard(r, { facts = true } = {}) {
           h('dt', {}, '检查事项'), h('dd', {}, c.matters.map((m) => m.name).join('、')),
           h('dt', {}, '登记时间'), h('dd', {}, `${fmtTime(c.validFrom)} 至 ${fmtTime(c.validTo)}`),
           h('dt', {}, '检查人员'), h('dd', {}, `${c.inspectorCount} 人：${c.inspectors.map((p) => p.name).join('、')}`),
+          c.teamExceptionBasis ? [h('dt', {}, '少于两人的法律依据'), h('dd', {}, c.teamExceptionBasis)] : null,
         )
       : null,
-    r.advice ? h('p', { class: 'advice' }, r.advice, ' ', h('a', { href: `/portal/#/report?code=${encodeURIComponent(c.code)}` }, '报告这次检查')) : null,
+    r.advice ? h('p', { class: 'advice', 'data-testid': 'verify-advice' }, r.advice, ' ', h('a', { href: c.code ? `/portal/#/report?code=${encodeURIComponent(c.code)}` : '/portal/#/report' }, '报告这次检查')) : null,
   );
 }

@@ -24,13 +24,45 @@ export function parseCodeInput(text) {
   return /^[A-Za-z0-9-]{4,40}$/.test(s) ? { code: s.toUpperCase() } : null;
 }
 
+/**
+ * What a visit without a valid code leaves the enterprise to do. The Order gives no right to refuse an
+ * inspection for want of a code; the right to refuse when no enforcement certificate is shown comes from
+ * 《行政处罚法》第五十五条. So: verify, and report (Art. 40).
+ */
+export const NO_CODE_ADVICE =
+  '请核验检查人员的执法证件和行政检查通知书，并可向司法行政部门报告（第四十条）。检查人员不出示执法证件的，企业有权拒绝接受检查（《中华人民共和国行政处罚法》第五十五条）。';
+
+/**
+ * An on-site case inspection needs no code (Art. 17 covers routine and special inspections): when the agency
+ * recorded one at this enterprise for now, the answer says so, with its lead kind — never who lodged it.
+ */
+async function recordedCaseAnswer(api, check) {
+  let cases = [];
+  try {
+    cases = await api('/api/v1/case-visits');
+  } catch {
+    return null; // the answer about the code stands on its own
+  }
+  if (!cases.length) return null;
+  const c = cases[0];
+  return {
+    authorised: true,
+    caseVisit: c,
+    headline: '已登记的个案检查',
+    reason: `${c.agencyName ?? c.agencyCode}此时在本企业有已登记的现场个案检查（线索来源：${c.leadKindZh ?? '未载明'}）。个案检查不适用检查码（第十七条规定的是日常检查和专项检查）；请核验检查人员的执法证件。`,
+    check,
+  };
+}
+
 export async function verifyVisit(api, { code, k, s }) {
   const q = new URLSearchParams();
   if (k) q.set('k', k);
   if (s) q.set('s', s);
   const check = await api(`/api/v1/codes/${encodeURIComponent(code)}${q.toString() ? `?${q}` : ''}`);
-  if (check.status === 'forged' || check.status === 'unknown') {
-    return { authorised: false, headline: '未经授权', reason: check.statusZh, advice: '请勿接受检查，可向司法行政部门报告（第四十条）。', check };
+  // A forged code is answered as forged whatever else is on record: someone presented a false code.
+  if (check.status === 'forged') return { authorised: false, headline: '未经授权', reason: check.statusZh, advice: NO_CODE_ADVICE, check };
+  if (check.status === 'unknown') {
+    return (await recordedCaseAnswer(api, check)) ?? { authorised: false, headline: '未经授权', reason: check.statusZh, advice: NO_CODE_ADVICE, check };
   }
   try {
     const scan = await api(`/api/v1/codes/${encodeURIComponent(code)}/scan`, { method: 'POST', body: {} });
@@ -38,14 +70,30 @@ export async function verifyVisit(api, { code, k, s }) {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     const p = err.problem;
+    const recorded = await recordedCaseAnswer(api, check);
+    if (recorded) return recorded;
     return {
       authorised: false,
       headline: '未经授权',
       reason: p.detail ?? check.statusZh,
       article: p.article,
       rule: p.code,
-      advice: '可拒绝检查，并向司法行政部门报告（第四十条）。',
+      advice: NO_CODE_ADVICE,
       check,
     };
   }
+}
+
+/** The visitors showed no code at all: is this a case inspection the agency recorded for now? */
+export async function verifyWithoutCode(api) {
+  const check = { code: '', status: 'none' };
+  return (
+    (await recordedCaseAnswer(api, check)) ?? {
+      authorised: false,
+      headline: '未查到登记',
+      reason: '此时本企业没有已登记的个案检查；日常检查和专项检查进入现场须出示检查码并扫码（第十七条）。',
+      advice: NO_CODE_ADVICE,
+      check,
+    }
+  );
 }

@@ -35,6 +35,11 @@ export const enterpriseReports = pgTable(
     /** legal_rep_required | gifts_or_meals | designated_intermediary | costs_shifted | repeated_testing */
     prohibitions: text('prohibitions').array().notNull().default([]),
     validCode: text('valid_code'),
+    /**
+     * The on-site case inspection the agency recorded at this enterprise for the visit's time, when one
+     * covers it (Art. 9, 17: a case inspection needs no code, so the visit raises no code flag).
+     */
+    caseInspectionId: uuid('case_inspection_id').references(() => inspections.id),
     photoContentType: text('photo_content_type'),
     photoBytes: integer('photo_bytes'),
     photoSha256: text('photo_sha256'),

@@ -1,5 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import { newCodeId } from '../../codes/code-id.js';
+import { effectiveStart, FROM_ISSUANCE_ZH, startsAtIssuance } from '../../codes/effective-start.js';
 import type { CodeFacts } from '../../codes/facts.js';
 import type { Keyring } from '../../codes/keyring.js';
 import type { CommandScope } from '../../commands/command.js';
@@ -23,8 +24,15 @@ export interface IssuedCode {
   signature: string;
   facts: CodeFacts;
   inspectionId: string;
+  /** The effective start: the window's start, or the issuance instant when the window had already begun. */
   validFrom: string;
   validTo: string;
+  /** The registered window's start, as the scheme recorded it. */
+  windowStart: string;
+  /** True when the window had begun before issuance: the code is valid only from its issuance. */
+  validFromIssuance: boolean;
+  /** zh-CN note for that case ("自签发时起生效"), else null. */
+  validityNote: string | null;
 }
 
 /**
@@ -52,6 +60,8 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   if (failed.length > 0) throw DomainError.fromRules(failed);
 
   const code = newCodeId(shanghaiYear(i.windowStart));
+  const validFrom = effectiveStart(i.windowStart, at); // Art. 17(1): never vouches for a moment before it exists
+  const fromIssuance = startsAtIssuance(i.windowStart, at);
   const codeFacts: CodeFacts = {
     code,
     inspectionId: i.id,
@@ -59,7 +69,7 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
     enterprise: i.enterpriseCode,
     matters: i.matterCodes,
     kind: i.kind,
-    validFrom: i.windowStart.toISOString(),
+    validFrom: validFrom.toISOString(),
     validTo: i.windowEnd.toISOString(),
     inspectorCount: i.inspectors.length,
   };
@@ -70,7 +80,7 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
     kid,
     signature,
     facts: codeFacts,
-    validFrom: i.windowStart,
+    validFrom,
     validTo: i.windowEnd,
     state: 'active',
     issuedBy: actor.sub,
@@ -86,7 +96,18 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
     districtCode: agency.districtCode,
     before: i.state,
     after: state,
-    payload: { code, kid, signature, checks: [...basicGuards(facts), ...plan.results].map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) },
+    payload: { code, kid, signature, validFrom: codeFacts.validFrom, windowStart: i.windowStart.toISOString(), checks: [...basicGuards(facts), ...plan.results].map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) },
   });
-  return { code, kid, signature, facts: codeFacts, inspectionId: i.id, validFrom: codeFacts.validFrom, validTo: codeFacts.validTo };
+  return {
+    code,
+    kid,
+    signature,
+    facts: codeFacts,
+    inspectionId: i.id,
+    validFrom: codeFacts.validFrom,
+    validTo: codeFacts.validTo,
+    windowStart: i.windowStart.toISOString(),
+    validFromIssuance: fromIssuance,
+    validityNote: fromIssuance ? FROM_ISSUANCE_ZH : null,
+  };
 }

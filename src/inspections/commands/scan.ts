@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
+import { effectiveStart } from '../../codes/effective-start.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { codeScans } from '../../db/schema/index.js';
@@ -42,10 +43,12 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
   }
   let refusal: RuleResult | undefined;
   let late = false;
+  // Art. 17(1): a code vouches for nothing before its issuance (older rows stored the bare window start).
+  const validFrom = effectiveStart(row.validFrom, row.issuedAt);
   if (atEnterprise !== i.enterpriseCode) {
     refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: atEnterprise }, { enterprise: i.enterpriseCode }, '该检查码登记的检查对象不是本企业');
-  } else if (at < row.validFrom) {
-    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { from: row.validFrom.toISOString() }, '尚未到检查码登记的检查时间');
+  } else if (at < validFrom) {
+    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { from: validFrom.toISOString() }, '尚未到检查码的生效时间');
   } else if (at > row.validTo) {
     late = true;
     if (!input.lateReason) {

@@ -16,7 +16,9 @@ interface Unnotified {
 }
 
 /**
- * RESULT_NOT_NOTIFIED (Art. 18(5): 行政检查结束后，将行政检查结果告知企业): an on-site inspection whose
+ * RESULT_NOT_NOTIFIED (Art. 18(5): 行政检查结束后，将行政检查结果告知企业): Art. 18 governs the inspections
+ * of Art. 17 — on-site routine and special — so case inspections are left out (the Order sets no result
+ * notice for them; their own procedure laws do, docs/COMPLIANCE.md). An on-site routine or special inspection whose
  * findings were recorded but whose result is still not notified `resultNotifyWorkingDays` working days
  * later (official calendar) is flagged once. The calendar turns the deadline into one cut-off instant —
  * every finding recorded before it is overdue — so the selection stays a single indexed range query.
@@ -36,7 +38,7 @@ export const resultNotNotifiedJob: SweepJob = {
       tx,
       sql`SELECT i.id, i.agency_code, i.enterprise_code, i.findings_at, a.name, a.district_code
           FROM inspections i JOIN agencies a ON a.code = i.agency_code
-          WHERE i.state = 'findings_recorded' AND i.mode = 'onsite'
+          WHERE i.state = 'findings_recorded' AND i.mode = 'onsite' AND i.kind <> 'case'
             AND i.findings_at < ${cutoff.toISOString()}
             AND ${notYetFlagged('RESULT_NOT_NOTIFIED', 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.findings_at, i.id

@@ -1,0 +1,2 @@
+ALTER TABLE "enterprise_reports" ADD COLUMN "case_inspection_id" uuid;--> statement-breakpoint
+ALTER TABLE "enterprise_reports" ADD CONSTRAINT "enterprise_reports_case_inspection_id_inspections_id_fk" FOREIGN KEY ("case_inspection_id") REFERENCES "public"."inspections"("id") ON DELETE no action ON UPDATE no action;
