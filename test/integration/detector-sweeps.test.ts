@@ -29,6 +29,20 @@ describeDb('detectors named by the catalogue and raised by the sweeper (issue 11
   const onRecord = (e: Enterprise, countedDate: string, over: Parameters<typeof newInspection>[1] extends infer I ? Partial<I> : never = {}) =>
     newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: e.creditCode, matterCodes: [w.matter], countedDate, ...over });
 
+  describe('GET /api/v1/rules: what the engine watches and what it cannot', () => {
+    it('gives every detector where it is raised, or why it cannot be checked', async () => {
+      const res = await t.call({ method: 'GET', url: '/api/v1/rules' });
+      expect(res.statusCode).toBe(200);
+      const rules = res.json() as { id: string; article: string; roles: string[]; guardedBy: unknown[]; raisedBy: unknown[]; notCheckable: { zh: string } | null; pending: unknown }[];
+      const detectors = rules.filter((r) => r.roles.includes('detector'));
+      expect(detectors.filter((r) => r.raisedBy.length === 0 && !r.notCheckable && !r.pending).map((r) => r.id)).toEqual([]);
+      expect(rules.find((r) => r.id === 'CASE_FREQUENCY_ANOMALY')).toMatchObject({ roles: ['detector'], raisedBy: [{ job: 'case-frequency-anomaly' }], notCheckable: null });
+      expect(rules.find((r) => r.id === 'FREQUENCY_CAP')).toMatchObject({ roles: ['guard', 'detector'], raisedBy: [{ job: 'frequency-cap-exceeded' }] });
+      expect(rules.find((r) => r.id === 'QUOTA')!.notCheckable!.zh).toContain('考核');
+      expect(rules.find((r) => r.id === 'PROFIT_SEEKING')!.article).toBe('第四十条第（一）项、第（八）项');
+    });
+  });
+
   describe('第十五条、第四十条第（十）项 FREQUENCY_CAP as a detector', () => {
     it('flags an enterprise pushed over a cap by inspections recorded off the code-issuing route, once per cap, agency and year', async () => {
       const e = await anEnterprise();
