@@ -42,6 +42,18 @@ const EnvSchema = Type.Object({
    * number; 5 matches the usual 告知 terms of inspection rules). Past it, the sweeper flags RESULT_NOT_NOTIFIED.
    */
   RESULT_NOTIFY_WORKING_DAYS: Type.Integer({ default: 5, minimum: 1, maximum: 60 }),
+  /**
+   * Calendar days after the result was notified within which the documents and evidence are archived
+   * (Art. 25 defers to the archive rules and names no term; 30 days matches the usual 结案后30日内立卷归档 of
+   * administrative-enforcement file rules). Past it, the sweeper flags NOT_ARCHIVED.
+   */
+  ARCHIVE_WITHIN_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 366 }),
+  /**
+   * How close (days between the dates) a pending planned task must be for an on-site case inspection to be
+   * "能够合并实施" (Art. 13 ¶3 gives no measure). A task scheduled months away has its own scheme, team and
+   * code prepared for its date, so 30 days; supervisors who read "能够" more widely raise it.
+   */
+  CASE_MERGE_WINDOW_DAYS: Type.Integer({ default: 30, minimum: 0, maximum: 366 }),
   /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /**
@@ -79,6 +91,8 @@ export interface Config {
   publicRateLimit: number;
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
+  archiveWithinDays: number;
+  caseMergeWindowDays: number;
   publicBaseUrl: string;
   /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
   joint: JointSettings;
@@ -97,6 +111,7 @@ export class ConfigError extends Error {
 const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
 // One line per feature's integer settings, so separate features add theirs without touching each other's.
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
+INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -150,6 +165,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
+    archiveWithinDays: env.ARCHIVE_WITHIN_DAYS,
+    caseMergeWindowDays: env.CASE_MERGE_WINDOW_DAYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
   };

@@ -7,10 +7,14 @@ import { ERRORS } from '../errors/registry.js';
 import { article, regulationArticles } from '../regulation/articles.js';
 import { articlesLabel } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
+import { raisersOf, rolesOf } from '../rules/raisers.js';
 import { responses } from '../http/schemas.js';
 import { flagCountsByRule } from '../supervision/flags.repository.js';
 
 const Article = Type.Object({ number: Type.Integer(), label: Type.String(), chapter: Type.String(), text: Type.String() });
+const CommandRef = Type.Object({ command: Type.String({ description: '命令（导出函数名）/ the command' }), file: Type.String() });
+const Raiser = Type.Union([CommandRef, Type.Object({ job: Type.String({ description: '定时巡检任务 / the sweeper job' }) })]);
+const Reason = Type.Object({ zh: Type.String(), en: Type.String() });
 const ErrorEntry = Type.Object({
   code: Type.String(),
   status: Type.Integer(),
@@ -74,7 +78,7 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['regulation'],
-        summary: '规则目录：条款、原文、类型与触发次数 / rule catalogue with article text, kind and times fired',
+        summary: '规则目录：条款、原文、类型、如何触发（命令或定时巡检）或为何无从检测，以及触发次数 / rule catalogue: article text, kind, how each rule is raised or why it cannot be checked, times fired',
         security: [],
         response: responses(
           Type.Array(
@@ -83,6 +87,13 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
               article: Type.String(),
               articleText: Type.Array(Article),
               kind: Type.String(),
+              roles: Type.Array(Type.Union([Type.Literal('guard'), Type.Literal('detector'), Type.Literal('record-only')]), {
+                description: 'guard 拒绝操作 | detector 标记供监督 | record-only 仅记录、无从判断',
+              }),
+              guardedBy: Type.Array(CommandRef, { description: '以此规则拒绝的命令 / commands that refuse with it' }),
+              raisedBy: Type.Array(Raiser, { description: '产生标记之处：命令或定时巡检任务 / where its flag is raised' }),
+              notCheckable: Type.Union([Reason, Type.Null()], { description: '数据无从检测的理由 / why the data cannot show it' }),
+              pending: Type.Union([Reason, Type.Null()], { description: '检测部分尚在实现 / detector half not yet in place' }),
               severity: Type.String(),
               titleZh: Type.String(),
               titleEn: Type.String(),
@@ -109,6 +120,11 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         article: articlesLabel(r.articles),
         articleText: [...new Set(r.articles.map((a) => a.article))].map((n) => article(n)!),
         kind: r.kind,
+        roles: rolesOf(r),
+        guardedBy: [...(raisersOf(r.id).guardedBy ?? [])],
+        raisedBy: [...(raisersOf(r.id).raisedBy ?? [])],
+        notCheckable: raisersOf(r.id).notCheckable ?? null,
+        pending: raisersOf(r.id).pending ?? null,
         severity: r.severity,
         titleZh: r.titleZh,
         titleEn: r.titleEn,

@@ -19,6 +19,16 @@ export function articleLabel(ref: ArticleRef): string {
   return ref.item === undefined ? base : `${base}第（${chineseNumber(ref.item)}）项`;
 }
 
+/**
+ * Several references, as Chinese legal text cites them: an item that follows another item of the same
+ * article drops the article (第四十条第（一）项、第（八）项), every other reference is cited in full.
+ */
 export function articlesLabel(refs: readonly ArticleRef[]): string {
-  return refs.map(articleLabel).join('、');
+  return refs
+    .map((ref, i) => {
+      const prev = refs[i - 1];
+      const sameArticle = prev !== undefined && prev.article === ref.article && prev.item !== undefined && ref.item !== undefined;
+      return sameArticle ? `第（${chineseNumber(ref.item!)}）项` : articleLabel(ref);
+    })
+    .join('、');
 }

@@ -59,7 +59,7 @@ export const RULES = [
   rule('NOTICE_MISSING', [a(17, 1), a(18, 3)], 'detector', 'medium', '未出具行政检查通知书', 'Inspection notice not issued'),
   rule('RESULT_NOT_NOTIFIED', [a(18, 5)], 'detector', 'medium', '检查结束后未将结果告知企业', 'Result not notified to the enterprise'),
   rule('RECTIFICATION_NO_FOLLOWUP', [a(20)], 'detector', 'medium', '责令停止或改正后未进行跟踪检查', 'No follow-up inspection after a stop or rectification order'),
-  rule('COST_SHIFTED', [a(22), a(40, 1)], 'guard+detector', 'high', '检验检测等费用转嫁给企业', 'Sampling or testing costs charged to the enterprise'),
+  rule('COST_SHIFTED', [a(22), a(40, 1)], 'detector', 'high', '检验检测等费用转嫁给企业', 'Sampling or testing costs charged to the enterprise'),
   rule('REPEATED_TESTING', [a(40, 7)], 'detector', 'medium', '重复检验、检疫、检测或者技术鉴定', 'Repeated testing of the same item'),
   rule('NOT_ARCHIVED', [a(25)], 'detector', 'low', '行政检查文书、证据未归档', 'Documents and evidence not archived'),
   rule('INSPECTOR_UNCERTIFIED', [a(18, 2)], 'guard', 'high', '现场检查人员未持执法证件', 'An on-site inspector without an enforcement certificate'),

@@ -1,4 +1,4 @@
-import { periodOf, PERIOD_ZH, type Period } from '../time/periods.js';
+import { periodOf, PERIOD_ZH, type Period, type PeriodRange } from '../time/periods.js';
 import { ruleResult, type RuleResult } from './result.js';
 
 /**
@@ -124,7 +124,8 @@ export function caseAnomalyCheck(q: FrequencyQuestion): CapResult[] {
     if (r.kind !== 'case_anomaly' || !inForce(r, q.date) || !reaches(r, q)) continue;
     const period = periodOf(q.date, r.period);
     const observed = q.history.filter(
-      (i) => i.id !== q.excludeId && i.kind === 'case' && i.agencyCode === q.agencyCode && i.countedDate >= period.start && i.countedDate <= period.end,
+      // Counted within the threshold's own scope (matter, domain or all the agency's matters), as caps are.
+      (i) => i.id !== q.excludeId && i.kind === 'case' && i.agencyCode === q.agencyCode && i.countedDate >= period.start && i.countedDate <= period.end && inScope(r, i),
     ).length;
     const passed = observed + 1 <= r.maxCount;
     out.push({
@@ -134,4 +135,19 @@ export function caseAnomalyCheck(q: FrequencyQuestion): CapResult[] {
     });
   }
   return out;
+}
+
+/**
+ * The detectors' reading of a count already on record (the sweeper's CASE_FREQUENCY_ANOMALY and the
+ * FREQUENCY_CAP detector): `observed` inspections of one agency at one enterprise within one period of
+ * threshold `r`; passed while the count stays within `maxCount`. The flag is built from this result.
+ */
+export function countOnRecordCheck(rule: 'FREQUENCY_CAP' | 'CASE_FREQUENCY_ANOMALY', r: FrequencyRuleData, observed: number, period: PeriodRange): CapResult {
+  const passed = observed <= r.maxCount;
+  const what = rule === 'FREQUENCY_CAP' ? '计入频次的检查' : '个案检查';
+  const limit = rule === 'FREQUENCY_CAP' ? `按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次` : `合理频次 ${r.maxCount} 次（${r.issuerName}${r.documentNo}）`;
+  // A week's label is English ("week of …"); the flag's sentence names its Monday instead.
+  const label = r.period === 'week' ? `${period.start}起` : period.label;
+  const detail = passed ? undefined : `${PERIOD_ZH[r.period]}（${label}）内${what}已达 ${observed} 次，超过${limit}`;
+  return { ...ruleResult(rule, passed, observed, r.maxCount, detail), frequencyRuleId: r.id, period };
 }

@@ -15,6 +15,10 @@ export interface SweepOptions {
   resultNotifyWorkingDays?: number;
   /** Art. 26: visits of two agencies this many days apart without a joint task (JOINT_COORDINATION_DAYS). */
   jointCoordinationDays?: number;
+  /** Art. 25: calendar days after the result was notified to archive before NOT_ARCHIVED (ARCHIVE_WITHIN_DAYS). */
+  archiveWithinDays?: number;
+  /** Art. 13 ¶3: days between a case inspection and a pending planned task that make them mergeable (CASE_MERGE_WINDOW_DAYS). */
+  caseMergeWindowDays?: number;
   /** Rows per transaction: short transactions keep row locks brief. */
   batchSize?: number;
 }

@@ -5,6 +5,10 @@ import { planNotPublishedJob } from './jobs/plan-not-published.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
 import { resultNotNotifiedJob } from './jobs/result-not-notified.js';
+import { caseFrequencyAnomalyJob } from './jobs/case-frequency-anomaly.js';
+import { caseMergeableJob } from './jobs/case-mergeable.js';
+import { frequencyCapExceededJob } from './jobs/frequency-cap-exceeded.js';
+import { notArchivedJob } from './jobs/not-archived.js';
 
 /**
  * Every due-date job, in the order a pass runs them. A new job is its own file under jobs/ plus its line
@@ -17,4 +21,8 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
   jointNotCoordinatedJob, // JOINT_NOT_COORDINATED, Art. 26
+  frequencyCapExceededJob, // FREQUENCY_CAP (detector), Art. 15, 40(10)
+  caseFrequencyAnomalyJob, // CASE_FREQUENCY_ANOMALY, Art. 15
+  caseMergeableJob, // CASE_MERGEABLE, Art. 13 ¶3
+  notArchivedJob, // NOT_ARCHIVED, Art. 25
 ];

@@ -18,6 +18,9 @@ export interface SweepReport {
 export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
 // The RESULT_NOTIFY_WORKING_DAYS default (src/config/config.ts).
 export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
+// The ARCHIVE_WITHIN_DAYS and CASE_MERGE_WINDOW_DAYS defaults (src/config/config.ts says why).
+export const DEFAULT_ARCHIVE_WITHIN_DAYS = 30;
+export const DEFAULT_CASE_MERGE_WINDOW_DAYS = 30;
 const DEFAULT_BATCH = 500;
 // A runaway job (selecting rows it never flags) stops here instead of spinning.
 const MAX_BATCHES = 10_000;
@@ -46,6 +49,8 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
       resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
+      archiveWithinDays: options.archiveWithinDays ?? DEFAULT_ARCHIVE_WITHIN_DAYS,
+      caseMergeWindowDays: options.caseMergeWindowDays ?? DEFAULT_CASE_MERGE_WINDOW_DAYS,
       batchSize: options.batchSize ?? DEFAULT_BATCH,
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frequencyAllowance } from '../../src/frequency/allowance.js';
-import { caseAnomalyCheck, frequencyCheck, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/frequency.js';
+import { caseAnomalyCheck, countOnRecordCheck, frequencyCheck, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/frequency.js';
 
 const rule = (over: Partial<FrequencyRuleData> = {}): FrequencyRuleData => ({
   id: over.id ?? `r-${Math.random()}`,
@@ -126,6 +126,22 @@ describe('caseAnomalyCheck (CASE_FREQUENCY_ANOMALY, Art. 15)', () => {
     expect(caseAnomalyCheck(ask({ kind: 'case', rules: [threshold], history: [...cases(2), done('2026-04-20')] }))[0]).toMatchObject({ passed: true, observed: 3, limit: 3 });
     const [r] = caseAnomalyCheck(ask({ kind: 'case', rules: [threshold], history: cases(3) }));
     expect(r).toMatchObject({ rule: 'CASE_FREQUENCY_ANOMALY', passed: false, observed: 4, limit: 3, period: { label: '2026-Q2' } });
+  });
+
+  it('counts within the threshold’s own scope: a matter threshold counts case inspections of that matter only', () => {
+    const perMatter = rule({ kind: 'case_anomaly', period: 'quarter', maxCount: 3, scopeKind: 'matter', scopeValue: 'SCJG-001' });
+    const otherMatter = Array.from({ length: 3 }, (_, i) => done(`2026-04-1${i}`, { kind: 'case', countsTowardCap: false, matterCodes: ['SCJG-009'], domains: ['market'] }));
+    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [perMatter], history: [...cases(1), ...otherMatter] }))[0]).toMatchObject({ passed: true, observed: 2 });
+    const perDomain = rule({ kind: 'case_anomaly', period: 'quarter', maxCount: 3, scopeKind: 'domain', scopeValue: 'food' });
+    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [perDomain], history: [...cases(3), ...otherMatter] }))[0]).toMatchObject({ passed: false, observed: 4 });
+  });
+
+  it('reads a count on record for the sweeper: passed up to the threshold, a zh-CN sentence past it', () => {
+    const period = { start: '2026-04-06', end: '2026-04-12', label: 'week of 2026-04-06' };
+    expect(countOnRecordCheck('CASE_FREQUENCY_ANOMALY', threshold, 3, period)).toMatchObject({ passed: true, observed: 3, limit: 3 });
+    const weekly = countOnRecordCheck('CASE_FREQUENCY_ANOMALY', { ...threshold, period: 'week' }, 4, period);
+    expect(weekly).toMatchObject({ rule: 'CASE_FREQUENCY_ANOMALY', article: '第十五条', passed: false, frequencyRuleId: threshold.id });
+    expect(weekly.detail).toBe('周（2026-04-06起）内个案检查已达 4 次，超过合理频次 3 次（武汉市人民政府办公厅武政办〔2025〕1号）');
   });
 
   it('says nothing about routine inspections and ignores cap rules', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../machines/apply-event.js';
 import { matterMachine } from '../../machines/matter.machine.js';
 import { article, regulationArticles } from '../../src/regulation/articles.js';
-import { articleLabel, chineseNumber } from '../../src/rules/article.js';
+import { articleLabel, articlesLabel, chineseNumber } from '../../src/rules/article.js';
 import { RULES } from '../../src/rules/catalog.js';
 
 describe('the regulation text', () => {
@@ -20,6 +20,14 @@ describe('the regulation text', () => {
     expect(chineseNumber(23)).toBe('二十三');
     expect(articleLabel({ article: 17, item: 1 })).toBe('第十七条第（一）项');
     expect(articleLabel({ article: 40, item: 10 })).toBe('第四十条第（十）项');
+  });
+
+  it('cites consecutive items of one article as 第四十条第（一）项、第（八）项', () => {
+    expect(articlesLabel([{ article: 40, item: 1 }, { article: 40, item: 8 }])).toBe('第四十条第（一）项、第（八）项');
+    expect(articlesLabel([{ article: 17, item: 2 }, { article: 18, item: 2 }])).toBe('第十七条第（二）项、第十八条第（二）项');
+    expect(articlesLabel([{ article: 22 }, { article: 40, item: 1 }])).toBe('第二十二条、第四十条第（一）项');
+    // A whole article then one of its items: the item is cited in full, the article alone says nothing of items.
+    expect(articlesLabel([{ article: 15 }, { article: 15, item: 2 }])).toBe('第十五条、第十五条第（二）项');
   });
 
   it('cites only articles that exist', () => {

@@ -1,0 +1,153 @@
+import { RULES, type RuleDef, type RuleId } from './catalog.js';
+
+/**
+ * How each rule of the catalogue is applied: which commands refuse with it (guards), where its flag is
+ * raised (detectors: a command or a sweeper job), or why the engine's data cannot show it. Kept beside the
+ * catalogue, keyed by id, so the catalogue's one-line `rule(...)` calls stay as they are;
+ * test/unit/rule-catalogue.test.ts fails when an entry is missing, names a command or job that does not
+ * exist, or names one whose code never mentions the rule.
+ */
+
+/** A command: the exported function and the file that holds it (its code, or what it imports, names the rule). */
+export interface CommandRef {
+  command: string;
+  file: string;
+}
+/** A due-date job of the sweeper (src/sweeper/registry.ts). */
+export interface JobRef {
+  job: string;
+}
+export type Raiser = CommandRef | JobRef;
+
+export interface Reason {
+  zh: string;
+  en: string;
+}
+
+export interface RuleRaisers {
+  /** Guards: the commands that refuse with this rule. */
+  guardedBy?: readonly CommandRef[];
+  /** Detectors: where the flag is raised. */
+  raisedBy?: readonly Raiser[];
+  /** Detectors the engine's data cannot show, and why. */
+  notCheckable?: Reason;
+  /** A detector half another change in flight adds; listed so nobody takes it for watched. */
+  pending?: Reason;
+}
+
+/** guard: refuses a command; detector: raises a flag; record-only: the engine records what the article asks but cannot judge it. */
+export type RuleRole = 'guard' | 'detector' | 'record-only';
+
+/** The catalogue's kind read as roles. Advice (a non-refusing check at drafting) is neither: its detector half is what counts. */
+export function rolesOf(def: Pick<RuleDef, 'kind'>): RuleRole[] {
+  switch (def.kind) {
+    case 'guard':
+      return ['guard'];
+    case 'detector':
+    case 'advice+detector':
+      return ['detector'];
+    case 'guard+detector':
+      return ['guard', 'detector'];
+    default:
+      return ['record-only'];
+  }
+}
+
+const cmd = (command: string, file: string): CommandRef => ({ command, file });
+const job = (name: string): JobRef => ({ job: name });
+
+const DRAFT = cmd('draftInspection', 'src/inspections/commands/draft.ts');
+const ISSUE = cmd('issueCode', 'src/inspections/commands/issue-code.ts');
+const SCAN = cmd('scanCode', 'src/inspections/commands/scan.ts');
+const FINDINGS = cmd('recordFindings', 'src/inspections/commands/findings.ts');
+const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts');
+const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-commands.ts');
+const FILE_PLAN = cmd('filePlan', 'src/plans/plan-filing.ts');
+const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
+const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');
+const JOINT_CODES = cmd('issueJointCodes', 'src/joint/task-code.ts');
+const JOINT_FINDINGS = cmd('recordJointFindings', 'src/joint/task-visits.ts');
+const OFFSITE = cmd('recordOffsite', 'src/offsite/record.ts');
+const OPEN_REFERRAL = cmd('openReferral', 'src/referrals/open.ts');
+const SEND_REFERRAL = cmd('sendReferral', 'src/referrals/steps.ts');
+const REFUSE_REFERRAL = cmd('refuseReferral', 'src/referrals/steps.ts');
+
+export const RAISERS: Record<RuleId, RuleRaisers> = {
+  SCOPE_ENTITY: {},
+  SCOPE_EXCLUDED_RELATION: {},
+  SCOPE_EFFECTIVE_DATE: { guardedBy: [DRAFT, ISSUE, REPORT] },
+  MATTER_UNPUBLISHED: { guardedBy: [DRAFT, ISSUE, SUBMIT_PLAN] },
+  AGENCY_OUT_OF_AUTHORITY: { guardedBy: [DRAFT, ISSUE] },
+  JURISDICTION_TERRITORIAL: { guardedBy: [DRAFT, ISSUE] },
+  CROSS_REGION_NO_ASSISTANCE: {
+    guardedBy: [DRAFT, ISSUE],
+    pending: { zh: '检测部分（未经异地协助即已实施的检查）由跨区域检查的改动补充', en: 'The detector half (visits already made without an assistance arrangement) comes with the scope change in flight' },
+  },
+  PLAN_CONTENT: { guardedBy: [SUBMIT_PLAN] },
+  PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), FILE_PLAN] },
+  PLAN_RETURNED: {},
+  PLAN_AMENDED_NOT_REFILED: {
+    guardedBy: [ISSUE, LAUNCH_JOINT],
+    pending: { zh: '检测部分（计划调整后未重新备案即已实施的检查）由检查计划的改动补充', en: 'The detector half (inspections made under an amended, unrefiled plan) comes with the plans change in flight' },
+  },
+  PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published')] },
+  ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
+  SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL] },
+  CASE_WITHOUT_LEAD: { guardedBy: [DRAFT] },
+  CASE_MERGEABLE: { raisedBy: [job('case-mergeable')] },
+  FREQUENCY_CAP: { guardedBy: [DRAFT, ISSUE], raisedBy: [job('frequency-cap-exceeded')] },
+  CASE_FREQUENCY_ANOMALY: { raisedBy: [job('case-frequency-anomaly')] },
+  JOINT_IN_PLAN: { guardedBy: [LAUNCH_JOINT] },
+  ONSITE_WITHOUT_APPROVAL: { guardedBy: [ISSUE] },
+  ONSITE_WITHOUT_CODE: { guardedBy: [SCAN], raisedBy: [REPORT] },
+  CODE_NOT_SCANNED: { raisedBy: [FINDINGS, JOINT_FINDINGS] },
+  CODE_OUTSIDE_WINDOW: { guardedBy: [SCAN], raisedBy: [SCAN] },
+  TEAM_TOO_SMALL: { guardedBy: [DRAFT, ISSUE] },
+  INSPECTOR_UNCERTIFIED: { guardedBy: [DRAFT, ISSUE] },
+  NOTICE_MISSING: {
+    notCheckable: {
+      zh: '行政检查通知书随检查码由平台生成，执法人员是否在实施检查时向企业出具，平台内没有可据以判断的记录（下载或打印不等于出具）',
+      en: 'The platform generates the notice with every code; whether the officers handed it over at the visit leaves no record here (a download or a print is not a handing over)',
+    },
+  },
+  RESULT_NOT_NOTIFIED: { raisedBy: [job('result-not-notified')] },
+  RECTIFICATION_NO_FOLLOWUP: { raisedBy: [job('rectification-no-followup')] },
+  COST_SHIFTED: { raisedBy: [FINDINGS, REPORT] },
+  REPEATED_TESTING: { raisedBy: [FINDINGS, REPORT] },
+  NOT_ARCHIVED: { raisedBy: [job('not-archived')] },
+  REFERRAL_OVERDUE: { raisedBy: [job('referral-overdue'), SEND_REFERRAL] },
+  REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL] },
+  CRIME_TRANSFER: {},
+  JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), ISSUE, JOINT_CODES] },
+  JOINT_LIST_UNAPPROVED: {},
+  JOINT_OFFLINE: {},
+  JOINT_ONE_FORM: {},
+  JOINT_TEAM_TOO_LARGE: { guardedBy: [LAUNCH_JOINT, JOINT_CODES] },
+  ONSITE_WHEN_OFFSITE_SUFFICES: { guardedBy: [DRAFT, ISSUE] },
+  DEVICE_NOT_PUBLISHED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
+  DEVICE_UNREVIEWED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
+  OFFSITE_NOTICE: {
+    notCheckable: {
+      zh: '非现场检查记录违法行为时，平台即在同一事务中生成并向企业送达提示信息，不会出现未告知；平台外发现而未录入的违法行为没有记录，无从检测',
+      en: 'Recording an off-site violation sends the enterprise its notice in the same transaction, so no record lacks one; a violation found outside the platform and never recorded leaves nothing to check',
+    },
+  },
+  LEGAL_REP_REQUIRED: { raisedBy: [REPORT] },
+  DISGUISED_INSPECTION: { raisedBy: [REPORT] },
+  PROFIT_SEEKING: { raisedBy: [REPORT] },
+  QUOTA: {
+    notCheckable: {
+      zh: '检查指标和考核考评、预算绩效方案不在本平台的数据中，无从判断是否下达指标或与检查频次、罚款数额挂钩',
+      en: 'Evaluation schemes, quotas and budget-performance targets are not in the engine’s data, so a quota or a link to inspection counts or fines cannot be seen',
+    },
+  },
+};
+
+/** What GET /api/v1/rules and the compliance doc say about a rule's application. */
+export function raisersOf(id: RuleId): RuleRaisers {
+  return RAISERS[id] ?? {};
+}
+
+export const raiserLabel = (r: Raiser): string => ('job' in r ? `sweeper ${r.job}` : r.command);
+
+export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);

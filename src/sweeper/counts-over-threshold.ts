@@ -1,0 +1,107 @@
+import { sql } from 'drizzle-orm';
+import { COUNTED_STATES } from '../frequency/facts.js';
+import type { FrequencyRuleData } from '../rules/frequency.js';
+import type { RuleId } from '../rules/catalog.js';
+import { rowsOf } from './job.js';
+import { notYetFlagged } from './not-flagged.js';
+import type { Db } from '../db/client.js';
+
+/**
+ * One agency's inspections at one enterprise within one period of one frequency threshold, when there are
+ * more than the threshold allows: the shared selection of the FREQUENCY_CAP detector and
+ * CASE_FREQUENCY_ANOMALY (Art. 15). Counted as src/rules/frequency.ts counts: counted states only, the
+ * agency's own inspections, within the threshold's scope (its matter, its domain, or all the agency's
+ * matters), its risk class, periods as calendar periods (weeks from Monday). A threshold counts from the
+ * period in which it took effect, up to its retirement.
+ */
+export interface OverThreshold {
+  frequency_rule_id: string;
+  enterprise_code: string;
+  agency_code: string;
+  period_start: string;
+  n: number;
+  ids: string[];
+  district_code: string | null;
+}
+
+export interface ThresholdQuery {
+  kind: FrequencyRuleData['kind'];
+  rule: RuleId;
+  /** Which inspections count: those toward caps, or case inspections. */
+  counts: 'toward_cap' | 'case';
+  /** Oldest counted date looked at: older periods were swept when they were current. */
+  since: string;
+  limit: number;
+}
+
+/** The group's flag occurrence: once per threshold, agency and period (the subject is the enterprise). */
+export const OCCURRENCE = sql.raw(`g.frequency_rule_id::text || ':' || g.agency_code || ':' || g.period_start`);
+
+export async function countsOverThreshold(tx: Db, q: ThresholdQuery): Promise<OverThreshold[]> {
+  const counted = q.counts === 'case' ? sql`i.kind = 'case'` : sql`i.counts_toward_cap`;
+  const states = sql.join(COUNTED_STATES.map((s) => sql`${s}`), sql`, `);
+  return rowsOf<OverThreshold>(
+    tx,
+    sql`SELECT g.*, a.district_code FROM (
+          SELECT r.id AS frequency_rule_id, i.enterprise_code, i.agency_code,
+                 to_char(CASE r.period WHEN 'year' THEN date_trunc('year', i.counted_date::timestamp)
+                                       WHEN 'quarter' THEN date_trunc('quarter', i.counted_date::timestamp)
+                                       WHEN 'month' THEN date_trunc('month', i.counted_date::timestamp)
+                                       ELSE date_trunc('week', i.counted_date::timestamp) END, 'YYYY-MM-DD') AS period_start,
+                 count(*)::int AS n,
+                 array_agg(i.id::text ORDER BY i.counted_date, i.id) AS ids,
+                 r.max_count, r.effective_from, max(i.counted_date) AS last_date
+            FROM frequency_rules r
+            JOIN inspections i ON (r.agency_code IS NULL OR r.agency_code = i.agency_code)
+            JOIN enterprises e ON e.credit_code = i.enterprise_code
+           WHERE r.kind = ${q.kind}
+             AND i.state IN (${states}) AND ${counted}
+             AND i.counted_date >= ${q.since}
+             AND i.counted_date <= COALESCE(r.effective_to, DATE '9999-12-31')
+             AND (r.risk_class IS NULL OR r.risk_class = e.risk_class)
+             AND (r.scope_kind = 'agency'
+                  OR (r.scope_kind = 'matter' AND r.scope_value = ANY(i.matter_codes))
+                  OR (r.scope_kind = 'domain' AND EXISTS (
+                        SELECT 1 FROM inspection_matters m
+                         WHERE m.agency_code = i.agency_code AND m.matter_code = ANY(i.matter_codes) AND m.domain = r.scope_value)))
+           GROUP BY r.id, r.max_count, r.effective_from, r.period, i.enterprise_code, i.agency_code, 4
+        ) g
+        JOIN agencies a ON a.code = g.agency_code
+        WHERE g.n > g.max_count
+          -- The threshold was in force when the period's last counted inspection happened.
+          AND g.last_date >= g.effective_from
+          AND ${notYetFlagged(q.rule, 'enterprise', sql.raw('g.enterprise_code'), OCCURRENCE)}
+        ORDER BY g.period_start, g.enterprise_code, g.agency_code, g.frequency_rule_id
+        LIMIT ${q.limit}`,
+  );
+}
+
+/** The thresholds named by a batch, as the pure rule functions take them. */
+export async function thresholdsById(tx: Db, ids: readonly string[]): Promise<Map<string, FrequencyRuleData>> {
+  if (ids.length === 0) return new Map();
+  const rows = await rowsOf<Record<string, unknown>>(
+    tx,
+    sql`SELECT id, kind, issuer_name, document_no, scope_kind, scope_value, agency_code, period, max_count, risk_class,
+               to_char(effective_from, 'YYYY-MM-DD') AS effective_from, to_char(effective_to, 'YYYY-MM-DD') AS effective_to
+          FROM frequency_rules WHERE id::text IN (${sql.join([...new Set(ids)].map((id) => sql`${id}`), sql`, `)})`,
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.id),
+      {
+        id: String(r.id),
+        kind: r.kind as FrequencyRuleData['kind'],
+        issuerName: String(r.issuer_name),
+        documentNo: String(r.document_no),
+        scopeKind: r.scope_kind as FrequencyRuleData['scopeKind'],
+        scopeValue: (r.scope_value as string | null) ?? null,
+        agencyCode: (r.agency_code as string | null) ?? null,
+        period: r.period as FrequencyRuleData['period'],
+        maxCount: Number(r.max_count),
+        riskClass: (r.risk_class as string | null) ?? null,
+        effectiveFrom: String(r.effective_from),
+        effectiveTo: (r.effective_to as string | null) ?? null,
+      },
+    ]),
+  );
+}

@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { ruleResult } from '../../rules/result.js';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
+import { notYetFlagged } from '../not-flagged.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+interface Unarchived {
+  id: string;
+  agency_code: string;
+  enterprise_code: string;
+  state: string;
+  result_notified_at: Date | string;
+  name: string;
+  district_code: string | null;
+}
+
+/**
+ * NOT_ARCHIVED (Art. 25: 行政执法主体应当对行政检查过程中形成的行政执法文书、证据等…进行归档). An inspection is
+ * finished when its result was notified (Art. 18(5)); one still not archived `archiveWithinDays` calendar
+ * days later (ARCHIVE_WITHIN_DAYS, Shanghai dates) is flagged once. Closed or not does not matter: an
+ * inspection left open is as unarchived as a closed one.
+ */
+export const notArchivedJob: SweepJob = {
+  name: 'not-archived',
+  rule: 'NOT_ARCHIVED',
+  async runBatch(tx, { at, today, options }, limit) {
+    const days = options.archiveWithinDays;
+    // Notified on day D, due by D + days, overdue from D + days + 1: every notification before the start of
+    // (today - days) is overdue.
+    const cutoff = startOfShanghaiDay(addDays(today, -days));
+    const due = await rowsOf<Unarchived>(
+      tx,
+      sql`SELECT i.id, i.agency_code, i.enterprise_code, i.state, i.result_notified_at, a.name, a.district_code
+            FROM inspections i JOIN agencies a ON a.code = i.agency_code
+           WHERE i.state IN ('result_notified', 'closed') AND i.archived_at IS NULL
+             AND i.result_notified_at < ${cutoff.toISOString()}
+             AND ${notYetFlagged('NOT_ARCHIVED', 'inspection', sql.raw('i.id::text'))}
+           ORDER BY i.result_notified_at, i.id
+           LIMIT ${limit}
+           FOR NO KEY UPDATE OF i SKIP LOCKED`,
+    );
+    let raised = 0;
+    for (const i of due) {
+      const notifiedOn = shanghaiDate(new Date(i.result_notified_at));
+      const deadline = addDays(notifiedOn, days);
+      const result = ruleResult('NOT_ARCHIVED', false, `unarchived on ${today}`, deadline, `${i.name}于${notifiedOn}告知检查结果，截至${today}仍未将行政执法文书、证据等归档（应于${deadline}前、即${days}日内归档），违反第二十五条`);
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: result.rule,
+        subjectType: 'inspection',
+        subjectId: i.id,
+        agencyCode: i.agency_code,
+        enterpriseCode: i.enterprise_code,
+        districtCode: i.district_code,
+        observed: result.observed,
+        limit: result.limit,
+        detail: result.detail!,
+        evidence: { inspectionId: i.id, state: i.state, resultNotifiedAt: new Date(i.result_notified_at).toISOString(), deadline, days },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};
