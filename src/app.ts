@@ -83,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: (err, req, reply) =>
       err.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? sendProblem(reply, req, 'URI_TOO_LONG', '路径参数过长')
-        : sendProblem(reply, req, 'VALIDATION', '请求地址无效', { errors: [{ field: 'url', message: err.message.slice(0, 200) }] }),
+        : sendProblem(reply, req, 'VALIDATION', '请求地址无效', { errors: [{ field: 'url', message: '格式不正确' }] }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', {

@@ -107,7 +107,7 @@ export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
     const passed = observed + 1 <= r.maxCount;
     const detail = passed
       ? undefined
-      : `${PERIOD_ZH[r.period]}（${period.label}）内已检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
+      : `${PERIOD_ZH[r.period]}（${period.labelZh}）内已检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
     results.push({ ...ruleResult('FREQUENCY_CAP', passed, observed, r.maxCount, detail), frequencyRuleId: r.id, period });
   }
   return results;
@@ -128,7 +128,7 @@ export function caseAnomalyCheck(q: FrequencyQuestion): CapResult[] {
     ).length;
     const passed = observed + 1 <= r.maxCount;
     out.push({
-      ...ruleResult('CASE_FREQUENCY_ANOMALY', passed, observed + 1, r.maxCount, passed ? undefined : `${PERIOD_ZH[r.period]}（${period.label}）内个案检查达 ${observed + 1} 次，超过合理频次 ${r.maxCount} 次`),
+      ...ruleResult('CASE_FREQUENCY_ANOMALY', passed, observed + 1, r.maxCount, passed ? undefined : `${PERIOD_ZH[r.period]}（${period.labelZh}）内个案检查达 ${observed + 1} 次，超过合理频次 ${r.maxCount} 次`),
       frequencyRuleId: r.id,
       period,
     });
