@@ -10,6 +10,8 @@ import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
 import { CodeCheckCache } from './inspections/check-cache.js';
+import type { InspectionHooks } from './inspections/hooks.js';
+import { jointInspectionHooks } from './joint/inspection-hooks.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
@@ -27,6 +29,8 @@ export interface Services {
   keyring: Keyring;
   /** The public check's per-instance cache, invalidated by database notifications. */
   codeChecks: CodeCheckCache;
+  /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
+  inspectionHooks: InspectionHooks;
 }
 
 declare module 'fastify' {
@@ -79,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: (err, req, reply) =>
       err.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? sendProblem(reply, req, 'URI_TOO_LONG', '路径参数过长')
-        : sendProblem(reply, req, 'VALIDATION', '请求地址无效', { errors: [{ field: 'url', message: err.message.slice(0, 200) }] }),
+        : sendProblem(reply, req, 'VALIDATION', '请求地址无效', { errors: [{ field: 'url', message: '格式不正确' }] }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', {
@@ -90,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     calendar: new CalendarService(deps.database.db),
     keyring: deps.keyring,
     codeChecks: new CodeCheckCache(deps.database),
+    inspectionHooks: jointInspectionHooks(config.joint),
   });
   await app.services.codeChecks.start();
   app.addHook('onClose', async () => app.services.codeChecks.close());

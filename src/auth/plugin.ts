@@ -6,7 +6,7 @@ import { createPublicKey } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { DEV_ISSUER, DEV_KEY_ID, type DevKey } from './dev-key.js';
-import { principalFromClaims, type Principal, type Role } from './principal.js';
+import { principalFromClaims, ROLE_NAMES_ZH, type Principal, type Role } from './principal.js';
 
 /** Every route declares who may call it: 'public', or the roles allowed. */
 export type Access = 'public' | readonly Role[];
@@ -114,7 +114,7 @@ export const authPlugin = fp<AuthOptions>(
       }
       req.principal = await authenticate(req, opts);
       if (!access.includes(req.principal.role)) {
-        throw new DomainError('FORBIDDEN_ROLE', `角色 ${req.principal.role} 不能执行此操作（允许：${access.join('、')}）`, {
+        throw new DomainError('FORBIDDEN_ROLE', `${ROLE_NAMES_ZH[req.principal.role]}不能执行此操作（可以办理的是：${access.map((r) => ROLE_NAMES_ZH[r]).join('、')}）`, {
           allowedRoles: access,
         });
       }

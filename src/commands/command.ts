@@ -40,7 +40,7 @@ const MAX_ATTEMPTS = 3;
 export async function runCommand<T>(
   ctx: CommandContext,
   /** Or a loader, called only when a rule refuses (saves the reads on the path that succeeds). */
-  refusalSubject: RefusalSubject | null | (() => Promise<RefusalSubject | null>),
+  refusalSubject: RefusalSubject | (() => Promise<RefusalSubject | null>),
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<T> {
   const at = ctx.clock.now();

@@ -1,14 +1,13 @@
-import type { AnyMachineSnapshot, AnyStateMachine, EventFromLogic } from 'xstate';
-import { applyEvent, restore } from '../../machines/apply-event.js';
+import type { AnyStateMachine, EventFromLogic } from 'xstate';
+import { decide } from '../../machines/kernel.js';
+import { eventLabel, stateLabel } from '../../machines/labels.js';
 import { DomainError } from '../errors/domain-error.js';
 
 /**
- * Applies an event to the state stored on a row, or refuses with 409 INVALID_TRANSITION naming the current
- * state and the events it accepts. Shared by every aggregate's commands (plans, special plans, and the
- * ones to come) so the refusal reads the same everywhere.
- *
- * A self-transition (editing a draft in place) is taken even though the state does not move; applyEvent
- * alone would read it as refused, so `can()` settles it.
+ * The kernel's decision as a command sees it: the next state, or 409 INVALID_TRANSITION naming the
+ * current state and the events it accepts. Every aggregate's commands use this one function, so a refusal
+ * reads the same everywhere; the message names the state and the action in Chinese (machines/labels.ts),
+ * the identifiers travel in `currentState` and `allowedEvents`.
  */
 export function transitionOrRefuse<M extends AnyStateMachine>(
   machine: M,
@@ -17,11 +16,11 @@ export function transitionOrRefuse<M extends AnyStateMachine>(
   context: unknown,
   event: EventFromLogic<M>,
 ): string {
-  const applied = applyEvent(machine, state, context, event);
-  if (applied.ok) return applied.state;
-  if ((restore(machine, state, context) as AnyMachineSnapshot).can(event)) return state;
-  throw new DomainError('INVALID_TRANSITION', `${what}当前状态为 ${state}，不能执行 ${String((event as { type: string }).type)}`, {
+  const decision = decide(machine, state, context, event);
+  if (decision.ok) return decision.state;
+  const type = String((event as { type: string }).type);
+  throw new DomainError('INVALID_TRANSITION', `${what}当前状态为“${stateLabel(machine.id, state)}”，不能${eventLabel(machine.id, type)}`, {
     currentState: state,
-    allowedEvents: applied.allowed,
+    allowedEvents: decision.allowed,
   });
 }

@@ -38,7 +38,7 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 export async function runIdempotent<T>(
   req: FastifyRequest,
   ctx: CommandContext,
-  refusal: RefusalSubject | null | (() => Promise<RefusalSubject | null>),
+  refusal: RefusalSubject | (() => Promise<RefusalSubject | null>),
   status: number,
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<CommandResponse<T>> {

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { DomainError, type FieldError } from '../errors/domain-error.js';
 import { errorDef, type ErrorCode } from '../errors/registry.js';
+import { validationMessageZh } from './validation-zh.js';
 
 /**
  * RFC 9457 problem+json for every error: `type` dereferences to the registry entry, `title` is zh-CN,
@@ -35,7 +36,7 @@ function validationFields(err: FastifyError): FieldError[] {
     const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
     const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
     const field = [context, path, missing].filter(Boolean).join('.');
-    return { field, message: v.message ?? 'invalid' };
+    return { field, message: validationMessageZh(v) };
   });
 }
 
@@ -43,7 +44,7 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; ext?: R
   if (err instanceof DomainError) return { code: err.code, detail: err.detail, ext: err.extensions };
   if (err.validation) {
     const errors = validationFields(err);
-    return { code: 'VALIDATION', detail: `请求参数无效：${errors.map((e) => `${e.field} ${e.message}`).join('；')}`, ext: { errors } };
+    return { code: 'VALIDATION', detail: `请求参数无效：${errors.map((e) => `${e.field}${e.message}`).join('；')}`, ext: { errors } };
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -52,13 +53,13 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; ext?: R
       return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: '请使用 application/json' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: 'invalid JSON' }] } };
+      return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: '不是有效的 JSON' }] } };
     case 'FST_ERR_VALIDATION':
-      return { code: 'VALIDATION', detail: err.message };
+      return { code: 'VALIDATION', detail: '请求参数无效' };
   }
   if (err.statusCode === 429) return { code: 'RATE_LIMITED', detail: '请求过于频繁，请稍后再试' };
   if (err.statusCode === 400 && /JSON/i.test(err.name + (err.code ?? ''))) {
-    return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: 'invalid JSON' }] } };
+    return { code: 'VALIDATION', detail: '请求体不是有效的 JSON', ext: { errors: [{ field: 'body', message: '不是有效的 JSON' }] } };
   }
   if (isDatabaseUnavailable(err)) return { code: 'DATABASE_UNAVAILABLE', detail: '数据库暂不可用，请稍后重试' };
   if (isUniqueViolation(err)) return { code: 'ALREADY_EXISTS', detail: '记录已存在' };

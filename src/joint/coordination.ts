@@ -2,6 +2,7 @@ import { and, arrayContains, eq, gt, inArray, lt, ne } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { inspections, jointTaskParts, jointTasks, jointTaskUnits, singleVisitCoordination } from '../db/schema/index.js';
+import type { Coordination } from '../inspections/coordination-advice.js';
 import type { Inspection } from '../inspections/repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { publishedJointLists } from './lists.repository.js';
@@ -12,15 +13,9 @@ import { publishedJointLists } from './lists.repository.js';
  * which open joint tasks there this agency could join, and which published joint-list entries cover its
  * matters — and offers "join" or "launch_joint_task". Going ahead alone stays allowed; the officer's reason
  * (`aloneReason`) is kept with the advice and read back if JOINT_NOT_COORDINATED is raised at the code.
+ * The advice's shape lives in src/inspections/coordination-advice.ts so inspection commands can return it.
  */
-export interface Coordination {
-  overlapping: { inspectionId: string; agencyCode: string; state: string; windowStart: string; windowEnd: string; jointTaskId: string | null }[];
-  jointTasks: { jointTaskId: string; leadAgencyCode: string; state: string; windowStart: string; windowEnd: string; role: string | null; unitState: string | null; joinable: boolean }[];
-  jointListEntries: { listId: string; listVersion: number; title: string; entryCode: string; entryName: string; leadAgencyCode: string; role: 'lead' | 'cooperating'; matterCodes: string[] }[];
-  offers: ('join' | 'launch_joint_task')[];
-  advice: string | null;
-  aloneReason: string | null;
-}
+export type { Coordination };
 
 const PLANNED_STATES = ['draft', 'approved', 'code_issued'];
 const OPEN_TASK_STATES = ['launched', 'approved', 'code_issued'] as const;

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error.js';
-import type { FindingsInput } from '../inspections/commands/findings.js';
+import type { FindingsInput } from '../inspections/findings-input.js';
 import { linesOf, type ChecklistLine } from './checklist.js';
 
 /**

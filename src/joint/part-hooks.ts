@@ -3,6 +3,7 @@ import type { CodeFacts } from '../codes/facts.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { InspectionStep } from '../inspections/hooks.js';
 import { updateInspection, type Inspection, type InspectionCode } from '../inspections/repository.js';
 import { nextState } from '../inspections/transition.js';
 import { findAgency } from '../registry/agencies.repository.js';
@@ -12,23 +13,26 @@ import { revokeJointVisit } from './task-visits.js';
 import { partOfInspection, partsOf } from './tasks.repository.js';
 
 /**
- * The three places where the single-inspection flow meets a joint task's part rows, each called with one
- * line from the existing command:
- *  - issue-code: a part row never gets a code of its own; any other single on-site code is checked for
- *    JOINT_NOT_COORDINATED (Art. 26);
+ * The places where the single-inspection flow meets a joint task's part rows, wired into the inspection
+ * commands through InspectionHooks (src/joint/inspection-hooks.ts):
+ *  - issue-code: a part row never gets a code of its own (refused before anything is written); any other
+ *    single on-site code is checked for JOINT_NOT_COORDINATED (Art. 26) once it is issued;
  *  - scan: scanning the joint code moves every part of the visit, not only the lead's row (Art. 17(2));
  *  - lifecycle steps: revoking the joint code cancels every part; other single steps on a part are
  *    refused with a pointer to the task's endpoint, so the parts never drift apart.
  */
-export async function beforeSingleCode(tx: Db, scope: Pick<CommandScope, 'at' | 'audit'>, actor: Principal, i: Inspection, settings: JointSettings = DEFAULT_JOINT_SETTINGS): Promise<void> {
+export async function refuseCodeForPart(tx: Db, i: Inspection): Promise<void> {
   const part = await partOfInspection(tx, i.id);
   if (part) {
-    throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”任务 ${part.taskId} 的组成部分，不单独获取检查码；由发起单位通过 /api/v1/joint-tasks/${part.taskId}/code 获取联合检查码`, {
+    throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，不单独获取检查码；由发起单位通过 /api/v1/joint-tasks/${part.taskId}/code 获取联合检查码`, {
       currentState: i.state,
       allowedEvents: [],
       jointTaskId: part.taskId,
     });
   }
+}
+
+export async function afterSingleCode(tx: Db, scope: Pick<CommandScope, 'at'>, actor: Principal, i: Inspection, settings: JointSettings = DEFAULT_JOINT_SETTINGS): Promise<void> {
   await flagUncoordinatedSingle(tx, scope.at, { sub: actor.sub, role: actor.role }, i, settings.coordinationDays);
 }
 
@@ -60,14 +64,12 @@ export async function stepOnJointPart(
   scope: CommandScope,
   actor: Principal,
   i: Inspection,
-  spec: { action: string; headOnly?: boolean; payload?: unknown },
+  step: InspectionStep,
 ): Promise<Inspection | undefined> {
   const part = await partOfInspection(tx, i.id);
   if (!part) return undefined;
-  if (spec.action === 'code.revoked') {
-    return revokeJointVisit(tx, scope, actor, part.taskId, part.enterpriseCode, (spec.payload as { reason: string }).reason);
-  }
-  throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”任务 ${part.taskId} 的组成部分，须通过 /api/v1/joint-tasks/${part.taskId} 的相应接口办理`, {
+  if (step.type === 'revoke_code') return revokeJointVisit(tx, scope, actor, part.taskId, part.enterpriseCode, step.reason);
+  throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，须通过 /api/v1/joint-tasks/${part.taskId} 的相应接口办理`, {
     currentState: i.state,
     allowedEvents: [],
     jointTaskId: part.taskId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyEvent } from '../../machines/apply-event.js';
+import { initialState } from '../../machines/kernel.js';
 import { inspectionMachine } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { jointTaskParts, type Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { insertInspection } from '../inspections/repository.js';
+import { nextState } from '../inspections/transition.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { mergeChecklist } from './checklist.js';
@@ -116,7 +117,10 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   const unit = unitOfActor(actor, units);
   if (actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '本单位的检查方案须由本单位负责人批准（第十七条第（一）项）');
   const state = unitTransition(unit, { type: 'APPROVE' });
-  const approved = applyEvent(inspectionMachine, 'draft', { kind: 'routine', mode: 'onsite' }, { type: 'APPROVE' });
+  // Each part row starts where every inspection starts (the machine's initial state) with its own kind and
+  // mode, and the machine approves it from there; no state is picked by hand.
+  const part = { state: initialState(inspectionMachine), kind: 'routine', mode: 'onsite' } as const;
+  const approved = nextState(part, { type: 'APPROVE' });
   const items = mergeChecklist(task.entry.items, [unit]).map((l) => l.text);
   const agency = await findAgency(tx, unit.agencyCode);
   for (const enterpriseCode of task.enterpriseCodes) {
@@ -125,9 +129,9 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
       id: randomUUID(),
       agencyCode: unit.agencyCode,
       enterpriseCode,
-      kind: 'routine',
-      mode: 'onsite',
-      state: applied(approved),
+      kind: part.kind,
+      mode: part.mode,
+      state: approved,
       matterCodes: unit.matterCodes,
       windowStart: task.windowStart,
       windowEnd: task.windowEnd,
@@ -161,9 +165,4 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   await updateUnit(tx, unit, { state, approvedBy: actor.sub, approvedAt: scope.at });
   await auditTask(tx, scope, 'unit_approved', task, task.state, { agencyCode: unit.agencyCode, note: note ?? null });
   return settle(tx, scope, task);
-}
-
-function applied(a: ReturnType<typeof applyEvent>): string {
-  if (!a.ok) throw new Error('the inspection machine no longer approves an on-site routine draft');
-  return a.state;
 }

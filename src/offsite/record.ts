@@ -8,6 +8,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { assertOwnAgency } from '../inspections/access.js';
 import { draftInspection, type Drafted } from '../inspections/commands/draft.js';
 import { stepInspection } from '../inspections/commands/lifecycle.js';
+import type { InspectionHooks } from '../inspections/hooks.js';
 import { refuseFailed } from '../inspections/plan-checks.js';
 import { lockEnterprise, type Inspection } from '../inspections/repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
@@ -70,7 +71,7 @@ function validate(input: OffsiteInput, today: string): void {
   }
 }
 
-export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principal, input: OffsiteInput): Promise<OffsiteRecorded> {
+export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principal, input: OffsiteInput, hooks: InspectionHooks): Promise<OffsiteRecorded> {
   assertOwnAgency(actor, input.agencyCode);
   const today = shanghaiDate(scope.at);
   validate(input, today);
@@ -94,7 +95,7 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
     specialPlanId: input.specialPlanId,
     leadKind: input.leadKind,
     leadRef: input.leadRef,
-  });
+  }, hooks);
   refuseFailed(drafted.checks);
   const suspected = input.suspectedViolation;
   const noticeId = suspected ? randomUUID() : null;
@@ -107,7 +108,7 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
       outcome: suspected ? { kind: 'offsite_notice', noticeId } : { kind: 'no_violation' },
     }),
     payload: { source: input.source, sourceDetails: input.sourceDetails, observedAt: input.observedAt, evidence: input.evidence, suspectedViolation: Boolean(suspected) },
-  });
+  }, hooks);
 
   let notice: EnterpriseNotice | null = null;
   let onsiteDraft: Drafted | null = null;
@@ -127,7 +128,7 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
         leadKind: 'platform_monitoring',
         leadRef: `offsite:${inspection.id}`,
         onsiteReason: suspected.onsite.reason,
-      });
+      }, hooks);
     }
   }
   const [record] = await tx

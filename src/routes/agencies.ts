@@ -8,6 +8,7 @@ import { commandContext } from '../http/context.js';
 import { AgencyCode, DistrictCode, responses, ShortText } from '../http/schemas.js';
 import { findAgency, insertAgency, listAgencies, updateAgency, type Agency as AgencyRow } from '../registry/agencies.repository.js';
 import { checkAgencyFacts } from '../registry/agency-input.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Kind = Type.Union([Type.Literal('organ'), Type.Literal('authorised'), Type.Literal('entrusted')], {
   description: '第三条：organ 行政机关 | authorised 法律法规授权组织 | entrusted 受委托组织',
@@ -96,7 +97,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const body = req.body;
-      const created = await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+      const created = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'agency', subjectId: body.code, agencyCode: body.code, districtCode: body.districtCode }), async (tx, { at, audit }) => {
         await checkAgencyFacts(tx, body);
         let row: AgencyRow;
         try {
@@ -133,7 +134,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { code } = req.params;
-      const updated = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+      const updated = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'agency', subjectId: code, agencyCode: code }), async (tx, { audit }) => {
         const current = await findAgency(tx, code);
         if (!current) throw DomainError.notFound('行政执法主体', code);
         await checkAgencyFacts(tx, { ...current, ...req.body });

@@ -109,7 +109,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!d.date.startsWith(`${year}-`)) throw DomainError.field(`body.${d.kind === 'holiday' ? 'holidays' : 'workdays'}[${i}].date`, `不属于 ${year} 年`);
       });
       if (new Set(all.map((d) => d.date)).size !== all.length) throw DomainError.field('body', '同一日期不能重复出现');
-      await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+      await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: String(year) }, async (tx, { at, audit }) => {
         await tx.delete(calendarDays).where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)));
         await tx.delete(calendarYears).where(eq(calendarYears.year, year));
         await tx.insert(calendarYears).values({ year, source, createdAt: at });

@@ -78,7 +78,11 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const out = await runCommand(commandContext(req), null, (tx, scope) => scanCode(tx, scope, principalOf(req), req.params.code.toUpperCase(), req.body));
+      const scanned = async () => {
+        const row = await findCode(app.services.db, req.params.code.toUpperCase());
+        return row ? inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
+      };
+      const out = await runCommand(commandContext(req), scanned, (tx, scope) => scanCode(tx, scope, principalOf(req), req.params.code.toUpperCase(), req.body, app.services.inspectionHooks));
       // The refused scan and its flag are committed; now answer with the refusal.
       if (out.refusal) throw new DomainError('CODE_OUTSIDE_WINDOW', out.refusal.detail ?? '', { rule: out.refusal.rule, observed: out.refusal.observed, limit: out.refusal.limit, scanId: out.scanId, flagged: out.flagged });
       return reply.status(201).send({ scanId: out.scanId, accepted: true, flagged: out.flagged });
@@ -103,7 +107,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const row = await findCode(app.services.db, code);
         return row ? inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
       };
-      return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason)));
+      return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason, app.services.inspectionHooks)));
     },
   );
 };

@@ -15,6 +15,7 @@ import { AgencyCode, DistrictCode, Page, responses, ShortText } from '../http/sc
 import { findAgency } from '../registry/agencies.repository.js';
 import { DeviceView, deviceView, LegalReviewBody, PublicDeviceView, publicDeviceView, RegisterDevice, TechnicalReviewBody } from './device-schemas.js';
 import { historyView } from './plan-schemas.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
@@ -55,7 +56,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const actor = principalOf(req);
       const input = { ...req.body, agencyCode: req.body.agencyCode ?? actor.agency ?? '' };
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, scope) => deviceView(await registerDevice(tx, scope, actor, input)));
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'agency', subjectId: input.agencyCode, agencyCode: input.agencyCode }), 201, async (tx, scope) => deviceView(await registerDevice(tx, scope, actor, input)));
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
     },
   );
@@ -117,7 +118,11 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const id = (req.params as { id: string }).id;
         const ctx = commandContext(req);
-        return deviceView(await runCommand(ctx, null, (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never)));
+        const refusal = refusalSubjectOf(ctx.db, async () => {
+          const d = await findDevice(ctx.db, id);
+          return d ? { subjectType: 'device', subjectId: id, agencyCode: d.agencyCode } : null;
+        });
+        return deviceView(await runCommand(ctx, refusal, (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never)));
       },
     );
   }

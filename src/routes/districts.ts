@@ -40,7 +40,7 @@ export const districtRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const body = req.body;
-      const row = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+      const row = await runCommand(commandContext(req), { subjectType: 'district', subjectId: body.code, districtCode: body.code }, async (tx, { audit }) => {
         try {
           await insertDistrict(tx, body);
         } catch (err) {

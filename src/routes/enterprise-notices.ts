@@ -12,6 +12,7 @@ import { Page, responses } from '../http/schemas.js';
 import { findNotice, listNotices, type EnterpriseNotice } from '../offsite/notices.repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { NoticeView, noticeView } from './notice-schemas.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -66,7 +67,7 @@ export const enterpriseNoticeRoutes: FastifyPluginAsyncTypebox = async (app) => 
     },
     async (req) => {
       const ctx = commandContext(req);
-      const out = await runCommand(ctx, null, async (tx, scope) => {
+      const out = await runCommand(ctx, refusalSubjectOf(ctx.db, { subjectType: 'enterprise_notice', subjectId: req.params.id, enterpriseCode: ctx.actor.creditCode }), async (tx, scope) => {
         const n = await findNotice(tx, req.params.id, true);
         if (!n) throw DomainError.notFound('告知提示', req.params.id);
         if (n.enterpriseCode !== ctx.actor.creditCode) throw new DomainError('OUT_OF_SCOPE', '只能标记本企业收到的告知提示');

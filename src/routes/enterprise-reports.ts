@@ -12,6 +12,7 @@ import { flagsOnSubjects } from '../supervision/flags.repository.js';
 import { PHOTO_MAX_BASE64, PHOTO_TYPES } from '../supervision/photo.js';
 import { listReports, readableReport, reportPhoto, type NamedReport } from '../supervision/reports.repository.js';
 import { DomainError } from '../errors/domain-error.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();
@@ -127,7 +128,7 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
     },
     async (req, reply) => {
       const actor = principalOf(req);
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, scope) => {
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: actor.creditCode ?? '', enterpriseCode: actor.creditCode }), 201, async (tx, scope) => {
         const out = await fileEnterpriseReport(tx, scope, actor, req.body as ReportInput);
         const flags = (await flagsOnSubjects(tx, 'enterprise_report', [out.report.id])).get(out.report.id) ?? [];
         const named = await readableReport(tx, actor, out.report.id);

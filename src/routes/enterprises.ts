@@ -19,6 +19,7 @@ import {
   type Enterprise as EnterpriseRow,
 } from '../registry/enterprises.repository.js';
 import type { Db } from '../db/client.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const EntityTypeSchema = Type.Union(
   ENTITY_TYPE_KEYS.map((k) => Type.Literal(k)),
@@ -133,7 +134,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const body = req.body;
       assertCreditCode(body.creditCode);
-      const created = await runCommand(commandContext(req), null, async (tx, { at, audit }) => {
+      const created = await runCommand(commandContext(req), { subjectType: 'enterprise', subjectId: body.creditCode, enterpriseCode: body.creditCode, districtCode: body.districtCode }, async (tx, { at, audit }) => {
         await assertDistrict(tx, body.districtCode);
         let row: EnterpriseRow;
         try {
@@ -180,7 +181,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { creditCode } = req.params;
       assertCreditCode(creditCode, 'params.creditCode');
-      const updated = await runCommand(commandContext(req), null, async (tx, { audit }) => {
+      const updated = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'enterprise', subjectId: creditCode, enterpriseCode: creditCode }), async (tx, { audit }) => {
         const current = await findEnterprise(tx, creditCode);
         if (!current) throw DomainError.notFound('企业', creditCode);
         if (req.body.districtCode) await assertDistrict(tx, req.body.districtCode);

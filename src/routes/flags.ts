@@ -12,9 +12,10 @@ import { RULES } from '../rules/catalog.js';
 import { CSV_CONTENT_TYPE, csvStream } from '../supervision/csv.js';
 import { reviewFlag } from '../supervision/flag-review.js';
 import { FLAG_CSV_HEADER, flagCsvRow } from '../supervision/exports.js';
-import { countFlags, findNamedFlag, flagAuditEntries, flagBatches, listFlags, type FlagFilter } from '../supervision/flags.repository.js';
+import { countFlags, findFlag, findNamedFlag, flagAuditEntries, flagBatches, listFlags, type FlagFilter } from '../supervision/flags.repository.js';
 import { assertFlagWithinJurisdiction } from '../supervision/flag-scope.js';
 import { AuditEntryView, auditEntryView, FlagQuery, FlagView, flagView } from './flag-schemas.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Uuid });
 const RULE_IDS = new Set<string>(RULES.map((r) => r.id));
@@ -116,7 +117,11 @@ export const flagRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const { id } = req.params as { id: string };
         const note = (req.body as { note?: string } | undefined)?.note;
-        const out = await runCommand(commandContext(req), null, (tx, scope) => reviewFlag(tx, scope, principalOf(req), id, event(note ?? ''), note));
+        const refusal = refusalSubjectOf(app.services.db, async () => {
+          const f = await findFlag(app.services.db, id);
+          return f ? { subjectType: 'flag', subjectId: id, agencyCode: f.agencyCode, enterpriseCode: f.enterpriseCode, districtCode: f.districtCode } : null;
+        });
+        const out = await runCommand(commandContext(req), refusal, (tx, scope) => reviewFlag(tx, scope, principalOf(req), id, event(note ?? ''), note));
         const named = await findNamedFlag(app.services.db, out.id);
         return flagView(named!);
       },

@@ -16,6 +16,7 @@ import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, Page, responses, ShortText, Uuid } from '../http/schemas.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { addDays } from '../time/shanghai-date.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Kind = Type.Union([Type.Literal('cap'), Type.Literal('case_anomaly')], {
   description: 'cap 日常/专项检查频次上限 | case_anomaly 个案检查明显超过合理频次的监督阈值',
@@ -99,7 +100,7 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (b.scopeKind === 'agency' && b.scopeValue) throw DomainError.field('body.scopeValue', 'scopeKind 为 agency 时不填');
       if (b.scopeKind !== 'agency' && !b.scopeValue) throw DomainError.field('body.scopeValue', `scopeKind 为 ${b.scopeKind} 时必填`);
       if (b.effectiveTo && b.effectiveTo < b.effectiveFrom) throw DomainError.field('body.effectiveTo', '不能早于生效日期');
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, { at, audit }) => {
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: b.agencyCode ? 'agency' : 'frequency_rules', subjectId: b.agencyCode ?? `${b.scopeKind}:${b.scopeValue ?? ''}`, agencyCode: b.agencyCode }), 201, async (tx, { at, audit }) => {
         if (b.agencyCode && !(await findAgency(tx, b.agencyCode))) {
           throw DomainError.field('body.agencyCode', `行政执法主体 ${b.agencyCode} 不存在`, 'REFERENCE_INVALID');
         }
@@ -134,7 +135,7 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) =>
       view(
-        await runCommand(commandContext(req), null, async (tx, { audit }) => {
+        await runCommand(commandContext(req), { subjectType: 'frequency_rule', subjectId: req.params.id }, async (tx, { audit }) => {
           const row = await findFrequencyRule(tx, req.params.id, 'update');
           if (!row) throw DomainError.notFound('频次规则', req.params.id);
           const to = req.body.effectiveTo;

@@ -15,6 +15,7 @@ import { frequencyRoutes } from './frequency.js';
 import { frequencyRuleRoutes } from './frequency-rules.js';
 import { noDisturbRoutes } from './no-disturb.js';
 import { regulationRoutes } from './regulation.js';
+import { labelRoutes } from './labels.js';
 import { systemRoutes } from './system.js';
 import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
@@ -48,6 +49,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(codeRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);
+      await api.register(labelRoutes);
       await api.register(planRoutes);
       await api.register(referralRoutes);
       await api.register(deviceRoutes);

@@ -69,7 +69,7 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const { id } = req.params as { id: string };
         const out: Inspection = await runCommand(commandContext(req), refusalSubject(req, id), (tx, scope) =>
-          stepInspection(tx, scope, principalOf(req), id, spec(req, req.body as Static<B>)),
+          stepInspection(tx, scope, principalOf(req), id, spec(req, req.body as Static<B>), app.services.inspectionHooks),
         );
         return inspectionView(out);
       },
@@ -103,7 +103,7 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const out = await runCommand(commandContext(req), refusalSubject(req, req.params.id), (tx, scope) =>
-        recordFindings(tx, scope, principalOf(req), req.params.id, req.body as FindingsInput),
+        recordFindings(tx, scope, principalOf(req), req.params.id, req.body as FindingsInput, app.services.inspectionHooks),
       );
       return { inspection: inspectionView(out.inspection), flags: out.flags };
     },
@@ -121,6 +121,6 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(InspectionView),
       },
     },
-    async (req) => inspectionView(await runCommand(commandContext(req), null, (tx, scope) => mergeInspection(tx, scope, principalOf(req), req.params.id, req.body.into))),
+    async (req) => inspectionView(await runCommand(commandContext(req), refusalSubject(req, req.params.id), (tx, scope) => mergeInspection(tx, scope, principalOf(req), req.params.id, req.body.into, app.services.inspectionHooks))),
   );
 };

@@ -15,6 +15,7 @@ import { codeOfInspection, findInspection, listInspections, scansOf } from '../i
 import { CoordinationSchema } from './joint-coordination-schema.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Drafted = Type.Object({
   inspection: InspectionView,
@@ -51,7 +52,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const actor = principalOf(req);
-      const res = await runIdempotent(req, commandContext(req), null, 201, (tx, scope) => draftInspection(tx, scope, actor, req.body));
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: req.body.enterpriseCode, agencyCode: req.body.agencyCode, enterpriseCode: req.body.enterpriseCode }), 201, (tx, scope) => draftInspection(tx, scope, actor, req.body, app.services.inspectionHooks));
       const body = res.replayed ? res.body : { ...res.body, inspection: inspectionView(res.body.inspection) };
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(body);
     },
@@ -64,7 +65,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['inspections'], summary: '修改检查方案（仅草稿）/ edit a draft scheme', params: Id, body: PatchInspection, response: responses(Drafted) },
     },
     async (req) => {
-      const out = await runCommand(commandContext(req), null, (tx, scope) => amendDraft(tx, scope, principalOf(req), req.params.id, req.body));
+      const out = await runCommand(commandContext(req), () => inspectionRefusalSubject(app.services.db, req.params.id), (tx, scope) => amendDraft(tx, scope, principalOf(req), req.params.id, req.body));
       return { ...out, inspection: inspectionView(out.inspection) };
     },
   );
@@ -85,7 +86,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { keyring, config } = app.services;
       const refusal = () => inspectionRefusalSubject(ctx.db, req.params.id);
       const res = await runIdempotent(req, ctx, refusal, 201, async (tx, scope) => {
-        const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id, config.joint);
+        const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id, app.services.inspectionHooks);
         const checkUrl = `${config.publicBaseUrl}/v/${issued.code}?${new URLSearchParams({ k: issued.kid, s: issued.signature })}`;
         return { ...issued, checkUrl };
       });

@@ -14,6 +14,7 @@ import { findJointList, listJointLists, type JointList } from '../joint/lists.re
 import { findAgency } from '../registry/agencies.repository.js';
 import { finitePage, IdParams, JointEntry, JointListBody, JointListStateSchema, JointListView, jointListView } from './joint-schemas.js';
 import { historyView } from './plan-schemas.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const PUBLIC_STATES = ['published', 'superseded'] as const;
 
@@ -98,7 +99,7 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const ctx = commandContext(req);
-      const res = await runIdempotent(req, ctx, null, 201, async (tx, scope) => jointListView(await proposeJointList(tx, scope, ctx.actor, req.body)));
+      const res = await runIdempotent(req, ctx, refusalSubjectOf(ctx.db, { subjectType: 'agency', subjectId: ctx.actor.agency ?? '', agencyCode: ctx.actor.agency }), 201, async (tx, scope) => jointListView(await proposeJointList(tx, scope, ctx.actor, req.body)));
       return reply.status(res.status).send(res.body);
     },
   );

@@ -19,6 +19,7 @@ import { RuleResultSchema } from './inspection-schemas.js';
 import { finitePage, IdParams, JointTaskView, jointTaskView, LaunchBody, Officers } from './joint-schemas.js';
 import { MatterCode } from './plan-schemas.js';
 import { jointTaskVisitRoutes } from './joint-task-visits.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 type UnitStep<B> = (tx: Db, scope: CommandScope, actor: Principal, id: string, body: B) => Promise<UnitStepResult>;
 
@@ -40,7 +41,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const ctx = commandContext(req);
-      const res = await runIdempotent(req, ctx, null, 201, async (tx, scope) => {
+      const res = await runIdempotent(req, ctx, refusalSubjectOf(ctx.db, { subjectType: 'agency', subjectId: ctx.actor.agency ?? '', agencyCode: ctx.actor.agency }), 201, async (tx, scope) => {
         const out = await launchJointTask(tx, scope, ctx.actor, settings(), req.body);
         return { taskId: out.task.id, checks: out.checks };
       });

@@ -1,3 +1,4 @@
+import type { Db } from '../db/client.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES } from '../auth/principal.js';
@@ -8,6 +9,7 @@ import { AgencyCode, CalendarDate, Page, responses, ShortText, Uuid } from '../h
 import { draftMatter, publishMatter, withdrawMatter } from '../registry/matter-commands.js';
 import { findMatter, listMatters, publishedMatterOn, type Matter as MatterRow } from '../registry/matters.repository.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const MatterCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: '事项编码 / matter code' });
 const State = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('withdrawn')], {
@@ -113,7 +115,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       try {
-        const row = await runCommand(commandContext(req), null, (tx, scope) => draftMatter(tx, scope, req.body));
+        const row = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'agency', subjectId: req.body.agencyCode, agencyCode: req.body.agencyCode }), (tx, scope) => draftMatter(tx, scope, req.body));
         return reply.status(201).send(view(row));
       } catch (err) {
         // Two drafts of the same matter at once race for the same version number.
@@ -135,7 +137,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Matter),
       },
     },
-    async (req) => view(await runCommand(commandContext(req), null, (tx, scope) => publishMatter(tx, scope, req.params.id, req.body.effectiveFrom))),
+    async (req) => view(await runCommand(commandContext(req), matterSubject(req.server.services.db, req.params.id), (tx, scope) => publishMatter(tx, scope, req.params.id, req.body.effectiveFrom))),
   );
 
   app.post(
@@ -150,6 +152,14 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Matter),
       },
     },
-    async (req) => view(await runCommand(commandContext(req), null, (tx, scope) => withdrawMatter(tx, scope, req.params.id, req.body.effectiveTo))),
+    async (req) => view(await runCommand(commandContext(req), matterSubject(req.server.services.db, req.params.id), (tx, scope) => withdrawMatter(tx, scope, req.params.id, req.body.effectiveTo))),
   );
 };
+
+/** A refusal on a matter version is recorded against it, with its agency (and so its district). */
+function matterSubject(db: Db, id: string) {
+  return refusalSubjectOf(db, async () => {
+    const m = await findMatter(db, id);
+    return m ? { subjectType: 'matter', subjectId: id, agencyCode: m.agencyCode } : null;
+  });
+}

@@ -9,6 +9,7 @@ import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, CreditCode, Page, responses, ShortText } from '../http/schemas.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Entry = Type.Object({
@@ -79,7 +80,7 @@ export const noDisturbRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = principalOf(req);
       const b = req.body;
       if (b.toDate && b.toDate < b.fromDate) throw DomainError.field('body.toDate', '不能早于开始日期');
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, { at, audit }) => {
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: b.enterpriseCode, enterpriseCode: b.enterpriseCode, agencyCode: p.agency }), 201, async (tx, { at, audit }) => {
         const enterprise = await findEnterprise(tx, b.enterpriseCode);
         if (!enterprise) throw DomainError.field('body.enterpriseCode', `企业 ${b.enterpriseCode} 不存在`, 'REFERENCE_INVALID');
         if (p.role === 'supervisor' && p.district && enterprise.districtCode !== p.district) {

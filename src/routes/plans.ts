@@ -19,6 +19,7 @@ import { checkCreditCode } from '../registry/credit-code.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { historyView, PlanDetail, PlanItemBody, PlanStateSchema, PlanView, planView } from './plan-schemas.js';
+import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Uuid });
 const Reason = (description: string) => Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000, description }) }, { additionalProperties: false });
@@ -119,7 +120,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = principalOf(req);
       const input = { agencyCode: req.body.agencyCode ?? actor.agency ?? '', year: req.body.year, items: req.body.items ?? [] };
       assertTargets(input.items);
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, scope) => {
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'agency', subjectId: input.agencyCode, agencyCode: input.agencyCode }), 201, async (tx, scope) => {
         const out = await draftPlan(tx, scope, actor, input);
         return planView(out.plan, out.items, shanghaiDate(scope.at));
       });

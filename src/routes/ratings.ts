@@ -5,6 +5,7 @@ import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, Page, responses, Uuid } from '../http/schemas.js';
 import { listRatings, rateInspection, type Rating } from '../supervision/ratings.js';
+import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();
@@ -55,7 +56,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const actor = principalOf(req);
-      const res = await runIdempotent(req, commandContext(req), null, 201, async (tx, scope) =>
+      const res = await runIdempotent(req, commandContext(req), () => inspectionRefusalSubject(app.services.db, req.params.id), 201, async (tx, scope) =>
         ratingView(await rateInspection(tx, scope, actor, req.params.id, req.body), { agencyName: null, enterpriseName: null }),
       );
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);

@@ -53,7 +53,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = principalOf(req);
       const input = { ...req.body, agencyCode: req.body.agencyCode ?? actor.agency ?? '' };
       const calendar = await app.services.calendar.current();
-      const res = await runIdempotent(req, commandContext(req), deviceEvidenceRefusalSubject(input.evidence, actor.agency), 201, async (tx, scope) =>
+      const res = await runIdempotent(req, commandContext(req), deviceEvidenceRefusalSubject(input.evidence, actor.agency) ?? { subjectType: 'agency', subjectId: input.agencyCode, agencyCode: input.agencyCode }, 201, async (tx, scope) =>
         referralView(await openReferral(tx, scope, actor, input, calendar), shanghaiDate(scope.at)),
       );
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
@@ -119,7 +119,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const id = (req.params as { id: string }).id;
         const ctx = commandContext(req);
-        const out = await runCommand(ctx, await refusalSubject(req, id), (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never));
+        const out = await runCommand(ctx, () => refusalSubject(req, id), (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never));
         return referralView(out.referral, today(), out.flags);
       },
     );

@@ -104,7 +104,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = principalOf(req);
       const input = { ...req.body, agencyCode: req.body.agencyCode ?? actor.agency ?? '' };
       // Only a claimed deployment can be refused by a rule; it is recorded against the plan it cites.
-      const refusal = input.deployedFromId ? { subjectType: 'special_plan', subjectId: input.deployedFromId, agencyCode: input.agencyCode } : null;
+      const refusal = input.deployedFromId ? { subjectType: 'special_plan', subjectId: input.deployedFromId, agencyCode: input.agencyCode } : { subjectType: 'agency', subjectId: input.agencyCode, agencyCode: input.agencyCode };
       const res = await runIdempotent(req, commandContext(req), refusal, 201, async (tx, scope) =>
         specialPlanView(await createSpecialPlan(tx, scope, actor, input)),
       );

@@ -107,7 +107,7 @@ export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
     const passed = observed + 1 <= r.maxCount;
     const detail = passed
       ? undefined
-      : `${PERIOD_ZH[r.period]}（${period.label}）内已检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
+      : `${PERIOD_ZH[r.period]}（${period.labelZh}）内已检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
     results.push({ ...ruleResult('FREQUENCY_CAP', passed, observed, r.maxCount, detail), frequencyRuleId: r.id, period });
   }
   return results;
@@ -129,7 +129,7 @@ export function caseAnomalyCheck(q: FrequencyQuestion): CapResult[] {
     ).length;
     const passed = observed + 1 <= r.maxCount;
     out.push({
-      ...ruleResult('CASE_FREQUENCY_ANOMALY', passed, observed + 1, r.maxCount, passed ? undefined : `${PERIOD_ZH[r.period]}（${period.label}）内个案检查达 ${observed + 1} 次，超过合理频次 ${r.maxCount} 次`),
+      ...ruleResult('CASE_FREQUENCY_ANOMALY', passed, observed + 1, r.maxCount, passed ? undefined : `${PERIOD_ZH[r.period]}（${period.labelZh}）内个案检查达 ${observed + 1} 次，超过合理频次 ${r.maxCount} 次`),
       frequencyRuleId: r.id,
       period,
     });
@@ -146,8 +146,6 @@ export function countOnRecordCheck(rule: 'FREQUENCY_CAP' | 'CASE_FREQUENCY_ANOMA
   const passed = observed <= r.maxCount;
   const what = rule === 'FREQUENCY_CAP' ? '计入频次的检查' : '个案检查';
   const limit = rule === 'FREQUENCY_CAP' ? `按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次` : `合理频次 ${r.maxCount} 次（${r.issuerName}${r.documentNo}）`;
-  // A week's label is English ("week of …"); the flag's sentence names its Monday instead.
-  const label = r.period === 'week' ? `${period.start}起` : period.label;
-  const detail = passed ? undefined : `${PERIOD_ZH[r.period]}（${label}）内${what}已达 ${observed} 次，超过${limit}`;
+  const detail = passed ? undefined : `${PERIOD_ZH[r.period]}（${period.labelZh}）内${what}已达 ${observed} 次，超过${limit}`;
   return { ...ruleResult(rule, passed, observed, r.maxCount, detail), frequencyRuleId: r.id, period };
 }

@@ -118,7 +118,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   REFERRAL_OVERDUE: { raisedBy: [job('referral-overdue'), SEND_REFERRAL] },
   REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL] },
   CRIME_TRANSFER: {},
-  JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), ISSUE, JOINT_CODES] },
+  JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/joint/part-hooks.ts'), JOINT_CODES] },
   JOINT_LIST_UNAPPROVED: {},
   JOINT_OFFLINE: {},
   JOINT_ONE_FORM: {},

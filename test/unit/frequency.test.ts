@@ -137,11 +137,11 @@ describe('caseAnomalyCheck (CASE_FREQUENCY_ANOMALY, Art. 15)', () => {
   });
 
   it('reads a count on record for the sweeper: passed up to the threshold, a zh-CN sentence past it', () => {
-    const period = { start: '2026-04-06', end: '2026-04-12', label: 'week of 2026-04-06' };
+    const period = { start: '2026-04-06', end: '2026-04-12', label: 'week of 2026-04-06', labelZh: '2026年4月6日至4月12日' };
     expect(countOnRecordCheck('CASE_FREQUENCY_ANOMALY', threshold, 3, period)).toMatchObject({ passed: true, observed: 3, limit: 3 });
     const weekly = countOnRecordCheck('CASE_FREQUENCY_ANOMALY', { ...threshold, period: 'week' }, 4, period);
     expect(weekly).toMatchObject({ rule: 'CASE_FREQUENCY_ANOMALY', article: '第十五条', passed: false, frequencyRuleId: threshold.id });
-    expect(weekly.detail).toBe('周（2026-04-06起）内个案检查已达 4 次，超过合理频次 3 次（武汉市人民政府办公厅武政办〔2025〕1号）');
+    expect(weekly.detail).toBe('周（2026年4月6日至4月12日）内个案检查已达 4 次，超过合理频次 3 次（武汉市人民政府办公厅武政办〔2025〕1号）');
   });
 
   it('says nothing about routine inspections and ignores cap rules', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { inspectionMachine } from '../../machines/inspection.machine.js';
 import { basicGuards, type GuardFacts } from '../../src/inspections/guards.js';
 
@@ -65,19 +65,19 @@ describe('第十八条第（一）项、第（二）项 the team of an Art. 17 v
 describe('inspection machine', () => {
   const ctx = { kind: 'routine', mode: 'onsite' } as const;
   it('needs approval before a code, and a code before a scan', () => {
-    expect(applyEvent(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE'] });
-    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
-    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'SCAN' }).ok).toBe(false);
-    expect(applyEvent(inspectionMachine, 'code_issued', ctx, { type: 'SCAN' })).toMatchObject({ ok: true, state: 'in_progress' });
+    expect(decide(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE'] });
+    expect(decide(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
+    expect(decide(inspectionMachine, 'approved', ctx, { type: 'SCAN' }).ok).toBe(false);
+    expect(decide(inspectionMachine, 'code_issued', ctx, { type: 'SCAN' })).toMatchObject({ ok: true, state: 'in_progress' });
   });
   it('starts an on-site case inspection without a code, and never issues one for it', () => {
     const c = { kind: 'case', mode: 'onsite' } as const;
-    expect(applyEvent(inspectionMachine, 'approved', c, { type: 'START' })).toMatchObject({ ok: true, state: 'in_progress' });
-    expect(applyEvent(inspectionMachine, 'approved', c, { type: 'ISSUE_CODE' }).ok).toBe(false);
-    expect(applyEvent(inspectionMachine, 'approved', ctx, { type: 'START' }).ok).toBe(false);
+    expect(decide(inspectionMachine, 'approved', c, { type: 'START' })).toMatchObject({ ok: true, state: 'in_progress' });
+    expect(decide(inspectionMachine, 'approved', c, { type: 'ISSUE_CODE' }).ok).toBe(false);
+    expect(decide(inspectionMachine, 'approved', ctx, { type: 'START' }).ok).toBe(false);
   });
   it('records an off-site inspection without a visit', () => {
-    expect(applyEvent(inspectionMachine, 'draft', { kind: 'routine', mode: 'offsite' }, { type: 'RECORD_OFFSITE' })).toMatchObject({ ok: true, state: 'findings_recorded' });
-    expect(applyEvent(inspectionMachine, 'draft', ctx, { type: 'RECORD_OFFSITE' }).ok).toBe(false);
+    expect(decide(inspectionMachine, 'draft', { kind: 'routine', mode: 'offsite' }, { type: 'RECORD_OFFSITE' })).toMatchObject({ ok: true, state: 'findings_recorded' });
+    expect(decide(inspectionMachine, 'draft', ctx, { type: 'RECORD_OFFSITE' }).ok).toBe(false);
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { jointListMachine, type JointListEvent } from '../../machines/joint-list.machine.js';
 import { jointTaskMachine, type JointTaskEvent } from '../../machines/joint-task.machine.js';
 import { jointUnitMachine, type JointUnitEvent } from '../../machines/joint-unit.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
-const list = (state: string, event: JointListEvent) => applyEvent(jointListMachine, state, {}, event);
-const task = (state: string, event: JointTaskEvent) => applyEvent(jointTaskMachine, state, {}, event);
-const unit = (state: string, event: JointUnitEvent) => applyEvent(jointUnitMachine, state, {}, event);
+const list = (state: string, event: JointListEvent) => decide(jointListMachine, state, {}, event);
+const task = (state: string, event: JointTaskEvent) => decide(jointTaskMachine, state, {}, event);
+const unit = (state: string, event: JointUnitEvent) => decide(jointUnitMachine, state, {}, event);
 const approval = { type: 'APPROVE' as const, approverName: '武昌区人民政府', approvalDocNo: '武昌政〔2026〕8号' };
 
 describe('joint-matter list machine (Art. 27)', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { planMachine } from '../../machines/plan.machine.js';
 import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
-const plan = (state: string, event: Parameters<typeof applyEvent<typeof planMachine>>[3]) => applyEvent(planMachine, state, {}, event);
-const special = (state: string, event: Parameters<typeof applyEvent<typeof specialPlanMachine>>[3]) => applyEvent(specialPlanMachine, state, {}, event);
+const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);
+const special = (state: string, event: Parameters<typeof decide<typeof specialPlanMachine>>[3]) => decide(specialPlanMachine, state, {}, event);
 const complete = { type: 'SUBMIT' as const, missingFields: 0, unpublishedMatters: 0 };
 
 describe('annual plan machine (Art. 13–14)', () => {

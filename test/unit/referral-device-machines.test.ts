@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { deviceMachine, PUBLIC_DEVICE_STATES } from '../../machines/device.machine.js';
 import { referralMachine } from '../../machines/referral.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
-const referral = (state: string, event: Parameters<typeof applyEvent<typeof referralMachine>>[3]) => applyEvent(referralMachine, state, {}, event);
-const device = (state: string, event: Parameters<typeof applyEvent<typeof deviceMachine>>[3]) => applyEvent(deviceMachine, state, {}, event);
+const referral = (state: string, event: Parameters<typeof decide<typeof referralMachine>>[3]) => decide(referralMachine, state, {}, event);
+const device = (state: string, event: Parameters<typeof decide<typeof deviceMachine>>[3]) => decide(deviceMachine, state, {}, event);
 const transfer = { type: 'CRIME_TRANSFER' as const, documentNo: '武昌环移〔2026〕1号', receivingOrgan: '武汉市公安局武昌区分局' };
 
 function refusalOf(fn: () => unknown): DomainError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { matterMachine } from '../../machines/matter.machine.js';
 import { article, regulationArticles } from '../../src/regulation/articles.js';
 import { articleLabel, articlesLabel, chineseNumber } from '../../src/rules/article.js';
@@ -37,12 +37,12 @@ describe('the regulation text', () => {
 
 describe('matter machine (Art. 7)', () => {
   it('publishes a draft only with an effective date', () => {
-    expect(applyEvent(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '2026-01-01' })).toMatchObject({ ok: true, state: 'published' });
-    expect(applyEvent(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '' })).toMatchObject({ ok: false, state: 'draft' });
+    expect(decide(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '2026-01-01' })).toMatchObject({ ok: true, state: 'published' });
+    expect(decide(matterMachine, 'draft', { effectiveFrom: null }, { type: 'PUBLISH', effectiveFrom: '' })).toMatchObject({ ok: false, state: 'draft' });
   });
 
   it('refuses to republish a withdrawn version and lists what the state allows', () => {
-    expect(applyEvent(matterMachine, 'withdrawn', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'withdrawn', allowed: [] });
-    expect(applyEvent(matterMachine, 'published', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'published', allowed: ['WITHDRAW'] });
+    expect(decide(matterMachine, 'withdrawn', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'withdrawn', allowed: [] });
+    expect(decide(matterMachine, 'published', { effectiveFrom: '2026-01-01' }, { type: 'PUBLISH', effectiveFrom: '2026-02-01' })).toEqual({ ok: false, state: 'published', allowed: ['WITHDRAW'] });
   });
 });

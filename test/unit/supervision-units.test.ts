@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../machines/apply-event.js';
+import { decide } from '../../machines/kernel.js';
 import { flagMachine } from '../../machines/flag.machine.js';
 import { CSV_BOM, csvCell, toCsv } from '../../src/supervision/csv.js';
 import { decodePhoto, PHOTO_MAX_BYTES, sniffImageType } from '../../src/supervision/photo.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
-const flag = (state: string, event: Parameters<typeof applyEvent<typeof flagMachine>>[3]) => applyEvent(flagMachine, state, {}, event);
+const flag = (state: string, event: Parameters<typeof decide<typeof flagMachine>>[3]) => decide(flagMachine, state, {}, event);
 
 describe('flag review machine (open → acknowledged → resolved / dismissed)', () => {
   it('acknowledges an open flag, then resolves it with a note', () => {

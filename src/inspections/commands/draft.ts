@@ -7,11 +7,12 @@ import { inspections, type Inspector } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
 import { ruleResult } from '../../rules/result.js';
-import { adviseSingleDraft, type Coordination } from '../../joint/coordination.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../access.js';
+import type { Coordination } from '../coordination-advice.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards, caseLeadCheck } from '../guards.js';
+import type { InspectionHooks } from '../hooks.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
 
@@ -76,7 +77,7 @@ async function mergeCandidates(tx: Db, agencyCode: string, enterpriseCode: strin
   return rows.map((r) => r.id);
 }
 
-export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, input: DraftInput): Promise<Drafted> {
+export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, input: DraftInput, hooks: InspectionHooks): Promise<Drafted> {
   assertOwnAgency(actor, input.agencyCode);
   const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);
   const row = {
@@ -119,7 +120,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   });
   const candidates = input.kind === 'case' && input.mode === 'onsite' ? await mergeCandidates(tx, input.agencyCode, input.enterpriseCode) : [];
   const checks = [...basicGuards(loaded.facts), ...plan.results];
-  const coordination = await adviseSingleDraft(tx, at, actor, inspection, input.aloneReason);
+  const coordination = await hooks.adviseDraft(tx, { at, audit }, actor, inspection, input.aloneReason);
   if (candidates.length > 0) {
     checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（可调用 /merge）'));
   }

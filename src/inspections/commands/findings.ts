@@ -8,27 +8,12 @@ import { raiseFlag, type FlagInput } from '../../flags/raise.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { publishedMatterOn } from '../../registry/matters.repository.js';
 import { openReferralsFromFindings } from '../../referrals/open.js';
+import type { FindingsInput } from '../findings-input.js';
+import type { InspectionHooks } from '../hooks.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
 
-/** What an officer records at the end of a visit (Art. 18(4), 19, 20, 22, 23). */
-export interface FindingsInput {
-  methods: string[];
-  items: { item: string; result: 'compliant' | 'violation' | 'not_applicable'; note?: string }[];
-  outcome: {
-    kind: 'no_violation' | 'stop_order' | 'rectification' | 'penalty_referral';
-    /** Written notice or decision number for stop and rectification orders (Art. 20(2)). */
-    noticeNo?: string;
-    /** When the enterprise must have stopped or rectified; the follow-up inspection is due then. */
-    dueDate?: string;
-    /** Art. 20(3): proportionality and whether a no-penalty / exemption ground applied. */
-    proportionalityNote?: string;
-    noPenaltyGround?: string | null;
-  };
-  sampling?: { samples: number; costBorneBy: 'agency' | 'enterprise'; amountYuan?: number; repeatOfEarlierTest?: boolean };
-  /** Violations outside the agency's jurisdiction, to be referred within 10 working days (Art. 23). */
-  outOfJurisdiction?: { description: string; competentAgencyCode: string }[];
-}
+export type { FindingsInput };
 
 function validate(f: FindingsInput): void {
   const violations = f.items.filter((x) => x.result === 'violation').length;
@@ -70,7 +55,7 @@ async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<O
   return out;
 }
 
-export async function recordFindings(tx: Db, scope: CommandScope, actor: Principal, id: string, f: FindingsInput): Promise<{ inspection: Inspection; flags: string[] }> {
+export async function recordFindings(tx: Db, scope: CommandScope, actor: Principal, id: string, f: FindingsInput, hooks: InspectionHooks): Promise<{ inspection: Inspection; flags: string[] }> {
   validate(f);
   const raised: string[] = [];
   const inspection = await stepInspection(tx, scope, actor, id, {
@@ -97,13 +82,13 @@ export async function recordFindings(tx: Db, scope: CommandScope, actor: Princip
       }
     },
     payload: f,
-  });
+  }, hooks);
   await openReferralsFromFindings(tx, scope, actor, inspection, f.outOfJurisdiction ?? []);
   return { inspection, flags: raised };
 }
 
 /** Art. 13: an on-site case inspection that can join a not-yet-executed planned task is merged into it. */
-export async function mergeInspection(tx: Db, scope: CommandScope, actor: Principal, id: string, intoId: string): Promise<Inspection> {
+export async function mergeInspection(tx: Db, scope: CommandScope, actor: Principal, id: string, intoId: string, hooks: InspectionHooks): Promise<Inspection> {
   return stepInspection(tx, scope, actor, id, {
     event: { type: 'MERGE' },
     action: 'inspection.merged',
@@ -124,5 +109,5 @@ export async function mergeInspection(tx: Db, scope: CommandScope, actor: Princi
         .where(inArray(inspections.id, [intoId]));
     },
     payload: { into: intoId },
-  });
+  }, hooks);
 }

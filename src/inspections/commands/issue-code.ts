@@ -7,12 +7,11 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
-import { beforeSingleCode } from '../../joint/part-hooks.js';
-import type { JointSettings } from '../../joint/settings.js';
 import { ruleResult } from '../../rules/result.js';
 import { shanghaiYear } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
+import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
@@ -41,14 +40,14 @@ export interface IssuedCode {
  * requests racing for the last slot under a cap serialise on the lock; the second sees the first's code
  * in its count and is refused with FREQUENCY_CAP.
  */
-export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, id: string, joint?: JointSettings): Promise<IssuedCode> {
+export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, id: string, hooks: InspectionHooks): Promise<IssuedCode> {
   // The enterprise's lock first, then the row: the joint-task code takes the same locks in that order.
   const before = await findInspection(tx, id);
   if (!before) throw DomainError.notFound('行政检查', id);
   assertOwnAgency(actor, before.agencyCode);
   await lockEnterprise(tx, before.enterpriseCode);
   const i = (await findInspection(tx, id, true))!;
-  await beforeSingleCode(tx, { at, audit }, actor, i, joint); // 综合查一次: a joint part gets no code of its own; JOINT_NOT_COORDINATED (Art. 26)
+  await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
   if (i.state === 'draft' && i.mode === 'onsite' && i.kind !== 'case') {
     throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_APPROVAL', false, i.state, 'approved', '检查方案尚未经行政执法主体负责人批准，不能获取检查码')]);
   }
@@ -98,6 +97,7 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
     after: state,
     payload: { code, kid, signature, validFrom: codeFacts.validFrom, windowStart: i.windowStart.toISOString(), checks: [...basicGuards(facts), ...plan.results].map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) },
   });
+  await hooks.afterCode(tx, { at, audit }, actor, i); // JOINT_NOT_COORDINATED (Art. 26), once the code is issued
   return {
     code,
     kid,

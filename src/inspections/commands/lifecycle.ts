@@ -5,11 +5,11 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
-import { stepOnJointPart } from '../../joint/part-hooks.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
+import type { InspectionHooks, InspectionStep } from '../hooks.js';
 import { findCode, findInspection, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 
@@ -22,18 +22,23 @@ export interface StepSpec {
   /** Extra checks on the loaded row, inside the transaction. */
   check?: (tx: Db, i: Inspection, at: Date) => Promise<void>;
   payload?: unknown;
+  /** Set when the step revokes the code (Art. 17(1) code revocation), so other flows see what is asked. */
+  revokes?: { code: string; reason: string };
 }
 
 /** One state step of an inspection: lock, authorise, transition, write, audit. */
-export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, spec: StepSpec): Promise<Inspection> {
+export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, spec: StepSpec, hooks: InspectionHooks): Promise<Inspection> {
   const i = await findInspection(tx, id, true);
   if (!i) throw DomainError.notFound('行政检查', id);
-  const joint = await stepOnJointPart(tx, { at, audit }, actor, i, spec); // a joint task's part: revocation cancels the visit, other steps go through the task
-  if (joint) return joint;
+  const step: InspectionStep = spec.revokes ? { type: 'revoke_code', ...spec.revokes } : { type: 'event', event: spec.event };
+  const taken = await hooks.onStep(tx, { at, audit }, actor, i, step); // a joint task's part: revocation cancels the visit, other steps go through the task
+  if (taken) return taken;
   assertOwnAgency(actor, i.agencyCode);
   if (spec.headOnly && actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '此操作须由行政执法主体负责人办理');
-  await spec.check?.(tx, i, at);
+  // The machine decides first: a check may write (flags, the code's state), and nothing is written for a
+  // step the row's state does not allow.
   const state = nextState(i, spec.event);
+  await spec.check?.(tx, i, at);
   const out = await updateInspection(tx, i, { ...(spec.patch?.(i, at) ?? {}), state }, at);
   const agency = await findAgency(tx, i.agencyCode);
   await audit({
@@ -106,9 +111,9 @@ export const cancelSpec = (actor: Principal, reason: string): StepSpec => ({
 });
 
 /** Revocation by the agency head (with a reason): the code stops authorising at once. */
-export async function revokeCode(tx: Db, scope: CommandScope, actor: Principal, code: string, reason: string): Promise<Inspection> {
+export async function revokeCode(tx: Db, scope: CommandScope, actor: Principal, code: string, reason: string, hooks: InspectionHooks): Promise<Inspection> {
   const row = await findCode(tx, code, true);
   if (!row) throw DomainError.notFound('检查码', code);
   if (row.state !== 'active') throw new DomainError('INVALID_TRANSITION', `检查码状态为 ${row.state}，不能撤销`, { currentState: row.state, allowedEvents: [] });
-  return stepInspection(tx, scope, actor, row.inspectionId, { ...cancelSpec(actor, reason), headOnly: true, action: 'code.revoked', payload: { code, reason } });
+  return stepInspection(tx, scope, actor, row.inspectionId, { ...cancelSpec(actor, reason), headOnly: true, action: 'code.revoked', payload: { code, reason }, revokes: { code, reason } }, hooks);
 }

@@ -6,9 +6,9 @@ import type { Db } from '../../db/client.js';
 import { codeScans } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag } from '../../flags/raise.js';
-import { scanJointParts } from '../../joint/part-hooks.js';
 import { ruleResult, type RuleResult } from '../../rules/result.js';
 import { findAgency } from '../../registry/agencies.repository.js';
+import type { InspectionHooks } from '../hooks.js';
 import { findCode, findInspection, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 
@@ -30,7 +30,7 @@ export interface ScanOutcome {
  * recorded and flagged (CODE_OUTSIDE_WINDOW) in this transaction; the caller then answers with the
  * refusal, so the evidence survives the refusal.
  */
-export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Principal, code: string, input: ScanInput): Promise<ScanOutcome> {
+export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Principal, code: string, input: ScanInput, hooks: InspectionHooks): Promise<ScanOutcome> {
   const row = await findCode(tx, code, true);
   if (!row) throw DomainError.notFound('检查码', code);
   const i = (await findInspection(tx, row.inspectionId, true))!;
@@ -75,7 +75,7 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     after = nextState(i, { type: 'SCAN' });
     await updateInspection(tx, i, { state: after }, at);
   }
-  if (!refusal) await scanJointParts(tx, { at, audit }, row); // a joint code's scan moves every unit's part of the visit
+  if (!refusal) await hooks.afterScan(tx, { at, audit }, row); // a joint code's scan moves every unit's part of the visit
   await audit({
     action: refusal ? 'code.scan_refused' : 'code.scanned',
     subjectType: 'inspection',
