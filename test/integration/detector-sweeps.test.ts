@@ -71,7 +71,7 @@ describeDb('detectors named by the catalogue and raised by the sweeper (issue 11
         limitValue: 2,
       });
       expect(flag!.occurrence).toMatch(new RegExp(`:${w.agency.code}:2026-01-01$`));
-      expect(flag!.detail).toContain('年度（2026）内计入频次的检查已达 3 次');
+      expect(flag!.detail).toContain('年度（2026年）内计入频次的检查已达 3 次');
       expect(flag!.detail).not.toMatch(/[A-Za-z]{4,}/);
       expect((flag!.evidence as { inspectionIds: string[] }).inspectionIds).toContain(offsite.id);
 
@@ -124,7 +124,7 @@ describeDb('detectors named by the catalogue and raised by the sweeper (issue 11
       const flags = await flagsOf(t.db, 'CASE_FREQUENCY_ANOMALY', e.creditCode);
       expect(flags).toHaveLength(1);
       expect(flags[0]).toMatchObject({ article: '第十五条', subjectType: 'enterprise', observed: 3, limitValue: 2, occurrence: `${threshold.json().id}:${w.agency.code}:2026-04-01` });
-      expect(flags[0]!.detail).toContain('季度（2026-Q2）内个案检查已达 3 次');
+      expect(flags[0]!.detail).toContain('季度（2026年第二季度）内个案检查已达 3 次');
       expect(flags[0]!.detail).toContain(`检查事项${w.matter}`);
       // The cap detector does not count case inspections.
       expect(await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode)).toEqual([]);
