@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects: unit tests (no database); the integration suite twice — once on PGlite and once on
- * PostgreSQL (TEST_DATABASE_URL, default the local server), the latter with the PostgreSQL-only
- * concurrency and fault tests of test/postgres/; and the browser tests in Debian's Chromium. Outside CI a
- * missing PostgreSQL server or Chromium skips its project with a visible message; under CI=true it fails.
+ * Five projects: unit tests (no database, no child process: the quick loop while editing); the tests that
+ * run another program (the verify-code CLI, pdftotext) in `process`; the integration suite twice — once on
+ * PGlite and once on PostgreSQL (TEST_DATABASE_URL, default the local server), the latter with the
+ * PostgreSQL-only concurrency and fault tests of test/postgres/; and the browser tests in Debian's
+ * Chromium. Outside CI a missing PostgreSQL server or Chromium skips its project with a visible message;
+ * under CI=true it fails.
+ *
+ * Every integration file still gets a database of its own: PGlite loads a data folder migrated once per
+ * run (test/support/pglite-global-setup.ts), PostgreSQL copies a migrated template. Because no test file
+ * shares state through a module (they share nothing but the read-only snapshot and the compiled
+ * pglite.wasm, kept per worker), the database projects run without per-file isolation: a worker process
+ * runs file after file instead of a new process loading fastify, drizzle and PGlite for each one.
  */
 export default defineConfig({
   test: {
@@ -14,9 +22,16 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'process', include: ['test/process/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'pglite', include: ['test/integration/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: ['test/integration/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          globalSetup: ['test/support/pglite-global-setup.ts'],
+          isolate: false,
+        },
       },
       {
         extends: true,
@@ -25,10 +40,19 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/postgres/**/*.test.ts'],
           env: { TEST_DB: 'pg' },
           globalSetup: ['test/support/postgres-global-setup.ts'],
+          isolate: false,
         },
       },
       // The console and the portal in Debian's Chromium (playwright-core), against the app on PGlite.
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          globalSetup: ['test/support/pglite-global-setup.ts'],
+        },
+      },
     ],
   },
 });

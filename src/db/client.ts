@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -36,6 +36,11 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data folder; omitted means in memory. */
   dataDir?: string;
+  /**
+   * More PGlite options. The tests pass `loadDataDir` (a data folder migrated once per run, as a tarball) and
+   * `pgliteWasmModule` (compiled once per worker), so each test file skips initdb and the migrations.
+   */
+  pglite?: Omit<PGliteOptions, 'dataDir'>;
   /** pg pool size; 10 keeps a 2-core machine busy without queueing in PostgreSQL. */
   poolSize?: number;
   applicationName?: string;
@@ -117,7 +122,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       close: () => pool.end(),
     };
   }
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const client = new PGlite({ ...options.pglite, dataDir: options.dataDir });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -36,11 +39,40 @@ export interface TestDatabase {
 
 const LOCK_KEY = 327_0099;
 
+interface PgliteAssets {
+  snapshot: Blob;
+  wasm: WebAssembly.Module;
+}
+// Per worker process: the migrated snapshot read once and pglite.wasm compiled once (the workers run
+// several files each; see vitest.config.ts). On globalThis because a per-file module registry would lose it.
+const ASSETS = Symbol.for('wh327.pgliteAssets');
+const store = globalThis as { [ASSETS]?: Promise<PgliteAssets> };
+
+async function loadPgliteAssets(snapshotFile: string): Promise<PgliteAssets> {
+  const wasmFile = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+  const [snapshot, wasm] = await Promise.all([
+    readFile(snapshotFile).then((b) => new Blob([new Uint8Array(b)])),
+    readFile(wasmFile).then((b) => WebAssembly.compile(new Uint8Array(b))),
+  ]);
+  return { snapshot, wasm };
+}
+
+async function openPglite(): Promise<Database> {
+  const snapshotFile = inject('pgliteSnapshot');
+  if (!snapshotFile) {
+    // A project without the PGlite global setup: boot and migrate here.
+    const database = await openDatabase();
+    await database.migrate();
+    return database;
+  }
+  const assets = await (store[ASSETS] ??= loadPgliteAssets(snapshotFile));
+  return openDatabase({ pglite: { loadDataDir: assets.snapshot, pgliteWasmModule: assets.wasm } });
+}
+
 /** A fresh, migrated database for one test file: a PGlite in memory, or a copy of the pg template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testDriver === 'pglite') {
-    const database = await openDatabase();
-    await database.migrate();
+    const database = await openPglite();
     return { database, drop: () => database.close() };
   }
   const adminUrl = inject('pgAdminUrl');

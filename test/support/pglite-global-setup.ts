@@ -1,0 +1,36 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../src/db/client.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A tarball of a PGlite data folder with every migration applied; each test file loads its own copy. */
+    pgliteSnapshot: string;
+  }
+}
+
+/**
+ * Boots PGlite and migrates it ONCE per run, then dumps the data folder. Booting (initdb) and migrating
+ * afresh in every test file cost several seconds each; loading the dump skips both, and every file still
+ * gets a database of its own. Uncompressed: gunzip in every file would cost more than the disk it saves.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'wh327-pglite-'));
+  const file = join(dir, 'migrated.tar');
+  const database = await openDatabase();
+  try {
+    await database.migrate();
+    const client = (database.db as unknown as { $client: PGlite }).$client;
+    const tarball = await client.dumpDataDir('none');
+    await writeFile(file, new Uint8Array(await tarball.arrayBuffer()));
+  } finally {
+    await database.close();
+  }
+  project.provide('pgliteSnapshot', file);
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+  };
+}
