@@ -117,6 +117,7 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/enterprise-reports': ['supervisor', 'enterprise'],
   'GET /api/v1/enterprise-reports/{id}': ['supervisor', 'enterprise'],
   'GET /api/v1/enterprise-reports/{id}/photo': ['supervisor', 'enterprise'],
+  'GET /api/v1/case-visits': ['enterprise'],
   'POST /api/v1/inspections/{id}/rating': ['enterprise'],
   'GET /api/v1/ratings': ['supervisor', 'enterprise'],
   'GET /api/v1/inspections/export.csv': ['supervisor'],

@@ -106,8 +106,13 @@ describeDb('durable deadlines: referrals, result notification, follow-up (Art. 1
     let notified: string;
 
     it('counts the configured working days from the findings, across National Day', async () => {
-      unnotified = (await findingsWithReferrals(t, w, '2026-09-28T16:00:00+08:00', [])).inspectionId;
-      notified = (await findingsWithReferrals(t, w, '2026-09-28T16:10:00+08:00', [])).inspectionId;
+      // Art. 18 governs the on-site routine and special inspections of Art. 17: routine rows here.
+      const findings = (at: string) =>
+        newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-09-28', state: 'findings_recorded', findingsAt: new Date(at) });
+      unnotified = (await findings('2026-09-28T16:00:00+08:00')).id;
+      notified = (await findings('2026-09-28T16:10:00+08:00')).id;
+      // A case inspection is not one of them: its unnotified findings are not flagged under Art. 18(5).
+      const caseVisit = (await findingsWithReferrals(t, w, '2026-09-28T16:20:00+08:00', [])).inspectionId;
       t.clock.set('2026-09-30T10:00:00+08:00');
       expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${notified}/notify-result`, as: w.officer, payload: { method: 'written' } })).statusCode).toBe(200);
       // An off-site inspection is told by its own notice (Art. 37), not by Art. 18(5).
@@ -122,6 +127,7 @@ describeDb('durable deadlines: referrals, result notification, follow-up (Art. 1
       const [flag] = await flagsOf(t.db, 'RESULT_NOT_NOTIFIED', unnotified);
       expect(flag).toMatchObject({ article: '第十八条第（五）项', limitValue: '2026-10-10', enterpriseCode: w.enterprise.creditCode });
       expect(await flagsOf(t.db, 'RESULT_NOT_NOTIFIED', notified)).toEqual([]);
+      expect(await flagsOf(t.db, 'RESULT_NOT_NOTIFIED', caseVisit)).toEqual([]);
       expect(await flagsOf(t.db, 'RESULT_NOT_NOTIFIED')).toHaveLength(1);
     });
   });
