@@ -42,6 +42,14 @@ const EnvSchema = Type.Object({
    * number; 5 matches the usual 告知 terms of inspection rules). Past it, the sweeper flags RESULT_NOT_NOTIFIED.
    */
   RESULT_NOTIFY_WORKING_DAYS: Type.Integer({ default: 5, minimum: 1, maximum: 60 }),
+  /**
+   * Calendar days after the enterprise's own stop / rectification due date within which the agency records
+   * its follow-up inspection (Art. 20 ¶2: 进行跟踪检查并予以记录, no term given). The follow-up can only
+   * begin once the enterprise's term has run, so judging it on the due date itself flags every order; 15
+   * days gives the agency two working weeks (10 working days, as Art. 23 gives a referral) outside the
+   * longest holidays, and calendar days keep the cut-off one date comparison per order.
+   */
+  FOLLOW_UP_DAYS: Type.Integer({ default: 15, minimum: 0, maximum: 180 }),
   /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /**
@@ -79,6 +87,8 @@ export interface Config {
   publicRateLimit: number;
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
+  /** Art. 20 ¶2: days after the enterprise's due date for the agency's follow-up (FOLLOW_UP_DAYS). */
+  followUpDays: number;
   publicBaseUrl: string;
   /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
   joint: JointSettings;
@@ -97,6 +107,7 @@ export class ConfigError extends Error {
 const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
 // One line per feature's integer settings, so separate features add theirs without touching each other's.
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
+INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -150,6 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
+    followUpDays: env.FOLLOW_UP_DAYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
   };

@@ -5,7 +5,8 @@ import { principalOf } from '../auth/plugin.js';
 import { runCommand } from '../commands/command.js';
 import { commandContext } from '../http/context.js';
 import { CalendarDate, responses, ShortText } from '../http/schemas.js';
-import { mergeInspection, recordFindings, type FindingsInput } from '../inspections/commands/findings.js';
+import { recordFindings, type FindingsInput } from '../inspections/commands/findings.js';
+import { mergeInspection } from '../inspections/commands/merge.js';
 import { approveSpec, archiveSpec, cancelSpec, closeSpec, notifySpec, startSpec, stepInspection, type StepSpec } from '../inspections/commands/lifecycle.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import type { Inspection } from '../inspections/repository.js';
@@ -121,6 +122,6 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(InspectionView),
       },
     },
-    async (req) => inspectionView(await runCommand(commandContext(req), null, (tx, scope) => mergeInspection(tx, scope, principalOf(req), req.params.id, req.body.into))),
+    async (req) => inspectionView(await runCommand(commandContext(req), refusalSubject(req, req.params.id), (tx, scope) => mergeInspection(tx, scope, principalOf(req), req.params.id, req.body.into))),
   );
 };

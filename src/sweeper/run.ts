@@ -18,6 +18,8 @@ export interface SweepReport {
 export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
 // The RESULT_NOTIFY_WORKING_DAYS default (src/config/config.ts).
 export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
+/** FOLLOW_UP_DAYS (src/config/config.ts says why 15). */
+export const DEFAULT_FOLLOW_UP_DAYS = 15;
 const DEFAULT_BATCH = 500;
 // A runaway job (selecting rows it never flags) stops here instead of spinning.
 const MAX_BATCHES = 10_000;
@@ -45,6 +47,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
     options: {
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
       resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
+      followUpDays: options.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
       batchSize: options.batchSize ?? DEFAULT_BATCH,
     },
