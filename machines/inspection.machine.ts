@@ -9,6 +9,11 @@ import { setup } from 'xstate';
 export interface InspectionContext {
   kind: 'routine' | 'special' | 'case';
   mode: 'onsite' | 'offsite';
+  /**
+   * Art. 2 ¶2, 4: an inspection outside the Order (excluded relation, or an entity the Order does not
+   * cover) gets no code under it; on site it starts without one, as a case inspection does.
+   */
+  outsideOrder?: boolean;
 }
 
 export type InspectionEvent =
@@ -22,13 +27,15 @@ export type InspectionEvent =
   | { type: 'CLOSE' }
   | { type: 'ARCHIVE' }
   | { type: 'MERGE' }
+  /** A case inspection merged into this approved scheme changed it: back to the head (Art. 13 ¶3, 17(1)). */
+  | { type: 'REOPEN_FOR_APPROVAL' }
   | { type: 'CANCEL' };
 
 export const inspectionMachine = setup({
   types: { context: {} as InspectionContext, events: {} as InspectionEvent },
   guards: {
-    needsCode: ({ context }) => context.mode === 'onsite' && context.kind !== 'case',
-    isOnsiteCase: ({ context }) => context.mode === 'onsite' && context.kind === 'case',
+    needsCode: ({ context }) => context.mode === 'onsite' && context.kind !== 'case' && !context.outsideOrder,
+    startsWithoutCode: ({ context }) => context.mode === 'onsite' && (context.kind === 'case' || Boolean(context.outsideOrder)),
     isOnsite: ({ context }) => context.mode === 'onsite',
     isOffsite: ({ context }) => context.mode === 'offsite',
     isCase: ({ context }) => context.kind === 'case',
@@ -49,8 +56,9 @@ export const inspectionMachine = setup({
     approved: {
       on: {
         ISSUE_CODE: { guard: 'needsCode', target: 'code_issued' },
-        START: { guard: 'isOnsiteCase', target: 'in_progress' },
+        START: { guard: 'startsWithoutCode', target: 'in_progress' },
         MERGE: { guard: 'isCase', target: 'merged' },
+        REOPEN_FOR_APPROVAL: { target: 'draft' },
         CANCEL: { target: 'cancelled' },
       },
     },

@@ -54,6 +54,14 @@ const EnvSchema = Type.Object({
    * code prepared for its date, so 30 days; supervisors who read "能够" more widely raise it.
    */
   CASE_MERGE_WINDOW_DAYS: Type.Integer({ default: 30, minimum: 0, maximum: 366 }),
+  /**
+   * Calendar days after the enterprise's own stop / rectification due date within which the agency records
+   * its follow-up inspection (Art. 20 ¶2: 进行跟踪检查并予以记录, no term given). The follow-up can only
+   * begin once the enterprise's term has run, so judging it on the due date itself flags every order; 15
+   * days gives the agency two working weeks (10 working days, as Art. 23 gives a referral) outside the
+   * longest holidays, and calendar days keep the cut-off one date comparison per order.
+   */
+  FOLLOW_UP_DAYS: Type.Integer({ default: 15, minimum: 0, maximum: 180 }),
   /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /**
@@ -93,6 +101,8 @@ export interface Config {
   resultNotifyWorkingDays: number;
   archiveWithinDays: number;
   caseMergeWindowDays: number;
+  /** Art. 20 ¶2: days after the enterprise's due date for the agency's follow-up (FOLLOW_UP_DAYS). */
+  followUpDays: number;
   publicBaseUrl: string;
   /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
   joint: JointSettings;
@@ -112,6 +122,7 @@ const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTER
 // One line per feature's integer settings, so separate features add theirs without touching each other's.
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
+INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -167,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
     archiveWithinDays: env.ARCHIVE_WITHIN_DAYS,
     caseMergeWindowDays: env.CASE_MERGE_WINDOW_DAYS,
+    followUpDays: env.FOLLOW_UP_DAYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
   };

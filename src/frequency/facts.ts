@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { underOrderSql } from '../inspections/order-scope.js';
 import { enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList } from '../db/schema/index.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturbEntry } from '../rules/frequency.js';
@@ -66,6 +67,8 @@ async function historyBetween(db: Db, enterpriseCode: string, from: string, to: 
         gte(inspections.countedDate, from),
         lte(inspections.countedDate, to),
         inArray(inspections.state, [...COUNTED_STATES]),
+        // An inspection outside the Order (Art. 2 ¶2, 4) counts toward none of its caps or anomalies.
+        underOrderSql(),
       ),
     )
     .orderBy(asc(inspections.countedDate));

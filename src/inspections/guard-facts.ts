@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
+import { isOutsideWuhan } from '../registry/territory.js';
 import type { GuardFacts } from './guards.js';
 import type { Inspection } from './repository.js';
 
@@ -26,7 +27,7 @@ async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): P
 
 type Draftish = Pick<
   Inspection,
-  'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'onsiteReason' | 'leadKind'
+  'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'escalationRef' | 'onsiteReason' | 'leadKind'
 >;
 
 /** Loads what the guards read, for a draft or a stored inspection (inside the caller's transaction). */
@@ -48,13 +49,14 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       kind: i.kind,
       mode: i.mode,
       date: i.countedDate,
-      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, domains: agency.domains },
-      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode },
+      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, domains: agency.domains, outsideWuhan: await isOutsideWuhan(db, agency.districtCode) },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(db, enterprise.districtCode) },
       matters,
       inspectors: i.inspectors,
       teamExceptionBasis: i.teamExceptionBasis,
       assistanceRef: i.assistanceRef,
       escalationGround: i.escalationGround,
+      escalationRef: i.escalationRef,
       onsiteReason: i.onsiteReason,
       leadKind: i.leadKind,
       lowerLevelCounterpart: await lowerCounterpart(db, agency, enterprise.districtCode),

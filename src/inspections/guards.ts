@@ -1,5 +1,7 @@
 import type { Inspector } from '../db/schema/inspections.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
+import { isOutOfArea } from '../registry/territory.js';
+import { ESCALATION_GROUND_KEYS, escalationGroundProblem } from './escalation.js';
 
 /**
  * The guards checked before an inspection code is issued (Art. 3, 7, 9, 11, 12, 18, 32, 43), each a
@@ -16,13 +18,14 @@ export interface GuardFacts {
   kind: 'routine' | 'special' | 'case';
   mode: 'onsite' | 'offsite';
   date: string;
-  agency: { code: string; level: 'city' | 'district'; districtCode: string | null; domains: string[] };
-  enterprise: { creditCode: string; districtCode: string };
+  agency: { code: string; level: 'city' | 'district'; districtCode: string | null; domains: string[]; outsideWuhan: boolean };
+  enterprise: { creditCode: string; districtCode: string; outsideWuhan: boolean };
   matters: MatterFact[];
   inspectors: Inspector[];
   teamExceptionBasis: string | null;
   assistanceRef: string | null;
   escalationGround: string | null;
+  escalationRef: string | null;
   onsiteReason: string | null;
   leadKind: string | null;
   /** A district counterpart of this city agency exists in the enterprise's district (Art. 11). */
@@ -84,25 +87,29 @@ export function certificatesCheck(f: GuardFacts): RuleResult {
   );
 }
 
+/** Art. 12, 40(9): an inspection outside the agency's territory needs the assistance arrangement on record. */
 export function territoryCheck(f: GuardFacts): RuleResult {
-  const outside = f.agency.level === 'district' && f.agency.districtCode !== f.enterprise.districtCode;
+  const outside = isOutOfArea(f.agency, f.enterprise);
+  const where = (place: { districtCode: string | null; outsideWuhan: boolean }) => `${place.outsideWuhan ? '武汉市外' : '武汉市'}${place.districtCode ? `（${place.districtCode}）` : ''}`;
   return ruleResult(
     'CROSS_REGION_NO_ASSISTANCE',
     !outside || Boolean(f.assistanceRef),
-    { agencyDistrict: f.agency.districtCode, enterpriseDistrict: f.enterprise.districtCode },
-    'same district or an assistance arrangement',
-    `企业位于 ${f.enterprise.districtCode}，不在本单位辖区（${f.agency.districtCode}），异地检查须记录异地协助安排`,
+    { agencyDistrict: f.agency.districtCode, agencyOutsideWuhan: f.agency.outsideWuhan, enterpriseDistrict: f.enterprise.districtCode, enterpriseOutsideWuhan: f.enterprise.outsideWuhan },
+    'same territory or an assistance arrangement',
+    `企业位于${where(f.enterprise)}，不在本单位辖区${where(f.agency)}，异地检查须按异地协助机制实施并记录协助安排（第十二条）`,
   );
 }
 
+/** Art. 11: the lowest statutory level inspects, unless one of the article's escalation grounds is recorded. */
 export function lowestLevelCheck(f: GuardFacts): RuleResult {
   const escalated = f.agency.level === 'city' && f.lowerLevelCounterpart !== null;
+  const problem = escalated ? escalationGroundProblem(f.escalationGround, f.escalationRef) : null;
   return ruleResult(
     'JURISDICTION_TERRITORIAL',
-    !escalated || Boolean(f.escalationGround),
-    { agencyLevel: f.agency.level, lowerLevelCounterpart: f.lowerLevelCounterpart },
-    'lowest statutory level or an escalation ground',
-    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpart}）实施；市级实施须说明提级理由（第十一条第二款）`,
+    problem === null,
+    { agencyLevel: f.agency.level, lowerLevelCounterpart: f.lowerLevelCounterpart, escalationGround: f.escalationGround, escalationRef: f.escalationRef },
+    { lowestLevel: f.lowerLevelCounterpart, grounds: ESCALATION_GROUND_KEYS },
+    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpart}）实施；${problem ?? ''}。上级实施须属于第十一条第二款第（一）项至第（三）项情形之一或者上级主管部门有规定`,
   );
 }
 

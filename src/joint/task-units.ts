@@ -119,7 +119,7 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   const state = unitTransition(unit, { type: 'APPROVE' });
   // Each part row starts where every inspection starts (the machine's initial state) with its own kind and
   // mode, and the machine approves it from there; no state is picked by hand.
-  const part = { state: initialState(inspectionMachine), kind: 'routine', mode: 'onsite' } as const;
+  const part = { state: initialState(inspectionMachine), kind: 'routine', mode: 'onsite', excludedRelation: null, entityScope: 'in_scope' } as const;
   const approved = nextState(part, { type: 'APPROVE' });
   const items = mergeChecklist(task.entry.items, [unit]).map((l) => l.text);
   const agency = await findAgency(tx, unit.agencyCode);

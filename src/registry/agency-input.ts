@@ -4,14 +4,19 @@ import { findDistrict } from './districts.repository.js';
 import { findAgency, type NewAgency } from './agencies.repository.js';
 
 /**
- * Cross-field checks the schema cannot express: a district agency names an existing district, a city
- * agency names none, and an entrusted organisation (Art. 3) names the agency that entrusted it.
+ * Cross-field checks the schema cannot express: a district agency names an existing district, a Wuhan city
+ * agency names none, an agency from outside Wuhan names its administrative division (an `outside` district
+ * row, so an out-of-area inspection of Art. 12 can be recorded), and an entrusted organisation (Art. 3)
+ * names the agency that entrusted it.
  */
 export async function checkAgencyFacts(db: Db, a: Pick<NewAgency, 'code' | 'kind' | 'level' | 'districtCode' | 'parentCode'>): Promise<void> {
   if (a.level === 'district' && !a.districtCode) throw DomainError.field('body.districtCode', '区级行政执法主体必须填写所在行政区');
-  if (a.level === 'city' && a.districtCode) throw DomainError.field('body.districtCode', '市级行政执法主体不填写行政区');
-  if (a.districtCode && !(await findDistrict(db, a.districtCode))) {
+  const district = a.districtCode ? await findDistrict(db, a.districtCode) : undefined;
+  if (a.districtCode && !district) {
     throw DomainError.field('body.districtCode', `行政区 ${a.districtCode} 不存在`, 'REFERENCE_INVALID');
+  }
+  if (a.level === 'city' && district && district.kind !== 'outside') {
+    throw DomainError.field('body.districtCode', '武汉市市级行政执法主体不填写行政区（武汉市以外的行政执法主体填写其行政区划）');
   }
   if (a.kind === 'entrusted' && !a.parentCode) {
     throw DomainError.field('body.parentCode', '受委托组织必须填写委托机关（第三条）');

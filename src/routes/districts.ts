@@ -11,8 +11,8 @@ import { insertDistrict, listDistricts } from '../registry/districts.repository.
 const District = Type.Object({
   code: DistrictCode,
   name: ShortText('名称 / name', 50),
-  kind: Type.Union([Type.Literal('administrative'), Type.Literal('functional')], {
-    description: 'administrative 行政区 | functional 功能区',
+  kind: Type.Union([Type.Literal('administrative'), Type.Literal('functional'), Type.Literal('outside')], {
+    description: 'administrative 行政区 | functional 功能区 | outside 武汉市以外的行政区划（第十二条异地检查；代码为六位行政区划代码）',
   }),
   sort: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
 });
@@ -40,6 +40,10 @@ export const districtRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const body = req.body;
+      // Art. 12: a division beyond Wuhan is named by its GB/T 2260 code, which must not be Wuhan's own (4201xx).
+      if (body.kind === 'outside' && (!/^\d{6}$/.test(body.code) || body.code.startsWith('4201'))) {
+        throw DomainError.field('body.code', '武汉市以外的行政区划须填写六位行政区划代码，且不得为武汉市（4201）的代码');
+      }
       const row = await runCommand(commandContext(req), { subjectType: 'district', subjectId: body.code, districtCode: body.code }, async (tx, { audit }) => {
         try {
           await insertDistrict(tx, body);

@@ -10,7 +10,7 @@ import { commandContext } from '../http/context.js';
 import { CreditCode, DistrictCode, Page, responses, ShortText } from '../http/schemas.js';
 import { checkCreditCode } from '../registry/credit-code.js';
 import { findDistrict } from '../registry/districts.repository.js';
-import { ENTITY_TYPE_KEYS, ENTITY_TYPES, scopeOf, type EntityType } from '../registry/entity-scope.js';
+import { ENTITY_TYPE_KEYS, ENTITY_TYPES, entityTypeContradiction, scopeOf, type EntityType } from '../registry/entity-scope.js';
 import {
   findEnterprise,
   insertEnterprise,
@@ -64,6 +64,12 @@ function assertCreditCode(code: string, field = 'body.creditCode'): void {
       errors: [{ field, message: check.reason }],
     });
   }
+}
+
+/** GB 32100: the declared entity type must be one the credit code's authority and category characters allow. */
+function assertEntityType(type: EntityType, creditCode: string): void {
+  const contradiction = entityTypeContradiction(type, creditCode);
+  if (contradiction) throw DomainError.field('body.entityType', contradiction);
 }
 
 async function assertDistrict(db: Db, code: string): Promise<void> {
@@ -134,6 +140,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const body = req.body;
       assertCreditCode(body.creditCode);
+      assertEntityType(body.entityType, body.creditCode);
       const created = await runCommand(commandContext(req), { subjectType: 'enterprise', subjectId: body.creditCode, enterpriseCode: body.creditCode, districtCode: body.districtCode }, async (tx, { at, audit }) => {
         await assertDistrict(tx, body.districtCode);
         let row: EnterpriseRow;
@@ -181,6 +188,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { creditCode } = req.params;
       assertCreditCode(creditCode, 'params.creditCode');
+      if (req.body.entityType) assertEntityType(req.body.entityType, creditCode);
       const updated = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'enterprise', subjectId: creditCode, enterpriseCode: creditCode }), async (tx, { audit }) => {
         const current = await findEnterprise(tx, creditCode);
         if (!current) throw DomainError.notFound('企业', creditCode);

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { AgencyCode, CreditCode, Instant } from '../http/schemas.js';
+import { ESCALATION_GROUND_KEYS, ESCALATION_GROUNDS } from '../inspections/escalation.js';
+import { outsideOrder } from '../inspections/order-scope.js';
 import type { Inspection } from '../inspections/repository.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 
@@ -38,7 +40,12 @@ export const DraftFields = {
   leadRef: Opt('线索编号 / lead reference', 200),
   teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
   assistanceRef: Opt('异地协助安排（第十二条）'),
-  escalationGround: Opt('提级实施理由（第十一条）'),
+  escalationGround: Type.Optional(
+    Type.Union(ESCALATION_GROUND_KEYS.map((k) => Type.Literal(k)), {
+      description: `提级实施的情形（第十一条第二款）：${ESCALATION_GROUND_KEYS.map((k) => `${k} ${ESCALATION_GROUNDS[k].zh}`).join(' | ')}`,
+    }),
+  ),
+  escalationRef: Opt('指定、交办文件或上级主管部门规定的文号（第十一条第二款）', 200),
   onsiteReason: Opt('非现场检查不能达到目的的理由（第三十二条）'),
   excludedRelation: Type.Optional(
     Type.Union([Type.Literal('subordinate_unit'), Type.Literal('soe_supervision')], { description: '第二条第二款：隶属关系 / 国资监管关系（不适用本办法）' }),
@@ -83,6 +90,11 @@ export const InspectionView = Type.Object({
   countedDate: Type.String(),
   countsTowardCap: Type.Boolean(),
   entityScope: Type.String({ description: '第二、四、四十二条适用范围 / scope' }),
+  excludedRelation: Type.Union([Type.String(), Type.Null()], { description: '第二条第二款排除的关系 / excluded relation' }),
+  underOrder: Type.Boolean({ description: '是否适用本办法（第二条、第四条）/ whether the Order governs this inspection' }),
+  assistanceRef: Type.Union([Type.String(), Type.Null()]),
+  escalationGround: Type.Union([Type.String(), Type.Null()]),
+  escalationRef: Type.Union([Type.String(), Type.Null()]),
   inspectors: Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() })),
   teamExceptionBasis: Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项），与检查人员一并显示 / the legal basis for fewer than two inspectors' }),
   checklist: Type.Array(Type.String()),
@@ -108,6 +120,7 @@ export function inspectionView(i: Inspection) {
   return {
     ...i,
     stateZh: INSPECTION_STATE_ZH[i.state as InspectionState] ?? i.state,
+    underOrder: outsideOrder(i) === null,
     windowStart: i.windowStart.toISOString(),
     windowEnd: i.windowEnd.toISOString(),
     resultNotifiedAt: iso(i.resultNotifiedAt),

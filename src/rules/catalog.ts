@@ -32,6 +32,7 @@ export const RULES = [
   rule('SCOPE_ENTITY', [a(4), a(42)], 'classification', 'low', '检查对象不属于本办法适用范围', 'Entity outside the regulation’s scope'),
   rule('SCOPE_EXCLUDED_RELATION', [a(2)], 'classification', 'low', '基于隶属或国资监管关系的检查不适用本办法', 'Subordinate-unit or SOE supervision check is outside the regulation'),
   rule('SCOPE_EFFECTIVE_DATE', [a(43)], 'guard', 'low', '本办法自2025年12月1日起施行', 'The regulation applies from 2025-12-01'),
+  rule('SCOPE_NO_CODE', [a(2), a(4)], 'guard', 'low', '不适用本办法的检查不依本办法获取检查码', 'No inspection code under the Order for an inspection outside it'),
   // Agencies and matters (Art. 3, 7, 11, 12)
   rule('MATTER_UNPUBLISHED', [a(7)], 'guard', 'high', '检查事项未经公布，不得实施', 'Inspection matter not on the published list'),
   rule('AGENCY_OUT_OF_AUTHORITY', [a(3)], 'guard', 'high', '超出法定职责范围实施检查', 'Matter outside the agency’s authority'),

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
+import { underOrderSql } from '../inspections/order-scope.js';
 import {
   agencies,
   codeScans,
@@ -36,7 +37,8 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   const district = supervisedDistrict(p);
   const inScope = withinJurisdiction(db, p, inspections.agencyCode);
   const inYear = and(gte(inspections.countedDate, from), lte(inspections.countedDate, to));
-  const carriedOut = and(inScope, inYear, inArray(inspections.state, CARRIED_OUT));
+  // Only inspections under the Order are its statistics (Art. 2 ¶2, 4: excluded relations and entities).
+  const carriedOut = and(inScope, inYear, inArray(inspections.state, CARRIED_OUT), underOrderSql());
 
   const [byKind, byAgency, scan, flagRules, flagAgencies, flagStates, planRows, referral, joint, districtRow] = await Promise.all([
     db.select({ kind: inspections.kind, n: count() }).from(inspections).where(carriedOut).groupBy(inspections.kind),

@@ -8,6 +8,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag, type FlagInput } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
+import { isOutOfArea, isOutsideWuhan } from '../registry/territory.js';
 import { ruleArticle, type RuleId } from '../rules/catalog.js';
 import { ruleResult } from '../rules/result.js';
 import { caseVisitsAt } from './case-visits.js';
@@ -127,6 +128,22 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
       { ...base, rule: 'DISGUISED_INSPECTION', observed, limit, detail: `${enterprise.name}报告：${when}${who}到企业检查，但当时没有针对本企业的有效检查码，可能以观摩、督导、考察等名义变相检查`, evidence },
       { ...base, rule: 'ONSITE_WITHOUT_CODE', observed, limit, detail: `${enterprise.name}报告：${when}${who}现场检查未出示有效检查码${codeShown ? `（出示的 ${codeShown} 无效）` : ''}`, evidence },
     );
+    // Art. 12, 40(9): a named agency from outside the enterprise's territory came without a code, so without
+    // the assistance arrangement the code guard requires: the detector half of CROSS_REGION_NO_ASSISTANCE.
+    if (agency) {
+      const agencyPlace = { level: agency.level, districtCode: agency.districtCode, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) };
+      const enterprisePlace = { districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(tx, enterprise.districtCode) };
+      if (isOutOfArea(agencyPlace, enterprisePlace)) {
+        toRaise.push({
+          ...base,
+          rule: 'CROSS_REGION_NO_ASSISTANCE',
+          observed: { agencyDistrict: agency.districtCode, enterpriseDistrict: enterprise.districtCode, validCodes: 0 },
+          limit: '异地检查按异地协助机制实施并获取检查码',
+          detail: `${enterprise.name}报告：${when}${who}到辖区以外的本企业（${enterprise.districtCode}）检查，没有记录异地协助安排的有效检查码，涉嫌违规实施异地检查（第十二条、第四十条第（九）项）`,
+          evidence,
+        });
+      }
+    }
   }
   for (const key of prohibitions) {
     const p = PROHIBITIONS[key];

@@ -13,6 +13,8 @@ export interface SweepOptions {
   planPublishWithinDays?: number;
   /** Working days after the findings to notify the result before RESULT_NOT_NOTIFIED (Art. 18(5)). */
   resultNotifyWorkingDays?: number;
+  /** Days after the enterprise's due date for the agency's follow-up before RECTIFICATION_NO_FOLLOWUP (Art. 20). */
+  followUpDays?: number;
   /** Art. 26: visits of two agencies this many days apart without a joint task (JOINT_COORDINATION_DAYS). */
   jointCoordinationDays?: number;
   /** Art. 25: calendar days after the result was notified to archive before NOT_ARCHIVED (ARCHIVE_WITHIN_DAYS). */

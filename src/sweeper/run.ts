@@ -21,6 +21,8 @@ export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
 // The ARCHIVE_WITHIN_DAYS and CASE_MERGE_WINDOW_DAYS defaults (src/config/config.ts says why).
 export const DEFAULT_ARCHIVE_WITHIN_DAYS = 30;
 export const DEFAULT_CASE_MERGE_WINDOW_DAYS = 30;
+/** FOLLOW_UP_DAYS (src/config/config.ts says why 15). */
+export const DEFAULT_FOLLOW_UP_DAYS = 15;
 const DEFAULT_BATCH = 500;
 // A runaway job (selecting rows it never flags) stops here instead of spinning.
 const MAX_BATCHES = 10_000;
@@ -48,6 +50,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
     options: {
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
       resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
+      followUpDays: options.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
       archiveWithinDays: options.archiveWithinDays ?? DEFAULT_ARCHIVE_WITHIN_DAYS,
       caseMergeWindowDays: options.caseMergeWindowDays ?? DEFAULT_CASE_MERGE_WINDOW_DAYS,

@@ -132,27 +132,38 @@ describeDb('durable deadlines: referrals, result notification, follow-up (Art. 1
     });
   });
 
-  describe('RECTIFICATION_NO_FOLLOWUP (Art. 20)', () => {
-    it('flags an order whose follow-up date passed without follow-up findings by the end of that day, once', async () => {
+  describe('第二十条第二款 跟踪检查：责令停止或改正后，行政执法主体应当进行跟踪检查并予以记录 (RECTIFICATION_NO_FOLLOWUP)', () => {
+    it('judges the agency against the follow-up period after the enterprise’s due date, counts only its own follow-up of that order, and says what it found', async () => {
       const base = { agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-09-15', state: 'result_notified', followUpDue: '2026-10-16', findingsAt: new Date('2026-09-15T03:00:00Z'), outcome: { kind: 'rectification', noticeNo: '武昌市监责改〔2026〕30号', dueDate: '2026-10-16' } };
       const none = await newInspection(t.db, base);
-      const followed = await newInspection(t.db, base);
-      const followedLate = await newInspection(t.db, base);
+      const inTime = await newInspection(t.db, base);
+      const late = await newInspection(t.db, base);
       const draftOnly = await newInspection(t.db, base);
-      const follow = (of: string, findingsAt: Date | null, state: string) =>
-        newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-10-16', kind: 'case', leadKind: 'follow_up', followUpOf: of, findingsAt, state });
-      await follow(followed.id, new Date('2026-10-16T15:59:00Z'), 'findings_recorded'); // 23:59 Shanghai on the due date
-      await follow(followedLate.id, new Date('2026-10-17T01:00:00Z'), 'findings_recorded');
+      const byOther = await newInspection(t.db, base);
+      const follow = (of: string, findingsAt: Date | null, state: string, agencyCode = w.agency.code) =>
+        newInspection(t.db, { agencyCode, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-10-20', kind: 'case', leadKind: 'follow_up', followUpOf: of, findingsAt, state });
+      // The enterprise's term ends 10-16; the agency can follow up only after it, within FOLLOW_UP_DAYS (15).
+      await follow(inTime.id, new Date('2026-10-20T03:00:00Z'), 'findings_recorded');
+      await follow(late.id, new Date('2026-11-03T03:00:00Z'), 'findings_recorded');
       await follow(draftOnly.id, null, 'approved');
-      t.clock.set('2026-10-16T22:00:00+08:00');
-      expect(countOf(await sweep(), 'rectification-no-followup')).toBe(0);
+      // Another agency's visit naming the order is not the ordering agency's follow-up.
+      await follow(byOther.id, new Date('2026-10-20T03:00:00Z'), 'findings_recorded', w.city.code);
       t.clock.set('2026-10-19T09:00:00+08:00');
-      expect(countOf(await sweep(), 'rectification-no-followup')).toBe(3);
+      expect(countOf(await sweep(), 'rectification-no-followup')).toBe(0);
+      t.clock.set('2026-10-31T22:00:00+08:00');
+      expect(countOf(await sweep(), 'rectification-no-followup')).toBe(0);
+      t.clock.set('2026-11-04T09:00:00+08:00');
+      expect(countOf(await sweep({ followUpDays: 20 }), 'rectification-no-followup')).toBe(0);
+      expect(countOf(await sweep(), 'rectification-no-followup')).toBe(4);
       expect(countOf(await sweep(), 'rectification-no-followup')).toBe(0);
       const flagged = (await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP')).map((f) => f.subjectId).sort();
-      expect(flagged).toEqual([none.id, followedLate.id, draftOnly.id].sort());
-      expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', none.id))[0]).toMatchObject({ article: '第二十条', limitValue: '2026-10-16' });
-      expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', none.id))[0]!.detail).toContain('武昌市监责改〔2026〕30号');
+      expect(flagged).toEqual([none.id, late.id, draftOnly.id, byOther.id].sort());
+      const [noneFlag] = await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', none.id);
+      expect(noneFlag).toMatchObject({ article: '第二十条', limitValue: '2026-10-31' });
+      expect(noneFlag!.detail).toContain('武昌市监责改〔2026〕30号');
+      expect(noneFlag!.detail).toContain('无本单位对该企业的跟踪检查记录');
+      expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', late.id))[0]!.detail).toContain('跟踪检查于2026-11-03才记录检查情况，晚于期限');
+      expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', draftOnly.id))[0]!.detail).toContain('已制定跟踪检查，但截至2026-11-04未记录检查情况');
     });
   });
 

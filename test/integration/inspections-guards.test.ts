@@ -52,7 +52,7 @@ describeDb('guards before an inspection code is issued, each naming its rule and
     const cityOfficer = as.officer(w.city.code);
     const body = await refusal({ agencyCode: w.city.code }, cityOfficer);
     expect(body).toMatchObject({ code: 'JURISDICTION_TERRITORIAL', article: '第十一条' });
-    const id = await approvedInspection(t, w, { agencyCode: w.city.code, escalationGround: '跨区域案件，市局提级实施' }, cityOfficer);
+    const id = await approvedInspection(t, w, { agencyCode: w.city.code, escalationGround: 'major_or_cross_region' }, cityOfficer);
     expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: cityOfficer })).statusCode).toBe(201);
   });
 

@@ -7,8 +7,8 @@ const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({
   kind: 'routine',
   mode: 'onsite',
   date: '2026-04-08',
-  agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['food'] },
-  enterprise: { creditCode: 'E', districtCode: '420106' },
+  agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['food'], outsideWuhan: false },
+  enterprise: { creditCode: 'E', districtCode: '420106', outsideWuhan: false },
   matters: [{ code: 'M1', published: { name: '食品', domain: 'food', offsiteCapable: false, legalBasis: '食品安全法' } }],
   inspectors: [
     { name: '甲', certificateNo: '1' },
@@ -17,6 +17,7 @@ const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({
   teamExceptionBasis: null,
   assistanceRef: null,
   escalationGround: null,
+  escalationRef: null,
   onsiteReason: null,
   leadKind: null,
   lowerLevelCounterpart: null,
@@ -36,13 +37,13 @@ describe('inspection guards (pure)', () => {
 
   it('name each broken fact with its own rule', () => {
     expect(failed(facts({ matters: [{ code: 'X', published: null }] }))).toEqual(['MATTER_UNPUBLISHED']);
-    expect(failed(facts({ agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['environment'] } }))).toEqual(['AGENCY_OUT_OF_AUTHORITY']);
+    expect(failed(facts({ agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['environment'], outsideWuhan: false } }))).toEqual(['AGENCY_OUT_OF_AUTHORITY']);
     expect(failed(facts({ kind: 'case' }))).toEqual(['CASE_WITHOUT_LEAD']);
     expect(failed(facts({ kind: 'case', leadKind: 'complaint' }))).toEqual([]);
     expect(failed(facts({ inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual(['TEAM_TOO_SMALL']);
     expect(failed(facts({ mode: 'offsite', inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual([]);
-    expect(failed(facts({ enterprise: { creditCode: 'E', districtCode: '420105' } }))).toEqual(['CROSS_REGION_NO_ASSISTANCE']);
-    expect(failed(facts({ agency: { code: 'C', level: 'city', districtCode: null, domains: ['food'] }, lowerLevelCounterpart: 'D' }))).toEqual(['JURISDICTION_TERRITORIAL']);
+    expect(failed(facts({ enterprise: { creditCode: 'E', districtCode: '420105', outsideWuhan: false } }))).toEqual(['CROSS_REGION_NO_ASSISTANCE']);
+    expect(failed(facts({ agency: { code: 'C', level: 'city', districtCode: null, domains: ['food'], outsideWuhan: false }, lowerLevelCounterpart: 'D' }))).toEqual(['JURISDICTION_TERRITORIAL']);
     const offsiteCapable = [{ code: 'M2', published: { name: '公示', domain: 'food', offsiteCapable: true, legalBasis: '条例' } }];
     expect(failed(facts({ matters: offsiteCapable }))).toEqual(['ONSITE_WHEN_OFFSITE_SUFFICES']);
     expect(failed(facts({ matters: offsiteCapable, onsiteReason: '需现场核验设备运行' }))).toEqual([]);

@@ -41,8 +41,10 @@ export const inspections = pgTable(
     teamExceptionBasis: text('team_exception_basis'),
     /** Art. 12: the recorded assistance arrangement for an out-of-territory inspection. */
     assistanceRef: text('assistance_ref'),
-    /** Art. 11: the ground for escalating above the lowest statutory level. */
+    /** Art. 11 ¶2: the ground for escalating above the lowest statutory level (src/inspections/escalation.ts). */
     escalationGround: text('escalation_ground'),
+    /** Art. 11 ¶2: the designation, assignment or upper authority's rule the escalation rests on. */
+    escalationRef: text('escalation_ref'),
     /** Art. 32: why an off-site inspection will not serve an off-site-capable matter. */
     onsiteReason: text('onsite_reason'),
     /** Art. 2, 4, 42: the enterprise's scope when the inspection was drafted. */

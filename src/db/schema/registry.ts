@@ -1,10 +1,14 @@
 import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-/** 行政区 / 功能区: Wuhan's 13 administrative districts and its functional zones. */
+/**
+ * 行政区 / 功能区: Wuhan's 13 administrative districts and its functional zones; `outside` rows are
+ * administrative divisions beyond Wuhan (GB/T 2260 code), where agencies and enterprises of an
+ * out-of-area inspection (Art. 12) are registered.
+ */
 export const districts = pgTable('districts', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
-  kind: text('kind', { enum: ['administrative', 'functional'] }).notNull(),
+  kind: text('kind', { enum: ['administrative', 'functional', 'outside'] }).notNull(),
   sort: integer('sort').notNull().default(0),
 });
 

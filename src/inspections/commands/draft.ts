@@ -10,6 +10,8 @@ import { ruleResult } from '../../rules/result.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../access.js';
 import type { Coordination } from '../coordination-advice.js';
+import { checkFollowUpOf } from '../follow-up.js';
+import { outsideOrder } from '../order-scope.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards, caseLeadCheck } from '../guards.js';
 import type { InspectionHooks } from '../hooks.js';
@@ -33,6 +35,8 @@ export interface DraftInput {
   teamExceptionBasis?: string;
   assistanceRef?: string;
   escalationGround?: string;
+  /** Art. 11 ¶2: the document of a designation / assignment or the upper authority's rule. */
+  escalationRef?: string;
   onsiteReason?: string;
   excludedRelation?: 'subordinate_unit' | 'soe_supervision';
   /** The inspection whose stop or rectification order this one follows up (Art. 20). */
@@ -101,6 +105,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
     teamExceptionBasis: input.teamExceptionBasis ?? null,
     assistanceRef: input.assistanceRef ?? null,
     escalationGround: input.escalationGround ?? null,
+    escalationRef: input.escalationRef ?? null,
     onsiteReason: input.onsiteReason ?? null,
     excludedRelation: input.excludedRelation ?? null,
     followUpOf: input.followUpOf ?? null,
@@ -109,13 +114,31 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
     updatedAt: at,
   };
   const loaded = await loadGuardFacts(tx, row);
+  await checkFollowUpOf(tx, row);
+  const entityScope = loaded.enterprise.scope;
+  // Art. 2 ¶2, 4: outside the Order none of its guards, caps, codes or advice apply; it is recorded as such.
+  const outside = outsideOrder({ excludedRelation: row.excludedRelation, entityScope });
+  if (outside) {
+    const inspection = await insertInspection(tx, { ...row, entityScope, countsTowardCap: false });
+    await audit({
+      action: 'inspection.drafted',
+      subjectType: 'inspection',
+      subjectId: inspection.id,
+      agencyCode: inspection.agencyCode,
+      enterpriseCode: inspection.enterpriseCode,
+      districtCode: loaded.agency.districtCode,
+      after: 'draft',
+      payload: { ...input, entityScope, outsideOrder: outside.rule },
+    });
+    return { inspection, checks: [outside], mergeCandidates: [] };
+  }
   // A case inspection without a lead cannot even be drafted (Art. 9, 13).
   const lead = caseLeadCheck(loaded.facts);
   if (!lead.passed) throw DomainError.fromRules([lead]);
   const plan = await planAndCapChecks(tx, { ...row, id: row.id });
   const inspection = await insertInspection(tx, {
     ...row,
-    entityScope: loaded.enterprise.scope,
+    entityScope,
     countsTowardCap: row.countsTowardCap && !plan.upperDeployed,
   });
   const candidates = input.kind === 'case' && input.mode === 'onsite' ? await mergeCandidates(tx, input.agencyCode, input.enterpriseCode) : [];
@@ -158,15 +181,18 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     ...(patch.checklist ? { checklist: patch.checklist } : {}),
     ...(window ? { ...window, countedDate: shanghaiDate(window.windowStart) } : {}),
     ...Object.fromEntries(
-      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'onsiteReason', 'excludedRelation'] as const)
+      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'excludedRelation'] as const)
         .filter((k) => patch[k] !== undefined)
         .map((k) => [k, patch[k]]),
     ),
   } as Inspection;
   const loaded = await loadGuardFacts(tx, next);
+  const outside = outsideOrder(next);
   const lead = caseLeadCheck(loaded.facts);
-  if (!lead.passed) throw DomainError.fromRules([lead]);
-  const plan = await planAndCapChecks(tx, next);
+  if (!outside && !lead.passed) throw DomainError.fromRules([lead]);
+  const plan = outside ? null : await planAndCapChecks(tx, next);
+  // Whether it counts toward the caps follows the amended scheme (Art. 2 ¶2 relation, Art. 15 kind).
+  next.countsTowardCap = !outside && next.kind !== 'case' && !plan?.upperDeployed;
   const { id: _id, version, createdAt: _c, ...fields } = next;
   const [inspection] = await tx
     .update(inspections)
@@ -184,5 +210,5 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     after: 'draft',
     payload: patch,
   });
-  return { inspection: inspection!, checks: [...basicGuards(loaded.facts), ...plan.results], mergeCandidates: [] };
+  return { inspection: inspection!, checks: outside ? [outside] : [...basicGuards(loaded.facts), ...plan!.results], mergeCandidates: [] };
 }

@@ -1,8 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
-import { codeScans, inspectionCodes, inspections } from '../../db/schema/index.js';
+import { codeScans, inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag, type FlagInput } from '../../flags/raise.js';
 import { findAgency } from '../../registry/agencies.repository.js';
@@ -10,6 +10,7 @@ import { publishedMatterOn } from '../../registry/matters.repository.js';
 import { openReferralsFromFindings } from '../../referrals/open.js';
 import type { FindingsInput } from '../findings-input.js';
 import type { InspectionHooks } from '../hooks.js';
+import { outsideOrder } from '../order-scope.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
 
@@ -41,6 +42,8 @@ async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
 /** Detectors that read the findings: CODE_NOT_SCANNED, COST_SHIFTED, REPEATED_TESTING. */
 async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[]> {
   const out: Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[] = [];
+  // Outside the Order (Art. 2 ¶2, 4) there is no code to scan, and no Order detector applies.
+  if (outsideOrder(i)) return out;
   if (i.mode === 'onsite' && i.kind !== 'case' && !(await wasScanned(tx, i.id))) {
     out.push({ rule: 'CODE_NOT_SCANNED', observed: 'no accepted scan', limit: 'scan on entry', detail: '记录检查情况前未出示检查码并扫码' });
   }
@@ -85,29 +88,4 @@ export async function recordFindings(tx: Db, scope: CommandScope, actor: Princip
   }, hooks);
   await openReferralsFromFindings(tx, scope, actor, inspection, f.outOfJurisdiction ?? []);
   return { inspection, flags: raised };
-}
-
-/** Art. 13: an on-site case inspection that can join a not-yet-executed planned task is merged into it. */
-export async function mergeInspection(tx: Db, scope: CommandScope, actor: Principal, id: string, intoId: string, hooks: InspectionHooks): Promise<Inspection> {
-  return stepInspection(tx, scope, actor, id, {
-    event: { type: 'MERGE' },
-    action: 'inspection.merged',
-    patch: () => ({ mergedInto: intoId }),
-    check: async (t, i, at) => {
-      const [target] = await t.select().from(inspections).where(eq(inspections.id, intoId)).for('update');
-      if (!target || target.agencyCode !== i.agencyCode || target.enterpriseCode !== i.enterpriseCode || target.kind === 'case') {
-        throw DomainError.field('body.into', '只能合并到本单位对同一企业的计划检查任务');
-      }
-      if (!['draft', 'approved', 'code_issued'].includes(target.state)) throw DomainError.field('body.into', '目标计划检查已执行，不能合并');
-      const extra = i.matterCodes.filter((m) => !target.matterCodes.includes(m));
-      if (extra.length > 0 && target.state === 'code_issued') {
-        throw DomainError.field('body.into', `目标检查已获取检查码，不能再增加事项 ${extra.join('、')}`);
-      }
-      await t
-        .update(inspections)
-        .set({ matterCodes: [...target.matterCodes, ...extra], leadKind: target.leadKind ?? i.leadKind, leadRef: target.leadRef ?? i.leadRef, version: target.version + 1, updatedAt: at })
-        .where(inArray(inspections.id, [intoId]));
-    },
-    payload: { into: intoId },
-  }, hooks);
 }

@@ -13,6 +13,7 @@ import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
+import { noCodeOutsideOrder, outsideOrder } from '../order-scope.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
@@ -47,6 +48,9 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   assertOwnAgency(actor, before.agencyCode);
   await lockEnterprise(tx, before.enterpriseCode);
   const i = (await findInspection(tx, id, true))!;
+  // Art. 2 ¶2, 4: an inspection outside the Order gets no code under it.
+  const outside = outsideOrder(i);
+  if (outside) throw DomainError.fromRules([noCodeOutsideOrder(outside)]);
   await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
   if (i.state === 'draft' && i.mode === 'onsite' && i.kind !== 'case') {
     throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_APPROVAL', false, i.state, 'approved', '检查方案尚未经行政执法主体负责人批准，不能获取检查码')]);

@@ -10,6 +10,7 @@ import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
 import type { InspectionHooks, InspectionStep } from '../hooks.js';
+import { outsideOrder } from '../order-scope.js';
 import { findCode, findInspection, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 
@@ -63,11 +64,15 @@ export const approveSpec = (actor: Principal, note?: string): StepSpec => ({
   payload: { note: note ?? null },
 });
 
-/** An on-site case inspection starts without a code, but the same guards hold (no caps: Art. 15). */
+/**
+ * An on-site case inspection starts without a code, but the same guards hold (no caps: Art. 15). One
+ * outside the Order (Art. 2 ¶2, 4) starts without a code too, and none of the Order's guards apply to it.
+ */
 export const startSpec = (): StepSpec => ({
   event: { type: 'START' },
   action: 'inspection.started',
   check: async (tx, i) => {
+    if (outsideOrder(i)) return;
     const { facts } = await loadGuardFacts(tx, i);
     const failed = basicGuards(facts).filter((r) => !r.passed);
     if (failed.length) throw DomainError.fromRules(failed);

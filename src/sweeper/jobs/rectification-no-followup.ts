@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { addDays, shanghaiDate } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -11,38 +12,59 @@ interface NoFollowUp {
   notice_no: string | null;
   name: string;
   district_code: string | null;
+  /** The first findings of a proper follow-up, recorded after the cut-off (a late follow-up), if any. */
+  late_findings_at: Date | string | null;
+  /** A proper follow-up drafted but with no findings recorded yet, if any. */
+  pending_id: string | null;
+}
+
+/** What the sweep found, in the flag's words (Art. 20 ¶2: 进行跟踪检查并予以记录). */
+function foundText(i: NoFollowUp, today: string): string {
+  if (i.late_findings_at) return `跟踪检查于${shanghaiDate(new Date(i.late_findings_at))}才记录检查情况，晚于期限`;
+  if (i.pending_id) return `已制定跟踪检查，但截至${today}未记录检查情况`;
+  return `截至${today}无本单位对该企业的跟踪检查记录`;
 }
 
 /**
- * RECTIFICATION_NO_FOLLOWUP (Art. 20: 进行跟踪检查并予以记录): an inspection that ordered a stop or a
- * rectification, whose follow-up date has passed with no inspection following it up (follow_up_of = its
- * id) that recorded findings by the end of that day, is flagged once. The end of the day is a fixed
- * +08:00 instant, so the answer is the same whenever the sweeper gets to it (a restart loses nothing).
+ * RECTIFICATION_NO_FOLLOWUP (Art. 20 ¶2: 有前款第二项、第三项情形的，行政执法主体应当……进行跟踪检查并予以记录).
+ * The follow-up is the agency's duty after the enterprise's own term: an order is due for follow-up by its
+ * due date plus `followUpDays` (FOLLOW_UP_DAYS), and is flagged once when no follow-up recorded findings by
+ * the end of that day. Only a follow-up by the same agency at the same enterprise that names the order
+ * (follow_up_of) counts; the draft command refuses any other `followUpOf`, and this query checks it again
+ * so a row written by another route cannot silence the flag. The end of the day is a fixed +08:00 instant,
+ * so the answer is the same whenever the sweeper gets to it (a restart loses nothing).
  */
 export const rectificationNoFollowupJob: SweepJob = {
   name: 'rectification-no-followup',
   rule: 'RECTIFICATION_NO_FOLLOWUP',
-  async runBatch(tx, { at, today }, limit) {
+  async runBatch(tx, { at, today, options }, limit) {
+    const days = options.followUpDays;
+    // Orders whose cut-off (due date + days) is before today: due <= today - days - 1.
+    const lastDue = addDays(today, -days - 1);
     // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
     // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
     // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
     const due = await rowsOf<NoFollowUp>(
       tx,
-      // The first follow-up findings per inspection, read once per batch and hash-joined: a correlated
-      // NOT EXISTS re-scanned the inspections for every due row (inspections has no follow_up_of index).
+      // The follow-ups per order, read once per batch and hash-joined: a correlated NOT EXISTS re-scanned
+      // the inspections for every due row.
       sql`WITH followed AS MATERIALIZED (
-            SELECT f.follow_up_of, min(f.findings_at) AS first_findings_at
+            SELECT f.follow_up_of, f.agency_code, f.enterprise_code,
+                   min(f.findings_at) AS first_findings_at, min(f.id::text) AS any_id
             FROM inspections f
-            WHERE f.follow_up_of IS NOT NULL AND f.findings_at IS NOT NULL
-            GROUP BY f.follow_up_of)
+            WHERE f.follow_up_of IS NOT NULL AND f.state NOT IN ('cancelled', 'merged')
+            GROUP BY f.follow_up_of, f.agency_code, f.enterprise_code)
           SELECT i.id, i.agency_code, i.enterprise_code, i.follow_up_due::text AS follow_up_due,
-                 i.outcome->>'noticeNo' AS notice_no, a.name, a.district_code
+                 i.outcome->>'noticeNo' AS notice_no, a.name, a.district_code,
+                 fu.first_findings_at AS late_findings_at, fu.any_id AS pending_id
           FROM inspections i
           JOIN agencies a ON a.code = i.agency_code
-          LEFT JOIN followed fu ON fu.follow_up_of = i.id
-          WHERE i.follow_up_due IS NOT NULL AND i.follow_up_due < ${today}
+          LEFT JOIN followed fu
+            ON fu.follow_up_of = i.id AND fu.agency_code = i.agency_code AND fu.enterprise_code = i.enterprise_code
+          WHERE i.follow_up_due IS NOT NULL AND i.follow_up_due <= ${lastDue}
+            AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
             AND (fu.first_findings_at IS NULL
-                 OR fu.first_findings_at >= ((i.follow_up_due + 1)::text || 'T00:00:00+08:00')::timestamptz)
+                 OR fu.first_findings_at >= ((i.follow_up_due + ${days + 1}::int)::text || 'T00:00:00+08:00')::timestamptz)
             AND ${notYetFlagged('RECTIFICATION_NO_FOLLOWUP', 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.follow_up_due, i.id
           LIMIT ${limit}
@@ -50,6 +72,8 @@ export const rectificationNoFollowupJob: SweepJob = {
     );
     let raised = 0;
     for (const i of due) {
+      const cutoff = addDays(i.follow_up_due, days);
+      const found = foundText(i, today);
       const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
         rule: 'RECTIFICATION_NO_FOLLOWUP',
         subjectType: 'inspection',
@@ -57,10 +81,19 @@ export const rectificationNoFollowupJob: SweepJob = {
         agencyCode: i.agency_code,
         enterpriseCode: i.enterprise_code,
         districtCode: i.district_code,
-        observed: `no follow-up findings by ${i.follow_up_due}`,
-        limit: i.follow_up_due,
-        detail: `${i.name}责令停止或改正（${i.notice_no ?? '文号未填'}）的期限${i.follow_up_due}已过，截至${today}无跟踪检查记录，违反第二十条第二款`,
-        evidence: { inspectionId: i.id, followUpDue: i.follow_up_due, noticeNo: i.notice_no, checkedOn: today },
+        observed: i.late_findings_at ? `follow-up findings on ${shanghaiDate(new Date(i.late_findings_at))}` : i.pending_id ? 'follow-up without findings' : 'no follow-up',
+        limit: cutoff,
+        detail: `${i.name}责令停止或改正（${i.notice_no ?? '文号未填'}），企业期限为${i.follow_up_due}，应于${cutoff}前进行跟踪检查并予以记录；${found}，违反第二十条第二款`,
+        evidence: {
+          inspectionId: i.id,
+          followUpDue: i.follow_up_due,
+          followUpBy: cutoff,
+          followUpDays: days,
+          noticeNo: i.notice_no,
+          followUpId: i.pending_id,
+          lateFindingsAt: i.late_findings_at ? new Date(i.late_findings_at).toISOString() : null,
+          checkedOn: today,
+        },
       });
       if (id) raised++;
     }

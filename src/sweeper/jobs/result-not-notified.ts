@@ -39,6 +39,7 @@ export const resultNotNotifiedJob: SweepJob = {
       sql`SELECT i.id, i.agency_code, i.enterprise_code, i.findings_at, a.name, a.district_code
           FROM inspections i JOIN agencies a ON a.code = i.agency_code
           WHERE i.state = 'findings_recorded' AND i.mode = 'onsite' AND i.kind <> 'case'
+            AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
             AND i.findings_at < ${cutoff.toISOString()}
             AND ${notYetFlagged('RESULT_NOT_NOTIFIED', 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.findings_at, i.id
