@@ -77,6 +77,7 @@ export const RULES = [
   rule('ONSITE_WHEN_OFFSITE_SUFFICES', [a(32)], 'guard', 'medium', '可通过非现场检查达到目的却实施现场检查且未说明理由', 'On-site inspection of an off-site-capable matter without a reason'),
   rule('DEVICE_NOT_PUBLISHED', [a(34)], 'guard', 'high', '电子技术监控设备设置地点未向社会公布', 'Monitoring device location not published'),
   rule('DEVICE_UNREVIEWED', [a(35), a(36)], 'guard', 'high', '电子技术监控设备未经法制审核和技术审核', 'Monitoring device lacks legal or technical review'),
+  rule('DEVICE_NOT_IN_USE', [a(34), a(37)], 'guard', 'high', '采集数据时电子技术监控设备未正式投入使用（投入使用前、维护中或已停用）', 'Device not in use when the data was captured'),
   rule('OFFSITE_NOTICE', [a(37)], 'detector', 'medium', '未及时告知企业违法行为提示信息', 'Enterprise not notified of a suspected violation'),
   // Prohibitions (Art. 38, 40)
   rule('LEGAL_REP_REQUIRED', [a(40, 2)], 'detector', 'medium', '刻意要求法定代表人到场', 'Legal representative required to be present'),

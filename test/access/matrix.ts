@@ -90,7 +90,7 @@ export const MATRIX: Record<string, Declared> = {
   'POST /api/v1/devices/{id}/legal-review': ['officer', 'agency_head'],
   'POST /api/v1/devices/{id}/technical-review': ['officer', 'agency_head'],
   'POST /api/v1/devices/{id}/publish': ['officer', 'agency_head'],
-  'POST /api/v1/devices/{id}/activate': ['officer', 'agency_head'],
+  'POST /api/v1/devices/{id}/activate': ['agency_head'],
   'POST /api/v1/devices/{id}/maintenance': ['officer', 'agency_head'],
   'POST /api/v1/devices/{id}/retire': ['officer', 'agency_head'],
   'POST /api/v1/offsite-inspections': ['officer', 'agency_head'],
