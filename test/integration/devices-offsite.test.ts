@@ -40,7 +40,7 @@ describeDb('monitoring devices and off-site inspections (Art. 32–37)', () => {
       const res = await offsite(deviceEvidence(id));
       expect(res.statusCode).toBe(422);
       expect(res.json()).toMatchObject({ code: 'DEVICE_UNREVIEWED', article: '第三十五条、第三十六条', observed: { device: id, missing: ['legal', 'technical'] } });
-      expect(res.json().violations.map((v: { rule: string }) => v.rule)).toEqual(['DEVICE_UNREVIEWED', 'DEVICE_NOT_PUBLISHED']);
+      expect(res.json().violations.map((v: { rule: string }) => v.rule)).toEqual(['DEVICE_UNREVIEWED', 'DEVICE_NOT_PUBLISHED', 'DEVICE_NOT_IN_USE']);
     });
 
     it('records a failed legal review point by point and keeps the device registered', async () => {
