@@ -65,6 +65,7 @@ export async function seedFrequencyRules(
         agencyCode: null,
         fromDate: effectiveFrom,
         reason: '连续三年信用评价A级、无行政处罚记录，列入“无事不扰”企业清单（示范）',
+        basis: '武汉市人民政府办公厅“无事不扰”企业清单（示范文件）',
         listedBy: 'system:seed',
         createdAt: at,
       })),

@@ -24,6 +24,7 @@ export class CalendarService {
     const calendar = new WorkingCalendar({
       years: [...bundled.years, ...override],
       holidays: [...[...bundled.holidays].filter(keep), ...days.filter((d) => d.kind === 'holiday').map((d) => [d.day, d.name] as [string, string])],
+      restDays: [...[...(bundled.restDays ?? [])].filter(keep), ...days.filter((d) => d.kind === 'rest').map((d) => [d.day, d.name] as [string, string])],
       workdays: [...[...bundled.workdays].filter(keep), ...days.filter((d) => d.kind === 'workday').map((d) => [d.day, d.name] as [string, string])],
     });
     this.cached = { at: Date.now(), calendar };

@@ -13,11 +13,25 @@ export interface CalendarData {
   years: Iterable<number>;
   /** Statutory holidays (法定节假日) with their names. */
   holidays: Iterable<[string, string]>;
+  /**
+   * Rest days moved by the arrangement (调休休息日): off work, but not statutory holidays; each is paid
+   * for by an adjusted working day. Kept apart so a label never calls them 法定节假日.
+   */
+  restDays?: Iterable<[string, string]>;
   /** Adjusted working days (调休上班日), weekends that are worked. */
   workdays: Iterable<[string, string]>;
 }
 
-export type DayKind = 'workday' | 'weekend' | 'holiday' | 'adjusted_workday';
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'adjusted_rest_day' | 'adjusted_workday';
+
+/** How each kind is called in Chinese administrative text. */
+export const DAY_KIND_ZH: Record<DayKind, string> = {
+  workday: '工作日',
+  weekend: '休息日',
+  holiday: '法定节假日',
+  adjusted_rest_day: '调休休息日',
+  adjusted_workday: '调休上班日',
+};
 
 /**
  * Working days in mainland China: Monday–Friday unless a statutory holiday, plus the adjusted working
@@ -27,11 +41,13 @@ export class WorkingCalendar {
   private readonly years: Set<number>;
   private readonly holidays: Map<string, string>;
   private readonly workdays: Map<string, string>;
+  private readonly restDays: Map<string, string>;
 
   constructor(data: CalendarData) {
     this.years = new Set(data.years);
     this.holidays = new Map(data.holidays);
     this.workdays = new Map(data.workdays);
+    this.restDays = new Map(data.restDays ?? []);
   }
 
   knownYears(): number[] {
@@ -47,13 +63,14 @@ export class WorkingCalendar {
   dayKind(day: string): DayKind {
     this.assertKnown(day);
     if (this.workdays.has(day)) return 'adjusted_workday';
+    if (this.restDays.has(day)) return 'adjusted_rest_day';
     if (this.holidays.has(day)) return 'holiday';
     const wd = weekday(day);
     return wd === 0 || wd === 6 ? 'weekend' : 'workday';
   }
 
   dayName(day: string): string | undefined {
-    return this.workdays.get(day) ?? this.holidays.get(day);
+    return this.workdays.get(day) ?? this.restDays.get(day) ?? this.holidays.get(day);
   }
 
   isWorkingDay(day: string): boolean {

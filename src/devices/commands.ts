@@ -9,6 +9,7 @@ import { findAgency } from '../registry/agencies.repository.js';
 import { findDistrict } from '../registry/districts.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { findDevice, insertDevice, updateDevice, type Device, type NewDevice } from './repository.js';
+import { ruleResult } from '../rules/result.js';
 import { legalReviewOutcome, technicalReviewOutcome, type LegalPointKey, type ReviewAnswer, type TechnicalPointKey } from './reviews.js';
 
 /**
@@ -59,6 +60,7 @@ export async function registerDevice(tx: Db, scope: CommandScope, actor: Princip
     standard: input.standard,
     state: 'registered',
     internalNote: input.internalNote ?? null,
+    stateLog: [{ state: 'registered', from: scope.at.toISOString() }],
     createdBy: actor.sub,
     createdAt: scope.at,
     updatedAt: scope.at,
@@ -80,13 +82,16 @@ async function stepDevice(
   scope: CommandScope,
   actor: Principal,
   id: string,
-  spec: { event: DeviceEvent; action: string; patch?: (d: Device, at: Date) => Partial<NewDevice>; payload?: unknown },
+  spec: { event: DeviceEvent; action: string; patch?: (d: Device, at: Date) => Partial<NewDevice>; payload?: unknown; check?: (d: Device) => void },
 ): Promise<Device> {
   const d = await findDevice(tx, id, true);
   if (!d) throw DomainError.notFound('电子技术监控设备', id);
   assertOwnDevice(actor, d.agencyCode);
+  spec.check?.(d);
   const state = transitionOrRefuse(deviceMachine, '电子技术监控设备', d.state, {}, spec.event) as DeviceState;
-  const out = await updateDevice(tx, d, { ...(spec.patch?.(d, scope.at) ?? {}), state }, scope.at);
+  // A failed review keeps the state: only a real change of state enters the log.
+  const stateLog = state === d.state ? d.stateLog : [...d.stateLog, { state, from: scope.at.toISOString() }];
+  const out = await updateDevice(tx, d, { ...(spec.patch?.(d, scope.at) ?? {}), state, stateLog }, scope.at);
   const agency = await findAgency(tx, d.agencyCode);
   await scope.audit({
     action: spec.action,
@@ -101,6 +106,20 @@ async function stepDevice(
   return out;
 }
 
+/**
+ * Art. 35, 36: a review checks the registration, so the registrant does not review their own device
+ * (the article names two reviews, not one person's word twice).
+ */
+function notTheRegistrant(actor: Principal, article: '第三十五条' | '第三十六条'): (d: Device) => void {
+  return (d) => {
+    if (d.createdBy !== actor.sub) return;
+    const what = article === '第三十五条' ? '法制审核' : '技术审核';
+    throw DomainError.fromRules([
+      ruleResult('DEVICE_UNREVIEWED', false, { reviewer: actor.sub, registrant: d.createdBy }, 'a reviewer other than the registrant', `${what}须由设备登记人以外的人员作出（${article}）`),
+    ]);
+  };
+}
+
 /** Art. 35: the legal review, each point with its answer and note; a failed review is kept and the device stays. */
 export async function reviewLegal(tx: Db, scope: CommandScope, actor: Principal, id: string, answers: Record<LegalPointKey, ReviewAnswer>): Promise<Device> {
   const review = legalReviewOutcome(answers, actor.sub, scope.at);
@@ -109,6 +128,7 @@ export async function reviewLegal(tx: Db, scope: CommandScope, actor: Principal,
     action: review.passed ? 'device.legal_review_passed' : 'device.legal_review_failed',
     patch: (_d, at) => ({ legalReview: review, legalReviewPassedAt: review.passed ? at : null, soleEvidenceBasis: answers.soleEvidenceBasis.satisfied }),
     payload: review,
+    check: notTheRegistrant(actor, '第三十五条'),
   });
 }
 
@@ -130,6 +150,7 @@ export async function reviewTechnical(
     action: review.passed ? 'device.technical_review_passed' : 'device.technical_review_failed',
     patch: (_d, at) => ({ technicalReview: { ...review, qualityCertificateNo: qualityCertificateNo ?? null }, technicalReviewPassedAt: review.passed ? at : null, qualityCertificateNo: qualityCertificateNo ?? null }),
     payload: { ...review, qualityCertificateNo: qualityCertificateNo ?? null },
+    check: notTheRegistrant(actor, '第三十六条'),
   });
 }
 
@@ -137,6 +158,7 @@ export async function reviewTechnical(
 export const publishDevice = (tx: Db, scope: CommandScope, actor: Principal, id: string, publicationRef: string) =>
   stepDevice(tx, scope, actor, id, { event: { type: 'PUBLISH' }, action: 'device.published', patch: (_d, at) => ({ publishedAt: at, publicationRef }), payload: { publicationRef } });
 
+/** Putting a device into use (or back after maintenance) is approved by the agency head (route: agency_head only). */
 export const activateDevice = (tx: Db, scope: CommandScope, actor: Principal, id: string, note?: string) =>
   stepDevice(tx, scope, actor, id, { event: { type: 'ACTIVATE' }, action: 'device.activated', patch: (d, at) => ({ activatedAt: d.activatedAt ?? at }), payload: { note: note ?? null } });
 

@@ -3,9 +3,36 @@ import { ruleResult, type RuleResult } from '../rules/result.js';
 /** What decides whether a device's data may serve as evidence, as of the moment it was captured. */
 export interface DeviceEvidenceFacts {
   id: string;
+  /** States entered and when; empty for rows older than the log (then activatedAt / retiredAt decide). */
+  stateLog: { state: string; from: string }[];
+  activatedAt: Date | null;
+  retiredAt: Date | null;
   legalReviewPassedAt: Date | null;
   technicalReviewPassedAt: Date | null;
   publishedAt: Date | null;
+}
+
+const STATE_ZH: Record<string, string> = {
+  registered: '已登记未审核',
+  legal_reviewed: '已通过法制审核、未通过技术审核',
+  technical_reviewed: '已通过审核、未公布设置地点',
+  published: '已公布设置地点、未正式投入使用',
+  in_use: '使用中',
+  maintenance: '维护中',
+  retired: '已停用',
+};
+
+/** The device's state when the data was captured. */
+export function stateAt(d: DeviceEvidenceFacts, capturedAt: Date): string {
+  const t = capturedAt.getTime();
+  if (d.stateLog.length > 0) {
+    let state = 'registered';
+    for (const e of d.stateLog) if (new Date(e.from).getTime() <= t) state = e.state;
+    return state;
+  }
+  if (d.retiredAt && d.retiredAt.getTime() <= t) return 'retired';
+  if (d.activatedAt && d.activatedAt.getTime() <= t) return 'in_use';
+  return 'published';
 }
 
 const passedBy = (at: Date | null, capturedAt: Date) => at !== null && at.getTime() <= capturedAt.getTime();
@@ -21,6 +48,7 @@ export function deviceEvidenceChecks(d: DeviceEvidenceFacts, capturedAt: Date): 
   const missing = [...(legal ? [] : ['legal']), ...(technical ? [] : ['technical'])];
   const published = passedBy(d.publishedAt, capturedAt);
   const when = capturedAt.toISOString();
+  const state = stateAt(d, capturedAt);
   return [
     ruleResult(
       'DEVICE_UNREVIEWED',
@@ -35,6 +63,13 @@ export function deviceEvidenceChecks(d: DeviceEvidenceFacts, capturedAt: Date): 
       { device: d.id, publishedAt: d.publishedAt?.toISOString() ?? null, capturedAt: when },
       'location published before capture',
       `监控设备 ${d.id} 在采集该数据时（${when}）设置地点尚未向社会公布，其数据不得作为证据（第三十四条）`,
+    ),
+    ruleResult(
+      'DEVICE_NOT_IN_USE',
+      state === 'in_use',
+      { device: d.id, stateAtCapture: state, capturedAt: when },
+      'in_use at capture',
+      `监控设备 ${d.id} 在采集该数据时（${when}）处于“${STATE_ZH[state] ?? state}”状态，并非正式投入使用中，其数据不得作为证据（第三十四条、第三十七条）`,
     ),
   ];
 }

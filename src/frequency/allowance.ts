@@ -15,6 +15,8 @@ export interface CapUsage {
   scopeValue: string | null;
   riskClass: string | null;
   periodKind: FrequencyRuleData['period'];
+  /** The modes this cap counts (on-site only unless the published cap says otherwise). */
+  modes: FrequencyRuleData['modes'];
   period: { start: string; end: string; label: string };
   limit: number;
   used: number;
@@ -23,10 +25,11 @@ export interface CapUsage {
 
 export interface FrequencyAllowance {
   kind: FrequencyQuestion['kind'];
+  mode: FrequencyQuestion['mode'];
   upperDeployed: boolean;
   /** Active 无事不扰 entries reaching this agency on the date. */
   noDisturb: FrequencyFacts['noDisturb'];
-  /** Routine inspections are exempted by the list; case inspections are not (they need a lead). */
+  /** Only an on-site routine inspection is kept away by the list (NO_DISTURB); off-site and case ones are not. */
   noDisturbBlocks: boolean;
   caps: CapUsage[];
   /** Case inspections: the anomaly thresholds (never a refusal; supervisors are told). */
@@ -46,6 +49,7 @@ function usage(facts: FrequencyFacts, r: CapResult, usedOf: (r: CapResult) => nu
     scopeValue: rule.scopeValue,
     riskClass: rule.riskClass,
     periodKind: rule.period,
+    modes: rule.modes,
     period: r.period!,
     limit: rule.maxCount,
     used,
@@ -53,8 +57,13 @@ function usage(facts: FrequencyFacts, r: CapResult, usedOf: (r: CapResult) => nu
   };
 }
 
-export function frequencyAllowance(facts: FrequencyFacts, kind: FrequencyQuestion['kind'], upperDeployed = false): FrequencyAllowance {
-  const question: FrequencyQuestion = { ...facts, kind, upperDeployed };
+export function frequencyAllowance(
+  facts: FrequencyFacts,
+  kind: FrequencyQuestion['kind'],
+  upperDeployed = false,
+  mode: FrequencyQuestion['mode'] = 'onsite',
+): FrequencyAllowance {
+  const question: FrequencyQuestion = { ...facts, kind, mode, upperDeployed };
   const results = frequencyCheck(question);
   const caps = results.filter((r) => r.frequencyRuleId).map((r) => usage(facts, r, (x) => Number(x.observed)));
   // caseAnomalyCheck counts the prospective inspection in `observed`; usage shows the ones on record.
@@ -63,5 +72,5 @@ export function frequencyAllowance(facts: FrequencyFacts, kind: FrequencyQuestio
     (n) => (n.agencyCode === null || n.agencyCode === facts.agencyCode) && n.fromDate <= facts.date && (n.toDate === null || n.toDate >= facts.date),
   );
   const noDisturbBlocks = results.some((r) => !r.frequencyRuleId && !r.passed);
-  return { kind, upperDeployed, noDisturb, noDisturbBlocks, caps, caseThresholds, allowed: results.every((r) => r.passed) };
+  return { kind, mode, upperDeployed, noDisturb, noDisturbBlocks, caps, caseThresholds, allowed: results.every((r) => r.passed) };
 }

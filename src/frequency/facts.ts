@@ -25,7 +25,7 @@ export interface FrequencyFactsQuery {
   matterCode: string;
 }
 
-export type FrequencyFacts = Omit<FrequencyQuestion, 'kind' | 'upperDeployed'>;
+export type FrequencyFacts = Omit<FrequencyQuestion, 'kind' | 'mode' | 'upperDeployed'>;
 
 async function rulesInForce(db: Db, day: string): Promise<FrequencyRuleData[]> {
   const rows = await db
@@ -58,6 +58,7 @@ async function historyBetween(db: Db, enterpriseCode: string, from: string, to: 
       matterCodes: inspections.matterCodes,
       countedDate: inspections.countedDate,
       kind: inspections.kind,
+      mode: inspections.mode,
       countsTowardCap: inspections.countsTowardCap,
     })
     .from(inspections)
@@ -105,7 +106,7 @@ export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery): Promis
   const history = periods.length
     ? await historyBetween(db, q.enterpriseCode, periods.map((p) => p.start).sort()[0]!, periods.map((p) => p.end).sort().at(-1)!)
     : [];
-  const noDisturb: NoDisturbEntry[] = noDisturbRows.map((n) => ({ agencyCode: n.agencyCode, fromDate: n.fromDate, toDate: n.toDate, reason: n.reason }));
+  const noDisturb: NoDisturbEntry[] = noDisturbRows.map((n) => ({ agencyCode: n.agencyCode, fromDate: n.fromDate, toDate: n.toDate, reason: n.reason, basis: n.basis }));
   return {
     agencyCode: q.agencyCode,
     matterCode: q.matterCode,

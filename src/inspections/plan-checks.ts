@@ -47,7 +47,7 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
   const anomalies = new Map<string, CapResult>();
   for (const matterCode of i.matterCodes) {
     const facts = await loadFrequencyFacts(tx, { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode });
-    const question = { ...facts, kind: i.kind, upperDeployed, excludeId: i.id };
+    const question = { ...facts, kind: i.kind, mode: i.mode, upperDeployed, excludeId: i.id };
     // One inspection of several matters counts once: the same cap reached through two matters is one result.
     for (const r of frequencyCheck(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
     for (const r of caseAnomalyCheck(question)) anomalies.set(r.frequencyRuleId ?? r.rule, r);

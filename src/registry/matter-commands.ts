@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { matterMachine } from '../../machines/matter.machine.js';
 import { transitionOrRefuse } from '../commands/transition.js';
+import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -16,10 +17,21 @@ import {
   type NewMatter,
 } from './matters.repository.js';
 
+/**
+ * Art. 7: the agency 梳理、编制 its matter list and publishes it. An officer or the head of the agency
+ * drafts; publishing or withdrawing binds the agency before the public, so only its head does that.
+ */
+function assertOwnList(actor: Principal, agencyCode: string, headOnly: boolean): void {
+  const roleOk = headOnly ? actor.role === 'agency_head' : actor.role === 'officer' || actor.role === 'agency_head';
+  if (roleOk && actor.agency === agencyCode) return;
+  throw new DomainError('OUT_OF_SCOPE', headOnly ? '只有本单位负责人可以公布或撤销本单位的行政检查事项' : '只能编制本单位的行政检查事项清单');
+}
+
 export type MatterDraft = Pick<NewMatter, 'agencyCode' | 'matterCode' | 'name' | 'legalBasis' | 'domain' | 'offsiteCapable' | 'foodDrug'>;
 
 /** Drafts a new version of a matter (version 1 for a new matter). */
-export async function draftMatter(tx: Db, { at, audit }: CommandScope, input: MatterDraft): Promise<Matter> {
+export async function draftMatter(tx: Db, { at, audit }: CommandScope, actor: Principal, input: MatterDraft): Promise<Matter> {
+  assertOwnList(actor, input.agencyCode, false);
   const agency = await findAgency(tx, input.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
   const version = await nextMatterVersion(tx, input.agencyCode, input.matterCode);
@@ -40,9 +52,10 @@ export async function draftMatter(tx: Db, { at, audit }: CommandScope, input: Ma
  * Publishes a draft version from `effectiveFrom`; the version it replaces stays in force until the day
  * before (dynamic management, Art. 7).
  */
-export async function publishMatter(tx: Db, { at, audit }: CommandScope, id: string, effectiveFrom: string): Promise<Matter> {
+export async function publishMatter(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, effectiveFrom: string): Promise<Matter> {
   const row = await findMatter(tx, id);
   if (!row) throw DomainError.notFound('检查事项', id);
+  assertOwnList(actor, row.agencyCode, true);
   const state = transitionOrRefuse(matterMachine, '检查事项', row.state, { effectiveFrom: row.effectiveFrom }, { type: 'PUBLISH', effectiveFrom });
   const previous = await openPublishedVersion(tx, row.agencyCode, row.matterCode);
   if (previous) {
@@ -65,9 +78,10 @@ export async function publishMatter(tx: Db, { at, audit }: CommandScope, id: str
 }
 
 /** Withdraws a version; it was in force up to `effectiveTo` (default: yesterday, Asia/Shanghai). */
-export async function withdrawMatter(tx: Db, { at, audit }: CommandScope, id: string, effectiveTo?: string): Promise<Matter> {
+export async function withdrawMatter(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, effectiveTo?: string): Promise<Matter> {
   const row = await findMatter(tx, id);
   if (!row) throw DomainError.notFound('检查事项', id);
+  assertOwnList(actor, row.agencyCode, true);
   const state = transitionOrRefuse(matterMachine, '检查事项', row.state, { effectiveFrom: row.effectiveFrom }, { type: 'WITHDRAW' });
   const to = row.state === 'draft' ? null : (effectiveTo ?? addDays(shanghaiDate(at), -1));
   if (to && row.effectiveFrom && to < addDays(row.effectiveFrom, -1)) {

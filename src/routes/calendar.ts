@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES } from '../auth/principal.js';
-import { CalendarYearUnpublishedError, type WorkingCalendar } from '../calendar/working-calendar.js';
+import { correctCalendarDay } from '../calendar/day-correction.js';
+import { CalendarYearUnpublishedError, DAY_KIND_ZH, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { runCommand } from '../commands/command.js';
 import { calendarDays, calendarYears } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -38,7 +39,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(
           Type.Object({
             date: Type.String(),
-            kind: Type.String({ description: 'workday 工作日 | weekend 周末 | holiday 法定节假日 | adjusted_workday 调休上班日' }),
+            kind: Type.String({ description: 'workday 工作日 | weekend 休息日 | holiday 法定节假日 | adjusted_rest_day 调休休息日 | adjusted_workday 调休上班日' }),
+            label: Type.String({ description: '中文名称：工作日、休息日、法定节假日、调休休息日、调休上班日' }),
             working: Type.Boolean(),
             name: Type.Union([Type.String(), Type.Null()]),
           }),
@@ -50,7 +52,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { date } = req.params;
       return withCalendar(calendar, (c) => {
         const kind = c.dayKind(date);
-        return { date, kind, working: kind === 'workday' || kind === 'adjusted_workday', name: c.dayName(date) ?? null };
+        return { date, kind, label: DAY_KIND_ZH[kind], working: kind === 'workday' || kind === 'adjusted_workday', name: c.dayName(date) ?? null };
       });
     },
   );
@@ -93,21 +95,26 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             source: ShortText('依据文件，如国办发明电〔2026〕X号 / source document', 200),
-            holidays: Type.Array(DayEntry, { minItems: 1, maxItems: 60 }),
-            workdays: Type.Array(DayEntry, { maxItems: 30 }),
+            holidays: Type.Array(DayEntry, { minItems: 1, maxItems: 60, description: '法定节假日 / statutory holidays' }),
+            restDays: Type.Optional(Type.Array(DayEntry, { maxItems: 30, description: '调休休息日（非法定节假日）/ rest days moved by the arrangement' })),
+            workdays: Type.Array(DayEntry, { maxItems: 30, description: '调休上班日 / adjusted working days' }),
           },
           { additionalProperties: false },
         ),
-        response: responses(Type.Object({ year: Type.Integer(), holidays: Type.Integer(), workdays: Type.Integer() })),
+        response: responses(Type.Object({ year: Type.Integer(), holidays: Type.Integer(), restDays: Type.Integer(), workdays: Type.Integer() })),
       },
     },
     async (req) => {
       const { year } = req.params;
       const { source, holidays, workdays } = req.body;
-      const all = [...holidays.map((d) => ({ ...d, kind: 'holiday' as const })), ...workdays.map((d) => ({ ...d, kind: 'workday' as const }))];
-      all.forEach((d, i) => {
-        if (!d.date.startsWith(`${year}-`)) throw DomainError.field(`body.${d.kind === 'holiday' ? 'holidays' : 'workdays'}[${i}].date`, `不属于 ${year} 年`);
-      });
+      const restDays = req.body.restDays ?? [];
+      const lists = { holidays: holidays.map((d) => ({ ...d, kind: 'holiday' as const })), restDays: restDays.map((d) => ({ ...d, kind: 'rest' as const })), workdays: workdays.map((d) => ({ ...d, kind: 'workday' as const })) };
+      for (const [field, days] of Object.entries(lists)) {
+        days.forEach((d, i) => {
+          if (!d.date.startsWith(`${year}-`)) throw DomainError.field(`body.${field}[${i}].date`, `不属于 ${year} 年`);
+        });
+      }
+      const all = [...lists.holidays, ...lists.restDays, ...lists.workdays];
       if (new Set(all.map((d) => d.date)).size !== all.length) throw DomainError.field('body', '同一日期不能重复出现');
       await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: String(year) }, async (tx, { at, audit }) => {
         await tx.delete(calendarDays).where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)));
@@ -117,7 +124,36 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await audit({ action: 'calendar.year_published', subjectType: 'calendar_year', subjectId: String(year), payload: req.body });
       });
       app.services.calendar.invalidate();
-      return { year, holidays: holidays.length, workdays: workdays.length };
+      return { year, holidays: holidays.length, restDays: restDays.length, workdays: workdays.length };
+    },
+  );
+
+  app.put(
+    '/calendar/days/:date',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['calendar'],
+        summary: '更正已录入年度中的某一日（无需重新录入全年）/ correct one day of an entered year',
+        params: Type.Object({ date: CalendarDate }),
+        body: Type.Object(
+          {
+            kind: Type.Union([Type.Literal('holiday'), Type.Literal('rest'), Type.Literal('workday'), Type.Literal('ordinary')], {
+              description: 'holiday 法定节假日 | rest 调休休息日 | workday 调休上班日 | ordinary 普通工作日或周末',
+            }),
+            name: Type.Optional(ShortText('名称 / name', 50)),
+            source: ShortText('更正依据 / source of the correction', 200),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses(Type.Object({ date: Type.String(), kind: Type.String(), before: Type.Union([Type.String(), Type.Null()]) })),
+      },
+    },
+    async (req) => {
+      const { date } = req.params;
+      const out = await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: date }, (tx, scope) => correctCalendarDay(tx, scope, { date, ...req.body }));
+      app.services.calendar.invalidate();
+      return { date, kind: req.body.kind, before: out.before };
     },
   );
 };

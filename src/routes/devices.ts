@@ -111,10 +111,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  function step(name: string, summary: string, body: TSchema, command: DeviceCommand) {
+  function step(name: string, summary: string, body: TSchema, command: DeviceCommand, access: readonly ('officer' | 'agency_head')[] = ['officer', 'agency_head']) {
     app.post(
       `/devices/:id/${name}`,
-      { config: { access: ['officer', 'agency_head'] }, schema: { tags: ['devices'], summary, params: IdParams, body, response: responses(DeviceView) } },
+      { config: { access }, schema: { tags: ['devices'], summary, params: IdParams, body, response: responses(DeviceView) } },
       async (req) => {
         const id = (req.params as { id: string }).id;
         const ctx = commandContext(req);
@@ -137,7 +137,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     Type.Object({ publicationRef: ShortText('公告文号或网址 / where it was published', 300) }, { additionalProperties: false }),
     (tx, s, a, id, b: { publicationRef: string }) => publishDevice(tx, s, a, id, b.publicationRef),
   );
-  step('activate', '投入使用（或维护后恢复使用）/ put into use, or back from maintenance', Note, (tx, s, a, id, b: { note?: string }) => activateDevice(tx, s, a, id, b.note));
+  // The head approves putting a device into use, first time or after maintenance.
+  step('activate', '负责人批准投入使用（或维护后恢复使用）/ the head puts it into use, or back from maintenance', Note, (tx, s, a, id, b: { note?: string }) => activateDevice(tx, s, a, id, b.note), ['agency_head']);
   step('maintenance', '维护、保养、检测（第三十四条第二款）/ maintenance', Note, (tx, s, a, id, b: { note?: string }) => maintainDevice(tx, s, a, id, b.note));
   step(
     'retire',

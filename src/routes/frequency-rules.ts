@@ -24,6 +24,7 @@ const Kind = Type.Union([Type.Literal('cap'), Type.Literal('case_anomaly')], {
 const ScopeKind = Type.Union([Type.Literal('matter'), Type.Literal('domain'), Type.Literal('agency')], {
   description: 'matter 单一检查事项 | domain 某一领域 | agency 该主体全部事项',
 });
+const Mode = Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { description: 'onsite 现场检查 | offsite 非现场检查' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const FrequencyRule = Type.Object({
@@ -37,6 +38,7 @@ const FrequencyRule = Type.Object({
   agencyCode: Nullable(Type.String()),
   period: Type.String({ description: 'year 年 | quarter 季 | month 月 | week 周' }),
   maxCount: Type.Integer(),
+  modes: Type.Array(Mode),
   riskClass: Nullable(Type.String()),
   effectiveFrom: Type.String(),
   effectiveTo: Nullable(Type.String()),
@@ -85,6 +87,14 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
             agencyCode: Type.Optional(AgencyCode),
             period: Type.Union([Type.Literal('year'), Type.Literal('quarter'), Type.Literal('month'), Type.Literal('week')]),
             maxCount: Type.Integer({ minimum: 1, maximum: 1000 }),
+            modes: Type.Optional(
+              Type.Array(Mode, {
+                minItems: 1,
+                maxItems: 2,
+                uniqueItems: true,
+                description: '该频次计入的检查方式，缺省仅计现场检查 / modes the published cap counts; default on-site only',
+              }),
+            ),
             riskClass: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')])),
             effectiveFrom: CalendarDate,
             effectiveTo: Type.Optional(CalendarDate),
@@ -108,6 +118,8 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...b,
           id: randomUUID(),
           kind: b.kind ?? 'cap',
+          // Art. 15 caps visits; Art. 32 prefers off-site checks, so they count only where the cap says so.
+          modes: b.modes ?? ['onsite'],
           scopeValue: b.scopeValue ?? null,
           agencyCode: b.agencyCode ?? null,
           riskClass: b.riskClass ?? null,

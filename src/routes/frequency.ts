@@ -20,12 +20,13 @@ const Usage = Type.Object({
   scopeValue: Nullable(Type.String()),
   riskClass: Nullable(Type.String()),
   periodKind: Type.String(),
+  modes: Type.Array(Type.String(), { description: '计入的检查方式：onsite 现场 | offsite 非现场 / modes this cap counts' }),
   period: Period,
   limit: Type.Integer({ description: '上限 / limit' }),
   used: Type.Integer({ description: '本期已检查次数 / inspections counted in the period' }),
   remaining: Type.Integer({ description: '本期剩余次数 / remaining in the period' }),
 });
-const NoDisturbEntry = Type.Object({ agencyCode: Nullable(Type.String()), fromDate: Type.String(), toDate: Nullable(Type.String()), reason: Type.String() });
+const NoDisturbEntry = Type.Object({ agencyCode: Nullable(Type.String()), fromDate: Type.String(), toDate: Nullable(Type.String()), reason: Type.String(), basis: Type.String() });
 
 const Answer = Type.Object({
   enterpriseCode: Type.String(),
@@ -33,13 +34,15 @@ const Answer = Type.Object({
   matterCode: Type.String(),
   date: Type.String(),
   kind: Type.String(),
+  mode: Type.String(),
   upperDeployed: Type.Boolean(),
   riskClass: Nullable(Type.String()),
   domain: Type.String(),
   article: Type.Literal('第十五条'),
   noDisturb: Type.Object({
     listed: Type.Boolean({ description: '列入“无事不扰”清单 / on the list for this agency on the date' }),
-    blocksThisKind: Type.Boolean({ description: '无线索不得实施日常检查 / blocks a routine inspection' }),
+    blocksThisKind: Type.Boolean({ description: '是否阻止本次检查（仅现场日常检查）/ blocks this inspection (on-site routine only)' }),
+    rule: Type.Literal('NO_DISTURB'),
     entries: Type.Array(NoDisturbEntry),
   }),
   caps: Type.Array(Usage),
@@ -69,6 +72,7 @@ export const frequencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           matter: MatterCode,
           date: Type.Optional(CalendarDate),
           kind: Type.Union([Type.Literal('routine'), Type.Literal('special'), Type.Literal('case')], { default: 'routine' }),
+          mode: Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { default: 'onsite', description: 'onsite 现场 | offsite 非现场' }),
           upperDeployed: Type.Boolean({ default: false, description: '执行上级部署的专项检查（不计入频次）/ executing an upper deployment' }),
         }),
         response: responses(Answer),
@@ -82,18 +86,19 @@ export const frequencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await findEnterprise(db, creditCode))) throw DomainError.notFound('企业', creditCode);
       const date = q.date ?? shanghaiDate(app.services.clock.now());
       const facts = await loadFrequencyFacts(db, { enterpriseCode: creditCode, date, agencyCode: q.agency, matterCode: q.matter });
-      const a = frequencyAllowance(facts, q.kind, q.upperDeployed);
+      const a = frequencyAllowance(facts, q.kind, q.upperDeployed, q.mode);
       return {
         enterpriseCode: creditCode,
         agencyCode: q.agency,
         matterCode: q.matter,
         date,
         kind: q.kind,
+        mode: q.mode,
         upperDeployed: a.upperDeployed,
         riskClass: facts.riskClass,
         domain: facts.domain,
         article: '第十五条' as const,
-        noDisturb: { listed: a.noDisturb.length > 0, blocksThisKind: a.noDisturbBlocks, entries: a.noDisturb },
+        noDisturb: { listed: a.noDisturb.length > 0, blocksThisKind: a.noDisturbBlocks, rule: 'NO_DISTURB' as const, entries: a.noDisturb },
         caps: a.caps,
         caseThresholds: a.caseThresholds,
         allowed: a.allowed,

@@ -14,6 +14,7 @@ import { specialPlanRoutes } from './special-plans.js';
 import { frequencyRoutes } from './frequency.js';
 import { frequencyRuleRoutes } from './frequency-rules.js';
 import { noDisturbRoutes } from './no-disturb.js';
+import { publicListRoutes } from './public-lists.js';
 import { regulationRoutes } from './regulation.js';
 import { labelRoutes } from './labels.js';
 import { systemRoutes } from './system.js';
@@ -43,6 +44,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(agencyRoutes);
       await api.register(enterpriseRoutes);
       await api.register(matterRoutes);
+      await api.register(publicListRoutes);
       await api.register(calendarRoutes);
       await api.register(inspectionRoutes);
       await api.register(inspectionDocumentRoutes);

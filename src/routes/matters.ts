@@ -16,7 +16,7 @@ const State = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type
   description: 'draft 草稿 | published 已公布 | withdrawn 已撤销',
 });
 
-const Matter = Type.Object({
+export const Matter = Type.Object({
   id: Type.String(),
   agencyCode: Type.String(),
   matterCode: Type.String(),
@@ -34,7 +34,7 @@ const Matter = Type.Object({
   createdAt: Type.String(),
 });
 
-const view = (m: MatterRow) => ({
+export const matterView = (m: MatterRow) => ({
   ...m,
   publishedAt: m.publishedAt?.toISOString() ?? null,
   withdrawnAt: m.withdrawnAt?.toISOString() ?? null,
@@ -55,7 +55,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Type.Array(Matter)),
       },
     },
-    async (req) => (await listMatters(app.services.db, req.query)).map(view),
+    async (req) => (await listMatters(app.services.db, req.query)).map(matterView),
   );
 
   app.get(
@@ -77,7 +77,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const row = await publishedMatterOn(app.services.db, req.query.agency, req.query.matter, req.query.date);
-      return { published: Boolean(row), article: '第七条' as const, version: row ? view(row) : null };
+      return { published: Boolean(row), article: '第七条' as const, version: row ? matterView(row) : null };
     },
   );
 
@@ -87,17 +87,17 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const row = await findMatter(app.services.db, req.params.id);
       if (!row) throw DomainError.notFound('检查事项', req.params.id);
-      return view(row);
+      return matterView(row);
     },
   );
 
   app.post(
     '/matters',
     {
-      config: { access: ['admin'] },
+      config: { access: ['officer', 'agency_head'] },
       schema: {
         tags: ['registry'],
-        summary: '起草检查事项（新事项或新版本）/ draft a matter or a new version of one',
+        summary: '本单位起草检查事项（新事项或新版本，第七条）/ an agency drafts a matter of its own list, or a new version',
         body: Type.Object(
           {
             agencyCode: AgencyCode,
@@ -115,8 +115,9 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       try {
-        const row = await runCommand(commandContext(req), refusalSubjectOf(req.server.services.db, { subjectType: 'agency', subjectId: req.body.agencyCode, agencyCode: req.body.agencyCode }), (tx, scope) => draftMatter(tx, scope, req.body));
-        return reply.status(201).send(view(row));
+        const ctx = commandContext(req);
+        const row = await runCommand(ctx, refusalSubjectOf(req.server.services.db, { subjectType: 'agency', subjectId: req.body.agencyCode, agencyCode: req.body.agencyCode }), (tx, scope) => draftMatter(tx, scope, ctx.actor, req.body));
+        return reply.status(201).send(matterView(row));
       } catch (err) {
         // Two drafts of the same matter at once race for the same version number.
         if (isUniqueViolation(err)) throw new DomainError('VERSION_CONFLICT', '同一事项正在被同时起草，请重试');
@@ -128,31 +129,37 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/matters/:id/publish',
     {
-      config: { access: ['admin'] },
+      config: { access: ['agency_head'] },
       schema: {
         tags: ['registry'],
-        summary: '公布检查事项 / publish a matter version',
+        summary: '本单位负责人公布检查事项 / the agency head publishes a matter version',
         params: IdParams,
         body: Type.Object({ effectiveFrom: CalendarDate }, { additionalProperties: false }),
         response: responses(Matter),
       },
     },
-    async (req) => view(await runCommand(commandContext(req), matterSubject(req.server.services.db, req.params.id), (tx, scope) => publishMatter(tx, scope, req.params.id, req.body.effectiveFrom))),
+    async (req) => {
+      const ctx = commandContext(req);
+      return matterView(await runCommand(ctx, matterSubject(req.server.services.db, req.params.id), (tx, scope) => publishMatter(tx, scope, ctx.actor, req.params.id, req.body.effectiveFrom)));
+    },
   );
 
   app.post(
     '/matters/:id/withdraw',
     {
-      config: { access: ['admin'] },
+      config: { access: ['agency_head'] },
       schema: {
         tags: ['registry'],
-        summary: '撤销检查事项 / withdraw a matter version',
+        summary: '本单位负责人撤销检查事项 / the agency head withdraws a matter version',
         params: IdParams,
         body: Type.Object({ effectiveTo: Type.Optional(CalendarDate) }, { additionalProperties: false }),
         response: responses(Matter),
       },
     },
-    async (req) => view(await runCommand(commandContext(req), matterSubject(req.server.services.db, req.params.id), (tx, scope) => withdrawMatter(tx, scope, req.params.id, req.body.effectiveTo))),
+    async (req) => {
+      const ctx = commandContext(req);
+      return matterView(await runCommand(ctx, matterSubject(req.server.services.db, req.params.id), (tx, scope) => withdrawMatter(tx, scope, ctx.actor, req.params.id, req.body.effectiveTo)));
+    },
   );
 };
 

@@ -19,14 +19,15 @@ const Entry = Type.Object({
   fromDate: Type.String(),
   toDate: Nullable(Type.String()),
   reason: Type.String(),
+  basis: Type.String({ description: '设立清单的文件（发布机关、文号）/ the instrument that set up the list' }),
   listedBy: Type.String(),
   createdAt: Type.String(),
 });
 const view = (n: NoDisturb) => ({ ...n, createdAt: n.createdAt.toISOString() });
 
 /**
- * 无事不扰: enterprises exempt from routine inspections unless a lead arises (case inspections still
- * happen). Kept by administrators and the justice bureaus; a district supervisor lists enterprises of
+ * 无事不扰: enterprises spared on-site routine inspections (NO_DISTURB); off-site checks and case
+ * inspections still happen. The list is not an Order 327 measure: each entry names its own basis. Kept by administrators and the justice bureaus; a district supervisor lists enterprises of
  * their own district only.
  */
 export const noDisturbRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -70,6 +71,7 @@ export const noDisturbRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fromDate: CalendarDate,
             toDate: Type.Optional(CalendarDate),
             reason: ShortText('列入理由 / reason', 500),
+            basis: ShortText('设立“无事不扰”清单的文件（发布机关、文号）/ the instrument that set up the list', 200),
           },
           { additionalProperties: false },
         ),

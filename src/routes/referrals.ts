@@ -151,7 +151,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   step(
     'crime-transfer',
-    '涉嫌犯罪移送司法机关（《行政执法机关移送涉嫌犯罪案件的规定》，负责人批准）/ transfer a suspected crime',
+    '涉嫌犯罪移送公安机关（《行政执法机关移送涉嫌犯罪案件的规定》第三条，负责人批准）/ transfer a suspected crime',
     ['agency_head'],
     Type.Object(
       {

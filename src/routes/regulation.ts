@@ -5,7 +5,7 @@ import { auditEntries } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ERRORS } from '../errors/registry.js';
 import { article, regulationArticles } from '../regulation/articles.js';
-import { articlesLabel } from '../rules/article.js';
+import { articlesLabel, orderArticles } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
 import { raisersOf, rolesOf } from '../rules/raisers.js';
 import { responses } from '../http/schemas.js';
@@ -118,7 +118,7 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return RULES.map((r) => ({
         id: r.id,
         article: articlesLabel(r.articles),
-        articleText: [...new Set(r.articles.map((a) => a.article))].map((n) => article(n)!),
+        articleText: orderArticles(r.articles).map((n) => article(n)!),
         kind: r.kind,
         roles: rolesOf(r),
         guardedBy: [...(raisersOf(r.id).guardedBy ?? [])],

@@ -9,14 +9,34 @@ export function chineseNumber(n: number): string {
   return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
 }
 
-export interface ArticleRef {
+/** An article (and item) of Order 327. */
+export interface OrderArticleRef {
   article: number;
   item?: number;
+  law?: undefined;
 }
 
+/**
+ * A basis outside Order 327 (a State Council regulation, a local list's own instrument): cited by its
+ * title, with its article where one applies, so a rule never borrows an Order 327 article it is not in.
+ */
+export interface ExternalRef {
+  /** As cited: a title in 《》, or the name of a list and the instrument that set it up. */
+  law: string;
+  article?: number;
+}
+
+export type ArticleRef = OrderArticleRef | ExternalRef;
+
 export function articleLabel(ref: ArticleRef): string {
+  if (ref.law !== undefined) return `${ref.law}${ref.article === undefined ? '' : `第${chineseNumber(ref.article)}条`}`;
   const base = `第${chineseNumber(ref.article)}条`;
   return ref.item === undefined ? base : `${base}第（${chineseNumber(ref.item)}）项`;
+}
+
+/** The Order 327 article numbers among refs (external bases have no text here). */
+export function orderArticles(refs: readonly ArticleRef[]): number[] {
+  return [...new Set(refs.flatMap((r) => (r.law === undefined ? [r.article] : [])))];
 }
 
 /**
@@ -27,8 +47,9 @@ export function articlesLabel(refs: readonly ArticleRef[]): string {
   return refs
     .map((ref, i) => {
       const prev = refs[i - 1];
-      const sameArticle = prev !== undefined && prev.article === ref.article && prev.item !== undefined && ref.item !== undefined;
-      return sameArticle ? `第（${chineseNumber(ref.item!)}）项` : articleLabel(ref);
+      // Only items of one Order 327 article shorten; an outside basis is always cited in full.
+      const sameArticle = prev !== undefined && prev.law === undefined && ref.law === undefined && prev.article === ref.article && prev.item !== undefined && ref.item !== undefined;
+      return sameArticle && ref.law === undefined ? `第（${chineseNumber(ref.item!)}）项` : articleLabel(ref);
     })
     .join('、');
 }

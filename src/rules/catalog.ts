@@ -50,6 +50,7 @@ export const RULES = [
   rule('CASE_MERGEABLE', [a(13)], 'advice+detector', 'low', '个案现场检查可与尚未执行的计划检查合并实施', 'Case inspection could merge with a pending planned task'),
   rule('FREQUENCY_CAP', [a(15), a(40, 10)], 'guard+detector', 'high', '超出规定的行政检查频次', 'Inspection frequency cap exceeded'),
   rule('CASE_FREQUENCY_ANOMALY', [a(15)], 'detector', 'medium', '个案检查明显超过合理频次', 'Case inspections clearly too frequent'),
+  rule('NO_DISTURB', [{ law: '“无事不扰”企业清单及其设立文件' }], 'guard', 'medium', '该企业列入“无事不扰”清单，不实施现场日常检查', 'Enterprise on the 无事不扰 list: no on-site routine inspection'),
   rule('JOINT_IN_PLAN', [a(28)], 'guard', 'medium', '“综合查一次”检查事项未列入年度日常检查计划', 'Joint-inspection matter missing from the annual plan'),
   // On-site inspection (Art. 17–20, 22, 25)
   rule('ONSITE_WITHOUT_APPROVAL', [a(17, 1)], 'guard', 'high', '检查方案未经行政执法主体负责人批准', 'Inspection scheme not approved by the agency head'),
@@ -67,7 +68,7 @@ export const RULES = [
   // Referral (Art. 23)
   rule('REFERRAL_OVERDUE', [a(23)], 'detector', 'high', '未在10个工作日内移送有管辖权的行政执法主体', 'Referral not sent within 10 working days'),
   rule('REFERRAL_REFUSED', [a(23)], 'guard', 'high', '有管辖权的行政执法主体应当接收移送', 'The competent agency must accept a referral'),
-  rule('CRIME_TRANSFER', [a(23)], 'state_machine', 'medium', '涉嫌犯罪的按规定移送司法机关', 'Suspected crime transferred under the criminal-case rules'),
+  rule('CRIME_TRANSFER', [a(23), { law: '《行政执法机关移送涉嫌犯罪案件的规定》', article: 3 }], 'state_machine', 'medium', '涉嫌犯罪的依照《行政执法机关移送涉嫌犯罪案件的规定》移送公安机关', 'Suspected crime transferred to the public security organ under the criminal-case rules'),
   // Joint inspection (Art. 26–31)
   rule('JOINT_NOT_COORDINATED', [a(26)], 'advice+detector', 'medium', '多个主体同一时期检查同一企业未实行“综合查一次”', 'Several agencies visited one enterprise without a joint inspection'),
   rule('JOINT_LIST_UNAPPROVED', [a(27)], 'state_machine', 'medium', '“综合查一次”事项清单未经审核、批准和公布', 'Joint-matter list not reviewed, approved and published'),
@@ -78,6 +79,7 @@ export const RULES = [
   rule('ONSITE_WHEN_OFFSITE_SUFFICES', [a(32)], 'guard', 'medium', '可通过非现场检查达到目的却实施现场检查且未说明理由', 'On-site inspection of an off-site-capable matter without a reason'),
   rule('DEVICE_NOT_PUBLISHED', [a(34)], 'guard', 'high', '电子技术监控设备设置地点未向社会公布', 'Monitoring device location not published'),
   rule('DEVICE_UNREVIEWED', [a(35), a(36)], 'guard', 'high', '电子技术监控设备未经法制审核和技术审核', 'Monitoring device lacks legal or technical review'),
+  rule('DEVICE_NOT_IN_USE', [a(34), a(37)], 'guard', 'high', '采集数据时电子技术监控设备未正式投入使用（投入使用前、维护中或已停用）', 'Device not in use when the data was captured'),
   rule('OFFSITE_NOTICE', [a(37)], 'detector', 'medium', '未及时告知企业违法行为提示信息', 'Enterprise not notified of a suspected violation'),
   // Prohibitions (Art. 38, 40)
   rule('LEGAL_REP_REQUIRED', [a(40, 2)], 'detector', 'medium', '刻意要求法定代表人到场', 'Legal representative required to be present'),

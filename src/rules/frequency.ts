@@ -5,6 +5,8 @@ import { ruleResult, type RuleResult } from './result.js';
  * Frequency caps (Art. 15, 40(10)) as one pure function: "may agency A hold another inspection of
  * matter M at enterprise E on date D, and why not". Caps are data; this function only counts.
  */
+export type InspectionMode = 'onsite' | 'offsite';
+
 export interface FrequencyRuleData {
   id: string;
   kind: 'cap' | 'case_anomaly';
@@ -15,6 +17,8 @@ export interface FrequencyRuleData {
   agencyCode: string | null;
   period: Period;
   maxCount: number;
+  /** Modes the published cap counts; on-site only unless the cap says otherwise (Art. 15, 32). */
+  modes: InspectionMode[];
   riskClass: string | null;
   effectiveFrom: string;
   effectiveTo: string | null;
@@ -29,6 +33,7 @@ export interface CountedInspection {
   domains: string[];
   countedDate: string;
   kind: 'routine' | 'special' | 'case';
+  mode: InspectionMode;
   /** False for case inspections and upper-deployed special ones (Art. 15). */
   countsTowardCap: boolean;
 }
@@ -38,6 +43,8 @@ export interface NoDisturbEntry {
   fromDate: string;
   toDate: string | null;
   reason: string;
+  /** The instrument that set up the list, cited in the refusal. */
+  basis: string;
 }
 
 export interface FrequencyQuestion {
@@ -47,6 +54,7 @@ export interface FrequencyQuestion {
   riskClass: string | null;
   date: string;
   kind: 'routine' | 'special' | 'case';
+  mode: InspectionMode;
   /** A special inspection executing an upper authority's deployment (Art. 15: not counted). */
   upperDeployed: boolean;
   rules: FrequencyRuleData[];
@@ -59,6 +67,12 @@ export interface FrequencyQuestion {
 export interface CapResult extends RuleResult {
   frequencyRuleId?: string;
   period?: { start: string; end: string; label: string };
+}
+
+/** 现场 / 非现场 / 现场和非现场, as the refusal says which visits were counted. */
+export function modesZh(modes: readonly InspectionMode[]): string {
+  if (modes.includes('onsite') && modes.includes('offsite')) return '现场和非现场';
+  return modes.includes('offsite') ? '非现场' : '现场';
 }
 
 const inForce = (r: FrequencyRuleData, day: string) => r.effectiveFrom <= day && (r.effectiveTo === null || r.effectiveTo >= day);
@@ -77,28 +91,35 @@ function inScope(r: FrequencyRuleData, i: CountedInspection): boolean {
   return true;
 }
 
-/** Applicable caps and the 无事不扰 exemption; an empty array means no cap applies. */
+/**
+ * The 无事不扰 list is not an Order 327 article: it is a measure of the government or department that set
+ * the list up (NO_DISTURB cites that instrument). It spares a listed enterprise on-site routine visits
+ * only: off-site checks are what Art. 32 prefers, and a case inspection has its own lead (Art. 9).
+ */
+export function noDisturbCheck(q: Pick<FrequencyQuestion, 'agencyCode' | 'date' | 'kind' | 'mode' | 'noDisturb'>): RuleResult[] {
+  if (q.kind !== 'routine' || q.mode !== 'onsite') return [];
+  const exempt = q.noDisturb.find(
+    (n) => (n.agencyCode === null || n.agencyCode === q.agencyCode) && n.fromDate <= q.date && (n.toDate === null || n.toDate >= q.date),
+  );
+  if (!exempt) return [];
+  const basis = exempt.basis ? `依据${exempt.basis}，` : '';
+  return [ruleResult('NO_DISTURB', false, 'listed', 'not listed', `该企业已列入“无事不扰”企业清单（${exempt.reason}），${basis}不对其实施现场日常检查；可采用非现场检查，或有线索时依法实施个案检查`)];
+}
+
+/** Applicable caps, and the 无事不扰 list where it applies; an empty array means nothing applies. */
 export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
   // Case inspections are not capped (Art. 15); upper-deployed special inspections are not counted.
   if (q.kind === 'case' || (q.kind === 'special' && q.upperDeployed)) return [];
-  const results: CapResult[] = [];
-  if (q.kind === 'routine') {
-    const exempt = q.noDisturb.find(
-      (n) => (n.agencyCode === null || n.agencyCode === q.agencyCode) && n.fromDate <= q.date && (n.toDate === null || n.toDate >= q.date),
-    );
-    if (exempt) {
-      results.push(
-        ruleResult('FREQUENCY_CAP', false, 'no_disturb', 0, `该企业列入“无事不扰”清单（${exempt.reason}），无线索不得实施日常检查`),
-      );
-    }
-  }
+  const results: CapResult[] = [...noDisturbCheck(q)];
   for (const r of q.rules) {
-    if (r.kind !== 'cap' || !inForce(r, q.date) || !reaches(r, q)) continue;
+    // A cap counts only the modes it names: an off-site check neither uses nor is refused by an on-site cap.
+    if (r.kind !== 'cap' || !inForce(r, q.date) || !reaches(r, q) || !r.modes.includes(q.mode)) continue;
     const period = periodOf(q.date, r.period);
     const observed = q.history.filter(
       (i) =>
         i.id !== q.excludeId &&
         i.countsTowardCap &&
+        r.modes.includes(i.mode) &&
         i.agencyCode === q.agencyCode &&
         i.countedDate >= period.start &&
         i.countedDate <= period.end &&
@@ -107,7 +128,7 @@ export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
     const passed = observed + 1 <= r.maxCount;
     const detail = passed
       ? undefined
-      : `${PERIOD_ZH[r.period]}（${period.labelZh}）内已检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
+      : `${PERIOD_ZH[r.period]}（${period.labelZh}）内已${modesZh(r.modes)}检查 ${observed} 次，按${r.issuerName}${r.documentNo}最多 ${r.maxCount} 次`;
     results.push({ ...ruleResult('FREQUENCY_CAP', passed, observed, r.maxCount, detail), frequencyRuleId: r.id, period });
   }
   return results;

@@ -94,6 +94,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   CASE_WITHOUT_LEAD: { guardedBy: [DRAFT] },
   CASE_MERGEABLE: { raisedBy: [job('case-mergeable')] },
   FREQUENCY_CAP: { guardedBy: [DRAFT, ISSUE], raisedBy: [job('frequency-cap-exceeded')] },
+  NO_DISTURB: { guardedBy: [ISSUE] },
   CASE_FREQUENCY_ANOMALY: { raisedBy: [job('case-frequency-anomaly')] },
   JOINT_IN_PLAN: { guardedBy: [LAUNCH_JOINT] },
   ONSITE_WITHOUT_APPROVAL: { guardedBy: [ISSUE] },
@@ -123,7 +124,8 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   JOINT_TEAM_TOO_LARGE: { guardedBy: [LAUNCH_JOINT, JOINT_CODES] },
   ONSITE_WHEN_OFFSITE_SUFFICES: { guardedBy: [DRAFT, ISSUE] },
   DEVICE_NOT_PUBLISHED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
-  DEVICE_UNREVIEWED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
+  DEVICE_UNREVIEWED: { guardedBy: [OFFSITE, OPEN_REFERRAL, cmd('reviewLegal', 'src/devices/commands.ts'), cmd('reviewTechnical', 'src/devices/commands.ts')] },
+  DEVICE_NOT_IN_USE: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
   OFFSITE_NOTICE: {
     notCheckable: {
       zh: '非现场检查记录违法行为时，平台即在同一事务中生成并向企业送达提示信息，不会出现未告知；平台外发现而未录入的违法行为没有记录，无从检测',

@@ -56,6 +56,9 @@ export async function countsOverThreshold(tx: Db, q: ThresholdQuery): Promise<Ov
             JOIN enterprises e ON e.credit_code = i.enterprise_code
            WHERE r.kind = ${q.kind}
              AND i.state IN (${states}) AND ${counted}
+             -- A cap counts only the modes it names (Art. 15, 32); inspections outside the Order count nowhere (Art. 2, 4).
+             AND i.mode = ANY(r.modes)
+             AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
              AND i.counted_date >= ${q.since}
              AND i.counted_date <= COALESCE(r.effective_to, DATE '9999-12-31')
              AND (r.risk_class IS NULL OR r.risk_class = e.risk_class)
@@ -81,7 +84,7 @@ export async function thresholdsById(tx: Db, ids: readonly string[]): Promise<Ma
   if (ids.length === 0) return new Map();
   const rows = await rowsOf<Record<string, unknown>>(
     tx,
-    sql`SELECT id, kind, issuer_name, document_no, scope_kind, scope_value, agency_code, period, max_count, risk_class,
+    sql`SELECT id, kind, issuer_name, document_no, scope_kind, scope_value, agency_code, period, max_count, risk_class, modes,
                to_char(effective_from, 'YYYY-MM-DD') AS effective_from, to_char(effective_to, 'YYYY-MM-DD') AS effective_to
           FROM frequency_rules WHERE id::text IN (${sql.join([...new Set(ids)].map((id) => sql`${id}`), sql`, `)})`,
   );
@@ -98,6 +101,7 @@ export async function thresholdsById(tx: Db, ids: readonly string[]): Promise<Ma
         agencyCode: (r.agency_code as string | null) ?? null,
         period: r.period as FrequencyRuleData['period'],
         maxCount: Number(r.max_count),
+        modes: r.modes as FrequencyRuleData['modes'],
         riskClass: (r.risk_class as string | null) ?? null,
         effectiveFrom: String(r.effective_from),
         effectiveTo: (r.effective_to as string | null) ?? null,

@@ -115,7 +115,7 @@ describeDb('frequency caps and the 无事不扰 list (Art. 15)', () => {
     const local = await newEnterprise(t.db, { districtCode: d.code });
     const elsewhere = await newEnterprise(t.db);
     const sup = as.supervisor(bureau.code, d.code);
-    const entry = { fromDate: '2026-06-01', reason: '连续三年信用评价A级，无违法违规记录（示范）' };
+    const entry = { fromDate: '2026-06-01', reason: '连续三年信用评价A级，无违法违规记录（示范）', basis: '武昌区人民政府办公室“无事不扰”企业清单（示范）' };
     const ok = await call('POST', '/no-disturb', sup, { ...entry, enterpriseCode: local.creditCode });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toMatchObject({ enterpriseCode: local.creditCode, agencyCode: null, listedBy: sup.sub });

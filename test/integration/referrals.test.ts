@@ -134,7 +134,7 @@ describeDb('referrals to the competent agency within 10 working days (Art. 23)',
       const res = await post(r.id, 'crime-transfer', w.head, transfer);
       expect(res.json()).toMatchObject({ state: 'crime_transferred', crimeTransferDocNo: '武昌市监移〔2026〕7号', crimeTransferOrgan: '武汉市公安局武昌区分局' });
       const entry = (await t.call({ method: 'GET', url: `/api/v1/referrals/${r.id}`, as: w.supervisor })).json().history.at(-1);
-      expect(entry).toMatchObject({ action: 'referral.crime_transferred', payload: { rule: 'CRIME_TRANSFER', article: '第二十三条', documentNo: '武昌市监移〔2026〕7号' } });
+      expect(entry).toMatchObject({ action: 'referral.crime_transferred', payload: { rule: 'CRIME_TRANSFER', article: '第二十三条、《行政执法机关移送涉嫌犯罪案件的规定》第三条', documentNo: '武昌市监移〔2026〕7号' } });
       expect((await post(r.id, 'send', w.officer)).json()).toMatchObject({ status: 409, currentState: 'crime_transferred', allowedEvents: [] });
     });
 

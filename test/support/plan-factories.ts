@@ -128,7 +128,7 @@ export async function newFrequencyRule(db: Db, over: Partial<typeof frequencyRul
 export async function newNoDisturb(db: Db, enterpriseCode: string, over: Partial<typeof noDisturbList.$inferInsert> = {}) {
   const [row] = await db
     .insert(noDisturbList)
-    .values({ id: randomUUID(), enterpriseCode, fromDate: '2026-01-01', reason: '信用A级、三年无违法记录（测试）', listedBy: 'admin:test', createdAt: epoch, ...over })
+    .values({ id: randomUUID(), enterpriseCode, fromDate: '2026-01-01', reason: '信用A级、三年无违法记录（测试）', basis: '武汉市人民政府办公厅“无事不扰”企业清单（测试）', listedBy: 'admin:test', createdAt: epoch, ...over })
     .returning();
   return row!;
 }

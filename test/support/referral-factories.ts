@@ -3,7 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import type { Db } from '../../src/db/client.js';
 import { monitoringDevices, referrals } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
-import { newAgency } from './factories.js';
+import { as, newAgency } from './factories.js';
 import { approvedInspection, type InspectionWorld } from './inspection-world.js';
 import type { TestApp } from './test-app.js';
 
@@ -116,7 +116,10 @@ export async function deviceThrough(t: TestApp, w: InspectionWorld, steps: ('leg
   const created = await ok(await t.call({ method: 'POST', url: '/api/v1/devices', as: by, payload: deviceBody(w) }), 'register device', 201);
   const id = created.id as string;
   const bodies = { 'legal-review': LEGAL_OK, 'technical-review': TECHNICAL_OK, publish: { publicationRef: '武昌区市场监管局公告〔2026〕3号' }, activate: {} };
-  for (const s of steps) await ok(await t.call({ method: 'POST', url: `/api/v1/devices/${id}/${s}`, as: by, payload: bodies[s] }), s);
+  // Reviews by someone other than the registrant (Art. 35, 36); the head puts the device into use.
+  const other = by.role === 'agency_head' ? as.officer(by.agency!) : as.head(by.agency!);
+  const actor = (s: string) => (s === 'activate' ? as.head(by.agency!) : s === 'publish' ? by : other);
+  for (const s of steps) await ok(await t.call({ method: 'POST', url: `/api/v1/devices/${id}/${s}`, as: actor(s), payload: bodies[s] }), s);
   return id;
 }
 

@@ -42,6 +42,12 @@ describe('working-day calendar', () => {
     expect(extended.addWorkingDays('2031-01-01', 1)).toBe('2031-01-02');
   });
 
+  it('tells a 调休 rest day from a statutory holiday (春节 2026)', () => {
+    expect(calendar.dayKind('2026-02-17')).toBe('holiday');
+    expect(calendar.dayKind('2026-02-20')).toBe('adjusted_rest_day');
+    expect(calendar.isWorkingDay('2026-02-20')).toBe(false);
+  });
+
   it('refuses impossible dates', () => {
     expect(() => calendar.isWorkingDay('2026-02-30')).toThrow(RangeError);
   });

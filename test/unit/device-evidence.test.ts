@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { deviceEvidenceChecks } from '../../src/devices/evidence-rules.js';
+import { deviceEvidenceChecks, type DeviceEvidenceFacts } from '../../src/devices/evidence-rules.js';
 import { legalReviewOutcome, technicalReviewOutcome } from '../../src/devices/reviews.js';
 import { noticeBody, shanghaiDateTimeZh } from '../../src/offsite/notice-text.js';
 
 const t = (s: string) => new Date(s);
-const device = { id: 'dev-1', legalReviewPassedAt: t('2026-03-01T02:00:00Z'), technicalReviewPassedAt: t('2026-03-05T02:00:00Z'), publishedAt: t('2026-03-10T02:00:00Z') };
-const failedRules = (d: typeof device, at: string) => deviceEvidenceChecks(d, t(at)).filter((r) => !r.passed).map((r) => r.rule);
+const device: DeviceEvidenceFacts = {
+  id: 'dev-1',
+  legalReviewPassedAt: t('2026-03-01T02:00:00Z'),
+  technicalReviewPassedAt: t('2026-03-05T02:00:00Z'),
+  publishedAt: t('2026-03-10T02:00:00Z'),
+  activatedAt: t('2026-03-10T02:00:00Z'),
+  retiredAt: null,
+  stateLog: [],
+};
+const failedRules = (d: DeviceEvidenceFacts, at: string) => deviceEvidenceChecks(d, t(at)).filter((r) => !r.passed).map((r) => r.rule);
+const logged: DeviceEvidenceFacts = {
+  ...device,
+  stateLog: [
+    { state: 'registered', from: '2026-02-28T02:00:00Z' },
+    { state: 'legal_reviewed', from: '2026-03-01T02:00:00Z' },
+    { state: 'technical_reviewed', from: '2026-03-05T02:00:00Z' },
+    { state: 'published', from: '2026-03-10T02:00:00Z' },
+    { state: 'in_use', from: '2026-03-12T02:00:00Z' },
+    { state: 'maintenance', from: '2026-04-01T02:00:00Z' },
+    { state: 'in_use', from: '2026-04-03T02:00:00Z' },
+    { state: 'retired', from: '2026-05-01T02:00:00Z' },
+  ],
+};
 
 describe('evidence from monitoring devices (Art. 34–36)', () => {
   it('accepts data captured after both reviews and the publication', () => {
@@ -13,12 +34,23 @@ describe('evidence from monitoring devices (Art. 34–36)', () => {
   });
 
   it('refuses data captured before the technical review, and before publication', () => {
-    expect(failedRules(device, '2026-03-04T00:00:00Z')).toEqual(['DEVICE_UNREVIEWED', 'DEVICE_NOT_PUBLISHED']);
-    expect(failedRules(device, '2026-03-08T00:00:00Z')).toEqual(['DEVICE_NOT_PUBLISHED']);
+    expect(failedRules(device, '2026-03-04T00:00:00Z')).toEqual(['DEVICE_UNREVIEWED', 'DEVICE_NOT_PUBLISHED', 'DEVICE_NOT_IN_USE']);
+    expect(failedRules(device, '2026-03-08T00:00:00Z')).toEqual(['DEVICE_NOT_PUBLISHED', 'DEVICE_NOT_IN_USE']);
+  });
+
+  it('第三十四条、第三十七条 refuses data captured before activation, during maintenance or after retirement, naming the state', () => {
+    expect(failedRules(logged, '2026-03-11T00:00:00Z')).toEqual(['DEVICE_NOT_IN_USE']);
+    expect(failedRules(logged, '2026-03-20T00:00:00Z')).toEqual([]);
+    expect(failedRules(logged, '2026-04-02T00:00:00Z')).toEqual(['DEVICE_NOT_IN_USE']);
+    expect(failedRules(logged, '2026-04-10T00:00:00Z')).toEqual([]);
+    const retired = deviceEvidenceChecks(logged, t('2026-05-02T00:00:00Z')).find((r) => !r.passed)!;
+    expect(retired).toMatchObject({ rule: 'DEVICE_NOT_IN_USE', article: '第三十四条、第三十七条', observed: { stateAtCapture: 'retired' } });
+    expect(retired.detail).toContain('已停用');
   });
 
   it('names the missing review and the articles', () => {
     const [unreviewed, unpublished] = deviceEvidenceChecks({ ...device, legalReviewPassedAt: null }, t('2026-04-01T00:00:00Z'));
+    expect(unpublished).toBeDefined();
     expect(unreviewed).toMatchObject({ rule: 'DEVICE_UNREVIEWED', article: '第三十五条、第三十六条', passed: false, observed: { missing: ['legal'] } });
     expect(unreviewed!.detail).toContain('法制审核');
     expect(unpublished).toMatchObject({ rule: 'DEVICE_NOT_PUBLISHED', article: '第三十四条', passed: true });

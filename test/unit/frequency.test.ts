@@ -12,6 +12,7 @@ const rule = (over: Partial<FrequencyRuleData> = {}): FrequencyRuleData => ({
   agencyCode: null,
   period: 'year',
   maxCount: 2,
+  modes: ['onsite'],
   riskClass: null,
   effectiveFrom: '2025-12-01',
   effectiveTo: null,
@@ -26,6 +27,7 @@ const done = (countedDate: string, over: Partial<CountedInspection> = {}): Count
   domains: ['food'],
   countedDate,
   kind: 'routine',
+  mode: 'onsite',
   countsTowardCap: true,
   ...over,
 });
@@ -37,6 +39,7 @@ const ask = (over: Partial<FrequencyQuestion> = {}): FrequencyQuestion => ({
   riskClass: 'B',
   date: '2026-05-20',
   kind: 'routine',
+  mode: 'onsite',
   upperDeployed: false,
   rules: [rule()],
   history: [],
@@ -100,15 +103,29 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
     expect(frequencyCheck(ask({ kind: 'case', history: [done('2026-01-01'), done('2026-02-01'), done('2026-03-01')] }))).toEqual([]);
   });
 
-  it('exempts a 无事不扰 enterprise from routine inspections, not from case inspections', () => {
-    const noDisturb = [{ agencyCode: null, fromDate: '2026-01-01', toDate: null, reason: '信用A级' }];
+  it('keeps a 无事不扰 enterprise from on-site routine inspections only, citing the list, not 第十五条', () => {
+    const noDisturb = [{ agencyCode: null, fromDate: '2026-01-01', toDate: null, reason: '信用A级', basis: '武汉市人民政府办公厅武政办〔2025〕9号（示范）' }];
     const [r] = frequencyCheck(ask({ noDisturb, rules: [] }));
-    expect(r).toMatchObject({ rule: 'FREQUENCY_CAP', passed: false, observed: 'no_disturb' });
-    expect(r!.detail).toContain('无事不扰');
+    expect(r).toMatchObject({ rule: 'NO_DISTURB', passed: false });
+    expect(r!.article).not.toContain('第十五条');
+    expect(r!.detail).toContain('武政办〔2025〕9号');
+    expect(r!.detail).not.toContain('无线索');
     expect(frequencyCheck(ask({ noDisturb, kind: 'case' }))).toEqual([]);
+    // Art. 32 prefers off-site checks: the list never blocks them.
+    expect(frequencyCheck(ask({ noDisturb, mode: 'offsite', rules: [] }))).toEqual([]);
     // An entry for another agency, or one that has ended, does not exempt.
-    expect(passed(ask({ noDisturb: [{ agencyCode: 'WH-YJGL', fromDate: '2026-01-01', toDate: null, reason: 'x' }] }))).toBe(true);
-    expect(passed(ask({ noDisturb: [{ agencyCode: null, fromDate: '2026-01-01', toDate: '2026-03-31', reason: 'x' }] }))).toBe(true);
+    expect(passed(ask({ noDisturb: [{ agencyCode: 'WH-YJGL', fromDate: '2026-01-01', toDate: null, reason: 'x', basis: '' }] }))).toBe(true);
+    expect(passed(ask({ noDisturb: [{ agencyCode: null, fromDate: '2026-01-01', toDate: '2026-03-31', reason: 'x', basis: '' }] }))).toBe(true);
+  });
+
+  it('counts and refuses only the modes a cap names (on-site by default)', () => {
+    const full = [done('2026-02-01'), done('2026-03-01')];
+    expect(passed(ask({ history: full, mode: 'offsite' }))).toBe(true);
+    expect(passed(ask({ history: full.map((i) => ({ ...i, mode: 'offsite' as const })) }))).toBe(true);
+    const both = rule({ modes: ['onsite', 'offsite'] });
+    const [r] = frequencyCheck(ask({ rules: [both], history: [done('2026-02-01'), done('2026-03-01', { mode: 'offsite' })], mode: 'offsite' }));
+    expect(r).toMatchObject({ rule: 'FREQUENCY_CAP', passed: false, observed: 2 });
+    expect(r!.detail).toContain('现场和非现场');
   });
 
   it('ignores rules not yet or no longer in force', () => {
@@ -159,7 +176,7 @@ describe('frequencyAllowance (what the planning endpoint shows)', () => {
       ['q', 1, 1, 0],
     ]);
     expect(a).toMatchObject({ allowed: false, noDisturbBlocks: false });
-    const listed = frequencyAllowance({ ...facts, noDisturb: [{ agencyCode: null, fromDate: '2026-01-01', toDate: null, reason: '信用A级' }] }, 'case');
+    const listed = frequencyAllowance({ ...facts, noDisturb: [{ agencyCode: null, fromDate: '2026-01-01', toDate: null, reason: '信用A级', basis: '' }] }, 'case');
     expect(listed).toMatchObject({ allowed: true, noDisturbBlocks: false, caps: [] });
     expect(listed.noDisturb).toHaveLength(1);
   });

@@ -40,6 +40,11 @@ export const monitoringDevices = pgTable(
     retiredAt: timestamp('retired_at', { withTimezone: true }),
     retiredReason: text('retired_reason'),
     internalNote: text('internal_note'),
+    /**
+     * Every state the device entered and when (Art. 34, 37): evidence is judged by the state at capture
+     * time, and maintenance can come and go several times, so one timestamp per state is not enough.
+     */
+    stateLog: jsonb('state_log').$type<{ state: string; from: string }[]>().notNull().default([]),
     createdBy: text('created_by').notNull(),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

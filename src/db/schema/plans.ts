@@ -117,6 +117,11 @@ export const frequencyRules = pgTable(
     agencyCode: text('agency_code'),
     period: text('period', { enum: ['year', 'quarter', 'month', 'week'] }).notNull(),
     maxCount: integer('max_count').notNull(),
+    /**
+     * Inspection modes the published cap counts (Art. 15 caps visits at the door; Art. 32 prefers off-site
+     * checks, so off-site ones count only where the published cap says so). Default: on-site only.
+     */
+    modes: text('modes', { enum: ['onsite', 'offsite'] }).array().notNull().default(['onsite']),
     /** Graded caps: null = every class. */
     riskClass: text('risk_class', { enum: ['A', 'B', 'C', 'D'] }),
     effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
@@ -137,6 +142,8 @@ export const noDisturbList = pgTable(
     fromDate: date('from_date', { mode: 'string' }).notNull(),
     toDate: date('to_date', { mode: 'string' }),
     reason: text('reason').notNull(),
+    /** The instrument that set up the list (not Order 327): issuer and document number, cited in refusals. */
+    basis: text('basis').notNull().default(''),
     listedBy: text('listed_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },

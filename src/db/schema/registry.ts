@@ -93,6 +93,7 @@ export const calendarYears = pgTable('calendar_years', {
 /** Holidays and adjusted working days (调休) of the years in `calendar_years`. */
 export const calendarDays = pgTable('calendar_days', {
   day: date('day', { mode: 'string' }).primaryKey(),
-  kind: text('kind', { enum: ['holiday', 'workday'] }).notNull(),
+  /** holiday 法定节假日 | rest 调休休息日 | workday 调休上班日 (a TypeScript enum only: no migration needed). */
+  kind: text('kind', { enum: ['holiday', 'rest', 'workday'] }).notNull(),
   name: text('name').notNull(),
 });
