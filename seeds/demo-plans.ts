@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { planItems, plans } from '../src/db/schema/index.js';
+import { planItems, plans, planVersions } from '../src/db/schema/index.js';
 import { shanghaiDate } from '../src/time/shanghai-date.js';
 import { CHECKLISTS } from './demo-inspections.js';
 import type { DemoContext } from './demo-context.js';
 
 /**
- * The demo year's annual plans (Art. 13–14): filed on time, one filed late (flagged PLAN_FILING_DEADLINE
- * as filing it late would), and some submitted and awaiting the bureau's filing. Returns the plan ids by
+ * The demo year's annual plans (Art. 13–14): filed on time, one submitted late (flagged PLAN_FILING_DEADLINE
+ * against the agency, as submitting it late would), and some submitted and awaiting the bureau's filing. Returns the plan ids by
  * agency, for the routine inspections to cite.
  */
 export async function seedDemoPlans(c: DemoContext): Promise<Map<string, string>> {
@@ -15,7 +15,10 @@ export async function seedDemoPlans(c: DemoContext): Promise<Map<string, string>
   const bureauOf = (agency: string) => (agency.startsWith('WH-') ? 'WH-SFJ' : `${agency.split('-')[0]}-SFJ`);
   const addPlan = async (agency: string, matters: string[], state: 'filed' | 'submitted', filedOn?: Date, late = false) => {
     const id = randomUUID();
-    const submittedAt = filedOn ? new Date(filedOn.getTime() - 5 * 86400_000) : dayAt(6);
+    // Art. 13: lateness is the agency's submission; the late plan was submitted on 2 April, the others in time.
+    // Those awaiting the bureau were submitted in time (28 March): the bureau's queue, not a late agency.
+    const inTime = new Date(`${year}-03-28T10:00:00+08:00`);
+    const submittedAt = filedOn ? new Date(filedOn.getTime() - (late ? 1 : 5) * 86400_000) : inTime < at ? inTime : dayAt(6);
     await tx.insert(plans).values({
       id,
       agencyCode: agency,
@@ -25,13 +28,15 @@ export async function seedDemoPlans(c: DemoContext): Promise<Map<string, string>
       filingBureauCode: bureauOf(agency),
       upperAuthorityCode: agency.startsWith('WH-') ? null : `WH-${agency.split('-')[1]}`,
       submittedAt,
+      submittedOn: shanghaiDate(submittedAt),
+      submittedLate: shanghaiDate(submittedAt) > `${year}-03-31`,
       filedAt: state === 'filed' ? filedOn! : null,
       filedBy: state === 'filed' ? `supervisor:${bureauOf(agency)}` : null,
-      filedLate: late,
+      filedLate: state === 'filed' && shanghaiDate(filedOn!) > `${year}-03-31`,
       createdAt: new Date(submittedAt.getTime() - 86400_000),
       updatedAt: filedOn ?? submittedAt,
     });
-    await tx.insert(planItems).values(
+    const items = await tx.insert(planItems).values(
       matters.map((matterCode) => ({
         id: randomUUID(),
         planId: id,
@@ -45,7 +50,11 @@ export async function seedDemoPlans(c: DemoContext): Promise<Map<string, string>
         frequency: 1,
         necessity: '按“双随机、一公开”要求抽查，风险较高的行业适当提高比例',
       })),
-    );
+    ).returning();
+    if (state === 'filed') {
+      // The version in force (Art. 14 ¶2), as filePlan keeps it.
+      await tx.insert(planVersions).values({ id: randomUUID(), planId: id, revision: 1, filedAt: filedOn!, filedBy: `supervisor:${bureauOf(agency)}`, items: items.map(({ planId: _p, ...i }) => i) });
+    }
     planIds.set(agency, id);
     counts.plans++;
     return id;
@@ -67,13 +76,13 @@ export async function seedDemoPlans(c: DemoContext): Promise<Map<string, string>
     const id = await addPlan('WH-YJGL', ['YJGL-001'], 'filed', lateOn, true);
     await flag(lateOn, { sub: 'supervisor:WH-SFJ', role: 'supervisor' }, {
       rule: 'PLAN_FILING_DEADLINE',
-      subjectType: 'plan',
-      subjectId: id,
-      occurrence: 'filed_late',
+      subjectType: 'agency',
+      subjectId: 'WH-YJGL',
+      occurrence: String(year),
       agencyCode: 'WH-YJGL',
-      observed: shanghaiDate(lateOn),
+      observed: shanghaiDate(new Date(lateOn.getTime() - 86400_000)),
       limit: `${year}-03-31`,
-      detail: `武汉市应急管理局${year}年度日常检查计划于${shanghaiDate(lateOn)}备案，晚于第十三条规定的${year}-03-31`,
+      detail: `武汉市应急管理局${year}年度日常检查计划于${shanghaiDate(new Date(lateOn.getTime() - 86400_000))}报送备案，晚于第十三条规定的${year}-03-31`,
       evidence: { planId: id },
     });
   } else {

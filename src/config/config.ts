@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
+import type { PlanSettings } from '../plans/plan-settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -73,6 +74,13 @@ const EnvSchema = Type.Object({
   JOINT_TEAM_MAX: Type.Integer({ default: 6, minimum: 2, maximum: 50 }),
   /** Art. 26: visits of two agencies this many days apart or closer should have been one joint visit. */
   JOINT_COORDINATION_DAYS: Type.Integer({ default: 7, minimum: 0, maximum: 90 }),
+  /**
+   * Art. 14 ¶1 names no period for resubmitting a returned plan: resubmitted within these days it keeps
+   * its first submission's standing for the 31 March duty (src/plans/plan-settings.ts says why 15).
+   */
+  PLAN_RESUBMIT_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
+  /** Art. 14 ¶2: an amended plan not submitted again within these days is flagged PLAN_AMENDED_NOT_REFILED. */
+  PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -106,6 +114,8 @@ export interface Config {
   publicBaseUrl: string;
   /** 综合查一次 (Art. 26, 31): the joint-visit team cap and the coordination window. */
   joint: JointSettings;
+  /** Art. 13–14: the resubmission and refiling periods of annual plans. */
+  plans: PlanSettings;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +133,7 @@ const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTER
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
+INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -181,5 +192,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     followUpDays: env.FOLLOW_UP_DAYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
+    plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
   };
 }

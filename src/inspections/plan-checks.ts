@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { loadFrequencyFacts } from '../frequency/facts.js';
-import { findFiledPlanCovering } from '../plans/filed-plan.js';
+import type { PlanCoverageRecord } from '../db/schema/index.js';
+import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
 import { caseAnomalyCheck, frequencyCheck, type CapResult } from '../rules/frequency.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
@@ -16,6 +17,8 @@ export interface PlanAndCapResult {
   anomalies: CapResult[];
   /** A special inspection executing an upper authority's deployment does not count toward caps. */
   upperDeployed: boolean;
+  /** For a routine inspection: the plan item covering each matter (Art. 13, 16), kept on the inspection. */
+  coverage: PlanCoverageRecord[] | null;
 }
 
 /**
@@ -26,10 +29,17 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
   const results: RuleResult[] = [];
   const year = Number(i.countedDate.slice(0, 4));
   let upperDeployed = false;
+  const covered: PlanCoverageRecord[] = [];
   for (const matterCode of i.matterCodes) {
     if (i.kind === 'routine') {
-      const coverage = await findFiledPlanCovering(tx, i.agencyCode, matterCode, year, { lock: 'share' });
-      results.push('refusal' in coverage ? coverage.refusal : ruleResult('ROUTINE_WITHOUT_PLAN', true, coverage.plan.id, 'filed plan'));
+      const question = { matterCode, mode: i.mode, enterpriseCode: i.enterpriseCode, year };
+      const coverage = await findCoveringItem(tx, i.agencyCode, question, i.id, { lock: 'share' });
+      if ('refusal' in coverage) results.push(coverage.refusal);
+      else {
+        const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id };
+        covered.push(record);
+        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a filed plan item covering matter, method, targets and frequency'));
+      }
     } else if (i.kind === 'special') {
       if (!i.specialPlanId) {
         results.push(ruleResult('SPECIAL_WITHOUT_APPROVAL', false, null, 'an approved and filed, or upper-deployed, special plan', '专项检查须依据经批准、备案并公布的专项检查计划（或上级部署的专项检查）'));
@@ -52,7 +62,8 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
     for (const r of frequencyCheck(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
     for (const r of caseAnomalyCheck(question)) anomalies.set(r.frequencyRuleId ?? r.rule, r);
   }
-  return { results: [...results, ...caps.values()], anomalies: [...anomalies.values()], upperDeployed };
+  const coverage = i.kind === 'routine' && covered.length === i.matterCodes.length ? covered : null;
+  return { results: [...results, ...caps.values()], anomalies: [...anomalies.values()], upperDeployed, coverage };
 }
 
 /** Throws the failed guards, if any, as one refusal naming the first rule. */

@@ -5,11 +5,7 @@ import type { CommandScope } from '../commands/command.js';
 import { transitionOrRefuse } from '../commands/transition.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
-import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
-import { publishedMatterOn } from '../registry/matters.repository.js';
-import { planContentCheck } from '../rules/plan-content.js';
-import { ruleResult } from '../rules/result.js';
-import { shanghaiDate } from '../time/shanghai-date.js';
+import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { assertActsForAgency } from './plan-access.js';
 import {
   findPlan,
@@ -92,45 +88,6 @@ export async function editPlan(tx: Db, scope: CommandScope, actor: Principal, id
   const items = await replacePlanItems(tx, plan.id, input.items);
   const out = await updatePlan(tx, plan, {}, scope.at);
   await auditPlan(scope, 'edited', plan, out, agency, { items: items.length });
-  return { plan: out, items };
-}
-
-/**
- * Submits to the same-level justice bureau and the upper authority (Art. 13). Refused with PLAN_CONTENT
- * listing every missing field, or MATTER_UNPUBLISHED naming the matters not on the published list on
- * the day of submission (Art. 7).
- */
-export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
-  const { plan, agency } = await lockPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
-  const items = await planItemsOf(tx, plan.id);
-  // The machine would refuse SUBMIT from a filed plan too; say so before checking content.
-  if (plan.state !== 'draft' && plan.state !== 'returned') planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
-  const content = planContentCheck({ agencyCode: plan.agencyCode, year: plan.year, items });
-  if (!content.passed) throw DomainError.fromRules([content]);
-  const today = shanghaiDate(scope.at);
-  const matterCodes = [...new Set(items.map((i) => i.matterCode))];
-  const unpublished: string[] = [];
-  for (const code of matterCodes) if (!(await publishedMatterOn(tx, plan.agencyCode, code, today))) unpublished.push(code);
-  if (unpublished.length) {
-    const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${today}），不得列入计划：${unpublished.join('、')}`;
-    throw DomainError.fromRules([ruleResult('MATTER_UNPUBLISHED', false, unpublished, 'published', detail)]);
-  }
-  const bureau = await sameLevelJusticeBureau(tx, agency);
-  if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${agency.name}的同级司法行政部门，无法报送备案`);
-  const state = planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
-  const out = await updatePlan(
-    tx,
-    plan,
-    { state, submittedAt: scope.at, filingBureauCode: bureau.code, upperAuthorityCode: agency.parentCode },
-    scope.at,
-  );
-  await auditPlan(scope, plan.state === 'returned' ? 'resubmitted' : 'submitted', plan, out, agency, {
-    filingBureauCode: bureau.code,
-    upperAuthorityCode: agency.parentCode,
-    items: items.length,
-    needsRefiling: plan.needsRefiling,
-  });
   return { plan: out, items };
 }
 

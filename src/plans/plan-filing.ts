@@ -2,11 +2,13 @@ import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
-import { raiseFlag } from '../flags/raise.js';
 import { findAgency, sameLevelJusticeBureau } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertFilingBureau } from './plan-access.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
+import { resubmitDeadline } from './annual-duty.js';
+import { DEFAULT_PLAN_SETTINGS, type PlanSettings } from './plan-settings.js';
+import { insertPlanVersion } from './plan-versions.repository.js';
 import { planItemsOf, updatePlan } from './plans.repository.js';
 
 /**
@@ -26,51 +28,40 @@ async function lockForBureau(tx: Db, actor: Principal, id: string) {
 }
 
 /**
- * Files the plan. The 31 March deadline (Art. 13) is a Shanghai calendar date: any time on 31 March is on
- * time, 1 April is late. A late first filing is recorded (`filed_late`) and flagged PLAN_FILING_DEADLINE;
- * refiling an adjusted plan later in the year is a different duty (Art. 14) and is never late.
+ * Files the plan and keeps the filed version (Art. 14 ¶2: every filed version stays comparable). The 31
+ * March duty was the agency's and was judged when it submitted (plan-submit.ts); filing after 31 March is
+ * the bureau's pace, recorded as `filedLate` on a first filing for the supervisors, never flagged against
+ * the agency.
  */
 export async function filePlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
   const { plan, agency } = await lockForBureau(tx, actor, id);
   const state = planTransition(plan, { type: 'FILE' });
   const today = shanghaiDate(scope.at);
-  const firstFiling = !plan.needsRefiling;
-  const late = firstFiling && today > plan.deadline;
-  const out = await updatePlan(
-    tx,
-    plan,
-    { state, filedAt: scope.at, filedBy: actor.sub, filedLate: firstFiling ? late : plan.filedLate, needsRefiling: false },
-    scope.at,
-  );
-  await auditPlan(scope, plan.needsRefiling ? 'refiled' : 'filed', plan, out, agency, { late, deadline: plan.deadline, filedOn: today });
-  if (late) {
-    await raiseFlag(
-      tx,
-      scope.at,
-      { sub: actor.sub, role: actor.role },
-      {
-        rule: 'PLAN_FILING_DEADLINE',
-        subjectType: 'plan',
-        subjectId: plan.id,
-        occurrence: 'filed_late',
-        agencyCode: plan.agencyCode,
-        districtCode: agency.districtCode,
-        observed: today,
-        limit: plan.deadline,
-        detail: `${agency.name}${plan.year}年度日常检查计划于${today}备案，晚于第十三条规定的${plan.deadline}`,
-        evidence: { planId: plan.id, submittedAt: plan.submittedAt?.toISOString() ?? null },
-      },
-    );
-  }
-  return { plan: out, items: await planItemsOf(tx, id) };
+  const firstFiling = plan.filedAt === null;
+  const bureauAfterDeadline = firstFiling ? today > plan.deadline : plan.filedLate;
+  const items = await planItemsOf(tx, id);
+  const out = await updatePlan(tx, plan, { state, filedAt: scope.at, filedBy: actor.sub, filedLate: bureauAfterDeadline, needsRefiling: false }, scope.at);
+  await insertPlanVersion(tx, { planId: plan.id, revision: plan.revision, filedAt: scope.at, filedBy: actor.sub, items });
+  await auditPlan(scope, plan.needsRefiling ? 'refiled' : 'filed', plan, out, agency, {
+    deadline: plan.deadline,
+    filedOn: today,
+    submittedOn: plan.submittedOn,
+    submittedLate: plan.submittedLate,
+    filedAfterDeadline: firstFiling && bureauAfterDeadline,
+  });
+  return { plan: out, items };
 }
 
-/** Art. 14: a plan that does not meet the conditions goes back to the agency with what to adjust. */
-export async function returnPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string) {
+/**
+ * Art. 14: a plan that does not meet the conditions goes back to the agency with what to adjust. The
+ * agency keeps its submission's standing if it resubmits within `resubmitDays` (PLAN_RESUBMIT_DAYS).
+ */
+export async function returnPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string, settings: PlanSettings = DEFAULT_PLAN_SETTINGS) {
   const { plan, agency } = await lockForBureau(tx, actor, id);
   if (reason.trim().length === 0) throw DomainError.field('body.reason', '退回须说明理由');
   const state = planTransition(plan, { type: 'RETURN', reason });
-  const out = await updatePlan(tx, plan, { state, returnedReason: reason }, scope.at);
-  await auditPlan(scope, 'returned', plan, out, agency, { reason });
+  const resubmitBy = resubmitDeadline(shanghaiDate(scope.at), settings.resubmitDays);
+  const out = await updatePlan(tx, plan, { state, returnedReason: reason, returnedAt: scope.at, resubmitBy }, scope.at);
+  await auditPlan(scope, 'returned', plan, out, agency, { reason, resubmitBy });
   return { plan: out, items: await planItemsOf(tx, id) };
 }

@@ -93,7 +93,7 @@ export interface PlanFilter {
   year?: number;
   agency?: string;
   state?: PlanState;
-  /** Not filed and the deadline before this Shanghai date. */
+  /** No standing submission (annual-duty.ts) and the deadline before this Shanghai date. */
   overdueOn?: string;
   /** Visibility (plan-access.ts): this agency's plans in any state, others only once published. */
   ownAgencyOrPublished?: string;
@@ -109,7 +109,10 @@ export function listPlans(db: Db, f: PlanFilter) {
   if (f.year) where.push(eq(plans.year, f.year));
   if (f.agency) where.push(eq(plans.agencyCode, f.agency));
   if (f.state) where.push(eq(plans.state, f.state));
-  if (f.overdueOn) where.push(isNull(plans.filedAt), lt(plans.deadline, f.overdueOn));
+  if (f.overdueOn) {
+    const lost = and(eq(plans.state, 'returned'), isNull(plans.filedAt), lt(plans.resubmitBy, f.overdueOn));
+    where.push(lt(plans.deadline, f.overdueOn), or(isNull(plans.submittedOn), lost)!);
+  }
   if (f.publishedOnly) where.push(eq(plans.state, 'published'));
   if (f.ownAgencyOrPublished) where.push(or(eq(plans.agencyCode, f.ownAgencyOrPublished), eq(plans.state, 'published'))!);
   if (f.districtOrPublished) {

@@ -34,8 +34,17 @@ const Dashboard = Type.Object({
       missing: Int,
       awaitingFiling: Int,
       missingAgencies: Type.Array(Type.Object({ agencyCode: Str, agencyName: Str, state: Nullable(Str) })),
+      bureau: Type.Object(
+        {
+          pending: Int,
+          pendingPastDeadline: Int,
+          filedAfterDeadline: Int,
+          pendingPlans: Type.Array(Type.Object({ agencyCode: Str, agencyName: Str, submittedOn: Nullable(Str), filingBureauCode: Nullable(Str) })),
+        },
+        { description: '司法行政部门待备案及逾3月31日备案的计划（备案机关的进度，不计为执法主体违规）/ the bureau’s own queue and pace' },
+      ),
     },
-    { description: '年度日常检查计划备案：按时 / 逾期 / 未备案（第十三条）/ annual plans filed on time, late, missing' },
+    { description: '年度日常检查计划报送：按本单位报送日期判断按时 / 逾期 / 未报送（第十三条）/ annual plans submitted on time, late, missing — judged by the agency’s submission' },
   ),
   jointRate: Type.Object({ jointVisits: Int, onsiteVisits: Int, rate: Rate }, { description: '综合查一次比例：联合检查次数 ÷ 现场检查次数（第二十六条）/ joint visits ÷ on-site visits' }),
   overdueReferrals: Type.Object({ overdue: Int, total: Int }, { description: '逾期移送：逾期未移送或已标记 REFERRAL_OVERDUE（第二十三条）/ overdue referrals' }),

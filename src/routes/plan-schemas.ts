@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { listAudit } from '../audit/query.js';
 import { CreditCode } from '../http/schemas.js';
+import { dutyStatus } from '../plans/annual-duty.js';
+import type { PlanVersion } from '../plans/plan-versions.repository.js';
 import type { Plan, PlanItem } from '../plans/plans.repository.js';
 import type { SpecialPlan } from '../plans/special-plans.repository.js';
 
@@ -62,14 +64,18 @@ export const PlanView = Type.Object({
   revision: Type.Integer({ description: '调整版次 / revision, +1 per amendment' }),
   version: Type.Integer({ description: '并发控制版本号，PATCH 时回传 / optimistic-concurrency token' }),
   deadline: Type.String({ description: '备案截止日（第十三条，3月31日）/ filing deadline' }),
-  overdue: Type.Boolean({ description: '未备案且已过截止日 / not filed and past the deadline' }),
+  overdue: Type.Boolean({ description: '截止日后仍无有效报送（第十三条）/ no standing submission and past the deadline' }),
   filingBureauCode: Nullable(Str),
   upperAuthorityCode: Nullable(Str),
   submittedAt: Nullable(Str),
   filedAt: Nullable(Str),
   filedBy: Nullable(Str),
-  filedLate: Type.Boolean(),
+  filedLate: Type.Boolean({ description: '司法行政部门于截止日后备案（备案机关的进度，非本单位违规）/ the bureau filed after the deadline' }),
+  submittedOn: Nullable(Type.String({ description: '据以判断是否按时报送的报送日期 / the submission date the 31 March duty is judged by' })),
+  submittedLate: Type.Boolean({ description: '逾期报送（第十三条）/ submitted after 31 March' }),
   returnedReason: Nullable(Type.String({ description: '最近一次退回理由 / reason of the last return' })),
+  returnedAt: Nullable(Str),
+  resubmitBy: Nullable(Type.String({ description: '在此日期前重新报送的，保留原报送日期 / resubmit by this date to keep the first submission date' })),
   publishedAt: Nullable(Str),
   needsRefiling: Type.Boolean({ description: '调整后待重新备案（第十四条）/ amended, awaiting refiling' }),
   amendedAt: Nullable(Str),
@@ -80,12 +86,30 @@ export const PlanView = Type.Object({
 
 export const PlanDetail = Type.Intersect([PlanView, Type.Object({ history: Type.Array(HistoryEntry) })]);
 
+export const PlanVersionView = Type.Object({
+  revision: Type.Integer({ description: '备案版次 / revision as filed' }),
+  filedAt: Str,
+  filedBy: Str,
+  items: Type.Array(PlanItemView),
+});
+
+export const PlanComparison = Type.Object({
+  from: Type.Integer(),
+  to: Nullable(Type.Integer({ description: 'null：与调整中尚未备案的内容比较 / null = the pending amendment' })),
+  unchanged: Type.Array(PlanItemView, { description: '未变更、继续有效的条目 / items kept' }),
+  added: Type.Array(PlanItemView, { description: '新增或变更后的条目 / new items and the new form of changed ones' }),
+  removed: Type.Array(PlanItemView, { description: '删除或变更前的条目 / removed items and the old form of changed ones' }),
+});
+
+export const versionView = (v: PlanVersion) => ({ revision: v.revision, filedAt: v.filedAt.toISOString(), filedBy: v.filedBy, items: v.items });
+
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function planView(p: Plan, items: readonly PlanItem[], today: string) {
   return {
     ...p,
-    overdue: p.filedAt === null && p.deadline < today,
+    overdue: dutyStatus(p, p.deadline, today) === 'missing',
+    returnedAt: iso(p.returnedAt),
     submittedAt: iso(p.submittedAt),
     filedAt: iso(p.filedAt),
     publishedAt: iso(p.publishedAt),

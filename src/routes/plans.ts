@@ -12,13 +12,16 @@ import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, Page, responses, Uuid } from '../http/schemas.js';
 import { mayView, visibilityFilter } from '../plans/plan-access.js';
-import { amendPlan, draftPlan, editPlan, publishPlan, submitPlan } from '../plans/plan-commands.js';
+import { amendPlan, draftPlan, editPlan, publishPlan } from '../plans/plan-commands.js';
+import { submitPlan } from '../plans/plan-submit.js';
 import { filePlan, returnPlan } from '../plans/plan-filing.js';
 import { findPlan, listPlans, planItemsOf, type Plan, type PlanItem, type PlanItemInput } from '../plans/plans.repository.js';
 import { checkCreditCode } from '../registry/credit-code.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { historyView, PlanDetail, PlanItemBody, PlanStateSchema, PlanView, planView } from './plan-schemas.js';
+import { diffItems } from '../plans/plan-item-diff.js';
+import { findPlanVersion, planVersionsOf } from '../plans/plan-versions.repository.js';
+import { historyView, PlanComparison, PlanDetail, PlanItemBody, PlanStateSchema, PlanVersionView, PlanView, planView, versionView } from './plan-schemas.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Uuid });
@@ -98,6 +101,55 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** The plan if the caller may see it (plan-access.ts), else the same refusal as GET /plans/{id}. */
+  const visiblePlan = async (req: FastifyRequest, id: string) => {
+    const db = app.services.db;
+    const plan = await findPlan(db, id);
+    if (!plan) throw DomainError.notFound('年度日常检查计划', id);
+    if (!mayView(principalOf(req), plan, await findAgency(db, plan.agencyCode))) {
+      throw new DomainError('OUT_OF_SCOPE', '未公布的检查计划仅本单位和司法行政部门可以查看');
+    }
+    return plan;
+  };
+
+  app.get(
+    '/plans/:id/versions',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['plans'],
+        summary: '计划的各备案版本（第十四条第二款）/ every filed version of a plan',
+        params: IdParams,
+        response: responses(Type.Array(PlanVersionView)),
+      },
+    },
+    async (req) => (await planVersionsOf(app.services.db, (await visiblePlan(req, req.params.id)).id)).map(versionView),
+  );
+
+  app.get(
+    '/plans/:id/versions/compare',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['plans'],
+        summary: '比较两个备案版本，或最近备案版本与调整中的草稿（to 省略时）/ compare two filed versions, or the last filed one with the pending amendment',
+        params: IdParams,
+        querystring: Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+        response: responses(PlanComparison),
+      },
+    },
+    async (req) => {
+      const db = app.services.db;
+      const plan = await visiblePlan(req, req.params.id);
+      const from = await findPlanVersion(db, plan.id, req.query.from);
+      if (!from) throw DomainError.field('querystring.from', `计划没有第${req.query.from}版备案版本`);
+      const to = req.query.to === undefined ? undefined : await findPlanVersion(db, plan.id, req.query.to);
+      if (req.query.to !== undefined && !to) throw DomainError.field('querystring.to', `计划没有第${req.query.to}版备案版本`);
+      const toItems = to ? to.items : (await planItemsOf(db, plan.id)).map(({ planId: _p, ...i }) => i);
+      return { from: from.revision, to: to ? to.revision : null, ...diffItems(from.items, toItems) };
+    },
+  );
+
   app.post(
     '/plans',
     {
@@ -168,7 +220,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     'return',
     '退回并说明理由（第十四条）/ return with reasons',
     ['supervisor'],
-    (tx, s, actor, id, req) => returnPlan(tx, s, actor, id, reasonOf(req)),
+    (tx, s, actor, id, req) => returnPlan(tx, s, actor, id, reasonOf(req), app.services.config.plans),
     Reason('退回理由 / what to adjust'),
   );
   action('publish', '向社会公布（第十四条）/ publish', ['agency_head'], publishPlan);

@@ -61,7 +61,7 @@ const ISSUE = cmd('issueCode', 'src/inspections/commands/issue-code.ts');
 const SCAN = cmd('scanCode', 'src/inspections/commands/scan.ts');
 const FINDINGS = cmd('recordFindings', 'src/inspections/commands/findings.ts');
 const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts');
-const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-commands.ts');
+const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-submit.ts');
 const FILE_PLAN = cmd('filePlan', 'src/plans/plan-filing.ts');
 const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
 const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');
@@ -82,12 +82,9 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   JURISDICTION_TERRITORIAL: { guardedBy: [DRAFT, ISSUE] },
   CROSS_REGION_NO_ASSISTANCE: { guardedBy: [DRAFT, ISSUE], raisedBy: [REPORT] },
   PLAN_CONTENT: { guardedBy: [SUBMIT_PLAN] },
-  PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), FILE_PLAN] },
+  PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), SUBMIT_PLAN] },
   PLAN_RETURNED: {},
-  PLAN_AMENDED_NOT_REFILED: {
-    guardedBy: [ISSUE, LAUNCH_JOINT],
-    pending: { zh: '检测部分（计划调整后未重新备案即已实施的检查）由检查计划的改动补充', en: 'The detector half (inspections made under an amended, unrefiled plan) comes with the plans change in flight' },
-  },
+  PLAN_AMENDED_NOT_REFILED: { guardedBy: [ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled')] },
   PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published')] },
   ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
   SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL] },

@@ -16,6 +16,8 @@ import {
   referrals,
 } from '../db/schema/index.js';
 import { KIND_ZH } from '../inspections/documents.js';
+import { dutyStatus } from '../plans/annual-duty.js';
+import { planDeadline } from '../plans/plans.repository.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { flagConditions } from './flags.repository.js';
@@ -60,7 +62,18 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
       .orderBy(desc(count()), flags.agencyCode),
     db.select({ state: flags.state, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.state),
     db
-      .select({ code: agencies.code, name: agencies.name, state: plans.state, filedAt: plans.filedAt, filedLate: plans.filedLate })
+      .select({
+        code: agencies.code,
+        name: agencies.name,
+        state: plans.state,
+        filedAt: plans.filedAt,
+        filedLate: plans.filedLate,
+        submittedOn: plans.submittedOn,
+        submittedLate: plans.submittedLate,
+        resubmitBy: plans.resubmitBy,
+        deadline: plans.deadline,
+        filingBureauCode: plans.filingBureauCode,
+      })
       .from(agencies)
       .leftJoin(plans, and(eq(plans.agencyCode, agencies.code), eq(plans.year, year)))
       .where(and(eq(agencies.isJusticeBureau, false), district ? eq(agencies.districtCode, district) : undefined))
@@ -71,9 +84,14 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   ]);
 
   const n = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
-  // A plan filed once has met the 31 March duty even if it was amended since (Art. 13 vs. Art. 14 refiling).
-  const filed = planRows.filter((r) => r.filedAt !== null);
-  const missing = planRows.filter((r) => r.filedAt === null);
+  // The 31 March duty is the agency's submission (annual-duty.ts); the bureau's filing pace is its own.
+  const today = shanghaiDate(now);
+  const status = (r: (typeof planRows)[number]) => dutyStatus(r.state === null ? null : (r as Parameters<typeof dutyStatus>[0] & object), planDeadline(year), today);
+  const onTime = planRows.filter((r) => status(r) === 'on_time');
+  const late = planRows.filter((r) => status(r) === 'late');
+  const missing = planRows.filter((r) => status(r) === 'missing' || status(r) === 'not_due');
+  // Submitted and waiting on the bureau's first filing: the bureau's queue, not the agency's violation.
+  const bureauPending = planRows.filter((r) => r.state === 'submitted' && r.filedAt === null);
   return {
     year,
     jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
@@ -91,11 +109,19 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
     },
     plans: {
       agencies: planRows.length,
-      onTime: filed.filter((r) => !r.filedLate).length,
-      late: filed.filter((r) => r.filedLate).length,
+      /** Judged by the agency's submission (Art. 13), not by when the bureau filed. */
+      onTime: onTime.length,
+      late: late.length,
       missing: missing.length,
       awaitingFiling: planRows.filter((r) => r.state === 'submitted').length,
       missingAgencies: missing.map((r) => ({ agencyCode: r.code, agencyName: r.name, state: r.state ?? null })),
+      /** The bureau's side (Art. 14 ¶1): plans submitted and not yet filed, and first filings after 31 March. */
+      bureau: {
+        pending: bureauPending.length,
+        pendingPastDeadline: bureauPending.filter((r) => today > planDeadline(year)).length,
+        filedAfterDeadline: planRows.filter((r) => r.filedAt !== null && r.filedLate && !r.submittedLate).length,
+        pendingPlans: bureauPending.map((r) => ({ agencyCode: r.code, agencyName: r.name, submittedOn: r.submittedOn, filingBureauCode: r.filingBureauCode })),
+      },
     },
     jointRate: joint,
     overdueReferrals: referral,

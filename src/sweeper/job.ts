@@ -11,6 +11,8 @@ import type { RuleId } from '../rules/catalog.js';
 export interface SweepOptions {
   /** Days a filed plan may wait for publication before PLAN_NOT_PUBLISHED (Art. 14). */
   planPublishWithinDays?: number;
+  /** Days an amended plan may wait before it is submitted again (PLAN_REFILE_DAYS, Art. 14 ¶2). */
+  planRefileWithinDays?: number;
   /** Working days after the findings to notify the result before RESULT_NOT_NOTIFIED (Art. 18(5)). */
   resultNotifyWorkingDays?: number;
   /** Days after the enterprise's due date for the agency's follow-up before RECTIFICATION_NO_FOLLOWUP (Art. 20). */

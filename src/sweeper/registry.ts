@@ -2,6 +2,7 @@ import type { SweepJob } from './job.js';
 import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
 import { jointNotCoordinatedJob } from './jobs/joint-not-coordinated.js';
 import { planNotPublishedJob } from './jobs/plan-not-published.js';
+import { planAmendedNotRefiledJob } from './jobs/plan-amended-not-refiled.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
 import { resultNotNotifiedJob } from './jobs/result-not-notified.js';
@@ -17,6 +18,7 @@ import { notArchivedJob } from './jobs/not-archived.js';
 export const SWEEP_JOBS: readonly SweepJob[] = [
   planFilingDeadlineJob, // PLAN_FILING_DEADLINE, Art. 13
   planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
+  planAmendedNotRefiledJob, // PLAN_AMENDED_NOT_REFILED, Art. 14 ¶2
   referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../time/clock.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { DEFAULT_JOINT_SETTINGS } from '../joint/settings.js';
+import { DEFAULT_PLAN_SETTINGS } from '../plans/plan-settings.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
 
@@ -49,6 +50,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
     today: shanghaiDate(at),
     options: {
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
+      planRefileWithinDays: options.planRefileWithinDays ?? DEFAULT_PLAN_SETTINGS.refileDays,
       resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
       followUpDays: options.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,

@@ -68,6 +68,8 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/plans': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
   'POST /api/v1/plans': ['officer', 'agency_head'],
   'GET /api/v1/plans/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/plans/{id}/versions': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/plans/{id}/versions/compare': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
   'PATCH /api/v1/plans/{id}': ['officer', 'agency_head'],
   'POST /api/v1/plans/{id}/submit': ['agency_head'],
   'POST /api/v1/plans/{id}/file': ['supervisor'],

@@ -56,7 +56,8 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     await signIn(page);
     await seeText(page.getByTestId('jurisdiction'), '武汉市（全市）');
     await seeText(page.locator('[data-testid=kpi-flags] .value'), '1', 'exact');
-    await seeText(page.locator('[data-testid=kpi-plans] .sub'), '未备案 1');
+    // Submitted in time and waiting on the bureau: on time for the agency (Art. 13), the bureau's queue shown apart.
+    await seeText(page.locator('[data-testid=kpi-plans] .sub'), '按时 1 · 逾期 0 · 未报送 0');
     // Chart.js drew into every canvas.
     const drawn = await page.$$eval('canvas[data-testid^="chart-"]', (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0 && Boolean((window as unknown as { Chart: { getChart(c: unknown): unknown } }).Chart.getChart(c))));
     expect(drawn).toHaveLength(8);

@@ -34,7 +34,8 @@ describeDb('the demo data gives the console a year of activity', () => {
     expect(d.flags.byRule.map((r: { rule: string }) => r.rule).sort()).toEqual(
       ['CODE_NOT_SCANNED', 'COST_SHIFTED', 'DISGUISED_INSPECTION', 'LEGAL_REP_REQUIRED', 'ONSITE_WITHOUT_CODE', 'PLAN_FILING_DEADLINE'].sort(),
     );
-    expect(d.plans).toMatchObject({ onTime: 6, late: 1, awaitingFiling: 3 });
+    // Art. 13: judged by the agency's submission; the three awaiting the bureau were submitted in time.
+    expect(d.plans).toMatchObject({ onTime: 9, late: 1, awaitingFiling: 3, bureau: { pending: 3 } });
     // Opened from findings 33 days ago and never sent: past its 10 working days (Art. 23).
     expect(d.overdueReferrals).toEqual({ overdue: 1, total: 1 });
   });

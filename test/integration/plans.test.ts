@@ -125,54 +125,96 @@ describeDb('annual routine plans (Art. 13–14)', () => {
     expect((await call('POST', `/plans/${cityPlan.id}/file`, as.supervisor(w.cityBureau.code))).json().state).toBe('filed');
   });
 
-  it('files on 31 March (Shanghai) on time, and on 1 April late with a PLAN_FILING_DEADLINE flag', async () => {
+  it('第十三条 judges 31 March by the agency’s submission: the bureau filing on 1 April is its own pace, a submission on 1 April is late', async () => {
     const onTimeAgency = await newAgency(t.db);
     const lateAgency = await newAgency(t.db);
     for (const a of [onTimeAgency, lateAgency]) await newMatter(t.db, a.code, { matterCode: w.matterCode });
-    const onTime = await submitted(onTimeAgency.code, 2026);
-    const late = await submitted(lateAgency.code, 2026);
     const sup = as.supervisor(w.cityBureau.code);
-
     t.clock.set('2026-03-31T23:59:00+08:00');
-    expect((await call('POST', `/plans/${onTime.id}/file`, sup)).json()).toMatchObject({ state: 'filed', filedLate: false });
+    const onTime = await submitted(onTimeAgency.code, 2026);
+    expect(onTime).toMatchObject({ submittedOn: '2026-03-31', submittedLate: false });
+    const late = await draft(lateAgency.code, 2026, [fullItem(w.matterCode)]);
 
     t.clock.set('2026-04-01T00:00:30+08:00');
-    const overdue = (await call('GET', '/plans?overdue=true&year=2026', sup)).json();
-    expect(overdue.map((p: { id: string }) => p.id)).toContain(late.id);
-    expect(overdue.map((p: { id: string }) => p.id)).not.toContain(onTime.id);
-    expect((await call('POST', `/plans/${late.id}/file`, sup)).json()).toMatchObject({ state: 'filed', filedLate: true, overdue: false });
+    const overdue = (await call('GET', '/plans?overdue=true&year=2026', sup)).json().map((p: { id: string }) => p.id);
+    expect(overdue).toContain(late.id);
+    expect(overdue).not.toContain(onTime.id);
+    // The bureau files on 1 April: recorded as the bureau's pace, never the agency's violation.
+    expect((await call('POST', `/plans/${onTime.id}/file`, sup)).json()).toMatchObject({ state: 'filed', filedLate: true, submittedLate: false, overdue: false });
+    expect(await t.db.select().from(flags).where(eq(flags.agencyCode, onTimeAgency.code))).toHaveLength(0);
 
+    const lateSubmit = await call('POST', `/plans/${late.id}/submit`, as.head(lateAgency.code));
+    expect(lateSubmit.json()).toMatchObject({ state: 'submitted', submittedOn: '2026-04-01', submittedLate: true });
     const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_FILING_DEADLINE'), eq(flags.agencyCode, lateAgency.code)));
     expect(raised).toHaveLength(1);
-    expect(raised[0]).toMatchObject({ subjectType: 'plan', subjectId: late.id, article: '第十三条', observed: '2026-04-01', limitValue: '2026-03-31' });
-    const onTimeFlags = await t.db.select().from(flags).where(eq(flags.agencyCode, onTimeAgency.code));
-    expect(onTimeFlags).toHaveLength(0);
+    expect(raised[0]).toMatchObject({ subjectType: 'agency', subjectId: lateAgency.code, occurrence: '2026', article: '第十三条', observed: '2026-04-01', limitValue: '2026-03-31' });
   });
 
-  it('needs refiling after an amendment; until then the plan covers no routine inspection', async () => {
+  it('第十四条 keeps the first submission’s standing for a returned plan resubmitted within the period, not after it', async () => {
+    const sup = as.supervisor(w.cityBureau.code);
+    const within = await newAgency(t.db);
+    const after = await newAgency(t.db);
+    for (const a of [within, after]) await newMatter(t.db, a.code, { matterCode: w.matterCode });
+    t.clock.set('2026-03-25T10:00:00+08:00');
+    const p1 = await submitted(within.code, 2026);
+    const p2 = await submitted(after.code, 2026);
+    t.clock.set('2026-03-30T10:00:00+08:00');
+    const returned = await call('POST', `/plans/${p1.id}/return`, sup, { reason: '检查比例偏高' });
+    expect(returned.json()).toMatchObject({ state: 'returned', resubmitBy: '2026-04-14' });
+    await call('POST', `/plans/${p2.id}/return`, sup, { reason: '检查比例偏高' });
+
+    t.clock.set('2026-04-14T18:00:00+08:00');
+    expect((await call('POST', `/plans/${p1.id}/submit`, as.head(within.code))).json()).toMatchObject({ submittedOn: '2026-03-25', submittedLate: false });
+    t.clock.set('2026-04-15T09:00:00+08:00');
+    expect((await call('POST', `/plans/${p2.id}/submit`, as.head(after.code))).json()).toMatchObject({ submittedOn: '2026-04-15', submittedLate: true });
+    const byAgency = async (code: string) => t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_FILING_DEADLINE'), eq(flags.agencyCode, code)));
+    expect(await byAgency(within.code)).toHaveLength(0);
+    expect(await byAgency(after.code)).toHaveLength(1);
+  });
+
+  it('第十四条第二款 keeps every filed version: what the amendment did not change stays in force, changed and new items wait for filing', async () => {
     const agency = await newAgency(t.db);
     await newMatter(t.db, agency.code, { matterCode: w.matterCode });
-    const plan = await submitted(agency.code, 2026);
+    const second = await newMatter(t.db, agency.code);
+    const third = await newMatter(t.db, agency.code);
     const sup = as.supervisor(w.cityBureau.code);
     const head = as.head(agency.code);
+    const plan = await draft(agency.code, 2026, [fullItem(w.matterCode), fullItem(second.matterCode)]);
+    await call('POST', `/plans/${plan.id}/submit`, head);
     await call('POST', `/plans/${plan.id}/file`, sup);
     expect((await call('POST', `/plans/${plan.id}/publish`, head)).json().state).toBe('published');
-    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ plan: { id: plan.id }, item: { matterCode: w.matterCode } });
     expect(await findFiledPlanCovering(t.db, agency.code, 'OTHER-MATTER', 2026)).toMatchObject({ refusal: { rule: 'ROUTINE_WITHOUT_PLAN', passed: false } });
     expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2027)).toMatchObject({ refusal: { rule: 'ROUTINE_WITHOUT_PLAN' } });
 
     t.clock.set('2026-06-15T10:00:00+08:00');
-    const amended = await call('POST', `/plans/${plan.id}/amend`, head, { reason: '新增特种设备检查事项' });
-    expect(amended.json()).toMatchObject({ state: 'draft', revision: 2, needsRefiling: true });
-    const refused = await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026);
-    expect(refused).toMatchObject({ refusal: { rule: 'PLAN_AMENDED_NOT_REFILED', article: '第十四条', passed: false } });
+    const amended = (await call('POST', `/plans/${plan.id}/amend`, head, { reason: '调整检查频次并新增检查事项' })).json();
+    expect(amended).toMatchObject({ state: 'draft', revision: 2, needsRefiling: true });
+    const edited = await call('PATCH', `/plans/${plan.id}`, as.officer(agency.code), {
+      version: amended.version,
+      items: [fullItem(w.matterCode), fullItem(second.matterCode, { frequency: 2 }), fullItem(third.matterCode)],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    // Unchanged: still covered by the filed version. Changed and new: wait for filing.
+    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ plan: { id: plan.id }, revision: 1, item: { matterCode: w.matterCode } });
+    for (const m of [second.matterCode, third.matterCode]) {
+      expect(await findFiledPlanCovering(t.db, agency.code, m, 2026)).toMatchObject({ refusal: { rule: 'PLAN_AMENDED_NOT_REFILED', article: '第十四条', passed: false } });
+    }
+    const pending = (await call('GET', `/plans/${plan.id}/versions/compare?from=1`, sup)).json();
+    expect(pending).toMatchObject({ from: 1, to: null });
+    expect(pending.unchanged.map((i: { matterCode: string }) => i.matterCode)).toEqual([w.matterCode]);
+    expect(pending.added.map((i: { matterCode: string; frequency: number }) => [i.matterCode, i.frequency])).toEqual([[second.matterCode, 2], [third.matterCode, 1]]);
+    expect(pending.removed.map((i: { matterCode: string; frequency: number }) => [i.matterCode, i.frequency])).toEqual([[second.matterCode, 1]]);
 
     await call('POST', `/plans/${plan.id}/submit`, head);
-    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ refusal: { rule: 'PLAN_AMENDED_NOT_REFILED' } });
     const refiled = await call('POST', `/plans/${plan.id}/file`, sup);
-    // Refiling an adjustment in June is not a late first filing.
-    expect(refiled.json()).toMatchObject({ state: 'filed', needsRefiling: false, filedLate: false, revision: 2 });
-    expect(await findFiledPlanCovering(t.db, agency.code, w.matterCode, 2026)).toMatchObject({ plan: { id: plan.id, revision: 2 } });
+    expect(refiled.json()).toMatchObject({ state: 'filed', needsRefiling: false, revision: 2 });
+    expect(await findFiledPlanCovering(t.db, agency.code, third.matterCode, 2026)).toMatchObject({ plan: { id: plan.id }, revision: 2 });
+    const versions = (await call('GET', `/plans/${plan.id}/versions`, sup)).json();
+    expect(versions.map((v: { revision: number; items: unknown[] }) => [v.revision, v.items.length])).toEqual([[1, 2], [2, 3]]);
+    const compared = (await call('GET', `/plans/${plan.id}/versions/compare?from=1&to=2`, sup)).json();
+    expect(compared).toMatchObject({ from: 1, to: 2 });
+    expect(compared.added).toHaveLength(2);
+    expect((await call('GET', `/plans/${plan.id}/versions/compare?from=9`, sup)).json()).toMatchObject({ code: 'VALIDATION' });
   });
 
   it('answers an impossible transition with 409, the current state and the allowed events', async () => {

@@ -25,11 +25,12 @@ describeDb('the supervisors’ dashboard and CSV exports, within the jurisdictio
     w = await newInspectionWorld(t, { cap: 5 });
     citySup = as.supervisor((await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' })).code);
     otherSup = as.supervisor((await newJusticeBureau(t.db, { districtCode: w.otherDistrictCode })).code, w.otherDistrictCode);
-    // Three more agencies of the district: one filed late, one only submitted, one with nothing.
+    // Three more agencies of the district: one submitted late (2 April), one submitted in time and still with the
+    // bureau, one with nothing (Art. 13: the 31 March duty is the agency's submission).
     const late = await newAgency(t.db, { name: '武昌区应急管理局（测试）', districtCode: w.districtCode });
     const submitted = await newAgency(t.db, { name: '武昌区生态环境分局（测试）', districtCode: w.districtCode });
     await newAgency(t.db, { name: '武昌区城市管理执法局（测试）', districtCode: w.districtCode });
-    await newFiledPlan(t.db, late.code, 2026, [w.matter], { filedLate: true, filedAt: new Date('2026-04-01T02:00:00Z') });
+    await newFiledPlan(t.db, late.code, 2026, [w.matter], { submittedAt: new Date('2026-04-02T02:00:00Z'), submittedLate: true, filedLate: true, filedAt: new Date('2026-04-03T02:00:00Z') });
     await newFiledPlan(t.db, submitted.code, 2026, [w.matter], { state: 'submitted', filedAt: null, filedBy: null });
 
     scanned = await issuedCode(t, w);
@@ -99,10 +100,11 @@ describeDb('the supervisors’ dashboard and CSV exports, within the jurisdictio
     expect((await board(w.supervisor, 2025)).flags.total).toBe(1);
   });
 
-  it('shows plans filed on time, late and missing for the district’s agencies (justice bureaus excluded)', async () => {
+  it('第十三条 counts plans submitted on time, late and missing by the agency’s submission, and the bureau’s queue apart (justice bureaus excluded)', async () => {
     const { plans } = await board(w.supervisor);
-    expect(plans).toMatchObject({ agencies: 4, onTime: 1, late: 1, missing: 2, awaitingFiling: 1 });
-    expect(plans.missingAgencies.map((a: { agencyName: string }) => a.agencyName).sort()).toEqual(['武昌区城市管理执法局（测试）', '武昌区生态环境分局（测试）']);
+    expect(plans).toMatchObject({ agencies: 4, onTime: 2, late: 1, missing: 1, awaitingFiling: 1 });
+    expect(plans.missingAgencies.map((a: { agencyName: string }) => a.agencyName)).toEqual(['武昌区城市管理执法局（测试）']);
+    expect(plans.bureau).toMatchObject({ pending: 1, filedAfterDeadline: 0, pendingPlans: [{ agencyName: '武昌区生态环境分局（测试）', submittedOn: '2026-03-01' }] });
   });
 
   it('counts a joint visit once among on-site visits, and overdue referrals', async () => {

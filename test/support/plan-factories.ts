@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/client.js';
-import { frequencyRules, inspections, noDisturbList, planItems, plans, specialPlans } from '../../src/db/schema/index.js';
+import { frequencyRules, inspections, noDisturbList, planItems, plans, planVersions, specialPlans } from '../../src/db/schema/index.js';
+import { shanghaiDate } from '../../src/time/shanghai-date.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { newAgency, newDistrict, newJusticeBureau, newMatter } from './factories.js';
 
@@ -52,14 +53,21 @@ export async function newPlanWorld(db: Db): Promise<PlanWorld> {
   return { cityBureau, cityAgency, districtBureau, districtAgency, otherDistrictBureau, matterCode: matter.matterCode };
 }
 
-/** A plan already filed (or in `state`) for `agencyCode` and `year`, with one item per matter code. */
+/**
+ * A plan already filed (or in `state`) for `agencyCode` and `year`. By default each matter gets two broad
+ * items — on-site and off-site, the agency's whole class of enterprises (ratio 1), up to 366 times a year —
+ * so tests about something else are not refused by plan coverage; pass `items` to state exact ones. A plan
+ * with `filedAt` gets its filed version (the one before the amendment when `needsRefiling`).
+ */
 export async function newFiledPlan(
   db: Db,
   agencyCode: string,
   year: number,
   matterCodes: string[],
   over: Partial<typeof plans.$inferInsert> = {},
+  items?: Record<string, unknown>[],
 ) {
+  const submittedAt = over.submittedAt === undefined ? new Date(`${year}-03-01T02:00:00Z`) : over.submittedAt;
   const [plan] = await db
     .insert(plans)
     .values({
@@ -68,7 +76,8 @@ export async function newFiledPlan(
       year,
       state: 'filed',
       deadline: `${year}-03-31`,
-      submittedAt: new Date(`${year}-03-01T02:00:00Z`),
+      submittedAt,
+      submittedOn: submittedAt ? shanghaiDate(submittedAt) : null,
       filedAt: new Date(`${year}-03-10T02:00:00Z`),
       filedBy: 'supervisor:test',
       createdAt: epoch,
@@ -76,8 +85,25 @@ export async function newFiledPlan(
       ...over,
     })
     .returning();
-  const { samplingRatio, ...item } = fullItem('');
-  await db.insert(planItems).values(matterCodes.map((matterCode) => ({ ...item, samplingRatio, matterCode, id: randomUUID(), planId: plan!.id })));
+  const broad = (matterCode: string, method: 'onsite' | 'offsite') => fullItem(matterCode, { method, samplingRatio: 1, frequency: 366 });
+  const stated = items ?? matterCodes.flatMap((m) => [broad(m, 'onsite'), broad(m, 'offsite')]);
+  const rows = stated.map((item, position) => ({
+    ...fullItem(''),
+    ...item,
+    id: `${position.toString(16).padStart(8, '0')}${randomUUID().slice(8)}`,
+    planId: plan!.id,
+  })) as (typeof planItems.$inferInsert)[];
+  const inserted = rows.length ? await db.insert(planItems).values(rows).returning() : [];
+  if (plan!.filedAt) {
+    await db.insert(planVersions).values({
+      id: randomUUID(),
+      planId: plan!.id,
+      revision: plan!.needsRefiling ? plan!.revision - 1 : plan!.revision,
+      filedAt: plan!.filedAt,
+      filedBy: plan!.filedBy ?? 'supervisor:test',
+      items: inserted.map(({ planId: _p, ...i }) => i),
+    });
+  }
   return plan!;
 }
 

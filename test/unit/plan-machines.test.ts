@@ -4,6 +4,9 @@ import { planMachine } from '../../machines/plan.machine.js';
 import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
+import { decideSubmit, submitEvent } from '../../src/plans/plan-submit.js';
+import { planContentCheck } from '../../src/rules/plan-content.js';
+import { ruleResult } from '../../src/rules/result.js';
 
 const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);
 const special = (state: string, event: Parameters<typeof decide<typeof specialPlanMachine>>[3]) => decide(specialPlanMachine, state, {}, event);
@@ -79,5 +82,27 @@ describe('special plan machine (Art. 13, 15)', () => {
     expect(special('draft', { type: 'DEPLOY', upperPlanUsable: false })).toMatchObject({ ok: false });
     expect(special('deployed', { type: 'FILE' })).toEqual({ ok: false, state: 'deployed', allowed: [] });
     expect(special('published', approval)).toMatchObject({ ok: false, allowed: [] });
+  });
+});
+
+describe('第十三条 the SUBMIT guards decide on the plan’s own content (hasRequiredContent, areMattersPublished)', () => {
+  const item = { matterCode: 'M-1', legalBasis: '《食品安全法》第一百一十条', targetKind: 'class' as const, targetClass: '食品生产企业', samplingRatio: 0.05, checkItems: ['生产许可'], method: 'onsite' as const, frequency: 1, necessity: '风险较高' };
+  const published = ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
+
+  it('feeds the machine the missing fields of the real items, so the machine itself refuses', () => {
+    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
+    const event = submitEvent(content, published);
+    expect(event).toEqual({ type: 'SUBMIT', missingFields: 2, unpublishedMatters: 0 });
+    expect(plan('draft', event)).toMatchObject({ ok: false, state: 'draft' });
+    expect(() => decideSubmit({ state: 'draft' }, content, published)).toThrow(expect.objectContaining({ code: 'PLAN_CONTENT' }));
+  });
+
+  it('feeds it the matters not on the published list, and lets a complete plan through', () => {
+    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [item] });
+    const unpublished = ruleResult('MATTER_UNPUBLISHED', false, ['M-1'], 'published', '未公布');
+    expect(submitEvent(content, unpublished)).toEqual({ type: 'SUBMIT', missingFields: 0, unpublishedMatters: 1 });
+    expect(() => decideSubmit({ state: 'returned' }, content, unpublished)).toThrow(expect.objectContaining({ code: 'MATTER_UNPUBLISHED' }));
+    expect(decideSubmit({ state: 'returned' }, content, published)).toBe('submitted');
+    expect(() => decideSubmit({ state: 'filed' }, content, published)).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
   });
 });

@@ -73,7 +73,7 @@ export async function dashboardView({ api, query }) {
       kpi('综合查一次比例', fmtPct(joint.rate), `${joint.jointVisits} / ${joint.onsiteVisits} 次现场检查`, 'kpi-joint'),
       kpi('违规标记', String(d.flags.total), `待处理 ${d.flags.open} 条`, 'kpi-flags'),
       kpi('逾期移送', String(referrals.overdue), `本年移送 ${referrals.total} 件`, 'kpi-referrals'),
-      kpi('计划备案', `${d.plans.onTime + d.plans.late} / ${d.plans.agencies}`, `按时 ${d.plans.onTime} · 逾期 ${d.plans.late} · 未备案 ${d.plans.missing}`, 'kpi-plans'),
+      kpi('计划报送', `${d.plans.onTime + d.plans.late} / ${d.plans.agencies}`, `按时 ${d.plans.onTime} · 逾期 ${d.plans.late} · 未报送 ${d.plans.missing}`, 'kpi-plans'),
     ),
   );
 
@@ -104,10 +104,10 @@ export async function dashboardView({ api, query }) {
       ),
       chart(
         pending,
-        '年度检查计划备案（第十三条）',
+        '年度检查计划报送（第十三条，按本单位报送日期）',
         'chart-plans',
-        doughnut(['按时备案', '逾期备案', '未备案'], [d.plans.onTime, d.plans.late, d.plans.missing], [COLORS[1], COLORS[2], COLORS[3]]),
-        d.plans.awaitingFiling ? `另有 ${d.plans.awaitingFiling} 份计划已报送、待备案（见“计划备案”）。` : null,
+        doughnut(['按时报送', '逾期报送', '未报送'], [d.plans.onTime, d.plans.late, d.plans.missing], [COLORS[1], COLORS[2], COLORS[3]]),
+        bureauNote(d.plans.bureau),
       ),
     ),
   );
@@ -118,7 +118,7 @@ export async function dashboardView({ api, query }) {
       h(
         'section',
         { class: 'card', style: 'margin-top:1rem' },
-        h('h2', {}, `尚未备案年度计划的单位（${d.plans.missing} 个${d.plans.missing > list.length ? `，列出前 ${list.length} 个` : ''}）`),
+        h('h2', {}, `尚未报送年度计划的单位（${d.plans.missing} 个${d.plans.missing > list.length ? `，列出前 ${list.length} 个` : ''}）`),
         h('p', { class: 'muted' }, list.map((a) => a.agencyName).join('、')),
       ),
     );
@@ -126,4 +126,12 @@ export async function dashboardView({ api, query }) {
   out.mounted = () => pending.forEach((fn) => fn());
   out.dataset.testid = 'dashboard';
   return out;
+}
+
+/** The bureau's own queue and pace (Art. 14 ¶1), said as the bureau's, never as the agencies' lateness. */
+function bureauNote(b) {
+  const parts = [];
+  if (b.pending) parts.push(`${b.pending} 份计划已报送、待司法行政部门备案${b.pendingPastDeadline ? '（已过3月31日）' : ''}，见“计划备案”`);
+  if (b.filedAfterDeadline) parts.push(`${b.filedAfterDeadline} 份按时报送的计划由司法行政部门于3月31日后备案`);
+  return parts.length ? `${parts.join('；')}。以上为备案机关的进度，不计为执法主体逾期。` : null;
 }

@@ -28,6 +28,11 @@ export const inspections = pgTable(
     state: text('state').notNull(),
     matterCodes: text('matter_codes').array().notNull(),
     planId: uuid('plan_id'),
+    /**
+     * Which plan item covers each matter of a routine inspection (Art. 13, 16): plan, filed revision and
+     * item id, written by the plan guard at drafting and again at code issuance.
+     */
+    planCoverage: jsonb('plan_coverage').$type<PlanCoverageRecord[]>(),
     specialPlanId: uuid('special_plan_id'),
     leadKind: text('lead_kind'),
     leadRef: text('lead_ref'),
@@ -123,3 +128,11 @@ export const codeScans = pgTable(
   },
   (t) => [index('code_scans_code_idx').on(t.code)],
 );
+
+/** One matter's covering annual-plan item, as recorded on the inspection. */
+export interface PlanCoverageRecord {
+  matterCode: string;
+  planId: string;
+  revision: number;
+  itemId: string;
+}

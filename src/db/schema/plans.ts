@@ -1,10 +1,15 @@
-import { boolean, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './registry.js';
 
 /**
  * 年度日常检查计划 (Art. 13–14): one per agency and year. `deadline` (31 March of the year, Asia/Shanghai)
  * is stored so the sweeper finds due rows by index, not by recomputing. `needsRefiling` is true from an
  * amendment until the plan is filed again (PLAN_AMENDED_NOT_REFILED).
+ *
+ * The 31 March duty is the agency's (Art. 13: 于每年3月31日前报…备案): `submittedOn` is the Shanghai date
+ * that counts for it (the first submission, kept through a return answered by `resubmitBy`), and
+ * `submittedLate` says whether that date was after the deadline. `filedLate` only records that the
+ * bureau filed after 31 March, which is the bureau's pace, never the agency's violation.
  */
 export const plans = pgTable(
   'plans',
@@ -25,8 +30,16 @@ export const plans = pgTable(
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     filedAt: timestamp('filed_at', { withTimezone: true }),
     filedBy: text('filed_by'),
+    /** The bureau filed (first time) after the deadline: its own pace, shown to supervisors as such. */
     filedLate: boolean('filed_late').notNull().default(false),
+    /** The Shanghai date the annual duty was met by the agency's submission (Art. 13). */
+    submittedOn: date('submitted_on', { mode: 'string' }),
+    /** `submittedOn` is after the deadline: the agency's violation (PLAN_FILING_DEADLINE). */
+    submittedLate: boolean('submitted_late').notNull().default(false),
     returnedReason: text('returned_reason'),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    /** After a return, resubmitting by this date keeps `submittedOn` (PLAN_RESUBMIT_DAYS). */
+    resubmitBy: date('resubmit_by', { mode: 'string' }),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     needsRefiling: boolean('needs_refiling').notNull().default(false),
     amendedAt: timestamp('amended_at', { withTimezone: true }),
@@ -37,6 +50,27 @@ export const plans = pgTable(
     uniqueIndex('plans_agency_year_uq').on(t.agencyCode, t.year),
     index('plans_state_deadline_idx').on(t.state, t.deadline),
   ],
+);
+
+/**
+ * Every filed version of a plan (Art. 14 ¶2: an adjusted plan is filed again): the items as the bureau
+ * filed them, kept so the version in force can be shown and two versions compared. While an amendment
+ * waits for filing, the last filed version still covers what the amendment did not change.
+ */
+export const planVersions = pgTable(
+  'plan_versions',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+    filedBy: text('filed_by').notNull(),
+    /** The plan items as filed (PlanItem rows without planId), in the agency's order. */
+    items: jsonb('items').notNull(),
+  },
+  (t) => [uniqueIndex('plan_versions_plan_revision_uq').on(t.planId, t.revision)],
 );
 
 /** One line of a plan: a matter and how it will be inspected (Art. 13's required content). */
@@ -81,13 +115,20 @@ export const specialPlans = pgTable(
     matterCodes: text('matter_codes').array().notNull(),
     startDate: date('start_date', { mode: 'string' }).notNull(),
     endDate: date('end_date', { mode: 'string' }).notNull(),
-    state: text('state', { enum: ['draft', 'approved', 'filed', 'published', 'deployed'] }).notNull(),
+    state: text('state', { enum: ['draft', 'approved', 'filed', 'returned', 'published', 'deployed'] }).notNull(),
     deployedFromId: uuid('deployed_from_id'),
+    /** An upper-level deployment recorded by its issuing authority and document number (Art. 13 ¶2, 15). */
+    deploymentAuthority: text('deployment_authority'),
+    deploymentDocNo: text('deployment_doc_no'),
+    revision: integer('revision').notNull().default(1),
+    returnedReason: text('returned_reason'),
     approverKind: text('approver_kind', { enum: ['same_level_government', 'upper_authority'] }),
     approverName: text('approver_name'),
     approvalDocNo: text('approval_doc_no'),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     filingBureauCode: text('filing_bureau_code'),
+    /** Art. 13 ¶2: 报同级司法行政部门和上级主管部门备案 — the upper authority it is reported to as well. */
+    upperAuthorityCode: text('upper_authority_code'),
     filedAt: timestamp('filed_at', { withTimezone: true }),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),

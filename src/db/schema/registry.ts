@@ -23,6 +23,8 @@ export const agencies = pgTable(
     districtCode: text('district_code').references(() => districts.code),
     parentCode: text('parent_code'),
     isJusticeBureau: boolean('is_justice_bureau').notNull().default(false),
+    /** 实行垂直管理: its upper authority may approve its special plans (Art. 13 ¶2). */
+    verticallyManaged: boolean('vertically_managed').notNull().default(false),
     /** Statutory domains (职责范围) the agency may inspect in, Art. 3. */
     domains: text('domains').array().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

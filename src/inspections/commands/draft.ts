@@ -140,6 +140,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
     ...row,
     entityScope,
     countsTowardCap: row.countsTowardCap && !plan.upperDeployed,
+    planCoverage: plan.coverage,
   });
   const candidates = input.kind === 'case' && input.mode === 'onsite' ? await mergeCandidates(tx, input.agencyCode, input.enterpriseCode) : [];
   const checks = [...basicGuards(loaded.facts), ...plan.results];
@@ -196,7 +197,7 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
   const { id: _id, version, createdAt: _c, ...fields } = next;
   const [inspection] = await tx
     .update(inspections)
-    .set({ ...fields, version: version + 1, updatedAt: at })
+    .set({ ...fields, planCoverage: plan?.coverage ?? null, version: version + 1, updatedAt: at })
     .where(and(eq(inspections.id, id), eq(inspections.version, version)))
     .returning();
   await audit({

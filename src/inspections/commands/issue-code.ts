@@ -89,7 +89,7 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
     issuedBy: actor.sub,
     issuedAt: at,
   });
-  await updateInspection(tx, i, { state, countsTowardCap: i.countsTowardCap && !plan.upperDeployed }, at);
+  await updateInspection(tx, i, { state, countsTowardCap: i.countsTowardCap && !plan.upperDeployed, planCoverage: plan.coverage }, at);
   await audit({
     action: 'inspection.code_issued',
     subjectType: 'inspection',

@@ -3,6 +3,12 @@ import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
+/** Why nothing stands, in words a supervisor reads (no state names in a Chinese message). */
+const STANDING_ZH: Record<string, string> = {
+  draft: '计划尚在起草，未报送',
+  returned: '计划被退回后未在规定期限内重新报送',
+};
+
 interface DueAgency {
   code: string;
   name: string;
@@ -12,10 +18,12 @@ interface DueAgency {
 }
 
 /**
- * PLAN_FILING_DEADLINE (Art. 13): once 1 April (Asia/Shanghai) has come, every agency that inspects (not
- * the justice bureaus) without a plan filed for the year is flagged, once per agency and year
- * (occurrence = the year). "Filed" means filed at least once: an adjusted plan awaiting refiling met the
- * 31 March duty, and PLAN_AMENDED_NOT_REFILED covers it instead.
+ * PLAN_FILING_DEADLINE (Art. 13: 于每年3月31日前报…备案): once 1 April (Asia/Shanghai) has come, every
+ * agency that inspects (not the justice bureaus) with no standing submission of its plan for the year
+ * is flagged, once per agency and year (occurrence = the year; a late submission raises the same flag,
+ * so the two never double). The duty is the agency's: a plan submitted in time and not yet filed waits
+ * on the bureau and is not flagged (the dashboard shows it as the bureau's); a returned plan keeps its
+ * standing until its resubmission period (`resubmit_by`) runs out. A plan filed once met the duty.
  */
 export const planFilingDeadlineJob: SweepJob = {
   name: 'plan-filing-deadline',
@@ -32,7 +40,9 @@ export const planFilingDeadlineJob: SweepJob = {
           FROM agencies a
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
-            AND (p.id IS NULL OR p.filed_at IS NULL)
+            AND (p.id IS NULL
+                 OR (p.filed_at IS NULL
+                     AND (p.submitted_on IS NULL OR (p.state = 'returned' AND p.resubmit_by < ${today}))))
             AND ${notYetFlagged('PLAN_FILING_DEADLINE', 'agency', sql.raw('a.code'), sql`${String(year)}`)}
           ORDER BY a.code
           LIMIT ${limit}
@@ -49,7 +59,7 @@ export const planFilingDeadlineJob: SweepJob = {
         districtCode: a.district_code,
         observed: a.plan_state ?? 'no_plan',
         limit: deadline,
-        detail: `${a.name}${year}年度日常检查计划截至${deadline}仍未报送备案（${a.plan_state ? `当前状态 ${a.plan_state}` : '尚未制定'}），违反第十三条`,
+        detail: `${a.name}${year}年度日常检查计划截至${deadline}仍未报送备案（${STANDING_ZH[a.plan_state ?? ''] ?? '尚未制定'}），违反第十三条`,
         evidence: { year, planId: a.plan_id, planState: a.plan_state, checkedOn: today },
       });
       if (id) raised++;

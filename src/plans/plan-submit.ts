@@ -1,0 +1,96 @@
+import { decide } from '../../machines/kernel.js';
+import { planMachine, type PlanEvent } from '../../machines/plan.machine.js';
+import type { Principal } from '../auth/principal.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { DomainError } from '../errors/domain-error.js';
+import { raiseFlag } from '../flags/raise.js';
+import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
+import { planContentCheck } from '../rules/plan-content.js';
+import { ruleResult, type RuleResult } from '../rules/result.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import { standingAfterSubmit } from './annual-duty.js';
+import { assertActsForAgency } from './plan-access.js';
+import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
+import { unplannableMatters } from './plannable-matters.js';
+import { planItemsOf, updatePlan, type Plan, type PlanItem, type PlanState } from './plans.repository.js';
+
+/**
+ * What the plan machine's SUBMIT guards decide on (Art. 13 content, Art. 7 published list), built from
+ * the rule results the command computed from the plan's own items and the matter list on that day.
+ */
+export function submitEvent(content: RuleResult, unpublished: RuleResult): Extract<PlanEvent, { type: 'SUBMIT' }> {
+  return {
+    type: 'SUBMIT',
+    missingFields: content.passed ? 0 : Math.max(1, (content.observed as unknown[]).length),
+    unpublishedMatters: unpublished.passed ? 0 : (unpublished.observed as unknown[]).length,
+  };
+}
+
+/**
+ * The machine decides; a refused SUBMIT from a state that accepts SUBMIT is refused by its guards, and
+ * the failed rules say why (PLAN_CONTENT listing every missing field, MATTER_UNPUBLISHED the matters).
+ */
+export function decideSubmit(plan: Pick<Plan, 'state'>, content: RuleResult, unpublished: RuleResult): PlanState {
+  const applied = decide(planMachine, plan.state, {}, submitEvent(content, unpublished));
+  if (applied.ok) return applied.state as PlanState;
+  const failed = [content, unpublished].filter((r) => !r.passed);
+  if (failed.length && (plan.state === 'draft' || plan.state === 'returned')) throw DomainError.fromRules(failed);
+  return planTransition(plan as Plan, submitEvent(content, unpublished));
+}
+
+async function unpublishedResult(tx: Db, plan: Plan, agency: Agency, items: readonly PlanItem[], today: string): Promise<RuleResult> {
+  const missing = await unplannableMatters(tx, plan.agencyCode, items.map((i) => i.matterCode), plan.year, today);
+  if (!missing.length) return ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
+  const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${plan.year}年度内无生效版本），不得列入计划：${missing.join('、')}`;
+  return ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail);
+}
+
+/**
+ * Submits to the same-level justice bureau and the upper authority (Art. 13). The day of submission is
+ * what the 31 March duty is judged by (annual-duty.ts); a late first submission is flagged
+ * PLAN_FILING_DEADLINE against the agency, once a year (the sweeper uses the same flag key).
+ */
+export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
+  const { plan, agency } = await lockPlan(tx, id);
+  assertActsForAgency(actor, plan.agencyCode);
+  const items = await planItemsOf(tx, plan.id);
+  const today = shanghaiDate(scope.at);
+  // A plan that cannot be submitted in its state is told so before its content is read.
+  if (plan.state !== 'draft' && plan.state !== 'returned') planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
+  const content = planContentCheck({ agencyCode: plan.agencyCode, year: plan.year, items });
+  const unpublished = content.passed ? await unpublishedResult(tx, plan, agency, items, today) : ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
+  const state = decideSubmit(plan, content, unpublished);
+  const bureau = await sameLevelJusticeBureau(tx, agency);
+  if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${agency.name}的同级司法行政部门，无法报送备案`);
+  const standing = standingAfterSubmit(plan, today);
+  const out = await updatePlan(
+    tx,
+    plan,
+    { state, submittedAt: scope.at, ...standing, resubmitBy: null, filingBureauCode: bureau.code, upperAuthorityCode: agency.parentCode },
+    scope.at,
+  );
+  await auditPlan(scope, plan.state === 'returned' ? 'resubmitted' : 'submitted', plan, out, agency, {
+    filingBureauCode: bureau.code,
+    upperAuthorityCode: agency.parentCode,
+    items: items.length,
+    needsRefiling: plan.needsRefiling,
+    submittedOn: standing.submittedOn,
+    submittedLate: standing.submittedLate,
+  });
+  if (standing.submittedLate && !plan.submittedLate) {
+    await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
+      rule: 'PLAN_FILING_DEADLINE',
+      subjectType: 'agency',
+      subjectId: plan.agencyCode,
+      occurrence: String(plan.year),
+      agencyCode: plan.agencyCode,
+      districtCode: agency.districtCode,
+      observed: standing.submittedOn,
+      limit: plan.deadline,
+      detail: `${agency.name}${plan.year}年度日常检查计划于${standing.submittedOn}报送备案，晚于第十三条规定的${plan.deadline}`,
+      evidence: { planId: plan.id, submittedAt: scope.at.toISOString(), returnedAt: plan.returnedAt?.toISOString() ?? null },
+    });
+  }
+  return { plan: out, items };
+}
