@@ -65,6 +65,7 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/errors': 'public',
   'GET /api/v1/errors/{code}': 'public',
   'GET /api/v1/rules': 'public',
+  'GET /api/v1/labels': 'public',
   'GET /api/v1/plans': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
   'POST /api/v1/plans': ['officer', 'agency_head'],
   'GET /api/v1/plans/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frequencyRules } from '../../src/db/schema/index.js';
 import type { Enterprise } from '../../src/registry/enterprises.repository.js';
 import { caseFrequencyAnomalyJob } from '../../src/sweeper/jobs/case-frequency-anomaly.js';
 import { caseMergeableJob } from '../../src/sweeper/jobs/case-mergeable.js';
@@ -55,8 +57,12 @@ describeDb('detectors named by the catalogue and raised by the sweeper (issue 11
       await onRecord(e, '2026-03-22', { state: 'cancelled' });
       expect(await sweep(frequencyCapExceededJob)).toBe(0);
 
-      // An off-site record counts toward the cap but never meets the issuance guard.
+      // An off-site record never meets the issuance guard. A cap counts on-site visits unless the published
+      // cap names off-site checks too (第十五条, 第三十二条): under an on-site cap it counts for nothing …
       const offsite = await onRecord(e, '2026-03-28', { mode: 'offsite', state: 'findings_recorded' });
+      expect(await sweep(frequencyCapExceededJob)).toBe(0);
+      // … and under a cap that counts both modes it is the third of two.
+      await t.db.update(frequencyRules).set({ modes: ['onsite', 'offsite'] }).where(eq(frequencyRules.kind, 'cap'));
       expect(await sweep(frequencyCapExceededJob)).toBe(1);
       expect(await sweep(frequencyCapExceededJob)).toBe(0);
       const [flag, ...more] = await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode);

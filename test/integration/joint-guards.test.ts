@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plans } from '../../src/db/schema/index.js';
+import { planItems, plans, planVersions } from '../../src/db/schema/index.js';
 import { as, newEnterprise } from '../support/factories.js';
 import { draftBody } from '../support/inspection-world.js';
 import { approvedTask, JOINT_WINDOW, launchedTask, newJointWorld, officers, publishedJointList, type JointWorld } from '../support/joint-world.js';
@@ -24,45 +24,64 @@ describeDb('guards of a joint visit: plans, team size, frequency counted once pe
   const code = (id: string) => t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/code`, as: as.officer(w.market.code) });
   const small = { fire: officers('消防', 1), health: officers('卫健', 1) };
 
+  /**
+   * An amendment of the agency's filed plan that changes every item and is not filed again (Art. 14 ¶2):
+   * the changed items wait for their filing, so the matters they carry are not covered meanwhile.
+   */
+  async function withUnfiledAmendment(agencyCode: string, run: () => Promise<void>): Promise<void> {
+    const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, agencyCode));
+    const items = await t.db.select().from(planItems).where(eq(planItems.planId, plan!.id));
+    await t.db.update(plans).set({ needsRefiling: true }).where(eq(plans.id, plan!.id));
+    for (const i of items) await t.db.update(planItems).set({ necessity: `${i.necessity}（调整）` }).where(eq(planItems.id, i.id));
+    try {
+      await run();
+    } finally {
+      for (const i of items) await t.db.update(planItems).set({ necessity: i.necessity }).where(eq(planItems.id, i.id));
+      await t.db.update(plans).set({ needsRefiling: false }).where(eq(plans.id, plan!.id));
+    }
+  }
+
+  /** The agency's plan back to a draft that was never filed (no filed version in force). */
+  async function withUnfiledPlan(agencyCode: string, run: () => Promise<void>): Promise<void> {
+    const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, agencyCode));
+    const versions = await t.db.select().from(planVersions).where(eq(planVersions.planId, plan!.id));
+    await t.db.delete(planVersions).where(eq(planVersions.planId, plan!.id));
+    await t.db.update(plans).set({ state: 'draft' }).where(eq(plans.id, plan!.id));
+    try {
+      await run();
+    } finally {
+      await t.db.update(plans).set({ state: plan!.state }).where(eq(plans.id, plan!.id));
+      if (versions.length) await t.db.insert(planVersions).values(versions);
+    }
+  }
+
   describe('JOINT_IN_PLAN (Art. 28)', () => {
     it('refuses to launch when the lead unit’s own matters are not in its filed plan', async () => {
-      const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, w.market.code));
-      await t.db.update(plans).set({ needsRefiling: true }).where(eq(plans.id, plan!.id));
-      try {
+      await withUnfiledAmendment(w.market.code, async () => {
         const res = await t.call({ method: 'POST', url: '/api/v1/joint-tasks', as: as.head(w.market.code), payload: { listId, entryCode: 'CY-01', enterpriseCodes: [w.enterprise.creditCode], ...JOINT_WINDOW, inspectors: officers('市监') } });
         expect(res.statusCode).toBe(422);
         expect(res.json()).toMatchObject({ code: 'JOINT_IN_PLAN', article: '第二十八条', observed: { agencyCode: w.market.code, role: 'lead', cause: 'PLAN_AMENDED_NOT_REFILED' } });
         expect(res.json().detail).toContain(w.market.name);
-      } finally {
-        await t.db.update(plans).set({ needsRefiling: false }).where(eq(plans.id, plan!.id));
-      }
+      });
     });
 
     it('refuses a cooperating unit’s acceptance when the matter is not in its plan, naming the unit', async () => {
-      const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, w.health.code));
-      await t.db.update(plans).set({ state: 'draft' }).where(eq(plans.id, plan!.id));
-      try {
+      await withUnfiledPlan(w.health.code, async () => {
         const id = await launchedTask(t, w, listId);
         await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/assign`, as: as.officer(w.market.code), payload: { agencyCode: w.health.code } });
         const res = await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/accept`, as: as.officer(w.health.code), payload: { inspectors: [] } });
         expect(res.statusCode).toBe(422);
         expect(res.json()).toMatchObject({ code: 'JOINT_IN_PLAN', observed: { agencyCode: w.health.code, role: 'cooperating', cause: 'ROUTINE_WITHOUT_PLAN' } });
         expect(res.json().detail).toContain(`协同单位${w.health.name}`);
-      } finally {
-        await t.db.update(plans).set({ state: 'filed' }).where(eq(plans.id, plan!.id));
-      }
+      });
     });
 
     it('re-checks every unit’s plan when the code is issued', async () => {
       const id = await approvedTask(t, w, listId, {}, small);
-      const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, w.fire.code));
-      await t.db.update(plans).set({ needsRefiling: true }).where(eq(plans.id, plan!.id));
-      try {
+      await withUnfiledAmendment(w.fire.code, async () => {
         const res = await code(id);
         expect(res.json()).toMatchObject({ code: 'JOINT_IN_PLAN', observed: { agencyCode: w.fire.code } });
-      } finally {
-        await t.db.update(plans).set({ needsRefiling: false }).where(eq(plans.id, plan!.id));
-      }
+      });
       expect((await code(id)).statusCode).toBe(201);
     });
   });

@@ -57,7 +57,8 @@ describeDb('第七条、第十四条 公布的检查事项清单和检查计划�
       const res = await anonymous('/plans/public?year=2026');
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().map((p: { id: string }) => p.id)).toEqual([published.id]);
-      expect(res.json()[0].items).toHaveLength(1);
+      // The factory's plan has an on-site and an off-site item for its one matter.
+      expect(res.json()[0].items.map((i: { matterCode: string }) => i.matterCode)).toEqual(['JA-SCJG-001', 'JA-SCJG-001']);
     });
 
     it('lists published special plans without login, and not drafts', async () => {

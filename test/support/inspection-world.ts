@@ -2,7 +2,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import type { Enterprise } from '../../src/registry/enterprises.repository.js';
 import { as, newAgency, newDistrict, newEnterprise, newJusticeBureau, newMatter } from './factories.js';
-import { newFiledPlan, newFrequencyRule } from './plan-factories.js';
+import { fullItem, newFiledPlan, newFrequencyRule } from './plan-factories.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -35,11 +35,17 @@ export async function newInspectionWorld(t: TestApp, opts: { cap?: number } = {}
   const matter = (await newMatter(db, agency.code)).matterCode;
   const offsiteMatter = (await newMatter(db, agency.code, { name: '企业公示信息抽查', domain: 'market', offsiteCapable: true, foodDrug: false })).matterCode;
   await newMatter(db, city.code, { matterCode: matter });
-  await newFiledPlan(db, agency.code, 2026, [matter, offsiteMatter]);
-  await newFiledPlan(db, city.code, 2026, [matter]);
-  await newFrequencyRule(db, { maxCount: opts.cap ?? 2, period: 'year', scopeKind: 'agency' });
   const enterprise = await newEnterprise(db, { districtCode: district.code, name: '武汉长江食品有限公司' });
   const outsider = await newEnterprise(db, { districtCode: other.code, name: '武汉汉阳机械有限公司' });
+  // The district agency's plan: its district's class of enterprises for both matters, and the outsider in
+  // another district by name (a class item reaches only the agency's own district, Art. 13, 16).
+  const broad = (m: string, method: 'onsite' | 'offsite') => fullItem(m, { method, samplingRatio: 1, frequency: 366 });
+  await newFiledPlan(db, agency.code, 2026, [matter, offsiteMatter], {}, [
+    ...[matter, offsiteMatter].flatMap((m) => [broad(m, 'onsite'), broad(m, 'offsite')]),
+    fullItem(matter, { targetKind: 'named', targetClass: null, targetEnterprises: [outsider.creditCode], samplingRatio: null, frequency: 366 }),
+  ]);
+  await newFiledPlan(db, city.code, 2026, [matter]);
+  await newFrequencyRule(db, { maxCount: opts.cap ?? 2, period: 'year', scopeKind: 'agency' });
   return {
     districtCode: district.code,
     otherDistrictCode: other.code,
