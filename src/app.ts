@@ -15,6 +15,7 @@ import { jointInspectionHooks } from './joint/inspection-hooks.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
+import { controlCharactersPlugin } from './http/control-characters.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
@@ -104,6 +105,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(problemPlugin);
   await app.register(finiteNumbersPlugin);
+  await app.register(controlCharactersPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -32,3 +32,32 @@ describeDb('rate limits on token-less routes and security headers', () => {
     expect(res.headers['x-frame-options']).toBeDefined();
   });
 });
+
+describeDb('NUL bytes and lone surrogates in input are a 400 naming the field, never a 500', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses a NUL byte in a query parameter of a public route', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/matters/public?state=%00' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'querystring.state' }] });
+  });
+
+  it('refuses a NUL byte and a lone surrogate inside a JSON body, naming the field', async () => {
+    const nul = await t.call({ method: 'POST', url: '/api/v1/enterprises', as: as.admin(), payload: { name: 'a\u0000b' } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().errors[0].field).toBe('body.name');
+    const lone = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/enterprises',
+      headers: { authorization: `Bearer ${t.token(as.admin())}`, 'content-type': 'application/json' },
+      payload: '{"name":"\\ud800x"}',
+    });
+    expect(lone.statusCode).toBe(400);
+    expect(lone.json().errors[0].field).toBe('body.name');
+  });
+});
