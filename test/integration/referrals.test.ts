@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flags, referrals } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { as, newAgency } from '../support/factories.js';
-import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { findingsWithReferrals, newCompetentAgency, referralBody } from '../support/referral-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -157,5 +157,53 @@ describeDb('referrals to the competent agency within 10 working days (Art. 23)',
       const city = (await t.call({ method: 'GET', url: '/api/v1/referrals?overdue=true', as: as.supervisor('SFJ-CITY') })).json();
       expect(city.map((x: { id: string }) => x.id)).toContain(r.id);
     });
+  });
+});
+
+describeDb('第二十三条 十个工作日自发现违法行为之日起算', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let env: Agency;
+  let inspectionId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newInspectionWorld(t);
+    env = await newCompetentAgency(t.db, w);
+    t.clock.set('2026-03-09T10:00:00+08:00');
+    inspectionId = await approvedInspection(t, w, { kind: 'case', leadKind: 'complaint', leadRef: 'TS-D23-1', windowStart: '2026-03-09T08:00:00+08:00', windowEnd: '2026-03-09T18:00:00+08:00' });
+    expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${inspectionId}/start`, as: w.officer, payload: {} })).statusCode).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  const findings = (outOfJurisdiction: Record<string, unknown>[]) =>
+    t.call({
+      method: 'POST',
+      url: `/api/v1/inspections/${inspectionId}/findings`,
+      as: w.officer,
+      payload: { methods: ['site_survey'], items: [{ item: '食品经营许可', result: 'compliant' }], outcome: { kind: 'no_violation' }, outOfJurisdiction },
+    });
+
+  it('现场发现的违法行为，发现日期不得早于检查开始之日、不得晚于现场检查之日；期限自现场检查之日而非录入之日起算', async () => {
+    t.clock.set('2026-03-12T16:00:00+08:00');
+    const late = await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code, foundOn: '2026-03-10' }]);
+    expect(late.json()).toMatchObject({ status: 400, errors: [{ field: 'body.outOfJurisdiction[0].foundOn' }] });
+    const early = await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code, foundOn: '2026-03-08' }]);
+    expect(early.json()).toMatchObject({ status: 400, errors: [{ field: 'body.outOfJurisdiction[0].foundOn' }] });
+    expect(await t.db.select().from(referrals).where(eq(referrals.inspectionId, inspectionId))).toHaveLength(0);
+
+    expect((await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code }])).statusCode).toBe(200);
+    const [opened] = await t.db.select().from(referrals).where(eq(referrals.inspectionId, inspectionId));
+    expect(opened).toMatchObject({ foundOn: '2026-03-09', dueDate: '2026-03-23', source: 'findings' });
+  });
+
+  it('人工移送关联行政检查的，发现日期不得早于检查开始之日，也不得晚于今天', async () => {
+    t.clock.set('2026-03-13T10:00:00+08:00');
+    const open = (foundOn: string) => t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code, { inspectionId, foundOn }) });
+    expect((await open('2026-03-08')).json()).toMatchObject({ status: 400, errors: [{ field: 'body.foundOn' }] });
+    expect((await open('2026-03-14')).json()).toMatchObject({ status: 400, errors: [{ field: 'body.foundOn' }] });
+    const ok = await open('2026-03-10');
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ foundOn: '2026-03-10', dueDate: '2026-03-24' });
   });
 });
