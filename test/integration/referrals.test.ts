@@ -103,11 +103,19 @@ describeDb('referrals to the competent agency within 10 working days (Art. 23)',
       expect(JSON.stringify(refusal.payload)).toContain('应由市场监管部门处理');
     });
 
+    it('第二十三条 有管辖权的行政执法主体应当接收：拒收的尝试也标记 REFERRAL_REFUSED，每件移送一次', async () => {
+      const [flag] = await t.db.select().from(flags).where(and(eq(flags.rule, 'REFERRAL_REFUSED'), eq(flags.subjectId, id)));
+      expect(flag).toMatchObject({ article: '第二十三条', agencyCode: env.code, state: 'open', observed: '焚烧行为发生在厂区内，应由市场监管部门处理' });
+      expect(flag!.detail).toContain(env.name);
+      expect((await post(id, 'refuse', envOfficer, { reason: '再次拒收' })).statusCode).toBe(422);
+      expect(await t.db.select().from(flags).where(and(eq(flags.rule, 'REFERRAL_REFUSED'), eq(flags.subjectId, id)))).toHaveLength(1);
+    });
+
     it('accepts, and then nothing but a criminal-case transfer is possible', async () => {
       expect((await post(id, 'accept', envOfficer, { acceptanceRef: '武昌环立〔2026〕55号' })).json()).toMatchObject({ state: 'accepted', stateZh: '已受理', acceptanceRef: '武昌环立〔2026〕55号' });
       expect((await post(id, 'refuse', envOfficer, { reason: '反悔' })).json()).toMatchObject({ status: 409, currentState: 'accepted', allowedEvents: ['CRIME_TRANSFER'] });
       const history = (await t.call({ method: 'GET', url: `/api/v1/referrals/${id}`, as: w.officer })).json().history.map((h: { action: string }) => h.action);
-      expect(history).toEqual(['referral.opened', 'referral.sent', 'referral.received', 'refused.REFERRAL_REFUSED', 'referral.accepted']);
+      expect(history).toEqual(['referral.opened', 'referral.sent', 'referral.received', 'refused.REFERRAL_REFUSED', 'flag.raised', 'refused.REFERRAL_REFUSED', 'referral.accepted']);
     });
   });
 
