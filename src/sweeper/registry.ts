@@ -4,6 +4,7 @@ import { jointNotCoordinatedJob } from './jobs/joint-not-coordinated.js';
 import { planNotPublishedJob } from './jobs/plan-not-published.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
+import { referralNotReceivedJob } from './jobs/referral-not-received.js';
 import { resultNotNotifiedJob } from './jobs/result-not-notified.js';
 import { caseFrequencyAnomalyJob } from './jobs/case-frequency-anomaly.js';
 import { caseMergeableJob } from './jobs/case-mergeable.js';
@@ -18,6 +19,7 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   planFilingDeadlineJob, // PLAN_FILING_DEADLINE, Art. 13
   planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
   referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
+  referralNotReceivedJob, // REFERRAL_NOT_RECEIVED, Art. 23
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
   jointNotCoordinatedJob, // JOINT_NOT_COORDINATED, Art. 26

@@ -4,7 +4,9 @@ import { flags, referrals } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { as, newAgency } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { findingsWithReferrals, newCompetentAgency, referralBody } from '../support/referral-factories.js';
+import { findingsWithReferrals, newCompetentAgency, newReferral, referralBody } from '../support/referral-factories.js';
+import { referralNotReceivedJob } from '../../src/sweeper/jobs/referral-not-received.js';
+import { runSweep } from '../../src/sweeper/run.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
@@ -213,5 +215,36 @@ describeDb('第二十三条 十个工作日自发现违法行为之日起算', (
     const ok = await open('2026-03-10');
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toMatchObject({ foundOn: '2026-03-10', dueDate: '2026-03-24' });
+  });
+});
+
+describeDb('第二十三条 有管辖权的行政执法主体应当接收：逾期既未受理也未报请共同上级的，予以标记', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let env: Agency;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newInspectionWorld(t);
+    env = await newCompetentAgency(t.db, w);
+  });
+  afterAll(() => t.close());
+
+  it('移送后超过设定的工作日仍未受理的（已签收亦同）标记一次；已受理、未到期的不标记', async () => {
+    const base = { agencyCode: w.agency.code, competentAgencyCode: env.code, enterpriseCode: w.enterprise.creditCode, foundOn: '2026-02-27', dueDate: '2026-03-13' };
+    const sent = await newReferral(t.db, { ...base, state: 'sent', sentOn: '2026-03-02' });
+    const received = await newReferral(t.db, { ...base, state: 'received', sentOn: '2026-03-02' });
+    const accepted = await newReferral(t.db, { ...base, state: 'accepted', sentOn: '2026-03-02' });
+    const recent = await newReferral(t.db, { ...base, state: 'sent', sentOn: '2026-03-06' });
+    t.clock.set('2026-03-10T09:00:00+08:00');
+    const job = [referralNotReceivedJob];
+    expect(await runSweep(t.db, t.clock, { referralAcceptWorkingDays: 5 }, job)).toEqual([{ job: 'referral-not-received', count: 2 }]);
+    const raised = await t.db.select().from(flags).where(eq(flags.rule, 'REFERRAL_NOT_RECEIVED'));
+    expect(raised.map((f) => f.subjectId).sort()).toEqual([sent.id, received.id].sort());
+    expect(raised[0]).toMatchObject({ article: '第二十三条', agencyCode: env.code, limitValue: '2026-03-09' });
+    expect(raised[0]!.detail).toContain(env.name);
+    expect(raised.map((f) => f.subjectId)).not.toContain(accepted.id);
+    expect(raised.map((f) => f.subjectId)).not.toContain(recent.id);
+    expect(await runSweep(t.db, t.clock, { referralAcceptWorkingDays: 5 }, job)).toEqual([{ job: 'referral-not-received', count: 0 }]);
   });
 });
