@@ -164,7 +164,7 @@ export async function seedDemoInspections(c: DemoContext, planIds: Map<string, s
       }
     }
     if (findings?.outOfJurisdiction?.length) {
-      const inspection = { id, agencyCode: v.agency, enterpriseCode: enterprise.creditCode };
+      const inspection = { id, agencyCode: v.agency, enterpriseCode: enterprise.creditCode, windowStart: start, countedDate: shanghaiDate(start) };
       try {
         counts.referrals += (await openReferralsFromFindings(tx, scopeAt(times.findings, officer), officer, inspection, findings.outOfJurisdiction)).length;
       } catch (err) {

@@ -44,6 +44,12 @@ const EnvSchema = Type.Object({
    */
   RESULT_NOTIFY_WORKING_DAYS: Type.Integer({ default: 5, minimum: 1, maximum: 60 }),
   /**
+   * Working days after a referral was sent within which the competent agency accepts it or takes a dispute
+   * over competence to the common superior (Art. 23: 应当接收 names no number; 5 is a choice, the same term
+   * as the result notice). Past it, the sweeper flags REFERRAL_NOT_RECEIVED.
+   */
+  REFERRAL_ACCEPT_WORKING_DAYS: Type.Integer({ default: 5, minimum: 1, maximum: 60 }),
+  /**
    * Calendar days after the result was notified within which the documents and evidence are archived
    * (Art. 25 defers to the archive rules and names no term; 30 days matches the usual 结案后30日内立卷归档 of
    * administrative-enforcement file rules). Past it, the sweeper flags NOT_ARCHIVED.
@@ -107,6 +113,8 @@ export interface Config {
   publicRateLimit: number;
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
+  /** Art. 23: working days for the competent agency to accept or escalate a sent referral (REFERRAL_ACCEPT_WORKING_DAYS). */
+  referralAcceptWorkingDays: number;
   archiveWithinDays: number;
   caseMergeWindowDays: number;
   /** Art. 20 ¶2: days after the enterprise's due date for the agency's follow-up (FOLLOW_UP_DAYS). */
@@ -134,6 +142,7 @@ INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
+INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -187,6 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
+    referralAcceptWorkingDays: env.REFERRAL_ACCEPT_WORKING_DAYS,
     archiveWithinDays: env.ARCHIVE_WITHIN_DAYS,
     caseMergeWindowDays: env.CASE_MERGE_WINDOW_DAYS,
     followUpDays: env.FOLLOW_UP_DAYS,

@@ -19,5 +19,5 @@ export interface FindingsInput {
   };
   sampling?: { samples: number; costBorneBy: 'agency' | 'enterprise'; amountYuan?: number; repeatOfEarlierTest?: boolean };
   /** Violations outside the agency's jurisdiction, to be referred within 10 working days (Art. 23). */
-  outOfJurisdiction?: { description: string; competentAgencyCode: string }[];
+  outOfJurisdiction?: { description: string; competentAgencyCode: string; foundOn?: string }[];
 }

@@ -8,13 +8,15 @@ import { COUNTED_STATES } from '../frequency/facts.js';
 import type { Inspection } from '../inspections/repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
+import { entriesCovering, entryText, type PossibleJointEntry } from './coordination-entries.js';
 import { addDays } from '../time/shanghai-date.js';
 import type { JointSettings } from './settings.js';
 import type { JointTask } from './tasks.repository.js';
 
 /**
  * JOINT_NOT_COORDINATED (Art. 26: 应协同尽协同), the detector: two or more agencies visiting the same
- * enterprise on site within `coordinationDays` of each other, other than as one joint task. Visits are
+ * enterprise on site within `coordinationDays` of each other, other than as one joint task, where a published
+ * joint-matter list entry made a joint task possible (single visits; see coordination-entries.ts). Visits are
  * on-site routine and special inspections that happened (a code was issued: the counted states). Case
  * inspections answer a lead (complaint, referral) and cannot wait for a partner, so they neither raise
  * nor feed the flag.
@@ -23,6 +25,7 @@ export interface NearbyVisit {
   inspectionId: string;
   agencyCode: string;
   countedDate: string;
+  matterCodes: string[];
   jointTaskId: string | null;
 }
 
@@ -31,7 +34,7 @@ export async function nearbyVisitsOfOthers(
   q: { enterpriseCode: string; countedDate: string; days: number; excludeAgencies: readonly string[]; excludeTaskId?: string },
 ): Promise<NearbyVisit[]> {
   const rows = await tx
-    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, countedDate: inspections.countedDate, jointTaskId: jointTaskParts.taskId })
+    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, countedDate: inspections.countedDate, matterCodes: inspections.matterCodes, jointTaskId: jointTaskParts.taskId })
     .from(inspections)
     .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
     .where(
@@ -52,16 +55,27 @@ function othersText(others: readonly NearbyVisit[]): string {
   return [...new Set(others.map((o) => `${o.agencyCode}（${o.countedDate}${o.jointTaskId ? '，综合查一次' : ''}）`))].join('、');
 }
 
-/** At a single inspection's code: flags it when another agency visits the enterprise within the window. */
+/**
+ * At a single inspection's code: flags it when another agency visits the enterprise within the window AND a
+ * joint-matter list entry in force at the visit covered both visits' matters (coordination was possible).
+ * The text names the agencies by name and the entry a joint task could have been launched from.
+ */
 export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor, i: Inspection, days: number): Promise<string | null> {
   if (i.mode !== 'onsite' || i.kind === 'case') return null;
-  const others = await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] });
-  if (others.length === 0) return null;
+  const nearby = await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] });
   // Sequential: a transaction's queries share one connection.
+  const others: (NearbyVisit & { agencyName: string; entries: PossibleJointEntry[] })[] = [];
+  for (const o of nearby) {
+    const entries = await entriesCovering(tx, i.windowStart, i, o);
+    if (entries.length > 0) others.push({ ...o, agencyName: (await findAgency(tx, o.agencyCode))?.name ?? o.agencyCode, entries });
+  }
+  if (others.length === 0) return null;
   const agency = await findAgency(tx, i.agencyCode);
   const enterprise = await findEnterprise(tx, i.enterpriseCode);
   const [note] = await tx.select().from(singleVisitCoordination).where(eq(singleVisitCoordination.inspectionId, i.id));
   const alone = note?.aloneReason ? `；单独检查的理由：${note.aloneReason}` : '；未说明单独检查的理由';
+  const visits = [...new Set(others.map((o) => `${o.agencyName}（${o.countedDate}）`))].join('、');
+  const entries = [...new Map(others.flatMap((o) => o.entries).map((e) => [`${e.listId}/${e.entryCode}`, e])).values()];
   return raiseFlag(tx, at, actor, {
     rule: 'JOINT_NOT_COORDINATED',
     subjectType: 'inspection',
@@ -69,10 +83,10 @@ export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor
     agencyCode: i.agencyCode,
     enterpriseCode: i.enterpriseCode,
     districtCode: agency?.districtCode ?? null,
-    observed: others,
+    observed: others.map(({ entries: _e, ...o }) => o),
     limit: { coordinationDays: days },
-    detail: `${agency?.name ?? i.agencyCode}于${i.countedDate}对${enterprise?.name ?? i.enterpriseCode}实施现场检查，前后${days}日内${othersText(others)}也对该企业实施现场检查，未实行“综合查一次”（第二十六条）${alone}`,
-    evidence: { inspectionId: i.id, others, aloneReason: note?.aloneReason ?? null, advice: note?.advice ?? null },
+    detail: `${agency?.name ?? i.agencyCode}于${i.countedDate}对${enterprise?.name ?? i.enterpriseCode}实施现场检查，前后${days}日内${visits}也对该企业实施现场检查；双方检查事项已列入${entries.map(entryText).join('、')}，可发起“综合查一次”联合检查而未实行（第二十六条）${alone}`,
+    evidence: { inspectionId: i.id, others: others.map(({ entries: _e, ...o }) => o), possibleEntries: entries, aloneReason: note?.aloneReason ?? null, advice: note?.advice ?? null },
   });
 }
 

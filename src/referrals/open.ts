@@ -9,10 +9,12 @@ import { inspections, type ReferralEvidence } from '../db/schema/index.js';
 import { assertDeviceEvidence } from '../devices/evidence.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
+import type { Inspection } from '../inspections/repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { insertReferral, type Referral } from './repository.js';
-import { referralDueDate } from './rules.js';
+import { inspectionDays } from './discovery.js';
+import { foundOnProblem, referralDueDate } from './rules.js';
 
 /**
  * Opening a referral (Art. 23): from an inspection's findings, or by hand. The due date is the 10th
@@ -89,13 +91,16 @@ export async function openReferral(tx: Db, scope: CommandScope, actor: Principal
   if (!(await findEnterprise(tx, input.enterpriseCode))) throw DomainError.field('body.enterpriseCode', `企业 ${input.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
   const today = shanghaiDate(scope.at);
   const foundOn = input.foundOn ?? today;
-  if (foundOn > today) throw DomainError.field('body.foundOn', '发现日期不能晚于今天');
+  let earliest: string | null = null;
   if (input.inspectionId) {
     const [i] = await tx.select().from(inspections).where(eq(inspections.id, input.inspectionId));
     if (!i || i.agencyCode !== input.agencyCode || i.enterpriseCode !== input.enterpriseCode) {
       throw DomainError.field('body.inspectionId', '只能关联本单位对该企业的行政检查', 'REFERENCE_INVALID');
     }
+    earliest = (await inspectionDays(tx, i)).startedOn;
   }
+  const problem = foundOnProblem(foundOn, { earliest, latest: today, latestIs: '今天' });
+  if (problem) throw DomainError.field('body.foundOn', problem);
   await assertDeviceEvidence(tx, input.evidence, 'body.evidence', scope.at);
   return insertAndAudit(tx, scope, actor, finding, {
     id: randomUUID(),
@@ -116,29 +121,35 @@ export async function openReferral(tx: Db, scope: CommandScope, actor: Principal
 export interface FindingsReferralEntry {
   description: string;
   competentAgencyCode: string;
+  /** Shanghai date the violation was found; defaults to the visit's date (discovery on site). */
+  foundOn?: string;
 }
 
 /**
  * Opens one referral per out-of-jurisdiction violation recorded in an inspection's findings, inside the
  * findings transaction (so the findings and their referrals commit or fail together). The finding date is
- * the day the findings are recorded. Without a calendar passed in, the official one is read in `tx`.
+ * the visit's date (the violation was found on site), not the day the findings were typed; an item may
+ * state its own, within the inspection's start and the visit's date (src/referrals/discovery.ts). Without a calendar passed in, the official one is read in `tx`.
  */
 export async function openReferralsFromFindings(
   tx: Db,
   scope: CommandScope,
   actor: Principal,
-  inspection: { id: string; agencyCode: string; enterpriseCode: string },
+  inspection: Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'windowStart' | 'countedDate'>,
   entries: readonly FindingsReferralEntry[],
   calendar?: WorkingCalendar,
 ): Promise<Referral[]> {
   if (entries.length === 0) return [];
   const cal = calendar ?? (await new CalendarService(tx).current());
   const finding = (await findAgency(tx, inspection.agencyCode))!;
-  const foundOn = shanghaiDate(scope.at);
-  const dueDate = referralDueDate(cal, foundOn);
+  const days = await inspectionDays(tx, inspection);
   const out: Referral[] = [];
   for (const [i, entry] of entries.entries()) {
     await competentAgency(tx, entry.competentAgencyCode, inspection.agencyCode, `body.outOfJurisdiction[${i}].competentAgencyCode`);
+    const foundOn = entry.foundOn ?? days.visitedOn;
+    const problem = foundOnProblem(foundOn, { earliest: days.startedOn, latest: days.visitedOn, latestIs: '现场检查之日' });
+    if (problem) throw DomainError.field(`body.outOfJurisdiction[${i}].foundOn`, problem);
+    const dueDate = referralDueDate(cal, foundOn);
     out.push(
       await insertAndAudit(tx, scope, actor, finding, {
         id: randomUUID(),

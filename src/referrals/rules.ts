@@ -10,6 +10,17 @@ export function referralDueDate(calendar: WorkingCalendar, foundOn: string): str
   return workingDayDeadline(calendar, foundOn, REFERRAL_WORKING_DAYS);
 }
 
+/**
+ * Art. 23 counts the 10 working days from discovery, so a stated finding date must lie in the span the
+ * violation could have been found in: not before the inspection began (when tied to one), not after
+ * `latest` (the visit's date for findings, today for a referral opened by hand). Pure: the problem, or null.
+ */
+export function foundOnProblem(foundOn: string, span: { earliest: string | null; latest: string; latestIs: string }): string | null {
+  if (span.earliest !== null && foundOn < span.earliest) return `发现日期不能早于行政检查开始之日（${span.earliest}）`;
+  if (foundOn > span.latest) return `发现日期不能晚于${span.latestIs}（${span.latest}）`;
+  return null;
+}
+
 export interface ReferralTiming {
   state: string;
   foundOn: string;

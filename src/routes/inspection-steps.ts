@@ -53,7 +53,7 @@ const Findings = Type.Object(
       ),
     ),
     outOfJurisdiction: Type.Optional(
-      Type.Array(Type.Object({ description: ShortText('违法行为 / violation', 1000), competentAgencyCode: Type.String({ minLength: 2, maxLength: 64 }) }, { additionalProperties: false }), { maxItems: 20 }),
+      Type.Array(Type.Object({ description: ShortText('违法行为 / violation', 1000), competentAgencyCode: Type.String({ minLength: 2, maxLength: 64 }), foundOn: Type.Optional(CalendarDate) }, { additionalProperties: false }), { maxItems: 20 }),
     ),
   },
   { additionalProperties: false },

@@ -4,7 +4,7 @@ import { Type, type TSchema } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
-import { runCommand, type CommandScope, type RefusalSubject } from '../commands/command.js';
+import { runCommand, type CommandContext, type CommandScope, type RefusalSubject } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { deviceEvidenceRefusalSubject } from '../devices/evidence.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -13,6 +13,7 @@ import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, Page, responses, ShortText } from '../http/schemas.js';
 import { assertMayReadReferral } from '../referrals/access.js';
 import { openReferral } from '../referrals/open.js';
+import { flagRefusalAttempt } from '../referrals/refusal-flag.js';
 import { findReferral, listReferrals } from '../referrals/repository.js';
 import { acceptReferral, escalateReferral, receiveReferral, refuseReferral, sendReferral, transferCrime, type Stepped } from '../referrals/steps.js';
 import { findAgency } from '../registry/agencies.repository.js';
@@ -112,15 +113,21 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  function step(name: string, summary: string, roles: readonly ('officer' | 'agency_head')[], body: TSchema, command: StepCommand) {
+  /** `onRuleRefusal` runs after a rule refused the command (its transaction rolled back), in its own transaction. */
+  function step(name: string, summary: string, roles: readonly ('officer' | 'agency_head')[], body: TSchema, command: StepCommand, onRuleRefusal?: (ctx: CommandContext, id: string, body: never) => Promise<void>) {
     app.post(
       `/referrals/:id/${name}`,
       { config: { access: roles }, schema: { tags: ['referrals'], summary, params: IdParams, body, response: responses(ReferralView) } },
       async (req) => {
         const id = (req.params as { id: string }).id;
         const ctx = commandContext(req);
-        const out = await runCommand(ctx, () => refusalSubject(req, id), (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never));
-        return referralView(out.referral, today(), out.flags);
+        try {
+          const out = await runCommand(ctx, () => refusalSubject(req, id), (tx, scope) => command(tx, scope, ctx.actor, id, req.body as never));
+          return referralView(out.referral, today(), out.flags);
+        } catch (err) {
+          if (onRuleRefusal && err instanceof DomainError && err.extensions.rule) await onRuleRefusal(ctx, id, req.body as never);
+          throw err;
+        }
       },
     );
   }
@@ -141,6 +148,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
     both,
     Type.Object({ reason: ShortText('拒收理由 / reason', 1000) }, { additionalProperties: false }),
     (tx, s, a, id, b: { reason: string }) => refuseReferral(tx, s, a, id, b.reason),
+    (ctx, id, b: { reason: string }) => flagRefusalAttempt(ctx, id, b.reason),
   );
   step(
     'escalate',

@@ -68,6 +68,7 @@ export const RULES = [
   // Referral (Art. 23)
   rule('REFERRAL_OVERDUE', [a(23)], 'detector', 'high', '未在10个工作日内移送有管辖权的行政执法主体', 'Referral not sent within 10 working days'),
   rule('REFERRAL_REFUSED', [a(23)], 'guard', 'high', '有管辖权的行政执法主体应当接收移送', 'The competent agency must accept a referral'),
+  rule('REFERRAL_NOT_RECEIVED', [a(23)], 'detector', 'high', '有管辖权的行政执法主体逾期未接收移送', 'The competent agency neither accepted nor escalated a sent referral in time'),
   rule('CRIME_TRANSFER', [a(23), { law: '《行政执法机关移送涉嫌犯罪案件的规定》', article: 3 }], 'state_machine', 'medium', '涉嫌犯罪的依照《行政执法机关移送涉嫌犯罪案件的规定》移送公安机关', 'Suspected crime transferred to the public security organ under the criminal-case rules'),
   // Joint inspection (Art. 26–31)
   rule('JOINT_NOT_COORDINATED', [a(26)], 'advice+detector', 'medium', '多个主体同一时期检查同一企业未实行“综合查一次”', 'Several agencies visited one enterprise without a joint inspection'),

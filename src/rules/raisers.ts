@@ -113,6 +113,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   NOT_ARCHIVED: { raisedBy: [job('not-archived')] },
   REFERRAL_OVERDUE: { raisedBy: [job('referral-overdue'), SEND_REFERRAL] },
   REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL] },
+  REFERRAL_NOT_RECEIVED: { raisedBy: [job('referral-not-received')] },
   CRIME_TRANSFER: {},
   JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/joint/part-hooks.ts'), JOINT_CODES] },
   JOINT_LIST_UNAPPROVED: {},

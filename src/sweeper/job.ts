@@ -15,6 +15,8 @@ export interface SweepOptions {
   planRefileWithinDays?: number;
   /** Working days after the findings to notify the result before RESULT_NOT_NOTIFIED (Art. 18(5)). */
   resultNotifyWorkingDays?: number;
+  /** Working days after sending for the competent agency to accept or escalate before REFERRAL_NOT_RECEIVED (Art. 23). */
+  referralAcceptWorkingDays?: number;
   /** Days after the enterprise's due date for the agency's follow-up before RECTIFICATION_NO_FOLLOWUP (Art. 20). */
   followUpDays?: number;
   /** Art. 26: visits of two agencies this many days apart without a joint task (JOINT_COORDINATION_DAYS). */

@@ -5,6 +5,7 @@ import { planNotPublishedJob } from './jobs/plan-not-published.js';
 import { planAmendedNotRefiledJob } from './jobs/plan-amended-not-refiled.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
+import { referralNotReceivedJob } from './jobs/referral-not-received.js';
 import { resultNotNotifiedJob } from './jobs/result-not-notified.js';
 import { caseFrequencyAnomalyJob } from './jobs/case-frequency-anomaly.js';
 import { caseMergeableJob } from './jobs/case-mergeable.js';
@@ -20,6 +21,7 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
   planAmendedNotRefiledJob, // PLAN_AMENDED_NOT_REFILED, Art. 14 ¶2
   referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
+  referralNotReceivedJob, // REFERRAL_NOT_RECEIVED, Art. 23
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
   jointNotCoordinatedJob, // JOINT_NOT_COORDINATED, Art. 26

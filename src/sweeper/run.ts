@@ -19,6 +19,8 @@ export interface SweepReport {
 export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
 // The RESULT_NOTIFY_WORKING_DAYS default (src/config/config.ts).
 export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
+// The REFERRAL_ACCEPT_WORKING_DAYS default (src/config/config.ts).
+export const DEFAULT_REFERRAL_ACCEPT_WORKING_DAYS = 5;
 // The ARCHIVE_WITHIN_DAYS and CASE_MERGE_WINDOW_DAYS defaults (src/config/config.ts says why).
 export const DEFAULT_ARCHIVE_WITHIN_DAYS = 30;
 export const DEFAULT_CASE_MERGE_WINDOW_DAYS = 30;
@@ -52,6 +54,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
       planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
       planRefileWithinDays: options.planRefileWithinDays ?? DEFAULT_PLAN_SETTINGS.refileDays,
       resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
+      referralAcceptWorkingDays: options.referralAcceptWorkingDays ?? DEFAULT_REFERRAL_ACCEPT_WORKING_DAYS,
       followUpDays: options.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
       archiveWithinDays: options.archiveWithinDays ?? DEFAULT_ARCHIVE_WITHIN_DAYS,

@@ -143,11 +143,13 @@ describeDb('应协同尽协同: coordination advice on a single draft, JOINT_NOT
 describeDb('the sweeper’s JOINT_NOT_COORDINATED safety net (Art. 26)', () => {
   let t: TestApp;
   let w: JointWorld;
+  let listId: string;
 
   beforeAll(async () => {
     // Codes issued while the window was one day: the two visits three days apart are not flagged then.
     t = await createTestApp({ config: { joint: { teamMax: 6, coordinationDays: 1 } } });
     w = await newJointWorld(t, { cap: 10 });
+    listId = await publishedJointList(t, w);
   });
   afterAll(() => t.close());
 
@@ -170,9 +172,56 @@ describeDb('the sweeper’s JOINT_NOT_COORDINATED safety net (Art. 26)', () => {
   });
 
   it('leaves the units of one joint task alone', async () => {
-    const listId = await publishedJointList(t, w);
     const id = await approvedTask(t, w, listId, { enterpriseCodes: [w.other.creditCode], ...JOINT_WINDOW });
     expect((await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/code`, as: as.officer(w.market.code) })).statusCode).toBe(201);
     expect(await runSweep(t.db, t.clock, { jointCoordinationDays: 7 }, [jointNotCoordinatedJob])).toEqual([{ job: 'joint-not-coordinated', count: 0 }]);
+  });
+});
+
+describe('第二十六条 “应协同尽协同”：仅在可以发起“综合查一次”时才认定未协同', () => {
+  describeDb('没有公布的“综合查一次”事项清单条目覆盖双方事项', () => {
+    let t: TestApp;
+    let w: JointWorld;
+    beforeAll(async () => {
+      t = await createTestApp();
+      w = await newJointWorld(t, { cap: 10 });
+    });
+    afterAll(() => t.close());
+
+    it('两个单位同日对同一企业现场检查，但无法发起联合检查：不标记，巡检也不标记', async () => {
+      const fire = (await single(t, w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-04-20')).id;
+      const market = (await single(t, w.market.code, w.matters.market, w.enterprise.creditCode, '2026-04-20')).id;
+      expect((await codeOf(t, w.fire.code, fire)).statusCode).toBe(201);
+      expect((await codeOf(t, w.market.code, market)).statusCode).toBe(201);
+      expect([...(await flagsOn(t, fire)), ...(await flagsOn(t, market))]).toHaveLength(0);
+      expect(await runSweep(t.db, t.clock, { jointCoordinationDays: 7 }, [jointNotCoordinatedJob])).toEqual([{ job: 'joint-not-coordinated', count: 0 }]);
+    });
+  });
+
+  describeDb('已公布的事项清单条目覆盖双方事项', () => {
+    let t: TestApp;
+    let w: JointWorld;
+    beforeAll(async () => {
+      t = await createTestApp();
+      w = await newJointWorld(t, { cap: 10 });
+    });
+    afterAll(() => t.close());
+
+    it('标记后检查的单位，以名称列明各单位及可据以发起联合检查的清单条目', async () => {
+      const listId = await publishedJointList(t, w);
+      const fire = (await single(t, w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-04-20')).id;
+      const market = (await single(t, w.market.code, w.matters.market, w.enterprise.creditCode, '2026-04-21')).id;
+      expect((await codeOf(t, w.fire.code, fire)).statusCode).toBe(201);
+      expect((await codeOf(t, w.market.code, market)).statusCode).toBe(201);
+      expect(await flagsOn(t, fire)).toHaveLength(0);
+      const [flag] = await flagsOn(t, market);
+      expect(flag!.detail).toContain(w.market.name);
+      expect(flag!.detail).toContain(`${w.fire.name}（2026-04-20）`);
+      expect(flag!.detail).not.toContain(w.fire.code);
+      expect(flag!.detail).toContain('“餐饮服务单位“综合查一次””');
+      expect(flag!.detail).toContain(`发起单位：${w.market.name}`);
+      expect(flag!.detail).toContain(w.matters.fire);
+      expect(flag!.evidence).toMatchObject({ possibleEntries: [{ listId, entryCode: 'CY-01', leadAgencyCode: w.market.code }] });
+    });
   });
 });

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flags, referrals } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { as, newAgency } from '../support/factories.js';
-import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { findingsWithReferrals, newCompetentAgency, referralBody } from '../support/referral-factories.js';
+import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { findingsWithReferrals, newCompetentAgency, newReferral, referralBody } from '../support/referral-factories.js';
+import { referralNotReceivedJob } from '../../src/sweeper/jobs/referral-not-received.js';
+import { runSweep } from '../../src/sweeper/run.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
@@ -103,11 +105,19 @@ describeDb('referrals to the competent agency within 10 working days (Art. 23)',
       expect(JSON.stringify(refusal.payload)).toContain('应由市场监管部门处理');
     });
 
+    it('第二十三条 有管辖权的行政执法主体应当接收：拒收的尝试也标记 REFERRAL_REFUSED，每件移送一次', async () => {
+      const [flag] = await t.db.select().from(flags).where(and(eq(flags.rule, 'REFERRAL_REFUSED'), eq(flags.subjectId, id)));
+      expect(flag).toMatchObject({ article: '第二十三条', agencyCode: env.code, state: 'open', observed: '焚烧行为发生在厂区内，应由市场监管部门处理' });
+      expect(flag!.detail).toContain(env.name);
+      expect((await post(id, 'refuse', envOfficer, { reason: '再次拒收' })).statusCode).toBe(422);
+      expect(await t.db.select().from(flags).where(and(eq(flags.rule, 'REFERRAL_REFUSED'), eq(flags.subjectId, id)))).toHaveLength(1);
+    });
+
     it('accepts, and then nothing but a criminal-case transfer is possible', async () => {
       expect((await post(id, 'accept', envOfficer, { acceptanceRef: '武昌环立〔2026〕55号' })).json()).toMatchObject({ state: 'accepted', stateZh: '已受理', acceptanceRef: '武昌环立〔2026〕55号' });
       expect((await post(id, 'refuse', envOfficer, { reason: '反悔' })).json()).toMatchObject({ status: 409, currentState: 'accepted', allowedEvents: ['CRIME_TRANSFER'] });
       const history = (await t.call({ method: 'GET', url: `/api/v1/referrals/${id}`, as: w.officer })).json().history.map((h: { action: string }) => h.action);
-      expect(history).toEqual(['referral.opened', 'referral.sent', 'referral.received', 'refused.REFERRAL_REFUSED', 'referral.accepted']);
+      expect(history).toEqual(['referral.opened', 'referral.sent', 'referral.received', 'refused.REFERRAL_REFUSED', 'flag.raised', 'refused.REFERRAL_REFUSED', 'referral.accepted']);
     });
   });
 
@@ -157,5 +167,84 @@ describeDb('referrals to the competent agency within 10 working days (Art. 23)',
       const city = (await t.call({ method: 'GET', url: '/api/v1/referrals?overdue=true', as: as.supervisor('SFJ-CITY') })).json();
       expect(city.map((x: { id: string }) => x.id)).toContain(r.id);
     });
+  });
+});
+
+describeDb('第二十三条 十个工作日自发现违法行为之日起算', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let env: Agency;
+  let inspectionId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newInspectionWorld(t);
+    env = await newCompetentAgency(t.db, w);
+    t.clock.set('2026-03-09T10:00:00+08:00');
+    inspectionId = await approvedInspection(t, w, { kind: 'case', leadKind: 'complaint', leadRef: 'TS-D23-1', windowStart: '2026-03-09T08:00:00+08:00', windowEnd: '2026-03-09T18:00:00+08:00' });
+    expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${inspectionId}/start`, as: w.officer, payload: {} })).statusCode).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  const findings = (outOfJurisdiction: Record<string, unknown>[]) =>
+    t.call({
+      method: 'POST',
+      url: `/api/v1/inspections/${inspectionId}/findings`,
+      as: w.officer,
+      payload: { methods: ['site_survey'], items: [{ item: '食品经营许可', result: 'compliant' }], outcome: { kind: 'no_violation' }, outOfJurisdiction },
+    });
+
+  it('现场发现的违法行为，发现日期不得早于检查开始之日、不得晚于现场检查之日；期限自现场检查之日而非录入之日起算', async () => {
+    t.clock.set('2026-03-12T16:00:00+08:00');
+    const late = await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code, foundOn: '2026-03-10' }]);
+    expect(late.json()).toMatchObject({ status: 400, errors: [{ field: 'body.outOfJurisdiction[0].foundOn' }] });
+    const early = await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code, foundOn: '2026-03-08' }]);
+    expect(early.json()).toMatchObject({ status: 400, errors: [{ field: 'body.outOfJurisdiction[0].foundOn' }] });
+    expect(await t.db.select().from(referrals).where(eq(referrals.inspectionId, inspectionId))).toHaveLength(0);
+
+    expect((await findings([{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code }])).statusCode).toBe(200);
+    const [opened] = await t.db.select().from(referrals).where(eq(referrals.inspectionId, inspectionId));
+    expect(opened).toMatchObject({ foundOn: '2026-03-09', dueDate: '2026-03-23', source: 'findings' });
+  });
+
+  it('人工移送关联行政检查的，发现日期不得早于检查开始之日，也不得晚于今天', async () => {
+    t.clock.set('2026-03-13T10:00:00+08:00');
+    const open = (foundOn: string) => t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code, { inspectionId, foundOn }) });
+    expect((await open('2026-03-08')).json()).toMatchObject({ status: 400, errors: [{ field: 'body.foundOn' }] });
+    expect((await open('2026-03-14')).json()).toMatchObject({ status: 400, errors: [{ field: 'body.foundOn' }] });
+    const ok = await open('2026-03-10');
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ foundOn: '2026-03-10', dueDate: '2026-03-24' });
+  });
+});
+
+describeDb('第二十三条 有管辖权的行政执法主体应当接收：逾期既未受理也未报请共同上级的，予以标记', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let env: Agency;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await newInspectionWorld(t);
+    env = await newCompetentAgency(t.db, w);
+  });
+  afterAll(() => t.close());
+
+  it('移送后超过设定的工作日仍未受理的（已签收亦同）标记一次；已受理、未到期的不标记', async () => {
+    const base = { agencyCode: w.agency.code, competentAgencyCode: env.code, enterpriseCode: w.enterprise.creditCode, foundOn: '2026-02-27', dueDate: '2026-03-13' };
+    const sent = await newReferral(t.db, { ...base, state: 'sent', sentOn: '2026-03-02' });
+    const received = await newReferral(t.db, { ...base, state: 'received', sentOn: '2026-03-02' });
+    const accepted = await newReferral(t.db, { ...base, state: 'accepted', sentOn: '2026-03-02' });
+    const recent = await newReferral(t.db, { ...base, state: 'sent', sentOn: '2026-03-06' });
+    t.clock.set('2026-03-10T09:00:00+08:00');
+    const job = [referralNotReceivedJob];
+    expect(await runSweep(t.db, t.clock, { referralAcceptWorkingDays: 5 }, job)).toEqual([{ job: 'referral-not-received', count: 2 }]);
+    const raised = await t.db.select().from(flags).where(eq(flags.rule, 'REFERRAL_NOT_RECEIVED'));
+    expect(raised.map((f) => f.subjectId).sort()).toEqual([sent.id, received.id].sort());
+    expect(raised[0]).toMatchObject({ article: '第二十三条', agencyCode: env.code, limitValue: '2026-03-09' });
+    expect(raised[0]!.detail).toContain(env.name);
+    expect(raised.map((f) => f.subjectId)).not.toContain(accepted.id);
+    expect(raised.map((f) => f.subjectId)).not.toContain(recent.id);
+    expect(await runSweep(t.db, t.clock, { referralAcceptWorkingDays: 5 }, job)).toEqual([{ job: 'referral-not-received', count: 0 }]);
   });
 });

@@ -52,6 +52,7 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
       { job: 'plan-not-published', count: 0 },
       { job: 'plan-amended-not-refiled', count: 0 },
       { job: 'referral-overdue', count: 0 },
+      { job: 'referral-not-received', count: 0 },
       { job: 'result-not-notified', count: 0 },
       { job: 'rectification-no-followup', count: 0 },
       { job: 'joint-not-coordinated', count: 0 },

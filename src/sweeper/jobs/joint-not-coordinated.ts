@@ -14,7 +14,9 @@ const LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
  * JOINT_NOT_COORDINATED (Art. 26: 应协同尽协同), the sweeper's safety net behind the check made when a code
  * is issued: a single on-site routine or special inspection is flagged when another agency's visit to the
  * same enterprise, within `jointCoordinationDays`, had its code first (ties broken by id) and the two were
- * not one joint task. Once per inspection (the issue-time flag has the same subject, so a pair is never
+ * not one joint task, and a joint-matter list entry in force at the visit listed both agencies with their
+ * visits' matters (so a joint task could have been launched; the same test flagUncoordinatedSingle makes,
+ * pre-filtered here so unflaggable visits are not selected batch after batch). Once per inspection (the issue-time flag has the same subject, so a pair is never
  * flagged twice).
  */
 export const jointNotCoordinatedJob: SweepJob = {
@@ -42,7 +44,15 @@ export const jointNotCoordinatedJob: SweepJob = {
                 AND o.mode = 'onsite' AND o.kind IN ('routine', 'special') AND o.state IN (${counted})
                 AND o.counted_date BETWEEN i.counted_date - ${days}::int AND i.counted_date + ${days}::int
                 AND (COALESCE(oc.issued_at, ot.code_issued_at) < c.issued_at
-                     OR (COALESCE(oc.issued_at, ot.code_issued_at) = c.issued_at AND o.id < i.id)))
+                     OR (COALESCE(oc.issued_at, ot.code_issued_at) = c.issued_at AND o.id < i.id))
+                AND EXISTS (
+                  SELECT 1 FROM joint_lists l CROSS JOIN LATERAL jsonb_array_elements(l.entries) e
+                  WHERE l.state IN ('published', 'superseded') AND l.published_at <= i.window_start
+                    AND (l.superseded_at IS NULL OR l.superseded_at > i.window_start)
+                    AND EXISTS (SELECT 1 FROM jsonb_array_elements(e->'units') u
+                                WHERE u->>'agencyCode' = i.agency_code AND u->'matterCodes' ?| i.matter_codes)
+                    AND EXISTS (SELECT 1 FROM jsonb_array_elements(e->'units') u
+                                WHERE u->>'agencyCode' = o.agency_code AND u->'matterCodes' ?| o.matter_codes)))
           ORDER BY c.issued_at, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,

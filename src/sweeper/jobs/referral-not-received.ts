@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import { CalendarService } from '../../calendar/calendar-service.js';
+import { latestOverdueStart } from '../../deadlines/working-days.js';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { notYetFlagged } from '../not-flagged.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+interface Unreceived {
+  id: string;
+  state: string;
+  agency_code: string;
+  competent_agency_code: string;
+  enterprise_code: string;
+  sent_on: string;
+  name: string;
+  district_code: string | null;
+}
+
+/**
+ * REFERRAL_NOT_RECEIVED (Art. 23: 有管辖权的行政执法主体应当接收): a referral sent to the competent agency that
+ * it has neither accepted nor taken to the common superior as a dispute over competence
+ * `referralAcceptWorkingDays` working days after it was sent (official calendar) is flagged once, against
+ * the competent agency. Receiving (签收) without accepting does not stop the clock: the article asks for
+ * 接收 of the case, which the engine records as acceptance.
+ */
+export const referralNotReceivedJob: SweepJob = {
+  name: 'referral-not-received',
+  rule: 'REFERRAL_NOT_RECEIVED',
+  async runBatch(tx, { at, today, options }, limit) {
+    const days = options.referralAcceptWorkingDays;
+    const calendar = await new CalendarService(tx).current();
+    const lastOverdueDay = latestOverdueStart(calendar, today, days);
+    const due = await rowsOf<Unreceived>(
+      tx,
+      sql`SELECT r.id, r.state, r.agency_code, r.competent_agency_code, r.enterprise_code, r.sent_on::text AS sent_on,
+                 a.name, a.district_code
+          FROM referrals r JOIN agencies a ON a.code = r.competent_agency_code
+          WHERE r.state IN ('sent', 'received') AND r.sent_on <= ${lastOverdueDay}
+            AND ${notYetFlagged('REFERRAL_NOT_RECEIVED', 'referral', sql.raw('r.id::text'))}
+          ORDER BY r.sent_on, r.id
+          LIMIT ${limit}
+          FOR UPDATE OF r SKIP LOCKED`,
+    );
+    let raised = 0;
+    for (const r of due) {
+      const deadline = calendar.addWorkingDays(r.sent_on, days);
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: 'REFERRAL_NOT_RECEIVED',
+        subjectType: 'referral',
+        subjectId: r.id,
+        agencyCode: r.competent_agency_code,
+        enterpriseCode: r.enterprise_code,
+        districtCode: r.district_code,
+        observed: `${r.state} on ${today}`,
+        limit: deadline,
+        detail: `违法线索于${r.sent_on}移送${r.name}，截至${today}该机关既未接收受理，也未就管辖争议报请共同上级（应于${deadline}前、即${days}个工作日内办理），违反第二十三条“有管辖权的行政执法主体应当接收”的规定`,
+        evidence: { referralId: r.id, sentOn: r.sent_on, state: r.state, deadline, workingDays: days, findingAgencyCode: r.agency_code },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};
