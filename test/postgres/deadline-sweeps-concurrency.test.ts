@@ -40,7 +40,8 @@ describePg('deadline sweeps on several instances at once (Art. 18(5), 20, 23)', 
   it('raises every due flag exactly once when two sweepers run at the same moment', async () => {
     for (let i = 0; i < 24; i++) await referral('2026-10-23');
     for (let i = 0; i < 9; i++) await inspection({ state: 'findings_recorded', findingsAt: new Date('2026-10-09T06:00:00Z') });
-    for (let i = 0; i < 9; i++) await inspection({ state: 'closed', followUpDue: '2026-10-20', findingsAt: new Date('2026-10-09T06:00:00Z') });
+    // The enterprise's term ended on 10 October; the agency's follow-up period (FOLLOW_UP_DAYS, 15) ran out on 25 October (第二十条第二款).
+    for (let i = 0; i < 9; i++) await inspection({ state: 'closed', followUpDue: '2026-10-10', findingsAt: new Date('2026-10-09T06:00:00Z') });
     const [a, b] = await Promise.all([runSweep(t.db, t.clock, { batchSize: 4 }, JOBS), runSweep(other.db, t.clock, { batchSize: 4 }, JOBS)]);
     for (const [job, rule, n] of [
       ['referral-overdue', 'REFERRAL_OVERDUE', 24],
