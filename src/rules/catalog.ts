@@ -67,12 +67,12 @@ export const RULES = [
   rule('INSPECTOR_UNCERTIFIED', [a(18, 2)], 'guard', 'high', '现场检查人员未持执法证件', 'An on-site inspector without an enforcement certificate'),
   // Referral (Art. 23)
   rule('REFERRAL_OVERDUE', [a(23)], 'detector', 'high', '未在10个工作日内移送有管辖权的行政执法主体', 'Referral not sent within 10 working days'),
-  rule('REFERRAL_REFUSED', [a(23)], 'guard', 'high', '有管辖权的行政执法主体应当接收移送', 'The competent agency must accept a referral'),
+  rule('REFERRAL_REFUSED', [a(23)], 'guard+detector', 'high', '有管辖权的行政执法主体应当接收移送', 'The competent agency must accept a referral'),
   rule('REFERRAL_NOT_RECEIVED', [a(23)], 'detector', 'high', '有管辖权的行政执法主体逾期未接收移送', 'The competent agency neither accepted nor escalated a sent referral in time'),
   rule('CRIME_TRANSFER', [a(23), { law: '《行政执法机关移送涉嫌犯罪案件的规定》', article: 3 }], 'state_machine', 'medium', '涉嫌犯罪的依照《行政执法机关移送涉嫌犯罪案件的规定》移送公安机关', 'Suspected crime transferred to the public security organ under the criminal-case rules'),
   // Joint inspection (Art. 26–31)
   rule('JOINT_NOT_COORDINATED', [a(26)], 'advice+detector', 'medium', '多个主体同一时期检查同一企业未实行“综合查一次”', 'Several agencies visited one enterprise without a joint inspection'),
-  rule('JOINT_LIST_UNAPPROVED', [a(27)], 'state_machine', 'medium', '“综合查一次”事项清单未经审核、批准和公布', 'Joint-matter list not reviewed, approved and published'),
+  rule('JOINT_LIST_UNAPPROVED', [a(27)], 'guard', 'medium', '“综合查一次”事项清单未经审核、批准和公布', 'Joint-matter list not reviewed, approved and published'),
   rule('JOINT_OFFLINE', [a(29)], 'state_machine', 'low', '“综合查一次”未在平台线上发起和分配', 'Joint task not launched on the platform'),
   rule('JOINT_ONE_FORM', [a(30)], 'feature', 'low', '“一表通查”综合检查表单', 'One combined checklist'),
   rule('JOINT_TEAM_TOO_LARGE', [a(31)], 'guard', 'medium', '单次检查执法人员数量超出控制', 'Too many officers in one joint visit'),
