@@ -100,7 +100,7 @@ export async function acceptUnit(tx: Db, scope: CommandScope, actor: Principal, 
 export async function declineUnit(tx: Db, scope: CommandScope, actor: Principal, taskId: string, input: { reason: string; legalBasis: string }) {
   const { task, units } = await begin(tx, taskId);
   const unit = unitOfActor(actor, units);
-  if (unit.role === 'lead') throw new DomainError('INVALID_TRANSITION', '发起单位不能拒绝自己发起的任务；如需取消请调用 /cancel', { currentState: unit.state, allowedEvents: [] });
+  if (unit.role === 'lead') throw new DomainError('INVALID_TRANSITION', '发起单位不能拒绝自己发起的任务；如需取消，请通过取消任务操作办理', { currentState: unit.state, allowedEvents: [] });
   const state = unitTransition(unit, { type: 'DECLINE', ...input });
   await updateUnit(tx, unit, { state, declineReason: input.reason, declineLegalBasis: input.legalBasis, respondedBy: actor.sub, respondedAt: scope.at });
   await auditTask(tx, scope, 'unit_declined', task, task.state, { agencyCode: unit.agencyCode, ...input });
