@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agencies } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
+import { findDistrict } from '../registry/districts.repository.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
@@ -16,13 +17,18 @@ export interface LoadedFacts {
 }
 
 /** The district counterpart of a city agency in a district (Art. 11: the lowest statutory level). */
-async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): Promise<string | null> {
+async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): Promise<{ code: string; name: string } | null> {
   if (agency.level !== 'city') return null;
   const [row] = await db
-    .select({ code: agencies.code })
+    .select({ code: agencies.code, name: agencies.name })
     .from(agencies)
     .where(and(eq(agencies.parentCode, agency.code), eq(agencies.districtCode, districtCode)));
-  return row?.code ?? null;
+  return row ?? null;
+}
+
+/** The registered name of a division, so the territory message names the place (issue 11). */
+async function districtName(db: Db, code: string | null): Promise<string | null> {
+  return code ? ((await findDistrict(db, code))?.name ?? null) : null;
 }
 
 type Draftish = Pick<
@@ -42,6 +48,7 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
     const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
     matters.push({ code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null });
   }
+  const counterpart = await lowerCounterpart(db, agency, enterprise.districtCode);
   return {
     agency,
     enterprise,
@@ -49,8 +56,8 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       kind: i.kind,
       mode: i.mode,
       date: i.countedDate,
-      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, domains: agency.domains, outsideWuhan: await isOutsideWuhan(db, agency.districtCode) },
-      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(db, enterprise.districtCode) },
+      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, districtName: await districtName(db, agency.districtCode), domains: agency.domains, outsideWuhan: await isOutsideWuhan(db, agency.districtCode) },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: await districtName(db, enterprise.districtCode), outsideWuhan: await isOutsideWuhan(db, enterprise.districtCode) },
       matters,
       inspectors: i.inspectors,
       teamExceptionBasis: i.teamExceptionBasis,
@@ -59,7 +66,8 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       escalationRef: i.escalationRef,
       onsiteReason: i.onsiteReason,
       leadKind: i.leadKind,
-      lowerLevelCounterpart: await lowerCounterpart(db, agency, enterprise.districtCode),
+      lowerLevelCounterpart: counterpart?.code ?? null,
+      lowerLevelCounterpartName: counterpart?.name ?? null,
     },
   };
 }

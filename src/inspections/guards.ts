@@ -18,8 +18,9 @@ export interface GuardFacts {
   kind: 'routine' | 'special' | 'case';
   mode: 'onsite' | 'offsite';
   date: string;
-  agency: { code: string; level: 'city' | 'district'; districtCode: string | null; domains: string[]; outsideWuhan: boolean };
-  enterprise: { creditCode: string; districtCode: string; outsideWuhan: boolean };
+  /** districtName: the registry's name for districtCode, so messages name the place, not its code. */
+  agency: { code: string; level: 'city' | 'district'; districtCode: string | null; districtName: string | null; domains: string[]; outsideWuhan: boolean };
+  enterprise: { creditCode: string; districtCode: string; districtName: string | null; outsideWuhan: boolean };
   matters: MatterFact[];
   inspectors: Inspector[];
   teamExceptionBasis: string | null;
@@ -30,6 +31,8 @@ export interface GuardFacts {
   leadKind: string | null;
   /** A district counterpart of this city agency exists in the enterprise's district (Art. 11). */
   lowerLevelCounterpart: string | null;
+  /** Its name, for the message (Art. 11). */
+  lowerLevelCounterpartName: string | null;
 }
 
 export const REGULATION_EFFECTIVE = '2025-12-01';
@@ -90,7 +93,11 @@ export function certificatesCheck(f: GuardFacts): RuleResult {
 /** Art. 12, 40(9): an inspection outside the agency's territory needs the assistance arrangement on record. */
 export function territoryCheck(f: GuardFacts): RuleResult {
   const outside = isOutOfArea(f.agency, f.enterprise);
-  const where = (place: { districtCode: string | null; outsideWuhan: boolean }) => `${place.outsideWuhan ? '武汉市外' : '武汉市'}${place.districtCode ? `（${place.districtCode}）` : ''}`;
+  // Named as people name places: the division's registered name; a code only if the registry has no row for it.
+  const where = (place: { districtCode: string | null; districtName: string | null; outsideWuhan: boolean }) => {
+    const name = place.districtName ?? place.districtCode;
+    return `${place.outsideWuhan ? '武汉市外' : '武汉市'}${name ? `（${name}）` : ''}`;
+  };
   return ruleResult(
     'CROSS_REGION_NO_ASSISTANCE',
     !outside || Boolean(f.assistanceRef),
@@ -109,7 +116,7 @@ export function lowestLevelCheck(f: GuardFacts): RuleResult {
     problem === null,
     { agencyLevel: f.agency.level, lowerLevelCounterpart: f.lowerLevelCounterpart, escalationGround: f.escalationGround, escalationRef: f.escalationRef },
     { lowestLevel: f.lowerLevelCounterpart, grounds: ESCALATION_GROUND_KEYS },
-    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpart}）实施；${problem ?? ''}。上级实施须属于第十一条第二款第（一）项至第（三）项情形之一或者上级主管部门有规定`,
+    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpartName ?? f.lowerLevelCounterpart}）实施；${problem ?? ''}。上级实施须属于第十一条第二款第（一）项至第（三）项情形之一或者上级主管部门有规定`,
   );
 }
 

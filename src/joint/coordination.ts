@@ -88,7 +88,7 @@ export async function coordinationFor(tx: Db, d: Draft): Promise<Omit<Coordinati
     jointTasks: jointTaskAdvice,
     jointListEntries: entries,
     offers,
-    advice: sentences.length ? `${sentences.join('；')}。按照“应协同尽协同”原则（第二十六条）宜实行“综合查一次”；确需单独检查的，请在 aloneReason 中说明理由。` : null,
+    advice: sentences.length ? `${sentences.join('；')}。按照“应协同尽协同”原则（第二十六条）宜实行“综合查一次”；确需单独检查的，请在单独检查理由中说明。` : null,
   };
 }
 

@@ -31,11 +31,17 @@ function checkOutcome(o: Outcome, violations: number, at: string): void {
     throw DomainError.field(!o.noticeNo ? `${at}.noticeNo` : `${at}.dueDate`, '责令停止或改正须出具书面通知并确定期限，以便跟踪检查（第二十条）');
   }
   if (o.kind === 'penalty_referral' && (!o.proportionalityNote || o.noPenaltyGround === undefined)) {
-    throw DomainError.field(!o.proportionalityNote ? `${at}.proportionalityNote` : `${at}.noPenaltyGround`, '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则填 null）');
+    throw DomainError.field(!o.proportionalityNote ? `${at}.proportionalityNote` : `${at}.noPenaltyGround`, '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则不填）');
   }
 }
 
-export function splitFindings(lines: readonly ChecklistLine[], units: readonly string[], f: JointFindingsInput): Map<string, UnitFindings> {
+/** Pure; `nameOf` names agencies in the messages (registered names, issue 11), the code by default. */
+export function splitFindings(
+  lines: readonly ChecklistLine[],
+  units: readonly string[],
+  f: JointFindingsInput,
+  nameOf: (agencyCode: string) => string = (c) => c,
+): Map<string, UnitFindings> {
   const results = new Map<number, JointFindingsInput['items'][number]>();
   f.items.forEach((it, k) => {
     if (!lines.some((l) => l.line === it.line)) throw DomainError.field(`body.items[${k}].line`, `综合检查表单没有第 ${it.line} 项`);
@@ -47,19 +53,19 @@ export function splitFindings(lines: readonly ChecklistLine[], units: readonly s
 
   const outcomes = new Map<string, JointFindingsInput['outcomes'][number]>();
   f.outcomes.forEach((o, k) => {
-    if (!units.includes(o.agencyCode)) throw DomainError.field(`body.outcomes[${k}].agencyCode`, `单位 ${o.agencyCode} 不是本次联合检查的参与单位`);
-    if (outcomes.has(o.agencyCode)) throw DomainError.field(`body.outcomes[${k}].agencyCode`, `单位 ${o.agencyCode} 的处理结果重复`);
+    if (!units.includes(o.agencyCode)) throw DomainError.field(`body.outcomes[${k}].agencyCode`, `${nameOf(o.agencyCode)}不是本次联合检查的参与单位`);
+    if (outcomes.has(o.agencyCode)) throw DomainError.field(`body.outcomes[${k}].agencyCode`, `${nameOf(o.agencyCode)}的处理结果重复`);
     outcomes.set(o.agencyCode, o);
   });
   const without = units.filter((u) => !outcomes.has(u));
-  if (without.length) throw DomainError.field('body.outcomes', `须记录每个参与单位的处理结果，缺少：${without.join('、')}`);
+  if (without.length) throw DomainError.field('body.outcomes', `须记录每个参与单位的处理结果，缺少：${without.map(nameOf).join('、')}`);
 
   (f.outOfJurisdiction ?? []).forEach((x, k) => {
     const line = lines.find((l) => l.line === x.line);
     if (!line) throw DomainError.field(`body.outOfJurisdiction[${k}].line`, `综合检查表单没有第 ${x.line} 项`);
-    if (!line.serves.some((s) => s.agencyCode === x.agencyCode)) throw DomainError.field(`body.outOfJurisdiction[${k}].agencyCode`, `第 ${x.line} 项不是单位 ${x.agencyCode} 的检查项目`);
+    if (!line.serves.some((s) => s.agencyCode === x.agencyCode)) throw DomainError.field(`body.outOfJurisdiction[${k}].agencyCode`, `第 ${x.line} 项不是${nameOf(x.agencyCode)}的检查项目`);
     if (units.includes(x.competentAgencyCode)) {
-      throw DomainError.field(`body.outOfJurisdiction[${k}].competentAgencyCode`, `${x.competentAgencyCode} 参与了本次联合检查，应在其检查项目中记录，无需移送`);
+      throw DomainError.field(`body.outOfJurisdiction[${k}].competentAgencyCode`, `${nameOf(x.competentAgencyCode)}参与了本次联合检查，应在其检查项目中记录，无需移送`);
     }
   });
 

@@ -6,7 +6,7 @@ import { transitionOrRefuse } from '../commands/transition.js';
 import type { Db } from '../db/client.js';
 import type { JointListEntry } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
-import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
+import { agencyNameOf, findAgency, sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertEntries, assertEntriesResolvable } from './list-entry.js';
 import { findJointList, insertJointList, pendingVersionOf, publishedVersionOf, updateJointList, type JointList } from './lists.repository.js';
@@ -25,9 +25,9 @@ export interface JointListInput {
 const listTransition = (list: Pick<JointList, 'state'>, event: JointListEvent) =>
   transitionOrRefuse(jointListMachine, '“综合查一次”事项清单', list.state, {}, event) as JointListState;
 
-function assertProposerHead(actor: Principal, proposerAgencyCode: string): void {
+function assertProposerHead(actor: Principal, proposer: Pick<Agency, 'code' | 'name'>): void {
   if (actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '“综合查一次”事项清单由主管部门负责人提出、报批和公布');
-  if (actor.agency !== proposerAgencyCode) throw new DomainError('OUT_OF_SCOPE', `只能办理本单位提出的事项清单（提出单位 ${proposerAgencyCode}）`);
+  if (actor.agency !== proposer.code) throw new DomainError('OUT_OF_SCOPE', `只能办理本单位提出的事项清单（提出单位：${proposer.name}）`, { proposerAgencyCode: proposer.code });
 }
 
 async function lockList(tx: Db, id: string): Promise<{ list: JointList; proposer: Agency }> {
@@ -50,14 +50,14 @@ function audit(scope: CommandScope, action: string, before: JointList | null, af
 }
 
 async function checkedInput(tx: Db, at: Date, input: JointListInput): Promise<void> {
-  assertEntries(input.entries);
+  await assertEntries(tx, input.entries);
   await assertEntriesResolvable(tx, input.entries, shanghaiDate(at));
 }
 
 export async function proposeJointList(tx: Db, scope: CommandScope, actor: Principal, input: JointListInput): Promise<JointList> {
   const proposer = actor.agency ? await findAgency(tx, actor.agency) : undefined;
   if (!proposer || proposer.isJusticeBureau) throw new DomainError('OUT_OF_SCOPE', '“综合查一次”事项清单由市、区主管部门提出');
-  assertProposerHead(actor, proposer.code);
+  assertProposerHead(actor, proposer);
   await checkedInput(tx, scope.at, input);
   const bureau = await sameLevelJusticeBureau(tx, proposer);
   if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${proposer.name}的同级司法行政部门，无法报送审核`);
@@ -84,7 +84,7 @@ export async function proposeJointList(tx: Db, scope: CommandScope, actor: Princ
 /** Edits a proposed or returned list; a returned one goes back to the bureau (Art. 27). */
 export async function editJointList(tx: Db, scope: CommandScope, actor: Principal, id: string, patch: Partial<JointListInput>): Promise<JointList> {
   const { list, proposer } = await lockList(tx, id);
-  assertProposerHead(actor, list.proposerAgencyCode);
+  assertProposerHead(actor, proposer);
   const state = listTransition(list, { type: 'EDIT' });
   const next = { title: patch.title ?? list.title, entries: patch.entries ?? list.entries };
   await checkedInput(tx, scope.at, next);
@@ -103,7 +103,7 @@ export async function reviewJointList(
   const { list, proposer } = await lockList(tx, id);
   // Art. 27: 经同级司法行政部门审核 — only that bureau's supervisors.
   if (actor.role !== 'supervisor' || actor.agency !== list.reviewBureauCode) {
-    throw new DomainError('OUT_OF_SCOPE', `该清单应由同级司法行政部门（${list.reviewBureauCode}）审核`, { reviewBureauCode: list.reviewBureauCode });
+    throw new DomainError('OUT_OF_SCOPE', `该清单应由同级司法行政部门（${await agencyNameOf(tx, list.reviewBureauCode)}）审核`, { reviewBureauCode: list.reviewBureauCode });
   }
   const event: JointListEvent = review.decision === 'pass' ? { type: 'REVIEW_PASS', opinion: review.opinion } : { type: 'REVIEW_RETURN', reason: review.opinion };
   const state = listTransition(list, event);
@@ -122,7 +122,7 @@ export async function reviewJointList(
 /** Records the same-level government's approval (报本级人民政府批准): approver and document number. */
 export async function approveJointList(tx: Db, scope: CommandScope, actor: Principal, id: string, approval: { approverName: string; approvalDocNo: string }) {
   const { list, proposer } = await lockList(tx, id);
-  assertProposerHead(actor, list.proposerAgencyCode);
+  assertProposerHead(actor, proposer);
   const state = listTransition(list, { type: 'APPROVE', ...approval });
   const out = await updateJointList(tx, list, { state, ...approval, approvalRecordedBy: actor.sub, approvedAt: scope.at }, scope.at);
   await audit(scope, 'approved', list, out, proposer, approval);
@@ -132,7 +132,7 @@ export async function approveJointList(tx: Db, scope: CommandScope, actor: Princ
 /** Publishes (向社会公布) and, in the same transaction, supersedes the version that was in force. */
 export async function publishJointList(tx: Db, scope: CommandScope, actor: Principal, id: string): Promise<JointList> {
   const { list, proposer } = await lockList(tx, id);
-  assertProposerHead(actor, list.proposerAgencyCode);
+  assertProposerHead(actor, proposer);
   const state = listTransition(list, { type: 'PUBLISH' });
   const current = await publishedVersionOf(tx, list.seriesId, 'update');
   if (current) {
@@ -150,7 +150,7 @@ export async function publishJointList(tx: Db, scope: CommandScope, actor: Princ
  */
 export async function amendJointList(tx: Db, scope: CommandScope, actor: Principal, id: string, input: JointListInput & { reason: string }): Promise<JointList> {
   const { list, proposer } = await lockList(tx, id);
-  assertProposerHead(actor, list.proposerAgencyCode);
+  assertProposerHead(actor, proposer);
   listTransition(list, { type: 'AMEND', reason: input.reason });
   const pending = await pendingVersionOf(tx, list.seriesId);
   if (pending) {

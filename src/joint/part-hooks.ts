@@ -24,7 +24,7 @@ import { partOfInspection, partsOf } from './tasks.repository.js';
 export async function refuseCodeForPart(tx: Db, i: Inspection): Promise<void> {
   const part = await partOfInspection(tx, i.id);
   if (part) {
-    throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，不单独获取检查码；由发起单位通过 /api/v1/joint-tasks/${part.taskId}/code 获取联合检查码`, {
+    throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，不单独获取检查码；由发起单位为该联合检查任务获取联合检查码`, {
       currentState: i.state,
       allowedEvents: [],
       jointTaskId: part.taskId,
@@ -69,7 +69,7 @@ export async function stepOnJointPart(
   const part = await partOfInspection(tx, i.id);
   if (!part) return undefined;
   if (step.type === 'revoke_code') return revokeJointVisit(tx, scope, actor, part.taskId, part.enterpriseCode, step.reason);
-  throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，须通过 /api/v1/joint-tasks/${part.taskId} 的相应接口办理`, {
+  throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，须通过该联合检查任务的相应操作办理`, {
     currentState: i.state,
     allowedEvents: [],
     jointTaskId: part.taskId,

@@ -4,7 +4,7 @@ import type { CommandScope } from '../commands/command.js';
 import { transitionOrRefuse } from '../commands/transition.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
-import { findAgency } from '../registry/agencies.repository.js';
+import { agencyNameOf, findAgency } from '../registry/agencies.repository.js';
 import { findJointTask, type JointTask, type JointTaskUnit } from './tasks.repository.js';
 
 /** Shared by the task commands: lock, transition (409 naming the state), and the task's audit entry. */
@@ -17,8 +17,10 @@ export async function lockTask(tx: Db, id: string): Promise<JointTask> {
 export const taskTransition = (task: Pick<JointTask, 'state'>, event: JointTaskEvent) =>
   transitionOrRefuse(jointTaskMachine, '“综合查一次”任务', task.state, {}, event) as JointTaskState;
 
-export const unitTransition = (unit: Pick<JointTaskUnit, 'state' | 'agencyCode'>, event: JointUnitEvent) =>
-  transitionOrRefuse(jointUnitMachine, `单位 ${unit.agencyCode} 的任务分工`, unit.state, {}, event) as JointUnitState;
+/** The refusal names the unit's agency by name (issue 11), so its name is read with the state. */
+export async function unitTransition(tx: Db, unit: Pick<JointTaskUnit, 'state' | 'agencyCode'>, event: JointUnitEvent): Promise<JointUnitState> {
+  return transitionOrRefuse(jointUnitMachine, `${await agencyNameOf(tx, unit.agencyCode)}的任务分工`, unit.state, {}, event) as JointUnitState;
+}
 
 export async function auditTask(
   tx: Db,

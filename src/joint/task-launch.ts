@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { jointListMachine } from '../../machines/joint-list.machine.js';
+import { stateLabel } from '../../machines/labels.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { jointTasks, jointTaskUnits, jointVisits, type Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { validateWindow } from '../inspections/commands/draft.js';
+import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import type { RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
@@ -48,10 +51,10 @@ export async function launchJointTask(tx: Db, scope: CommandScope, actor: Princi
   if (!entry) throw DomainError.field('body.entryCode', `清单中没有事项 ${input.entryCode}`, 'REFERENCE_INVALID');
   const lead = leadOf(entry);
   if (actor.role !== 'agency_head' || actor.agency !== lead.agencyCode) {
-    throw new DomainError(actor.agency === lead.agencyCode ? 'FORBIDDEN_ROLE' : 'OUT_OF_SCOPE', `“综合查一次”任务由该事项的发起单位（${lead.agencyCode}）负责人发起`);
+    throw new DomainError(actor.agency === lead.agencyCode ? 'FORBIDDEN_ROLE' : 'OUT_OF_SCOPE', `“综合查一次”任务由该事项的发起单位（${await agencyNameOf(tx, lead.agencyCode)}）负责人发起`);
   }
   if (list.state !== 'published') {
-    throw new DomainError('REFERENCE_INVALID', `“综合查一次”事项清单“${list.title}”第${list.listVersion}版未经审核、批准并公布（当前状态 ${list.state}），不能据此发起检查（第二十七条）`, {
+    throw new DomainError('REFERENCE_INVALID', `“综合查一次”事项清单“${list.title}”第${list.listVersion}版未经审核、批准并公布（当前状态为“${stateLabel(jointListMachine.id, list.state)}”），不能据此发起检查（第二十七条）`, {
       rule: 'JOINT_LIST_UNAPPROVED',
       article: '第二十七条',
       errors: [{ field: 'body.listId', message: `清单状态 ${list.state}` }],

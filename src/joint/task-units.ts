@@ -8,7 +8,7 @@ import { jointTaskParts, type Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { insertInspection } from '../inspections/repository.js';
 import { nextState } from '../inspections/transition.js';
-import { findAgency } from '../registry/agencies.repository.js';
+import { agencyNameOf, findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { mergeChecklist } from './checklist.js';
 import { unitOf } from './list-entry.js';
@@ -46,22 +46,22 @@ async function settle(tx: Db, scope: CommandScope, task: JointTask): Promise<Uni
   return { task: out, units };
 }
 
-function findUnit(units: readonly JointTaskUnit[], agencyCode: string): JointTaskUnit {
+async function findUnit(tx: Db, units: readonly JointTaskUnit[], agencyCode: string): Promise<JointTaskUnit> {
   const unit = units.find((u) => u.agencyCode === agencyCode);
-  if (!unit) throw DomainError.field('body.agencyCode', `单位 ${agencyCode} 不是该事项的协同单位`, 'REFERENCE_INVALID');
+  if (!unit) throw DomainError.field('body.agencyCode', `${await agencyNameOf(tx, agencyCode)}不是该事项的协同单位`, 'REFERENCE_INVALID');
   return unit;
 }
 
 export async function assignUnit(tx: Db, scope: CommandScope, actor: Principal, taskId: string, input: { agencyCode: string; matterCodes?: string[]; note?: string }) {
   const { task, units } = await begin(tx, taskId);
   assertLead(actor, task);
-  const unit = findUnit(units, input.agencyCode);
+  const unit = await findUnit(tx, units, input.agencyCode);
   if (unit.role === 'lead') throw DomainError.field('body.agencyCode', '发起单位无需分配');
   const listed = unitOf(task.entry, unit.agencyCode)!.matterCodes;
   const matterCodes = input.matterCodes ? [...new Set(input.matterCodes)] : listed;
   const outside = matterCodes.filter((m) => !listed.includes(m));
   if (outside.length) throw DomainError.field('body.matterCodes', `事项 ${outside.join('、')} 不在清单为该单位列明的事项中`);
-  const state = unitTransition(unit, { type: 'ASSIGN', matterCount: matterCodes.length });
+  const state = await unitTransition(tx, unit, { type: 'ASSIGN', matterCount: matterCodes.length });
   await updateUnit(tx, unit, { state, matterCodes, assignedBy: actor.sub, assignedAt: scope.at, assignNote: input.note ?? null });
   await auditTask(tx, scope, 'unit_assigned', task, task.state, { agencyCode: unit.agencyCode, matterCodes, note: input.note ?? null });
   return settle(tx, scope, task);
@@ -78,7 +78,7 @@ export interface AcceptInput {
 export async function acceptUnit(tx: Db, scope: CommandScope, actor: Principal, settings: JointSettings, taskId: string, input: AcceptInput) {
   const { task, units } = await begin(tx, taskId);
   const unit = unitOfActor(actor, units);
-  const state = unitTransition(unit, { type: 'ACCEPT' });
+  const state = await unitTransition(tx, unit, { type: 'ACCEPT' });
   const failedPlan = (await planGuards(tx, task, [unit])).filter((r) => !r.passed);
   if (failedPlan.length) throw DomainError.fromRules(failedPlan);
   const cap = teamCapCheck([...teamOf(units.filter((u) => u.agencyCode !== unit.agencyCode)), ...input.inspectors], settings.teamMax);
@@ -100,8 +100,8 @@ export async function acceptUnit(tx: Db, scope: CommandScope, actor: Principal, 
 export async function declineUnit(tx: Db, scope: CommandScope, actor: Principal, taskId: string, input: { reason: string; legalBasis: string }) {
   const { task, units } = await begin(tx, taskId);
   const unit = unitOfActor(actor, units);
-  if (unit.role === 'lead') throw new DomainError('INVALID_TRANSITION', '发起单位不能拒绝自己发起的任务；如需取消请调用 /cancel', { currentState: unit.state, allowedEvents: [] });
-  const state = unitTransition(unit, { type: 'DECLINE', ...input });
+  if (unit.role === 'lead') throw new DomainError('INVALID_TRANSITION', '发起单位不能拒绝自己发起的任务；如需取消，请通过取消任务操作办理', { currentState: unit.state, allowedEvents: [] });
+  const state = await unitTransition(tx, unit, { type: 'DECLINE', ...input });
   await updateUnit(tx, unit, { state, declineReason: input.reason, declineLegalBasis: input.legalBasis, respondedBy: actor.sub, respondedAt: scope.at });
   await auditTask(tx, scope, 'unit_declined', task, task.state, { agencyCode: unit.agencyCode, ...input });
   return settle(tx, scope, task);
@@ -116,7 +116,7 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   const { task, units } = await begin(tx, taskId);
   const unit = unitOfActor(actor, units);
   if (actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '本单位的检查方案须由本单位负责人批准（第十七条第（一）项）');
-  const state = unitTransition(unit, { type: 'APPROVE' });
+  const state = await unitTransition(tx, unit, { type: 'APPROVE' });
   // Each part row starts where every inspection starts (the machine's initial state) with its own kind and
   // mode, and the machine approves it from there; no state is picked by hand.
   const part = { state: initialState(inspectionMachine), kind: 'routine', mode: 'onsite', excludedRelation: null, entityScope: 'in_scope' } as const;

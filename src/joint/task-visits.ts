@@ -7,7 +7,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
 import { updateInspection, type Inspection } from '../inspections/repository.js';
 import { nextState } from '../inspections/transition.js';
-import { findAgency } from '../registry/agencies.repository.js';
+import { agencyNamesOf, findAgency } from '../registry/agencies.repository.js';
 import { mergeChecklist, type ChecklistLine } from './checklist.js';
 import { splitFindings, type JointFindingsInput, type Outcome } from './findings-split.js';
 import { assertLead } from './task-access.js';
@@ -80,7 +80,9 @@ async function wasScanned(tx: Db, code: string | null): Promise<boolean> {
 export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Principal, taskId: string, input: JointFindingsInput) {
   const { task, units, visit, parts } = await openVisit(tx, actor, taskId, input.enterpriseCode);
   const lines = taskChecklist(task, units);
-  const split = splitFindings(lines, units.map((u) => u.agencyCode), input);
+  const codes = units.map((u) => u.agencyCode);
+  const nameOf = await agencyNamesOf(tx, [...codes, ...input.outcomes.map((o) => o.agencyCode), ...(input.outOfJurisdiction ?? []).flatMap((x) => [x.agencyCode, x.competentAgencyCode])]);
+  const split = splitFindings(lines, codes, input, nameOf);
   const scanned = await wasScanned(tx, visit.code);
   const flags: string[] = [];
   for (const p of parts) {

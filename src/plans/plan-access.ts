@@ -1,26 +1,29 @@
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
-import type { Agency } from '../registry/agencies.repository.js';
+import type { Db } from '../db/client.js';
+import { agencyNameOf, type Agency } from '../registry/agencies.repository.js';
 
 /**
  * Who may act on a plan (DESIGN.md): officers and heads for their own agency only; the filing and return
  * only by the same-level justice bureau the plan was submitted to (Art. 13, 14).
  */
-export function assertActsForAgency(p: Principal, agencyCode: string): void {
+export async function assertActsForAgency(db: Db, p: Principal, agencyCode: string): Promise<void> {
   if (p.role === 'admin') return;
   if ((p.role === 'officer' || p.role === 'agency_head') && p.agency === agencyCode) return;
-  throw new DomainError('OUT_OF_SCOPE', `只能办理本单位（${p.agency ?? '无'}）的检查计划，不能办理 ${agencyCode} 的检查计划`, {
+  // The agency is named by name (issue 11); the codes travel in the extensions.
+  throw new DomainError('OUT_OF_SCOPE', `只能办理本单位的检查计划，不能办理${await agencyNameOf(db, agencyCode)}的检查计划`, {
     agencyCode,
+    actorAgencyCode: p.agency ?? null,
   });
 }
 
 /** Art. 13/14: 报同级司法行政部门备案 — only that bureau's supervisors file or return. */
 export function assertFilingBureau(p: Principal, agency: Agency, bureau: Agency | undefined): void {
   if (p.role === 'supervisor' && bureau && p.agency === bureau.code) return;
-  const expected = bureau ? `${bureau.name}（${bureau.code}）` : '同级司法行政部门';
+  const expected = bureau ? `（${bureau.name}）` : '';
   throw new DomainError(
     'OUT_OF_SCOPE',
-    `${agency.name}的检查计划应由同级司法行政部门${expected}备案或退回，${p.agency ?? '当前用户'}无权办理`,
+    `${agency.name}的检查计划应由同级司法行政部门${expected}备案或退回，${p.agency ? '本单位' : '当前用户'}无权办理`,
     { filingBureauCode: bureau?.code ?? null },
   );
 }

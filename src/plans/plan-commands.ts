@@ -54,7 +54,7 @@ export function auditPlan(scope: CommandScope, action: string, before: Plan | nu
 }
 
 export async function draftPlan(tx: Db, scope: CommandScope, actor: Principal, input: { agencyCode: string; year: number; items: PlanItemInput[] }) {
-  assertActsForAgency(actor, input.agencyCode);
+  await assertActsForAgency(tx, actor, input.agencyCode);
   const agency = await findAgency(tx, input.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
   const existing = await findPlanFor(tx, input.agencyCode, input.year);
@@ -78,7 +78,7 @@ export async function draftPlan(tx: Db, scope: CommandScope, actor: Principal, i
 /** PATCH: replaces the items of a draft or returned plan; `version` guards against lost updates. */
 export async function editPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, input: { version: number; items: PlanItemInput[] }) {
   const { plan, agency } = await lockPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   if (plan.version !== input.version) {
     throw new DomainError('VERSION_CONFLICT', `计划已被他人修改（当前版本 ${plan.version}，提交的版本 ${input.version}），请刷新后重试`, {
       currentVersion: plan.version,
@@ -94,7 +94,7 @@ export async function editPlan(tx: Db, scope: CommandScope, actor: Principal, id
 /** Art. 14: 依法向社会公布 — the agency head publishes a filed plan. */
 export async function publishPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
   const { plan, agency } = await lockPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   const state = planTransition(plan, { type: 'PUBLISH' });
   const out = await updatePlan(tx, plan, { state, publishedAt: scope.at }, scope.at);
   await auditPlan(scope, 'published', plan, out, agency);
@@ -108,7 +108,7 @@ export async function publishPlan(tx: Db, scope: CommandScope, actor: Principal,
  */
 export async function amendPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string) {
   const { plan, agency } = await lockPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   const state = planTransition(plan, { type: 'AMEND', reason });
   const out = await updatePlan(tx, plan, { state, revision: plan.revision + 1, needsRefiling: true, amendedAt: scope.at }, scope.at);
   await auditPlan(scope, 'amended', plan, out, agency, { reason, previousRevision: plan.revision });

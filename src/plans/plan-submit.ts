@@ -53,7 +53,7 @@ async function unpublishedResult(tx: Db, plan: Plan, agency: Agency, items: read
  */
 export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
   const { plan, agency } = await lockPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   const items = await planItemsOf(tx, plan.id);
   const today = shanghaiDate(scope.at);
   // A plan that cannot be submitted in its state is told so before its content is read.

@@ -65,7 +65,7 @@ export async function unpublishedMatters(tx: Db, agencyCode: string, matterCodes
 
 export async function editSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, input: SpecialPlanFields & { version: number }) {
   const { plan, agency } = await lockSpecialPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   if (plan.version !== input.version) {
     throw new DomainError('VERSION_CONFLICT', `专项检查计划已被他人修改（当前版本 ${plan.version}），请刷新后重试`, { currentVersion: plan.version });
   }
@@ -79,7 +79,7 @@ export async function editSpecialPlan(tx: Db, scope: CommandScope, actor: Princi
 
 export async function approveSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, approval: Approval) {
   const { plan, agency } = await lockSpecialPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   if (plan.state === 'draft') {
     const today = shanghaiDate(scope.at);
     const missing = await unpublishedMatters(tx, plan.agencyCode, plan.matterCodes, today);
@@ -108,7 +108,7 @@ export async function fileSpecialPlan(tx: Db, scope: CommandScope, actor: Princi
 
 export async function publishSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
   const { plan, agency } = await lockSpecialPlan(tx, id);
-  assertActsForAgency(actor, plan.agencyCode);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
   const state = specialTransition(plan, { type: 'PUBLISH' });
   const out = await updateSpecialPlan(tx, plan, { state, publishedAt: scope.at }, scope.at);
   await auditSpecial(scope, 'published', plan, out, agency);

@@ -46,7 +46,7 @@ export async function createSpecialPlan(
   actor: Principal,
   input: SpecialPlanFields & { agencyCode: string; deployedFromId?: string },
 ): Promise<SpecialPlan> {
-  assertActsForAgency(actor, input.agencyCode);
+  await assertActsForAgency(tx, actor, input.agencyCode);
   const agency = await findAgency(tx, input.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
   assertWindow(input);

@@ -1,3 +1,5 @@
+import { stateLabel } from '../../machines/labels.js';
+import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import type { Db } from '../db/client.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import { findSpecialPlan, USABLE_SPECIAL_STATES, type SpecialPlan } from './special-plans.repository.js';
@@ -18,10 +20,10 @@ const refuse = (observed: unknown, detail: string): SpecialPlanUse => ({
 export function usableSpecialPlan(plan: SpecialPlan | undefined, agencyCode: string, matterCode: string, date: string): SpecialPlanUse {
   if (!plan) return refuse(null, '专项检查计划不存在，专项检查须有经批准、备案并公布的专项检查计划');
   if (plan.agencyCode !== agencyCode) {
-    return refuse({ agencyCode: plan.agencyCode }, `专项检查计划“${plan.title}”属于 ${plan.agencyCode}，不能用于 ${agencyCode} 的检查`);
+    return refuse({ agencyCode: plan.agencyCode }, `专项检查计划“${plan.title}”不属于本单位，不能用于本单位的检查`);
   }
   if (!USABLE_SPECIAL_STATES.includes(plan.state)) {
-    return refuse({ state: plan.state }, `专项检查计划“${plan.title}”尚未完成批准、备案和公布（当前状态 ${plan.state}）`);
+    return refuse({ state: plan.state }, `专项检查计划“${plan.title}”尚未完成批准、备案和公布（当前状态为“${stateLabel(specialPlanMachine.id, plan.state)}”）`);
   }
   if (!plan.matterCodes.includes(matterCode)) {
     return refuse({ matterCode, matterCodes: plan.matterCodes }, `检查事项 ${matterCode} 不在专项检查计划“${plan.title}”范围内`);

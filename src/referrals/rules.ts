@@ -50,6 +50,6 @@ export function refusalCheck(reason: string): RuleResult {
     false,
     reason,
     'accept, or escalate a dispute over competence to the common superior',
-    `有管辖权的行政执法主体应当接收移送（第二十三条），不能拒收；对管辖有争议的，请报共同上级（/escalate）。拒收理由已记录：${reason}`,
+    `有管辖权的行政执法主体应当接收移送（第二十三条），不能拒收；对管辖有争议的，请通过报请共同上级操作办理。拒收理由已记录：${reason}`,
   );
 }

@@ -24,6 +24,19 @@ export async function findAgency(db: Db, code: string): Promise<Agency | undefin
   return row;
 }
 
+/** How a zh-CN message names an agency: its registered name, the code only when no such agency is registered. */
+export async function agencyNameOf(db: Db, code: string): Promise<string> {
+  const [row] = await db.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, code));
+  return row?.name ?? code;
+}
+
+/** agencyNameOf for several codes at once (one query each, in the caller's transaction): code → name. */
+export async function agencyNamesOf(db: Db, codes: Iterable<string>): Promise<(agencyCode: string) => string> {
+  const names = new Map<string, string>();
+  for (const code of new Set(codes)) names.set(code, await agencyNameOf(db, code));
+  return (code) => names.get(code) ?? code;
+}
+
 export async function insertAgency(db: Db, row: NewAgency): Promise<Agency> {
   const [out] = await db.insert(agencies).values(row).returning();
   return out!;

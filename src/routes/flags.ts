@@ -22,7 +22,7 @@ const RULE_IDS = new Set<string>(RULES.map((r) => r.id));
 
 /** Filters a supervisor may combine; a rule id not in the catalogue or a reversed period is a 400 naming the field. */
 export function checkFlagFilter(q: FlagFilter): FlagFilter {
-  if (q.rule && !RULE_IDS.has(q.rule)) throw DomainError.field('query.rule', `规则 ${q.rule} 不在规则目录中（GET /api/v1/rules）`);
+  if (q.rule && !RULE_IDS.has(q.rule)) throw DomainError.field('query.rule', `规则 ${q.rule} 不在规则目录中，请查阅规则目录`);
   if (q.from && q.to && q.from > q.to) throw DomainError.field('query.to', '结束日期早于开始日期');
   return q;
 }

@@ -107,8 +107,8 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const b = req.body;
       // An agency-wide cap has no scope value; a matter or domain cap names one.
-      if (b.scopeKind === 'agency' && b.scopeValue) throw DomainError.field('body.scopeValue', 'scopeKind 为 agency 时不填');
-      if (b.scopeKind !== 'agency' && !b.scopeValue) throw DomainError.field('body.scopeValue', `scopeKind 为 ${b.scopeKind} 时必填`);
+      if (b.scopeKind === 'agency' && b.scopeValue) throw DomainError.field('body.scopeValue', '检查范围为本单位时不填');
+      if (b.scopeKind !== 'agency' && !b.scopeValue) throw DomainError.field('body.scopeValue', `检查范围为${b.scopeKind === 'matter' ? '检查事项' : '领域'}时必填`);
       if (b.effectiveTo && b.effectiveTo < b.effectiveFrom) throw DomainError.field('body.effectiveTo', '不能早于生效日期');
       const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: b.agencyCode ? 'agency' : 'frequency_rules', subjectId: b.agencyCode ?? `${b.scopeKind}:${b.scopeValue ?? ''}`, agencyCode: b.agencyCode }), 201, async (tx, { at, audit }) => {
         if (b.agencyCode && !(await findAgency(tx, b.agencyCode))) {

@@ -7,8 +7,8 @@ const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({
   kind: 'routine',
   mode: 'onsite',
   date: '2026-04-08',
-  agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['food'], outsideWuhan: false },
-  enterprise: { creditCode: 'E', districtCode: '420106', outsideWuhan: false },
+  agency: { code: 'A', level: 'district', districtCode: '420106', districtName: '武昌区', domains: ['food'], outsideWuhan: false },
+  enterprise: { creditCode: 'E', districtCode: '420106', districtName: '武昌区', outsideWuhan: false },
   matters: [{ code: 'M1', published: { name: '食品', domain: 'food', offsiteCapable: false, legalBasis: '食品安全法' } }],
   inspectors: [
     { name: '甲', certificateNo: '1' },
@@ -21,6 +21,7 @@ const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({
   onsiteReason: null,
   leadKind: null,
   lowerLevelCounterpart: null,
+  lowerLevelCounterpartName: null,
   ...over,
 });
 
@@ -37,16 +38,33 @@ describe('inspection guards (pure)', () => {
 
   it('name each broken fact with its own rule', () => {
     expect(failed(facts({ matters: [{ code: 'X', published: null }] }))).toEqual(['MATTER_UNPUBLISHED']);
-    expect(failed(facts({ agency: { code: 'A', level: 'district', districtCode: '420106', domains: ['environment'], outsideWuhan: false } }))).toEqual(['AGENCY_OUT_OF_AUTHORITY']);
+    expect(failed(facts({ agency: { code: 'A', level: 'district', districtCode: '420106', districtName: '武昌区', domains: ['environment'], outsideWuhan: false } }))).toEqual(['AGENCY_OUT_OF_AUTHORITY']);
     expect(failed(facts({ kind: 'case' }))).toEqual(['CASE_WITHOUT_LEAD']);
     expect(failed(facts({ kind: 'case', leadKind: 'complaint' }))).toEqual([]);
     expect(failed(facts({ inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual(['TEAM_TOO_SMALL']);
     expect(failed(facts({ mode: 'offsite', inspectors: [{ name: '甲', certificateNo: '1' }] }))).toEqual([]);
-    expect(failed(facts({ enterprise: { creditCode: 'E', districtCode: '420105', outsideWuhan: false } }))).toEqual(['CROSS_REGION_NO_ASSISTANCE']);
-    expect(failed(facts({ agency: { code: 'C', level: 'city', districtCode: null, domains: ['food'], outsideWuhan: false }, lowerLevelCounterpart: 'D' }))).toEqual(['JURISDICTION_TERRITORIAL']);
+    expect(failed(facts({ enterprise: { creditCode: 'E', districtCode: '420105', districtName: '汉阳区', outsideWuhan: false } }))).toEqual(['CROSS_REGION_NO_ASSISTANCE']);
+    expect(failed(facts({ agency: { code: 'C', level: 'city', districtCode: null, districtName: null, domains: ['food'], outsideWuhan: false }, lowerLevelCounterpart: 'D', lowerLevelCounterpartName: '武昌区市场监督管理局' }))).toEqual(['JURISDICTION_TERRITORIAL']);
     const offsiteCapable = [{ code: 'M2', published: { name: '公示', domain: 'food', offsiteCapable: true, legalBasis: '条例' } }];
     expect(failed(facts({ matters: offsiteCapable }))).toEqual(['ONSITE_WHEN_OFFSITE_SUFFICES']);
     expect(failed(facts({ matters: offsiteCapable, onsiteReason: '需现场核验设备运行' }))).toEqual([]);
+  });
+});
+
+describe('第十一条、第十二条 提示中的行政区和行政执法主体以名称表述（第十一号问题）', () => {
+  const detailOf = (f: GuardFacts, rule: string) => basicGuards(f).find((r) => r.rule === rule)?.detail ?? '';
+
+  it('names both districts of an out-of-area inspection by name, not by code', () => {
+    const detail = detailOf(facts({ enterprise: { creditCode: 'E', districtCode: '420105', districtName: '汉阳区', outsideWuhan: false } }), 'CROSS_REGION_NO_ASSISTANCE');
+    expect(detail).toContain('武汉市（汉阳区）');
+    expect(detail).toContain('武汉市（武昌区）');
+    expect(detail).not.toMatch(/4201\d\d/);
+  });
+
+  it('names the lowest-level agency by name', () => {
+    const city = { code: 'C', level: 'city' as const, districtCode: null, districtName: null, domains: ['food'], outsideWuhan: false };
+    const detail = detailOf(facts({ agency: city, lowerLevelCounterpart: 'D', lowerLevelCounterpartName: '武昌区市场监督管理局' }), 'JURISDICTION_TERRITORIAL');
+    expect(detail).toContain('（武昌区市场监督管理局）');
   });
 });
 

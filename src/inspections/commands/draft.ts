@@ -146,7 +146,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   const checks = [...basicGuards(loaded.facts), ...plan.results];
   const coordination = await hooks.adviseDraft(tx, { at, audit }, actor, inspection, input.aloneReason);
   if (candidates.length > 0) {
-    checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（可调用 /merge）'));
+    checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）'));
   }
   await audit({
     action: 'inspection.drafted',

@@ -25,7 +25,7 @@ function validate(f: FindingsInput): void {
     throw DomainError.field(!o.noticeNo ? 'body.outcome.noticeNo' : 'body.outcome.dueDate', '责令停止或改正须出具书面通知并确定期限，以便跟踪检查（第二十条）');
   }
   if (o.kind === 'penalty_referral' && (!o.proportionalityNote || o.noPenaltyGround === undefined)) {
-    throw DomainError.field(!o.proportionalityNote ? 'body.outcome.proportionalityNote' : 'body.outcome.noPenaltyGround', '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则填 null）');
+    throw DomainError.field(!o.proportionalityNote ? 'body.outcome.proportionalityNote' : 'body.outcome.noPenaltyGround', '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则不填）');
   }
 }
 
