@@ -118,9 +118,9 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   const entityScope = loaded.enterprise.scope;
   // Art. 2 ¶2, 4: outside the Order none of its guards, caps, codes or advice apply; it is recorded as such.
   const outside = outsideOrder({ excludedRelation: row.excludedRelation, entityScope });
-  if (outside) {
-    const inspection = await insertInspection(tx, { ...row, entityScope, countsTowardCap: false });
-    await audit({
+  // One audit entry per draft, whichever way it went.
+  const drafted = (inspection: Inspection, payload: Record<string, unknown>) =>
+    audit({
       action: 'inspection.drafted',
       subjectType: 'inspection',
       subjectId: inspection.id,
@@ -128,8 +128,11 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
       enterpriseCode: inspection.enterpriseCode,
       districtCode: loaded.agency.districtCode,
       after: 'draft',
-      payload: { ...input, entityScope, outsideOrder: outside.rule },
+      payload: { ...input, ...payload },
     });
+  if (outside) {
+    const inspection = await insertInspection(tx, { ...row, entityScope, countsTowardCap: false });
+    await drafted(inspection, { entityScope, outsideOrder: outside.rule });
     return { inspection, checks: [outside], mergeCandidates: [] };
   }
   // A case inspection without a lead cannot even be drafted (Art. 9, 13).
@@ -148,16 +151,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   if (candidates.length > 0) {
     checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）'));
   }
-  await audit({
-    action: 'inspection.drafted',
-    subjectType: 'inspection',
-    subjectId: inspection.id,
-    agencyCode: inspection.agencyCode,
-    enterpriseCode: inspection.enterpriseCode,
-    districtCode: loaded.agency.districtCode,
-    after: 'draft',
-    payload: { ...input, entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule) },
-  });
+  await drafted(inspection, { entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule) });
   return { inspection, checks, mergeCandidates: candidates, coordination };
 }
 
