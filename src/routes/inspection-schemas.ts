@@ -5,6 +5,11 @@ import { outsideOrder } from '../inspections/order-scope.js';
 import type { Inspection } from '../inspections/repository.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 
+/** The grounds of Art. 11 ¶2 on which an upper-level agency inspects; single and joint inspections alike. */
+export const EscalationGround = Type.Union(ESCALATION_GROUND_KEYS.map((k) => Type.Literal(k)), {
+  description: `提级实施的情形（第十一条第二款）：${ESCALATION_GROUND_KEYS.map((k) => `${k} ${ESCALATION_GROUNDS[k].zh}`).join(' | ')}`,
+});
+
 /** Schemas shared by the inspection, document and code routes. */
 export const MatterCodes = Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }), {
   minItems: 1,
@@ -40,11 +45,7 @@ export const DraftFields = {
   leadRef: Opt('线索编号 / lead reference', 200),
   teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
   assistanceRef: Opt('异地协助安排（第十二条）'),
-  escalationGround: Type.Optional(
-    Type.Union(ESCALATION_GROUND_KEYS.map((k) => Type.Literal(k)), {
-      description: `提级实施的情形（第十一条第二款）：${ESCALATION_GROUND_KEYS.map((k) => `${k} ${ESCALATION_GROUNDS[k].zh}`).join(' | ')}`,
-    }),
-  ),
+  escalationGround: Type.Optional(EscalationGround),
   escalationRef: Opt('指定、交办文件或上级主管部门规定的文号（第十一条第二款）', 200),
   onsiteReason: Opt('非现场检查不能达到目的的理由（第三十二条）'),
   excludedRelation: Type.Optional(

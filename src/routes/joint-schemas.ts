@@ -10,6 +10,7 @@ import type { JointList } from '../joint/lists.repository.js';
 import { mayReadDeclineReason, type TaskDetail } from '../joint/task-read.js';
 import { MatterCode } from './plan-schemas.js';
 import { InspectorSchema } from './inspection-schemas.js';
+import { EscalationGround } from './inspection-schemas.js';
 
 /** Request and response shapes of /joint-lists and /joint-tasks, with the Art. 26–31 terms beside the fields. */
 const Str = Type.String();
@@ -215,7 +216,7 @@ export const LaunchBody = Type.Object(
     windowStart: Instant,
     windowEnd: Instant,
     inspectors: Officers,
-    escalationGround: Type.Optional(ShortText('提级实施理由（第十一条）', 500)),
+    escalationGround: Type.Optional(EscalationGround),
     assistanceRef: Type.Optional(ShortText('异地协助安排（第十二条）', 500)),
     onsiteReason: Type.Optional(ShortText('非现场检查不能达到目的的理由（第三十二条）', 500)),
     note: Type.Optional(Type.String({ maxLength: 1000 })),

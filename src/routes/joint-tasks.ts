@@ -20,6 +20,7 @@ import { finitePage, IdParams, JointTaskView, jointTaskView, LaunchBody, Officer
 import { MatterCode } from './plan-schemas.js';
 import { jointTaskVisitRoutes } from './joint-task-visits.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
+import { EscalationGround } from './inspection-schemas.js';
 
 type UnitStep<B> = (tx: Db, scope: CommandScope, actor: Principal, id: string, body: B) => Promise<UnitStepResult>;
 
@@ -114,7 +115,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '协同单位接受分工并派出检查人员（第二十八条）/ a cooperating unit accepts and names its officers',
     body({
       inspectors: Officers,
-      escalationGround: Type.Optional(ShortText('提级实施理由（第十一条）', 500)),
+      escalationGround: Type.Optional(EscalationGround),
       assistanceRef: Type.Optional(ShortText('异地协助安排（第十二条）', 500)),
       onsiteReason: Type.Optional(ShortText('非现场检查不能达到目的的理由（第三十二条）', 500)),
     }),

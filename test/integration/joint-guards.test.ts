@@ -146,4 +146,17 @@ describeDb('guards of a joint visit: plans, team size, frequency counted once pe
       expect(res.json().violations).toHaveLength(1);
     });
   });
+
+  describe('第十一条第二款 联合检查的提级实施情形同样限于本条所列', () => {
+    it('refuses a free-text escalation ground at launch, naming the field', async () => {
+      const res = await t.call({
+        method: 'POST',
+        url: '/api/v1/joint-tasks',
+        as: as.head(w.market.code),
+        payload: { listId, entryCode: 'CY-01', enterpriseCodes: [w.enterprise.creditCode], ...JOINT_WINDOW, inspectors: officers('市监'), escalationGround: '领导要求' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toContain('body.escalationGround');
+    });
+  });
 });
