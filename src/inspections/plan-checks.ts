@@ -4,7 +4,7 @@ import { loadFrequencyFacts } from '../frequency/facts.js';
 import type { PlanCoverageRecord } from '../db/schema/index.js';
 import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
-import { caseAnomalyCheck, frequencyCheck, type CapResult } from '../rules/frequency.js';
+import { frequencyCheck, type CapResult } from '../rules/frequency.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import type { Inspection } from './repository.js';
 
@@ -13,8 +13,6 @@ type PlanCheckInput = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 
 export interface PlanAndCapResult {
   /** Guards: plan / special plan present (Art. 13) and every frequency cap (Art. 15). */
   results: RuleResult[];
-  /** Detector results for case inspections (CASE_FREQUENCY_ANOMALY): flag, never refuse. */
-  anomalies: CapResult[];
   /** A special inspection executing an upper authority's deployment does not count toward caps. */
   upperDeployed: boolean;
   /** For a routine inspection: the plan item covering each matter (Art. 13, 16), kept on the inspection. */
@@ -54,16 +52,15 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
     }
   }
   const caps = new Map<string, CapResult>();
-  const anomalies = new Map<string, CapResult>();
   for (const matterCode of i.matterCodes) {
     const facts = await loadFrequencyFacts(tx, { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode });
     const question = { ...facts, kind: i.kind, mode: i.mode, upperDeployed, excludeId: i.id };
-    // One inspection of several matters counts once: the same cap reached through two matters is one result.
+    // Case-inspection anomalies (Art. 15) are not judged here: the case-frequency-anomaly sweeper flags them,
+  // whichever route a case inspection took. One inspection of several matters counts once: the same cap reached through two matters is one result.
     for (const r of frequencyCheck(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
-    for (const r of caseAnomalyCheck(question)) anomalies.set(r.frequencyRuleId ?? r.rule, r);
   }
   const coverage = i.kind === 'routine' && covered.length === i.matterCodes.length ? covered : null;
-  return { results: [...results, ...caps.values()], anomalies: [...anomalies.values()], upperDeployed, coverage };
+  return { results: [...results, ...caps.values()], upperDeployed, coverage };
 }
 
 /** Throws the failed guards, if any, as one refusal naming the first rule. */
