@@ -8,11 +8,13 @@ import { parsePublishedKeys, publishedPublicKey, verifyWithPublishedKeys } from 
  * page: it needs only the published keys (GET /.well-known/inspection-keys saved to a file) and the
  * code's facts — no server, no database, no private key.
  *
- *   tsx src/cli/verify-code.ts --keys inspection-keys.json --facts facts.json --kid <kid> --signature <sig>
+ *   tsx src/cli/verify-code.ts --keys inspection-keys.json --facts facts.json --kid <kid> --signature=<sig>
+ *
+ * The signature is base64url and may begin with '-': pass it as --signature=<sig> so it is never read as a flag.
  *
  * Exit status: 0 valid, 1 forged or altered, 2 the input could not be read (files, arguments).
  */
-const USAGE = 'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature <sig>';
+const USAGE = 'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature=<sig>';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);

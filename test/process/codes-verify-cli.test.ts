@@ -44,22 +44,37 @@ const factsFile = writeJson('facts.json', facts);
 
 describe('verify-code CLI (offline, published keys only)', () => {
   it('prints 有效/valid and exits 0 for a genuine code', () => {
-    const r = verifyCli(['--keys', keysFile, '--facts', factsFile, '--kid', kid, '--signature', signature]);
+    const r = verifyCli(['--keys', keysFile, '--facts', factsFile, '--kid', kid, `--signature=${signature}`]);
     expect(r.stdout).toContain('有效/valid');
     expect(r.status).toBe(0);
   });
 
   it('prints 签名无效/forged and exits 1 when a fact was altered', () => {
     const tampered = writeJson('tampered.json', { ...facts, validTo: '2026-04-10T09:00:00.000Z' });
-    const r = verifyCli(['--keys', keysFile, '--facts', tampered, '--kid', kid, '--signature', signature]);
+    const r = verifyCli(['--keys', keysFile, '--facts', tampered, '--kid', kid, `--signature=${signature}`]);
     expect(r.stdout).toContain('签名无效/forged');
     expect(r.status).toBe(1);
   });
 
   it('verifies a code signed before rotation against the retired key, from a { keys } wrapper', () => {
     const wrapped = writeJson('wrapped-keys.json', { keys: keyring.publicKeys() });
-    const r = verifyCli(['--keys', wrapped, '--facts', factsFile, '--kid', 'k-2025', '--signature', oldSignature]);
+    const r = verifyCli(['--keys', wrapped, '--facts', factsFile, '--kid', 'k-2025', `--signature=${oldSignature}`]);
     expect(r.stdout).toContain('retired');
+    expect(r.status).toBe(0);
+  });
+
+  it('reads a signature that begins with "-" (base64url) when given as --signature=', () => {
+    // Ed25519 is deterministic: vary the code until its signature starts with '-', as 1 in 64 do.
+    let dashed: { facts: CodeFacts; kid: string; signature: string } | undefined;
+    for (let i = 0; i < 5000 && !dashed; i += 1) {
+      const f = { ...facts, code: newCodeId(2026) };
+      const s = keyring.sign(f);
+      if (s.signature.startsWith('-')) dashed = { facts: f, ...s };
+    }
+    expect(dashed).toBeDefined();
+    const file = writeJson('dashed.json', dashed!.facts);
+    const r = verifyCli(['--keys', keysFile, '--facts', file, '--kid', dashed!.kid, `--signature=${dashed!.signature}`]);
+    expect(r.stdout).toContain('有效/valid');
     expect(r.status).toBe(0);
   });
 
