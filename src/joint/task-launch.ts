@@ -6,6 +6,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { jointTasks, jointTaskUnits, jointVisits, type Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ruleArticle } from '../rules/catalog.js';
 import { validateWindow } from '../inspections/commands/draft.js';
 import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
@@ -108,6 +109,7 @@ export async function launchJointTask(tx: Db, scope: CommandScope, actor: Princi
   );
   await tx.insert(jointVisits).values(enterpriseCodes.map((enterpriseCode) => ({ taskId: id, enterpriseCode })));
   const task = (await findJointTask(tx, id))!;
-  await auditTask(tx, scope, 'launched', task, null, { enterpriseCodes, windowStart: input.windowStart, windowEnd: input.windowEnd, units: entry.units.map((u) => u.agencyCode) });
+  // Art. 29: the task is launched and assigned on the platform — the launch records that (JOINT_OFFLINE).
+  await auditTask(tx, scope, 'launched', task, null, { rule: 'JOINT_OFFLINE', article: ruleArticle('JOINT_OFFLINE'), enterpriseCodes, windowStart: input.windowStart, windowEnd: input.windowEnd, units: entry.units.map((u) => u.agencyCode) });
   return { task, units: await unitsOf(tx, id), checks };
 }

@@ -92,6 +92,28 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
     expect(problems.filter(Boolean)).toEqual([]);
   });
 
+  it('names for every record-only rule the commands that record it, and their code names the rule', () => {
+    const problems: string[] = [];
+    for (const r of RULES) {
+      const recordedBy = raisersOf(r.id).recordedBy ?? [];
+      const recordOnly = rolesOf(r).includes('record-only');
+      if (recordOnly && recordedBy.length === 0) problems.push(`${r.id}: a record-only rule no command records`);
+      if (!recordOnly && recordedBy.length > 0) problems.push(`${r.id}: recordedBy is for record-only rules`);
+      for (const c of recordedBy) problems.push(commandProblem(r.id, c) ?? '');
+    }
+    expect(problems.filter(Boolean)).toEqual([]);
+  });
+
+  it('shows every rule the engine applies firing in a test on the databases (integration or PostgreSQL suite)', () => {
+    // "Fires": a refusal, a flag or a record carrying the rule id, asserted in a test that runs the real
+    // commands on PGlite and PostgreSQL. Only a detector the data cannot show (notCheckable) is exempt.
+    const suites = [...sources(projectPath('test', 'integration')), ...sources(projectPath('test', 'postgres'))].map(read);
+    const silent = RULES.filter((r) => !raisersOf(r.id).notCheckable)
+      .map((r) => r.id)
+      .filter((id) => !suites.some((text) => new RegExp(`['"\`]${id}['"\`]`).test(text)));
+    expect(silent).toEqual([]);
+  });
+
   it('knows every rule id the code refuses or flags with', () => {
     const known = new Set<string>(RULES.map((r) => r.id));
     const named = new Set<string>();
