@@ -118,7 +118,7 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
     const known = new Set<string>(RULES.map((r) => r.id));
     const named = new Set<string>();
     const patterns = [/ruleResult\(\s*'([A-Z_]+)'/g, /\brule: '([A-Z_]+)'/g, /notYetFlagged\(\s*'([A-Z_]+)'/g, /ruleArticle\(\s*'([A-Z_]+)'/g];
-    for (const file of sources(projectPath('src'))) {
+    for (const file of [...sources(projectPath('src')), ...sources(projectPath('machines'))]) {
       const text = read(file);
       for (const p of patterns) for (const m of text.matchAll(p)) named.add(m[1]!);
     }
