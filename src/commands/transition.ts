@@ -22,7 +22,9 @@ export function transitionOrRefuse<M extends AnyStateMachine>(
   if (decision.ok) return decision.state;
   if (decision.refusedBy) {
     const { rule, limit, detail } = decision.refusedBy;
-    throw DomainError.fromRules([ruleResult(rule as RuleId, false, state, limit, detail)]);
+    const refused = DomainError.fromRules([ruleResult(rule as RuleId, false, state, limit, detail)]);
+    // The rule's refusal carries the same identifiers as any refused transition.
+    throw new DomainError(refused.code, refused.detail, { ...refused.extensions, currentState: state, allowedEvents: decision.allowed });
   }
   const type = String((event as { type: string }).type);
   throw new DomainError('INVALID_TRANSITION', `${what}当前状态为“${stateLabel(machine.id, state)}”，不能${eventLabel(machine.id, type)}`, {

@@ -16,7 +16,7 @@ import { leadOf } from './list-entry.js';
 import { findJointList } from './lists.repository.js';
 import type { JointSettings } from './settings.js';
 import { auditTask } from './task-audit.js';
-import { planGuards, teamCapCheck } from './task-guards.js';
+import { planGuards, JOINT_TEAM_TOO_LARGE } from './task-guards.js';
 import { findJointTask, unitsOf, type JointTask, type JointTaskUnit } from './tasks.repository.js';
 
 export interface LaunchInput {
@@ -67,7 +67,7 @@ export async function launchJointTask(tx: Db, scope: CommandScope, actor: Princi
   for (const code of enterpriseCodes) {
     if (!(await findEnterprise(tx, code))) throw DomainError.field('body.enterpriseCodes', `企业 ${code} 未登记`, 'REFERENCE_INVALID');
   }
-  const cap = teamCapCheck(input.inspectors, settings.teamMax);
+  const cap = JOINT_TEAM_TOO_LARGE(input.inspectors, settings.teamMax);
   if (!cap.passed) throw DomainError.fromRules([cap]);
 
   const countedDate = shanghaiDate(windowStart);

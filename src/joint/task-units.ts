@@ -15,7 +15,7 @@ import { unitOf } from './list-entry.js';
 import type { JointSettings } from './settings.js';
 import { assertLead, unitOfActor } from './task-access.js';
 import { auditTask, lockTask, taskTransition, unitTransition } from './task-audit.js';
-import { planGuards, teamCapCheck, teamOf } from './task-guards.js';
+import { planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';
 import { unitsOf, updateJointTask, updateUnit, type JointTask, type JointTaskUnit } from './tasks.repository.js';
 
 /**
@@ -81,7 +81,7 @@ export async function acceptUnit(tx: Db, scope: CommandScope, actor: Principal, 
   const state = await unitTransition(tx, unit, { type: 'ACCEPT' });
   const failedPlan = (await planGuards(tx, task, [unit])).filter((r) => !r.passed);
   if (failedPlan.length) throw DomainError.fromRules(failedPlan);
-  const cap = teamCapCheck([...teamOf(units.filter((u) => u.agencyCode !== unit.agencyCode)), ...input.inspectors], settings.teamMax);
+  const cap = JOINT_TEAM_TOO_LARGE([...teamOf(units.filter((u) => u.agencyCode !== unit.agencyCode)), ...input.inspectors], settings.teamMax);
   if (!cap.passed) throw DomainError.fromRules([cap]);
   await updateUnit(tx, unit, {
     state,

@@ -5,7 +5,7 @@ import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 import { decideSubmit, submitEvent } from '../../src/plans/plan-submit.js';
-import { planContentCheck } from '../../src/rules/plan-content.js';
+import { PLAN_CONTENT } from '../../src/rules/plan-content.js';
 import { ruleResult } from '../../src/rules/result.js';
 
 const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);
@@ -90,7 +90,7 @@ describe('第十三条 the SUBMIT guards decide on the plan’s own content (has
   const published = ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
 
   it('feeds the machine the missing fields of the real items, so the machine itself refuses', () => {
-    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
+    const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
     const event = submitEvent(content, published);
     expect(event).toEqual({ type: 'SUBMIT', missingFields: 2, unpublishedMatters: 0 });
     expect(plan('draft', event)).toMatchObject({ ok: false, state: 'draft' });
@@ -98,7 +98,7 @@ describe('第十三条 the SUBMIT guards decide on the plan’s own content (has
   });
 
   it('feeds it the matters not on the published list, and lets a complete plan through', () => {
-    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [item] });
+    const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item] });
     const unpublished = ruleResult('MATTER_UNPUBLISHED', false, ['M-1'], 'published', '未公布');
     expect(submitEvent(content, unpublished)).toEqual({ type: 'SUBMIT', missingFields: 0, unpublishedMatters: 1 });
     expect(() => decideSubmit({ state: 'returned' }, content, unpublished)).toThrow(expect.objectContaining({ code: 'MATTER_UNPUBLISHED' }));

@@ -114,6 +114,22 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
     expect(silent).toEqual([]);
   });
 
+  it('names each pure check by its rule id, in the files that hold an area’s rules', () => {
+    // src/rules/<area>.ts and each area's *rules.ts / *guards.ts: a result built for rule X is built in the function X.
+    const ruleFiles = [...sources(projectPath('src', 'rules')), ...sources(projectPath('src')).filter((f) => /(rules|guards)\.ts$/.test(f))];
+    const misplaced: string[] = [];
+    for (const file of [...new Set(ruleFiles)]) {
+      const text = read(file);
+      for (const m of text.matchAll(/ruleResult\(\s*'([A-Z_]+)'/g)) {
+        const before = text.slice(0, m.index);
+        const fn = [...before.matchAll(/^export function ([A-Za-z_]+)\(/gm)].pop()?.[1];
+        if (fn !== m[1]) misplaced.push(`${file.slice(projectPath().length + 1)}: ${m[1]} built in ${fn ?? 'module scope'}`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+    for (const area of ['scope', 'authority', 'onsite', 'frequency', 'plan-content']) expect(existsSync(projectPath('src', 'rules', `${area}.ts`))).toBe(true);
+  });
+
   it('knows every rule id the code refuses or flags with', () => {
     const known = new Set<string>(RULES.map((r) => r.id));
     const named = new Set<string>();

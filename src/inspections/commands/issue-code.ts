@@ -12,7 +12,8 @@ import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
-import { noCodeOutsideOrder, outsideOrder } from '../order-scope.js';
+import { outsideOrder } from '../order-scope.js';
+import { SCOPE_NO_CODE } from '../../rules/scope.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
@@ -49,7 +50,7 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   const i = (await findInspection(tx, id, true))!;
   // Art. 2 ¶2, 4: an inspection outside the Order gets no code under it.
   const outside = outsideOrder(i);
-  if (outside) throw DomainError.fromRules([noCodeOutsideOrder(outside)]);
+  if (outside) throw DomainError.fromRules([SCOPE_NO_CODE(outside)]);
   await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
   // ONSITE_WITHOUT_APPROVAL (Art. 17(1)) is the machine's: a draft refuses ISSUE_CODE by that rule.
   const state = nextState(i, { type: 'ISSUE_CODE' });
