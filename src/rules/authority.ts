@@ -15,8 +15,11 @@ export function MATTER_UNPUBLISHED(f: GuardFacts): RuleResult {
 }
 
 export function AGENCY_OUT_OF_AUTHORITY(f: GuardFacts): RuleResult {
-  const outside = f.matters.filter((m) => m.published && !f.agency.domains.includes(m.published.domain)).map((m) => `${m.code}(${m.published!.domain})`);
-  return ruleResult('AGENCY_OUT_OF_AUTHORITY', outside.length === 0, outside, f.agency.domains, `检查事项 ${outside.join('、')} 超出本单位法定职责范围`);
+  const beyond = f.matters.filter((m) => m.published && !f.agency.domains.includes(m.published.domain));
+  // observed keeps the identifiers (code and domain); the message names the matters as the list publishes them.
+  const outside = beyond.map((m) => `${m.code}(${m.published!.domain})`);
+  const named = beyond.map((m) => `“${m.published!.name}”`).join('、');
+  return ruleResult('AGENCY_OUT_OF_AUTHORITY', outside.length === 0, outside, f.agency.domains, `检查事项${named}超出本单位法定职责范围`);
 }
 
 /** Art. 12, 40(9): an inspection outside the agency's territory needs the assistance arrangement on record. */

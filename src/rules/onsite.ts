@@ -46,7 +46,9 @@ export function INSPECTOR_UNCERTIFIED(f: GuardFacts): RuleResult {
 }
 
 export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
-  const capable = f.matters.filter((m) => m.published?.offsiteCapable).map((m) => m.code);
+  const capableMatters = f.matters.filter((m) => m.published?.offsiteCapable);
+  const capable = capableMatters.map((m) => m.code);
   const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason);
-  return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `事项 ${capable.join('、')} 可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
+  const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
+  return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
 }
