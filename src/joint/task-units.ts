@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { initialState } from '../../machines/kernel.js';
 import { inspectionMachine } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
@@ -17,6 +16,7 @@ import { assertLead, unitOfActor } from './task-access.js';
 import { auditTask, lockTask, taskTransition, unitTransition } from './task-audit.js';
 import { planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';
 import { unitsOf, updateJointTask, updateUnit, type JointTask, type JointTaskUnit } from './tasks.repository.js';
+import { newRowId } from '../db/ids.js';
 
 /**
  * The units' side of a joint task (Art. 28–29): the lead assigns each cooperating unit its part on the
@@ -126,7 +126,7 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   for (const enterpriseCode of task.enterpriseCodes) {
     const enterprise = (await findEnterprise(tx, enterpriseCode))!;
     const inspection = await insertInspection(tx, {
-      id: randomUUID(),
+      id: newRowId(),
       agencyCode: unit.agencyCode,
       enterpriseCode,
       kind: part.kind,

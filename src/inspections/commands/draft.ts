@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
@@ -18,6 +17,7 @@ import { CASE_WITHOUT_LEAD } from '../../rules/onsite.js';
 import type { InspectionHooks } from '../hooks.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
+import { newRowId } from '../../db/ids.js';
 
 export interface DraftInput {
   agencyCode: string;
@@ -86,7 +86,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   assertOwnAgency(actor, input.agencyCode);
   const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);
   const row = {
-    id: randomUUID(),
+    id: newRowId(),
     agencyCode: input.agencyCode,
     enterpriseCode: input.enterpriseCode,
     kind: input.kind,
