@@ -19,6 +19,7 @@ CREATE TABLE "special_plan_versions" (
 --> statement-breakpoint
 ALTER TABLE "special_plans" ADD COLUMN "returned_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "special_plans" ADD COLUMN "amendment_reason" text;--> statement-breakpoint
+ALTER TABLE "special_plans" ADD COLUMN "amended_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "special_plan_versions" ADD CONSTRAINT "special_plan_versions_special_plan_id_special_plans_id_fk" FOREIGN KEY ("special_plan_id") REFERENCES "public"."special_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "special_plan_versions_plan_revision_uq" ON "special_plan_versions" USING btree ("special_plan_id","revision");--> statement-breakpoint
 -- Backfill: every special plan already filed keeps its filed content as revision 1 (Art. 14).

@@ -162,7 +162,7 @@ export async function amendSpecialPlan(tx: Db, scope: CommandScope, actor: Princ
   await assertActsForAgency(tx, actor, plan.agencyCode);
   if (reason.trim().length === 0) throw DomainError.field('body.reason', '调整须说明理由');
   const state = specialTransition(plan, { type: 'AMEND', reason });
-  const out = await updateSpecialPlan(tx, plan, { state, revision: plan.revision + 1, amendmentReason: reason }, scope.at);
+  const out = await updateSpecialPlan(tx, plan, { state, revision: plan.revision + 1, amendmentReason: reason, amendedAt: scope.at }, scope.at);
   await auditSpecial(scope, 'amended', plan, out, agency, { reason, previousRevision: plan.revision, revision: out.revision });
   return out;
 }

@@ -1,6 +1,11 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
+import { flags } from '../../src/db/schema/index.js';
 import { findUsableSpecialPlan } from '../../src/plans/usable-special-plan.js';
+import { specialPlanAmendedNotRefiledJob } from '../../src/sweeper/jobs/special-plan-amended-not-refiled.js';
+import { specialPlanNotPublishedJob } from '../../src/sweeper/jobs/special-plan-not-published.js';
+import { runSweep } from '../../src/sweeper/run.js';
 import { as } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newInspection, newPlanWorld, newSpecialPlan, type PlanWorld } from '../support/plan-factories.js';
@@ -199,5 +204,39 @@ describeDb('第十四条 专项检查计划不符合条件的退回重新调整�
     const history = (await call('GET', `/special-plans/${id}`, head)).json().history.map((h: { action: string }) => h.action);
     expect(history).toContain('special_plan.amended');
     expect(history).toContain('special_plan.refiled');
+  });
+});
+
+describeDb('第十四条 专项检查计划备案后未公布、调整后未重新报送备案的，由扫描任务提示监督', () => {
+  let t: TestApp;
+  let w: PlanWorld;
+
+  beforeAll(async () => {
+    t = await createTestApp({ start: '2026-05-01T10:00:00+08:00' });
+    w = await newPlanWorld(t.db);
+  });
+  afterAll(() => t.close());
+
+  const countOf = (reports: { job: string; count: number }[], job: string) => reports.find((r) => r.job === job)?.count;
+
+  it('flags a filed special plan left unpublished, and an adjustment left unreported, once per revision', async () => {
+    const unpublished = await newSpecialPlan(t.db, w.cityAgency.code, [w.matterCode], { state: 'filed', filedAt: new Date('2026-04-01T02:00:00Z') });
+    const recent = await newSpecialPlan(t.db, w.cityAgency.code, [w.matterCode], { state: 'filed', filedAt: new Date('2026-04-28T02:00:00Z') });
+    const adjusting = await newSpecialPlan(t.db, w.cityAgency.code, [w.matterCode], { state: 'draft', revision: 2, amendedAt: new Date('2026-04-10T02:00:00Z') });
+    await newSpecialPlan(t.db, w.cityAgency.code, [w.matterCode], { state: 'draft', revision: 2, amendedAt: new Date('2026-04-29T02:00:00Z') });
+    await newSpecialPlan(t.db, w.districtAgency.code, [w.matterCode], { state: 'deployed', deploymentAuthority: '湖北省市场监督管理局', deploymentDocNo: '鄂市监〔2026〕8号' });
+
+    const jobs = [specialPlanNotPublishedJob, specialPlanAmendedNotRefiledJob];
+    const first = await runSweep(t.db, t.clock, {}, jobs);
+    expect(countOf(first, 'special-plan-not-published')).toBe(1);
+    expect(countOf(first, 'special-plan-amended-not-refiled')).toBe(1);
+    expect((await runSweep(t.db, t.clock, {}, jobs)).map((r) => r.count)).toEqual([0, 0]);
+
+    const [notPublished] = await t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_NOT_PUBLISHED'), eq(flags.subjectId, unpublished.id)));
+    expect(notPublished).toMatchObject({ subjectType: 'special_plan', occurrence: 'r1', article: '第十四条', agencyCode: w.cityAgency.code });
+    expect(notPublished!.detail).toContain(w.cityAgency.name);
+    const [notRefiled] = await t.db.select().from(flags).where(and(eq(flags.rule, 'PLAN_AMENDED_NOT_REFILED'), eq(flags.subjectId, adjusting.id)));
+    expect(notRefiled).toMatchObject({ subjectType: 'special_plan', occurrence: 'r2', article: '第十四条' });
+    expect(await t.db.select().from(flags).where(eq(flags.subjectId, recent.id))).toHaveLength(0);
   });
 });

@@ -125,6 +125,8 @@ export const specialPlans = pgTable(
     returnedAt: timestamp('returned_at', { withTimezone: true }),
     /** Why the filed plan is being adjusted (Art. 14 ¶2), kept until the adjustment is filed. */
     amendmentReason: text('amendment_reason'),
+    /** When the adjustment began: the refiling period (PLAN_REFILE_DAYS) runs from here. */
+    amendedAt: timestamp('amended_at', { withTimezone: true }),
     approverKind: text('approver_kind', { enum: ['same_level_government', 'upper_authority'] }),
     approverName: text('approver_name'),
     approvalDocNo: text('approval_doc_no'),
