@@ -219,7 +219,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ROLES },
       schema: {
         tags: ['plans'],
-        summary: '专项检查计划的各备案版本（第十四条）/ every filed version of a special plan',
+        summary: '专项检查计划的各备案版本（第十四条；已公布的版本公开）/ every filed version of a special plan (published ones to anyone)',
         params: IdParams,
         response: responses(Type.Array(SpecialPlanVersionView)),
       },
@@ -228,8 +228,16 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const db = app.services.db;
       const plan = await findSpecialPlan(db, req.params.id);
       if (!plan) throw DomainError.notFound('专项检查计划', req.params.id);
-      await assertMayView(req, plan);
-      return (await specialPlanVersionsOf(db, plan.id)).map(specialPlanVersionView);
+      const versions = await specialPlanVersionsOf(db, plan.id);
+      // A published version stays public while the plan is being adjusted (Art. 14: 依法向社会公布).
+      const published = versions.filter((v) => v.publishedAt !== null);
+      try {
+        await assertMayView(req, plan);
+      } catch (err) {
+        if (published.length === 0) throw err;
+        return published.map(specialPlanVersionView);
+      }
+      return versions.map(specialPlanVersionView);
     },
   );
 

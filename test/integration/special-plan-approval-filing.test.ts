@@ -188,6 +188,11 @@ describeDb('第十四条 专项检查计划不符合条件的退回重新调整�
     });
     expect(await findUsableSpecialPlan(t.db, id, w.cityAgency.code, w.matterCode, '2026-09-10')).toMatchObject({ refusal: { rule: 'SPECIAL_WITHOUT_APPROVAL' } });
 
+    // While adjusted, the draft is the agency's, but the published version stays public.
+    const enterprise = as.enterprise('91420100MA4K1234X5');
+    expect((await call('GET', `/special-plans/${id}`, enterprise)).statusCode).toBe(403);
+    expect((await call('GET', `/special-plans/${id}/versions`, enterprise)).json().map((v: { revision: number }) => v.revision)).toEqual([1]);
+
     await call('POST', `/special-plans/${id}/approve`, head, cityApproval);
     const refiled = await call('POST', `/special-plans/${id}/file`, bureau);
     expect(refiled.json()).toMatchObject({ state: 'filed', revision: 2, amendmentReason: null });
