@@ -5,12 +5,11 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { ruleResult } from '../rules/result.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from './plan-access.js';
 import { assertWindow, auditSpecial, specialTransition, unpublishedMatters, type SpecialPlanFields } from './special-plan-commands.js';
 import { findSpecialPlan, insertSpecialPlan, type SpecialPlan } from './special-plans.repository.js';
 import { isUpperAuthorityOf } from './upper-authority.js';
-import { shanghaiDate } from '../time/shanghai-date.js';
-
 
 /** Why a claimed deployment cannot stand, or null when it can. */
 function deploymentProblem(upper: SpecialPlan | undefined, upperAgency: Agency | undefined, lower: Agency, f: SpecialPlanFields): string | null {
