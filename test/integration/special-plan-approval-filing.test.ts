@@ -65,6 +65,16 @@ describeDb('第十三条第二款 专项检查计划经同级人民政府或者�
     expect(approved.json()).toMatchObject({ state: 'approved', ...upper });
 
     await call('PATCH', `/agencies/${w.districtAgency.code}`, as.admin(), { verticallyManaged: false });
+    const registered = await call('POST', '/agencies', as.admin(), {
+      code: 'WH-XFJY-T',
+      name: '武汉市消防救援支队（测试）',
+      kind: 'authorised',
+      level: 'city',
+      verticallyManaged: true,
+      domains: ['fire_safety'],
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    expect(registered.json().verticallyManaged).toBe(true);
   });
 
   it('records the report to both the same-level justice bureau and the upper authority, and the filing names both', async () => {
