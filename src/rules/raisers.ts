@@ -66,6 +66,7 @@ const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts
 const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-submit.ts');
 const FILE_PLAN = cmd('filePlan', 'src/plans/plan-filing.ts');
 const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
+const APPROVE_SPECIAL = cmd('approveSpecialPlan', 'src/plans/special-plan-commands.ts');
 const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');
 const JOINT_CODES = cmd('issueJointCodes', 'src/joint/task-code.ts');
 const JOINT_FINDINGS = cmd('recordJointFindings', 'src/joint/task-visits.ts');
@@ -86,10 +87,11 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   PLAN_CONTENT: { guardedBy: [SUBMIT_PLAN] },
   PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), SUBMIT_PLAN] },
   PLAN_RETURNED: { recordedBy: [cmd('returnPlan', 'src/plans/plan-filing.ts')] },
-  PLAN_AMENDED_NOT_REFILED: { guardedBy: [ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled')] },
-  PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published')] },
+  PLAN_AMENDED_NOT_REFILED: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled'), job('special-plan-amended-not-refiled')] },
+  PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published'), job('special-plan-not-published')] },
   ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
   SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL] },
+  SPECIAL_APPROVER_NOT_COMPETENT: { guardedBy: [APPROVE_SPECIAL] },
   CASE_WITHOUT_LEAD: { guardedBy: [DRAFT] },
   CASE_MERGEABLE: { raisedBy: [job('case-mergeable')] },
   FREQUENCY_CAP: { guardedBy: [DRAFT, ISSUE], raisedBy: [job('frequency-cap-exceeded')] },

@@ -74,14 +74,27 @@ describe('special plan machine (Art. 13, 15)', () => {
 
   it('cannot be filed before approval nor published before filing', () => {
     expect(special('draft', { type: 'FILE' })).toEqual({ ok: false, state: 'draft', allowed: ['APPROVE', 'DEPLOY', 'EDIT'] });
-    expect(special('approved', { type: 'PUBLISH' })).toMatchObject({ ok: false, allowed: ['FILE'] });
+    expect(special('approved', { type: 'PUBLISH' })).toMatchObject({ ok: false, allowed: ['FILE', 'RETURN'] });
   });
 
   it('enters deployed directly when an upper authority deployed it, and nothing follows', () => {
     expect(special('draft', { type: 'DEPLOY', upperPlanUsable: true })).toMatchObject({ ok: true, state: 'deployed' });
     expect(special('draft', { type: 'DEPLOY', upperPlanUsable: false })).toMatchObject({ ok: false });
     expect(special('deployed', { type: 'FILE' })).toEqual({ ok: false, state: 'deployed', allowed: [] });
-    expect(special('published', approval)).toMatchObject({ ok: false, allowed: [] });
+    expect(special('published', approval)).toMatchObject({ ok: false, allowed: ['AMEND'] });
+  });
+
+  it('第十四条 returns with reasons, is adjusted and approved again; a filed plan is amended back to draft', () => {
+    expect(special('approved', { type: 'RETURN', reason: '检查事项与突出问题不对应' })).toMatchObject({ ok: true, state: 'returned' });
+    expect(special('approved', { type: 'RETURN', reason: ' ' })).toMatchObject({ ok: false });
+    expect(special('returned', { type: 'EDIT' })).toMatchObject({ ok: true, state: 'returned' });
+    expect(special('returned', approval)).toMatchObject({ ok: true, state: 'approved' });
+    expect(special('returned', { type: 'FILE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'EDIT'] });
+    for (const from of ['filed', 'published']) {
+      expect(special(from, { type: 'AMEND', reason: '延长实施期间' })).toMatchObject({ ok: true, state: 'draft' });
+      expect(special(from, { type: 'AMEND', reason: '' })).toMatchObject({ ok: false });
+    }
+    expect(special('deployed', { type: 'AMEND', reason: '延长实施期间' })).toMatchObject({ ok: false, allowed: [] });
   });
 });
 
