@@ -23,7 +23,6 @@ export type SpecialPlanEvent =
       approverKind: 'same_level_government' | 'upper_authority';
       approverName: string;
       approvalDocNo: string;
-      unpublishedMatters: number;
     }
   | { type: 'FILE' }
   | { type: 'RETURN'; reason: string }
@@ -38,7 +37,7 @@ export const specialPlanMachine = setup({
   guards: {
     /** Art. 13: who approved it and by which document, so the filing bureau can verify the approval. */
     hasApprovalRecord: ({ event }) =>
-      event.type === 'APPROVE' && hasText(event.approverName) && hasText(event.approvalDocNo) && event.unpublishedMatters === 0,
+      event.type === 'APPROVE' && hasText(event.approverName) && hasText(event.approvalDocNo),
     /** The upper authority's plan is in force and the lower agency may execute it. */
     isDeployedByUpperAuthority: ({ event }) => event.type === 'DEPLOY' && event.upperPlanUsable,
     /** Art. 14: the bureau tells the agency what to adjust. */

@@ -128,7 +128,9 @@ export async function approveSpecialPlan(
       throw DomainError.fromRules([ruleResult('SPECIAL_APPROVER_NOT_COMPETENT', false, observed, limit, `${problem}（第十三条第二款）`)]);
     }
   }
-  const state = specialTransition(plan, { type: 'APPROVE', ...approval, unpublishedMatters: 0 });
+  // The published-matter check above is the rule MATTER_UNPUBLISHED (Art. 7) with the matters it names; the
+  // machine judges what the event carries: who approved and by which document.
+  const state = specialTransition(plan, { type: 'APPROVE', ...approval });
   const bureau = await sameLevelJusticeBureau(tx, agency);
   if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${agency.name}的同级司法行政部门，无法报送备案`);
   const upperAuthorityCode = await upperAuthorityCodeOf(tx, agency);

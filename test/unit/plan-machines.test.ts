@@ -58,7 +58,7 @@ describe('annual plan machine (Art. 13–14)', () => {
 });
 
 describe('special plan machine (Art. 13, 15)', () => {
-  const approval = { type: 'APPROVE' as const, approverKind: 'same_level_government' as const, approverName: '武汉市人民政府', approvalDocNo: '武政〔2026〕1号', unpublishedMatters: 0 };
+  const approval = { type: 'APPROVE' as const, approverKind: 'same_level_government' as const, approverName: '武汉市人民政府', approvalDocNo: '武政〔2026〕1号' };
 
   it('goes draft → approved → filed → published', () => {
     expect(special('draft', approval)).toMatchObject({ ok: true, state: 'approved' });
@@ -69,7 +69,6 @@ describe('special plan machine (Art. 13, 15)', () => {
   it('needs the approving authority and document number (hasApprovalRecord)', () => {
     expect(special('draft', { ...approval, approvalDocNo: '' })).toMatchObject({ ok: false });
     expect(special('draft', { ...approval, approverName: ' ' })).toMatchObject({ ok: false });
-    expect(special('draft', { ...approval, unpublishedMatters: 1 })).toMatchObject({ ok: false });
   });
 
   it('cannot be filed before approval nor published before filing', () => {
