@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from '../../src/audit/canonical.js';
 import { checkpointSignatureValid, type Checkpoint } from '../../src/audit/checkpoint.js';
 import { exportSegment } from '../../src/audit/export.js';
+import { parseCheckpoints, parseSegment, verifySegment } from '../../src/audit/offline.js';
 import { sealPending } from '../../src/audit/sealer.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { publishedPublicKey } from '../../src/codes/published-keys.js';
@@ -176,6 +177,19 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
     const reasons = (await verify()).problems.map((p: { reason: string }) => p.reason);
     expect(reasons).toContain('checkpoint_missing');
     expect(reasons).toContain('truncated');
+  });
+
+  it('exports a segment that verifies offline against the published checkpoints alone', async () => {
+    const published = (await t.call({ method: 'GET', url: '/.well-known/audit-checkpoints' })).json();
+    await sealPending(t.db, t.clock);
+    const exported = (await t.call({ method: 'GET', url: '/api/v1/audit/export', as: city })).body;
+    const rows = parseSegment(exported);
+    const report = verifySegment({ rows, checkpoints: parseCheckpoints(published), keys: published.keys, macKeys: t.app.services.auditMac, toHead: true });
+    expect(report).toMatchObject({ ok: true, rows: cp.chainSeq + 2, anchored: true, checkpointsChecked: 1, macChecked: true });
+    const tampered = rows.map((r) => (r.seq === 1 ? { ...r, entry: { ...r.entry!, payloadText: r.entry!.payloadText.replace('测试', '篡改') } } : r));
+    expect(verifySegment({ rows: tampered, checkpoints: published.checkpoints, keys: published.keys }).problems).toEqual([
+      expect.objectContaining({ reason: 'payload_hash_mismatch', seq: 1 }),
+    ]);
   });
 
   it('exports the chain to the city level only (it interleaves every district’s entries)', async () => {
