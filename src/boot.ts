@@ -5,7 +5,8 @@ import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
 import { configureAuditMac, loadAuditMacKeys } from './audit/mac.js';
 import { sealPending } from './audit/sealer.js';
-import { migrateAsOwner } from './db/roles.js';
+import { migrateAsOwner, runtimeRoleWeakness } from './db/roles.js';
+import { sql } from 'drizzle-orm';
 import { loadOrCreateDevKey } from './auth/dev-key.js';
 import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
@@ -51,6 +52,10 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
   const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
   const app = await buildApp(config, { database, clock, devKey, keyring });
+  if (database.driver === 'pg') {
+    const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
+    if (weakness) app.log.warn(weakness);
+  }
   const checkpoints = { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: app.services.auditWitness };
 
   let sealing: Promise<unknown> = Promise.resolve();

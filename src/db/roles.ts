@@ -56,3 +56,20 @@ export async function migrateAsOwner(ownerUrl: string, appRole: string): Promise
     await client.end();
   }
 }
+
+/**
+ * Why the running role could undo the audit log's guarantees, or undefined: it is a superuser, or it owns
+ * the audit tables (so it can disable their triggers). Boot logs it; without DATABASE_OWNER_URL on a
+ * PostgreSQL server this is the case.
+ */
+export async function runtimeRoleWeakness(query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>): Promise<string | undefined> {
+  const { rows } = await query(
+    `SELECT current_user AS role, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super,
+            pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_entries'::regclass), 'USAGE') AS owns`,
+  );
+  const r = rows[0] as { role: string; super: boolean; owns: boolean } | undefined;
+  if (!r) return undefined;
+  if (r.super) return `the application runs as superuser "${r.role}": it can rewrite the audit log (set DATABASE_OWNER_URL and a separate DATABASE_URL role, docs/AUDIT.md)`;
+  if (r.owns) return `the application role "${r.role}" owns the audit tables and can disable their triggers (set DATABASE_OWNER_URL, docs/AUDIT.md)`;
+  return undefined;
+}

@@ -179,6 +179,22 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
     expect(reasons).toContain('truncated');
   });
 
+  it('the sealer signs a checkpoint once the interval has run and the head has moved, not before', async () => {
+    const policy = { keyring: t.keyring, intervalMs: 60_000, witness: t.app.services.auditWitness };
+    await change();
+    await sealPending(t.db, t.clock, policy);
+    const list = async () => (await t.call({ method: 'GET', url: '/.well-known/audit-checkpoints' })).json().checkpoints;
+    expect(await list()).toHaveLength(1);
+    t.clock.advance(61_000);
+    await sealPending(t.db, t.clock, policy);
+    const after = await list();
+    expect(after).toHaveLength(2);
+    expect(after[1]).toMatchObject({ seq: 2, chainSeq: cp.chainSeq + 3 });
+    t.clock.advance(61_000);
+    await sealPending(t.db, t.clock, policy); // the head did not move: nothing new to sign
+    expect(await list()).toHaveLength(2);
+  });
+
   it('exports a segment that verifies offline against the published checkpoints alone', async () => {
     const published = (await t.call({ method: 'GET', url: '/.well-known/audit-checkpoints' })).json();
     await sealPending(t.db, t.clock);

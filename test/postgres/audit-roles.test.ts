@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { migrateAsOwner } from '../../src/db/roles.js';
+import { migrateAsOwner, runtimeRoleWeakness } from '../../src/db/roles.js';
 import { as, newJusticeBureau } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
@@ -88,6 +88,17 @@ describePg('第八条、第二十四条 数据库角色：应用角色只能追�
     await expect(appClient.query('ALTER TABLE audit_entries ADD COLUMN x int')).rejects.toMatchObject(notOwner);
     await expect(appClient.query('DROP TRIGGER audit_chain_append_only ON audit_chain')).rejects.toMatchObject(notOwner);
     await expect(appClient.query('SET session_replication_role = replica')).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it('boot names a runtime role that could undo the guarantees (owner or superuser), and not the append-only one', async () => {
+    expect(await runtimeRoleWeakness((text) => appClient.query(text))).toBeUndefined();
+    const ownerClient = new pg.Client({ connectionString: urlAs(inject('pgAdminUrl')!, owner) });
+    await ownerClient.connect();
+    try {
+      expect(await runtimeRoleWeakness((text) => ownerClient.query(text))).toMatch(/owns the audit tables/);
+    } finally {
+      await ownerClient.end();
+    }
   });
 
   it('refuses to grant to the owner role itself or to a role that does not exist', async () => {

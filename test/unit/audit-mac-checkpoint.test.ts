@@ -82,6 +82,27 @@ describe('第八条、第二十四条 链格式 2 与签名检查点', () => {
     expect(walker.verified).toBe(3);
   });
 
+  it('rows sealed before the MAC existed (format 1) verify, but none may follow a format-2 row', async () => {
+    const { canonicalEntryFromIso, chainHashOfCanonical, GENESIS_HASH } = await import('../../src/audit/canonical.js');
+    const macKeys = new AuditMacKeys([{ kid: 'k', secret: Buffer.alloc(32, 3) }]);
+    const [v2] = buildSegment(1, macKeys);
+    const entry = { ...v2!.entry!, mac: null, macKid: null, payloadOk: true, payload: JSON.parse(v2!.entry!.payloadText) };
+    const legacy = (seq: number, prev: string) => ({ seq, format: 1, prevHash: prev, hash: chainHashOfCanonical(prev, canonicalEntryFromIso(entry, entry.occurredAt)), sealedAt: v2!.sealedAt, entry });
+    const first = legacy(1, GENESIS_HASH);
+    const ok = new ChainWalker(GENESIS, [], macKeys);
+    ok.push(first);
+    expect(ok.problems).toEqual([]);
+    // A legacy-looking row appended after the upgrade would dodge the MAC: it is named forged.
+    const second = { ...v2!, seq: 2, prevHash: first.hash, entry: { ...v2!.entry!, payloadOk: true, payload: JSON.parse(v2!.entry!.payloadText) } };
+    const { canonicalEntryV2: v2Canonical } = await import('../../src/audit/canonical.js');
+    second.hash = chainHashOfCanonical(first.hash, v2Canonical(second.entry, second.entry.occurredAt, second.sealedAt));
+    const walker = new ChainWalker(GENESIS, [], macKeys);
+    walker.push(first);
+    walker.push(second);
+    walker.push(legacy(3, second.hash));
+    expect(walker.problems.map((p) => [p.reason, p.seq])).toEqual([['forged', 3]]);
+  });
+
   it('a segment without the tail verifies unless it claims to reach the head', () => {
     const macKeys = new AuditMacKeys([{ kid: 'k', secret: Buffer.alloc(32, 3) }]);
     const keyring = generateKeyring('cp');
