@@ -3,9 +3,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configureAuditMac } from '../../src/audit/mac.js';
+import { openConfiguredDatabase } from '../../src/boot.js';
+import { loadConfig } from '../../src/config/config.js';
 import { migrateAsOwner, runtimeRoleWeakness } from '../../src/db/roles.js';
 import { as, newJusticeBureau } from '../support/factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, testAuditMacKeys, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
 
 /**
@@ -98,6 +105,26 @@ describePg('第八条、第二十四条 数据库角色：应用角色只能追�
       expect(await runtimeRoleWeakness((text) => ownerClient.query(text))).toMatch(/owns the audit tables/);
     } finally {
       await ownerClient.end();
+    }
+  });
+
+  it('boots from the settings alone: DATABASE_OWNER_URL migrates, DATABASE_URL runs', async () => {
+    const adminUrl = inject('pgAdminUrl')!;
+    const dataDir = mkdtempSync(join(tmpdir(), 'roles-'));
+    try {
+      const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: urlAs(adminUrl, appRole), DATABASE_OWNER_URL: urlAs(adminUrl, owner) });
+      const database = await openConfiguredDatabase(config);
+      try {
+        await database.migrate();
+        expect(await database.ready()).toEqual({ reachable: true, migrated: true });
+        await expect(database.db.execute(sql`ALTER TABLE audit_chain DISABLE TRIGGER ALL`)).rejects.toThrow();
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      // openConfiguredDatabase configured the process's MAC key from that folder; the test app's comes back.
+      configureAuditMac(testAuditMacKeys());
     }
   });
 
