@@ -5,8 +5,8 @@ import { canonicalJson } from './canonical.js';
  * A signed checkpoint (签名检查点) says: at `signedAt`, the audit chain of this log had `chainSeq` entries
  * and its head hash was `headHash`. Anyone holding a copy can later show that the chain was cut short
  * (fewer entries) or rewritten and rehashed (another hash at that position), which no hash chain can show
- * on its own. The signed bytes are the canonical JSON of the body below (kid and algorithm included, so a
- * signature cannot be moved to another key).
+ * on its own. The signed bytes are the canonical JSON of the body below (the kid included, so a signature
+ * cannot be moved to another key).
  */
 export const AUDIT_LOG_ID = 'wh327-audit-log';
 
@@ -23,9 +23,13 @@ export interface Checkpoint extends CheckpointBody {
   signature: string;
 }
 
-export function checkpointBytes(b: CheckpointBody): Buffer {
+/**
+ * The algorithm is not among the signed bytes: the kid names the key, and the published key says its
+ * algorithm, so whichever algorithm the keyring signs with (Ed25519 today, SM2 later) applies unchanged.
+ */
+export function checkpointBytes(b: Omit<CheckpointBody, 'alg'>): Buffer {
   return Buffer.from(
-    canonicalJson({ log: AUDIT_LOG_ID, type: 'checkpoint', seq: b.seq, chainSeq: b.chainSeq, headHash: b.headHash, signedAt: b.signedAt, kid: b.kid, alg: b.alg }),
+    canonicalJson({ log: AUDIT_LOG_ID, type: 'checkpoint', seq: b.seq, chainSeq: b.chainSeq, headHash: b.headHash, signedAt: b.signedAt, kid: b.kid }),
     'utf8',
   );
 }

@@ -93,9 +93,9 @@ async function checkpointIfDue(tx: Db, clock: Clock, policy: CheckpointPolicy, f
     if (last.chainSeq === head.seq && last.headHash === head.hash) return lastCp;
     if (!force && now.getTime() - last.signedAt.getTime() < policy.intervalMs) return undefined;
   }
-  const body = { seq: (last?.seq ?? 0) + 1, chainSeq: head.seq, headHash: head.hash, signedAt: iso(now), kid: policy.keyring.activeKid, alg: 'Ed25519' };
+  const body = { seq: (last?.seq ?? 0) + 1, chainSeq: head.seq, headHash: head.hash, signedAt: iso(now), kid: policy.keyring.activeKid };
   const signed = policy.keyring.signBytes(checkpointBytes(body));
-  const checkpoint: Checkpoint = { ...body, kid: signed.kid, alg: signed.alg, signature: signed.signature };
+  const checkpoint: Checkpoint = { ...body, alg: signed.alg, signature: signed.signature };
   await tx.insert(auditCheckpoints).values({ ...checkpoint, signedAt: now });
   policy.witness.see(checkpoint);
   return checkpoint;

@@ -62,7 +62,7 @@ describe('第八条、第二十四条 链格式 2 与签名检查点', () => {
     expect(canonicalEntryV2(e, fields.occurredAt, '2026-04-02T01:00:01.000Z')).toBe(canonicalEntryV2Generic(e, fields.occurredAt, '2026-04-02T01:00:01.000Z'));
   });
 
-  it('a checkpoint signature covers every field, the key id included', () => {
+  it('a checkpoint signature covers every field, the key id included (the algorithm is the key’s)', () => {
     const keyring = generateKeyring('cp');
     const body = { seq: 1, chainSeq: 5, headHash: 'a'.repeat(64), signedAt: '2026-04-02T01:00:00.000Z', kid: 'cp', alg: 'Ed25519' };
     const { signature } = keyring.signBytes(checkpointBytes(body));
