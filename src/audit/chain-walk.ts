@@ -28,6 +28,8 @@ export type ProblemReason =
   | 'checkpoint_invalid'
   /** a checkpoint number is missing (deleted) */
   | 'checkpoint_missing'
+  /** two validly signed checkpoints under one number (copies kept elsewhere disagree): the log was cut back and signed again */
+  | 'checkpoint_conflict'
   /** an entry that is neither chained nor waiting in the sealer's queue (taken out of the queue) */
   | 'unchained'
   /** an entry still waiting in the queue long past the sealing delay */

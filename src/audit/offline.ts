@@ -30,6 +30,7 @@ export interface OfflineReport {
 
 export interface OfflineInput {
   rows: ExportedRow[];
+  /** From one or several copies (taken at different times); duplicates count once. */
   checkpoints: Checkpoint[];
   keys: PublishedKey[];
   macKeys?: AuditMacKeys;
@@ -76,13 +77,22 @@ function toWalkRow(r: ExportedRow): WalkRow {
 export function verifySegment(input: OfflineInput): OfflineReport {
   const problems: AuditProblem[] = [];
   const valid: Checkpoint[] = [];
-  const sorted = [...input.checkpoints].sort((a, b) => a.seq - b.seq);
+  // Copies taken at different times overlap: identical checkpoints count once.
+  const distinct = new Map<string, Checkpoint>();
+  for (const c of input.checkpoints) distinct.set(JSON.stringify([c.seq, c.chainSeq, c.headHash, c.signedAt, c.kid, c.signature]), c);
+  const sorted = [...distinct.values()].sort((a, b) => a.seq - b.seq);
   let expected = sorted[0]?.seq ?? 1;
   for (const c of sorted) {
-    if (c.seq !== expected) problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: expected, detail: `签名检查点第 ${expected} 至 ${c.seq - 1} 号缺失` });
-    expected = c.seq + 1;
-    if (checkpointSignatureValid(publishedPublicKey(input.keys, c.kid), c)) valid.push(c);
-    else problems.push({ reason: 'checkpoint_invalid', seq: c.chainSeq, entryId: null, checkpointSeq: c.seq, detail: `第 ${c.seq} 号签名检查点的签名无效` });
+    if (c.seq > expected) problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: expected, detail: `签名检查点第 ${expected} 至 ${c.seq - 1} 号缺失` });
+    expected = Math.max(expected, c.seq + 1);
+    if (!checkpointSignatureValid(publishedPublicKey(input.keys, c.kid), c)) {
+      problems.push({ reason: 'checkpoint_invalid', seq: c.chainSeq, entryId: null, checkpointSeq: c.seq, detail: `第 ${c.seq} 号签名检查点的签名无效` });
+      continue;
+    }
+    if (valid.some((v) => v.seq === c.seq)) {
+      problems.push({ reason: 'checkpoint_conflict', seq: c.chainSeq, entryId: null, checkpointSeq: c.seq, detail: `第 ${c.seq} 号签名检查点有两个不同版本：审计日志曾被截断或回退后重新签发` });
+    }
+    valid.push(c);
   }
   const rows = [...input.rows].sort((a, b) => a.seq - b.seq);
   const first = rows[0];

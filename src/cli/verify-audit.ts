@@ -12,7 +12,9 @@ import { parsePublishedKeys } from '../codes/published-keys.js';
  *       [--keys keys.json] [--mac-keys audit-mac.keys] [--to-head]
  *
  * --checkpoints  GET /.well-known/audit-checkpoints saved to a file (its `keys` verify the checkpoints
- *                unless --keys names another copy of the published keys, e.g. an older one you trust)
+ *                unless --keys names another copy of the published keys, e.g. an older one you trust);
+ *                repeat it for copies taken at different times: a checkpoint number signed twice with
+ *                different heads shows the log was cut back and signed again
  * --segment      GET /api/v1/audit/export saved to a file (NDJSON)
  * --mac-keys     the audit MAC key file, to also check each entry came through the append path
  * --to-head      the segment runs to the chain's head: a checkpoint beyond it means the tail was cut off
@@ -39,7 +41,7 @@ let values;
 try {
   ({ values } = parseArgs({
     options: {
-      checkpoints: { type: 'string' },
+      checkpoints: { type: 'string', multiple: true },
       segment: { type: 'string' },
       keys: { type: 'string' },
       'mac-keys': { type: 'string' },
@@ -49,14 +51,14 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
-if (!values.checkpoints || !values.segment) fail('--checkpoints and --segment are required');
+if (!values.checkpoints?.length || !values.segment) fail('--checkpoints and --segment are required');
 
 let input;
 try {
-  const cpJson = JSON.parse(read(values.checkpoints, 'the checkpoints'));
-  const keys = parsePublishedKeys(values.keys ? JSON.parse(read(values.keys, 'the published keys')) : cpJson);
+  const copies = values.checkpoints.map((file) => JSON.parse(read(file, 'the checkpoints')) as unknown);
+  const keys = parsePublishedKeys(values.keys ? JSON.parse(read(values.keys, 'the published keys')) : copies[0]);
   input = {
-    checkpoints: parseCheckpoints(cpJson),
+    checkpoints: copies.flatMap(parseCheckpoints),
     keys,
     rows: parseSegment(read(values.segment, 'the segment')),
     macKeys: values['mac-keys'] ? parseAuditMacKeyFile(read(values['mac-keys'], 'the MAC keys'), values['mac-keys']) : undefined,

@@ -80,6 +80,17 @@ describe('第八条、第二十四条 verify-audit CLI（离线：只需公开�
     expect(r.status).toBe(0);
   });
 
+  it('compares copies taken at different times: a checkpoint number signed again over a cut-back log is a conflict', () => {
+    // Someone cut the log back to 3 entries and appended 3 others; the live sealer then signed checkpoint 2
+    // again, genuinely, over the new head. An earlier copy still holds the first checkpoint 2.
+    const other = buildSegment(6, new AuditMacKeys([{ kid: 'k1', secret: Buffer.alloc(32, 5) }]));
+    const regrown = [...rows.slice(0, 3), ...other.slice(3).map((r, i) => ({ ...r, prevHash: i === 0 ? rows[2]!.hash : r.prevHash }))];
+    const later = write('later-copy.json', JSON.stringify({ ...published, checkpoints: [published.checkpoints[0], signCheckpoint(keyring, 2, regrown[5]!)] }));
+    const r = verifyCli(['--checkpoints', cpFile, '--checkpoints', later, '--segment', write('regrown.ndjson', ndjson(regrown))]);
+    expect(r.stdout).toMatch(/checkpoint_conflict at seq 6/);
+    expect(r.status).toBe(1);
+  });
+
   it('exits 2 when the input cannot be read', () => {
     expect(verifyCli(['--checkpoints', cpFile]).status).toBe(2);
     expect(verifyCli(['--checkpoints', join(dir, 'missing.json'), '--segment', cpFile]).status).toBe(2);
