@@ -83,6 +83,9 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
     expect(checkpointSignatureValid(key, cp)).toBe(true);
     expect(checkpointSignatureValid(key, { ...cp, chainSeq: cp.chainSeq - 1 })).toBe(false);
     expect((await t.call({ method: 'GET', url: '/.well-known/audit-checkpoints?after=1' })).json().checkpoints).toEqual([]);
+    const bad = await t.call({ method: 'GET', url: '/.well-known/audit-checkpoints?after=-1' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
   });
 
   it('reports a truncated tail: the checkpoint vouches for entries no longer in the chain', async () => {
