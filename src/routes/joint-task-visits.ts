@@ -197,7 +197,7 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/joint-tasks/:id/checklist.pdf',
     {
       config: { access: ['officer', 'agency_head', 'supervisor'] },
-      schema: { tags: ['joint'], summary: '综合检查表单（PDF，可打印）/ the combined checklist, printable', params: IdParams, querystring: EnterpriseQuery, response: responses(Binary) },
+      schema: { tags: ['joint'], summary: '综合检查表单（PDF，可打印）/ the combined checklist, printable', params: IdParams, querystring: EnterpriseQuery, produces: ['application/pdf'], response: responses(Binary) },
     },
     async (req, reply) => {
       const db = app.services.db;
@@ -225,7 +225,7 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/joint-tasks/:id/notice.pdf',
     {
       config: { access: ['officer', 'agency_head', 'supervisor'] },
-      schema: { tags: ['joint', 'codes'], summary: '联合检查的行政检查通知书（列明全部单位、事项和人员）/ the joint visit’s inspection notice', params: IdParams, querystring: EnterpriseQuery, response: responses(Binary) },
+      schema: { tags: ['joint', 'codes'], summary: '联合检查的行政检查通知书（列明全部单位、事项和人员）/ the joint visit’s inspection notice', params: IdParams, querystring: EnterpriseQuery, produces: ['application/pdf'], response: responses(Binary) },
     },
     async (req, reply) => {
       const db = app.services.db;
