@@ -62,7 +62,8 @@ function matchersOf(doc: OpenApiDocument): PathMatcher[] {
     .sort((a, b) => a.params - b.params || b.literal - a.literal); // static beats parametric, as in the router
 }
 
-function contractFor(payload: string): Contract {
+/** The compiled contract for a document (its JSON text), cached per worker. */
+export function contractFor(payload: string): Contract {
   const key = createHash('sha256').update(payload).digest('hex');
   const contracts = (store[CONTRACTS] ??= new Map());
   let c = contracts.get(key);
