@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -111,6 +112,15 @@ function documentedStatus(responses: Record<string, ResponseObject>, status: num
   return responses.default ? 'default' : undefined;
 }
 
+/**
+ * OPENAPI_CONTRACT_COVERAGE=<file>: append each checked operation and status, one line each, so a run
+ * can tell which documented operations the suite exercised (`sort -u` the file).
+ */
+const coverageFile = process.env.OPENAPI_CONTRACT_COVERAGE;
+function noteCoverage(line: string) {
+  if (coverageFile) appendFileSync(coverageFile, `${line}\n`);
+}
+
 export interface Exchange {
   method: string;
   url: string;
@@ -150,6 +160,7 @@ export function contractViolation(c: Contract, app: FastifyInstance, req: Exchan
     return asProblem('405');
   }
   const op = `${operation.operationId ?? `${req.method} ${matched.path}`} (${req.method} ${matched.path})`;
+  noteCoverage(`${req.method.toUpperCase()} ${matched.path} ${status}`);
   const key = documentedStatus(operation.responses, status);
   if (!key) return `${op} answered ${status}${problemCode(body())}, which the document does not list (it lists ${Object.keys(operation.responses).join(', ')})`;
   const documented = operation.responses[key]!;
