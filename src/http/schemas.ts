@@ -42,6 +42,16 @@ export function responses(ok: TSchema, status = 200, also: number[] = []) {
   return Object.assign(base, Object.fromEntries(also.map((s) => [s, Problem]))) as typeof base;
 }
 
+/**
+ * Any JSON value, by design: what an audit entry or a rule recorded as it was (a count, a date, a list).
+ * The description says so, so the document never carries a bare `{}`.
+ */
+export const AnyJson = (description: string) => Type.Unknown({ description: `任意 JSON 值 / any JSON value: ${description}` });
+
+/** A JSON object whose members vary with its kind (a review's answers, a notification), or null. */
+export const OpenObject = (description: string) =>
+  Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description });
+
 export const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: '每页条数 / page size' }),
   offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),

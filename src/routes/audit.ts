@@ -5,7 +5,7 @@ import { sealPending } from '../audit/sealer.js';
 import { verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
-import { AgencyCode, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
 
 const Entry = Type.Object({
   id: Type.Integer(),
@@ -22,7 +22,7 @@ const Entry = Type.Object({
   districtCode: Type.Union([Type.String(), Type.Null()]),
   beforeState: Type.Union([Type.String(), Type.Null()]),
   afterState: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Unknown(),
+  payload: AnyJson('审计记录的内容 / what the audit entry recorded'),
   payloadHash: Type.String(),
   requestId: Type.Union([Type.String(), Type.Null()]),
 });

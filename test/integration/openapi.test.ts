@@ -115,6 +115,22 @@ describeDb('the OpenAPI document tells the truth (issue 15)', () => {
       expect(keys.properties.keys.items.properties.jwk).toMatchObject({ type: 'object', required: expect.arrayContaining(['kty', 'crv', 'x']) });
     });
 
+    it('has no bare schema: every member is typed, or described as any JSON on purpose', () => {
+      const bare: string[] = [];
+      const visit = (node: unknown, at: string) => {
+        if (!node || typeof node !== 'object') return;
+        for (const [k, v] of Object.entries(node)) {
+          const here = `${at}/${k}`;
+          const schemaValued = ['schema', 'items', 'not'].includes(k) || /\/(properties|anyOf|allOf|oneOf|prefixItems)$/.test(at);
+          if (schemaValued && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) bare.push(here);
+          visit(v, here);
+        }
+      };
+      visit(doc.paths, '#/paths');
+      visit(doc.components.schemas, '#/components/schemas');
+      expect(bare).toEqual([]);
+    });
+
     it('gives only credit-code examples that pass the API’s own GB 32100-2015 check', () => {
       let seen = 0;
       for (const [at, schema] of schemas(doc)) {
