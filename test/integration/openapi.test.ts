@@ -176,6 +176,12 @@ describeDb('the OpenAPI document tells the truth (issue 15)', () => {
       expect((await t.call({ method: 'GET', url: '/health?verbose=1' })).json().errors).toEqual([{ field: 'querystring.verbose', message: '不是本接口可接受的查询参数' }]);
     });
 
+    it('is let through on the public check page, where messaging apps append their own to a shared QR link', async () => {
+      const res = await t.call({ method: 'GET', url: '/v/JC-2026-AAAA-AAAA-A?from=singlemessage&isappinstalled=0' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+    });
+
     it('is looked at only after the door: without a token the answer is 401', async () => {
       const res = await t.call({ method: 'GET', url: '/api/v1/inspections?stat=closed' });
       expect(res.statusCode).toBe(401);
