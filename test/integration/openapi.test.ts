@@ -157,6 +157,15 @@ describeDb('the OpenAPI document tells the truth (issue 15)', () => {
       expect(empty.headers.allow).toBe('GET, HEAD');
     });
 
+    it('answers OPTIONS and a HEAD on a write-only path with 405 too', async () => {
+      const options = await t.call({ method: 'OPTIONS', url: '/api/v1/inspections', as: w.officer });
+      expect(options.statusCode).toBe(405);
+      expect(options.headers.allow).toBe('GET, HEAD, POST');
+      const head = await t.call({ method: 'HEAD', url: '/api/v1/inspections/00000000-0000-4000-8000-000000000000/approve', as: w.head });
+      expect(head.statusCode).toBe(405);
+      expect(head.headers.allow).toBe('POST');
+    });
+
     it('still answers 404 for a path no route has', async () => {
       const res = await t.call({ method: 'DELETE', url: '/api/v1/nothing-here', as: w.officer });
       expect(res.statusCode).toBe(404);

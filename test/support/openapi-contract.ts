@@ -146,7 +146,9 @@ export function contractViolation(c: Contract, app: FastifyInstance, req: Exchan
     return v(body()) ? null : `${what}: ${why}; the body is not a Problem: ${c.ajv.errorsText(v.errors)}`;
   };
 
-  if (method === 'head' || method === 'options') return status >= 400 ? asProblem('no operation') : null;
+  // HEAD answers carry no body; OPTIONS is no operation here, so it can only be refused.
+  if (method === 'head') return null;
+  if (method === 'options') return asProblem('no OPTIONS operation');
   const matched = c.matchers.find((m) => m.re.test(path));
   if (!matched) {
     // Not in the document: a hidden route (static files, the document's pages) or no route at all.
