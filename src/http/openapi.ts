@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions as SwaggerOptions } from '@fastify/swagger';
 import type { RouteOptions } from 'fastify';
+import { ERRORS } from '../errors/registry.js';
 import { Problem } from './schemas.js';
 
 /**
@@ -18,21 +19,31 @@ const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 /** Operation key carrying the problem statuses from `transform` to `transformObject`; removed there. */
 const STATUSES_KEY = 'x-problem-statuses';
 
-/** What each problem status means here, with the registry codes it carries (see /api/v1/errors). */
+/** What each problem status means here; the codes it carries are listed from the registry. */
 const STATUS_TEXT: Record<number, string> = {
-  400: '请求参数无效 / invalid request: a field, a path or query parameter (an unknown query parameter is refused by name), the JSON body (VALIDATION, CREDIT_CODE_INVALID)',
-  401: '未登录或令牌无效 / missing, invalid or expired bearer token (UNAUTHENTICATED, TOKEN_EXPIRED)',
-  403: '无权执行 / the role may not do this, or the record is outside the caller’s agency, district or enterprise (FORBIDDEN_ROLE, OUT_OF_SCOPE)',
-  404: '资源不存在 / not found (NOT_FOUND)',
-  409: '状态冲突 / conflicts with the current state or a concurrent change (INVALID_TRANSITION, VERSION_CONFLICT, ALREADY_EXISTS)',
-  413: '请求内容过大 / request body too large (PAYLOAD_TOO_LARGE)',
-  414: '请求地址过长 / a path parameter too long (URI_TOO_LONG)',
-  415: '不支持的请求内容类型 / the body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-  422: '规则拒绝或引用无效 / refused by a rule of the Order — `code`, `rule` and `article` name it — or a referenced record cannot be used (REFERENCE_INVALID, IDEMPOTENCY_KEY_REUSED, CALENDAR_YEAR_UNPUBLISHED)',
-  429: '请求过于频繁 / rate limited; retry after the time in Retry-After (RATE_LIMITED)',
-  500: '服务器内部错误 / internal error; the body carries no internals (INTERNAL)',
-  503: '数据库暂不可用 / database unavailable; retry after Retry-After (DATABASE_UNAVAILABLE)',
+  400: '请求参数无效 / invalid request: a field, a path or query parameter (an unlisted query parameter is refused by name), the JSON body',
+  401: '未登录或令牌无效 / missing, invalid or expired bearer token',
+  403: '无权执行 / the role may not do this, or the record is outside the caller’s agency, district or enterprise',
+  404: '资源不存在 / not found',
+  409: '状态冲突 / conflicts with the current state or a concurrent change',
+  413: '请求内容过大 / request body too large',
+  414: '请求地址过长 / a path parameter too long',
+  415: '不支持的请求内容类型 / the body is not application/json',
+  422: '规则拒绝或引用无效 / refused by a rule of the Order — `code`, `rule` and `article` name it (GET /api/v1/errors lists them) — or a referenced record cannot be used',
+  429: '请求过于频繁 / rate limited; retry after the time in Retry-After',
+  500: '服务器内部错误 / internal error; the body carries no internals',
+  503: '数据库暂不可用 / database unavailable; retry after Retry-After',
 };
+
+// @fastify/swagger says 'Default Response' where a success schema has no description of its own.
+const SUCCESS_TEXT: Record<string, string> = { '200': '成功 / OK', '201': '已创建 / created', '202': '已受理 / accepted', '204': '成功，无内容 / no content' };
+
+function statusDescription(status: number): string {
+  // Rule refusals are many and listed at /api/v1/errors; the plain codes are few enough to name here.
+  const codes = ERRORS.filter((e) => e.status === status && !e.rule).map((e) => e.code);
+  const text = STATUS_TEXT[status] ?? '错误 / error';
+  return codes.length ? `${text} (${codes.join(', ')})` : text;
+}
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -116,15 +127,21 @@ const transformObject: NonNullable<SwaggerOptions['transformObject']> = (documen
     components?: { schemas?: Record<string, unknown> };
     paths?: Record<string, Record<string, Operation>>;
   };
-  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Problem: JSON.parse(JSON.stringify(Problem)) } };
+  // The Problem schema, with `code` closed over the registry: a client can switch on it exhaustively.
+  const problem = JSON.parse(JSON.stringify(Problem)) as { properties: { code: Record<string, unknown> } };
+  problem.properties.code = { ...problem.properties.code, enum: ERRORS.map((e) => e.code) };
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Problem: problem } };
   for (const operations of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(operations)) {
       const statuses = op[STATUSES_KEY];
       if (!statuses) continue;
       delete op[STATUSES_KEY];
-      const responses = { ...op.responses };
+      const responses = { ...op.responses } as Record<string, { description?: string; content?: unknown }>;
+      for (const [status, response] of Object.entries(responses)) {
+        if (response.description === 'Default Response') response.description = SUCCESS_TEXT[status] ?? '成功 / success';
+      }
       for (const status of statuses) {
-        responses[String(status)] = { description: STATUS_TEXT[status] ?? '错误 / error', content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_REF } } };
+        responses[String(status)] = { description: statusDescription(status), content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_REF } } };
       }
       op.responses = responses;
     }
