@@ -172,6 +172,7 @@ export function contractViolation(c: Contract, app: FastifyInstance, req: Exchan
   }
   if (!content[media]) return `${op} answered ${status} as ${media || '(no content type)'}, but the document lists ${Object.keys(content).join(', ')}${problemCode(body())}`;
   if (!isJson(media) || content[media]!.schema === undefined) return null;
+  if (media === 'application/problem+json' && (body() as { status?: unknown } | undefined)?.status !== status) return `${op} answered ${status} with a problem whose status says otherwise`;
   const v = validatorFor(c, matched.path, method, key, media);
   return v(body()) ? null : `${op} answered ${status} ${media} with a body outside its schema: ${c.ajv.errorsText(v.errors, { dataVar: 'body' })}`;
 }
