@@ -18,7 +18,9 @@ import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
 import { controlCharactersPlugin } from './http/control-characters.js';
+import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
+import { unknownQueryPlugin } from './http/unknown-query.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
 
@@ -116,6 +118,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(problemPlugin);
   await app.register(finiteNumbersPlugin);
   await app.register(controlCharactersPlugin);
+  await app.register(unknownQueryPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -124,9 +127,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         description:
           '依据《武汉市规范涉企行政检查办法》（武汉市人民政府令第327号）：检查事项、检查计划、检查码、综合查一次、移送与监督。\n\n' +
           'Implements Wuhan Municipal Government Order No. 327: inspection matters, plans, inspection codes, joint inspections, referrals and supervision. ' +
-          'Errors are application/problem+json with a stable `code` and, for rule refusals, the `article` of the regulation.',
+          'Errors are application/problem+json with a stable `code` and, for rule refusals, the `article` of the regulation; each operation lists the statuses it can answer. ' +
+          'A method a path does not have answers 405 with an `Allow` header; a query parameter an operation does not list answers 400 naming it.',
         version: '0.1.0',
       },
+      // PUBLIC_BASE_URL: where clients reach this instance (the QR codes point there too).
+      servers: [{ url: config.publicBaseUrl, description: '本实例（PUBLIC_BASE_URL）/ this instance' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
       tags: [
@@ -145,6 +151,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         { name: 'regulation', description: '办法原文与错误码 / Regulation text and error registry' },
       ],
     },
+    // problem+json, media types and operationIds for every route, in one place.
+    ...openapiTransforms,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Security headers on every response; the CSP allows only this origin, plus inline styles for the pages.

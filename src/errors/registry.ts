@@ -35,6 +35,7 @@ const PLAIN_ERRORS = [
   plain('OUT_OF_SCOPE', 403, '超出本单位或本辖区的权限范围', 'Outside the caller’s agency, district or enterprise'),
   // Resources and state
   plain('NOT_FOUND', 404, '资源不存在', 'Not found'),
+  plain('METHOD_NOT_ALLOWED', 405, '该地址不接受此请求方法', 'Method not allowed on this path (see the Allow header)'),
   plain('ALREADY_EXISTS', 409, '资源已存在', 'Already exists'),
   plain('INVALID_TRANSITION', 409, '当前状态下不允许该操作', 'Not allowed in the current state'),
   plain('VERSION_CONFLICT', 409, '数据已被他人修改，请刷新后重试', 'Modified concurrently; reload and retry'),

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { DomainError, type FieldError } from '../errors/domain-error.js';
@@ -70,9 +70,28 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; ext?: R
   return { code: 'INTERNAL', detail: '服务器内部错误，请稍后重试或联系管理员' };
 }
 
+/**
+ * No route for this method and path: 405 with `Allow` when the path exists under other methods (RFC 9110
+ * §15.5.6; issue 15 found 400 and 404 here), otherwise 404.
+ */
+function notFoundOrNotAllowed(app: FastifyInstance, methods: ReadonlySet<string>, req: FastifyRequest, reply: FastifyReply) {
+  const path = req.url.split('?')[0]!;
+  const allow = [...methods].filter((m) => m !== req.method && app.findRoute({ method: m as HTTPMethods, url: path }) !== null);
+  if (allow.length === 0) return sendProblem(reply, req, 'NOT_FOUND', `${req.method} ${path} 不存在`);
+  reply.header('allow', allow.join(', '));
+  return sendProblem(reply, req, 'METHOD_NOT_ALLOWED', `${path} 不接受 ${req.method} 方法，可用的方法：${allow.join('、')}`, { allowedMethods: allow });
+}
+
 export const problemPlugin = fp(
   async (app: FastifyInstance) => {
+    // Every method some route answers, for the 405's Allow header.
+    const methods = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      for (const m of [route.method].flat()) methods.add(m);
+    });
     app.setErrorHandler((err: FastifyError, req, reply) => {
+      // A request that matched no route but whose body or query failed first is still a 404 or 405.
+      if (req.is404 && (err.statusCode ?? 500) < 500) return notFoundOrNotAllowed(app, methods, req, reply);
       const { code, detail, ext } = classify(err);
       const status = errorDef(code).status;
       if (status >= 500) req.log.error({ err }, 'request failed');
@@ -82,7 +101,7 @@ export const problemPlugin = fp(
       if (code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '2');
       return sendProblem(reply, req, code, detail, status >= 500 ? {} : ext);
     });
-    app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 'NOT_FOUND', `${req.method} ${req.url.split('?')[0]} 不存在`));
+    app.setNotFoundHandler((req, reply) => notFoundOrNotAllowed(app, methods, req, reply));
   },
   { name: 'problem' },
 );

@@ -7,7 +7,8 @@ export const CreditCode = Type.String({
   minLength: 18,
   maxLength: 18,
   description: '统一社会信用代码 / unified social credit code (GB 32100-2015)',
-  examples: ['91420100MA4K1234X5'],
+  // Passes the GB 32100-2015 check the API applies (test/unit/openapi-examples.test.ts keeps it so).
+  examples: ['91420100MA4K12345K'],
 });
 export const AgencyCode = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: '行政执法主体代码 / agency code' });
 export const DistrictCode = Type.String({ minLength: 2, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: '行政区代码 / district code' });
@@ -31,10 +32,25 @@ export const Problem = Type.Object(
   { additionalProperties: true, description: 'application/problem+json (RFC 9457)' },
 );
 
-/** 200 plus the problem shapes, for `schema.response`. */
-export function responses(ok: TSchema, status = 200) {
-  return { [status]: ok, '4xx': Problem, '5xx': Problem };
+/**
+ * The success schema plus the problem shapes, for `schema.response`. The OpenAPI document lists the
+ * problem statuses every route of its kind can give (src/http/openapi.ts); `also` names those this route
+ * gives beyond them (a 404 on a path without parameters, a 422 on a read).
+ */
+export function responses(ok: TSchema, status = 200, also: number[] = []) {
+  const base = { [status]: ok, '4xx': Problem, '5xx': Problem };
+  return Object.assign(base, Object.fromEntries(also.map((s) => [s, Problem]))) as typeof base;
 }
+
+/**
+ * Any JSON value, by design: what an audit entry or a rule recorded as it was (a count, a date, a list).
+ * The description says so, so the document never carries a bare `{}`.
+ */
+export const AnyJson = (description: string) => Type.Unknown({ description: `任意 JSON 值 / any JSON value: ${description}` });
+
+/** A JSON object whose members vary with its kind (a review's answers, a notification), or null. */
+export const OpenObject = (description: string) =>
+  Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description });
 
 export const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: '每页条数 / page size' }),

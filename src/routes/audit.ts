@@ -7,7 +7,8 @@ import { checkpointNow, sealPending } from '../audit/sealer.js';
 import { listCheckpoints, verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
-import { AgencyCode, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
+import { PublishedKey } from './code-schemas.js';
+import { AgencyCode, AnyJson, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
 
 const Entry = Type.Object({
   id: Type.Integer(),
@@ -24,7 +25,7 @@ const Entry = Type.Object({
   districtCode: Type.Union([Type.String(), Type.Null()]),
   beforeState: Type.Union([Type.String(), Type.Null()]),
   afterState: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Unknown(),
+  payload: AnyJson('审计记录的内容 / what the audit entry recorded'),
   payloadHash: Type.String(),
   requestId: Type.Union([Type.String(), Type.Null()]),
 });
@@ -187,7 +188,7 @@ export const auditWellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
         }),
         response: responses(
-          Type.Object({ log: Type.String(), keys: Type.Array(Type.Unknown()), checkpoints: Type.Array(Checkpoint) }),
+          Type.Object({ log: Type.String(), keys: Type.Array(PublishedKey), checkpoints: Type.Array(Checkpoint) }),
         ),
       },
     },

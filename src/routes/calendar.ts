@@ -44,6 +44,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
             working: Type.Boolean(),
             name: Type.Union([Type.String(), Type.Null()]),
           }),
+          200,
+          [422], // CALENDAR_YEAR_UNPUBLISHED
         ),
       },
     },
@@ -65,7 +67,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['calendar'],
         summary: '第 N 个工作日（如第二十三条的 10 个工作日）/ the n-th working day after a date',
         querystring: Type.Object({ from: CalendarDate, days: Type.Integer({ minimum: 0, maximum: 366 }) }),
-        response: responses(Type.Object({ from: Type.String(), days: Type.Integer(), result: Type.String() })),
+        response: responses(Type.Object({ from: Type.String(), days: Type.Integer(), result: Type.String() }), 200, [422]), // CALENDAR_YEAR_UNPUBLISHED
       },
     },
     async (req) => {

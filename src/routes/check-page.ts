@@ -65,7 +65,8 @@ const Presented = Type.Object({
 export const checkPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v/:code',
-    { config: { access: 'public' }, schema: { tags: ['codes'], summary: '检查码公开核验页 / public check page (HTML)', security: [], params: CodeParam, querystring: Presented } },
+    // unknownQuery 'ignore': a QR link shared through a messaging app comes back with the app's own parameters.
+    { config: { access: 'public', unknownQuery: 'ignore' }, schema: { tags: ['codes'], summary: '检查码公开核验页 / public check page (HTML)', security: [], params: CodeParam, querystring: Presented, produces: ['text/html'] } },
     async (req, reply) => {
       const c = await app.services.codeChecks.check(req.params.code.toUpperCase(), app.services.clock.now(), { kid: req.query.k, signature: req.query.s });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(c).value);

@@ -9,6 +9,7 @@ import { revokeCode } from '../inspections/commands/lifecycle.js';
 import { scanCode } from '../inspections/commands/scan.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import { findCode } from '../inspections/repository.js';
+import { PublishedKey } from './code-schemas.js';
 import { InspectionView, inspectionView } from './inspection-schemas.js';
 
 const CodeParam = Type.Object({ code: Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: '检查码 / inspection code' }) });
@@ -34,7 +35,6 @@ const Check = Type.Object({
   revokedReason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 
-const PublishedKey = Type.Object({ kid: Type.String(), alg: Type.Literal('Ed25519'), status: Type.String(), publicKeyPem: Type.String(), jwk: Type.Unknown() });
 
 export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

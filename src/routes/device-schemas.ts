@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { DEVICE_STATE_ZH, type DeviceState } from '../../machines/device.machine.js';
 import type { Device } from '../devices/repository.js';
 import { LEGAL_REVIEW_POINTS, TECHNICAL_REVIEW_POINTS } from '../devices/reviews.js';
-import { AgencyCode, CreditCode, DistrictCode, ShortText } from '../http/schemas.js';
+import { AgencyCode, CreditCode, DistrictCode, OpenObject, ShortText } from '../http/schemas.js';
 
 /** Schemas of the monitoring-device routes (电子技术监控设备, Art. 34–36). */
 const Answer = (item: number, textZh: string) =>
@@ -60,8 +60,8 @@ export const DeviceView = Type.Object({
   standard: Type.String(),
   state: Type.String(),
   stateZh: Type.String(),
-  legalReview: Type.Unknown(),
-  technicalReview: Type.Unknown(),
+  legalReview: OpenObject('法制审核（第三十三条）：结论与逐项答复；尚未审核时为空 / the legal review, or null'),
+  technicalReview: OpenObject('技术审核（第三十三条）：结论与逐项答复；尚未审核时为空 / the technical review, or null'),
   qualityCertificateNo: Type.Union([Type.String(), Type.Null()]),
   soleEvidenceBasis: Type.Union([Type.Boolean(), Type.Null()], { description: '第三十五条第（三）项：可否单凭设备数据处罚' }),
   evidenceUsable: Type.Boolean({ description: '已通过两项审核、地点已公布且正在使用，现采集的数据可作为证据 / data captured now usable as evidence' }),

@@ -14,7 +14,7 @@ import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, DistrictCode, Page, responses, ShortText } from '../http/schemas.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { DeviceView, deviceView, LegalReviewBody, PublicDeviceView, publicDeviceView, RegisterDevice, TechnicalReviewBody } from './device-schemas.js';
-import { historyView } from './plan-schemas.js';
+import { HistoryEntry, historyView } from './plan-schemas.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -98,7 +98,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: '设备详情、审核记录与审计历史 / one device, its reviews and history',
         params: IdParams,
-        response: responses(Type.Intersect([DeviceView, Type.Object({ history: Type.Array(Type.Unknown()) })])),
+        response: responses(Type.Intersect([DeviceView, Type.Object({ history: Type.Array(HistoryEntry) })])),
       },
     },
     async (req) => {

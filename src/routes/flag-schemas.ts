@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { FLAG_STATE_ZH, type FlagState } from '../../machines/flag.machine.js';
-import { AgencyCode, CalendarDate, CreditCode } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CalendarDate, CreditCode } from '../http/schemas.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
 import type { NamedFlag } from '../supervision/flags.repository.js';
 
@@ -39,10 +39,10 @@ export const FlagView = Type.Object({
   enterpriseCode: Nullable(Str),
   enterpriseName: Nullable(Str),
   districtCode: Nullable(Str),
-  observed: Type.Unknown(),
-  limit: Type.Unknown(),
+  observed: AnyJson('规则所见之值 / what the rule observed'),
+  limit: AnyJson('规则的限度 / the rule’s limit'),
   detail: Str,
-  evidence: Type.Unknown(),
+  evidence: AnyJson('标记所依据的记录 / the records the flag rests on'),
   raisedAt: Str,
   state: FlagStateSchema,
   stateZh: Str,
@@ -91,7 +91,7 @@ export const AuditEntryView = Type.Object({
   subjectId: Str,
   beforeState: Nullable(Str),
   afterState: Nullable(Str),
-  payload: Type.Unknown(),
+  payload: AnyJson('审计记录的内容 / what the audit entry recorded'),
 });
 
 export function auditEntryView(row: { entry: { id: number; occurredAt: Date; actor: string; role: string; action: string; subjectType: string; subjectId: string; beforeState: string | null; afterState: string | null; payload: unknown }; seq: number | null; hash: string | null }) {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AgencyCode, CreditCode, Instant } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CreditCode, Instant, OpenObject } from '../http/schemas.js';
 import { ESCALATION_GROUND_KEYS, ESCALATION_GROUNDS } from '../rules/escalation.js';
 import { outsideOrder } from '../inspections/order-scope.js';
 import type { Inspection } from '../inspections/repository.js';
@@ -71,8 +71,8 @@ export const PatchInspection = Type.Partial(Type.Object(DraftFields, { additiona
 export const RuleResultSchema = Type.Object({
   rule: Type.String(),
   article: Type.String(),
-  observed: Type.Unknown(),
-  limit: Type.Unknown(),
+  observed: AnyJson('规则所见之值 / what the rule observed'),
+  limit: AnyJson('规则的限度 / the rule’s limit'),
   passed: Type.Boolean(),
   detail: Type.Optional(Type.String()),
 });
@@ -107,8 +107,8 @@ export const InspectionView = Type.Object({
   ),
   specialPlanId: Type.Union([Type.String(), Type.Null()]),
   approvedBy: Type.Union([Type.String(), Type.Null()]),
-  findings: Type.Unknown(),
-  outcome: Type.Unknown(),
+  findings: OpenObject('检查结果：检查方式、逐项结果、处理结论（第十八条至第二十三条）；尚未记录时为空 / the recorded findings, or null'),
+  outcome: OpenObject('处理结论（第二十条）：kind、通知书文号、期限 / the Art. 20 outcome, or null'),
   followUpDue: Type.Union([Type.String(), Type.Null()]),
   followUpOf: Type.Union([Type.String(), Type.Null()]),
   mergedInto: Type.Union([Type.String(), Type.Null()]),

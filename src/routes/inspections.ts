@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CodeFactsView } from './code-schemas.js';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { principalOf } from '../auth/plugin.js';
@@ -35,7 +36,7 @@ const Issued = Type.Object({
   validFromIssuance: Type.Boolean({ description: '自签发时起生效（第十七条第（一）项：检查前获取检查码）/ valid only from issuance' }),
   validityNote: Type.Union([Type.String(), Type.Null()]),
   checkUrl: Type.String({ description: '二维码指向的公开核验页 / the public check page the QR encodes' }),
-  facts: Type.Unknown(),
+  facts: CodeFactsView,
 });
 
 export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -13,7 +13,7 @@ import { amendJointList, approveJointList, editJointList, proposeJointList, publ
 import { findJointList, listJointLists, type JointList } from '../joint/lists.repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { finitePage, IdParams, JointEntry, JointListBody, JointListStateSchema, JointListView, jointListView } from './joint-schemas.js';
-import { historyView } from './plan-schemas.js';
+import { HistoryEntry, historyView } from './plan-schemas.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const PUBLIC_STATES = ['published', 'superseded'] as const;
@@ -74,7 +74,7 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: '一份“综合查一次”事项清单及其审核、批准、公布记录 / one list version and its history',
         security: [],
         params: IdParams,
-        response: responses(Type.Intersect([JointListView, Type.Object({ history: Type.Array(Type.Unknown()) })])),
+        response: responses(Type.Intersect([JointListView, Type.Object({ history: Type.Array(HistoryEntry) })])),
       },
     },
     async (req) => {

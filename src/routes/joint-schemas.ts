@@ -4,7 +4,7 @@ import { JOINT_TASK_STATE_ZH, type JointTaskState } from '../../machines/joint-t
 import { JOINT_UNIT_STATE_ZH, type JointUnitState } from '../../machines/joint-unit.machine.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
-import { AgencyCode, CreditCode, Instant, ShortText, Uuid } from '../http/schemas.js';
+import { AgencyCode, CreditCode, Instant, OpenObject, ShortText, Uuid } from '../http/schemas.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 import type { JointList } from '../joint/lists.repository.js';
 import { mayReadDeclineReason, type TaskDetail } from '../joint/task-read.js';
@@ -141,7 +141,7 @@ const VisitView = Type.Object({
   resultNotifiedAt: Nullable(Str),
   closedAt: Nullable(Str),
   cancelledAt: Nullable(Str),
-  notification: Type.Unknown(),
+  notification: OpenObject('检查结果告知（第二十一条）；尚未告知时为空 / the result notification, or null'),
 });
 
 export const JointTaskView = Type.Object({

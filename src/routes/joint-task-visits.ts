@@ -5,7 +5,7 @@ import { renderInspectionNotice } from '../codes/notice-pdf.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
-import { CalendarDate, CreditCode, responses, ShortText } from '../http/schemas.js';
+import { CalendarDate, CreditCode, OpenObject, responses, ShortText } from '../http/schemas.js';
 import { codeCheckUrl, KIND_ZH, windowText } from '../inspections/documents.js';
 import { findCode } from '../inspections/repository.js';
 import { renderJointChecklist } from '../joint/checklist-pdf.js';
@@ -115,7 +115,7 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           Type.Object({
             enterpriseCode: Type.String(),
             lines: Type.Array(Line),
-            outcomes: Type.Array(Type.Object({ agencyCode: Type.String(), outcome: Type.Unknown(), violations: Type.Integer() })),
+            outcomes: Type.Array(Type.Object({ agencyCode: Type.String(), outcome: OpenObject('该单位的处理结论（第二十条）/ the unit’s Art. 20 outcome'), violations: Type.Integer() })),
             flags: Type.Array(Type.String()),
           }),
         ),
@@ -197,7 +197,7 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/joint-tasks/:id/checklist.pdf',
     {
       config: { access: ['officer', 'agency_head', 'supervisor'] },
-      schema: { tags: ['joint'], summary: '综合检查表单（PDF，可打印）/ the combined checklist, printable', params: IdParams, querystring: EnterpriseQuery, response: responses(Binary) },
+      schema: { tags: ['joint'], summary: '综合检查表单（PDF，可打印）/ the combined checklist, printable', params: IdParams, querystring: EnterpriseQuery, produces: ['application/pdf'], response: responses(Binary) },
     },
     async (req, reply) => {
       const db = app.services.db;
@@ -225,7 +225,7 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/joint-tasks/:id/notice.pdf',
     {
       config: { access: ['officer', 'agency_head', 'supervisor'] },
-      schema: { tags: ['joint', 'codes'], summary: '联合检查的行政检查通知书（列明全部单位、事项和人员）/ the joint visit’s inspection notice', params: IdParams, querystring: EnterpriseQuery, response: responses(Binary) },
+      schema: { tags: ['joint', 'codes'], summary: '联合检查的行政检查通知书（列明全部单位、事项和人员）/ the joint visit’s inspection notice', params: IdParams, querystring: EnterpriseQuery, produces: ['application/pdf'], response: responses(Binary) },
     },
     async (req, reply) => {
       const db = app.services.db;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CodeFactsView } from './code-schemas.js';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import type { Principal } from '../auth/principal.js';
@@ -142,7 +143,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     signature: Type.String(),
     inspectionId: Type.String({ description: '检查码所在的发起单位检查记录 / the lead unit’s row holding the code' }),
     checkUrl: Type.String(),
-    facts: Type.Unknown(),
+    facts: CodeFactsView,
     validFrom: Type.String({ description: '生效时间：任务登记时间的开始，或（已开始的）签发时间 / effective start' }),
     validFromIssuance: Type.Boolean({ description: '自签发时起生效 / valid only from issuance' }),
     validityNote: Type.Union([Type.String(), Type.Null()]),

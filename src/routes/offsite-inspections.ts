@@ -6,7 +6,7 @@ import { offsiteRecords } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
-import { AgencyCode, CalendarDate, CreditCode, Instant, responses, ShortText } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CalendarDate, CreditCode, Instant, responses, ShortText } from '../http/schemas.js';
 import { assertMayRead } from '../inspections/access.js';
 import { findInspection } from '../inspections/repository.js';
 import { findNotice } from '../offsite/notices.repository.js';
@@ -93,10 +93,10 @@ const CreateOffsite = Type.Object(
 
 const OffsiteRecordView = Type.Object({
   source: Type.String(),
-  sourceDetails: Type.Unknown(),
+  sourceDetails: Type.Record(Type.String(), Type.String(), { description: '数据来源的补充信息 / details of the source' }),
   observedAt: Type.String(),
   summary: Type.String(),
-  evidence: Type.Array(Type.Unknown()),
+  evidence: Type.Array(AnyJson('证据材料 / an item of evidence')),
   suspectedViolation: Type.Boolean(),
   noticeId: Type.Union([Type.String(), Type.Null()]),
   onsiteInspectionId: Type.Union([Type.String(), Type.Null()]),

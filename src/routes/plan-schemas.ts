@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { AnyJson } from '../http/schemas.js';
 import type { listAudit } from '../audit/query.js';
 import { CreditCode } from '../http/schemas.js';
 import { dutyStatus } from '../plans/annual-duty.js';
@@ -46,7 +47,8 @@ export const PlanItemView = Type.Object({
   necessity: Str,
 });
 
-const HistoryEntry = Type.Object({
+/** One audit entry of a record's history (devices, referrals, joint lists and plans share it). */
+export const HistoryEntry = Type.Object({
   id: Type.Integer(),
   occurredAt: Str,
   actor: Str,
@@ -54,7 +56,7 @@ const HistoryEntry = Type.Object({
   action: Str,
   before: Nullable(Str),
   after: Nullable(Str),
-  payload: Type.Unknown(),
+  payload: AnyJson('审计记录的内容 / what the audit entry recorded'),
 });
 
 export const PlanView = Type.Object({

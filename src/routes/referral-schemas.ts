@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { REFERRAL_STATE_ZH, type ReferralState } from '../../machines/referral.machine.js';
-import { AgencyCode, CalendarDate, CreditCode, Instant, ShortText } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CalendarDate, CreditCode, Instant, ShortText } from '../http/schemas.js';
 import type { Referral } from '../referrals/repository.js';
 import { REFERRAL_OVERDUE } from '../referrals/rules.js';
 
@@ -39,7 +39,7 @@ export const ReferralView = Type.Object({
   inspectionId: Type.Union([Type.String(), Type.Null()]),
   source: Type.String(),
   description: Type.String(),
-  evidence: Type.Array(Type.Unknown()),
+  evidence: Type.Array(AnyJson('证据材料 / an item of evidence')),
   foundOn: Type.String(),
   dueDate: Type.String({ description: '移送期限（发现之日起第10个工作日）/ due date' }),
   overdue: Type.Boolean({ description: '逾期未移送或逾期移送 / unsent past, or sent after, the due date' }),

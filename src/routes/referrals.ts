@@ -18,7 +18,7 @@ import { findReferral, listReferrals } from '../referrals/repository.js';
 import { acceptReferral, escalateReferral, receiveReferral, refuseReferral, sendReferral, transferCrime, type Stepped } from '../referrals/steps.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { historyView } from './plan-schemas.js';
+import { HistoryEntry, historyView } from './plan-schemas.js';
 import { CreateReferral, ReferralView, referralView } from './referral-schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -100,7 +100,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['referrals'],
         summary: '移送详情与审计历史（含拒收记录）/ one referral with its history, refusals included',
         params: IdParams,
-        response: responses(Type.Intersect([ReferralView, Type.Object({ history: Type.Array(Type.Unknown()) })])),
+        response: responses(Type.Intersect([ReferralView, Type.Object({ history: Type.Array(HistoryEntry) })])),
       },
     },
     async (req) => {

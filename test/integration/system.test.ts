@@ -27,7 +27,12 @@ describeDb('health, readiness, API docs and the regulation text', () => {
       .filter(([path]) => path.startsWith('/api/v1'))
       .flatMap(([, p]) => Object.values(p));
     expect(ops.length).toBeGreaterThan(15);
-    for (const op of ops) expect(Object.keys(op.responses)).toContain('4XX');
+    // Errors are documented by their specific statuses as problem+json, never as a 4XX range (issue 15).
+    for (const op of ops) {
+      expect(Object.keys(op.responses)).toContain('400');
+      expect(Object.keys(op.responses)).not.toContain('4XX');
+      expect(Object.keys((op.responses['400'] as { content: object }).content)).toEqual(['application/problem+json']);
+    }
   });
 
   it('quotes any article of the regulation, publicly', async () => {

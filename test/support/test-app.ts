@@ -7,6 +7,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Db } from '../../src/db/client.js';
 import { ManualClock } from '../../src/time/clock.js';
+import { checkContract } from './openapi-contract.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -48,6 +49,8 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
   configureAuditMac(auditMac);
   const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false });
   await app.ready();
+  // Every response the tests receive is checked against the OpenAPI document (test/support/openapi-contract.ts).
+  checkContract(app);
   const token = (p: Principal) => signDevToken(devKey, p);
   return {
     app,
