@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { adminAlertRoutes } from './admin-alerts.js';
 import { agencyRoutes } from './agencies.js';
 import { auditRoutes } from './audit.js';
 import { calendarRoutes } from './calendar.js';
@@ -70,6 +71,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointListRoutes);
       await api.register(jointTaskRoutes);
       await api.register(jointStatsRoutes);
+      await api.register(adminAlertRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -39,6 +39,7 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/calendar/years': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
   'PUT /api/v1/calendar/years/{year}': ['admin'],
   'PUT /api/v1/calendar/days/{date}': ['admin'],
+  'GET /api/v1/admin/alerts': ['admin'],
   'POST /api/v1/inspections': ['officer', 'agency_head'],
   'GET /api/v1/inspections': ['officer', 'agency_head', 'supervisor', 'enterprise'],
   'PATCH /api/v1/inspections/{id}': ['officer', 'agency_head'],

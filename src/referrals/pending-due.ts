@@ -1,0 +1,87 @@
+import { asc, eq } from 'drizzle-orm';
+import { raiseAdminAlert, resolveAdminAlert } from '../alerts/admin-alerts.js';
+import type { Principal } from '../auth/principal.js';
+import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { referrals } from '../db/schema/index.js';
+import { raiseFlag } from '../flags/raise.js';
+import { findAgency } from '../registry/agencies.repository.js';
+import { updateReferral, type Referral } from './repository.js';
+import { referralDue, referralTimelinessCheck } from './rules.js';
+
+/**
+ * 期限待定 (Art. 23 with the official calendar): a referral whose 10th working day falls in a year not yet
+ * entered is opened with its due date pending, and the administrators are alerted (one alert per missing
+ * year, counted up per referral). Entering the year fills every waiting due date in the year-entry
+ * transaction and resolves the alert: nothing is computed from a guessed calendar, and nothing waits longer
+ * than the administrator takes to enter the year.
+ */
+export async function alertDuePending(tx: Db, scope: CommandScope, year: number, r: Pick<Referral, 'id' | 'foundOn'>): Promise<void> {
+  await raiseAdminAlert(tx, scope, {
+    kind: 'calendar_year_missing',
+    key: String(year),
+    detail: `${year}年法定节假日和调休安排尚未录入：违法线索移送的10个工作日期限（第二十三条）落入该年度，无法计算，现为期限待定；请尽快录入该年度安排，录入后期限即行补定`,
+    evidence: { year, firstReferralId: r.id, foundOn: r.foundOn },
+  });
+}
+
+export interface SettledDueDates {
+  /** Referrals whose due date was filled. */
+  filled: number;
+  /** Still pending, on a later year also missing. */
+  stillPending: number;
+  /** Already sent after the date now known: flagged REFERRAL_OVERDUE. */
+  flaggedLate: number;
+}
+
+/**
+ * Fills the due dates that waited for `year`, with `calendar` read inside the year-entry transaction (so it
+ * includes the year just entered). Each filled referral gets an audit entry; one already sent after the date
+ * now known is flagged REFERRAL_OVERDUE as the send command would have; one still unsent past it is left to
+ * the referral-overdue sweeper, as any other.
+ */
+export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: Principal, calendar: WorkingCalendar, year: number): Promise<SettledDueDates> {
+  const waiting = await tx.select().from(referrals).where(eq(referrals.duePendingYear, year)).orderBy(asc(referrals.createdAt), asc(referrals.id)).for('update');
+  const out: SettledDueDates = { filled: 0, stillPending: 0, flaggedLate: 0 };
+  for (const r of waiting) {
+    const due = referralDue(calendar, r.foundOn);
+    const after = await updateReferral(tx, r, due, scope.at);
+    const finding = await findAgency(tx, r.agencyCode);
+    await scope.audit({
+      action: due.dueDate ? 'referral.due_date_set' : 'referral.due_date_still_pending',
+      subjectType: 'referral',
+      subjectId: r.id,
+      agencyCode: r.agencyCode,
+      enterpriseCode: r.enterpriseCode,
+      districtCode: finding?.districtCode ?? null,
+      before: r.state,
+      after: r.state,
+      payload: { foundOn: r.foundOn, calendarYear: year, dueDate: due.dueDate, duePendingYear: due.duePendingYear },
+    });
+    if (due.duePendingYear !== null) {
+      out.stillPending++;
+      await alertDuePending(tx, scope, due.duePendingYear, r);
+      continue;
+    }
+    out.filled++;
+    if (after.sentOn === null) continue;
+    const timely = referralTimelinessCheck(after, after.sentOn);
+    if (timely.passed) continue;
+    const flagId = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
+      rule: 'REFERRAL_OVERDUE',
+      subjectType: 'referral',
+      subjectId: after.id,
+      agencyCode: after.agencyCode,
+      enterpriseCode: after.enterpriseCode,
+      districtCode: finding?.districtCode ?? null,
+      observed: timely.observed,
+      limit: timely.limit,
+      detail: timely.detail!,
+      evidence: { referralId: after.id, foundOn: after.foundOn, dueDate: after.dueDate, sentOn: after.sentOn, inspectionId: after.inspectionId, dueDateSetOn: year },
+    });
+    if (flagId) out.flaggedLate++;
+  }
+  await resolveAdminAlert(tx, scope, 'calendar_year_missing', String(year), actor.sub, `${year}年节假日安排已录入，${out.filled}件移送的期限已补定`);
+  return out;
+}
