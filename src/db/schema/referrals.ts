@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inspections } from './inspections.js';
 import { agencies, enterprises } from './registry.js';
 
@@ -81,5 +81,39 @@ export const referrals = pgTable(
     // Entering a year finds the referrals waiting for it.
     index('referrals_due_pending_idx').on(t.duePendingYear),
     check('referrals_due_date_or_pending_ck', sql`(${t.dueDate} IS NULL) <> (${t.duePendingYear} IS NULL)`),
+  ],
+);
+
+/**
+ * 涉嫌犯罪案件移送 (Art. 23 second sentence, 《行政执法机关移送涉嫌犯罪案件的规定》) of a violation within the
+ * transferring agency's own jurisdiction: no administrative referral precedes it, so it is a record of its
+ * own rather than a state of a referral (a referral's crime transfer stays on the referral row). The
+ * document number is the agency's own 涉嫌犯罪案件移送书 number, unique within the agency; the receiving organ
+ * is the 公安机关 named on it; the head who approved it is recorded (规定 第五条).
+ */
+export const crimeTransfers = pgTable(
+  'crime_transfers',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    enterpriseCode: text('enterprise_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    /** The inspection in which the violation was found, if any. */
+    inspectionId: uuid('inspection_id').references(() => inspections.id),
+    description: text('description').notNull(),
+    evidence: jsonb('evidence').$type<ReferralEvidence[]>().notNull(),
+    foundOn: date('found_on', { mode: 'string' }).notNull(),
+    documentNo: text('document_no').notNull(),
+    receivingOrgan: text('receiving_organ').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    transferredAt: timestamp('transferred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('crime_transfers_document_uq').on(t.agencyCode, t.documentNo),
+    index('crime_transfers_enterprise_idx').on(t.enterpriseCode),
+    index('crime_transfers_inspection_idx').on(t.inspectionId),
   ],
 );
