@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flags, inspections } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
+import { referralNotReceivedJob } from '../../src/sweeper/jobs/referral-not-received.js';
 import { referralOverdueJob } from '../../src/sweeper/jobs/referral-overdue.js';
 import { runSweep } from '../../src/sweeper/run.js';
 import { as } from '../support/factories.js';
@@ -95,6 +96,24 @@ describe('第二十三条 十个工作日的期限落入尚未录入工作日历
       // The unsent one is now past its date: the sweeper flags it, as any other.
       expect(await runSweep(t.db, t.clock, {}, [referralOverdueJob])).toEqual([{ job: 'referral-overdue', count: 1 }]);
       expect(await overdueFlags(fromFindings)).toHaveLength(1);
+    });
+  });
+
+  describeDb('巡检不臆测尚未录入年度的工作日：按工作日计算的标记暂停判断，并提醒管理员', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ start: '2027-01-20T10:00:00+08:00' });
+    });
+    afterAll(() => t.close());
+
+    it('移送逾期巡检照常运行；逾期未接收巡检报告该年度未录入并提醒管理员，提醒只有一条', async () => {
+      const jobs = [referralOverdueJob, referralNotReceivedJob];
+      const [overdue, notReceived] = await runSweep(t.db, t.clock, {}, jobs);
+      expect(overdue).toEqual({ job: 'referral-overdue', count: 0 });
+      expect(notReceived).toMatchObject({ job: 'referral-not-received', count: 0, error: expect.stringContaining('2027') });
+      await runSweep(t.db, t.clock, {}, jobs);
+      const alerts = (await t.call({ method: 'GET', url: '/api/v1/admin/alerts?state=open', as: as.admin() })).json();
+      expect(alerts).toEqual([expect.objectContaining({ kind: 'calendar_year_missing', key: '2027', occurrences: 2, evidence: { year: 2027, job: 'referral-not-received' } })]);
     });
   });
 });
