@@ -14,8 +14,8 @@ import { findEnterprise } from '../registry/enterprises.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { insertReferral, type Referral } from './repository.js';
 import { inspectionDays } from './discovery.js';
-import { alertDuePending } from './pending-due.js';
-import { foundOnProblem, referralDue } from './rules.js';
+import { alertDuePending, dueUnderLock } from './pending-due.js';
+import { foundOnProblem, referralDue, type ReferralDue } from './rules.js';
 
 /**
  * Opening a referral (Art. 23): from an inspection's findings, or by hand. The due date is the 10th
@@ -42,7 +42,8 @@ async function competentAgency(tx: Db, code: string, findingAgency: string, fiel
 }
 
 async function insertAndAudit(tx: Db, scope: CommandScope, actor: Principal, finding: Agency, row: Omit<Referral, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>) {
-  const referral = await insertReferral(tx, { ...row, createdBy: actor.sub, createdAt: scope.at, updatedAt: scope.at });
+  const due = await dueUnderLock(tx, { dueDate: row.dueDate, duePendingYear: row.duePendingYear } as ReferralDue, row.foundOn);
+  const referral = await insertReferral(tx, { ...row, ...due, createdBy: actor.sub, createdAt: scope.at, updatedAt: scope.at });
   if (referral.duePendingYear !== null) await alertDuePending(tx, scope, referral.duePendingYear, referral);
   await scope.audit({
     action: 'referral.opened',

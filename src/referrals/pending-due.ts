@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { raiseAdminAlert, resolveAdminAlert } from '../alerts/admin-alerts.js';
 import type { Principal } from '../auth/principal.js';
+import { CalendarService } from '../calendar/calendar-service.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
@@ -8,7 +9,7 @@ import { referrals } from '../db/schema/index.js';
 import { raiseFlag } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { updateReferral, type Referral } from './repository.js';
-import { referralDue, referralTimelinessCheck } from './rules.js';
+import { referralDue, referralTimelinessCheck, type ReferralDue } from './rules.js';
 
 /**
  * 期限待定 (Art. 23 with the official calendar): a referral whose 10th working day falls in a year not yet
@@ -17,6 +18,29 @@ import { referralDue, referralTimelinessCheck } from './rules.js';
  * transaction and resolves the alert: nothing is computed from a guessed calendar, and nothing waits longer
  * than the administrator takes to enter the year.
  */
+// First key of the per-year advisory lock (the second is the year); apart from the keys other modules use.
+const PENDING_YEAR_LOCK = 32723;
+
+/**
+ * Opening a pending referral and entering its year serialise on this transaction-scoped lock: whichever
+ * comes second sees the other's commit (each takes it before the read that matters), so a referral opened
+ * while the year is being entered is never left pending with its year already in the calendar.
+ */
+async function lockPendingYear(tx: Db, year: number): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${PENDING_YEAR_LOCK}, ${year})`);
+}
+
+/**
+ * For a referral about to be opened with its due date pending: under the year's lock, reads the calendar
+ * again in the transaction (the caller's may be a cached copy, or the year may have been entered since) and
+ * returns the due date as it now stands. The caller inserts the row, then alerts if it is still pending.
+ */
+export async function dueUnderLock(tx: Db, due: ReferralDue, foundOn: string): Promise<ReferralDue> {
+  if (due.duePendingYear === null) return due;
+  await lockPendingYear(tx, due.duePendingYear);
+  return referralDue(await new CalendarService(tx).current(), foundOn);
+}
+
 export async function alertDuePending(tx: Db, scope: CommandScope, year: number, r: Pick<Referral, 'id' | 'foundOn'>): Promise<void> {
   await raiseAdminAlert(tx, scope, {
     kind: 'calendar_year_missing',
@@ -42,6 +66,7 @@ export interface SettledDueDates {
  * the referral-overdue sweeper, as any other.
  */
 export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: Principal, calendar: WorkingCalendar, year: number): Promise<SettledDueDates> {
+  await lockPendingYear(tx, year);
   const waiting = await tx.select().from(referrals).where(eq(referrals.duePendingYear, year)).orderBy(asc(referrals.createdAt), asc(referrals.id)).for('update');
   const out: SettledDueDates = { filled: 0, stillPending: 0, flaggedLate: 0 };
   for (const r of waiting) {

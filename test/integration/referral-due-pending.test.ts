@@ -8,7 +8,7 @@ import { runSweep } from '../../src/sweeper/run.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { findingsWithReferrals, newCompetentAgency, referralBody } from '../support/referral-factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { anotherInstance, createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
 /**
@@ -114,6 +114,33 @@ describe('第二十三条 十个工作日的期限落入尚未录入工作日历
       await runSweep(t.db, t.clock, {}, jobs);
       const alerts = (await t.call({ method: 'GET', url: '/api/v1/admin/alerts?state=open', as: as.admin() })).json();
       expect(alerts).toEqual([expect.objectContaining({ kind: 'calendar_year_missing', key: '2027', occurrences: 2, evidence: { year: 2027, job: 'referral-not-received' } })]);
+    });
+  });
+
+  describeDb('另一实例刚录入该年度：移送按事务内读取的日历计算期限，不因缓存而期限待定', () => {
+    let a: TestApp;
+    let b: TestApp;
+    let w: InspectionWorld;
+    let env: Agency;
+    beforeAll(async () => {
+      a = await createTestApp({ start: '2026-12-28T10:00:00+08:00' });
+      b = await anotherInstance(a);
+      b.clock.set('2026-12-28T10:00:00+08:00');
+      w = await newInspectionWorld(a);
+      env = await newCompetentAgency(a.db, w);
+    });
+    afterAll(async () => {
+      await b.close();
+      await a.close();
+    });
+
+    it('实例乙缓存的日历尚无2027年，实例甲录入后，乙人工移送即得到期限，且不提醒管理员', async () => {
+      expect((await b.call({ method: 'GET', url: '/api/v1/calendar/years', as: w.officer })).json().years).not.toContain(2027);
+      expect((await a.call({ method: 'PUT', url: '/api/v1/calendar/years/2027', as: as.admin(), payload: YEAR_2027 })).statusCode).toBe(200);
+      const res = await b.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code) });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ dueDate: '2027-01-12', dueDatePending: null });
+      expect((await a.call({ method: 'GET', url: '/api/v1/admin/alerts', as: as.admin() })).json()).toEqual([]);
     });
   });
 });
