@@ -1,12 +1,11 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { raiseAdminAlert, resolveAdminAlert } from '../alerts/admin-alerts.js';
-import type { Principal } from '../auth/principal.js';
 import { CalendarService } from '../calendar/calendar-service.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { referrals } from '../db/schema/index.js';
-import { raiseFlag } from '../flags/raise.js';
+import { raiseFlag, type FlagActor } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { updateReferral, type Referral } from './repository.js';
 import { referralDue, referralTimelinessCheck, type ReferralDue } from './rules.js';
@@ -65,7 +64,7 @@ export interface SettledDueDates {
  * now known is flagged REFERRAL_OVERDUE as the send command would have; one still unsent past it is left to
  * the referral-overdue sweeper, as any other.
  */
-export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: Principal, calendar: WorkingCalendar, year: number): Promise<SettledDueDates> {
+export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: FlagActor, calendar: WorkingCalendar, year: number): Promise<SettledDueDates> {
   await lockPendingYear(tx, year);
   const waiting = await tx.select().from(referrals).where(eq(referrals.duePendingYear, year)).orderBy(asc(referrals.createdAt), asc(referrals.id)).for('update');
   const out: SettledDueDates = { filled: 0, stillPending: 0, flaggedLate: 0 };
@@ -109,4 +108,19 @@ export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: 
   }
   await resolveAdminAlert(tx, scope, 'calendar_year_missing', String(year), actor.sub, `${year}年节假日安排已录入，${out.filled}件移送的期限已补定`);
   return out;
+}
+
+/**
+ * The safety net behind year entry: a pending year that became known without `PUT /calendar/years` (the
+ * bundled official data, updated with a release) is settled by the referral-overdue sweeper before it looks
+ * for overdue rows. Returns the flags raised for referrals found to have been sent late.
+ */
+export async function settleKnownPendingYears(tx: Db, scope: CommandScope, actor: FlagActor): Promise<number> {
+  const years = await tx.selectDistinct({ year: referrals.duePendingYear }).from(referrals).where(isNotNull(referrals.duePendingYear));
+  if (years.length === 0) return 0;
+  const calendar = await new CalendarService(tx).current();
+  const known = new Set(calendar.knownYears());
+  let flagged = 0;
+  for (const { year } of years) if (year !== null && known.has(year)) flagged += (await settlePendingDueDates(tx, scope, actor, calendar, year)).flaggedLate;
+  return flagged;
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flags, inspections } from '../../src/db/schema/index.js';
+import { calendarDays, calendarYears, flags, inspections } from '../../src/db/schema/index.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { referralNotReceivedJob } from '../../src/sweeper/jobs/referral-not-received.js';
 import { referralOverdueJob } from '../../src/sweeper/jobs/referral-overdue.js';
@@ -141,6 +141,32 @@ describe('第二十三条 十个工作日的期限落入尚未录入工作日历
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json()).toMatchObject({ dueDate: '2027-01-12', dueDatePending: null });
       expect((await a.call({ method: 'GET', url: '/api/v1/admin/alerts', as: as.admin() })).json()).toEqual([]);
+    });
+  });
+
+  describeDb('该年度随内置官方数据更新而已知（未经录入）：巡检补定待定期限', () => {
+    let t: TestApp;
+    let w: InspectionWorld;
+    let env: Agency;
+    beforeAll(async () => {
+      t = await createTestApp();
+      w = await newInspectionWorld(t);
+      env = await newCompetentAgency(t.db, w);
+    });
+    afterAll(() => t.close());
+
+    it('移送逾期巡检先补定期限、解除提醒，再按补定的期限判断逾期', async () => {
+      const { referrals: [r] } = await findingsWithReferrals(t, w, '2026-12-18T15:00:00+08:00', [{ description: '露天焚烧废弃包装物', competentAgencyCode: env.code }]);
+      expect(r).toMatchObject({ dueDate: null });
+      // As a release whose bundled data covers 2027 would make it known: no year entry, no settling then.
+      await t.db.insert(calendarYears).values({ year: 2027, source: '内置数据（测试）', createdAt: new Date() });
+      await t.db.insert(calendarDays).values({ day: '2027-01-01', kind: 'holiday', name: '元旦' });
+      t.clock.set('2027-01-25T10:00:00+08:00');
+      expect(await runSweep(t.db, t.clock, {}, [referralOverdueJob])).toEqual([{ job: 'referral-overdue', count: 1 }]);
+      const after = (await t.call({ method: 'GET', url: `/api/v1/referrals/${r!.id}`, as: w.officer })).json();
+      expect(after).toMatchObject({ dueDate: '2027-01-04', dueDatePending: null, overdue: true });
+      expect((await t.call({ method: 'GET', url: '/api/v1/admin/alerts?state=open', as: as.admin() })).json()).toEqual([]);
+      expect(await runSweep(t.db, t.clock, {}, [referralOverdueJob])).toEqual([{ job: 'referral-overdue', count: 0 }]);
     });
   });
 });
