@@ -5,10 +5,10 @@ import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { referrals } from '../db/schema/index.js';
-import { raiseFlag, type FlagActor } from '../flags/raise.js';
-import { findAgency } from '../registry/agencies.repository.js';
-import { updateReferral, type Referral } from './repository.js';
-import { referralDue, referralTimelinessCheck, type ReferralDue } from './rules.js';
+import type { FlagActor } from '../flags/raise.js';
+import type { Referral } from './repository.js';
+import { applyDue } from './redate.js';
+import { referralDue, type ReferralDue } from './rules.js';
 
 /**
  * 期限待定 (Art. 23 with the official calendar): a referral whose 10th working day falls in a year not yet
@@ -60,9 +60,8 @@ export interface SettledDueDates {
 
 /**
  * Fills the due dates that waited for `year`, with `calendar` read inside the year-entry transaction (so it
- * includes the year just entered). Each filled referral gets an audit entry; one already sent after the date
- * now known is flagged REFERRAL_OVERDUE as the send command would have; one still unsent past it is left to
- * the referral-overdue sweeper, as any other.
+ * includes the year just entered), through applyDue (src/referrals/redate.ts): audited, and flagged when
+ * already sent after the date now known.
  */
 export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: FlagActor, calendar: WorkingCalendar, year: number): Promise<SettledDueDates> {
   await lockPendingYear(tx, year);
@@ -70,41 +69,14 @@ export async function settlePendingDueDates(tx: Db, scope: CommandScope, actor: 
   const out: SettledDueDates = { filled: 0, stillPending: 0, flaggedLate: 0 };
   for (const r of waiting) {
     const due = referralDue(calendar, r.foundOn);
-    const after = await updateReferral(tx, r, due, scope.at);
-    const finding = await findAgency(tx, r.agencyCode);
-    await scope.audit({
-      action: due.dueDate ? 'referral.due_date_set' : 'referral.due_date_still_pending',
-      subjectType: 'referral',
-      subjectId: r.id,
-      agencyCode: r.agencyCode,
-      enterpriseCode: r.enterpriseCode,
-      districtCode: finding?.districtCode ?? null,
-      before: r.state,
-      after: r.state,
-      payload: { foundOn: r.foundOn, calendarYear: year, dueDate: due.dueDate, duePendingYear: due.duePendingYear },
-    });
+    const { flagged } = await applyDue(tx, scope, actor, r, due, due.dueDate ? 'referral.due_date_set' : 'referral.due_date_still_pending', { calendarYear: year });
     if (due.duePendingYear !== null) {
       out.stillPending++;
       await alertDuePending(tx, scope, due.duePendingYear, r);
       continue;
     }
     out.filled++;
-    if (after.sentOn === null) continue;
-    const timely = referralTimelinessCheck(after, after.sentOn);
-    if (timely.passed) continue;
-    const flagId = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
-      rule: 'REFERRAL_OVERDUE',
-      subjectType: 'referral',
-      subjectId: after.id,
-      agencyCode: after.agencyCode,
-      enterpriseCode: after.enterpriseCode,
-      districtCode: finding?.districtCode ?? null,
-      observed: timely.observed,
-      limit: timely.limit,
-      detail: timely.detail!,
-      evidence: { referralId: after.id, foundOn: after.foundOn, dueDate: after.dueDate, sentOn: after.sentOn, inspectionId: after.inspectionId, dueDateSetOn: year },
-    });
-    if (flagId) out.flaggedLate++;
+    if (flagged) out.flaggedLate++;
   }
   await resolveAdminAlert(tx, scope, 'calendar_year_missing', String(year), actor.sub, `${year}年节假日安排已录入，${out.filled}件移送的期限已补定`);
   return out;

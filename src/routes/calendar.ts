@@ -10,6 +10,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { CalendarDate, responses, ShortText } from '../http/schemas.js';
 import { settlePendingDueDates } from '../referrals/pending-due.js';
+import { redateAfterCalendarChange } from '../referrals/redate.js';
 
 /** Turns "year not published" into the registry error the caller can act on. */
 function withCalendar<T>(calendar: WorkingCalendar, fn: (c: WorkingCalendar) => T): T {
@@ -109,6 +110,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
             restDays: Type.Integer(),
             workdays: Type.Integer(),
             referralDueDatesSet: Type.Integer({ description: '随之补定期限的移送件数（期限待定的）/ pending referral due dates filled' }),
+            referralDueDatesMoved: Type.Integer({ description: '因更正而重新计算、期限改变的移送件数 / referral due dates moved by the change' }),
           }),
         ),
       },
@@ -119,8 +121,11 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const out = await runCommand(ctx, { subjectType: 'calendar', subjectId: String(year) }, async (tx, scope) => {
         const counts = await enterCalendarYear(tx, scope, year, req.body);
         // Read inside the transaction: the calendar now holds the year just entered.
-        const settled = await settlePendingDueDates(tx, scope, ctx.actor, await new CalendarService(tx).current(), year);
-        return { ...counts, referralDueDatesSet: settled.filled };
+        const calendar = await new CalendarService(tx).current();
+        const settled = await settlePendingDueDates(tx, scope, ctx.actor, calendar, year);
+        // A year entered again (corrected) may move due dates already counted on it.
+        const moved = await redateAfterCalendarChange(tx, scope, ctx.actor, calendar, `${year}-01-01`, `${year}-12-31`);
+        return { ...counts, referralDueDatesSet: settled.filled, referralDueDatesMoved: moved };
       });
       app.services.calendar.invalidate();
       return { year, ...out };
@@ -145,14 +150,26 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: responses(Type.Object({ date: Type.String(), kind: Type.String(), before: Type.Union([Type.String(), Type.Null()]) })),
+        response: responses(
+          Type.Object({
+            date: Type.String(),
+            kind: Type.String(),
+            before: Type.Union([Type.String(), Type.Null()]),
+            referralDueDatesMoved: Type.Integer({ description: '因更正而重新计算、期限改变的移送件数 / referral due dates moved by the correction' }),
+          }),
+        ),
       },
     },
     async (req) => {
       const { date } = req.params;
-      const out = await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: date }, (tx, scope) => correctCalendarDay(tx, scope, { date, ...req.body }));
+      const ctx = commandContext(req);
+      const out = await runCommand(ctx, { subjectType: 'calendar', subjectId: date }, async (tx, scope) => {
+        const corrected = await correctCalendarDay(tx, scope, { date, ...req.body });
+        const moved = await redateAfterCalendarChange(tx, scope, ctx.actor, await new CalendarService(tx).current(), date, date);
+        return { ...corrected, referralDueDatesMoved: moved };
+      });
       app.services.calendar.invalidate();
-      return { date, kind: req.body.kind, before: out.before };
+      return { date, kind: req.body.kind, before: out.before, referralDueDatesMoved: out.referralDueDatesMoved };
     },
   );
 };

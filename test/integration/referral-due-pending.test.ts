@@ -170,3 +170,31 @@ describe('第二十三条 十个工作日的期限落入尚未录入工作日历
     });
   });
 });
+
+describe('第二十三条 工作日历更正后，已计算的移送期限随之重新计算', () => {
+  describeDb('更正某一日或重新录入年度', () => {
+    let t: TestApp;
+    let w: InspectionWorld;
+    let env: Agency;
+    beforeAll(async () => {
+      t = await createTestApp({ start: '2026-09-29T10:00:00+08:00' });
+      w = await newInspectionWorld(t);
+      env = await newCompetentAgency(t.db, w);
+    });
+    afterAll(() => t.close());
+
+    it('期限内的某一工作日更正为节假日，期限顺延一日并记入审计；期限以外的更正不改变期限', async () => {
+      const r = (await t.call({ method: 'POST', url: '/api/v1/referrals', as: w.officer, payload: referralBody(w, env.code) })).json();
+      expect(r.dueDate).toBe('2026-10-19');
+      const admin = as.admin();
+      const later = await t.call({ method: 'PUT', url: '/api/v1/calendar/days/2026-11-02', as: admin, payload: { kind: 'holiday', name: '测试假日', source: '更正通知（测试）' } });
+      expect(later.json()).toMatchObject({ referralDueDatesMoved: 0 });
+      const inside = await t.call({ method: 'PUT', url: '/api/v1/calendar/days/2026-10-12', as: admin, payload: { kind: 'holiday', name: '测试假日', source: '更正通知（测试）' } });
+      expect(inside.statusCode, inside.body).toBe(200);
+      expect(inside.json()).toMatchObject({ referralDueDatesMoved: 1 });
+      const after = (await t.call({ method: 'GET', url: `/api/v1/referrals/${r.id}`, as: w.officer })).json();
+      expect(after.dueDate).toBe('2026-10-20');
+      expect(after.history.at(-1)).toMatchObject({ action: 'referral.due_date_recounted', payload: { dueDateBefore: '2026-10-19', dueDate: '2026-10-20' } });
+    });
+  });
+});
