@@ -6,7 +6,16 @@ import { openDatabase } from '../src/db/client.js';
 import { benchWorld } from './lib/world.js';
 import pg from 'pg';
 
-/** Latency of one code issuance at a time (no concurrency): the round-trip cost of the guarded transaction. PROBE_N requests. */
+/**
+ * Latency of one code issuance at a time (no concurrency): the round-trip cost of the guarded transaction,
+ * and how many statements it sends (every pg query counted, BEGIN/COMMIT included). PROBE_N requests.
+ */
+let statements = 0;
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
 await admin.connect();
 await admin.query('DROP DATABASE IF EXISTS wh327_probe WITH (FORCE)');
@@ -19,6 +28,7 @@ const app = await buildApp({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silen
 const w = await benchWorld(database.db, 300, '7');
 const headers = { authorization: `Bearer ${signDevToken(devKey, { sub: 'o', role: 'officer', agency: w.agency })}` };
 const times: number[] = [];
+const before = statements;
 const n = Number(process.env.PROBE_N ?? 200);
 for (const id of w.ids.slice(0, n)) {
   const t0 = performance.now();
@@ -26,7 +36,8 @@ for (const id of w.ids.slice(0, n)) {
   times.push(performance.now() - t0);
   if (r.statusCode !== 201) console.log(r.statusCode, r.body.slice(0, 200));
 }
+const perIssue = (statements - before) / n;
 times.sort((a, b) => a - b);
-console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms`);
+console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} statements per issuance`);
 await app.close();
 await database.close();

@@ -46,6 +46,9 @@ export const inspectionMachine = setup({
   context: { kind: 'routine', mode: 'onsite' },
   states: {
     draft: {
+      // Art. 17(1): a code needs the scheme approved by the head first. The draft state does not take
+      // ISSUE_CODE; when the inspection needs a code at all (needsCode), the refusal is that rule's.
+      meta: { refusedBy: { ISSUE_CODE: { rule: 'ONSITE_WITHOUT_APPROVAL', when: 'needsCode', limit: 'approved', detail: '检查方案尚未经行政执法主体负责人批准，不能获取检查码' } } },
       on: {
         APPROVE: { guard: 'isOnsite', target: 'approved' },
         RECORD_OFFSITE: { guard: 'isOffsite', target: 'findings_recorded' },

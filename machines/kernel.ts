@@ -9,7 +9,32 @@ import { getNextTransitions, transition, type AnyMachineSnapshot, type AnyStateM
  */
 export type Decision<M extends AnyStateMachine> =
   | { ok: true; state: string; snapshot: SnapshotFrom<M> }
-  | { ok: false; state: string; allowed: string[] };
+  | { ok: false; state: string; allowed: string[]; refusedBy?: RuleRefusal };
+
+/**
+ * A state may say, in its `meta.refusedBy`, which rule refuses an event it does not take — e.g. the draft
+ * of an on-site routine inspection refuses ISSUE_CODE by ONSITE_WITHOUT_APPROVAL (Art. 17(1)) — and under
+ * which of the machine's named guards that reading holds (`when`). The kernel returns it with the refusal,
+ * so the machine, not the command, decides which rule a refused event breaks.
+ */
+export interface RuleRefusal {
+  rule: string;
+  when?: string;
+  limit: unknown;
+  detail: string;
+}
+
+type GuardFn = (args: { context: unknown; event: unknown }) => boolean;
+
+function ruleRefusal(machine: AnyStateMachine, state: string, context: unknown, event: { type: string }): RuleRefusal | undefined {
+  const node = machine.states[state] as { meta?: { refusedBy?: Record<string, RuleRefusal> } } | undefined;
+  const refusal = node?.meta?.refusedBy?.[event.type];
+  if (!refusal) return undefined;
+  if (!refusal.when) return refusal;
+  const guard = (machine.implementations.guards as Record<string, GuardFn>)[refusal.when];
+  if (!guard) throw new Error(`machine ${machine.id}: meta.refusedBy names no guard ${refusal.when}`);
+  return guard({ context, event }) ? refusal : undefined;
+}
 
 export function restore<M extends AnyStateMachine>(machine: M, state: string, context: unknown): SnapshotFrom<M> {
   return machine.resolveState({ value: state, context }) as SnapshotFrom<M>;
@@ -22,7 +47,10 @@ export function allowedEvents(snapshot: SnapshotFrom<AnyStateMachine>): string[]
 
 export function decide<M extends AnyStateMachine>(machine: M, state: string, context: unknown, event: EventFromLogic<M>): Decision<M> {
   const before = restore(machine, state, context);
-  if (!(before as AnyMachineSnapshot).can(event)) return { ok: false, state, allowed: allowedEvents(before) };
+  if (!(before as AnyMachineSnapshot).can(event)) {
+    const refusedBy = ruleRefusal(machine, state, context, event as { type: string });
+    return { ok: false, state, allowed: allowedEvents(before), ...(refusedBy ? { refusedBy } : {}) };
+  }
   const [after] = transition(machine, before, event);
   return { ok: true, state: String((after as AnyMachineSnapshot).value), snapshot: after };
 }

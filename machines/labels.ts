@@ -21,7 +21,7 @@ export const STATE_LABELS: Record<string, Record<string, string>> = {
   referral: REFERRAL_STATE_ZH,
   matter: { draft: '草稿', published: '已公布', withdrawn: '已撤销' },
   plan: { draft: '草稿', submitted: '已报送，待备案审查', returned: '已退回，待修改', filed: '已备案', published: '已公布' },
-  specialPlan: { draft: '草稿', approved: '已批准', filed: '已备案', published: '已公布', deployed: '执行上级专项检查计划' },
+  specialPlan: { draft: '草稿', approved: '已批准', filed: '已备案', returned: '已退回', published: '已公布', deployed: '执行上级专项检查计划' },
 };
 
 export const EVENT_LABELS: Record<string, Record<string, string>> = {
@@ -47,7 +47,7 @@ export const EVENT_LABELS: Record<string, Record<string, string>> = {
   matter: { PUBLISH: '公布', WITHDRAW: '撤销' },
   plan: { EDIT: '修改', SUBMIT: '报送备案', FILE: '备案', RETURN: '退回', PUBLISH: '公布', AMEND: '调整' },
   referral: { SEND: '移送', RECEIVE: '接收', ACCEPT: '受理', REFUSE: '拒绝接收', ESCALATE: '报请共同上级指定管辖', CRIME_TRANSFER: '移送司法机关' },
-  specialPlan: { EDIT: '修改', APPROVE: '批准', FILE: '备案', PUBLISH: '公布', DEPLOY: '执行上级专项检查计划' },
+  specialPlan: { EDIT: '修改', APPROVE: '批准', FILE: '备案', RETURN: '退回', AMEND: '调整', PUBLISH: '公布', DEPLOY: '执行上级专项检查计划' },
 };
 
 /** The Chinese name of a state, or a neutral phrase (never the identifier) if a label is missing. */

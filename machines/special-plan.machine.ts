@@ -5,9 +5,16 @@ import { setup } from 'xstate';
  * approved by the same-level government or the vertical upper authority, filed with the same-level
  * justice bureau, and published (Art. 14). A plan deployed by an upper authority and executed by a lower
  * agency needs neither approval nor filing again: it enters `deployed` directly (DEPLOY) and its
- * inspections do not count toward the frequency caps (Art. 15).
+ * inspections do not count toward the frequency caps (Art. 15). A deployment is recorded either from the
+ * upper authority's plan held here or by its issuing authority and document number (文号).
+ *
+ * `approved` is the plan reported for filing (报同级司法行政部门和上级主管部门备案). The bureau files it or
+ * returns it with reasons (RETURN, Art. 14 ¶1); the agency adjusts it and the head records the approval of
+ * the adjusted plan again (APPROVE from `returned`). A filed or published plan is adjusted (AMEND, Art. 14
+ * ¶2) as revision n+1 back in `draft`, and goes through approval and filing again; the filed versions are
+ * kept (special_plan_versions).
  */
-export type SpecialPlanState = 'draft' | 'approved' | 'filed' | 'published' | 'deployed';
+export type SpecialPlanState = 'draft' | 'approved' | 'filed' | 'returned' | 'published' | 'deployed';
 
 export type SpecialPlanEvent =
   | { type: 'EDIT' }
@@ -16,9 +23,10 @@ export type SpecialPlanEvent =
       approverKind: 'same_level_government' | 'upper_authority';
       approverName: string;
       approvalDocNo: string;
-      unpublishedMatters: number;
     }
   | { type: 'FILE' }
+  | { type: 'RETURN'; reason: string }
+  | { type: 'AMEND'; reason: string }
   | { type: 'PUBLISH' }
   | { type: 'DEPLOY'; upperPlanUsable: boolean };
 
@@ -29,9 +37,13 @@ export const specialPlanMachine = setup({
   guards: {
     /** Art. 13: who approved it and by which document, so the filing bureau can verify the approval. */
     hasApprovalRecord: ({ event }) =>
-      event.type === 'APPROVE' && hasText(event.approverName) && hasText(event.approvalDocNo) && event.unpublishedMatters === 0,
+      event.type === 'APPROVE' && hasText(event.approverName) && hasText(event.approvalDocNo),
     /** The upper authority's plan is in force and the lower agency may execute it. */
     isDeployedByUpperAuthority: ({ event }) => event.type === 'DEPLOY' && event.upperPlanUsable,
+    /** Art. 14: the bureau tells the agency what to adjust. */
+    hasReturnReason: ({ event }) => event.type === 'RETURN' && hasText(event.reason),
+    /** An adjustment says why, so the bureau can review what changed when it is filed again. */
+    hasAmendmentReason: ({ event }) => event.type === 'AMEND' && hasText(event.reason),
   },
 }).createMachine({
   id: 'specialPlan',
@@ -45,9 +57,25 @@ export const specialPlanMachine = setup({
         DEPLOY: { guard: 'isDeployedByUpperAuthority', target: 'deployed' },
       },
     },
-    approved: { on: { FILE: { target: 'filed' } } },
-    filed: { on: { PUBLISH: { target: 'published' } } },
-    published: { type: 'final' },
+    approved: {
+      on: {
+        FILE: { target: 'filed' },
+        RETURN: { guard: 'hasReturnReason', target: 'returned' },
+      },
+    },
+    returned: {
+      on: {
+        EDIT: { target: 'returned' },
+        APPROVE: { guard: 'hasApprovalRecord', target: 'approved' },
+      },
+    },
+    filed: {
+      on: {
+        PUBLISH: { target: 'published' },
+        AMEND: { guard: 'hasAmendmentReason', target: 'draft' },
+      },
+    },
+    published: { on: { AMEND: { guard: 'hasAmendmentReason', target: 'draft' } } },
     deployed: { type: 'final' },
   },
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/client.js';
-import { agencies, districts, enterprises, frequencyRules, inspectionMatters, inspections, planItems, plans } from '../../src/db/schema/index.js';
+import { agencies, districts, enterprises, frequencyRules, inspectionMatters, inspections, planItems, plans, planVersions } from '../../src/db/schema/index.js';
 import { makeCreditCode } from '../../seeds/credit-codes.js';
 
 /**
@@ -17,7 +17,10 @@ export async function benchWorld(db: Db, n: number, tag: string) {
   await db.insert(inspectionMatters).values({ id: randomUUID(), agencyCode: agency, matterCode: 'B-001', version: 1, name: '食品生产经营监督检查', legalBasis: '《食品安全法》第一百一十条', domain: 'food', state: 'published', effectiveFrom: '2025-12-01', publishedAt: at, createdAt: at });
   const planId = randomUUID();
   await db.insert(plans).values({ id: planId, agencyCode: agency, year: 2026, state: 'filed', deadline: '2026-03-31', filedAt: at, createdAt: at, updatedAt: at });
-  await db.insert(planItems).values({ id: randomUUID(), planId, matterCode: 'B-001', legalBasis: 'x', targetKind: 'class', targetClass: '全部', samplingRatio: 0.1, checkItems: ['x'], method: 'onsite', frequency: 1, necessity: 'x' });
+  const [item] = await db.insert(planItems).values({ id: randomUUID(), planId, matterCode: 'B-001', legalBasis: 'x', targetKind: 'class', targetClass: '全部', samplingRatio: 1, checkItems: ['x'], method: 'onsite', frequency: 1, necessity: 'x' }).returning();
+  // The filed version is what covers an inspection (Art. 14 ¶2: every filed version is kept).
+  const { planId: _p, ...filedItem } = item!;
+  await db.insert(planVersions).values({ id: randomUUID(), planId, revision: 1, filedAt: at, filedBy: 'bench', items: [filedItem] });
   await db.insert(frequencyRules).values({ id: randomUUID(), issuerLevel: 'city', issuerName: '基准', documentNo: '基准', scopeKind: 'agency', period: 'year', maxCount: 1000, effectiveFrom: '2025-12-01', createdAt: at });
   const ids: string[] = [];
   for (let i = 0; i < n; i += 500) {

@@ -28,6 +28,7 @@ function howRaised(r: RuleDef): string {
   const parts: string[] = [];
   if (how.guardedBy?.length) parts.push(`refused by ${how.guardedBy.map((c) => c.command).join(', ')}`);
   if (how.raisedBy?.length) parts.push(`flagged by ${how.raisedBy.map(raiserLabel).join(', ')}`);
+  if (how.recordedBy?.length) parts.push(`recorded by ${how.recordedBy.map((c) => c.command).join(', ')}`);
   if (how.notCheckable) parts.push(`not checkable: ${how.notCheckable.en}`);
   if (how.pending) parts.push(`detector pending: ${how.pending.en}`);
   if (parts.length === 0) parts.push('recorded (state machine or classification)');
@@ -44,7 +45,7 @@ export function renderRulesTable(): string {
     'Every rule of the catalogue: its role (guard refuses a command; detector raises a flag for supervisors;',
     'record-only is recorded, not judged), the articles it cites, and where it is applied — the commands that refuse',
     'with it, the commands or sweeper jobs that flag it, or why the data cannot show it. `GET /api/v1/rules` serves',
-    'the same with `roles`, `guardedBy`, `raisedBy`, `notCheckable` and `pending`.',
+    'the same with `roles`, `guardedBy`, `raisedBy`, `recordedBy`, `notCheckable` and `pending`.',
     '',
     '| rule | role | articles (条款) | title (zh-CN) | applied by |',
     '|---|---|---|---|---|',

@@ -2,6 +2,8 @@ import type { AnyStateMachine, EventFromLogic } from 'xstate';
 import { decide } from '../../machines/kernel.js';
 import { eventLabel, stateLabel } from '../../machines/labels.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { RuleId } from '../rules/catalog.js';
+import { ruleResult } from '../rules/result.js';
 
 /**
  * The kernel's decision as a command sees it: the next state, or 409 INVALID_TRANSITION naming the
@@ -18,6 +20,12 @@ export function transitionOrRefuse<M extends AnyStateMachine>(
 ): string {
   const decision = decide(machine, state, context, event);
   if (decision.ok) return decision.state;
+  if (decision.refusedBy) {
+    const { rule, limit, detail } = decision.refusedBy;
+    const refused = DomainError.fromRules([ruleResult(rule as RuleId, false, state, limit, detail)]);
+    // The rule's refusal carries the same identifiers as any refused transition.
+    throw new DomainError(refused.code, refused.detail, { ...refused.extensions, currentState: state, allowedEvents: decision.allowed });
+  }
   const type = String((event as { type: string }).type);
   throw new DomainError('INVALID_TRANSITION', `${what}当前状态为“${stateLabel(machine.id, state)}”，不能${eventLabel(machine.id, type)}`, {
     currentState: state,

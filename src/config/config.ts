@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
+import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -87,6 +88,8 @@ const EnvSchema = Type.Object({
   PLAN_RESUBMIT_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
   /** Art. 14 ¶2: an amended plan not submitted again within these days is flagged PLAN_AMENDED_NOT_REFILED. */
   PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
+  /** Art. 13 ¶2: also accept the same-level government's approval of a vertically managed agency's special plan. */
+  SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -124,6 +127,8 @@ export interface Config {
   joint: JointSettings;
   /** Art. 13–14: the resubmission and refiling periods of annual plans. */
   plans: PlanSettings;
+  /** Art. 13 ¶2: who may approve a vertically managed agency's special plan. */
+  specialPlans: SpecialPlanSettings;
 }
 
 export class ConfigError extends Error {
@@ -203,5 +208,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
+    specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
   };
 }

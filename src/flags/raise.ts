@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db/client.js';
 import { flags } from '../db/schema/index.js';
 import { ruleArticle, ruleDef, type RuleId } from '../rules/catalog.js';
+import { newRowId } from '../db/ids.js';
 
 export interface FlagInput {
   rule: RuleId;
@@ -33,7 +33,7 @@ export interface FlagActor {
  */
 export async function raiseFlag(tx: Db, at: Date, actor: FlagActor, input: FlagInput): Promise<string | null> {
   const def = ruleDef(input.rule);
-  const id = randomUUID();
+  const id = newRowId();
   const inserted = await tx
     .insert(flags)
     .values({

@@ -1,4 +1,4 @@
-import { caseAnomalyCheck, frequencyCheck, type CapResult, type FrequencyQuestion, type FrequencyRuleData } from '../rules/frequency.js';
+import { CASE_FREQUENCY_ANOMALY, FREQUENCY_CAP, type CapResult, type FrequencyQuestion, type FrequencyRuleData } from '../rules/frequency.js';
 import type { FrequencyFacts } from './facts.js';
 
 /**
@@ -64,10 +64,10 @@ export function frequencyAllowance(
   mode: FrequencyQuestion['mode'] = 'onsite',
 ): FrequencyAllowance {
   const question: FrequencyQuestion = { ...facts, kind, mode, upperDeployed };
-  const results = frequencyCheck(question);
+  const results = FREQUENCY_CAP(question);
   const caps = results.filter((r) => r.frequencyRuleId).map((r) => usage(facts, r, (x) => Number(x.observed)));
-  // caseAnomalyCheck counts the prospective inspection in `observed`; usage shows the ones on record.
-  const caseThresholds = caseAnomalyCheck(question).map((r) => usage(facts, r, (x) => Number(x.observed) - 1));
+  // CASE_FREQUENCY_ANOMALY counts the prospective inspection in `observed`; usage shows the ones on record.
+  const caseThresholds = CASE_FREQUENCY_ANOMALY(question).map((r) => usage(facts, r, (x) => Number(x.observed) - 1));
   const noDisturb = facts.noDisturb.filter(
     (n) => (n.agencyCode === null || n.agencyCode === facts.agencyCode) && n.fromDate <= facts.date && (n.toDate === null || n.toDate >= facts.date),
   );

@@ -7,7 +7,7 @@ import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturb
 import { periodOf } from '../time/periods.js';
 
 /**
- * Loads what frequencyCheck / caseAnomalyCheck (src/rules/frequency.ts) need, in the caller's transaction
+ * Loads what FREQUENCY_CAP / CASE_FREQUENCY_ANOMALY (src/rules/frequency.ts) need, in the caller's transaction
  * (the code-issuing one passes `tx`, so the count and the insert see the same rows).
  */
 

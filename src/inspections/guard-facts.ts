@@ -7,7 +7,7 @@ import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { isOutsideWuhan } from '../registry/territory.js';
-import type { GuardFacts } from './guards.js';
+import type { GuardFacts } from '../rules/guard-facts.js';
 import type { Inspection } from './repository.js';
 
 export interface LoadedFacts {

@@ -4,7 +4,7 @@ import { loadFrequencyFacts } from '../frequency/facts.js';
 import type { PlanCoverageRecord } from '../db/schema/index.js';
 import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
-import { frequencyCheck, type CapResult } from '../rules/frequency.js';
+import { FREQUENCY_CAP, type CapResult } from '../rules/frequency.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import type { Inspection } from './repository.js';
 
@@ -57,7 +57,7 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
     const question = { ...facts, kind: i.kind, mode: i.mode, upperDeployed, excludeId: i.id };
     // Case-inspection anomalies (Art. 15) are not judged here: the case-frequency-anomaly sweeper flags them,
   // whichever route a case inspection took. One inspection of several matters counts once: the same cap reached through two matters is one result.
-    for (const r of frequencyCheck(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
+    for (const r of FREQUENCY_CAP(question)) caps.set(r.frequencyRuleId ?? `${r.rule}:${String(r.observed)}`, r);
   }
   const coverage = i.kind === 'routine' && covered.length === i.matterCodes.length ? covered : null;
   return { results: [...results, ...caps.values()], upperDeployed, coverage };

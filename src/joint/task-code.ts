@@ -16,7 +16,7 @@ import { flagUncoordinatedAgainstJoint } from './coordination-flag.js';
 import type { JointSettings } from './settings.js';
 import { assertLead } from './task-access.js';
 import { auditTask, lockTask, taskTransition } from './task-audit.js';
-import { partGuards, planGuards, teamCapCheck, teamOf } from './task-guards.js';
+import { partGuards, planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';
 import { findJointTask, partsOf, unitsOf, updateJointTask, updateVisit, visitsOf } from './tasks.repository.js';
 
 export interface IssuedJointCode {
@@ -56,7 +56,7 @@ export async function issueJointCodes(tx: Db, scope: CommandScope, actor: Princi
   const parts = await partsOf(tx, task.id, { lock: true });
   const names = new Map<string, string>();
   for (const u of units) names.set(u.agencyCode, (await findAgency(tx, u.agencyCode))?.name ?? u.agencyCode);
-  const checks: RuleResult[] = [teamCapCheck(team, settings.teamMax), ...(await planGuards(tx, task, units))];
+  const checks: RuleResult[] = [JOINT_TEAM_TOO_LARGE(team, settings.teamMax), ...(await planGuards(tx, task, units))];
   for (const { inspection } of parts) checks.push(...(await partGuards(tx, inspection, team, names.get(inspection.agencyCode)!)));
   const failed = checks.filter((r) => !r.passed);
   if (failed.length > 0) throw DomainError.fromRules(failed);

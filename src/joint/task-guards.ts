@@ -19,7 +19,7 @@ import type { JointTask, JointTaskUnit } from './tasks.repository.js';
 export const teamOf = (units: readonly JointTaskUnit[]): Inspector[] => units.filter((u) => u.state === 'accepted' || u.state === 'approved').flatMap((u) => u.inspectors);
 
 /** Art. 31: 严格控制单次开展检查的执法人员数量 — the configured cap on the officers of one visit. */
-export function teamCapCheck(team: readonly Inspector[], max: number): RuleResult {
+export function JOINT_TEAM_TOO_LARGE(team: readonly Inspector[], max: number): RuleResult {
   return ruleResult('JOINT_TEAM_TOO_LARGE', team.length <= max, team.length, max, `单次“综合查一次”检查的执法人员为 ${team.length} 人，超过 ${max} 人的控制数（第三十一条）`);
 }
 

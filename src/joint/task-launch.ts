@@ -6,6 +6,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { jointTasks, jointTaskUnits, jointVisits, type Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ruleArticle } from '../rules/catalog.js';
 import { validateWindow } from '../inspections/commands/draft.js';
 import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
@@ -15,7 +16,7 @@ import { leadOf } from './list-entry.js';
 import { findJointList } from './lists.repository.js';
 import type { JointSettings } from './settings.js';
 import { auditTask } from './task-audit.js';
-import { planGuards, teamCapCheck } from './task-guards.js';
+import { planGuards, JOINT_TEAM_TOO_LARGE } from './task-guards.js';
 import { findJointTask, unitsOf, type JointTask, type JointTaskUnit } from './tasks.repository.js';
 
 export interface LaunchInput {
@@ -66,7 +67,7 @@ export async function launchJointTask(tx: Db, scope: CommandScope, actor: Princi
   for (const code of enterpriseCodes) {
     if (!(await findEnterprise(tx, code))) throw DomainError.field('body.enterpriseCodes', `企业 ${code} 未登记`, 'REFERENCE_INVALID');
   }
-  const cap = teamCapCheck(input.inspectors, settings.teamMax);
+  const cap = JOINT_TEAM_TOO_LARGE(input.inspectors, settings.teamMax);
   if (!cap.passed) throw DomainError.fromRules([cap]);
 
   const countedDate = shanghaiDate(windowStart);
@@ -108,6 +109,7 @@ export async function launchJointTask(tx: Db, scope: CommandScope, actor: Princi
   );
   await tx.insert(jointVisits).values(enterpriseCodes.map((enterpriseCode) => ({ taskId: id, enterpriseCode })));
   const task = (await findJointTask(tx, id))!;
-  await auditTask(tx, scope, 'launched', task, null, { enterpriseCodes, windowStart: input.windowStart, windowEnd: input.windowEnd, units: entry.units.map((u) => u.agencyCode) });
+  // Art. 29: the task is launched and assigned on the platform — the launch records that (JOINT_OFFLINE).
+  await auditTask(tx, scope, 'launched', task, null, { rule: 'JOINT_OFFLINE', article: ruleArticle('JOINT_OFFLINE'), enterpriseCodes, windowStart: input.windowStart, windowEnd: input.windowEnd, units: entry.units.map((u) => u.agencyCode) });
   return { task, units: await unitsOf(tx, id), checks };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { initialState } from '../../machines/kernel.js';
 import { inspectionMachine } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,8 +14,9 @@ import { unitOf } from './list-entry.js';
 import type { JointSettings } from './settings.js';
 import { assertLead, unitOfActor } from './task-access.js';
 import { auditTask, lockTask, taskTransition, unitTransition } from './task-audit.js';
-import { planGuards, teamCapCheck, teamOf } from './task-guards.js';
+import { planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';
 import { unitsOf, updateJointTask, updateUnit, type JointTask, type JointTaskUnit } from './tasks.repository.js';
+import { newRowId } from '../db/ids.js';
 
 /**
  * The units' side of a joint task (Art. 28–29): the lead assigns each cooperating unit its part on the
@@ -81,7 +81,7 @@ export async function acceptUnit(tx: Db, scope: CommandScope, actor: Principal, 
   const state = await unitTransition(tx, unit, { type: 'ACCEPT' });
   const failedPlan = (await planGuards(tx, task, [unit])).filter((r) => !r.passed);
   if (failedPlan.length) throw DomainError.fromRules(failedPlan);
-  const cap = teamCapCheck([...teamOf(units.filter((u) => u.agencyCode !== unit.agencyCode)), ...input.inspectors], settings.teamMax);
+  const cap = JOINT_TEAM_TOO_LARGE([...teamOf(units.filter((u) => u.agencyCode !== unit.agencyCode)), ...input.inspectors], settings.teamMax);
   if (!cap.passed) throw DomainError.fromRules([cap]);
   await updateUnit(tx, unit, {
     state,
@@ -126,7 +126,7 @@ export async function approveUnit(tx: Db, scope: CommandScope, actor: Principal,
   for (const enterpriseCode of task.enterpriseCodes) {
     const enterprise = (await findEnterprise(tx, enterpriseCode))!;
     const inspection = await insertInspection(tx, {
-      id: randomUUID(),
+      id: newRowId(),
       agencyCode: unit.agencyCode,
       enterpriseCode,
       kind: part.kind,

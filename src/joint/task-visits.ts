@@ -4,6 +4,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { codeScans, inspectionCodes } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ruleArticle } from '../rules/catalog.js';
 import { raiseFlag } from '../flags/raise.js';
 import { updateInspection, type Inspection } from '../inspections/repository.js';
 import { nextState } from '../inspections/transition.js';
@@ -110,7 +111,8 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
   const results = lines.map((l) => ({ ...l, ...input.items.find((i) => i.line === l.line)! }));
   const outcomes = units.map((u) => ({ agencyCode: u.agencyCode, outcome: split.get(u.agencyCode)!.outcome, violations: split.get(u.agencyCode)!.items.filter((i) => i.result === 'violation').length }));
   await updateVisit(tx, visit, { results: { methods: input.methods, lines: results, outcomes }, findingsAt: scope.at });
-  await auditTask(tx, scope, 'findings_recorded', task, task.state, { lines: results.length, outcomes }, visit.enterpriseCode);
+  // Art. 30: the findings are recorded on the one combined form (JOINT_ONE_FORM), line by line.
+  await auditTask(tx, scope, 'findings_recorded', task, task.state, { rule: 'JOINT_ONE_FORM', article: ruleArticle('JOINT_ONE_FORM'), lines: results.length, outcomes }, visit.enterpriseCode);
   return { enterpriseCode: visit.enterpriseCode, lines: results, outcomes, flags: [...new Set(flags)] };
 }
 

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ruleArticle } from '../rules/catalog.js';
 import { findAgency, sameLevelJusticeBureau } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertFilingBureau } from './plan-access.js';
@@ -62,6 +63,7 @@ export async function returnPlan(tx: Db, scope: CommandScope, actor: Principal, 
   const state = planTransition(plan, { type: 'RETURN', reason });
   const resubmitBy = resubmitDeadline(shanghaiDate(scope.at), settings.resubmitDays);
   const out = await updatePlan(tx, plan, { state, returnedReason: reason, returnedAt: scope.at, resubmitBy }, scope.at);
-  await auditPlan(scope, 'returned', plan, out, agency, { reason, resubmitBy });
+  // The return is what Art. 14 asks the bureau to record (PLAN_RETURNED): it carries the rule on the audit chain.
+  await auditPlan(scope, 'returned', plan, out, agency, { rule: 'PLAN_RETURNED', article: ruleArticle('PLAN_RETURNED'), reason, resubmitBy });
   return { plan: out, items: await planItemsOf(tx, id) };
 }

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
 import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
-import { planContentCheck } from '../rules/plan-content.js';
+import { PLAN_CONTENT } from '../rules/plan-content.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { standingAfterSubmit } from './annual-duty.js';
@@ -58,7 +58,7 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
   const today = shanghaiDate(scope.at);
   // A plan that cannot be submitted in its state is told so before its content is read.
   if (plan.state !== 'draft' && plan.state !== 'returned') planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
-  const content = planContentCheck({ agencyCode: plan.agencyCode, year: plan.year, items });
+  const content = PLAN_CONTENT({ agencyCode: plan.agencyCode, year: plan.year, items });
   const unpublished = content.passed ? await unpublishedResult(tx, plan, agency, items, today) : ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
   const state = decideSubmit(plan, content, unpublished);
   const bureau = await sameLevelJusticeBureau(tx, agency);

@@ -8,13 +8,17 @@ import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/age
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { ruleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertActsForAgency, assertFilingBureau } from './plan-access.js';
+import { assertActsForAgency } from './plan-access.js';
+import { DEFAULT_SPECIAL_PLAN_SETTINGS, type SpecialPlanSettings } from './special-plan-settings.js';
+import { markVersionPublished } from './special-plan-versions.repository.js';
 import { findSpecialPlan, updateSpecialPlan, type SpecialPlan, type SpecialPlanState } from './special-plans.repository.js';
+import { upperAuthorityCodeOf } from './upper-authority.js';
 
 /**
- * Special plan commands (Art. 13–15): approve (the agency head records the same-level government's or the
- * vertical upper authority's approval), file (same-level justice bureau), publish. Creation, including
- * the deployed path, is in special-plan-create.ts.
+ * Special plan commands of the agency (Art. 13–15): edit, approve (the agency head records the same-level
+ * government's or the vertical upper authority's approval and reports the plan for filing), publish,
+ * amend. The bureau's filing and return are in special-plan-filing.ts; creation, including the deployed
+ * paths, in special-plan-create.ts.
  */
 export interface SpecialPlanFields {
   title: string;
@@ -77,32 +81,66 @@ export async function editSpecialPlan(tx: Db, scope: CommandScope, actor: Princi
   return out;
 }
 
-export async function approveSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, approval: Approval) {
+/**
+ * Art. 13 ¶2: 经同级人民政府或者实行垂直管理的上级主管部门批准. The approver the agency records must be the one
+ * the article names for it: the same-level government for an agency under the local government, the upper
+ * authority for a vertically managed one (and, where SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL is set, the
+ * same-level government for it too). Null when the approval may stand.
+ */
+export function approverProblem(agency: Agency, kind: Approval['approverKind'], settings: SpecialPlanSettings): string | null {
+  if (kind === 'upper_authority' && !agency.verticallyManaged) {
+    return `${agency.name}不实行垂直管理，其专项检查计划应当经同级人民政府批准，上级主管部门的批准不能代替`;
+  }
+  if (kind === 'same_level_government' && agency.verticallyManaged && !settings.verticalGovernmentApproval) {
+    return `${agency.name}实行垂直管理，其专项检查计划应当经实行垂直管理的上级主管部门批准`;
+  }
+  return null;
+}
+
+/**
+ * The head records the approval and thereby reports the plan for filing (报同级司法行政部门和上级主管部门备案):
+ * the same-level bureau that will file or return it and the upper authority it is reported to are fixed
+ * here, on the row and in the audit entry. From `returned` this is the resubmission of the adjusted plan,
+ * with the approval that covers it (the same document if the approving authority's approval still covers
+ * the adjustment).
+ */
+export async function approveSpecialPlan(
+  tx: Db,
+  scope: CommandScope,
+  actor: Principal,
+  id: string,
+  approval: Approval,
+  settings: SpecialPlanSettings = DEFAULT_SPECIAL_PLAN_SETTINGS,
+) {
   const { plan, agency } = await lockSpecialPlan(tx, id);
   await assertActsForAgency(tx, actor, plan.agencyCode);
-  if (plan.state === 'draft') {
+  if (plan.state === 'draft' || plan.state === 'returned') {
     const today = shanghaiDate(scope.at);
     const missing = await unpublishedMatters(tx, plan.agencyCode, plan.matterCodes, today);
     if (missing.length) {
       const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${today}）：${missing.join('、')}`;
       throw DomainError.fromRules([ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail)]);
     }
+    const problem = approverProblem(agency, approval.approverKind, settings);
+    if (problem) {
+      const observed = { approverKind: approval.approverKind, verticallyManaged: agency.verticallyManaged };
+      const limit = agency.verticallyManaged ? 'upper_authority' : 'same_level_government';
+      throw DomainError.fromRules([ruleResult('SPECIAL_APPROVER_NOT_COMPETENT', false, observed, limit, `${problem}（第十三条第二款）`)]);
+    }
   }
-  const state = specialTransition(plan, { type: 'APPROVE', ...approval, unpublishedMatters: 0 });
+  // The published-matter check above is the rule MATTER_UNPUBLISHED (Art. 7) with the matters it names; the
+  // machine judges what the event carries: who approved and by which document.
+  const state = specialTransition(plan, { type: 'APPROVE', ...approval });
   const bureau = await sameLevelJusticeBureau(tx, agency);
   if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${agency.name}的同级司法行政部门，无法报送备案`);
-  const out = await updateSpecialPlan(tx, plan, { state, ...approval, approvedAt: scope.at, filingBureauCode: bureau.code }, scope.at);
-  await auditSpecial(scope, 'approved', plan, out, agency, { ...approval, filingBureauCode: bureau.code });
-  return out;
-}
-
-export async function fileSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string) {
-  const { plan, agency } = await lockSpecialPlan(tx, id);
-  const bureau = plan.filingBureauCode ? await findAgency(tx, plan.filingBureauCode) : await sameLevelJusticeBureau(tx, agency);
-  assertFilingBureau(actor, agency, bureau);
-  const state = specialTransition(plan, { type: 'FILE' });
-  const out = await updateSpecialPlan(tx, plan, { state, filedAt: scope.at }, scope.at);
-  await auditSpecial(scope, 'filed', plan, out, agency, { filingBureauCode: bureau!.code });
+  const upperAuthorityCode = await upperAuthorityCodeOf(tx, agency);
+  const out = await updateSpecialPlan(tx, plan, { state, ...approval, approvedAt: scope.at, filingBureauCode: bureau.code, upperAuthorityCode }, scope.at);
+  await auditSpecial(scope, plan.state === 'returned' ? 'resubmitted' : 'approved', plan, out, agency, {
+    ...approval,
+    filingBureauCode: bureau.code,
+    upperAuthorityCode,
+    revision: plan.revision,
+  });
   return out;
 }
 
@@ -111,6 +149,22 @@ export async function publishSpecialPlan(tx: Db, scope: CommandScope, actor: Pri
   await assertActsForAgency(tx, actor, plan.agencyCode);
   const state = specialTransition(plan, { type: 'PUBLISH' });
   const out = await updateSpecialPlan(tx, plan, { state, publishedAt: scope.at }, scope.at);
-  await auditSpecial(scope, 'published', plan, out, agency);
+  await markVersionPublished(tx, plan.id, plan.revision, scope.at);
+  await auditSpecial(scope, 'published', plan, out, agency, { revision: plan.revision });
+  return out;
+}
+
+/**
+ * Adjusting a filed or published special plan (Art. 14 ¶2: 调整后报送备案): back to draft as revision n+1,
+ * approved and filed again. Until the adjustment is filed and published, the last published version covers
+ * only what the adjustment left in place (usable-special-plan.ts).
+ */
+export async function amendSpecialPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string) {
+  const { plan, agency } = await lockSpecialPlan(tx, id);
+  await assertActsForAgency(tx, actor, plan.agencyCode);
+  if (reason.trim().length === 0) throw DomainError.field('body.reason', '调整须说明理由');
+  const state = specialTransition(plan, { type: 'AMEND', reason });
+  const out = await updateSpecialPlan(tx, plan, { state, revision: plan.revision + 1, amendmentReason: reason, amendedAt: scope.at }, scope.at);
+  await auditSpecial(scope, 'amended', plan, out, agency, { reason, previousRevision: plan.revision, revision: out.revision });
   return out;
 }

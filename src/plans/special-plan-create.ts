@@ -5,22 +5,11 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { ruleResult } from '../rules/result.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from './plan-access.js';
-import { assertWindow, auditSpecial, specialTransition, type SpecialPlanFields } from './special-plan-commands.js';
+import { assertWindow, auditSpecial, specialTransition, unpublishedMatters, type SpecialPlanFields } from './special-plan-commands.js';
 import { findSpecialPlan, insertSpecialPlan, type SpecialPlan } from './special-plans.repository.js';
-
-/** WH-SCJG and 420106-SCJG are the city and district levels of one bureau (seeds/wuhan-agencies.ts). */
-const bureauKey = (code: string) => code.slice(code.lastIndexOf('-') + 1);
-
-/**
- * May `lower` execute a plan of `upperAgency` as a deployment (上级主管部门部署)? Its parent (上级主管部门),
- * or the city level of the same bureau, for agencies whose parent is not recorded.
- */
-export function isUpperAuthorityOf(upperAgency: Agency, lower: Agency): boolean {
-  if (upperAgency.code === lower.code) return false;
-  if (lower.parentCode === upperAgency.code) return true;
-  return upperAgency.level === 'city' && lower.level === 'district' && bureauKey(upperAgency.code) === bureauKey(lower.code);
-}
+import { isUpperAuthorityOf } from './upper-authority.js';
 
 /** Why a claimed deployment cannot stand, or null when it can. */
 function deploymentProblem(upper: SpecialPlan | undefined, upperAgency: Agency | undefined, lower: Agency, f: SpecialPlanFields): string | null {
@@ -35,28 +24,50 @@ function deploymentProblem(upper: SpecialPlan | undefined, upperAgency: Agency |
   return null;
 }
 
+/** An upper-level deployment recorded by its issuing authority and document number (上级部署的专项检查, 文号). */
+export interface DeploymentRecord {
+  deploymentAuthority?: string;
+  deploymentDocNo?: string;
+}
+
+const hasText = (s: string | undefined): s is string => s !== undefined && s.trim().length > 0;
+
 /**
- * Drafts a special plan, or — with `deployedFromId` — records the lower agency's execution of an upper
- * authority's published special plan, which enters `deployed` directly: Art. 13 needs no second approval
- * or filing, and Art. 15 keeps its inspections out of the frequency caps.
+ * Drafts a special plan, or records the agency's execution of an upper-level deployment (执行上级部署的专项
+ * 检查), which enters `deployed` directly: Art. 13 ¶2 needs no second approval or filing, and Art. 15 keeps
+ * its inspections out of the frequency caps. A deployment is recorded either from the upper authority's
+ * published plan held here (`deployedFromId`) or, for one issued outside the engine (a provincial or
+ * national authority's), by its issuing authority and document number.
  */
 export async function createSpecialPlan(
   tx: Db,
   scope: CommandScope,
   actor: Principal,
-  input: SpecialPlanFields & { agencyCode: string; deployedFromId?: string },
+  input: SpecialPlanFields & { agencyCode: string; deployedFromId?: string } & DeploymentRecord,
 ): Promise<SpecialPlan> {
   await assertActsForAgency(tx, actor, input.agencyCode);
   const agency = await findAgency(tx, input.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
   assertWindow(input);
-  const { deployedFromId, ...fields } = input;
+  const { deployedFromId, deploymentAuthority, deploymentDocNo, ...fields } = input;
   const base = { ...fields, id: randomUUID(), createdAt: scope.at, updatedAt: scope.at };
-  if (!deployedFromId) {
-    const plan = await insertSpecialPlan(tx, { ...base, state: 'draft' });
-    await auditSpecial(scope, 'drafted', null, plan, agency);
-    return plan;
+  if (deployedFromId && deploymentAuthority !== undefined) {
+    throw DomainError.field('body.deploymentAuthority', '引用上级专项检查计划登记时，部署机关即制定该计划的上级主管部门，不另行填写');
   }
+  if (deployedFromId) return deployFromHeldPlan(tx, scope, agency, input, base, deployedFromId, deploymentDocNo);
+  if (deploymentAuthority !== undefined || deploymentDocNo !== undefined) {
+    if (!hasText(deploymentAuthority)) throw DomainError.field('body.deploymentAuthority', '登记上级部署的专项检查须写明部署机关');
+    if (!hasText(deploymentDocNo)) throw DomainError.field('body.deploymentDocNo', '登记上级部署的专项检查须写明部署文件的文号');
+    return deployByDocument(tx, scope, agency, base, { deploymentAuthority: deploymentAuthority.trim(), deploymentDocNo: deploymentDocNo.trim() });
+  }
+  const plan = await insertSpecialPlan(tx, { ...base, state: 'draft' });
+  await auditSpecial(scope, 'drafted', null, plan, agency);
+  return plan;
+}
+
+type NewRow = SpecialPlanFields & { agencyCode: string; id: string; createdAt: Date; updatedAt: Date };
+
+async function deployFromHeldPlan(tx: Db, scope: CommandScope, agency: Agency, input: SpecialPlanFields, base: NewRow, deployedFromId: string, docNo: string | undefined) {
   const upper = await findSpecialPlan(tx, deployedFromId, 'share');
   const upperAgency = upper ? await findAgency(tx, upper.agencyCode) : undefined;
   const problem = deploymentProblem(upper, upperAgency, agency, input);
@@ -68,10 +79,30 @@ export async function createSpecialPlan(
     ...base,
     state,
     deployedFromId,
+    deploymentAuthority: upperAgency!.name,
+    deploymentDocNo: hasText(docNo) ? docNo.trim() : upper!.approvalDocNo,
     approverKind: 'upper_authority',
     approverName: upperAgency!.name,
     approvalDocNo: upper!.approvalDocNo,
   });
-  await auditSpecial(scope, 'deployed', null, plan, agency, { deployedFromId, upperAgencyCode: upperAgency!.code });
+  await auditSpecial(scope, 'deployed', null, plan, agency, { deployedFromId, upperAgencyCode: upperAgency!.code, deploymentDocNo: plan.deploymentDocNo });
+  return plan;
+}
+
+/**
+ * A deployment issued outside the engine, cited by authority and 文号. The engine cannot read that document,
+ * so what it checks is what it holds: the matters are on the agency's published list (Art. 7). The record is
+ * public and on the audit chain, where the supervisors see the cited document.
+ */
+async function deployByDocument(tx: Db, scope: CommandScope, agency: Agency, base: NewRow, record: Required<DeploymentRecord>) {
+  const today = shanghaiDate(scope.at);
+  const missing = await unpublishedMatters(tx, agency.code, base.matterCodes, today);
+  if (missing.length) {
+    const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${today}），不能执行：${missing.join('、')}`;
+    throw DomainError.fromRules([ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail)]);
+  }
+  const state = specialTransition({ state: 'draft' }, { type: 'DEPLOY', upperPlanUsable: true });
+  const plan = await insertSpecialPlan(tx, { ...base, state, ...record });
+  await auditSpecial(scope, 'deployed', null, plan, agency, record);
   return plan;
 }

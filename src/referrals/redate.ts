@@ -6,7 +6,7 @@ import { referrals } from '../db/schema/index.js';
 import { raiseFlag, type FlagActor } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { updateReferral, type Referral } from './repository.js';
-import { referralDue, referralTimelinessCheck, type ReferralDue } from './rules.js';
+import { referralDue, REFERRAL_OVERDUE, type ReferralDue } from './rules.js';
 
 /**
  * A stored due date (Art. 23) follows the official calendar it was computed on. When the calendar changes
@@ -31,7 +31,7 @@ export async function applyDue(tx: Db, scope: CommandScope, actor: FlagActor, r:
     payload: { foundOn: r.foundOn, dueDateBefore: r.dueDate, dueDate: due.dueDate, duePendingYear: due.duePendingYear, ...cause },
   });
   if (after.sentOn === null || after.dueDate === null) return { after, flagged: false };
-  const timely = referralTimelinessCheck(after, after.sentOn);
+  const timely = REFERRAL_OVERDUE(after, after.sentOn);
   if (timely.passed) return { after, flagged: false };
   const flagId = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
     rule: 'REFERRAL_OVERDUE',

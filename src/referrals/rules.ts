@@ -53,7 +53,7 @@ export interface ReferralTiming {
  * REFERRAL_OVERDUE (Art. 23): sent after the due date, or still unsent when it has passed. A referral that
  * left the administrative path for a criminal-case transfer before sending is not "unsent".
  */
-export function referralTimelinessCheck(r: ReferralTiming, today: string): RuleResult {
+export function REFERRAL_OVERDUE(r: ReferralTiming, today: string): RuleResult {
   if (r.dueDate === null) return ruleResult('REFERRAL_OVERDUE', true, r.sentOn ?? r.state, 'due date pending');
   const late = r.sentOn !== null ? isPast(r.dueDate, r.sentOn) : r.state === 'opened' && isPast(r.dueDate, today);
   const observed = r.sentOn ?? (r.state === 'opened' ? `unsent on ${today}` : r.state);
@@ -65,7 +65,7 @@ export function referralTimelinessCheck(r: ReferralTiming, today: string): RuleR
 }
 
 /** REFERRAL_REFUSED (Art. 23): the competent agency 应当接收; a refusal is refused and recorded. */
-export function refusalCheck(reason: string): RuleResult {
+export function REFERRAL_REFUSED(reason: string): RuleResult {
   return ruleResult(
     'REFERRAL_REFUSED',
     false,

@@ -10,7 +10,7 @@ import { ruleArticle } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsOn, type ReferralSide } from './access.js';
 import { findReferral, updateReferral, type NewReferral, type Referral } from './repository.js';
-import { refusalCheck, referralTimelinessCheck } from './rules.js';
+import { REFERRAL_REFUSED, REFERRAL_OVERDUE } from './rules.js';
 
 /** One state step of a referral: lock, authorise, transition, write, audit (and any flag) together. */
 interface StepSpec {
@@ -69,7 +69,7 @@ export async function sendReferral(tx: Db, scope: CommandScope, actor: Principal
     patch: (_r, at) => ({ sentAt: at, sentOn, sentBy: actor.sub }),
     payload: { note: note ?? null, sentOn },
   });
-  const timely = referralTimelinessCheck(after, sentOn);
+  const timely = REFERRAL_OVERDUE(after, sentOn);
   const flags: string[] = [];
   if (!timely.passed) {
     const finding = await findAgency(tx, after.agencyCode);
@@ -121,7 +121,7 @@ export async function acceptReferral(tx: Db, scope: CommandScope, actor: Princip
 export async function refuseReferral(tx: Db, _scope: CommandScope, actor: Principal, id: string, reason: string): Promise<never> {
   const r = await lockReferral(tx, actor, id, 'competent');
   transitionOrRefuse(referralMachine, '移送', r.state, {}, { type: 'REFUSE', reason });
-  throw DomainError.fromRules([refusalCheck(reason)]);
+  throw DomainError.fromRules([REFERRAL_REFUSED(reason)]);
 }
 
 /** A dispute over competence goes to the common superior, recorded with the superior and the ground. */

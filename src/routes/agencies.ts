@@ -20,6 +20,10 @@ const Domains = Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '
   description: '法定职责范围（领域） / statutory domains, Art. 3',
 });
 
+const VerticallyManaged = Type.Boolean({
+  description: '是否实行垂直管理（第十三条第二款：其专项检查计划由上级主管部门批准） / vertically managed: its special plans are approved by its upper authority',
+});
+
 const Agency = Type.Object({
   code: AgencyCode,
   name: Type.String(),
@@ -28,6 +32,7 @@ const Agency = Type.Object({
   districtCode: Type.Union([Type.String(), Type.Null()]),
   parentCode: Type.Union([Type.String(), Type.Null()]),
   isJusticeBureau: Type.Boolean({ description: '是否为司法行政部门 / is a justice bureau' }),
+  verticallyManaged: VerticallyManaged,
   domains: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
 });
@@ -41,6 +46,7 @@ const CreateAgency = Type.Object(
     districtCode: Type.Optional(DistrictCode),
     parentCode: Type.Optional(AgencyCode),
     isJusticeBureau: Type.Boolean({ default: false }),
+    verticallyManaged: Type.Boolean({ default: false, description: '是否实行垂直管理 / vertically managed (Art. 13 ¶2)' }),
     domains: Domains,
   },
   { additionalProperties: false },
@@ -50,6 +56,7 @@ const PatchAgency = Type.Object(
   {
     name: Type.Optional(ShortText('名称 / name', 100)),
     parentCode: Type.Optional(AgencyCode),
+    verticallyManaged: Type.Optional(VerticallyManaged),
     domains: Type.Optional(Domains),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { AgencyCode, CreditCode, Instant } from '../http/schemas.js';
-import { ESCALATION_GROUND_KEYS, ESCALATION_GROUNDS } from '../inspections/escalation.js';
+import { ESCALATION_GROUND_KEYS, ESCALATION_GROUNDS } from '../rules/escalation.js';
 import { outsideOrder } from '../inspections/order-scope.js';
 import type { Inspection } from '../inspections/repository.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';

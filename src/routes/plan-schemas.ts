@@ -4,6 +4,7 @@ import { CreditCode } from '../http/schemas.js';
 import { dutyStatus } from '../plans/annual-duty.js';
 import type { PlanVersion } from '../plans/plan-versions.repository.js';
 import type { Plan, PlanItem } from '../plans/plans.repository.js';
+import type { SpecialPlanVersion } from '../plans/special-plan-versions.repository.js';
 import type { SpecialPlan } from '../plans/special-plans.repository.js';
 
 /** Request and response shapes of /plans and /special-plans, with the Art. 13 terms beside the fields. */
@@ -135,8 +136,8 @@ export const historyView = (rows: AuditRow[]) =>
     payload: entry.payload,
   }));
 
-export const SpecialPlanStateSchema = Type.Union(['draft', 'approved', 'filed', 'published', 'deployed'].map((s) => Type.Literal(s)), {
-  description: 'draft 草稿 | approved 已批准 | filed 已备案 | published 已公布 | deployed 上级部署执行',
+export const SpecialPlanStateSchema = Type.Union(['draft', 'approved', 'filed', 'returned', 'published', 'deployed'].map((s) => Type.Literal(s)), {
+  description: 'draft 草稿 | approved 已批准（已报送备案） | filed 已备案 | returned 已退回 | published 已公布 | deployed 执行上级部署',
 });
 
 export const SpecialPlanView = Type.Object({
@@ -149,13 +150,20 @@ export const SpecialPlanView = Type.Object({
   endDate: Str,
   state: SpecialPlanStateSchema,
   deployedFromId: Nullable(Str),
+  deploymentAuthority: Nullable(Type.String({ description: '上级部署的专项检查：部署机关 / issuing authority of an upper-level deployment' })),
+  deploymentDocNo: Nullable(Type.String({ description: '部署文件文号 / its document number' })),
   approverKind: Nullable(Str),
   approverName: Nullable(Str),
   approvalDocNo: Nullable(Str),
   approvedAt: Nullable(Str),
-  filingBureauCode: Nullable(Str),
+  filingBureauCode: Nullable(Type.String({ description: '同级司法行政部门（备案、退回） / the same-level justice bureau' })),
+  upperAuthorityCode: Nullable(Type.String({ description: '同时报送备案的上级主管部门（登记在册时） / the upper authority also reported to' })),
   filedAt: Nullable(Str),
+  returnedReason: Nullable(Str),
+  returnedAt: Nullable(Str),
+  amendmentReason: Nullable(Type.String({ description: '调整理由（调整后重新备案前） / why the filed plan is being adjusted' })),
   publishedAt: Nullable(Str),
+  revision: Type.Integer({ description: '第几版（调整后加一） / revision' }),
   version: Type.Integer(),
   createdAt: Str,
   updatedAt: Str,
@@ -167,7 +175,32 @@ export const specialPlanView = (p: SpecialPlan) => ({
   ...p,
   approvedAt: iso(p.approvedAt),
   filedAt: iso(p.filedAt),
+  returnedAt: iso(p.returnedAt),
   publishedAt: iso(p.publishedAt),
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
+});
+
+/** A filed version of a special plan (Art. 14): its content and approval as filed, and when it was published. */
+export const SpecialPlanVersionView = Type.Object({
+  revision: Type.Integer(),
+  title: Str,
+  focus: Str,
+  matterCodes: Type.Array(Str),
+  startDate: Str,
+  endDate: Str,
+  approverKind: Nullable(Str),
+  approverName: Nullable(Str),
+  approvalDocNo: Nullable(Str),
+  filingBureauCode: Nullable(Str),
+  upperAuthorityCode: Nullable(Str),
+  filedAt: Str,
+  filedBy: Str,
+  publishedAt: Nullable(Str),
+});
+
+export const specialPlanVersionView = (v: SpecialPlanVersion) => ({
+  ...v,
+  filedAt: v.filedAt.toISOString(),
+  publishedAt: iso(v.publishedAt),
 });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { REFERRAL_STATE_ZH, type ReferralState } from '../../machines/referral.machine.js';
 import { AgencyCode, CalendarDate, CreditCode, Instant, ShortText } from '../http/schemas.js';
 import type { Referral } from '../referrals/repository.js';
-import { duePendingText, referralTimelinessCheck } from '../referrals/rules.js';
+import { duePendingText, REFERRAL_OVERDUE } from '../referrals/rules.js';
 
 /** Schemas of the referral routes (移送, Art. 23). */
 export const EvidenceItem = Type.Object(
@@ -65,7 +65,7 @@ export const ReferralView = Type.Object({
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function referralView(r: Referral, today: string, flags?: string[]) {
-  const overdue = !referralTimelinessCheck(r, today).passed;
+  const overdue = !REFERRAL_OVERDUE(r, today).passed;
   return {
     id: r.id,
     agencyCode: r.agencyCode,

@@ -12,10 +12,21 @@ import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, Page, responses, ShortText, Uuid } from '../http/schemas.js';
 import { mayView, visibilityFilter } from '../plans/plan-access.js';
 import { createSpecialPlan } from '../plans/special-plan-create.js';
-import { approveSpecialPlan, editSpecialPlan, fileSpecialPlan, publishSpecialPlan } from '../plans/special-plan-commands.js';
+import { amendSpecialPlan, approveSpecialPlan, editSpecialPlan, publishSpecialPlan } from '../plans/special-plan-commands.js';
+import { fileSpecialPlan, returnSpecialPlan } from '../plans/special-plan-filing.js';
+import { specialPlanVersionsOf } from '../plans/special-plan-versions.repository.js';
 import { findSpecialPlan, listSpecialPlans, type SpecialPlan } from '../plans/special-plans.repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { historyView, MatterCode, SpecialPlanDetail, SpecialPlanStateSchema, SpecialPlanView, specialPlanView } from './plan-schemas.js';
+import {
+  historyView,
+  MatterCode,
+  SpecialPlanDetail,
+  SpecialPlanStateSchema,
+  SpecialPlanVersionView,
+  SpecialPlanView,
+  specialPlanVersionView,
+  specialPlanView,
+} from './plan-schemas.js';
 
 const IdParams = Type.Object({ id: Uuid });
 const Fields = {
@@ -35,7 +46,21 @@ async function refusalSubject(req: FastifyRequest, id: string): Promise<RefusalS
 
 type Command = (tx: Db, scope: CommandScope, actor: Principal, id: string, req: FastifyRequest) => Promise<SpecialPlan>;
 
-/** 专项检查计划 (Art. 13–15): draft → approved → filed → published, or deployed from an upper authority’s plan. */
+const Reason = (description: string) => Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000, description }) }, { additionalProperties: false });
+const reasonOf = (req: FastifyRequest) => (req.body as { reason: string }).reason;
+
+/** Who may read a plan: a deployed plan is as public as the deployment it executes. */
+async function assertMayView(req: FastifyRequest, plan: SpecialPlan): Promise<void> {
+  const visible = plan.state === 'deployed' ? { ...plan, state: 'published' } : plan;
+  if (!mayView(principalOf(req), visible, await findAgency(req.server.services.db, plan.agencyCode))) {
+    throw new DomainError('OUT_OF_SCOPE', '未公布的专项检查计划仅本单位和司法行政部门可以查看');
+  }
+}
+
+/**
+ * 专项检查计划 (Art. 13–15): draft → approved (reported) → filed / returned → published, amended as a new
+ * revision; or deployed from an upper-level deployment (a plan held here, or cited by authority and 文号).
+ */
 export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const onPlan = async (req: FastifyRequest, command: Command) => {
     const id = (req.params as { id: string }).id;
@@ -72,11 +97,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const db = app.services.db;
       const plan = await findSpecialPlan(db, req.params.id);
       if (!plan) throw DomainError.notFound('专项检查计划', req.params.id);
-      // A deployed plan is as public as the published upper plan it executes.
-      const visible = plan.state === 'deployed' ? { ...plan, state: 'published' } : plan;
-      if (!mayView(principalOf(req), visible, await findAgency(db, plan.agencyCode))) {
-        throw new DomainError('OUT_OF_SCOPE', '未公布的专项检查计划仅本单位和司法行政部门可以查看');
-      }
+      await assertMayView(req, plan);
       const history = await listAudit(db, { subjectType: 'special_plan', subjectId: plan.id, limit: 500, offset: 0 });
       return { ...specialPlanView(plan), history: historyView(history) };
     },
@@ -88,12 +109,17 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['officer', 'agency_head'] },
       schema: {
         tags: ['plans'],
-        summary: '起草专项检查计划，或登记执行上级部署的专项检查（deployedFromId）/ draft a special plan or record an upper deployment; accepts Idempotency-Key',
+        summary:
+          '起草专项检查计划，或登记执行上级部署的专项检查（deployedFromId，或 deploymentAuthority + deploymentDocNo）/ draft a special plan or record an upper-level deployment; accepts Idempotency-Key',
         body: Type.Object(
           {
             agencyCode: Type.Optional(AgencyCode),
             ...Fields,
             deployedFromId: Type.Optional(Type.String({ format: 'uuid', description: '上级主管部门已公布的专项检查计划 / the upper authority’s published special plan' })),
+            deploymentAuthority: Type.Optional(
+              Type.String({ maxLength: 200, description: '部署机关（如省、国家主管部门），引用文件登记上级部署时必填 / issuing authority of a deployment not held here' }),
+            ),
+            deploymentDocNo: Type.Optional(Type.String({ maxLength: 100, description: '部署文件文号 / its document number' })),
           },
           { additionalProperties: false },
         ),
@@ -153,7 +179,65 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const approval = req.body;
-      return onPlan(req, (tx, scope, actor, id) => approveSpecialPlan(tx, scope, actor, id, approval));
+      return onPlan(req, (tx, scope, actor, id) => approveSpecialPlan(tx, scope, actor, id, approval, app.services.config.specialPlans));
+    },
+  );
+
+  app.post(
+    '/special-plans/:id/return',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['plans'],
+        summary: '退回并说明理由（第十四条）/ return with reasons',
+        params: IdParams,
+        body: Reason('退回理由：需调整的内容 / what to adjust'),
+        response: responses(SpecialPlanView),
+      },
+    },
+    async (req) => onPlan(req, (tx, scope, actor, id) => returnSpecialPlan(tx, scope, actor, id, reasonOf(req))),
+  );
+
+  app.post(
+    '/special-plans/:id/amend',
+    {
+      config: { access: ['agency_head'] },
+      schema: {
+        tags: ['plans'],
+        summary: '调整已备案的专项检查计划，须重新批准、备案（第十四条第二款）/ amend a filed special plan; approved and filed again',
+        params: IdParams,
+        body: Reason('调整理由 / why the plan is adjusted'),
+        response: responses(SpecialPlanView),
+      },
+    },
+    async (req) => onPlan(req, (tx, scope, actor, id) => amendSpecialPlan(tx, scope, actor, id, reasonOf(req))),
+  );
+
+  app.get(
+    '/special-plans/:id/versions',
+    {
+      config: { access: ROLES },
+      schema: {
+        tags: ['plans'],
+        summary: '专项检查计划的各备案版本（第十四条；已公布的版本公开）/ every filed version of a special plan (published ones to anyone)',
+        params: IdParams,
+        response: responses(Type.Array(SpecialPlanVersionView)),
+      },
+    },
+    async (req) => {
+      const db = app.services.db;
+      const plan = await findSpecialPlan(db, req.params.id);
+      if (!plan) throw DomainError.notFound('专项检查计划', req.params.id);
+      const versions = await specialPlanVersionsOf(db, plan.id);
+      // A published version stays public while the plan is being adjusted (Art. 14: 依法向社会公布).
+      const published = versions.filter((v) => v.publishedAt !== null);
+      try {
+        await assertMayView(req, plan);
+      } catch (err) {
+        if (published.length === 0) throw err;
+        return published.map(specialPlanVersionView);
+      }
+      return versions.map(specialPlanVersionView);
     },
   );
 

@@ -46,6 +46,7 @@ export const RULES = [
   rule('PLAN_NOT_PUBLISHED', [a(14)], 'detector', 'low', '检查计划备案后未向社会公布', 'Filed plan not published'),
   rule('ROUTINE_WITHOUT_PLAN', [a(13)], 'guard', 'high', '日常检查无已备案的年度检查计划', 'Routine inspection without a filed plan'),
   rule('SPECIAL_WITHOUT_APPROVAL', [a(13)], 'guard', 'high', '专项检查计划未经批准和备案', 'Special plan not approved and filed'),
+  rule('SPECIAL_APPROVER_NOT_COMPETENT', [a(13)], 'guard', 'high', '专项检查计划未经同级人民政府或者实行垂直管理的上级主管部门批准', 'Special plan approved by an authority Art. 13 does not name for the agency'),
   rule('CASE_WITHOUT_LEAD', [a(9), a(13)], 'guard', 'high', '个案检查无线索来源', 'Case inspection without a lead'),
   rule('CASE_MERGEABLE', [a(13)], 'advice+detector', 'low', '个案现场检查可与尚未执行的计划检查合并实施', 'Case inspection could merge with a pending planned task'),
   rule('FREQUENCY_CAP', [a(15), a(40, 10)], 'guard+detector', 'high', '超出规定的行政检查频次', 'Inspection frequency cap exceeded'),

@@ -96,7 +96,7 @@ function inScope(r: FrequencyRuleData, i: CountedInspection): boolean {
  * the list up (NO_DISTURB cites that instrument). It spares a listed enterprise on-site routine visits
  * only: off-site checks are what Art. 32 prefers, and a case inspection has its own lead (Art. 9).
  */
-export function noDisturbCheck(q: Pick<FrequencyQuestion, 'agencyCode' | 'date' | 'kind' | 'mode' | 'noDisturb'>): RuleResult[] {
+export function NO_DISTURB(q: Pick<FrequencyQuestion, 'agencyCode' | 'date' | 'kind' | 'mode' | 'noDisturb'>): RuleResult[] {
   if (q.kind !== 'routine' || q.mode !== 'onsite') return [];
   const exempt = q.noDisturb.find(
     (n) => (n.agencyCode === null || n.agencyCode === q.agencyCode) && n.fromDate <= q.date && (n.toDate === null || n.toDate >= q.date),
@@ -107,10 +107,10 @@ export function noDisturbCheck(q: Pick<FrequencyQuestion, 'agencyCode' | 'date' 
 }
 
 /** Applicable caps, and the 无事不扰 list where it applies; an empty array means nothing applies. */
-export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
+export function FREQUENCY_CAP(q: FrequencyQuestion): CapResult[] {
   // Case inspections are not capped (Art. 15); upper-deployed special inspections are not counted.
   if (q.kind === 'case' || (q.kind === 'special' && q.upperDeployed)) return [];
-  const results: CapResult[] = [...noDisturbCheck(q)];
+  const results: CapResult[] = [...NO_DISTURB(q)];
   for (const r of q.rules) {
     // A cap counts only the modes it names: an off-site check neither uses nor is refused by an on-site cap.
     if (r.kind !== 'cap' || !inForce(r, q.date) || !reaches(r, q) || !r.modes.includes(q.mode)) continue;
@@ -138,7 +138,7 @@ export function frequencyCheck(q: FrequencyQuestion): CapResult[] {
  * Case inspections have no cap, but clearly excessive frequency goes to the supervisors
  * (CASE_FREQUENCY_ANOMALY, Art. 15): a failed result here raises a flag, it never refuses.
  */
-export function caseAnomalyCheck(q: FrequencyQuestion): CapResult[] {
+export function CASE_FREQUENCY_ANOMALY(q: FrequencyQuestion): CapResult[] {
   if (q.kind !== 'case') return [];
   const out: CapResult[] = [];
   for (const r of q.rules) {

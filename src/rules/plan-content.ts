@@ -59,7 +59,7 @@ function missingOf(item: PlanItemContent): string[] {
 }
 
 /** `observed`: missing fields as paths (`items[1].necessity`); passes when the list is empty. */
-export function planContentCheck(plan: PlanContent): RuleResult {
+export function PLAN_CONTENT(plan: PlanContent): RuleResult {
   const missing: string[] = [];
   const sentences: string[] = [];
   for (const [field, absent] of [['agencyCode', blank(plan.agencyCode)], ['year', !plan.year]] as const) {

@@ -31,6 +31,8 @@ export interface RuleRaisers {
   raisedBy?: readonly Raiser[];
   /** Detectors the engine's data cannot show, and why. */
   notCheckable?: Reason;
+  /** Record-only rules: the commands that record what the article asks (their code names the rule). */
+  recordedBy?: readonly CommandRef[];
   /** A detector half another change in flight adds; listed so nobody takes it for watched. */
   pending?: Reason;
 }
@@ -64,6 +66,7 @@ const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts
 const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-submit.ts');
 const FILE_PLAN = cmd('filePlan', 'src/plans/plan-filing.ts');
 const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
+const APPROVE_SPECIAL = cmd('approveSpecialPlan', 'src/plans/special-plan-commands.ts');
 const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');
 const JOINT_CODES = cmd('issueJointCodes', 'src/joint/task-code.ts');
 const JOINT_FINDINGS = cmd('recordJointFindings', 'src/joint/task-visits.ts');
@@ -73,8 +76,8 @@ const SEND_REFERRAL = cmd('sendReferral', 'src/referrals/steps.ts');
 const REFUSE_REFERRAL = cmd('refuseReferral', 'src/referrals/steps.ts');
 
 export const RAISERS: Record<RuleId, RuleRaisers> = {
-  SCOPE_ENTITY: {},
-  SCOPE_EXCLUDED_RELATION: {},
+  SCOPE_ENTITY: { recordedBy: [DRAFT, ISSUE] },
+  SCOPE_EXCLUDED_RELATION: { recordedBy: [DRAFT, ISSUE] },
   SCOPE_EFFECTIVE_DATE: { guardedBy: [DRAFT, ISSUE, REPORT] },
   SCOPE_NO_CODE: { guardedBy: [ISSUE] },
   MATTER_UNPUBLISHED: { guardedBy: [DRAFT, ISSUE, SUBMIT_PLAN] },
@@ -83,11 +86,12 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   CROSS_REGION_NO_ASSISTANCE: { guardedBy: [DRAFT, ISSUE], raisedBy: [REPORT] },
   PLAN_CONTENT: { guardedBy: [SUBMIT_PLAN] },
   PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), SUBMIT_PLAN] },
-  PLAN_RETURNED: {},
-  PLAN_AMENDED_NOT_REFILED: { guardedBy: [ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled')] },
-  PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published')] },
+  PLAN_RETURNED: { recordedBy: [cmd('returnPlan', 'src/plans/plan-filing.ts')] },
+  PLAN_AMENDED_NOT_REFILED: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled'), job('special-plan-amended-not-refiled')] },
+  PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published'), job('special-plan-not-published')] },
   ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
   SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL] },
+  SPECIAL_APPROVER_NOT_COMPETENT: { guardedBy: [APPROVE_SPECIAL] },
   CASE_WITHOUT_LEAD: { guardedBy: [DRAFT] },
   CASE_MERGEABLE: { raisedBy: [job('case-mergeable')] },
   FREQUENCY_CAP: { guardedBy: [DRAFT, ISSUE], raisedBy: [job('frequency-cap-exceeded')] },
@@ -114,11 +118,11 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   REFERRAL_OVERDUE: { raisedBy: [job('referral-overdue'), SEND_REFERRAL] },
   REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL], raisedBy: [cmd('flagRefusalAttempt', 'src/referrals/refusal-flag.ts')] },
   REFERRAL_NOT_RECEIVED: { raisedBy: [job('referral-not-received')] },
-  CRIME_TRANSFER: {},
+  CRIME_TRANSFER: { recordedBy: [cmd('transferCrime', 'src/referrals/steps.ts'), cmd('recordCrimeTransfer', 'src/referrals/crime-transfer.ts')] },
   JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/joint/part-hooks.ts'), JOINT_CODES] },
   JOINT_LIST_UNAPPROVED: { guardedBy: [LAUNCH_JOINT] },
-  JOINT_OFFLINE: {},
-  JOINT_ONE_FORM: {},
+  JOINT_OFFLINE: { recordedBy: [LAUNCH_JOINT] },
+  JOINT_ONE_FORM: { recordedBy: [JOINT_FINDINGS] },
   JOINT_TEAM_TOO_LARGE: { guardedBy: [LAUNCH_JOINT, JOINT_CODES] },
   ONSITE_WHEN_OFFSITE_SUFFICES: { guardedBy: [DRAFT, ISSUE] },
   DEVICE_NOT_PUBLISHED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },

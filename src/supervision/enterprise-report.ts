@@ -10,7 +10,8 @@ import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { isOutOfArea, isOutsideWuhan } from '../registry/territory.js';
 import { ruleArticle, type RuleId } from '../rules/catalog.js';
-import { ruleResult } from '../rules/result.js';
+import { SCOPE_EFFECTIVE_DATE } from '../rules/scope.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
 import { caseVisitsAt } from './case-visits.js';
 import { decodePhoto, type PhotoType } from './photo.js';
 import { shanghaiDateTimeText } from './shanghai-time.js';
@@ -45,7 +46,6 @@ export interface ReportInput {
 export type EnterpriseReport = typeof enterpriseReports.$inferSelect;
 
 // Art. 43: the regulation governs visits from the day it took effect.
-const IN_FORCE = new Date('2025-12-01T00:00:00+08:00');
 
 /**
  * Codes that authorised a visit to `enterprise` at `at`: the code was issued before the visit (Art. 17(1):
@@ -77,9 +77,8 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
   const visitedAt = new Date(input.visitedAt);
   if (visitedAt > at) throw DomainError.field('body.visitedAt', '检查时间不能晚于当前时间');
-  if (visitedAt < IN_FORCE) {
-    throw DomainError.fromRules([ruleResult('SCOPE_EFFECTIVE_DATE', false, input.visitedAt, '2025-12-01', '本办法自2025年12月1日起施行，此前的检查不在本办法范围内')]);
-  }
+  const inForce = SCOPE_EFFECTIVE_DATE({ date: shanghaiDate(visitedAt) }); // Art. 43, the same check as for an inspection
+  if (!inForce.passed) throw DomainError.fromRules([inForce]);
   const agencyText = input.agencyText?.trim() || null;
   if (!agencyText && !input.agencyCode) throw DomainError.field('body.agencyText', '请填写检查单位（告知的名称或单位代码）');
   const agency = input.agencyCode ? await findAgency(tx, input.agencyCode) : undefined;

@@ -3,6 +3,8 @@ import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
 import { jointNotCoordinatedJob } from './jobs/joint-not-coordinated.js';
 import { planNotPublishedJob } from './jobs/plan-not-published.js';
 import { planAmendedNotRefiledJob } from './jobs/plan-amended-not-refiled.js';
+import { specialPlanNotPublishedJob } from './jobs/special-plan-not-published.js';
+import { specialPlanAmendedNotRefiledJob } from './jobs/special-plan-amended-not-refiled.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
 import { referralNotReceivedJob } from './jobs/referral-not-received.js';
@@ -20,6 +22,8 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   planFilingDeadlineJob, // PLAN_FILING_DEADLINE, Art. 13
   planNotPublishedJob, // PLAN_NOT_PUBLISHED, Art. 14
   planAmendedNotRefiledJob, // PLAN_AMENDED_NOT_REFILED, Art. 14 ¶2
+  specialPlanNotPublishedJob, // PLAN_NOT_PUBLISHED for special plans, Art. 14
+  specialPlanAmendedNotRefiledJob, // PLAN_AMENDED_NOT_REFILED for special plans, Art. 14 ¶2
   referralOverdueJob, // REFERRAL_OVERDUE, Art. 23
   referralNotReceivedJob, // REFERRAL_NOT_RECEIVED, Art. 23
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)

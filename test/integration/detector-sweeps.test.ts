@@ -42,6 +42,8 @@ describeDb('detectors named by the catalogue and raised by the sweeper (issue 11
       expect(rules.find((r) => r.id === 'FREQUENCY_CAP')).toMatchObject({ roles: ['guard', 'detector'], raisedBy: [{ job: 'frequency-cap-exceeded' }] });
       expect(rules.find((r) => r.id === 'QUOTA')!.notCheckable!.zh).toContain('考核');
       expect(rules.find((r) => r.id === 'PROFIT_SEEKING')!.article).toBe('第四十条第（一）项、第（八）项');
+      // A record-only rule says which command records what its article asks.
+      expect(rules.find((r) => r.id === 'PLAN_RETURNED')).toMatchObject({ roles: ['record-only'], recordedBy: [{ command: 'returnPlan' }] });
     });
   });
 

@@ -31,7 +31,10 @@ describeDb('guards before an inspection code is issued, each naming its rule and
   it('refuses a matter outside the agency’s statutory domains (Art. 3)', async () => {
     const env = await newMatter(t.db, w.agency.code, { name: '排污许可检查', domain: 'environment', foodDrug: false });
     const body = await refusal({ matterCodes: [env.matterCode] });
-    expect(body.violations.map((v: { rule: string }) => v.rule)).toContain('AGENCY_OUT_OF_AUTHORITY');
+    const outside = body.violations.find((v: { rule: string }) => v.rule === 'AGENCY_OUT_OF_AUTHORITY');
+    expect(outside).toMatchObject({ article: '第三条', observed: [`${env.matterCode}(environment)`] });
+    // The message names the matter as the published list does; the domain key stays in `observed`.
+    expect(outside.detail).toBe('检查事项“排污许可检查”超出本单位法定职责范围');
   });
 
   it('refuses fewer than two certified inspectors unless a legal basis is recorded (Art. 18(1))', async () => {

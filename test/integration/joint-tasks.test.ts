@@ -193,6 +193,13 @@ describeDb('a 综合查一次 of three agencies: launch, assign, one code, one f
     ]);
     expect((await t.call({ method: 'GET', url: '/api/v1/audit/verify', as: w.supervisor })).json().ok).toBe(true);
   });
+
+  it('第二十九条、第三十条 records that the task was launched on the platform and its findings kept on one combined form', async () => {
+    const entries = (await t.call({ method: 'GET', url: `/api/v1/audit?subjectType=joint_task&subjectId=${id}`, as: w.supervisor })).json();
+    const byAction = (a: string) => entries.find((e: { action: string }) => e.action === a);
+    expect(byAction('joint_task.launched').payload).toMatchObject({ rule: 'JOINT_OFFLINE', article: '第二十九条' });
+    expect(byAction('joint_task.findings_recorded').payload).toMatchObject({ rule: 'JOINT_ONE_FORM', article: '第三十条', lines: 7 });
+  });
 });
 
 describeDb('a cooperating unit that declines, and a joint code revoked (Art. 28, 17)', () => {

@@ -102,7 +102,8 @@ describeDb('annual routine plans (Art. 13–14)', () => {
       'plan.resubmitted',
       'plan.filed',
     ]);
-    expect(detail.history[2]).toMatchObject({ before: 'submitted', after: 'returned', payload: { reason: '检查比例过高，请结合信用风险分类调整' } });
+    // 第十四条: the return is recorded as what the article asks, with the rule on the audit chain.
+    expect(detail.history[2]).toMatchObject({ before: 'submitted', after: 'returned', payload: { rule: 'PLAN_RETURNED', article: '第十四条', reason: '检查比例过高，请结合信用风险分类调整' } });
   });
 
   it('lets only the same-level justice bureau file: not a district bureau for a city plan, not another district’s bureau', async () => {

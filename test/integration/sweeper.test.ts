@@ -51,6 +51,8 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
       { job: 'plan-filing-deadline', count: 0 },
       { job: 'plan-not-published', count: 0 },
       { job: 'plan-amended-not-refiled', count: 0 },
+      { job: 'special-plan-not-published', count: 0 },
+      { job: 'special-plan-amended-not-refiled', count: 0 },
       { job: 'referral-overdue', count: 0 },
       { job: 'referral-not-received', count: 0 },
       { job: 'result-not-notified', count: 0 },

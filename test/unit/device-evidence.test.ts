@@ -6,6 +6,8 @@ import { noticeBody, shanghaiDateTimeZh } from '../../src/offsite/notice-text.js
 const t = (s: string) => new Date(s);
 const device: DeviceEvidenceFacts = {
   id: 'dev-1',
+  name: '汉口江滩油烟在线监测仪',
+  location: '江岸区沿江大道188号',
   legalReviewPassedAt: t('2026-03-01T02:00:00Z'),
   technicalReviewPassedAt: t('2026-03-05T02:00:00Z'),
   publishedAt: t('2026-03-10T02:00:00Z'),
@@ -46,6 +48,9 @@ describe('evidence from monitoring devices (Art. 34–36)', () => {
     const retired = deviceEvidenceChecks(logged, t('2026-05-02T00:00:00Z')).find((r) => !r.passed)!;
     expect(retired).toMatchObject({ rule: 'DEVICE_NOT_IN_USE', article: '第三十四条、第三十七条', observed: { stateAtCapture: 'retired' } });
     expect(retired.detail).toContain('已停用');
+    // Named as people name it: its registered name and location, not its row id.
+    expect(retired.detail).toContain('监控设备“汉口江滩油烟在线监测仪”（江岸区沿江大道188号）');
+    expect(retired.detail).not.toContain('dev-1');
   });
 
   it('names the missing review and the articles', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frequencyAllowance } from '../../src/frequency/allowance.js';
-import { caseAnomalyCheck, countOnRecordCheck, frequencyCheck, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/frequency.js';
+import { CASE_FREQUENCY_ANOMALY, countOnRecordCheck, FREQUENCY_CAP, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/frequency.js';
 
 const rule = (over: Partial<FrequencyRuleData> = {}): FrequencyRuleData => ({
   id: over.id ?? `r-${Math.random()}`,
@@ -47,12 +47,12 @@ const ask = (over: Partial<FrequencyQuestion> = {}): FrequencyQuestion => ({
   ...over,
 });
 
-const passed = (q: FrequencyQuestion) => frequencyCheck(q).every((r) => r.passed);
+const passed = (q: FrequencyQuestion) => FREQUENCY_CAP(q).every((r) => r.passed);
 
-describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
+describe('FREQUENCY_CAP (FREQUENCY_CAP, Art. 15, 40(10))', () => {
   it('counts this agency’s inspections in the year and refuses the one past the cap', () => {
     expect(passed(ask({ history: [done('2026-01-05')] }))).toBe(true);
-    const [r] = frequencyCheck(ask({ history: [done('2026-01-05'), done('2026-03-01')] }));
+    const [r] = FREQUENCY_CAP(ask({ history: [done('2026-01-05'), done('2026-03-01')] }));
     expect(r).toMatchObject({ rule: 'FREQUENCY_CAP', article: '第十五条、第四十条第（十）项', passed: false, observed: 2, limit: 2, period: { start: '2026-01-01', end: '2026-12-31', label: '2026' } });
     expect(r!.detail).toContain('武政办〔2025〕1号');
     // Another agency's inspections and last year's do not count toward this agency's cap.
@@ -78,7 +78,7 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
     const rules = [rule({ maxCount: 2 }), rule({ id: 'graded-a', maxCount: 1, riskClass: 'A' })];
     const history = [done('2026-02-01')];
     expect(passed(ask({ rules, history, riskClass: 'B' }))).toBe(true);
-    const a = frequencyCheck(ask({ rules, history, riskClass: 'A' }));
+    const a = FREQUENCY_CAP(ask({ rules, history, riskClass: 'A' }));
     expect(a.find((r) => r.frequencyRuleId === 'graded-a')).toMatchObject({ passed: false, observed: 1, limit: 1 });
   });
 
@@ -86,7 +86,7 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
     const rules = [rule({ scopeKind: 'matter', scopeValue: 'SCJG-002', maxCount: 1 }), rule({ scopeKind: 'domain', scopeValue: 'food', maxCount: 1 })];
     const history = [done('2026-02-01', { matterCodes: ['SCJG-002'], domains: ['special_equipment'] })];
     // The SCJG-002 cap does not reach a question about SCJG-001; the food cap does but nothing counted in food.
-    expect(frequencyCheck(ask({ rules, history }))).toHaveLength(1);
+    expect(FREQUENCY_CAP(ask({ rules, history }))).toHaveLength(1);
     expect(passed(ask({ rules, history }))).toBe(true);
     expect(passed(ask({ rules, history, matterCode: 'SCJG-002', domain: 'special_equipment' }))).toBe(false);
   });
@@ -96,23 +96,23 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
     expect(passed(ask({ history }))).toBe(true);
     const full = [done('2026-02-01'), done('2026-03-01')];
     expect(passed(ask({ history: full, kind: 'special' }))).toBe(false);
-    expect(frequencyCheck(ask({ history: full, kind: 'special', upperDeployed: true }))).toEqual([]);
+    expect(FREQUENCY_CAP(ask({ history: full, kind: 'special', upperDeployed: true }))).toEqual([]);
   });
 
   it('never caps case inspections', () => {
-    expect(frequencyCheck(ask({ kind: 'case', history: [done('2026-01-01'), done('2026-02-01'), done('2026-03-01')] }))).toEqual([]);
+    expect(FREQUENCY_CAP(ask({ kind: 'case', history: [done('2026-01-01'), done('2026-02-01'), done('2026-03-01')] }))).toEqual([]);
   });
 
   it('keeps a 无事不扰 enterprise from on-site routine inspections only, citing the list, not 第十五条', () => {
     const noDisturb = [{ agencyCode: null, fromDate: '2026-01-01', toDate: null, reason: '信用A级', basis: '武汉市人民政府办公厅武政办〔2025〕9号（示范）' }];
-    const [r] = frequencyCheck(ask({ noDisturb, rules: [] }));
+    const [r] = FREQUENCY_CAP(ask({ noDisturb, rules: [] }));
     expect(r).toMatchObject({ rule: 'NO_DISTURB', passed: false });
     expect(r!.article).not.toContain('第十五条');
     expect(r!.detail).toContain('武政办〔2025〕9号');
     expect(r!.detail).not.toContain('无线索');
-    expect(frequencyCheck(ask({ noDisturb, kind: 'case' }))).toEqual([]);
+    expect(FREQUENCY_CAP(ask({ noDisturb, kind: 'case' }))).toEqual([]);
     // Art. 32 prefers off-site checks: the list never blocks them.
-    expect(frequencyCheck(ask({ noDisturb, mode: 'offsite', rules: [] }))).toEqual([]);
+    expect(FREQUENCY_CAP(ask({ noDisturb, mode: 'offsite', rules: [] }))).toEqual([]);
     // An entry for another agency, or one that has ended, does not exempt.
     expect(passed(ask({ noDisturb: [{ agencyCode: 'WH-YJGL', fromDate: '2026-01-01', toDate: null, reason: 'x', basis: '' }] }))).toBe(true);
     expect(passed(ask({ noDisturb: [{ agencyCode: null, fromDate: '2026-01-01', toDate: '2026-03-31', reason: 'x', basis: '' }] }))).toBe(true);
@@ -123,7 +123,7 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
     expect(passed(ask({ history: full, mode: 'offsite' }))).toBe(true);
     expect(passed(ask({ history: full.map((i) => ({ ...i, mode: 'offsite' as const })) }))).toBe(true);
     const both = rule({ modes: ['onsite', 'offsite'] });
-    const [r] = frequencyCheck(ask({ rules: [both], history: [done('2026-02-01'), done('2026-03-01', { mode: 'offsite' })], mode: 'offsite' }));
+    const [r] = FREQUENCY_CAP(ask({ rules: [both], history: [done('2026-02-01'), done('2026-03-01', { mode: 'offsite' })], mode: 'offsite' }));
     expect(r).toMatchObject({ rule: 'FREQUENCY_CAP', passed: false, observed: 2 });
     expect(r!.detail).toContain('现场和非现场');
   });
@@ -135,22 +135,22 @@ describe('frequencyCheck (FREQUENCY_CAP, Art. 15, 40(10))', () => {
   });
 });
 
-describe('caseAnomalyCheck (CASE_FREQUENCY_ANOMALY, Art. 15)', () => {
+describe('CASE_FREQUENCY_ANOMALY (CASE_FREQUENCY_ANOMALY, Art. 15)', () => {
   const threshold = rule({ kind: 'case_anomaly', period: 'quarter', maxCount: 3 });
   const cases = (k: number) => Array.from({ length: k }, (_, i) => done(`2026-04-0${i + 1}`, { kind: 'case', countsTowardCap: false }));
 
   it('passes up to the threshold and fails past it, counting only case inspections', () => {
-    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [threshold], history: [...cases(2), done('2026-04-20')] }))[0]).toMatchObject({ passed: true, observed: 3, limit: 3 });
-    const [r] = caseAnomalyCheck(ask({ kind: 'case', rules: [threshold], history: cases(3) }));
+    expect(CASE_FREQUENCY_ANOMALY(ask({ kind: 'case', rules: [threshold], history: [...cases(2), done('2026-04-20')] }))[0]).toMatchObject({ passed: true, observed: 3, limit: 3 });
+    const [r] = CASE_FREQUENCY_ANOMALY(ask({ kind: 'case', rules: [threshold], history: cases(3) }));
     expect(r).toMatchObject({ rule: 'CASE_FREQUENCY_ANOMALY', passed: false, observed: 4, limit: 3, period: { label: '2026-Q2' } });
   });
 
   it('counts within the threshold’s own scope: a matter threshold counts case inspections of that matter only', () => {
     const perMatter = rule({ kind: 'case_anomaly', period: 'quarter', maxCount: 3, scopeKind: 'matter', scopeValue: 'SCJG-001' });
     const otherMatter = Array.from({ length: 3 }, (_, i) => done(`2026-04-1${i}`, { kind: 'case', countsTowardCap: false, matterCodes: ['SCJG-009'], domains: ['market'] }));
-    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [perMatter], history: [...cases(1), ...otherMatter] }))[0]).toMatchObject({ passed: true, observed: 2 });
+    expect(CASE_FREQUENCY_ANOMALY(ask({ kind: 'case', rules: [perMatter], history: [...cases(1), ...otherMatter] }))[0]).toMatchObject({ passed: true, observed: 2 });
     const perDomain = rule({ kind: 'case_anomaly', period: 'quarter', maxCount: 3, scopeKind: 'domain', scopeValue: 'food' });
-    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [perDomain], history: [...cases(3), ...otherMatter] }))[0]).toMatchObject({ passed: false, observed: 4 });
+    expect(CASE_FREQUENCY_ANOMALY(ask({ kind: 'case', rules: [perDomain], history: [...cases(3), ...otherMatter] }))[0]).toMatchObject({ passed: false, observed: 4 });
   });
 
   it('reads a count on record for the sweeper: passed up to the threshold, a zh-CN sentence past it', () => {
@@ -162,8 +162,8 @@ describe('caseAnomalyCheck (CASE_FREQUENCY_ANOMALY, Art. 15)', () => {
   });
 
   it('says nothing about routine inspections and ignores cap rules', () => {
-    expect(caseAnomalyCheck(ask({ rules: [threshold], history: cases(5) }))).toEqual([]);
-    expect(caseAnomalyCheck(ask({ kind: 'case', rules: [rule()], history: cases(5) }))).toEqual([]);
+    expect(CASE_FREQUENCY_ANOMALY(ask({ rules: [threshold], history: cases(5) }))).toEqual([]);
+    expect(CASE_FREQUENCY_ANOMALY(ask({ kind: 'case', rules: [rule()], history: cases(5) }))).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { DomainError } from '../../src/errors/domain-error.js';
 import { lineAgencies, linesOf, mergeChecklist, normalizeItemText } from '../../src/joint/checklist.js';
 import { splitFindings, type JointFindingsInput } from '../../src/joint/findings-split.js';
 import { entryProblems } from '../../src/joint/list-entry.js';
-import { teamCapCheck } from '../../src/joint/task-guards.js';
+import { JOINT_TEAM_TOO_LARGE } from '../../src/joint/task-guards.js';
 
 const item = (agencyCode: string, matterCode: string, text: string, standard: string): JointEntryItem => ({ agencyCode, matterCode, text, standard });
 const ITEMS = [
@@ -133,7 +133,7 @@ describe('entry rules and the team cap (Art. 27, 31)', () => {
 
   it('refuses more officers than the configured cap, with the count and the limit', () => {
     const team = (n: number) => Array.from({ length: n }, (_, k) => ({ name: `员${k}`, certificateNo: `C${k}` }));
-    expect(teamCapCheck(team(6), 6)).toMatchObject({ passed: true });
-    expect(teamCapCheck(team(7), 6)).toMatchObject({ passed: false, rule: 'JOINT_TEAM_TOO_LARGE', article: '第三十一条', observed: 7, limit: 6 });
+    expect(JOINT_TEAM_TOO_LARGE(team(6), 6)).toMatchObject({ passed: true });
+    expect(JOINT_TEAM_TOO_LARGE(team(7), 6)).toMatchObject({ passed: false, rule: 'JOINT_TEAM_TOO_LARGE', article: '第三十一条', observed: 7, limit: 6 });
   });
 });

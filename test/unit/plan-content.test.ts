@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planContentCheck, type PlanItemContent } from '../../src/rules/plan-content.js';
+import { PLAN_CONTENT, type PlanItemContent } from '../../src/rules/plan-content.js';
 
 const item = (over: Partial<PlanItemContent> = {}): PlanItemContent => ({
   matterCode: 'SCJG-001',
@@ -14,9 +14,9 @@ const item = (over: Partial<PlanItemContent> = {}): PlanItemContent => ({
   ...over,
 });
 
-describe('planContentCheck (PLAN_CONTENT, Art. 13)', () => {
+describe('PLAN_CONTENT (PLAN_CONTENT, Art. 13)', () => {
   it('passes a plan stating everything Art. 13 asks for', () => {
-    expect(planContentCheck({ agencyCode: 'WH-SCJG', year: 2026, items: [item()] })).toMatchObject({
+    expect(PLAN_CONTENT({ agencyCode: 'WH-SCJG', year: 2026, items: [item()] })).toMatchObject({
       rule: 'PLAN_CONTENT',
       article: '第十三条',
       passed: true,
@@ -25,7 +25,7 @@ describe('planContentCheck (PLAN_CONTENT, Art. 13)', () => {
   });
 
   it('lists every missing field per item, in Art. 13 order', () => {
-    const r = planContentCheck({
+    const r = PLAN_CONTENT({
       agencyCode: 'WH-SCJG',
       year: 2026,
       items: [item(), item({ legalBasis: ' ', checkItems: [], frequency: 0, method: null }), item({ targetClass: '', samplingRatio: null, necessity: '' })],
@@ -44,17 +44,17 @@ describe('planContentCheck (PLAN_CONTENT, Art. 13)', () => {
   });
 
   it('needs a named list for named targets, and no ratio (the whole list is inspected)', () => {
-    expect(planContentCheck({ agencyCode: 'A', year: 2026, items: [item({ targetKind: 'named', targetEnterprises: ['91420100MA4K1234X5'], samplingRatio: null })] }).passed).toBe(true);
-    expect(planContentCheck({ agencyCode: 'A', year: 2026, items: [item({ targetKind: 'named', targetEnterprises: [] })] }).observed).toEqual(['items[0].targets']);
+    expect(PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item({ targetKind: 'named', targetEnterprises: ['91420100MA4K1234X5'], samplingRatio: null })] }).passed).toBe(true);
+    expect(PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item({ targetKind: 'named', targetEnterprises: [] })] }).observed).toEqual(['items[0].targets']);
   });
 
   it('refuses a sampling ratio outside (0, 1]', () => {
-    expect(planContentCheck({ agencyCode: 'A', year: 2026, items: [item({ samplingRatio: 1.5 })] }).observed).toEqual(['items[0].samplingRatio']);
-    expect(planContentCheck({ agencyCode: 'A', year: 2026, items: [item({ samplingRatio: 0 })] }).observed).toEqual(['items[0].samplingRatio']);
+    expect(PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item({ samplingRatio: 1.5 })] }).observed).toEqual(['items[0].samplingRatio']);
+    expect(PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item({ samplingRatio: 0 })] }).observed).toEqual(['items[0].samplingRatio']);
   });
 
   it('refuses a plan with no items, no agency or no year', () => {
-    const r = planContentCheck({ agencyCode: '', year: null, items: [] });
+    const r = PLAN_CONTENT({ agencyCode: '', year: null, items: [] });
     expect(r.observed).toEqual(['agencyCode', 'year', 'items']);
     expect(r.detail).toContain('计划未列入任何检查事项');
   });

@@ -5,7 +5,7 @@ import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 import { decideSubmit, submitEvent } from '../../src/plans/plan-submit.js';
-import { planContentCheck } from '../../src/rules/plan-content.js';
+import { PLAN_CONTENT } from '../../src/rules/plan-content.js';
 import { ruleResult } from '../../src/rules/result.js';
 
 const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);
@@ -58,7 +58,7 @@ describe('annual plan machine (Art. 13–14)', () => {
 });
 
 describe('special plan machine (Art. 13, 15)', () => {
-  const approval = { type: 'APPROVE' as const, approverKind: 'same_level_government' as const, approverName: '武汉市人民政府', approvalDocNo: '武政〔2026〕1号', unpublishedMatters: 0 };
+  const approval = { type: 'APPROVE' as const, approverKind: 'same_level_government' as const, approverName: '武汉市人民政府', approvalDocNo: '武政〔2026〕1号' };
 
   it('goes draft → approved → filed → published', () => {
     expect(special('draft', approval)).toMatchObject({ ok: true, state: 'approved' });
@@ -69,19 +69,31 @@ describe('special plan machine (Art. 13, 15)', () => {
   it('needs the approving authority and document number (hasApprovalRecord)', () => {
     expect(special('draft', { ...approval, approvalDocNo: '' })).toMatchObject({ ok: false });
     expect(special('draft', { ...approval, approverName: ' ' })).toMatchObject({ ok: false });
-    expect(special('draft', { ...approval, unpublishedMatters: 1 })).toMatchObject({ ok: false });
   });
 
   it('cannot be filed before approval nor published before filing', () => {
     expect(special('draft', { type: 'FILE' })).toEqual({ ok: false, state: 'draft', allowed: ['APPROVE', 'DEPLOY', 'EDIT'] });
-    expect(special('approved', { type: 'PUBLISH' })).toMatchObject({ ok: false, allowed: ['FILE'] });
+    expect(special('approved', { type: 'PUBLISH' })).toMatchObject({ ok: false, allowed: ['FILE', 'RETURN'] });
   });
 
   it('enters deployed directly when an upper authority deployed it, and nothing follows', () => {
     expect(special('draft', { type: 'DEPLOY', upperPlanUsable: true })).toMatchObject({ ok: true, state: 'deployed' });
     expect(special('draft', { type: 'DEPLOY', upperPlanUsable: false })).toMatchObject({ ok: false });
     expect(special('deployed', { type: 'FILE' })).toEqual({ ok: false, state: 'deployed', allowed: [] });
-    expect(special('published', approval)).toMatchObject({ ok: false, allowed: [] });
+    expect(special('published', approval)).toMatchObject({ ok: false, allowed: ['AMEND'] });
+  });
+
+  it('第十四条 returns with reasons, is adjusted and approved again; a filed plan is amended back to draft', () => {
+    expect(special('approved', { type: 'RETURN', reason: '检查事项与突出问题不对应' })).toMatchObject({ ok: true, state: 'returned' });
+    expect(special('approved', { type: 'RETURN', reason: ' ' })).toMatchObject({ ok: false });
+    expect(special('returned', { type: 'EDIT' })).toMatchObject({ ok: true, state: 'returned' });
+    expect(special('returned', approval)).toMatchObject({ ok: true, state: 'approved' });
+    expect(special('returned', { type: 'FILE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'EDIT'] });
+    for (const from of ['filed', 'published']) {
+      expect(special(from, { type: 'AMEND', reason: '延长实施期间' })).toMatchObject({ ok: true, state: 'draft' });
+      expect(special(from, { type: 'AMEND', reason: '' })).toMatchObject({ ok: false });
+    }
+    expect(special('deployed', { type: 'AMEND', reason: '延长实施期间' })).toMatchObject({ ok: false, allowed: [] });
   });
 });
 
@@ -90,7 +102,7 @@ describe('第十三条 the SUBMIT guards decide on the plan’s own content (has
   const published = ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
 
   it('feeds the machine the missing fields of the real items, so the machine itself refuses', () => {
-    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
+    const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
     const event = submitEvent(content, published);
     expect(event).toEqual({ type: 'SUBMIT', missingFields: 2, unpublishedMatters: 0 });
     expect(plan('draft', event)).toMatchObject({ ok: false, state: 'draft' });
@@ -98,7 +110,7 @@ describe('第十三条 the SUBMIT guards decide on the plan’s own content (has
   });
 
   it('feeds it the matters not on the published list, and lets a complete plan through', () => {
-    const content = planContentCheck({ agencyCode: 'A', year: 2026, items: [item] });
+    const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item] });
     const unpublished = ruleResult('MATTER_UNPUBLISHED', false, ['M-1'], 'published', '未公布');
     expect(submitEvent(content, unpublished)).toEqual({ type: 'SUBMIT', missingFields: 0, unpublishedMatters: 1 });
     expect(() => decideSubmit({ state: 'returned' }, content, unpublished)).toThrow(expect.objectContaining({ code: 'MATTER_UNPUBLISHED' }));

@@ -3,7 +3,7 @@ import { bundledCalendarData } from '../../src/calendar/official-data.js';
 import { WorkingCalendar } from '../../src/calendar/working-calendar.js';
 import { latestOverdueStart, workingDayDeadline } from '../../src/deadlines/working-days.js';
 import { DomainError } from '../../src/errors/domain-error.js';
-import { referralDueDate, referralTimelinessCheck, refusalCheck } from '../../src/referrals/rules.js';
+import { referralDueDate, REFERRAL_OVERDUE, REFERRAL_REFUSED } from '../../src/referrals/rules.js';
 import { addDays } from '../../src/time/shanghai-date.js';
 
 const calendar = new WorkingCalendar(bundledCalendarData());
@@ -71,22 +71,22 @@ describe('REFERRAL_OVERDUE and REFERRAL_REFUSED results', () => {
   const r = { foundOn: '2026-02-10', dueDate: '2026-03-02' };
 
   it('passes on the due date itself and fails the day after, while unsent', () => {
-    expect(referralTimelinessCheck({ ...r, state: 'opened', sentOn: null }, '2026-03-02').passed).toBe(true);
-    const late = referralTimelinessCheck({ ...r, state: 'opened', sentOn: null }, '2026-03-03');
+    expect(REFERRAL_OVERDUE({ ...r, state: 'opened', sentOn: null }, '2026-03-02').passed).toBe(true);
+    const late = REFERRAL_OVERDUE({ ...r, state: 'opened', sentOn: null }, '2026-03-03');
     expect(late).toMatchObject({ rule: 'REFERRAL_OVERDUE', article: '第二十三条', passed: false, observed: 'unsent on 2026-03-03', limit: '2026-03-02' });
     expect(late.detail).toContain('仍未移送');
   });
 
   it('judges a sent referral by the day it was sent, not by today', () => {
-    expect(referralTimelinessCheck({ ...r, state: 'accepted', sentOn: '2026-03-02' }, '2026-06-01').passed).toBe(true);
-    expect(referralTimelinessCheck({ ...r, state: 'sent', sentOn: '2026-03-03' }, '2026-03-03')).toMatchObject({ passed: false, observed: '2026-03-03' });
+    expect(REFERRAL_OVERDUE({ ...r, state: 'accepted', sentOn: '2026-03-02' }, '2026-06-01').passed).toBe(true);
+    expect(REFERRAL_OVERDUE({ ...r, state: 'sent', sentOn: '2026-03-03' }, '2026-03-03')).toMatchObject({ passed: false, observed: '2026-03-03' });
   });
 
   it('does not count a criminal-case transfer as unsent', () => {
-    expect(referralTimelinessCheck({ ...r, state: 'crime_transferred', sentOn: null }, '2026-04-01').passed).toBe(true);
+    expect(REFERRAL_OVERDUE({ ...r, state: 'crime_transferred', sentOn: null }, '2026-04-01').passed).toBe(true);
   });
 
   it('always fails a refusal, keeping the reason as the observed fact', () => {
-    expect(refusalCheck('不属于本单位职责')).toMatchObject({ rule: 'REFERRAL_REFUSED', passed: false, observed: '不属于本单位职责', article: '第二十三条' });
+    expect(REFERRAL_REFUSED('不属于本单位职责')).toMatchObject({ rule: 'REFERRAL_REFUSED', passed: false, observed: '不属于本单位职责', article: '第二十三条' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundledCalendarData } from '../../src/calendar/official-data.js';
 import { WorkingCalendar } from '../../src/calendar/working-calendar.js';
-import { duePendingText, referralDue, referralTimelinessCheck } from '../../src/referrals/rules.js';
+import { duePendingText, referralDue, REFERRAL_OVERDUE } from '../../src/referrals/rules.js';
 
 const calendar = new WorkingCalendar(bundledCalendarData());
 
@@ -17,7 +17,7 @@ describe('第二十三条 10个工作日期限：所落年度工作日历尚未�
 
   it('never judges a pending due date late, sent or not', () => {
     const r = { foundOn: '2026-12-18', dueDate: null };
-    expect(referralTimelinessCheck({ ...r, state: 'opened', sentOn: null }, '2027-06-01').passed).toBe(true);
-    expect(referralTimelinessCheck({ ...r, state: 'sent', sentOn: '2027-03-01' }, '2027-06-01').passed).toBe(true);
+    expect(REFERRAL_OVERDUE({ ...r, state: 'opened', sentOn: null }, '2027-06-01').passed).toBe(true);
+    expect(REFERRAL_OVERDUE({ ...r, state: 'sent', sentOn: '2027-03-01' }, '2027-06-01').passed).toBe(true);
   });
 });

@@ -92,11 +92,49 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
     expect(problems.filter(Boolean)).toEqual([]);
   });
 
+  it('names for every record-only rule the commands that record it, and their code names the rule', () => {
+    const problems: string[] = [];
+    for (const r of RULES) {
+      const recordedBy = raisersOf(r.id).recordedBy ?? [];
+      const recordOnly = rolesOf(r).includes('record-only');
+      if (recordOnly && recordedBy.length === 0) problems.push(`${r.id}: a record-only rule no command records`);
+      if (!recordOnly && recordedBy.length > 0) problems.push(`${r.id}: recordedBy is for record-only rules`);
+      for (const c of recordedBy) problems.push(commandProblem(r.id, c) ?? '');
+    }
+    expect(problems.filter(Boolean)).toEqual([]);
+  });
+
+  it('shows every rule the engine applies firing in a test on the databases (integration or PostgreSQL suite)', () => {
+    // "Fires": a refusal, a flag or a record carrying the rule id, asserted in a test that runs the real
+    // commands on PGlite and PostgreSQL. Only a detector the data cannot show (notCheckable) is exempt.
+    const suites = [...sources(projectPath('test', 'integration')), ...sources(projectPath('test', 'postgres'))].map(read);
+    const silent = RULES.filter((r) => !raisersOf(r.id).notCheckable)
+      .map((r) => r.id)
+      .filter((id) => !suites.some((text) => new RegExp(`['"\`]${id}['"\`]`).test(text)));
+    expect(silent).toEqual([]);
+  });
+
+  it('names each pure check by its rule id, in the files that hold an area’s rules', () => {
+    // src/rules/<area>.ts and each area's *rules.ts / *guards.ts: a result built for rule X is built in the function X.
+    const ruleFiles = [...sources(projectPath('src', 'rules')), ...sources(projectPath('src')).filter((f) => /(rules|guards)\.ts$/.test(f))];
+    const misplaced: string[] = [];
+    for (const file of [...new Set(ruleFiles)]) {
+      const text = read(file);
+      for (const m of text.matchAll(/ruleResult\(\s*'([A-Z_]+)'/g)) {
+        const before = text.slice(0, m.index);
+        const fn = [...before.matchAll(/^export function ([A-Za-z_]+)\(/gm)].pop()?.[1];
+        if (fn !== m[1]) misplaced.push(`${file.slice(projectPath().length + 1)}: ${m[1]} built in ${fn ?? 'module scope'}`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+    for (const area of ['scope', 'authority', 'onsite', 'frequency', 'plan-content']) expect(existsSync(projectPath('src', 'rules', `${area}.ts`))).toBe(true);
+  });
+
   it('knows every rule id the code refuses or flags with', () => {
     const known = new Set<string>(RULES.map((r) => r.id));
     const named = new Set<string>();
     const patterns = [/ruleResult\(\s*'([A-Z_]+)'/g, /\brule: '([A-Z_]+)'/g, /notYetFlagged\(\s*'([A-Z_]+)'/g, /ruleArticle\(\s*'([A-Z_]+)'/g];
-    for (const file of sources(projectPath('src'))) {
+    for (const file of [...sources(projectPath('src')), ...sources(projectPath('machines'))]) {
       const text = read(file);
       for (const p of patterns) for (const m of text.matchAll(p)) named.add(m[1]!);
     }

@@ -122,6 +122,11 @@ export const specialPlans = pgTable(
     deploymentDocNo: text('deployment_doc_no'),
     revision: integer('revision').notNull().default(1),
     returnedReason: text('returned_reason'),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    /** Why the filed plan is being adjusted (Art. 14 ¶2), kept until the adjustment is filed. */
+    amendmentReason: text('amendment_reason'),
+    /** When the adjustment began: the refiling period (PLAN_REFILE_DAYS) runs from here. */
+    amendedAt: timestamp('amended_at', { withTimezone: true }),
     approverKind: text('approver_kind', { enum: ['same_level_government', 'upper_authority'] }),
     approverName: text('approver_name'),
     approvalDocNo: text('approval_doc_no'),
@@ -136,6 +141,36 @@ export const specialPlans = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('special_plans_agency_idx').on(t.agencyCode, t.state)],
+);
+
+/**
+ * Every filed version of a special plan (Art. 14: 调整后报送备案): its content and approval as the bureau
+ * filed it. `publishedAt` is set when that revision was published (Art. 14 ¶1); while an amendment waits
+ * for filing, the last published version still covers what the amendment left in place.
+ */
+export const specialPlanVersions = pgTable(
+  'special_plan_versions',
+  {
+    id: uuid('id').primaryKey(),
+    specialPlanId: uuid('special_plan_id')
+      .notNull()
+      .references(() => specialPlans.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    title: text('title').notNull(),
+    focus: text('focus').notNull(),
+    matterCodes: text('matter_codes').array().notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }).notNull(),
+    approverKind: text('approver_kind', { enum: ['same_level_government', 'upper_authority'] }),
+    approverName: text('approver_name'),
+    approvalDocNo: text('approval_doc_no'),
+    filingBureauCode: text('filing_bureau_code'),
+    upperAuthorityCode: text('upper_authority_code'),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+    filedBy: text('filed_by').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('special_plan_versions_plan_revision_uq').on(t.specialPlanId, t.revision)],
 );
 
 /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
@@ -13,10 +12,12 @@ import type { Coordination } from '../coordination-advice.js';
 import { checkFollowUpOf } from '../follow-up.js';
 import { outsideOrder } from '../order-scope.js';
 import { loadGuardFacts } from '../guard-facts.js';
-import { basicGuards, caseLeadCheck } from '../guards.js';
+import { basicGuards } from '../guards.js';
+import { CASE_WITHOUT_LEAD } from '../../rules/onsite.js';
 import type { InspectionHooks } from '../hooks.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
+import { newRowId } from '../../db/ids.js';
 
 export interface DraftInput {
   agencyCode: string;
@@ -85,7 +86,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   assertOwnAgency(actor, input.agencyCode);
   const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);
   const row = {
-    id: randomUUID(),
+    id: newRowId(),
     agencyCode: input.agencyCode,
     enterpriseCode: input.enterpriseCode,
     kind: input.kind,
@@ -136,7 +137,7 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
     return { inspection, checks: [outside], mergeCandidates: [] };
   }
   // A case inspection without a lead cannot even be drafted (Art. 9, 13).
-  const lead = caseLeadCheck(loaded.facts);
+  const lead = CASE_WITHOUT_LEAD(loaded.facts);
   if (!lead.passed) throw DomainError.fromRules([lead]);
   const plan = await planAndCapChecks(tx, { ...row, id: row.id });
   const inspection = await insertInspection(tx, {
@@ -183,7 +184,7 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
   } as Inspection;
   const loaded = await loadGuardFacts(tx, next);
   const outside = outsideOrder(next);
-  const lead = caseLeadCheck(loaded.facts);
+  const lead = CASE_WITHOUT_LEAD(loaded.facts);
   if (!outside && !lead.passed) throw DomainError.fromRules([lead]);
   const plan = outside ? null : await planAndCapChecks(tx, next);
   // Whether it counts toward the caps follows the amended scheme (Art. 2 ¶2 relation, Art. 15 kind).

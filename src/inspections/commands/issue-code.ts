@@ -7,13 +7,13 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
-import { ruleResult } from '../../rules/result.js';
 import { shanghaiYear } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../access.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
-import { noCodeOutsideOrder, outsideOrder } from '../order-scope.js';
+import { outsideOrder } from '../order-scope.js';
+import { SCOPE_NO_CODE } from '../../rules/scope.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
@@ -50,11 +50,9 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   const i = (await findInspection(tx, id, true))!;
   // Art. 2 ¶2, 4: an inspection outside the Order gets no code under it.
   const outside = outsideOrder(i);
-  if (outside) throw DomainError.fromRules([noCodeOutsideOrder(outside)]);
+  if (outside) throw DomainError.fromRules([SCOPE_NO_CODE(outside)]);
   await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
-  if (i.state === 'draft' && i.mode === 'onsite' && i.kind !== 'case') {
-    throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_APPROVAL', false, i.state, 'approved', '检查方案尚未经行政执法主体负责人批准，不能获取检查码')]);
-  }
+  // ONSITE_WITHOUT_APPROVAL (Art. 17(1)) is the machine's: a draft refuses ISSUE_CODE by that rule.
   const state = nextState(i, { type: 'ISSUE_CODE' });
   if (at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
   const { facts, agency } = await loadGuardFacts(tx, i);

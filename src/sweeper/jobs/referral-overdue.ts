@@ -3,7 +3,7 @@ import { appendAudit } from '../../audit/append.js';
 import { settleKnownPendingYears } from '../../referrals/pending-due.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
-import { referralTimelinessCheck } from '../../referrals/rules.js';
+import { REFERRAL_OVERDUE } from '../../referrals/rules.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
 interface DueReferral {
@@ -44,7 +44,7 @@ export const referralOverdueJob: SweepJob = {
     );
     let raised = 0;
     for (const r of due) {
-      const check = referralTimelinessCheck({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
+      const check = REFERRAL_OVERDUE({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
       const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
         rule: 'REFERRAL_OVERDUE',
         subjectType: 'referral',

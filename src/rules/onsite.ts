@@ -1,0 +1,54 @@
+import type { GuardFacts } from './guard-facts.js';
+import { ruleResult, type RuleResult } from './result.js';
+
+/**
+ * The inspection itself (Art. 9, 13, 18, 32): a case inspection's lead, the on-site team and its
+ * certificates, off-site first. Each check is named by its rule id.
+ */
+export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'] as const;
+
+export function CASE_WITHOUT_LEAD(f: GuardFacts): RuleResult {
+  const ok = f.kind !== 'case' || (f.leadKind !== null && (LEAD_KINDS as readonly string[]).includes(f.leadKind));
+  return ruleResult('CASE_WITHOUT_LEAD', ok, f.leadKind, LEAD_KINDS, '个案检查须载明线索来源：投诉举报、转办交办、平台监测或企业申请');
+}
+
+/**
+ * Art. 18 governs 本办法第十七条规定的现场检查 — on-site routine and special inspections. A case inspection is
+ * not one, and the Order sets it no team rule (its own laws do; docs/COMPLIANCE.md), so neither check
+ * below applies to it.
+ */
+const isArticle17Visit = (f: GuardFacts) => f.mode === 'onsite' && f.kind !== 'case';
+const isCertified = (i: { certificateNo: string }) => i.certificateNo.trim() !== '';
+
+/**
+ * Art. 18(1): 不得少于两人，法律另有规定的除外 — at least two certified inspectors. A recorded legal basis for
+ * a smaller team relaxes the count to one; it never relaxes the certificate (INSPECTOR_UNCERTIFIED).
+ */
+export function TEAM_TOO_SMALL(f: GuardFacts): RuleResult {
+  const certified = f.inspectors.filter(isCertified).length;
+  const minimum = f.teamExceptionBasis ? 1 : 2;
+  const detail = f.teamExceptionBasis
+    ? `持执法证的检查人员为 ${certified} 人；依据“${f.teamExceptionBasis}”可少于两人，但至少须有一名持证检查人员`
+    : `持执法证的检查人员仅 ${certified} 人，现场检查不得少于两人（法律另有规定的须载明依据）`;
+  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail);
+}
+
+/** Art. 18(2): 主动出示执法证件 — every inspector on the visit holds an enforcement certificate. */
+export function INSPECTOR_UNCERTIFIED(f: GuardFacts): RuleResult {
+  const without = f.inspectors.filter((i) => !isCertified(i)).map((i) => i.name);
+  return ruleResult(
+    'INSPECTOR_UNCERTIFIED',
+    !isArticle17Visit(f) || without.length === 0,
+    without.length,
+    0,
+    `检查人员 ${without.join('、')} 未登记执法证件号；现场检查的每名检查人员均须持有并主动出示执法证件`,
+  );
+}
+
+export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
+  const capableMatters = f.matters.filter((m) => m.published?.offsiteCapable);
+  const capable = capableMatters.map((m) => m.code);
+  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason);
+  const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
+  return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
+}

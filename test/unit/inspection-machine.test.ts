@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { inspectionMachine } from '../../machines/inspection.machine.js';
+import { decide } from '../../machines/kernel.js';
+import { transitionOrRefuse } from '../../src/commands/transition.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+
+const refusal = (context: object) => {
+  try {
+    transitionOrRefuse(inspectionMachine, '检查', 'draft', context, { type: 'ISSUE_CODE' });
+  } catch (e) {
+    return e as DomainError;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('第十七条第（一）项 the scheme is approved by the head before the code', () => {
+  it('refuses a code for the draft of an on-site routine or special inspection by ONSITE_WITHOUT_APPROVAL, decided by the machine', () => {
+    for (const kind of ['routine', 'special'] as const) {
+      const d = decide(inspectionMachine, 'draft', { kind, mode: 'onsite' }, { type: 'ISSUE_CODE' });
+      expect(d).toMatchObject({ ok: false, refusedBy: { rule: 'ONSITE_WITHOUT_APPROVAL', when: 'needsCode' } });
+      expect(refusal({ kind, mode: 'onsite' })).toMatchObject({ code: 'ONSITE_WITHOUT_APPROVAL' });
+    }
+  });
+
+  it('gives no such rule where no code is needed (a case inspection, an off-site one, one outside the Order): the draft simply does not take the event', () => {
+    for (const context of [{ kind: 'case', mode: 'onsite' }, { kind: 'routine', mode: 'offsite' }, { kind: 'routine', mode: 'onsite', outsideOrder: true }]) {
+      const d = decide(inspectionMachine, 'draft', context, { type: 'ISSUE_CODE' });
+      expect(d.ok).toBe(false);
+      expect(d).not.toHaveProperty('refusedBy');
+      expect(refusal(context)).toMatchObject({ code: 'INVALID_TRANSITION' });
+    }
+  });
+
+  it('lets an approved on-site routine inspection take the code', () => {
+    expect(decide(inspectionMachine, 'approved', { kind: 'routine', mode: 'onsite' }, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
+  });
+});
