@@ -17,6 +17,7 @@ import { referralDue, type ReferralDue } from './rules.js';
  * transaction and resolves the alert: nothing is computed from a guessed calendar, and nothing waits longer
  * than the administrator takes to enter the year.
  */
+
 // First key of the per-year advisory lock (the second is the year); apart from the keys other modules use.
 const PENDING_YEAR_LOCK = 32723;
 
