@@ -18,6 +18,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+# Two database roles (docs/AUDIT.md; create them once with scripts/db-roles.sql): the owner migrates, the
+# application runs as a role that can only append to the audit log. Pass at run time, e.g.
+#   -e DATABASE_OWNER_URL=postgres://wh327_owner:…@db/wh327 -e DATABASE_URL=postgres://wh327_app:…@db/wh327
+#   -e AUDIT_MAC_KEY_FILE=/run/secrets/audit-mac.keys -e CODE_KEYS_DIR=/run/secrets/code-keys
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist

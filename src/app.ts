@@ -6,6 +6,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
+import { configuredAuditMac, type AuditMacKeys } from './audit/mac.js';
+import { CheckpointWitness } from './audit/sealer.js';
 import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
@@ -30,6 +32,10 @@ export interface Services {
   keyring: Keyring;
   /** The public check's per-instance cache, invalidated by database notifications. */
   codeChecks: CodeCheckCache;
+  /** The newest audit checkpoint this process signed or saw (verification compares the chain with it). */
+  auditWitness: CheckpointWitness;
+  /** The audit append-MAC keys verification checks entries with (src/audit/mac.ts). */
+  auditMac?: AuditMacKeys;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
   inspectionHooks: InspectionHooks;
 }
@@ -45,6 +51,8 @@ export interface AppDeps {
   clock: Clock;
   keyring: Keyring;
   devKey?: DevKey;
+  /** The audit append-MAC keys; defaults to the process's configured ones (boot configures them). */
+  auditMac?: AuditMacKeys;
   /** Defaults to JSON logs at config.logLevel; tests pass false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -96,6 +104,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     keyring: deps.keyring,
     codeChecks: new CodeCheckCache(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
+    auditWitness: new CheckpointWitness(),
+    auditMac: deps.auditMac ?? configuredAuditMac(),
   });
   await app.services.codeChecks.start();
   app.addHook('onClose', async () => app.services.codeChecks.close());

@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
+import { configureAuditMac, loadAuditMacKeys } from './audit/mac.js';
 import { sealPending } from './audit/sealer.js';
+import { migrateAsOwner, runtimeRoleWeakness } from './db/roles.js';
+import { sql } from 'drizzle-orm';
 import { loadOrCreateDevKey } from './auth/dev-key.js';
 import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
@@ -15,8 +18,19 @@ export function clockFor(config: Config): Clock {
   return config.clockStart ? clockStartingAt(new Date(config.clockStart)) : systemClock;
 }
 
+/**
+ * The database as configured, for the server and the CLIs alike. Also configures the audit append MAC
+ * key (every entry point appends audit entries), and, with DATABASE_OWNER_URL, makes `migrate()` run as
+ * the owner role and grant the runtime role its rights (src/db/roles.ts).
+ */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return openDatabase({ url: config.databaseUrl });
+  configureAuditMac(loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' }));
+  if (config.databaseUrl) {
+    const database = await openDatabase({ url: config.databaseUrl });
+    const { databaseOwnerUrl: ownerUrl, databaseAppRole: appRole } = config;
+    if (ownerUrl && appRole) database.migrate = () => migrateAsOwner(ownerUrl, appRole);
+    return database;
+  }
   const dir = resolve(config.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   return openDatabase({ dataDir: dir });
@@ -38,10 +52,15 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
   const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
   const app = await buildApp(config, { database, clock, devKey, keyring });
+  if (database.driver === 'pg') {
+    const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
+    if (weakness) app.log.warn(weakness);
+  }
+  const checkpoints = { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: app.services.auditWitness };
 
   let sealing: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    sealing = sealPending(database.db, clock).catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
+    sealing = sealPending(database.db, clock, checkpoints).catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
   }, config.auditSealIntervalMs);
   timer.unref();
 
@@ -67,7 +86,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     clearInterval(sweepTimer);
     await sweeping;
     await sealing;
-    await sealPending(database.db, clock).catch(() => {});
+    await sealPending(database.db, clock, checkpoints).catch(() => {});
     // The code-check listener holds the database too; stop it before the database goes (this hook may
     // run before the app's own).
     await app.services.codeChecks.close();

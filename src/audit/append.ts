@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
+import { configuredAuditMac } from './mac.js';
 
 export interface AuditInput {
   at: Date;
@@ -23,18 +24,42 @@ export interface AuditInput {
  * it records. It is chained later by the sealer, so no lock is taken here. The payload hash is computed
  * by PostgreSQL over the jsonb's own text form (deterministic: keys in jsonb order, normalised spacing),
  * so the verifier re-checks every payload inside the database instead of re-serialising it in JavaScript.
+ *
+ * The entry's id is drawn from the sequence first so the append MAC (src/audit/mac.ts) can cover it: a
+ * row copied or written by anything but this function does not verify. That costs one more round trip.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
   const payload = JSON.stringify(input.payload ?? {});
+  const keys = configuredAuditMac();
+  const idRes = await tx.execute<{ id: string }>(sql`SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) AS id`);
+  const id = Number((idRes as unknown as { rows: { id: string }[] }).rows[0]!.id);
+  const occurredAt = input.at.toISOString();
+  const sealed = keys?.sign({
+    id,
+    occurredAt,
+    actor: input.actor,
+    role: input.role,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId,
+    agencyCode: input.agencyCode ?? null,
+    enterpriseCode: input.enterpriseCode ?? null,
+    districtCode: input.districtCode ?? null,
+    beforeState: input.before ?? null,
+    afterState: input.after ?? null,
+    requestId: input.requestId ?? null,
+    payload: JSON.parse(payload),
+  });
   // One round trip: the entry and its place in the sealer's queue are written by one statement.
-  const res = await tx.execute<{ id: string }>(sql`
+  await tx.execute(sql`
     WITH entry AS (
-      INSERT INTO audit_entries (occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
-                                 district_code, before_state, after_state, payload, payload_hash, request_id)
-      VALUES (${input.at.toISOString()}, ${input.actor}, ${input.role}, ${input.action}, ${input.subjectType}, ${input.subjectId},
+      INSERT INTO audit_entries (id, occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
+                                 district_code, before_state, after_state, payload, payload_hash, request_id, mac, mac_kid)
+      VALUES (${id}, ${occurredAt}, ${input.actor}, ${input.role}, ${input.action}, ${input.subjectType}, ${input.subjectId},
               ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${input.districtCode ?? null}, ${input.before ?? null},
-              ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'), ${input.requestId ?? null})
+              ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'),
+              ${input.requestId ?? null}, ${sealed?.mac ?? null}, ${sealed?.kid ?? null})
       RETURNING id)
-    INSERT INTO audit_pending (entry_id) SELECT id FROM entry RETURNING entry_id AS id`);
-  return Number((res as unknown as { rows: { id: string }[] }).rows[0]!.id);
+    INSERT INTO audit_pending (entry_id) SELECT id FROM entry`);
+  return id;
 }

@@ -70,3 +70,29 @@ export function chainHash(prevHash: string, entry: ChainedFields): string {
 export function chainHashOfCanonical(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
+
+/**
+ * Chain format 2: every stored column of the entry (request id, MAC and its key id included; the payload
+ * through payloadHash, which verification re-checks against the payload) and of its chain row (format,
+ * seal time) is hashed, so no column can change without the hash showing it.
+ */
+export interface ChainedFieldsV2 extends Omit<ChainedFields, 'occurredAt'> {
+  requestId: string | null;
+  mac: string | null;
+  macKid: string | null;
+}
+
+/** canonicalJson of the format-2 fields in sorted key order, by hand for speed (a unit test keeps it equal). */
+export function canonicalEntryV2(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string): string {
+  return (
+    `{"action":${q(e.action)},"actor":${q(e.actor)},"afterState":${n(e.afterState)},"agencyCode":${n(e.agencyCode)},` +
+    `"beforeState":${n(e.beforeState)},"districtCode":${n(e.districtCode)},"enterpriseCode":${n(e.enterpriseCode)},` +
+    `"format":2,"id":${e.id},"mac":${n(e.mac)},"macKid":${n(e.macKid)},"occurredAt":${q(occurredAtIso)},` +
+    `"payloadHash":${q(e.payloadHash)},"requestId":${n(e.requestId)},"role":${q(e.role)},"sealedAt":${q(sealedAtIso)},` +
+    `"subjectId":${q(e.subjectId)},"subjectType":${q(e.subjectType)}}`
+  );
+}
+
+export function canonicalEntryV2Generic(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string): string {
+  return canonicalJson({ ...e, format: 2, occurredAt: occurredAtIso, sealedAt: sealedAtIso });
+}

@@ -1,46 +1,51 @@
 import { asc, desc, inArray, sql } from 'drizzle-orm';
+import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
-import { auditChain, auditEntries, auditPending } from '../db/schema/index.js';
+import { auditChain, auditCheckpoints, auditEntries, auditPending } from '../db/schema/index.js';
 import type { Clock } from '../time/clock.js';
-import { chainHash, GENESIS_HASH } from './canonical.js';
+import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from './canonical.js';
+import { checkpointBytes, type Checkpoint } from './checkpoint.js';
 
 // Shared by every instance: one sealer extends the chain at a time, the others skip their turn.
 const SEALER_LOCK_KEY = 327_0002;
 // Bounded batches keep each sealing transaction short.
 const BATCH = 2000;
 
+/** Signing checkpoints as the sealer goes: the keyring, how often, and this process's memory of the last. */
+export interface CheckpointPolicy {
+  keyring: Keyring;
+  intervalMs: number;
+  witness: CheckpointWitness;
+}
+
+/**
+ * The newest checkpoint this process has signed or seen. Verification compares the chain with it too,
+ * so deleting the stored checkpoints along with the chain's tail does not pass while the process runs.
+ */
+export class CheckpointWitness {
+  latest: Checkpoint | undefined;
+  see(c: Checkpoint): void {
+    if (!this.latest || c.seq > this.latest.seq) this.latest = c;
+  }
+}
+
+const iso = (d: Date) => d.toISOString();
+
 /**
  * Chains committed entries in the order the sealer sees them (Certificate-Transparency style): the
  * writers never contend on a chain head; only the sealer does, once per batch. Returns how many were
  * sealed. Safe on several instances (advisory lock) and after a crash (the queue is transactional).
+ * With a checkpoint policy it also signs a checkpoint once the interval has passed and the head moved.
  */
-export async function sealPending(db: Db, clock: Clock): Promise<number> {
+export async function sealPending(db: Db, clock: Clock, checkpoints?: CheckpointPolicy): Promise<number> {
   let total = 0;
   for (;;) {
     const sealed = await db.transaction(async (tx) => {
       const lock = await tx.execute<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) AS ok`);
       if (!(lock as unknown as { rows: { ok: boolean }[] }).rows[0]?.ok) return -1;
-      const pending = await tx
-        .select({ entryId: auditPending.entryId })
-        .from(auditPending)
-        .orderBy(asc(auditPending.entryId))
-        .limit(BATCH);
-      if (pending.length === 0) return 0;
-      const ids = pending.map((p) => p.entryId);
-      const entries = await tx.select().from(auditEntries).where(inArray(auditEntries.id, ids)).orderBy(asc(auditEntries.id));
-      const [head] = await tx.select().from(auditChain).orderBy(desc(auditChain.seq)).limit(1);
-      let seq = head?.seq ?? 0;
-      let prev = head?.hash ?? GENESIS_HASH;
-      const now = clock.now();
-      const rows = entries.map((e) => {
-        const hash = chainHash(prev, e);
-        const row = { seq: ++seq, entryId: e.id, prevHash: prev, hash, sealedAt: now };
-        prev = hash;
-        return row;
-      });
-      await tx.insert(auditChain).values(rows);
-      await tx.delete(auditPending).where(inArray(auditPending.entryId, ids));
-      return rows.length;
+      const n = await sealBatch(tx, clock);
+      if (n < BATCH && checkpoints) await checkpointIfDue(tx, clock, checkpoints, false);
+      return n;
     });
     if (sealed <= 0) return total;
     total += sealed;
@@ -48,3 +53,64 @@ export async function sealPending(db: Db, clock: Clock): Promise<number> {
   }
 }
 
+async function sealBatch(tx: Db, clock: Clock): Promise<number> {
+  const pending = await tx.select({ entryId: auditPending.entryId }).from(auditPending).orderBy(asc(auditPending.entryId)).limit(BATCH);
+  if (pending.length === 0) return 0;
+  const ids = pending.map((p) => p.entryId);
+  const entries = await tx.select().from(auditEntries).where(inArray(auditEntries.id, ids)).orderBy(asc(auditEntries.id));
+  const [head] = await tx.select().from(auditChain).orderBy(desc(auditChain.seq)).limit(1);
+  let seq = head?.seq ?? 0;
+  let prev = head?.hash ?? GENESIS_HASH;
+  const now = clock.now();
+  const rows = entries.map((e) => {
+    // Format 2 hashes every stored column; it is not checked here whether the entry's MAC is genuine: a
+    // forged row is chained like any other and verification names it, at its position, for good.
+    const hash = chainHashOfCanonical(prev, canonicalEntryV2(e, iso(e.occurredAt), iso(now)));
+    const row = { seq: ++seq, entryId: e.id, prevHash: prev, hash, sealedAt: now, format: 2 };
+    prev = hash;
+    return row;
+  });
+  if (rows.length > 0) await tx.insert(auditChain).values(rows);
+  await tx.delete(auditPending).where(inArray(auditPending.entryId, ids));
+  return rows.length;
+}
+
+/**
+ * Signs a checkpoint of the current head inside the sealer's transaction (so the head cannot move under
+ * it). `force` signs even before the interval (on demand) but never twice for the same head.
+ */
+async function checkpointIfDue(tx: Db, clock: Clock, policy: CheckpointPolicy, force: boolean): Promise<Checkpoint | undefined> {
+  const now = clock.now();
+  const known = policy.witness.latest;
+  // Skips the two reads on the sealer's quick passes while the interval has not run.
+  if (!force && known && now.getTime() - Date.parse(known.signedAt) < policy.intervalMs) return undefined;
+  const [head] = await tx.select({ seq: auditChain.seq, hash: auditChain.hash }).from(auditChain).orderBy(desc(auditChain.seq)).limit(1);
+  if (!head) return undefined;
+  const [last] = await tx.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.seq)).limit(1);
+  if (last) {
+    const lastCp = toCheckpoint(last);
+    policy.witness.see(lastCp);
+    if (last.chainSeq === head.seq && last.headHash === head.hash) return lastCp;
+    if (!force && now.getTime() - last.signedAt.getTime() < policy.intervalMs) return undefined;
+  }
+  const body = { seq: (last?.seq ?? 0) + 1, chainSeq: head.seq, headHash: head.hash, signedAt: iso(now), kid: policy.keyring.activeKid };
+  const signed = policy.keyring.signBytes(checkpointBytes(body));
+  const checkpoint: Checkpoint = { ...body, alg: signed.alg, signature: signed.signature };
+  await tx.insert(auditCheckpoints).values({ ...checkpoint, signedAt: now });
+  policy.witness.see(checkpoint);
+  return checkpoint;
+}
+
+/** On demand: chains everything committed so far and signs a checkpoint of the head (waits for the lock). */
+export async function checkpointNow(db: Db, clock: Clock, policy: CheckpointPolicy): Promise<Checkpoint | undefined> {
+  await sealPending(db, clock);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEALER_LOCK_KEY})`);
+    while ((await sealBatch(tx, clock)) === BATCH);
+    return checkpointIfDue(tx, clock, policy, true);
+  });
+}
+
+export function toCheckpoint(r: typeof auditCheckpoints.$inferSelect): Checkpoint {
+  return { seq: r.seq, chainSeq: r.chainSeq, headHash: r.headHash, signedAt: iso(r.signedAt), kid: r.kid, alg: r.alg, signature: r.signature };
+}

@@ -4,6 +4,8 @@ import {
   generateKeyPairSync,
   type JsonWebKey,
   type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
 } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,6 +74,25 @@ export class Keyring {
   verify(facts: CodeFacts, kid: string, signature: string): boolean {
     const key = typeof kid === 'string' ? this.#publicKeys.get(kid) : undefined;
     return key !== undefined && verifyFactsSignature(key, facts, signature);
+  }
+
+  /**
+   * Signs any bytes with the active key (the audit log's checkpoints use it), so whatever algorithm the
+   * keyring signs codes with signs checkpoints too. Ed25519 hashes internally: the digest argument is null.
+   */
+  signBytes(bytes: Buffer): { kid: string; alg: PublishedKey['alg']; signature: string } {
+    return { kid: this.activeKid, alg: 'Ed25519', signature: nodeSign(null, bytes, this.#signingKey).toString('base64url') };
+  }
+
+  /** False for an unknown kid or a bad signature; never throws. */
+  verifyBytes(bytes: Buffer, kid: string, signature: string): boolean {
+    const key = typeof kid === 'string' ? this.#publicKeys.get(kid) : undefined;
+    if (!key || typeof signature !== 'string') return false;
+    try {
+      return nodeVerify(null, bytes, key, Buffer.from(signature, 'base64url'));
+    } catch {
+      return false;
+    }
   }
 
   /** The active key first, then the retired ones. */

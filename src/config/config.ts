@@ -16,6 +16,14 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
   /** postgres://… selects a PostgreSQL server through `pg`; unset means embedded PGlite in DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /**
+   * The role that owns the schema and runs the migrations (postgres://owner@…). Set, the application itself
+   * runs as DATABASE_URL's role, which the migration grants only what it needs: it can append to the audit
+   * log and nothing more there (docs/AUDIT.md). Unset, DATABASE_URL's role migrates too (the old behaviour).
+   */
+  DATABASE_OWNER_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** The runtime role the migration grants to; defaults to the user named in DATABASE_URL. */
+  DATABASE_APP_ROLE: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
   DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -34,6 +42,22 @@ const EnvSchema = Type.Object({
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** How often the audit sealer chains committed entries; bounds the delay before an entry is chained. */
   AUDIT_SEAL_INTERVAL_MS: Type.Integer({ default: 250, minimum: 10, maximum: 60_000 }),
+  /**
+   * How often the sealer signs a checkpoint of the chain's head (when it moved). A truncated tail or a
+   * rehashed stretch is provable against the last checkpoint others copied, so this bounds what can be
+   * cut off unseen; a minute costs one signature and one row a minute.
+   */
+  AUDIT_CHECKPOINT_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
+  /**
+   * An entry still unchained this long after it occurred is reported by verification (seal_overdue). The
+   * sealer runs every AUDIT_SEAL_INTERVAL_MS; a minute leaves room for long transactions and a restart.
+   */
+  AUDIT_SEAL_OVERDUE_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
+  /**
+   * File of the audit append-MAC keys (lines "<kid> <base64url secret>", active first); required in
+   * production, shared by every instance, never stored in the database. Development generates one in DATA_DIR.
+   */
+  AUDIT_MAC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /**
    * How often the due-date sweeper runs (filing deadlines, unpublished plans). Its deadlines are days, so
    * a minute is prompt; each pass is a few indexed queries, so it costs nothing when nothing is due.
@@ -100,6 +124,9 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** Migrations run as this role when set (DATABASE_OWNER_URL); the application as databaseAppRole. */
+  databaseOwnerUrl?: string;
+  databaseAppRole?: string;
   dataDir: string;
   logLevel: string;
   auth: {
@@ -113,6 +140,9 @@ export interface Config {
   codeKeysDir?: string;
   seedDemo: boolean;
   auditSealIntervalMs: number;
+  auditCheckpointIntervalMs: number;
+  auditSealOverdueMs: number;
+  auditMacKeyFile?: string;
   publicRateLimit: number;
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
@@ -148,6 +178,7 @@ INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
+INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -177,6 +208,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.CODE_KEYS_DIR) {
     throw new ConfigError('CODE_KEYS_DIR', 'production needs the folder of inspection-code signing keys');
   }
+  if (production && !env.AUDIT_MAC_KEY_FILE) {
+    throw new ConfigError('AUDIT_MAC_KEY_FILE', 'production needs the audit append-MAC key file, shared by every instance');
+  }
+  if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) {
+    throw new ConfigError('DATABASE_OWNER_URL', 'set DATABASE_URL too: the owner migrates, DATABASE_URL is the role the application runs as');
+  }
+  const appRole = env.DATABASE_APP_ROLE ?? (env.DATABASE_URL ? decodeURIComponent(new URL(env.DATABASE_URL).username) : undefined);
+  if (env.DATABASE_OWNER_URL && !appRole) {
+    throw new ConfigError('DATABASE_APP_ROLE', 'name the runtime role (or put it in DATABASE_URL) so the migration can grant to it');
+  }
   if (env.JWT_PUBLIC_KEY && !env.JWT_PUBLIC_KEY.includes('BEGIN PUBLIC KEY')) {
     throw new ConfigError('JWT_PUBLIC_KEY', 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
   }
@@ -185,6 +226,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databaseOwnerUrl: env.DATABASE_OWNER_URL,
+    databaseAppRole: appRole,
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     auth: {
@@ -198,6 +241,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     codeKeysDir: env.CODE_KEYS_DIR,
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+    auditCheckpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+    auditSealOverdueMs: env.AUDIT_SEAL_OVERDUE_MS,
+    auditMacKeyFile: env.AUDIT_MAC_KEY_FILE,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
-import { sealPending } from '../audit/sealer.js';
-import { verifyChain } from '../audit/verify.js';
+import { AUDIT_LOG_ID } from '../audit/checkpoint.js';
+import { exportSegment } from '../audit/export.js';
+import { checkpointNow, sealPending } from '../audit/sealer.js';
+import { listCheckpoints, verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
 import { AgencyCode, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
@@ -25,6 +27,43 @@ const Entry = Type.Object({
   payload: Type.Unknown(),
   payloadHash: Type.String(),
   requestId: Type.Union([Type.String(), Type.Null()]),
+});
+
+const Checkpoint = Type.Object({
+  seq: Type.Integer({ description: '检查点序号（连续）/ checkpoint number, gapless' }),
+  chainSeq: Type.Integer({ description: '签发时的链长 / chain length when signed' }),
+  headHash: Type.String({ description: '链头哈希 / head hash' }),
+  signedAt: Type.String(),
+  kid: Type.String(),
+  alg: Type.String(),
+  signature: Type.String({ description: '对规范化检查点的签名（base64url）/ signature over the canonical checkpoint' }),
+});
+
+const Problem = Type.Object({
+  reason: Type.String(),
+  seq: Type.Union([Type.Integer(), Type.Null()]),
+  toSeq: Type.Optional(Type.Integer()),
+  entryId: Type.Union([Type.Integer(), Type.Null()]),
+  checkpointSeq: Type.Optional(Type.Integer()),
+  detail: Type.String(),
+});
+
+const VerifyReport = Type.Object({
+  ok: Type.Boolean(),
+  mode: Type.Union([Type.Literal('full'), Type.Literal('incremental')]),
+  startSeq: Type.Integer(),
+  verified: Type.Integer(),
+  pending: Type.Integer(),
+  headSeq: Type.Integer(),
+  headHash: Type.String(),
+  checkpoints: Type.Integer(),
+  latestCheckpoint: Type.Union([
+    Type.Object({ seq: Type.Integer(), chainSeq: Type.Integer(), headHash: Type.String(), signedAt: Type.String() }),
+    Type.Null(),
+  ]),
+  macChecked: Type.Boolean(),
+  problems: Type.Array(Problem),
+  brokenAt: Type.Optional(Problem),
 });
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -71,26 +110,90 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['supervisor'] },
       schema: {
         tags: ['audit'],
-        summary: '校验审计哈希链，指出断裂位置 / verify the hash chain and say where it breaks',
+        summary:
+          '校验审计日志：重算哈希链、核对追加认证码与签名检查点，逐一指出问题位置 / verify the audit log against its MACs and signed checkpoints, reporting every problem by position',
+        querystring: Type.Object({
+          full: Type.Optional(Type.Boolean({ description: '从头校验（默认从上次校验通过的检查点起）/ from the genesis instead of the last verified checkpoint' })),
+        }),
+        response: responses(VerifyReport),
+      },
+    },
+    async (req) => {
+      const { db, clock, keyring, auditMac, auditWitness, config } = app.services;
+      // Chain what has committed so far, so the answer covers every entry up to this request.
+      await sealPending(db, clock);
+      return verifyChain(db, { keyring, macKeys: auditMac, witness: auditWitness, full: req.query.full === true, now: clock.now(), sealDelayMs: config.auditSealOverdueMs });
+    },
+  );
+
+  app.post(
+    '/audit/checkpoints',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['audit'],
+        summary: '立即签发审计日志检查点（链长与链头哈希）/ sign a checkpoint of the chain head now',
+        response: responses(Checkpoint, 201),
+      },
+    },
+    async (_req, reply) => {
+      const { db, clock, keyring, auditWitness, config } = app.services;
+      const cp = await checkpointNow(db, clock, { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: auditWitness });
+      if (!cp) throw new DomainError('AUDIT_LOG_EMPTY', '审计日志尚无已入链的记录，无法签发检查点');
+      return reply.code(201).send(cp);
+    },
+  );
+
+  app.get(
+    '/audit/export',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['audit'],
+        summary: '导出审计链的一段（NDJSON，每行一条），供离线校验 / export a chain segment as NDJSON for the offline verifier',
+        querystring: Type.Object({
+          fromSeq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: '起始链序号 / first chain position' }),
+          limit: Type.Integer({ minimum: 1, maximum: 50_000, default: 10_000 }),
+        }),
+        produces: ['application/x-ndjson'],
+        response: responses(Type.String({ description: 'NDJSON' })),
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      // The chain interleaves every district's entries: only the city level sees all of them.
+      if (p.district) throw new DomainError('OUT_OF_SCOPE', `区级监督人员只能查看本辖区（${p.district}）的审计日志，不能导出全市审计链`);
+      const rows = await exportSegment(app.services.db, req.query.fromSeq, req.query.limit);
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+    },
+  );
+};
+
+/** GET /.well-known/audit-checkpoints: the signed checkpoints and the keys that verify them, for anyone to copy. */
+export const auditWellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/.well-known/audit-checkpoints',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['audit'],
+        summary: '审计日志签名检查点及验签公钥（公开，供第三方留存比对）/ the audit log’s signed checkpoints and the public keys that verify them',
+        security: [],
+        querystring: Type.Object({
+          after: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0, description: '只列出此序号之后的检查点 / checkpoints after this number' }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+        }),
         response: responses(
-          Type.Object({
-            ok: Type.Boolean(),
-            verified: Type.Integer(),
-            pending: Type.Integer(),
-            headSeq: Type.Integer(),
-            headHash: Type.String(),
-            brokenAt: Type.Optional(
-              Type.Object({ seq: Type.Integer(), entryId: Type.Union([Type.Integer(), Type.Null()]), reason: Type.String(), detail: Type.String() }),
-            ),
-          }),
+          Type.Object({ log: Type.String(), keys: Type.Array(Type.Unknown()), checkpoints: Type.Array(Checkpoint) }),
         ),
       },
     },
-    async () => {
-      const { db, clock } = app.services;
-      // Chain what has committed so far, so the answer covers every entry up to this request.
-      await sealPending(db, clock);
-      return verifyChain(db);
+    async (req, reply) => {
+      const checkpoints = await listCheckpoints(app.services.db, req.query.after, req.query.limit);
+      return reply.header('cache-control', 'public, max-age=60').send({ log: AUDIT_LOG_ID, keys: app.services.keyring.publicKeys(), checkpoints });
     },
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adminAlertRoutes } from './admin-alerts.js';
 import { agencyRoutes } from './agencies.js';
-import { auditRoutes } from './audit.js';
+import { auditRoutes, auditWellKnownRoutes } from './audit.js';
 import { calendarRoutes } from './calendar.js';
 import { districtRoutes } from './districts.js';
 import { enterpriseRoutes } from './enterprises.js';
@@ -38,6 +38,7 @@ import { jointStatsRoutes } from './joint-stats.js';
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
   await app.register(wellKnownRoutes);
+  await app.register(auditWellKnownRoutes);
   await app.register(checkPageRoutes);
   await app.register(webRoutes);
   await app.register(

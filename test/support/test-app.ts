@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { configureAuditMac, generateAuditMacKeys, type AuditMacKeys } from '../../src/audit/mac.js';
 import { generateDevKey, signDevToken, type DevKey } from '../../src/auth/dev-key.js';
 import { generateKeyring, type Keyring } from '../../src/codes/keyring.js';
 import type { Principal } from '../../src/auth/principal.js';
@@ -22,6 +23,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// One audit MAC key per worker process (on globalThis: each test file has its own module registry), so
+// every app a file builds on one database — and a second instance on it — checks the others' entries.
+const AUDIT_MAC = Symbol.for('wh327.auditMacKeys');
+const macStore = globalThis as { [AUDIT_MAC]?: AuditMacKeys };
+export function testAuditMacKeys(): AuditMacKeys {
+  return (macStore[AUDIT_MAC] ??= generateAuditMacKeys('test-audit'));
+}
+
 export const TEST_START = '2026-04-02T09:00:00+08:00';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -35,7 +44,9 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
   const devKey = opts.devKey ?? generateDevKey();
   const keyring = opts.keyring ?? generateKeyring();
   const config = testConfig(opts.config);
-  const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, logger: false });
+  const auditMac = testAuditMacKeys();
+  configureAuditMac(auditMac);
+  const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false });
   await app.ready();
   const token = (p: Principal) => signDevToken(devKey, p);
   return {

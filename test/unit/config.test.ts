@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
-const PROD = { NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, CODE_KEYS_DIR: '/keys' };
+const PROD = { NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM, CODE_KEYS_DIR: '/keys', AUDIT_MAC_KEY_FILE: '/keys/audit-mac.keys' };
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(errorOf({ NODE_ENV: 'production', CODE_KEYS_DIR: '/keys' }).setting).toBe('JWT_PUBLIC_KEY');
     expect(errorOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PEM }).setting).toBe('CODE_KEYS_DIR');
     expect(loadConfig(PROD).auth.devTokens).toBe(false);
+  });
+
+  it('needs the audit MAC key in production, and DATABASE_URL beside an owner URL', () => {
+    expect(errorOf({ ...PROD, AUDIT_MAC_KEY_FILE: '' }).setting).toBe('AUDIT_MAC_KEY_FILE');
+    expect(errorOf({ DATABASE_OWNER_URL: 'postgres://owner@db/wh327' }).setting).toBe('DATABASE_OWNER_URL');
+    const c = loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/wh327', DATABASE_URL: 'postgres://wh327_app@db/wh327' });
+    expect(c.databaseAppRole).toBe('wh327_app');
   });
 
   it('accepts a clock start for demos', () => {

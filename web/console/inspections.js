@@ -89,8 +89,17 @@ export async function inspectionStoryView({ api, args }) {
       fill(
         verifyOut,
         r.ok
-          ? h('span', { class: 'verify-ok' }, `审计哈希链完整：已校验 ${r.verified} 条，链头 #${r.headSeq}`)
-          : h('span', { class: 'verify-bad' }, `审计哈希链在第 ${r.brokenAt.seq} 条断裂：${r.brokenAt.detail}`),
+          ? h(
+              'span',
+              { class: 'verify-ok' },
+              `审计哈希链完整：已校验 ${r.verified} 条${r.mode === 'incremental' ? `（自上次校验通过的第 ${r.startSeq} 条之后）` : ''}，链头 #${r.headSeq}` +
+                (r.latestCheckpoint ? `，与签名检查点 #${r.latestCheckpoint.seq} 相符` : ''),
+            )
+          : h(
+              'span',
+              { class: 'verify-bad' },
+              `审计日志发现 ${r.problems.length} 处问题：${r.problems.slice(0, 5).map((p) => p.detail).join('；')}${r.problems.length > 5 ? '……' : ''}`,
+            ),
       );
     } catch (err) {
       fill(verifyOut, problemBox(err));

@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Audit entries are appended inside the command's own transaction and never change (a trigger refuses
@@ -23,6 +23,14 @@ export const auditEntries = pgTable(
     payload: jsonb('payload').notNull(),
     payloadHash: text('payload_hash').notNull(),
     requestId: text('request_id'),
+    /**
+     * HMAC-SHA256 over every other column (and the payload itself) under the application's audit key,
+     * which the database never holds (src/audit/mac.ts): a row written by anything but appendAudit — a
+     * superuser's INSERT into the queue — has no valid MAC, and verification names it forged. Null on
+     * entries written before the MAC existed (chain format 1).
+     */
+    mac: text('mac'),
+    macKid: text('mac_kid'),
   },
   (t) => [
     index('audit_entries_subject_idx').on(t.subjectType, t.subjectId),
@@ -42,6 +50,39 @@ export const auditChain = pgTable('audit_chain', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
   sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+  /**
+   * 1: the first canonical form (no request id, MAC or seal time in the hash); 2: every stored column of
+   * the entry and of this row is hashed (src/audit/canonical.ts). Rows sealed before the upgrade stay 1.
+   */
+  format: smallint('format').notNull().default(1),
+});
+
+/**
+ * Signed checkpoints (签名检查点): the chain's head (chain_seq, head_hash) at a time, signed by the
+ * keyring that signs inspection codes. Published at /.well-known/audit-checkpoints so others keep
+ * copies; a truncated tail or a rewritten-and-rehashed stretch no longer matches them. Append-only;
+ * `seq` is gapless (assigned under the sealer's lock), so a deleted checkpoint leaves a hole.
+ */
+export const auditCheckpoints = pgTable('audit_checkpoints', {
+  seq: integer('seq').primaryKey(),
+  chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
+  headHash: text('head_hash').notNull(),
+  signedAt: timestamp('signed_at', { withTimezone: true, precision: 3 }).notNull(),
+  kid: text('kid').notNull(),
+  alg: text('alg').notNull(),
+  signature: text('signature').notNull(),
+});
+
+/**
+ * Completed verifications, each signed like a checkpoint, so a routine verification starts from the last
+ * verified checkpoint (and a row slipped in by someone without the signing key is ignored).
+ */
+export const auditVerifications = pgTable('audit_verifications', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  checkpointSeq: integer('checkpoint_seq').notNull(),
+  verifiedAt: timestamp('verified_at', { withTimezone: true, precision: 3 }).notNull(),
+  kid: text('kid').notNull(),
+  signature: text('signature').notNull(),
 });
 
 /** Work queue of committed entries not yet chained; rows are removed once sealed. */

@@ -1,0 +1,227 @@
+import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from './canonical.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { AuditMacKeys } from './mac.js';
+
+/**
+ * The verifier's core, shared by the server (rows read from the database) and the offline CLI (an
+ * exported segment): it walks chain rows in order and reports every problem by position instead of
+ * stopping at the first, so one edited entry does not hide a truncated tail behind it.
+ */
+export type ProblemReason =
+  /** a chain position is missing or repeated */
+  | 'sequence_gap'
+  /** a row does not link to the one before it */
+  | 'prev_hash_mismatch'
+  /** a chain row points at an entry that is gone */
+  | 'entry_missing'
+  /** the payload was changed (its stored hash no longer matches it) */
+  | 'payload_hash_mismatch'
+  /** an entry was edited after sealing (its hash no longer matches its columns) */
+  | 'hash_mismatch'
+  /** an entry that did not come through the append path (no valid append MAC), or was rewritten */
+  | 'forged'
+  /** a stretch was rewritten and rehashed: the chain no longer matches a signed checkpoint */
+  | 'rehashed'
+  /** entries a signed checkpoint vouches for are gone from the end of the chain */
+  | 'truncated'
+  /** a stored checkpoint whose signature does not verify */
+  | 'checkpoint_invalid'
+  /** a checkpoint number is missing (deleted) */
+  | 'checkpoint_missing'
+  /** two validly signed checkpoints under one number (copies kept elsewhere disagree): the log was cut back and signed again */
+  | 'checkpoint_conflict'
+  /** an entry that is neither chained nor waiting in the sealer's queue (taken out of the queue) */
+  | 'unchained'
+  /** an entry still waiting in the queue long past the sealing delay */
+  | 'seal_overdue';
+
+export interface AuditProblem {
+  reason: ProblemReason;
+  /** Chain position (first of a stretch); null for entries that never reached the chain. */
+  seq: number | null;
+  /** Last position of a stretch (rehashed, truncated). */
+  toSeq?: number;
+  entryId: number | null;
+  checkpointSeq?: number;
+  /** zh-CN explanation for the supervisor. */
+  detail: string;
+}
+
+/** One chain row with its entry, as the database query and the export both produce it. */
+export interface WalkRow {
+  seq: number;
+  format: number;
+  prevHash: string;
+  hash: string;
+  sealedAt: string;
+  entry: WalkEntry | null;
+}
+
+export interface WalkEntry {
+  id: number;
+  occurredAt: string;
+  actor: string;
+  role: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  agencyCode: string | null;
+  enterpriseCode: string | null;
+  districtCode: string | null;
+  beforeState: string | null;
+  afterState: string | null;
+  payloadHash: string;
+  requestId: string | null;
+  mac: string | null;
+  macKid: string | null;
+  /** Does the stored payload hash to payloadHash (checked by the database, or by the CLI from the text). */
+  payloadOk: boolean;
+  /** The payload, parsed; needed only to check the MAC. */
+  payload?: unknown;
+}
+
+export interface WalkStart {
+  /** The chain position already trusted (0 = genesis). */
+  seq: number;
+  hash: string;
+}
+
+export const MAX_PROBLEMS = 200;
+
+export class ChainWalker {
+  readonly problems: AuditProblem[] = [];
+  verified = 0;
+  #prev: string;
+  #expected: number;
+  #lastSeq: number;
+  #checkpoints: Checkpoint[];
+  #ci = 0;
+  #lastMatched: number;
+  #rehashed: AuditProblem | undefined;
+  #seenV2 = false;
+
+  constructor(
+    start: WalkStart,
+    /** Valid checkpoints (signatures already checked), any order; those at or before start are ignored. */
+    checkpoints: Checkpoint[],
+    private readonly macKeys?: AuditMacKeys,
+  ) {
+    this.#prev = start.hash;
+    this.#expected = start.seq + 1;
+    this.#lastSeq = start.seq;
+    this.#lastMatched = start.seq;
+    this.#checkpoints = checkpoints.filter((c) => c.chainSeq > start.seq).sort((a, b) => a.chainSeq - b.chainSeq || a.seq - b.seq);
+  }
+
+  report(p: AuditProblem): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
+  }
+
+  push(r: WalkRow): void {
+    const seq = r.seq;
+    const entryId = r.entry?.id ?? null;
+    const before = this.problems.length;
+    if (seq !== this.#expected) {
+      this.report({ reason: 'sequence_gap', seq, entryId, detail: `链序号应为 ${this.#expected}，实为 ${seq}` });
+    }
+    if (r.prevHash !== this.#prev) {
+      this.report({ reason: 'prev_hash_mismatch', seq, entryId, detail: `第 ${seq} 条的前序哈希与上一条不符` });
+    }
+    const entryProblem = this.#checkEntry(r);
+    if (entryProblem) this.report(entryProblem);
+    this.#checkCheckpoints(r);
+    if (this.problems.length === before) this.verified++;
+    this.#prev = r.hash;
+    this.#expected = seq + 1;
+    this.#lastSeq = seq;
+  }
+
+  #checkEntry(r: WalkRow): AuditProblem | undefined {
+    const { seq } = r;
+    const e = r.entry;
+    if (!e) return { reason: 'entry_missing', seq, entryId: null, detail: `第 ${seq} 条对应的审计记录缺失` };
+    const at = { seq, entryId: e.id };
+    if (!e.payloadOk) return { reason: 'payload_hash_mismatch', ...at, detail: `第 ${seq} 条审计记录的内容已被改动` };
+    let canonical: string;
+    if (r.format === 1) canonical = canonicalEntryFromIso(e, e.occurredAt);
+    else if (r.format === 2) canonical = canonicalEntryV2(e, e.occurredAt, r.sealedAt);
+    else return { reason: 'hash_mismatch', ...at, detail: `第 ${seq} 条的链格式（${r.format}）无法识别` };
+    if (chainHashOfCanonical(r.prevHash, canonical) !== r.hash) {
+      return { reason: 'hash_mismatch', ...at, detail: `第 ${seq} 条审计记录已被改动，哈希不符` };
+    }
+    if (r.format === 1) {
+      // Entries sealed before the append MAC existed; none can follow one sealed after it.
+      if (this.#seenV2) return { reason: 'forged', ...at, detail: `第 ${seq} 条以旧格式写在新格式记录之后，不是经由追加途径写入的` };
+      return undefined;
+    }
+    this.#seenV2 = true;
+    if (!this.macKeys) return undefined;
+    const ok = this.macKeys.check(
+      {
+        id: e.id,
+        occurredAt: e.occurredAt,
+        actor: e.actor,
+        role: e.role,
+        action: e.action,
+        subjectType: e.subjectType,
+        subjectId: e.subjectId,
+        agencyCode: e.agencyCode,
+        enterpriseCode: e.enterpriseCode,
+        districtCode: e.districtCode,
+        beforeState: e.beforeState,
+        afterState: e.afterState,
+        requestId: e.requestId,
+        payload: e.payload,
+      },
+      e.macKid,
+      e.mac,
+    );
+    if (ok) return undefined;
+    return e.mac === null
+      ? { reason: 'forged', ...at, detail: `第 ${seq} 条（记录编号 ${e.id}）没有追加认证码：不是经由追加途径写入的伪造记录` }
+      : { reason: 'forged', ...at, detail: `第 ${seq} 条（记录编号 ${e.id}）的追加认证码不符：该条不是经由追加途径写入，或写入后被改写` };
+  }
+
+  #checkCheckpoints(r: WalkRow): void {
+    while (this.#ci < this.#checkpoints.length && this.#checkpoints[this.#ci]!.chainSeq <= r.seq) {
+      const c = this.#checkpoints[this.#ci++]!;
+      if (c.chainSeq < r.seq) continue; // its position was skipped (a sequence gap, already reported)
+      if (c.headHash === r.hash) {
+        this.#lastMatched = r.seq;
+        this.#rehashed = undefined;
+        continue;
+      }
+      if (this.#rehashed) {
+        // The same rewritten stretch runs on past the next checkpoint: one problem, extended.
+        this.#rehashed.toSeq = r.seq;
+        this.#rehashed.detail = rehashedDetail(this.#rehashed.seq!, r.seq, c.seq);
+        continue;
+      }
+      this.#rehashed = { reason: 'rehashed', seq: this.#lastMatched + 1, toSeq: r.seq, entryId: null, checkpointSeq: c.seq, detail: rehashedDetail(this.#lastMatched + 1, r.seq, c.seq) };
+      this.report(this.#rehashed);
+    }
+  }
+
+  /** Ends the walk: a checkpoint beyond the last row means the tail was cut off. */
+  finish(): { headSeq: number; headHash: string } {
+    const beyond = this.#checkpoints.slice(this.#ci).filter((c) => c.chainSeq > this.#lastSeq);
+    if (beyond.length > 0) {
+      const last = beyond.reduce((a, b) => (b.chainSeq > a.chainSeq ? b : a));
+      this.report({
+        reason: 'truncated',
+        seq: this.#lastSeq + 1,
+        toSeq: last.chainSeq,
+        entryId: null,
+        checkpointSeq: last.seq,
+        detail: `链尾被截断：第 ${last.seq} 号签名检查点记载链上已有 ${last.chainSeq} 条，现仅存 ${this.#lastSeq} 条（第 ${this.#lastSeq + 1} 至 ${last.chainSeq} 条缺失）`,
+      });
+    }
+    return { headSeq: this.#lastSeq, headHash: this.#prev };
+  }
+}
+
+function rehashedDetail(from: number, to: number, checkpointSeq: number): string {
+  return `第 ${from} 至 ${to} 条与第 ${checkpointSeq} 号签名检查点不符：该段已被改写并重新计算哈希`;
+}
+
+export const GENESIS: WalkStart = { seq: 0, hash: GENESIS_HASH };

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseAuditMacKeyFile } from '../audit/mac.js';
+import { parseCheckpoints, parseSegment, verifySegment } from '../audit/offline.js';
+import { parsePublishedKeys } from '../codes/published-keys.js';
+
+/**
+ * Offline verification of the audit log (审计日志离线校验), for anyone who keeps copies of the published
+ * checkpoints: no server, no database, no private key.
+ *
+ *   tsx src/cli/verify-audit.ts --checkpoints audit-checkpoints.json --segment segment.ndjson
+ *       [--keys keys.json] [--mac-keys audit-mac.keys] [--to-head]
+ *
+ * --checkpoints  GET /.well-known/audit-checkpoints saved to a file (its `keys` verify the checkpoints
+ *                unless --keys names another copy of the published keys, e.g. an older one you trust);
+ *                repeat it for copies taken at different times: a checkpoint number signed twice with
+ *                different heads shows the log was cut back and signed again
+ * --segment      GET /api/v1/audit/export saved to a file (NDJSON)
+ * --mac-keys     the audit MAC key file, to also check each entry came through the append path
+ * --to-head      the segment runs to the chain's head: a checkpoint beyond it means the tail was cut off
+ *
+ * Exit status: 0 the segment verifies, 1 problems were found (each printed with its position), 2 the
+ * input could not be read.
+ */
+const USAGE = 'usage: tsx src/cli/verify-audit.ts --checkpoints <file.json> --segment <file.ndjson> [--keys <keys.json>] [--mac-keys <file>] [--to-head]';
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function read(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail(`cannot read ${what} from ${file}: ${(e as Error).message}`);
+  }
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      checkpoints: { type: 'string', multiple: true },
+      segment: { type: 'string' },
+      keys: { type: 'string' },
+      'mac-keys': { type: 'string' },
+      'to-head': { type: 'boolean' },
+    },
+  }));
+} catch (e) {
+  fail((e as Error).message);
+}
+if (!values.checkpoints?.length || !values.segment) fail('--checkpoints and --segment are required');
+
+let input;
+try {
+  const copies = values.checkpoints.map((file) => JSON.parse(read(file, 'the checkpoints')) as unknown);
+  const keys = parsePublishedKeys(values.keys ? JSON.parse(read(values.keys, 'the published keys')) : copies[0]);
+  input = {
+    checkpoints: copies.flatMap(parseCheckpoints),
+    keys,
+    rows: parseSegment(read(values.segment, 'the segment')),
+    macKeys: values['mac-keys'] ? parseAuditMacKeyFile(read(values['mac-keys'], 'the MAC keys'), values['mac-keys']) : undefined,
+    toHead: values['to-head'] === true,
+  };
+} catch (e) {
+  fail((e as Error).message);
+}
+
+const report = verifySegment(input);
+for (const p of report.problems) {
+  const where = p.seq === null ? (p.checkpointSeq !== undefined ? `checkpoint ${p.checkpointSeq}` : `entry ${p.entryId}`) : `seq ${p.seq}${p.toSeq !== undefined ? `–${p.toSeq}` : ''}`;
+  console.log(`问题/problem ${p.reason} at ${where}: ${p.detail}`);
+}
+const summary =
+  `seq ${report.fromSeq}–${report.toSeq}: ${report.rows} rows, ${report.verified} verified; ` +
+  `${report.checkpointsChecked} checkpoint(s) compared, ${report.checkpointsBeyond} beyond the segment; ` +
+  `${report.anchored ? 'anchored' : 'NOT anchored (its first row links to no signed checkpoint)'}; ` +
+  `append MACs ${report.macChecked ? 'checked' : 'not checked (no --mac-keys)'}`;
+console.log(report.ok ? `完好/intact — ${summary}` : `有问题/tampered — ${report.problems.length} problem(s); ${summary}`);
+process.exit(report.ok ? 0 : 1);
