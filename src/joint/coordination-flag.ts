@@ -51,10 +51,6 @@ export async function nearbyVisitsOfOthers(
   return rows.filter((r) => !q.excludeTaskId || r.jointTaskId !== q.excludeTaskId);
 }
 
-function othersText(others: readonly NearbyVisit[]): string {
-  return [...new Set(others.map((o) => `${o.agencyCode}（${o.countedDate}${o.jointTaskId ? '，综合查一次' : ''}）`))].join('、');
-}
-
 /**
  * At a single inspection's code: flags it when another agency visits the enterprise within the window AND a
  * joint-matter list entry in force at the visit covered both visits' matters (coordination was possible).
@@ -90,13 +86,29 @@ export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor
   });
 }
 
-/** At a joint code: flags the visit when an agency outside the task visits the enterprise within the window. */
+/**
+ * At a joint code: flags the visit when an agency outside the task visits the enterprise within the window
+ * AND a joint-matter list entry in force at the task's window start lists that agency, with its visit's
+ * matters, together with one of the task's units and its matters — so the outside visit could have been
+ * one joint inspection with the task (Art. 26–28). A visit no entry covers (an agency on no list, or on one
+ * for other matters) could not have been joined and is not flagged. The text names the agencies by name
+ * and the entry a joint task could have been launched from.
+ */
 export async function flagUncoordinatedAgainstJoint(tx: Db, scope: CommandScope, actor: Principal, settings: JointSettings, task: JointTask, enterpriseCode: string): Promise<string | null> {
   const units = task.entry.units.map((u) => u.agencyCode);
-  const others = await nearbyVisitsOfOthers(tx, { enterpriseCode, countedDate: task.countedDate, days: settings.coordinationDays, excludeAgencies: units, excludeTaskId: task.id });
+  const nearby = await nearbyVisitsOfOthers(tx, { enterpriseCode, countedDate: task.countedDate, days: settings.coordinationDays, excludeAgencies: units, excludeTaskId: task.id });
+  // Sequential: a transaction's queries share one connection.
+  const others: (NearbyVisit & { agencyName: string; entries: PossibleJointEntry[] })[] = [];
+  for (const o of nearby) {
+    const entries: PossibleJointEntry[] = [];
+    for (const u of task.entry.units) entries.push(...(await entriesCovering(tx, task.windowStart, { agencyCode: u.agencyCode, matterCodes: u.matterCodes }, o)));
+    if (entries.length > 0) others.push({ ...o, agencyName: (await findAgency(tx, o.agencyCode))?.name ?? o.agencyCode, entries });
+  }
   if (others.length === 0) return null;
   const lead = await findAgency(tx, task.leadAgencyCode);
   const enterprise = await findEnterprise(tx, enterpriseCode);
+  const visits = [...new Set(others.map((o) => `${o.agencyName}（${o.countedDate}${o.jointTaskId ? '，另一“综合查一次”任务' : ''}）`))].join('、');
+  const entries = [...new Map(others.flatMap((o) => o.entries).map((e) => [`${e.listId}/${e.entryCode}`, e])).values()];
   return raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
     rule: 'JOINT_NOT_COORDINATED',
     subjectType: 'joint_task',
@@ -105,9 +117,9 @@ export async function flagUncoordinatedAgainstJoint(tx: Db, scope: CommandScope,
     agencyCode: task.leadAgencyCode,
     enterpriseCode,
     districtCode: lead?.districtCode ?? null,
-    observed: others,
+    observed: others.map(({ entries: _e, ...o }) => o),
     limit: { coordinationDays: settings.coordinationDays },
-    detail: `“综合查一次”任务于${task.countedDate}检查${enterprise?.name ?? enterpriseCode}，前后${settings.coordinationDays}日内${othersText(others)}另行对该企业实施现场检查，未纳入联合检查（第二十六条）`,
-    evidence: { jointTaskId: task.id, others },
+    detail: `${lead?.name ?? task.leadAgencyCode}发起的“综合查一次”任务于${task.countedDate}检查${enterprise?.name ?? enterpriseCode}，前后${settings.coordinationDays}日内${visits}另行对该企业实施现场检查；其检查事项与本任务单位的检查事项已共同列入${entries.map(entryText).join('、')}，可纳入联合检查而未实行（第二十六条）`,
+    evidence: { jointTaskId: task.id, others: others.map(({ entries: _e, ...o }) => o), possibleEntries: entries },
   });
 }

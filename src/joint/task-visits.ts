@@ -9,6 +9,7 @@ import { raiseFlag } from '../flags/raise.js';
 import { updateInspection, type Inspection } from '../inspections/repository.js';
 import { nextState } from '../inspections/transition.js';
 import { agencyNamesOf, findAgency } from '../registry/agencies.repository.js';
+import { openReferralsFromFindings } from '../referrals/open.js';
 import { mergeChecklist, type ChecklistLine } from './checklist.js';
 import { splitFindings, type JointFindingsInput, type Outcome } from './findings-split.js';
 import { assertLead } from './task-access.js';
@@ -84,6 +85,10 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
   const codes = units.map((u) => u.agencyCode);
   const nameOf = await agencyNamesOf(tx, [...codes, ...input.outcomes.map((o) => o.agencyCode), ...(input.outOfJurisdiction ?? []).flatMap((x) => [x.agencyCode, x.competentAgencyCode])]);
   const split = splitFindings(lines, codes, input, nameOf);
+  // Checked here with the index the caller sent; each unit's referrals are then opened from its own list.
+  for (const [k, x] of (input.outOfJurisdiction ?? []).entries()) {
+    if (!(await findAgency(tx, x.competentAgencyCode))) throw DomainError.field(`body.outOfJurisdiction[${k}].competentAgencyCode`, `行政执法主体 ${x.competentAgencyCode} 不存在`, 'REFERENCE_INVALID');
+  }
   const scanned = await wasScanned(tx, visit.code);
   const flags: string[] = [];
   for (const p of parts) {
@@ -92,6 +97,9 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
     const followUpDue = f.outcome.kind === 'stop_order' || f.outcome.kind === 'rectification' ? f.outcome.dueDate! : null;
     await updateInspection(tx, p, { state, findings: f, findingsAt: scope.at, outcome: f.outcome, followUpDue }, scope.at);
     await auditPart(tx, scope, 'inspection.findings_recorded', p, state, { jointTaskId: task.id, ...f });
+    // Art. 23 holds for a joint visit as for a single one: each unit refers what it found outside its
+    // jurisdiction, in this transaction (the visit's date is the finding date; 期限待定 when next year is missing).
+    await openReferralsFromFindings(tx, scope, actor, p, f.outOfJurisdiction ?? []);
     if (!scanned) {
       const id = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
         rule: 'CODE_NOT_SCANNED',

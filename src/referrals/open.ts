@@ -14,11 +14,14 @@ import { findEnterprise } from '../registry/enterprises.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { insertReferral, type Referral } from './repository.js';
 import { inspectionDays } from './discovery.js';
-import { foundOnProblem, referralDueDate } from './rules.js';
+import { alertDuePending, dueUnderLock } from './pending-due.js';
+import { foundOnProblem, referralDue, type ReferralDue } from './rules.js';
 
 /**
  * Opening a referral (Art. 23): from an inspection's findings, or by hand. The due date is the 10th
- * working day after the finding date on the official calendar, computed now and stored on the row.
+ * working day after the finding date on the official calendar, computed now and stored on the row — or,
+ * when that day falls in a year not yet entered, 期限待定 with the administrators alerted
+ * (src/referrals/pending-due.ts): the referral, and the findings it came from, are recorded regardless.
  */
 export interface OpenReferralInput {
   agencyCode: string;
@@ -39,7 +42,9 @@ async function competentAgency(tx: Db, code: string, findingAgency: string, fiel
 }
 
 async function insertAndAudit(tx: Db, scope: CommandScope, actor: Principal, finding: Agency, row: Omit<Referral, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>) {
-  const referral = await insertReferral(tx, { ...row, createdBy: actor.sub, createdAt: scope.at, updatedAt: scope.at });
+  const due = await dueUnderLock(tx, { dueDate: row.dueDate, duePendingYear: row.duePendingYear } as ReferralDue, row.foundOn);
+  const referral = await insertReferral(tx, { ...row, ...due, createdBy: actor.sub, createdAt: scope.at, updatedAt: scope.at });
+  if (referral.duePendingYear !== null) await alertDuePending(tx, scope, referral.duePendingYear, referral);
   await scope.audit({
     action: 'referral.opened',
     subjectType: 'referral',
@@ -54,6 +59,7 @@ async function insertAndAudit(tx: Db, scope: CommandScope, actor: Principal, fin
       inspectionId: referral.inspectionId,
       foundOn: referral.foundOn,
       dueDate: referral.dueDate,
+      duePendingYear: referral.duePendingYear,
       description: referral.description,
       evidence: referral.evidence,
     },
@@ -112,7 +118,7 @@ export async function openReferral(tx: Db, scope: CommandScope, actor: Principal
     description: input.description,
     evidence: input.evidence,
     foundOn,
-    dueDate: referralDueDate(calendar, foundOn),
+    ...referralDue(calendar, foundOn),
     state: 'opened',
     ...blank,
   });
@@ -149,7 +155,6 @@ export async function openReferralsFromFindings(
     const foundOn = entry.foundOn ?? days.visitedOn;
     const problem = foundOnProblem(foundOn, { earliest: days.startedOn, latest: days.visitedOn, latestIs: '现场检查之日' });
     if (problem) throw DomainError.field(`body.outOfJurisdiction[${i}].foundOn`, problem);
-    const dueDate = referralDueDate(cal, foundOn);
     out.push(
       await insertAndAudit(tx, scope, actor, finding, {
         id: randomUUID(),
@@ -161,7 +166,7 @@ export async function openReferralsFromFindings(
         description: entry.description,
         evidence: [{ kind: 'record', ref: `inspection:${inspection.id}`, description: '行政检查记录（检查情况与处理结果）' }],
         foundOn,
-        dueDate,
+        ...referralDue(cal, foundOn),
         state: 'opened',
         ...blank,
       }),

@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import { CalendarYearUnpublishedError, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import { isPast, workingDayDeadline } from '../deadlines/working-days.js';
 
@@ -9,6 +9,25 @@ export const REFERRAL_WORKING_DAYS = 10;
 export function referralDueDate(calendar: WorkingCalendar, foundOn: string): string {
   return workingDayDeadline(calendar, foundOn, REFERRAL_WORKING_DAYS);
 }
+
+/**
+ * The due date, or 期限待定 when the 10th working day runs into a year whose official holiday arrangement is
+ * not entered (a finding from mid-December, before the State Council publishes the next year's). The
+ * referral is opened either way: the findings are never refused for want of a calendar.
+ */
+export type ReferralDue = { dueDate: string; duePendingYear: null } | { dueDate: null; duePendingYear: number };
+
+export function referralDue(calendar: WorkingCalendar, foundOn: string): ReferralDue {
+  try {
+    return { dueDate: calendar.addWorkingDays(foundOn, REFERRAL_WORKING_DAYS), duePendingYear: null };
+  } catch (err) {
+    if (err instanceof CalendarYearUnpublishedError) return { dueDate: null, duePendingYear: err.year };
+    throw err;
+  }
+}
+
+/** How a pending due date reads in answers and messages. */
+export const duePendingText = (year: number) => `期限待定：${year}年工作日历尚未录入`;
 
 /**
  * Art. 23 counts the 10 working days from discovery, so a stated finding date must lie in the span the
@@ -24,7 +43,8 @@ export function foundOnProblem(foundOn: string, span: { earliest: string | null;
 export interface ReferralTiming {
   state: string;
   foundOn: string;
-  dueDate: string;
+  /** Null while 期限待定: nothing can be late against a date not yet known. */
+  dueDate: string | null;
   /** Shanghai date it was sent, when it was. */
   sentOn: string | null;
 }
@@ -34,6 +54,7 @@ export interface ReferralTiming {
  * left the administrative path for a criminal-case transfer before sending is not "unsent".
  */
 export function REFERRAL_OVERDUE(r: ReferralTiming, today: string): RuleResult {
+  if (r.dueDate === null) return ruleResult('REFERRAL_OVERDUE', true, r.sentOn ?? r.state, 'due date pending');
   const late = r.sentOn !== null ? isPast(r.dueDate, r.sentOn) : r.state === 'opened' && isPast(r.dueDate, today);
   const observed = r.sentOn ?? (r.state === 'opened' ? `unsent on ${today}` : r.state);
   const detail =

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES } from '../auth/principal.js';
+import { CalendarService } from '../calendar/calendar-service.js';
 import { correctCalendarDay } from '../calendar/day-correction.js';
+import { enterCalendarYear } from '../calendar/year-entry.js';
 import { CalendarYearUnpublishedError, DAY_KIND_ZH, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { runCommand } from '../commands/command.js';
-import { calendarDays, calendarYears } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { CalendarDate, responses, ShortText } from '../http/schemas.js';
-import { and, eq, gte, lte } from 'drizzle-orm';
+import { settlePendingDueDates } from '../referrals/pending-due.js';
+import { redateAfterCalendarChange } from '../referrals/redate.js';
 
 /** Turns "year not published" into the registry error the caller can act on. */
 function withCalendar<T>(calendar: WorkingCalendar, fn: (c: WorkingCalendar) => T): T {
@@ -103,30 +105,32 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: responses(Type.Object({ year: Type.Integer(), holidays: Type.Integer(), restDays: Type.Integer(), workdays: Type.Integer() })),
+        response: responses(
+          Type.Object({
+            year: Type.Integer(),
+            holidays: Type.Integer(),
+            restDays: Type.Integer(),
+            workdays: Type.Integer(),
+            referralDueDatesSet: Type.Integer({ description: '随之补定期限的移送件数（期限待定的）/ pending referral due dates filled' }),
+            referralDueDatesMoved: Type.Integer({ description: '因更正而重新计算、期限改变的移送件数 / referral due dates moved by the change' }),
+          }),
+        ),
       },
     },
     async (req) => {
       const { year } = req.params;
-      const { source, holidays, workdays } = req.body;
-      const restDays = req.body.restDays ?? [];
-      const lists = { holidays: holidays.map((d) => ({ ...d, kind: 'holiday' as const })), restDays: restDays.map((d) => ({ ...d, kind: 'rest' as const })), workdays: workdays.map((d) => ({ ...d, kind: 'workday' as const })) };
-      for (const [field, days] of Object.entries(lists)) {
-        days.forEach((d, i) => {
-          if (!d.date.startsWith(`${year}-`)) throw DomainError.field(`body.${field}[${i}].date`, `不属于 ${year} 年`);
-        });
-      }
-      const all = [...lists.holidays, ...lists.restDays, ...lists.workdays];
-      if (new Set(all.map((d) => d.date)).size !== all.length) throw DomainError.field('body', '同一日期不能重复出现');
-      await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: String(year) }, async (tx, { at, audit }) => {
-        await tx.delete(calendarDays).where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)));
-        await tx.delete(calendarYears).where(eq(calendarYears.year, year));
-        await tx.insert(calendarYears).values({ year, source, createdAt: at });
-        await tx.insert(calendarDays).values(all.map((d) => ({ day: d.date, kind: d.kind, name: d.name })));
-        await audit({ action: 'calendar.year_published', subjectType: 'calendar_year', subjectId: String(year), payload: req.body });
+      const ctx = commandContext(req);
+      const out = await runCommand(ctx, { subjectType: 'calendar', subjectId: String(year) }, async (tx, scope) => {
+        const counts = await enterCalendarYear(tx, scope, year, req.body);
+        // Read inside the transaction: the calendar now holds the year just entered.
+        const calendar = await new CalendarService(tx).current();
+        const settled = await settlePendingDueDates(tx, scope, ctx.actor, calendar, year);
+        // A year entered again (corrected) may move due dates already counted on it.
+        const moved = await redateAfterCalendarChange(tx, scope, ctx.actor, calendar, `${year}-01-01`, `${year}-12-31`);
+        return { ...counts, referralDueDatesSet: settled.filled, referralDueDatesMoved: moved };
       });
       app.services.calendar.invalidate();
-      return { year, holidays: holidays.length, restDays: restDays.length, workdays: workdays.length };
+      return { year, ...out };
     },
   );
 
@@ -148,14 +152,26 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: responses(Type.Object({ date: Type.String(), kind: Type.String(), before: Type.Union([Type.String(), Type.Null()]) })),
+        response: responses(
+          Type.Object({
+            date: Type.String(),
+            kind: Type.String(),
+            before: Type.Union([Type.String(), Type.Null()]),
+            referralDueDatesMoved: Type.Integer({ description: '因更正而重新计算、期限改变的移送件数 / referral due dates moved by the correction' }),
+          }),
+        ),
       },
     },
     async (req) => {
       const { date } = req.params;
-      const out = await runCommand(commandContext(req), { subjectType: 'calendar', subjectId: date }, (tx, scope) => correctCalendarDay(tx, scope, { date, ...req.body }));
+      const ctx = commandContext(req);
+      const out = await runCommand(ctx, { subjectType: 'calendar', subjectId: date }, async (tx, scope) => {
+        const corrected = await correctCalendarDay(tx, scope, { date, ...req.body });
+        const moved = await redateAfterCalendarChange(tx, scope, ctx.actor, await new CalendarService(tx).current(), date, date);
+        return { ...corrected, referralDueDatesMoved: moved };
+      });
       app.services.calendar.invalidate();
-      return { date, kind: req.body.kind, before: out.before };
+      return { date, kind: req.body.kind, before: out.before, referralDueDatesMoved: out.referralDueDatesMoved };
     },
   );
 };

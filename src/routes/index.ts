@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { adminAlertRoutes } from './admin-alerts.js';
 import { agencyRoutes } from './agencies.js';
 import { auditRoutes, auditWellKnownRoutes } from './audit.js';
 import { calendarRoutes } from './calendar.js';
@@ -7,6 +8,7 @@ import { enterpriseRoutes } from './enterprises.js';
 import { matterRoutes } from './matters.js';
 import { planRoutes } from './plans.js';
 import { referralRoutes } from './referrals.js';
+import { crimeTransferRoutes } from './crime-transfers.js';
 import { deviceRoutes } from './devices.js';
 import { offsiteInspectionRoutes } from './offsite-inspections.js';
 import { enterpriseNoticeRoutes } from './enterprise-notices.js';
@@ -55,6 +57,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(labelRoutes);
       await api.register(planRoutes);
       await api.register(referralRoutes);
+      await api.register(crimeTransferRoutes);
       await api.register(deviceRoutes);
       await api.register(offsiteInspectionRoutes);
       await api.register(enterpriseNoticeRoutes);
@@ -71,6 +74,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointListRoutes);
       await api.register(jointTaskRoutes);
       await api.register(jointStatsRoutes);
+      await api.register(adminAlertRoutes);
     },
     { prefix: '/api/v1' },
   );

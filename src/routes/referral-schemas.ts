@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { REFERRAL_STATE_ZH, type ReferralState } from '../../machines/referral.machine.js';
 import { AgencyCode, AnyJson, CalendarDate, CreditCode, Instant, ShortText } from '../http/schemas.js';
 import type { Referral } from '../referrals/repository.js';
-import { REFERRAL_OVERDUE } from '../referrals/rules.js';
+import { duePendingText, REFERRAL_OVERDUE } from '../referrals/rules.js';
 
 /** Schemas of the referral routes (移送, Art. 23). */
 export const EvidenceItem = Type.Object(
@@ -41,7 +41,10 @@ export const ReferralView = Type.Object({
   description: Type.String(),
   evidence: Type.Array(AnyJson('证据材料 / an item of evidence')),
   foundOn: Type.String(),
-  dueDate: Type.String({ description: '移送期限（发现之日起第10个工作日）/ due date' }),
+  dueDate: Type.Union([Type.String(), Type.Null()], { description: '移送期限（发现之日起第10个工作日）；期限待定时为空 / due date, null while pending' }),
+  dueDatePending: Type.Union([Type.String(), Type.Null()], {
+    description: '期限待定的原因，如“期限待定：2027年工作日历尚未录入”；录入该年度后自动补定 / why the due date is pending, filled once the year is entered',
+  }),
   overdue: Type.Boolean({ description: '逾期未移送或逾期移送 / unsent past, or sent after, the due date' }),
   state: Type.String(),
   stateZh: Type.String(),
@@ -74,6 +77,7 @@ export function referralView(r: Referral, today: string, flags?: string[]) {
     evidence: r.evidence,
     foundOn: r.foundOn,
     dueDate: r.dueDate,
+    dueDatePending: r.duePendingYear === null ? null : duePendingText(r.duePendingYear),
     overdue,
     state: r.state,
     stateZh: REFERRAL_STATE_ZH[r.state as ReferralState] ?? r.state,

@@ -118,7 +118,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   REFERRAL_OVERDUE: { raisedBy: [job('referral-overdue'), SEND_REFERRAL] },
   REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL], raisedBy: [cmd('flagRefusalAttempt', 'src/referrals/refusal-flag.ts')] },
   REFERRAL_NOT_RECEIVED: { raisedBy: [job('referral-not-received')] },
-  CRIME_TRANSFER: { recordedBy: [cmd('transferCrime', 'src/referrals/steps.ts')] },
+  CRIME_TRANSFER: { recordedBy: [cmd('transferCrime', 'src/referrals/steps.ts'), cmd('recordCrimeTransfer', 'src/referrals/crime-transfer.ts')] },
   JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/joint/part-hooks.ts'), JOINT_CODES] },
   JOINT_LIST_UNAPPROVED: { guardedBy: [LAUNCH_JOINT] },
   JOINT_OFFLINE: { recordedBy: [LAUNCH_JOINT] },

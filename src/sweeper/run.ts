@@ -5,6 +5,7 @@ import { DEFAULT_JOINT_SETTINGS } from '../joint/settings.js';
 import { DEFAULT_PLAN_SETTINGS } from '../plans/plan-settings.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
+import { alertIfCalendarMissing } from './calendar-alert.js';
 
 export type { SweepOptions } from './job.js';
 
@@ -68,6 +69,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
       reports.push({ job: job.name, count: await runJob(db, job, ctx) });
     } catch (err) {
       reports.push({ job: job.name, count: 0, error: err instanceof Error ? err.message : String(err) });
+      await alertIfCalendarMissing(db, at, job.name, err);
     }
   }
   return reports;

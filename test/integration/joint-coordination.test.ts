@@ -5,7 +5,7 @@ import { flags } from '../../src/db/schema/index.js';
 import { runSweep } from '../../src/sweeper/run.js';
 import { jointNotCoordinatedJob } from '../../src/sweeper/jobs/joint-not-coordinated.js';
 import { as, newAgency, newJusticeBureau, newMatter } from '../support/factories.js';
-import { approvedTask, JOINT_WINDOW, launchedTask, newJointWorld, publishedJointList, type JointWorld } from '../support/joint-world.js';
+import { approvedTask, JOINT_WINDOW, launchedTask, newJointWorld, publishedJointList, restaurantEntry, type JointWorld } from '../support/joint-world.js';
 import { newFiledPlan } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -108,7 +108,7 @@ describeDb('应协同尽协同: coordination advice on a single draft, JOINT_NOT
     expect(await flagsOn(t, again)).toHaveLength(0);
   });
 
-  it('flags a joint visit when an agency outside the task visits the enterprise in the same week', async () => {
+  it('does not flag a joint visit when an agency outside the task, on no joint-list entry, visits the enterprise in the same week', async () => {
     const city = await newAgency(t.db, { name: '武昌区城市管理执法局（测试）', districtCode: w.districtCode, domains: ['urban'] });
     const matter = (await newMatter(t.db, city.code, { name: '门前三包检查', domain: 'urban', foodDrug: false })).matterCode;
     await newFiledPlan(t.db, city.code, 2026, [matter]);
@@ -116,9 +116,7 @@ describeDb('应协同尽协同: coordination advice on a single draft, JOINT_NOT
     expect((await codeOf(t, city.code, outsider)).statusCode).toBe(201);
     const id = await approvedTask(t, w, listId, { enterpriseCodes: [w.other.creditCode], windowStart: '2026-06-10T09:00:00+08:00', windowEnd: '2026-06-10T12:00:00+08:00' });
     expect((await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/code`, as: as.officer(w.market.code) })).statusCode).toBe(201);
-    const [flag] = await flagsOn(t, id);
-    expect(flag).toMatchObject({ subjectType: 'joint_task', occurrence: w.other.creditCode, agencyCode: w.market.code });
-    expect(flag!.evidence).toMatchObject({ others: [{ inspectionId: outsider, agencyCode: city.code }] });
+    expect(await flagsOn(t, id)).toHaveLength(0);
   });
 
   it('reports the joint-inspection rate and the visits saved, within the supervisor’s jurisdiction', async () => {
@@ -222,6 +220,55 @@ describe('第二十六条 “应协同尽协同”：仅在可以发起“综合
       expect(flag!.detail).toContain(`发起单位：${w.market.name}`);
       expect(flag!.detail).toContain(w.matters.fire);
       expect(flag!.evidence).toMatchObject({ possibleEntries: [{ listId, entryCode: 'CY-01', leadAgencyCode: w.market.code }] });
+    });
+  });
+
+  describeDb('“综合查一次”任务前后，任务以外的单位另行检查同一企业', () => {
+    let t: TestApp;
+    let w: JointWorld;
+    let city: Awaited<ReturnType<typeof newAgency>>;
+    let cityMatter: string;
+    let listId: string;
+
+    beforeAll(async () => {
+      t = await createTestApp();
+      w = await newJointWorld(t, { cap: 10 });
+      city = await newAgency(t.db, { name: '武昌区城市管理执法局（测试）', districtCode: w.districtCode, domains: ['urban'] });
+      cityMatter = (await newMatter(t.db, city.code, { name: '门前三包检查', domain: 'urban', foodDrug: false })).matterCode;
+      await newFiledPlan(t.db, city.code, 2026, [cityMatter]);
+      // A second entry pairs the market regulator (lead) with city management: the outside visit could have
+      // been one joint inspection with the task's lead unit.
+      const street = {
+        code: 'JM-01',
+        name: '沿街餐饮门店“综合查一次”',
+        content: '食品安全、门前三包',
+        basis: '《中华人民共和国食品安全法》《武汉市市容环境卫生管理条例》',
+        units: [
+          { agencyCode: w.market.code, role: 'lead', matterCodes: [w.matters.market] },
+          { agencyCode: city.code, role: 'cooperating', matterCodes: [cityMatter] },
+        ],
+        items: [
+          { text: '食品贮存条件', standard: '食品分类、分架、隔墙离地存放', agencyCode: w.market.code, matterCode: w.matters.market },
+          { text: '门前三包责任落实', standard: '门前无乱堆乱放、无占道经营', agencyCode: city.code, matterCode: cityMatter },
+        ],
+      };
+      listId = await publishedJointList(t, w, { title: '武昌区“综合查一次”事项清单（2026年）', entries: [restaurantEntry(w), street] });
+    });
+    afterAll(() => t.close());
+
+    it('清单条目在任务开始时已将该单位与任务单位的检查事项共同列入的，标记该任务，并以名称列明单位及可发起的清单条目', async () => {
+      const outsider = (await single(t, city.code, cityMatter, w.other.creditCode, '2026-06-09')).id;
+      expect((await codeOf(t, city.code, outsider)).statusCode).toBe(201);
+      const id = await approvedTask(t, w, listId, { enterpriseCodes: [w.other.creditCode], windowStart: '2026-06-10T09:00:00+08:00', windowEnd: '2026-06-10T12:00:00+08:00' });
+      expect((await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${id}/code`, as: as.officer(w.market.code) })).statusCode).toBe(201);
+      const [flag] = await flagsOn(t, id);
+      expect(flag).toMatchObject({ article: '第二十六条', subjectType: 'joint_task', occurrence: w.other.creditCode, agencyCode: w.market.code });
+      expect(flag!.detail).toContain(`${w.market.name}发起的“综合查一次”任务`);
+      expect(flag!.detail).toContain(`${city.name}（2026-06-09）`);
+      expect(flag!.detail).not.toContain(city.code);
+      expect(flag!.detail).toContain('“沿街餐饮门店“综合查一次””');
+      expect(flag!.detail).toContain(cityMatter);
+      expect(flag!.evidence).toMatchObject({ others: [{ inspectionId: outsider, agencyCode: city.code }], possibleEntries: [{ listId, entryCode: 'JM-01', leadAgencyCode: w.market.code }] });
     });
   });
 });

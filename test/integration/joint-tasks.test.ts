@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { as } from '../support/factories.js';
+import { as, newAgency } from '../support/factories.js';
 import { approvedTask, findingsBody, JOINT_WINDOW, newJointWorld, officers, publishedJointList, type JointWorld } from '../support/joint-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -134,13 +134,21 @@ describeDb('a 综合查一次 of three agencies: launch, assign, one code, one f
     expect(wrong.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'body.outcomes[1].kind' }] });
     const overreach = await t.call({ method: 'POST', url: url('/findings'), as: lead(), payload: findingsBody(w, 7, violation, { [w.market.code]: { kind: 'rectification', noticeNo: 'X', dueDate: '2026-04-30' }, [w.fire.code]: { kind: 'rectification', noticeNo: '武昌消限〔2026〕3号', dueDate: '2026-04-22' } }) });
     expect(overreach.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'body.outcomes[0].kind' }] });
+    const gas = await newAgency(t.db, { name: '武昌区城市管理执法局（测试）', districtCode: w.districtCode, domains: ['urban'] });
+    const unknown = await t.call({
+      method: 'POST',
+      url: url('/findings'),
+      as: lead(),
+      payload: { ...findingsBody(w, 7, violation, { [w.fire.code]: { kind: 'rectification', noticeNo: '武昌消限〔2026〕3号', dueDate: '2026-04-22' } }), outOfJurisdiction: [{ line: 2, agencyCode: w.market.code, description: '后厨燃气管道私接', competentAgencyCode: 'NO-SUCH-AGENCY' }] },
+    });
+    expect(unknown.json()).toMatchObject({ code: 'REFERENCE_INVALID', errors: [{ field: 'body.outOfJurisdiction[0].competentAgencyCode' }] });
     const res = await t.call({
       method: 'POST',
       url: url('/findings'),
       as: lead(),
       payload: {
         ...findingsBody(w, 7, violation, { [w.fire.code]: { kind: 'rectification', noticeNo: '武昌消限〔2026〕3号', dueDate: '2026-04-22' } }),
-        outOfJurisdiction: [{ line: 2, agencyCode: w.market.code, description: '后厨燃气管道私接', competentAgencyCode: 'WH-CGZF' }],
+        outOfJurisdiction: [{ line: 2, agencyCode: w.market.code, description: '后厨燃气管道私接', competentAgencyCode: gas.code }],
       },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -154,7 +162,10 @@ describeDb('a 综合查一次 of three agencies: launch, assign, one code, one f
     ]);
     const market = (await t.call({ method: 'GET', url: `/api/v1/inspections/${partOf(w.market.code)}`, as: w.supervisor })).json().inspection;
     expect(market.outcome.kind).toBe('no_violation');
-    expect(market.findings.outOfJurisdiction).toEqual([{ description: '后厨燃气管道私接', competentAgencyCode: 'WH-CGZF' }]);
+    expect(market.findings.outOfJurisdiction).toEqual([{ description: '后厨燃气管道私接', competentAgencyCode: gas.code }]);
+    // 第二十三条: the unit that found it refers it, from the joint visit, as from a single inspection.
+    const outgoing = (await t.call({ method: 'GET', url: '/api/v1/referrals?direction=outgoing', as: as.officer(w.market.code) })).json();
+    expect(outgoing.filter((r: { inspectionId: string }) => r.inspectionId === partOf(w.market.code))).toEqual([expect.objectContaining({ agencyCode: w.market.code, competentAgencyCode: gas.code, source: 'findings', state: 'opened', description: '后厨燃气管道私接' })]);
     expect(market.findings.items.map((i: { item: string }) => i.item)).toEqual(['营业执照及许可证照公示', '食品贮存条件', '从业人员健康证明']);
   });
 

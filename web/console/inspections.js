@@ -175,7 +175,7 @@ export async function inspectionStoryView({ api, args }) {
               'tbody',
               {},
               referrals.map((r) =>
-                h('tr', {}, h('td', {}, agencies.get(r.competentAgencyCode) ?? r.competentAgencyCode), h('td', {}, r.description), h('td', {}, r.dueDate, r.overdue ? [' ', h('span', { class: 'badge bad' }, '逾期')] : null), h('td', {}, r.stateZh)),
+                h('tr', {}, h('td', {}, agencies.get(r.competentAgencyCode) ?? r.competentAgencyCode), h('td', {}, r.description), h('td', {}, r.dueDate ?? r.dueDatePending, r.overdue ? [' ', h('span', { class: 'badge bad' }, '逾期')] : null), h('td', {}, r.stateZh)),
               ),
             ),
           )

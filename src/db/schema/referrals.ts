@@ -1,4 +1,5 @@
-import { date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inspections } from './inspections.js';
 import { agencies, enterprises } from './registry.js';
 
@@ -17,6 +18,11 @@ export interface ReferralEvidence {
  * agency. `dueDate` (10 working days after `foundOn`, official calendar) is stored when the referral is
  * opened, so the sweeper finds overdue rows by index and a restart loses nothing. `sentOn` is the Shanghai
  * date it was sent, so "sent late" is a column comparison on either database.
+ *
+ * 期限待定: when the 10th working day falls in a year whose official holiday arrangement is not entered yet
+ * (findings made from mid-December), the referral is still opened — the findings must never be lost — with
+ * `dueDate` null and `duePendingYear` naming the missing year; entering that year fills the date in the
+ * same transaction (src/referrals/pending-due.ts). Exactly one of the two is set (the check constraint).
  */
 export const referrals = pgTable(
   'referrals',
@@ -38,7 +44,9 @@ export const referrals = pgTable(
     description: text('description').notNull(),
     evidence: jsonb('evidence').$type<ReferralEvidence[]>().notNull(),
     foundOn: date('found_on', { mode: 'string' }).notNull(),
-    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }),
+    /** The year whose official calendar the due date waits for (期限待定), while `dueDate` is null. */
+    duePendingYear: integer('due_pending_year'),
     state: text('state').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     sentOn: date('sent_on', { mode: 'string' }),
@@ -70,5 +78,42 @@ export const referrals = pgTable(
     index('referrals_agency_idx').on(t.agencyCode),
     index('referrals_competent_idx').on(t.competentAgencyCode, t.state),
     index('referrals_inspection_idx').on(t.inspectionId),
+    // Entering a year finds the referrals waiting for it.
+    index('referrals_due_pending_idx').on(t.duePendingYear),
+    check('referrals_due_date_or_pending_ck', sql`(${t.dueDate} IS NULL) <> (${t.duePendingYear} IS NULL)`),
+  ],
+);
+
+/**
+ * 涉嫌犯罪案件移送 (Art. 23 second sentence, 《行政执法机关移送涉嫌犯罪案件的规定》) of a violation within the
+ * transferring agency's own jurisdiction: no administrative referral precedes it, so it is a record of its
+ * own rather than a state of a referral (a referral's crime transfer stays on the referral row). The
+ * document number is the agency's own 涉嫌犯罪案件移送书 number, unique within the agency; the receiving organ
+ * is the 公安机关 named on it; the head who approved it is recorded (规定 第五条).
+ */
+export const crimeTransfers = pgTable(
+  'crime_transfers',
+  {
+    id: uuid('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    enterpriseCode: text('enterprise_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    /** The inspection in which the violation was found, if any. */
+    inspectionId: uuid('inspection_id').references(() => inspections.id),
+    description: text('description').notNull(),
+    evidence: jsonb('evidence').$type<ReferralEvidence[]>().notNull(),
+    foundOn: date('found_on', { mode: 'string' }).notNull(),
+    documentNo: text('document_no').notNull(),
+    receivingOrgan: text('receiving_organ').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    transferredAt: timestamp('transferred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('crime_transfers_document_uq').on(t.agencyCode, t.documentNo),
+    index('crime_transfers_enterprise_idx').on(t.enterpriseCode),
+    index('crime_transfers_inspection_idx').on(t.inspectionId),
   ],
 );

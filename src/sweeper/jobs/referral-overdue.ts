@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { appendAudit } from '../../audit/append.js';
+import { settleKnownPendingYears } from '../../referrals/pending-due.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { REFERRAL_OVERDUE } from '../../referrals/rules.js';
@@ -24,6 +26,8 @@ export const referralOverdueJob: SweepJob = {
   name: 'referral-overdue',
   rule: 'REFERRAL_OVERDUE',
   async runBatch(tx, { at, today }, limit) {
+    // Due dates still pending on a year the calendar now knows are dated first (src/referrals/pending-due.ts).
+    const settledLate = await settleKnownPendingYears(tx, { at, audit: (e) => appendAudit(tx, { ...e, at, actor: SYSTEM_ACTOR.sub, role: SYSTEM_ACTOR.role }) }, SYSTEM_ACTOR);
     // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
     // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
     // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
@@ -55,6 +59,6 @@ export const referralOverdueJob: SweepJob = {
       });
       if (id) raised++;
     }
-    return { selected: due.length, raised };
+    return { selected: due.length, raised: raised + settledLate };
   },
 };
