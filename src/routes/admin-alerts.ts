@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listAdminAlerts, type AdminAlert } from '../alerts/admin-alerts.js';
-import { Page, responses } from '../http/schemas.js';
+import { AnyJson, Page, responses } from '../http/schemas.js';
 
 /** What an administrator must do about an alert of each kind. */
 const ACTION_ZH: Record<AdminAlert['kind'], string> = {
@@ -14,7 +14,7 @@ const AdminAlertView = Type.Object({
   key: Type.String({ description: '如年度 / e.g. the year' }),
   detail: Type.String(),
   action: Type.String({ description: '需要管理员办理的事项 / what clears it' }),
-  evidence: Type.Unknown(),
+  evidence: AnyJson('告警依据：相关记录及数量 / what the alert rests on'),
   occurrences: Type.Integer({ description: '提醒以来该情形出现的次数 / times the condition was met' }),
   state: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
   raisedAt: Type.String(),

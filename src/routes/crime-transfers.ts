@@ -5,7 +5,7 @@ import { deviceEvidenceRefusalSubject } from '../devices/evidence.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
-import { AgencyCode, CalendarDate, CreditCode, Page, responses, ShortText } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CalendarDate, CreditCode, Page, responses, ShortText } from '../http/schemas.js';
 import { assertMayReadCrimeTransfer, findCrimeTransfer, listCrimeTransfers, recordCrimeTransfer, type CrimeTransfer } from '../referrals/crime-transfer.js';
 import { EvidenceItem } from './referral-schemas.js';
 
@@ -15,7 +15,7 @@ const CrimeTransferView = Type.Object({
   enterpriseCode: Type.String(),
   inspectionId: Type.Union([Type.String(), Type.Null()]),
   description: Type.String(),
-  evidence: Type.Array(Type.Unknown()),
+  evidence: Type.Array(AnyJson('移送的证据材料 / an item of evidence handed over')),
   foundOn: Type.String(),
   documentNo: Type.String({ description: '涉嫌犯罪案件移送书文号 / transfer document number' }),
   receivingOrgan: Type.String({ description: '接收的公安机关 / receiving public security organ' }),
