@@ -36,7 +36,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
+  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production', signingAlg: config.codeSigningAlg });
   const app = await buildApp(config, { database, clock, devKey, keyring });
 
   let sealing: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,5 @@
 import { isWellFormedCodeId } from './code-id.js';
-import { KID_RE, SIGNATURE_RE } from './signature.js';
+import { decodeSignature, KID_RE } from './signature.js';
 
 /**
  * The signed code as one URL-safe token — `<code>.<kid>.<signature>`, e.g.
@@ -16,7 +16,7 @@ export interface SignedCode {
 export function encodeSignedCode({ code, kid, signature }: SignedCode): string {
   if (!isWellFormedCodeId(code)) throw new Error(`not a well-formed inspection code id: ${code}`);
   if (!KID_RE.test(kid)) throw new Error(`kid must match ${KID_RE}: ${kid}`);
-  if (!SIGNATURE_RE.test(signature)) throw new Error('signature must be 64 bytes in base64url');
+  if (!decodeSignature(signature)) throw new Error('signature must be canonical base64url (docs/CODE-FORMAT.md)');
   return `${code}.${kid}.${signature}`;
 }
 
@@ -26,7 +26,7 @@ export function decodeSignedCode(s: string): SignedCode | null {
   const parts = s.trim().split('.');
   if (parts.length !== 3) return null;
   const [code, kid, signature] = parts as [string, string, string];
-  if (!isWellFormedCodeId(code) || !KID_RE.test(kid) || !SIGNATURE_RE.test(signature)) return null;
+  if (!isWellFormedCodeId(code) || !KID_RE.test(kid) || !decodeSignature(signature)) return null;
   return { code, kid, signature };
 }
 
