@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import type { CodeFacts } from './facts.js';
+import { CODE_FACTS_SCHEMA, type CodeFacts } from './facts.js';
 import type { PublishedKey } from './keyring.js';
-import { keyAlg, parsePublicPem, type PublicKeyLike } from './keys.js';
-import { verifyFactsSignature } from './signature.js';
+import { keyAlg, parsePublicPem, verifyBytesWith, type PublicKeyLike } from './keys.js';
+import { decodeSignature, verifyFactsSignature } from './signature.js';
 
 /**
  * Verification from the published keys alone — what an enterprise, a court or a journalist can do
@@ -33,6 +33,23 @@ export function publishedPublicKey(keys: PublishedKey[], kid: string): PublicKey
     return keyAlg(key) === (entry.alg ?? 'Ed25519') && (!('type' in key) || key.type !== 'private') ? key : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The facts of a signed message (the QR's `m`) when `signature` over exactly those bytes verifies under
+ * the published key `kid` and the bytes are a v1 code message; null otherwise. The bytes are verified as
+ * they are, then read: what was signed is what is shown.
+ */
+export function verifyMessageWithPublishedKeys(keys: PublishedKey[], kid: string, message: Buffer, signature: string): CodeFacts | null {
+  const key = publishedPublicKey(keys, kid);
+  const bytes = decodeSignature(signature);
+  if (!key || !bytes || !verifyBytesWith(key, message, bytes)) return null;
+  try {
+    const facts = JSON.parse(message.toString('utf8')) as CodeFacts & { schema?: string };
+    return facts.schema === CODE_FACTS_SCHEMA ? facts : null;
+  } catch {
+    return null;
   }
 }
 
