@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { effectiveStart, FROM_ISSUANCE_ZH, startsAtIssuance } from '../codes/effective-start.js';
 import type { CodeFacts } from '../codes/facts.js';
 import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../codes/revocation.js';
+import { signedMessage } from '../codes/signed-code.js';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
 import { findCode } from './repository.js';
@@ -49,6 +50,11 @@ export interface PublicCheck {
   inspectors?: { name: string; certificateNo: string }[];
   /** Art. 18(1): the legal basis recorded for fewer than two inspectors, shown with the team. */
   teamExceptionBasis?: string | null;
+  /**
+   * The signed message (canonical facts, base64url) — the `m` of a QR printed since it carries one — so the
+   * holder of an older QR can keep the bytes and check them offline later (docs/CODE-FORMAT.md §5, §6).
+   */
+  signedMessage?: string;
   /** The kind of revocation (src/codes/revocation.ts); the free-text reason stays internal. */
   revokedCategory?: RevocationCategory | null;
   revokedCategoryZh?: string | null;
@@ -114,6 +120,7 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
       inspectorCount: facts.inspectorCount,
       inspectors: (i?.inspectors ?? []).map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
       teamExceptionBasis: i?.teamExceptionBasis ?? null,
+      signedMessage: signedMessage(facts),
       revokedCategory: row.state === 'revoked' ? (row.revokedCategory ?? 'other') : null,
       revokedCategoryZh: row.state === 'revoked' ? REVOCATION_CATEGORY_ZH[row.revokedCategory ?? 'other'] : null,
     },

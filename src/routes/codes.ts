@@ -32,6 +32,7 @@ const Check = Type.Object({
   inspectorCount: Type.Optional(Type.Integer()),
   inspectors: Type.Optional(Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() }))),
   teamExceptionBasis: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项）/ legal basis for fewer than two inspectors' })),
+  signedMessage: Type.Optional(Type.String({ description: '签名原文（base64url），可离线验签 / the signed message, base64url, for offline verification (docs/CODE-FORMAT.md)' })),
   revokedCategory: Type.Optional(Type.Union([...REVOCATION_CATEGORIES.map((c) => Type.Literal(c)), Type.Null()], { description: '撤销类别（理由不公开）/ revocation category; the reason is internal' })),
   revokedCategoryZh: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });

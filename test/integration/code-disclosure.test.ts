@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePublishedKeys, verifyMessageWithPublishedKeys } from '../../src/codes/published-keys.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -56,6 +57,11 @@ describeDb('第十七条 检查码公开核验：最小披露', () => {
       expect(c.enterprise.creditCodeMasked).toContain('********');
       expect(c.inspectors.every((p: { name: string }) => p.name.includes('*'))).toBe(true);
       expect(await page(code, signed)).toContain(w.enterprise.name);
+      // The signed bytes, for whoever holds a QR printed without them, verify under the published keys.
+      const keys = parsePublishedKeys((await t.call({ method: 'GET', url: '/.well-known/inspection-keys' })).json());
+      const q = new URLSearchParams(signed);
+      expect(verifyMessageWithPublishedKeys(keys, q.get('k')!, Buffer.from(c.signedMessage, 'base64url'), q.get('s')!)).toMatchObject({ code, enterprise: w.enterprise.creditCode });
+      expect((await check(code)).signedMessage).toBeUndefined();
     });
   });
 
