@@ -72,7 +72,7 @@ const EnvSchema = Type.Object({
   /** Folder of Ed25519 / SM2 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /**
-   * The algorithm that signs NEW inspection codes and audit checkpoints: Ed25519 (RFC 8032) or SM2-SM3
+   * The algorithm that signs NEW inspection codes (and whatever signs through Keyring#signBytes): Ed25519 (RFC 8032) or SM2-SM3
    * (GB/T 32918.2 with SM3, the national standard some agencies must use). Earlier codes keep verifying
    * under their own key whatever this says; the published key set lists both kinds (docs/CODE-FORMAT.md).
    * Ed25519 by default because an enterprise's phone can check it offline (browsers' WebCrypto has no SM2).
