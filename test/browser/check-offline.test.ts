@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
+import { checkUrl } from '../../src/codes/signed-code.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText, serve } from './browser-support.js';
@@ -96,6 +98,28 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
       await page.goto(`${url.origin}${url.pathname}?${q}${url.hash}`);
       await verdict().waitFor();
       expect(await verdict().getAttribute('data-verdict')).toBe('refused');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+  });
+
+  it('says with the network cut that an SM2-SM3 code cannot be checked offline (WebCrypto has no SM2)', async () => {
+    // A key set as published after SM2 keys were added: the page keeps it from its last visit online.
+    const keyring = new Keyring([generateSigningKey('sm2-2026', true, 'SM2-SM3')], { signingAlg: 'SM2-SM3' });
+    const facts = JSON.parse(Buffer.from(new URLSearchParams(new URL(second).hash.slice(1)).get('m')!, 'base64url').toString('utf8'));
+    const { kid, signature } = keyring.sign(facts);
+    await page.goto(second);
+    await verdict().waitFor();
+    await page.evaluate((sm2Key) => {
+      const saved = JSON.parse(localStorage.getItem('wh327-inspection-keys')!);
+      localStorage.setItem('wh327-inspection-keys', JSON.stringify({ ...saved, keys: [...saved.keys, sm2Key] }));
+    }, keyring.publicKeys()[0]);
+    await browser.context.setOffline(true);
+    try {
+      await page.goto(checkUrl(base, facts.code, kid, signature, facts));
+      await verdict().waitFor();
+      expect(await verdict().getAttribute('data-verdict')).toBe('sm2_offline');
+      await seeText(verdict(), '不支持离线核验');
     } finally {
       await browser.context.setOffline(false);
     }
