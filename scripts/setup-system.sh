@@ -4,6 +4,7 @@
 #   fonts-noto-cjk  — the CJK font embedded in the 行政检查通知书 PDF (src/codes/notice-pdf.ts)
 #   poppler-utils   — pdftotext, which the unit tests use to read the notice back
 #   chromium        — the browser for the browser tests
+#   openssl, jq     — the independent verifier of docs/CODE-FORMAT.md §6 (Ed25519 and SM2), run by test/process/codes-openssl.test.ts
 set -euo pipefail
 
 # Paired list: a package, then a file whose presence shows it is installed. Checking a file rather than
@@ -12,6 +13,8 @@ checks=(
   fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
   poppler-utils /usr/bin/pdftotext
   chromium /usr/bin/chromium
+  openssl /usr/bin/openssl
+  jq /usr/bin/jq
 )
 
 missing=()

@@ -50,7 +50,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
+  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production', signingAlg: config.codeSigningAlg });
   const app = await buildApp(config, { database, clock, devKey, keyring });
   if (database.driver === 'pg') {
     const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CodeFacts } from '../codes/facts.js';
-import { parsePublishedKeys, publishedPublicKey, verifyWithPublishedKeys } from '../codes/published-keys.js';
+import { parsePublishedKeys, publishedPublicKey, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
+import { parseCheckUrl } from '../codes/signed-code.js';
 
 /**
  * Offline check of an inspection code, for anyone who does not want to trust the server's own check
@@ -9,12 +10,17 @@ import { parsePublishedKeys, publishedPublicKey, verifyWithPublishedKeys } from 
  * code's facts — no server, no database, no private key.
  *
  *   tsx src/cli/verify-code.ts --keys inspection-keys.json --facts facts.json --kid <kid> --signature=<sig>
+ *   tsx src/cli/verify-code.ts --keys inspection-keys.json --url='<the URL in the QR code>'
  *
+ * The QR's URL carries the signed message itself (`#m=`, docs/CODE-FORMAT.md), so with --url nothing
+ * else is needed; the facts it prints are those bytes, read after the signature over them verified.
  * The signature is base64url and may begin with '-': pass it as --signature=<sig> so it is never read as a flag.
  *
  * Exit status: 0 valid, 1 forged or altered, 2 the input could not be read (files, arguments).
  */
-const USAGE = 'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature=<sig>';
+const USAGE =
+  'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature=<sig>\n' +
+  "       tsx src/cli/verify-code.ts --keys <keys.json> --url='<check URL from the QR code>'";
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -37,13 +43,16 @@ try {
       facts: { type: 'string' },
       kid: { type: 'string' },
       signature: { type: 'string' },
+      url: { type: 'string' },
     },
   }));
 } catch (e) {
   fail((e as Error).message);
 }
-const { keys: keysFile, facts: factsFile, kid, signature } = values;
-if (!keysFile || !factsFile || !kid || !signature) fail('all of --keys, --facts, --kid and --signature are required');
+const { keys: keysFile, facts: factsFile, url } = values;
+let { kid, signature } = values;
+if (!keysFile) fail('--keys is required');
+if (url === undefined && (!factsFile || !kid || !signature)) fail('give --url, or all of --facts, --kid and --signature');
 
 let keys;
 try {
@@ -51,16 +60,32 @@ try {
 } catch (e) {
   fail(`${keysFile}: ${(e as Error).message}`);
 }
-const facts = readJson(factsFile, 'the code facts') as CodeFacts;
+let facts: CodeFacts;
+let valid: boolean;
+if (url !== undefined) {
+  const scanned = parseCheckUrl(url);
+  if (!scanned) fail('--url is not a check URL /v/<code>?k=<kid>&s=<signature> in canonical base64url');
+  if (!scanned.message) fail('this URL carries no signed message (#m=…), as QR codes printed before it was added; use --facts with the facts from the issuing agency');
+  ({ kid, signature } = scanned);
+  const signed = verifyMessageWithPublishedKeys(keys, kid, scanned.message, signature);
+  // The message must be about the code the URL names, or a genuine message could vouch for another code.
+  valid = signed !== null && signed.code === scanned.code;
+  facts = signed ?? ({ code: scanned.code } as CodeFacts);
+  if (valid) console.log(JSON.stringify(facts, null, 2));
+} else {
+  facts = readJson(factsFile!, 'the code facts') as CodeFacts;
+  valid = verifyWithPublishedKeys(keys, facts, kid!, signature!);
+}
+kid = kid!;
 
-if (verifyWithPublishedKeys(keys, facts, kid, signature)) {
+if (valid) {
   const status = keys.find((k) => k.kid === kid)?.status ?? 'unknown';
   console.log(`有效/valid — ${facts.code}: signed by key ${kid} (${status}); valid ${facts.validFrom} – ${facts.validTo} (validFrom is never before issuance)`);
   process.exit(0);
 }
 // Say why, when it is knowable without guessing: an unknown key is a different story from a bad signature.
 const reason = publishedPublicKey(keys, kid)
-  ? 'the signature does not match these facts'
+  ? `the signature does not match ${url !== undefined ? 'the signed message of this code' : 'these facts'}`
   : `no usable published key "${kid}"`;
 console.log(`签名无效/forged — ${reason}`);
 process.exit(1);

@@ -124,7 +124,8 @@ export async function renderInspectionNotice(input: NoticeInput, font: CjkFont =
     top,
     { width: width - QR_SIZE - 18 },
   );
-  doc.moveDown(0.3).fontSize(8).text(input.checkUrl, { width: width - QR_SIZE - 18 });
+  // The printed address is for typing by hand: without the `#m=` signed message, which only the QR needs.
+  doc.moveDown(0.3).fontSize(8).text(input.checkUrl.split('#')[0]!, { width: width - QR_SIZE - 18 });
 
   doc.fontSize(BODY_SIZE).text(`${agencies}（印章）`, MARGIN, Math.max(doc.y, top + QR_SIZE + 20) + 24, {
     width,

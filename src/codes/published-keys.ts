@@ -1,11 +1,13 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { CodeFacts } from './facts.js';
+import { createPublicKey } from 'node:crypto';
+import { CODE_FACTS_SCHEMA, type CodeFacts } from './facts.js';
 import type { PublishedKey } from './keyring.js';
-import { isEd25519, verifyFactsSignature } from './signature.js';
+import { keyAlg, parsePublicPem, verifyBytesWith, type PublicKeyLike } from './keys.js';
+import { decodeSignature, verifyFactsSignature } from './signature.js';
 
 /**
  * Verification from the published keys alone — what an enterprise, a court or a journalist can do
- * without the server: fetch GET /.well-known/inspection-keys once, then check any code offline.
+ * without the server: fetch GET /.well-known/inspection-keys once, then check any code offline
+ * (docs/CODE-FORMAT.md).
  */
 
 /** Accepts the bare array `publicKeys()` returns or an object wrapping it as `{ keys: [...] }`. */
@@ -18,20 +20,40 @@ export function parsePublishedKeys(json: unknown): PublishedKey[] {
   );
 }
 
-/** The key for `kid`, built from its JWK (or its PEM when there is no JWK); undefined when unusable. */
-export function publishedPublicKey(keys: PublishedKey[], kid: string): KeyObject | undefined {
+/**
+ * The key for `kid`, built from its PEM (or, for Ed25519, its JWK when there is no PEM); undefined when
+ * unusable. The key must be of the algorithm its entry names (an entry without `alg`, as written before
+ * SM2 was added, is Ed25519): a forged key list must not make us verify under some other algorithm.
+ */
+export function publishedPublicKey(keys: PublishedKey[], kid: string): PublicKeyLike | undefined {
   const entry = keys.find((k) => k.kid === kid);
   if (!entry) return undefined;
   try {
-    const key = entry.jwk ? createPublicKey({ key: entry.jwk, format: 'jwk' }) : createPublicKey(entry.publicKeyPem);
-    // Only Ed25519: a forged key list must not make us verify under some other algorithm.
-    return key.type === 'public' && isEd25519(key) ? key : undefined;
+    const key: PublicKeyLike = entry.publicKeyPem ? parsePublicPem(entry.publicKeyPem) : createPublicKey({ key: entry.jwk as never, format: 'jwk' });
+    return keyAlg(key) === (entry.alg ?? 'Ed25519') && (!('type' in key) || key.type !== 'private') ? key : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** True when `signature` over `facts` verifies under the published key `kid` (active or retired). */
+/**
+ * The facts of a signed message (the QR's `m`) when `signature` over exactly those bytes verifies under
+ * the published key `kid` and the bytes are a v1 code message; null otherwise. The bytes are verified as
+ * they are, then read: what was signed is what is shown.
+ */
+export function verifyMessageWithPublishedKeys(keys: PublishedKey[], kid: string, message: Buffer, signature: string): CodeFacts | null {
+  const key = publishedPublicKey(keys, kid);
+  const bytes = decodeSignature(signature);
+  if (!key || !bytes || !verifyBytesWith(key, message, bytes)) return null;
+  try {
+    const facts = JSON.parse(message.toString('utf8')) as CodeFacts & { schema?: string };
+    return facts.schema === CODE_FACTS_SCHEMA ? facts : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `signature` over `facts` verifies under the published key `kid` (active, standby or retired). */
 export function verifyWithPublishedKeys(keys: PublishedKey[], facts: CodeFacts, kid: string, signature: string): boolean {
   const key = publishedPublicKey(keys, kid);
   return key !== undefined && verifyFactsSignature(key, facts, signature);

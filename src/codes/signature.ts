@@ -1,38 +1,55 @@
-import { sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalFacts, type CodeFacts } from './facts.js';
+import { keyAlg, signBytesWith, verifyBytesWith, type PrivateKeyLike, type PublicKeyLike } from './keys.js';
 
 /**
- * The Ed25519 signature over an inspection code's facts, shared by the server's keyring and the offline
- * verifier (src/cli/verify-code.ts), so both check exactly the same bytes.
+ * The signature over an inspection code's facts, shared by the server's keyring and the offline
+ * verifiers (src/cli/verify-code.ts, web/portal/offline-verify.js), so all check exactly the same bytes
+ * (docs/CODE-FORMAT.md).
  */
 
 /** Key ids travel in URLs, file names and the signed-code token (where `.` separates parts). */
 export const KID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** An Ed25519 signature is 64 bytes: 86 base64url characters without padding. */
-export const SIGNATURE_RE = /^[A-Za-z0-9_-]{86}$/;
+/**
+ * A signature in base64url without padding: Ed25519 is 64 bytes (86 characters), an SM2 DER signature
+ * at most 72 bytes (96 characters). The exact length is the algorithm's business (decodeSignature and
+ * the verifiers); this only bounds what may travel in a URL or token.
+ */
+export const SIGNATURE_RE = /^[A-Za-z0-9_-]{8,128}$/;
 
-export function isEd25519(key: KeyObject): boolean {
-  return key.asymmetricKeyType === 'ed25519';
+/** @deprecated kept for callers of the Ed25519-only API; use keyAlg(). */
+export function isEd25519(key: PublicKeyLike): boolean {
+  return keyAlg(key) === 'Ed25519';
 }
 
-export function signFacts(privateKey: KeyObject, facts: CodeFacts): string {
-  // Ed25519 hashes internally, so the algorithm argument is null (node:crypto requires it for EdDSA).
-  return sign(null, Buffer.from(canonicalFacts(facts), 'utf8'), privateKey).toString('base64url');
+export function encodeSignature(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+/**
+ * The bytes of a base64url signature, or null unless `s` is the canonical spelling: base64url without
+ * padding whose unused low bits in the last character are zero. A standard decoder ignores those bits,
+ * so `…A` and `…B` may decode to the same bytes; only the spelling the encoder writes is accepted, so a
+ * signature has exactly one printed form (docs/CODE-FORMAT.md §4).
+ */
+export function decodeSignature(s: string): Buffer | null {
+  if (typeof s !== 'string' || !SIGNATURE_RE.test(s) || s.length % 4 === 1) return null;
+  const bytes = Buffer.from(s, 'base64url');
+  return bytes.toString('base64url') === s ? bytes : null;
+}
+
+export function signFacts(privateKey: PrivateKeyLike, facts: CodeFacts): string {
+  return encodeSignature(signBytesWith(privateKey, Buffer.from(canonicalFacts(facts), 'utf8')));
 }
 
 /**
  * True only for a genuine signature. Never throws: the input comes from QR codes, URLs and files typed
  * by third parties, and "cannot verify" must read as "not valid", not as a crash.
  */
-export function verifyFactsSignature(publicKey: KeyObject, facts: CodeFacts, signature: string): boolean {
+export function verifyFactsSignature(publicKey: PublicKeyLike, facts: CodeFacts, signature: string): boolean {
   try {
-    if (typeof signature !== 'string' || !SIGNATURE_RE.test(signature)) return false;
-    const bytes = Buffer.from(signature, 'base64url');
-    // base64url decoding ignores the spare low bits of the last character; refusing any spelling but the
-    // canonical one keeps a signature to exactly one printed form.
-    if (bytes.toString('base64url') !== signature) return false;
-    return verify(null, Buffer.from(canonicalFacts(facts), 'utf8'), publicKey, bytes);
+    const bytes = decodeSignature(signature);
+    return bytes !== null && verifyBytesWith(publicKey, Buffer.from(canonicalFacts(facts), 'utf8'), bytes);
   } catch {
     return false;
   }

@@ -94,8 +94,15 @@ const EnvSchema = Type.Object({
    * longest holidays, and calendar days keep the cut-off one date comparison per order.
    */
   FOLLOW_UP_DAYS: Type.Integer({ default: 15, minimum: 0, maximum: 180 }),
-  /** Folder of Ed25519 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
+  /** Folder of Ed25519 / SM2 code-signing keys (<kid>.pem, retired <kid>.pub.pem, and a file `active`); required in production. */
   CODE_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The algorithm that signs NEW inspection codes (and whatever signs through Keyring#signBytes): Ed25519 (RFC 8032) or SM2-SM3
+   * (GB/T 32918.2 with SM3, the national standard some agencies must use). Earlier codes keep verifying
+   * under their own key whatever this says; the published key set lists both kinds (docs/CODE-FORMAT.md).
+   * Ed25519 by default because an enterprise's phone can check it offline (browsers' WebCrypto has no SM2).
+   */
+  CODE_SIGNING_ALG: Type.Union([Type.Literal('Ed25519'), Type.Literal('SM2-SM3')], { default: 'Ed25519' }),
   /**
    * Requests per minute per client IP on routes that need no token (the public code check, the check page,
    * published keys). Generous for a crowd behind one NAT, tight enough to stop enumeration of codes.
@@ -138,6 +145,8 @@ export interface Config {
   };
   clockStart?: string;
   codeKeysDir?: string;
+  /** CODE_SIGNING_ALG. */
+  codeSigningAlg: 'Ed25519' | 'SM2-SM3';
   seedDemo: boolean;
   auditSealIntervalMs: number;
   auditCheckpointIntervalMs: number;
@@ -239,6 +248,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     clockStart: env.CLOCK_START,
     codeKeysDir: env.CODE_KEYS_DIR,
+    codeSigningAlg: env.CODE_SIGNING_ALG,
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
     auditCheckpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,

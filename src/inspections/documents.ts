@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { CodeFacts } from '../codes/facts.js';
 import { checkUrl } from '../codes/signed-code.js';
 import type { NoticeInput } from '../codes/notice-pdf.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -28,7 +29,7 @@ export async function activeCodeOf(db: Db, i: Inspection): Promise<InspectionCod
 }
 
 export function codeCheckUrl(publicBaseUrl: string, code: InspectionCode): string {
-  return checkUrl(publicBaseUrl, code.code, code.kid, code.signature);
+  return checkUrl(publicBaseUrl, code.code, code.kid, code.signature, code.facts as CodeFacts);
 }
 
 /** Everything the inspection notice (行政检查通知书, Art. 17(1), 18(3)) prints. */

@@ -4,6 +4,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import type { Coordination } from './coordination-advice.js';
 import type { Inspection, InspectionCode } from './repository.js';
+import type { RevocationCategory } from '../codes/revocation.js';
 
 /**
  * The points where another flow (综合查一次, src/joint) takes part in a single inspection's commands. The
@@ -30,7 +31,7 @@ export interface InspectionHooks {
 }
 
 /** What is asked of the row: a machine event, or the revocation of its code (which cancels the visit). */
-export type InspectionStep = { type: 'event'; event: InspectionEvent } | { type: 'revoke_code'; code: string; reason: string };
+export type InspectionStep = { type: 'event'; event: InspectionEvent } | { type: 'revoke_code'; code: string; reason: string; category: RevocationCategory };
 
 /** For callers with no other flow to consult (unit tests, scripts): every hook a no-op. */
 export const NO_INSPECTION_HOOKS: InspectionHooks = {

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { effectiveStart, FROM_ISSUANCE_ZH, startsAtIssuance } from '../codes/effective-start.js';
 import type { CodeFacts } from '../codes/facts.js';
+import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../codes/revocation.js';
+import { signedMessage } from '../codes/signed-code.js';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
 import { findCode } from './repository.js';
@@ -10,6 +12,12 @@ import { findCode } from './repository.js';
  * The public check of a code (no login): what an enterprise at its door needs to decide whether the
  * visit is authorised, and nothing more (Art. 8, 40(6)): officers' names masked, no other enterprise.
  * The stored signature is compared, not re-verified (DESIGN.md): the row was signed when issued.
+ *
+ * Minimal disclosure: a code id is short enough to guess or to read off a notice in passing, so who is
+ * to be inspected, for what and when is shown only to whoever presents the code's signature (the QR
+ * holder, who has those facts in the QR already), and only once the window has opened — before it, the
+ * answer would tell a third party that an inspection is coming (a tip-off). Otherwise the check says only
+ * that the code exists and its state. A revocation shows its category, never the head's free-text reason.
  */
 export type CodeStatus = 'valid' | 'not_yet_valid' | 'expired' | 'closed' | 'revoked' | 'forged' | 'unknown';
 
@@ -42,7 +50,14 @@ export interface PublicCheck {
   inspectors?: { name: string; certificateNo: string }[];
   /** Art. 18(1): the legal basis recorded for fewer than two inspectors, shown with the team. */
   teamExceptionBasis?: string | null;
-  revokedReason?: string | null;
+  /**
+   * The signed message (canonical facts, base64url) — the `m` of a QR printed since it carries one — so the
+   * holder of an older QR can keep the bytes and check them offline later (docs/CODE-FORMAT.md §5, §6).
+   */
+  signedMessage?: string;
+  /** The kind of revocation (src/codes/revocation.ts); the free-text reason stays internal. */
+  revokedCategory?: RevocationCategory | null;
+  revokedCategoryZh?: string | null;
 }
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: enough to recognise, not to profile (Art. 40(6)). */
@@ -105,7 +120,9 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
       inspectorCount: facts.inspectorCount,
       inspectors: (i?.inspectors ?? []).map((p) => ({ name: maskName(p.name), certificateNo: maskCertificate(p.certificateNo) })),
       teamExceptionBasis: i?.teamExceptionBasis ?? null,
-      revokedReason: row.state === 'revoked' ? row.revokedReason : null,
+      signedMessage: signedMessage(facts),
+      revokedCategory: row.state === 'revoked' ? (row.revokedCategory ?? 'other') : null,
+      revokedCategoryZh: row.state === 'revoked' ? REVOCATION_CATEGORY_ZH[row.revokedCategory ?? 'other'] : null,
     },
   };
 }
@@ -119,6 +136,9 @@ export function checkAt(view: CodeView | null, code: string, now: Date, presente
   }
   const status: CodeStatus =
     view.state === 'revoked' ? 'revoked' : view.state === 'closed' ? 'closed' : now < view.validFrom ? 'not_yet_valid' : now > view.validTo ? 'expired' : 'valid';
+  // Existence and state only, unless the signature was presented (and matched) and the window has opened.
+  // "Opened" is judged on the window, not the status: a code revoked before its window must not reveal it either.
+  if (!signatureChecked || now < view.validFrom) return { code, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
   return { ...view.body, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
 }
 

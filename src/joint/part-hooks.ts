@@ -68,7 +68,7 @@ export async function stepOnJointPart(
 ): Promise<Inspection | undefined> {
   const part = await partOfInspection(tx, i.id);
   if (!part) return undefined;
-  if (step.type === 'revoke_code') return revokeJointVisit(tx, scope, actor, part.taskId, part.enterpriseCode, step.reason);
+  if (step.type === 'revoke_code') return revokeJointVisit(tx, scope, actor, part.taskId, part.enterpriseCode, step.reason, step.category);
   throw new DomainError('INVALID_TRANSITION', `该检查是“综合查一次”联合检查任务的组成部分，须通过该联合检查任务的相应操作办理`, {
     currentState: i.state,
     allowedEvents: [],

@@ -15,6 +15,7 @@ import { splitFindings, type JointFindingsInput, type Outcome } from './findings
 import { assertLead } from './task-access.js';
 import { auditTask, lockTask, taskTransition } from './task-audit.js';
 import { partsOf, unitsOf, updateJointTask, updateVisit, visitsOf, type JointTask, type JointTaskUnit, type JointVisit } from './tasks.repository.js';
+import type { RevocationCategory } from '../codes/revocation.js';
 
 /**
  * A joint visit after its code (Art. 18–20, 30): one combined form with per-item results, each unit's
@@ -176,7 +177,7 @@ export async function closeJointVisit(tx: Db, scope: CommandScope, actor: Princi
 }
 
 /** Cancels the visit's parts and revokes its code (refused once the visit has begun, like a single one). */
-async function cancelVisit(tx: Db, scope: CommandScope, actor: Principal, task: JointTask, visit: JointVisit, reason: string, action: string) {
+async function cancelVisit(tx: Db, scope: CommandScope, actor: Principal, task: JointTask, visit: JointVisit, reason: string, action: string, category: RevocationCategory = 'inspection_cancelled') {
   const parts = (await partsOf(tx, task.id, { enterpriseCode: visit.enterpriseCode, lock: true })).map((p) => p.inspection);
   const out: Inspection[] = [];
   for (const p of parts) {
@@ -185,7 +186,7 @@ async function cancelVisit(tx: Db, scope: CommandScope, actor: Principal, task: 
     await auditPart(tx, scope, p.id === parts[0]!.id && action === 'code.revoked' ? 'code.revoked' : 'inspection.cancelled', p, state, { jointTaskId: task.id, code: visit.code, reason });
   }
   if (visit.code) {
-    await tx.update(inspectionCodes).set({ state: 'revoked', revokedReason: reason, revokedBy: actor.sub, revokedAt: scope.at }).where(eq(inspectionCodes.code, visit.code));
+    await tx.update(inspectionCodes).set({ state: 'revoked', revokedReason: reason, revokedCategory: category, revokedBy: actor.sub, revokedAt: scope.at }).where(eq(inspectionCodes.code, visit.code));
   }
   await updateVisit(tx, visit, { cancelledAt: scope.at });
   return out;
@@ -208,12 +209,12 @@ export async function cancelJointTask(tx: Db, scope: CommandScope, actor: Princi
  * Revocation of a joint visit's code (POST /codes/:code/revoke reaches the lead's part row): every part of
  * the visit is cancelled with it, so no agency's cap keeps counting a visit that will not happen.
  */
-export async function revokeJointVisit(tx: Db, scope: CommandScope, actor: Principal, taskId: string, enterpriseCode: string, reason: string): Promise<Inspection> {
+export async function revokeJointVisit(tx: Db, scope: CommandScope, actor: Principal, taskId: string, enterpriseCode: string, reason: string, category: RevocationCategory = 'other'): Promise<Inspection> {
   const task = await lockTask(tx, taskId);
   assertLead(actor, task, true);
   const visit = (await visitsOf(tx, task.id, 'update')).find((v) => v.enterpriseCode === enterpriseCode)!;
-  const [lead] = await cancelVisit(tx, scope, actor, task, visit, reason, 'code.revoked');
-  await auditTask(tx, scope, 'visit_revoked', task, task.state, { code: visit.code, reason }, enterpriseCode);
+  const [lead] = await cancelVisit(tx, scope, actor, task, visit, reason, 'code.revoked', category);
+  await auditTask(tx, scope, 'visit_revoked', task, task.state, { code: visit.code, reason, category }, enterpriseCode);
   await visitEnded(tx, scope, task);
   return lead!;
 }

@@ -43,15 +43,17 @@ ${
 ${c.validityNote ? html`<dd data-field="validity-note"><small>${c.validityNote}</small></dd>` : ''}
 <dt>检查人员（${c.inspectorCount} 人）</dt><dd>${c.inspectors!.map((p) => html`<div>${p.name} 执法证 ${p.certificateNo}</div>`)}</dd>
 ${c.teamExceptionBasis ? html`<dt>少于两人的法律依据</dt><dd data-field="team-exception">${c.teamExceptionBasis}</dd>` : ''}
-${c.revokedReason ? html`<dt>撤销理由</dt><dd>${c.revokedReason}</dd>` : ''}
+${c.revokedCategoryZh ? html`<dt>撤销类别</dt><dd data-field="revoked-category">${c.revokedCategoryZh}</dd>` : ''}
 </dl>`
     : ''
 }
+<section id="offline-check" hidden></section>
 <section id="enterprise-check" data-code="${c.code}" hidden></section>
-<footer>${c.signatureChecked ? '已核对二维码签名。' : '未携带签名，仅按检查码查询。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。
+<footer>${c.signatureChecked ? (c.agencies ? '已核对二维码签名。' : '已核对二维码签名；检查时间开始前不公开检查详情。') : '未携带签名，仅显示检查码是否存在及其状态；扫描二维码可查看检查详情。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。
 如检查码无效、人员不符或有索要财物、要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
 </main>
 <script type="module" src="/portal/check-page.js"></script>
+<script type="module" src="/portal/check-offline.js"></script>
 </body></html>`;
 }
 

@@ -30,4 +30,24 @@ export const Ed25519Jwk = Type.Object(
 );
 
 /** One entry of the published key set (/.well-known/inspection-keys; the audit checkpoints publish the same set). */
-export const PublishedKey = Type.Object({ kid: Type.String(), alg: Type.Literal('Ed25519'), status: Type.String(), publicKeyPem: Type.String(), jwk: Ed25519Jwk });
+/** An SM2 public key as a JWK: the curve point, with `crv: "SM2"` (no registry assigns one; docs/CODE-FORMAT.md). */
+export const Sm2Jwk = Type.Object(
+  {
+    kty: Type.Literal('EC'),
+    crv: Type.Literal('SM2'),
+    x: Type.String({ description: '公钥横坐标（base64url）/ the point’s x, base64url' }),
+    y: Type.String({ description: '公钥纵坐标（base64url）/ the point’s y, base64url' }),
+    kid: Type.String({ description: '密钥编号 / key id' }),
+    alg: Type.Literal('SM2-SM3'),
+    use: Type.Literal('sig'),
+  },
+  { description: 'JWK（SM2，GB/T 32918）' },
+);
+
+export const PublishedKey = Type.Object({
+  kid: Type.String(),
+  alg: Type.Union([Type.Literal('Ed25519'), Type.Literal('SM2-SM3')]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('standby'), Type.Literal('retired')]),
+  publicKeyPem: Type.String(),
+  jwk: Type.Union([Ed25519Jwk, Sm2Jwk]),
+});

@@ -5,6 +5,7 @@ import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { responses, ShortText } from '../http/schemas.js';
+import { REVOCATION_CATEGORIES } from '../codes/revocation.js';
 import { revokeCode } from '../inspections/commands/lifecycle.js';
 import { scanCode } from '../inspections/commands/scan.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
@@ -32,7 +33,9 @@ const Check = Type.Object({
   inspectorCount: Type.Optional(Type.Integer()),
   inspectors: Type.Optional(Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() }))),
   teamExceptionBasis: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项）/ legal basis for fewer than two inspectors' })),
-  revokedReason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  signedMessage: Type.Optional(Type.String({ description: '签名原文（base64url），可离线验签 / the signed message, base64url, for offline verification (docs/CODE-FORMAT.md)' })),
+  revokedCategory: Type.Optional(Type.Union([...REVOCATION_CATEGORIES.map((c) => Type.Literal(c)), Type.Null()], { description: '撤销类别（理由不公开）/ revocation category; the reason is internal' })),
+  revokedCategoryZh: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 
 
@@ -97,7 +100,17 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['codes'],
         summary: '撤销检查码（负责人，须说明理由）/ revoke a code (agency head, with a reason)',
         params: CodeParam,
-        body: Type.Object({ reason: ShortText('撤销理由 / reason', 500) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            reason: ShortText('撤销理由（内部留存，不公开）/ reason, kept internal', 500),
+            category: Type.Optional(
+              Type.Union(REVOCATION_CATEGORIES.map((c) => Type.Literal(c)), {
+                description: '公开核验显示的撤销类别，默认 other / the category the public check shows (default other)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: responses(InspectionView),
       },
     },
@@ -107,7 +120,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const row = await findCode(app.services.db, code);
         return row ? inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
       };
-      return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason, app.services.inspectionHooks)));
+      return inspectionView(await runCommand(commandContext(req), refusal, (tx, scope) => revokeCode(tx, scope, principalOf(req), code, req.body.reason, app.services.inspectionHooks, req.body.category ?? 'other')));
     },
   );
 };

@@ -17,6 +17,7 @@ import { CoordinationSchema } from './joint-coordination-schema.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
+import { checkUrl } from '../codes/signed-code.js';
 
 const Drafted = Type.Object({
   inspection: InspectionView,
@@ -88,8 +89,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const refusal = () => inspectionRefusalSubject(ctx.db, req.params.id);
       const res = await runIdempotent(req, ctx, refusal, 201, async (tx, scope) => {
         const issued = await issueCode(tx, scope, ctx.actor, keyring, req.params.id, app.services.inspectionHooks);
-        const checkUrl = `${config.publicBaseUrl}/v/${issued.code}?${new URLSearchParams({ k: issued.kid, s: issued.signature })}`;
-        return { ...issued, checkUrl };
+        return { ...issued, checkUrl: checkUrl(config.publicBaseUrl, issued.code, issued.kid, issued.signature, issued.facts) };
       });
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
     },

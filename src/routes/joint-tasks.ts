@@ -165,7 +165,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { keyring, config } = app.services;
       const res = await runIdempotent(req, ctx, await jointTaskRefusalSubject(app.services.db, req.params.id), 201, async (tx, scope) => {
         const issued = await issueJointCodes(tx, scope, ctx.actor, keyring, settings(), req.params.id);
-        return { codes: issued.map((c) => ({ ...c, checkUrl: checkUrl(config.publicBaseUrl, c.code, c.kid, c.signature) })) };
+        return { codes: issued.map((c) => ({ ...c, checkUrl: checkUrl(config.publicBaseUrl, c.code, c.kid, c.signature, c.facts) })) };
       });
       return reply.status(res.status).send(res.body);
     },

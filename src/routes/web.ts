@@ -23,6 +23,8 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
     app.get(prefix, { config: { access: 'public' }, schema: hidden }, (_req, reply) => reply.redirect(`${prefix}/`));
     app.get(`${prefix}/*`, { config: { access: 'public' }, schema: hidden }, (req: FastifyRequest, reply: FastifyReply) => {
       const path = (req.params as { '*': string })['*'];
+      // The check page's service worker lives here but serves the check pages under /v/ (its scope).
+      if (prefix === '/portal' && path === 'check-sw.js') reply.header('service-worker-allowed', '/v/').header('cache-control', 'no-cache');
       return reply.sendFile(path === '' ? 'index.html' : path, root);
     });
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../../seeds/demo.js';
+import { findCode } from '../../src/inspections/repository.js';
 import { as } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -50,7 +51,10 @@ describeDb('the demo data gives the console a year of activity', () => {
     const now = (await t.call({ method: 'GET', url: '/api/v1/inspections?state=code_issued', as: supervisor })).json();
     expect(now).toHaveLength(1);
     const story = (await t.call({ method: 'GET', url: `/api/v1/inspections/${now[0].id}`, as: supervisor })).json();
-    const check = (await t.call({ method: 'GET', url: `/api/v1/codes/${story.code.code}` })).json();
+    expect((await t.call({ method: 'GET', url: `/api/v1/codes/${story.code.code}` })).json()).toMatchObject({ status: 'valid' });
+    // The details are for the QR holder: the demo's QR carries the signature.
+    const row = (await findCode(t.db, story.code.code))!;
+    const check = (await t.call({ method: 'GET', url: `/api/v1/codes/${story.code.code}?k=${row.kid}&s=${row.signature}` })).json();
     expect(check).toMatchObject({ status: 'valid', agencies: [{ code: 'WH-SCJG' }] });
     expect(story.history.map((e: { action: string }) => e.action)).toEqual(['inspection.drafted', 'inspection.approved', 'inspection.code_issued']);
   });

@@ -214,8 +214,10 @@ describeDb('bad input never breaks the API (fast-check)', () => {
   it('renders SQL and HTML in text fields escaped on the public check page', async () => {
     const evil = '<img src=x onerror=1>\'";--';
     const id = await approvedInspection(t, w, { inspectors: [{ name: evil, certificateNo: '42010620230001' }, { name: '陈丽华', certificateNo: '42010620230002' }] });
-    const code = (await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer })).json().code;
-    const page = await t.call({ method: 'GET', url: `/v/${code}` });
+    const issued = (await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer })).json();
+    // The page lists the team only to the QR holder (signature) once the window has opened.
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    const page = await t.call({ method: 'GET', url: `/v/${issued.code}?k=${issued.kid}&s=${issued.signature}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('<img src=x');
     expect(page.body).toContain('&lt;');

@@ -52,13 +52,18 @@ describeDb('inspection codes: idempotency, public check states, scans and findin
 
     t.clock.set('2026-04-02T09:00:00+08:00');
     const id2 = await approvedInspection(t, w);
-    const code2 = (await issue(id2)).json().code;
+    const issued2 = (await issue(id2)).json();
+    const code2 = issued2.code;
     const byOfficer = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/revoke`, as: w.officer, payload: { reason: '企业停产' } });
     expect(byOfficer.json().code).toBe('FORBIDDEN_ROLE');
-    const revoked = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/revoke`, as: w.head, payload: { reason: '检查人员变更，重新申请' } });
+    const revoked = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/revoke`, as: w.head, payload: { reason: '检查人员变更，重新申请', category: 'team_changed' } });
     expect(revoked.json().state).toBe('cancelled');
-    expect(await check(code2)).toMatchObject({ status: 'revoked', revokedReason: '检查人员变更，重新申请' });
+    // Before its window, even the QR holder learns only the state; the head's reason is never public.
+    expect(await check(code2, `?k=${issued2.kid}&s=${issued2.signature}`)).toEqual({ code: code2, status: 'revoked', statusZh: expect.any(String), signatureChecked: true });
     t.clock.set('2026-04-08T10:00:00+08:00');
+    const afterOpening = await check(code2, `?k=${issued2.kid}&s=${issued2.signature}`);
+    expect(afterOpening).toMatchObject({ status: 'revoked', revokedCategory: 'team_changed', revokedCategoryZh: '检查人员变更' });
+    expect(JSON.stringify(afterOpening)).not.toContain('重新申请');
     const scanRevoked = await t.call({ method: 'POST', url: `/api/v1/codes/${code2}/scan`, as: w.officer, payload: {} });
     expect(scanRevoked.json().code).toBe('ONSITE_WITHOUT_CODE');
   });

@@ -47,10 +47,11 @@ describeDb('第十七条第（一）项 检查前获取检查码：检查码自�
     const keys = parsePublishedKeys((await t.call({ method: 'GET', url: '/.well-known/inspection-keys' })).json());
     expect(verifyWithPublishedKeys(keys, issued.facts, issued.kid, issued.signature)).toBe(true);
 
-    const check = (await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}` })).json();
+    const signed = `?k=${issued.kid}&s=${issued.signature}`;
+    const check = (await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}${signed}` })).json();
     expect(check).toMatchObject({ status: 'valid', validFrom: '2026-04-08T03:00:00.000Z', validFromIssuance: true });
     expect(check.validityNote).toContain('自签发时起生效');
-    const page = await t.call({ method: 'GET', url: `/v/${issued.code}` });
+    const page = await t.call({ method: 'GET', url: `/v/${issued.code}${signed}` });
     expect(page.body).toContain('自签发时起生效');
     expect(page.body).toContain('11:00 至 17:00');
 
@@ -88,7 +89,7 @@ describeDb('第十七条、第二十九条 联合检查码同样自签发时起�
     const [issued] = res.json().codes;
     expect(issued).toMatchObject({ validFrom: '2026-04-15T02:00:00.000Z', validFromIssuance: true });
     expect(issued.facts.validFrom).toBe('2026-04-15T02:00:00.000Z');
-    expect((await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}` })).json()).toMatchObject({ validFrom: '2026-04-15T02:00:00.000Z', validFromIssuance: true });
+    expect((await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}?k=${issued.kid}&s=${issued.signature}` })).json()).toMatchObject({ validFrom: '2026-04-15T02:00:00.000Z', validFromIssuance: true });
 
     const ent = as.enterprise(w.enterprise.creditCode);
     const report = (visitedAt: string) =>
@@ -221,8 +222,10 @@ describeDb('第十八条第（一）项、第（二）项 “法律另有规定�
     const res = await code([TEAM[0]!]);
     expect(res.statusCode).toBe(201);
     const issued = res.json();
-    expect((await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}` })).json()).toMatchObject({ inspectorCount: 1, teamExceptionBasis: BASIS });
-    expect((await t.call({ method: 'GET', url: `/v/${issued.code}` })).body).toContain(BASIS);
+    const signed = `?k=${issued.kid}&s=${issued.signature}`;
+    t.clock.set('2026-04-08T10:00:00+08:00'); // the team is public to the QR holder once the window has opened
+    expect((await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}${signed}` })).json()).toMatchObject({ inspectorCount: 1, teamExceptionBasis: BASIS });
+    expect((await t.call({ method: 'GET', url: `/v/${issued.code}${signed}` })).body).toContain(BASIS);
     const story = (await t.call({ method: 'GET', url: `/api/v1/inspections/${issued.inspectionId}`, as: as.enterprise(w.enterprise.creditCode) })).json();
     expect(story.inspection.teamExceptionBasis).toBe(BASIS);
   });

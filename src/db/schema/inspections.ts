@@ -1,5 +1,6 @@
 import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies, enterprises } from './registry.js';
+import { REVOCATION_CATEGORIES } from '../../codes/revocation.js';
 
 export interface Inspector {
   name: string;
@@ -100,7 +101,9 @@ export const inspectionCodes = pgTable(
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validTo: timestamp('valid_to', { withTimezone: true }).notNull(),
     state: text('state', { enum: ['active', 'revoked', 'closed'] }).notNull(),
+    /** Internal: the head's own words. The public sees only revokedCategory (src/codes/revocation.ts). */
     revokedReason: text('revoked_reason'),
+    revokedCategory: text('revoked_category', { enum: REVOCATION_CATEGORIES }),
     revokedBy: text('revoked_by'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     issuedBy: text('issued_by').notNull(),

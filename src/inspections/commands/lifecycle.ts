@@ -13,6 +13,7 @@ import type { InspectionHooks, InspectionStep } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
 import { findCode, findInspection, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';
+import type { RevocationCategory } from '../../codes/revocation.js';
 
 export interface StepSpec {
   event: InspectionEvent;
@@ -24,7 +25,7 @@ export interface StepSpec {
   check?: (tx: Db, i: Inspection, at: Date) => Promise<void>;
   payload?: unknown;
   /** Set when the step revokes the code (Art. 17(1) code revocation), so other flows see what is asked. */
-  revokes?: { code: string; reason: string };
+  revokes?: { code: string; reason: string; category: RevocationCategory };
 }
 
 /** One state step of an inspection: lock, authorise, transition, write, audit. */
@@ -103,22 +104,22 @@ export const archiveSpec = (archiveRef: string): StepSpec => ({
 });
 
 /** Cancels a visit not yet made; its code, if any, is revoked at once (the public check shows it). */
-export const cancelSpec = (actor: Principal, reason: string): StepSpec => ({
+export const cancelSpec = (actor: Principal, reason: string, category: RevocationCategory = 'inspection_cancelled'): StepSpec => ({
   event: { type: 'CANCEL' },
   action: 'inspection.cancelled',
   check: async (tx, i, at) => {
     await tx
       .update(inspectionCodes)
-      .set({ state: 'revoked', revokedReason: reason, revokedBy: actor.sub, revokedAt: at })
+      .set({ state: 'revoked', revokedReason: reason, revokedCategory: category, revokedBy: actor.sub, revokedAt: at })
       .where(eq(inspectionCodes.inspectionId, i.id));
   },
   payload: { reason },
 });
 
 /** Revocation by the agency head (with a reason): the code stops authorising at once. */
-export async function revokeCode(tx: Db, scope: CommandScope, actor: Principal, code: string, reason: string, hooks: InspectionHooks): Promise<Inspection> {
+export async function revokeCode(tx: Db, scope: CommandScope, actor: Principal, code: string, reason: string, hooks: InspectionHooks, category: RevocationCategory = 'other'): Promise<Inspection> {
   const row = await findCode(tx, code, true);
   if (!row) throw DomainError.notFound('检查码', code);
   if (row.state !== 'active') throw new DomainError('INVALID_TRANSITION', `检查码状态为 ${row.state}，不能撤销`, { currentState: row.state, allowedEvents: [] });
-  return stepInspection(tx, scope, actor, row.inspectionId, { ...cancelSpec(actor, reason), headOnly: true, action: 'code.revoked', payload: { code, reason }, revokes: { code, reason } }, hooks);
+  return stepInspection(tx, scope, actor, row.inspectionId, { ...cancelSpec(actor, reason, category), headOnly: true, action: 'code.revoked', payload: { code, reason, category }, revokes: { code, reason, category } }, hooks);
 }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
+import { checkUrl } from '../../src/codes/signed-code.js';
+import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describeBrowser, seeText, serve } from './browser-support.js';
+
+/**
+ * 第十七条第（二）项 现场出示检查码并扫码: the enterprise at its gate checks the QR on its phone. Once the phone
+ * has opened a check page online (the page and the published keys are kept), it still answers 签名有效 /
+ * 签名无效 with the network cut, from the signed message the QR carries (docs/CODE-FORMAT.md §7).
+ */
+describeBrowser('第十七条 检查码：无网络时企业在门口仍可核验二维码签名', () => {
+  let t: TestApp;
+  let w: InspectionWorld;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let first: string;
+  let second: string;
+
+  const issue = async () => {
+    const id = await approvedInspection(t, w);
+    const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    const url = new URL(res.json().checkUrl as string);
+    return `${base}${url.pathname}${url.search}${url.hash}`;
+  };
+  const verdict = () => page.getByTestId('offline-verdict');
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    w = await newInspectionWorld(t, { cap: 5 });
+    base = await serve(t);
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    first = await issue();
+    second = await issue();
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.context.setOffline(false);
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('verifies the signature in the browser online, and keeps the keys and the page for later', async () => {
+    expect(first).toContain('#m=');
+    await page.goto(first);
+    await verdict().waitFor();
+    expect(await verdict().getAttribute('data-verdict')).toBe('valid');
+    await seeText(page.getByTestId('keys-fetched-at'), '本机保存的平台公钥更新于');
+    // The service worker has taken the page's files into its cache before the network goes.
+    const cached = await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      const cache = await caches.open('wh327-check-v1');
+      return Boolean(await cache.match('/portal/check-offline.html')) && Boolean(await cache.match('/portal/offline-verify.js'));
+    });
+    expect(cached).toBe(true);
+  });
+
+  it('answers 签名有效 for another code with the network cut, showing the signed facts and when the keys were fetched', async () => {
+    await browser.context.setOffline(true);
+    try {
+      await page.goto(second);
+      await page.getByTestId('offline-banner').waitFor();
+      await verdict().waitFor();
+      expect(await verdict().getAttribute('data-verdict')).toBe('valid');
+      await seeText(verdict(), '签名有效');
+      await seeText(page.locator('[data-field="offline-enterprise"]'), w.enterprise.creditCode, 'exact');
+      await seeText(page.getByTestId('keys-fetched-at'), '本机保存的平台公钥更新于');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+  });
+
+  it('answers 签名无效 with the network cut when the QR’s facts were altered, and refuses a non-canonical signature', async () => {
+    const url = new URL(second);
+    const message = JSON.parse(Buffer.from(new URLSearchParams(url.hash.slice(1)).get('m')!, 'base64url').toString('utf8'));
+    const altered = Buffer.from(JSON.stringify({ ...message, validTo: '2026-04-30T09:00:00.000Z' })).toString('base64url');
+    const signature = url.searchParams.get('s')!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = signature.slice(0, -1) + alphabet[alphabet.indexOf(signature.at(-1)!) ^ 1];
+    await browser.context.setOffline(true);
+    try {
+      // Only the fragment differs from the page already open: leave it first, or the browser would not reload.
+      await page.goto('about:blank');
+      await page.goto(`${url.origin}${url.pathname}${url.search}#m=${altered}`);
+      await verdict().waitFor();
+      expect(await verdict().getAttribute('data-verdict')).toBe('forged');
+      await seeText(verdict(), '签名无效');
+      expect(await page.locator('[data-field="offline-enterprise"]').count()).toBe(0);
+
+      const q = new URLSearchParams(url.search);
+      q.set('s', respelled);
+      await page.goto(`${url.origin}${url.pathname}?${q}${url.hash}`);
+      await verdict().waitFor();
+      expect(await verdict().getAttribute('data-verdict')).toBe('refused');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+  });
+
+  it('says with the network cut that an SM2-SM3 code cannot be checked offline (WebCrypto has no SM2)', async () => {
+    // A key set as published after SM2 keys were added: the page keeps it from its last visit online.
+    const keyring = new Keyring([generateSigningKey('sm2-2026', true, 'SM2-SM3')], { signingAlg: 'SM2-SM3' });
+    const facts = JSON.parse(Buffer.from(new URLSearchParams(new URL(second).hash.slice(1)).get('m')!, 'base64url').toString('utf8'));
+    const { kid, signature } = keyring.sign(facts);
+    await page.goto(second);
+    await verdict().waitFor();
+    await page.evaluate((sm2Key) => {
+      const saved = JSON.parse(localStorage.getItem('wh327-inspection-keys')!);
+      localStorage.setItem('wh327-inspection-keys', JSON.stringify({ ...saved, keys: [...saved.keys, sm2Key] }));
+    }, keyring.publicKeys()[0]);
+    await browser.context.setOffline(true);
+    try {
+      await page.goto(checkUrl(base, facts.code, kid, signature, facts));
+      await verdict().waitFor();
+      expect(await verdict().getAttribute('data-verdict')).toBe('sm2_offline');
+      await seeText(verdict(), '不支持离线核验');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+  });
+});

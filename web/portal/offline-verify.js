@@ -1,0 +1,90 @@
+/**
+ * The check of a QR code in the browser, without the server (docs/CODE-FORMAT.md §4–§7): the QR's URL
+ * carries the signed message (`#m=`), and the key set fetched on an earlier visit is kept in
+ * localStorage, so an enterprise at its gate with no signal still learns whether the code is genuine.
+ * WebCrypto verifies Ed25519; it has no SM2, so an SM2-SM3 code is reported as not checkable offline.
+ */
+export const KEYS_STORE = 'wh327-inspection-keys';
+const SCHEMA = 'wuhan-327/inspection-code/v1';
+
+/** The bytes of canonical base64url (no padding, unused bits zero), or null for any other spelling. */
+export function decodeBase64url(text) {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  let b64 = text.replaceAll('-', '+').replaceAll('_', '/');
+  while (b64.length % 4) b64 += '=';
+  let binary;
+  try {
+    binary = atob(b64);
+  } catch {
+    return null;
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return encodeBase64url(bytes) === text ? bytes : null;
+}
+
+export function encodeBase64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** The key set saved on the last visit online: { fetchedAt, keys } or null. */
+export function cachedKeys() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEYS_STORE) ?? 'null');
+    return saved && Array.isArray(saved.keys) ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Fetches the published keys and keeps them; resolves to the saved set, the fresh one when online. */
+export async function refreshKeys() {
+  try {
+    const res = await fetch('/.well-known/inspection-keys', { cache: 'no-store' });
+    if (!res.ok) return cachedKeys();
+    const saved = { fetchedAt: new Date().toISOString(), keys: (await res.json()).keys };
+    localStorage.setItem(KEYS_STORE, JSON.stringify(saved));
+    return saved;
+  } catch {
+    return cachedKeys(); // offline: what the last visit saved
+  }
+}
+
+/**
+ * The verdict on the page's own URL (`/v/<code>?k=&s=#m=`) under `keySet`:
+ * valid | forged | refused (not canonical) | no_message | no_keys | unknown_key | sm2_offline,
+ * with the facts read from the message once its signature verified.
+ */
+export async function verifyLocation(loc, keySet) {
+  const code = decodeURIComponent(loc.pathname.split('/').at(-1) ?? '');
+  const query = new URLSearchParams(loc.search);
+  const kid = query.get('k');
+  const sigText = query.get('s');
+  const messageText = new URLSearchParams(loc.hash.replace(/^#/, '')).get('m');
+  if (!kid || !sigText || messageText === null) return { verdict: 'no_message', code };
+  const signature = decodeBase64url(sigText);
+  const message = decodeBase64url(messageText);
+  if (!signature || !message) return { verdict: 'refused', code };
+  if (!keySet?.keys?.length) return { verdict: 'no_keys', code };
+  const entry = keySet.keys.find((k) => k.kid === kid);
+  if (!entry) return { verdict: 'unknown_key', code };
+  const alg = entry.alg ?? 'Ed25519';
+  if (alg === 'SM2-SM3') return { verdict: 'sm2_offline', code };
+  if (alg !== 'Ed25519' || entry.jwk?.kty !== 'OKP' || entry.jwk?.crv !== 'Ed25519') return { verdict: 'forged', code };
+  let genuine = false;
+  try {
+    const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: entry.jwk.x }, { name: 'Ed25519' }, false, ['verify']);
+    genuine = signature.length === 64 && (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message));
+  } catch {
+    genuine = false;
+  }
+  if (!genuine) return { verdict: 'forged', code };
+  let facts;
+  try {
+    facts = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(message));
+  } catch {
+    return { verdict: 'forged', code };
+  }
+  // A genuine message about another code, or not a code message at all, vouches for nothing here.
+  if (facts?.schema !== SCHEMA || facts.code !== code) return { verdict: 'forged', code };
+  return { verdict: 'valid', code, facts, keyStatus: entry.status };
+}
