@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
+import { PrincipalDirectory } from './auth/directory.js';
 import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
@@ -30,6 +31,8 @@ export interface Services {
   keyring: Keyring;
   /** The public check's per-instance cache, invalidated by database notifications. */
   codeChecks: CodeCheckCache;
+  /** Resolves each caller against the registry (agency active, supervisor's bureau and district), cached. */
+  principals: PrincipalDirectory;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
   inspectionHooks: InspectionHooks;
 }
@@ -95,10 +98,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     calendar: new CalendarService(deps.database.db),
     keyring: deps.keyring,
     codeChecks: new CodeCheckCache(deps.database),
+    principals: new PrincipalDirectory(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
   });
   await app.services.codeChecks.start();
-  app.addHook('onClose', async () => app.services.codeChecks.close());
+  await app.services.principals.start();
+  app.addHook('onClose', async () => {
+    await app.services.codeChecks.close();
+    await app.services.principals.close();
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -71,6 +71,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     // The code-check listener holds the database too; stop it before the database goes (this hook may
     // run before the app's own).
     await app.services.codeChecks.close();
+    await app.services.principals.close();
     await database.close();
   });
   return { app, database, seeded };

@@ -112,7 +112,7 @@ export interface LoadKeyringOptions {
 }
 
 export function loadKeyring(opts: LoadKeyringOptions): Keyring {
-  if (opts.keysDir) return loadKeysDir(opts.keysDir);
+  if (opts.keysDir) return loadKeysDir(opts.keysDir, opts.production);
   if (opts.production) {
     // A generated key would sign codes nobody can verify against the published keys of the last run.
     throw new Error(
@@ -139,7 +139,7 @@ function readKeyFile(file: string, kind: 'private' | 'public'): KeyObject {
   return key;
 }
 
-function loadKeysDir(dir: string): Keyring {
+function loadKeysDir(dir: string, production = false): Keyring {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`inspection code keys folder ${dir} does not exist`);
   const activeFile = join(dir, 'active');
   if (!existsSync(activeFile)) throw new Error(`${activeFile} is missing: it must contain the kid of the signing key`);
@@ -154,6 +154,11 @@ function loadKeysDir(dir: string): Keyring {
     const kid = name.slice(0, -(kind === 'public' ? '.pub.pem' : '.pem').length);
     const file = join(dir, name);
     if (!KID_RE.test(kid)) throw new Error(`${file}: the file name must be <kid>.pem with a kid matching ${KID_RE}`);
+    // Whoever reads a signing key can issue codes an enterprise would trust: in production only the
+    // server's own user may read it (chmod 600), as ssh insists for its keys.
+    if (production && kind === 'private' && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+      throw new Error(`${file} is readable by its group or by others (mode ${(statSync(file).mode & 0o777).toString(8)}); chmod 600 it`);
+    }
     (kind === 'private' ? privateKeys : publicKeys).set(kid, readKeyFile(file, kind));
   }
   if (privateKeys.size + publicKeys.size === 0) throw new Error(`${dir} holds no <kid>.pem or <kid>.pub.pem key files`);
