@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
@@ -18,6 +17,7 @@ import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
 import { controlCharactersPlugin } from './http/control-characters.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
+import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
 
@@ -48,6 +48,8 @@ export interface AppDeps {
   clock: Clock;
   keyring: Keyring;
   devKey?: DevKey;
+  /** Where request budgets are counted; defaults to Redis when RATE_LIMIT_REDIS_URL is set, else this process. */
+  rateStore?: RateStore;
   /** Defaults to JSON logs at config.logLevel; tests pass false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -81,6 +83,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
+    // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     // Errors the router raises before any route runs (a malformed URL, an over-long path parameter)
     // still answer problem+json.
@@ -151,9 +155,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
   });
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, publicRateLimit: config.publicRateLimit });
-  // After the auth plugin: its onRoute hook marks token-less routes with the limit this plugin reads.
-  await app.register(rateLimit, { global: false });
+  const rateStore = deps.rateStore ?? (config.rateLimit.redisUrl ? RedisRateStore.connect(config.rateLimit.redisUrl) : new MemoryRateStore());
+  app.addHook('onClose', async () => rateStore.close());
+  const limits = rateLimitHooks({
+    publicLimit: config.publicRateLimit,
+    authenticatedLimit: config.rateLimit.authenticated,
+    expensiveCost: config.rateLimit.expensiveCost,
+    store: rateStore,
+  });
+  // Around the auth plugin: addresses are checked before a token is verified, callers after.
+  await app.register(limits.before);
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey });
+  await app.register(limits.after);
   await app.register(apiRoutes);
   return app;
 }

@@ -23,8 +23,6 @@ declare module 'fastify' {
 export interface AuthOptions {
   auth: Config['auth'];
   devKey?: DevKey;
-  /** Requests per minute per IP on token-less routes (@fastify/rate-limit reads it from the route config). */
-  publicRateLimit?: number;
 }
 
 interface JwtHeader {
@@ -104,9 +102,6 @@ export const authPlugin = fp<AuthOptions>(
 
     // A route that forgets to say who may call it must not exist (the access matrix relies on it).
     app.addHook('onRoute', (route) => {
-      if (route.config?.access === 'public' && opts.publicRateLimit && !route.url.startsWith('/docs')) {
-        route.config = { ...route.config, rateLimit: { max: opts.publicRateLimit, timeWindow: '1 minute' } } as typeof route.config;
-      }
       if (route.config?.access !== undefined) return;
       if (route.url.startsWith('/docs')) {
         route.config = { ...(route.config ?? {}), access: 'public' };

@@ -105,8 +105,9 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For): unset trusts none (the server
-   * faces clients directly); behind a reverse proxy set the proxy's address or CIDR (e.g. 10.0.0.0/8), or a
-   * hop count (1). Trusting every proxy (true) lets any client choose its own address and rate-limit bucket.
+   * faces clients directly); behind a reverse proxy set the proxy's addresses or CIDRs (e.g. 10.0.0.0/8,
+   * or `loopback` for one on this host). Trusting every peer (true) lets any client choose its own address
+   * and so its rate-limit bucket; a hop count is not offered because Fastify cannot check the peer with it.
    */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/joint/settings.ts for why 6. */
@@ -150,8 +151,8 @@ export interface Config {
   publicRateLimit: number;
   /** Per-caller limits on routes that need a token; `expensiveCost` is what one expensive request counts. */
   rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string };
-  /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs (TRUST_PROXY). */
-  trustProxy: boolean | number | string[];
+  /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
+  trustProxy: boolean | string[];
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
   /** Art. 23: working days for the competent agency to accept or escalate a sent referral (REFERRAL_ACCEPT_WORKING_DAYS). */
@@ -259,14 +260,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** TRUST_PROXY: unset/false → trust none; a number → that many hops; otherwise comma-separated addresses or CIDRs. */
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+/** TRUST_PROXY: unset/false → trust none; true → every peer; otherwise comma-separated addresses or CIDRs. */
+function parseTrustProxy(value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
   const list = value.split(',').map((v) => v.trim()).filter(Boolean);
-  if (list.some((v) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v) && !['loopback', 'linklocal', 'uniquelocal'].includes(v))) {
-    throw new ConfigError('TRUST_PROXY', 'expected true, false, a hop count, or addresses/CIDRs separated by commas');
+  if (list.some((v) => !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/.test(v) && !['loopback', 'linklocal', 'uniquelocal'].includes(v))) {
+    throw new ConfigError('TRUST_PROXY', 'expected true, false, or proxy addresses/CIDRs separated by commas');
   }
   return list;
 }
