@@ -15,6 +15,7 @@ import { jointInspectionHooks } from './joint/inspection-hooks.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
+import { requestForLog, safeError } from './http/log-serializers.js';
 import { controlCharactersPlugin } from './http/control-characters.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
@@ -68,20 +69,36 @@ export const REDACT = [
   '*.privateKey',
 ];
 
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
 // 1 MiB: the largest legitimate body (a plan with its items) is far smaller; larger is refused with 413.
 const BODY_LIMIT = 1024 * 1024;
 
-/** pino settings: JSON lines at the configured level, secrets redacted; `stream` for tests. */
+/**
+ * pino settings: JSON lines at the configured level, secrets redacted, query values and SQL parameters
+ * never written (src/http/log-serializers.ts); `stream` for tests.
+ */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
-  return { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, ...(stream ? { stream } : {}) };
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { req: requestForLog as (req: unknown) => Record<string, unknown>, err: (err: Error) => safeError(err) as { type: string; message: string; stack: string } },
+    ...(stream ? { stream } : {}),
+  };
 }
 
 /** The whole application as one Fastify instance; server.ts only listens and closes it. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept (to follow one request across systems) only when it is short and
+    // plain; anything else — long, spaces, control or non-ASCII characters — is replaced by a fresh id,
+    // since the id goes into every log line and audit entry.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: BODY_LIMIT,
     // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
     trustProxy: config.trustProxy,

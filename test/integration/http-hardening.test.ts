@@ -136,6 +136,45 @@ describeDb('NUL bytes and lone surrogates in input are a 400 naming the field, n
     expect(res.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'querystring.state' }] });
   });
 
+  it('refuses a NUL byte in a query parameter of every listing the issue found answering 500', async () => {
+    const supervisor = as.supervisor((await newJusticeBureau(t.db)).code);
+    for (const list of ['inspections', 'joint-tasks', 'flags', 'audit', 'enterprises', 'special-plans', 'plans', 'enterprise-reports']) {
+      const res = await t.call({ method: 'GET', url: `/api/v1/${list}?subjectId=a%00b`, as: supervisor });
+      expect(res.statusCode, list).toBe(400);
+      expect(res.json().errors, list).toEqual([{ field: 'querystring.subjectId', message: '不得包含空字符或无效字符' }]);
+    }
+  });
+
+  it('refuses a query value whose percent-encoding is not UTF-8, naming the parameter', async () => {
+    for (const bad of ['%FF', '%C0%80', '%E4%B8', '%ED%A0%80']) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/matters/public?state=${bad}` });
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().errors, bad).toEqual([{ field: 'querystring.state', message: '不是有效的 UTF-8 编码' }]);
+    }
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/matters/public?q=${encodeURIComponent('武汉')}` })).statusCode).toBeLessThan(500);
+  });
+
+  it('refuses bytes that are not UTF-8 in a JSON body, naming the field', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"code":"X1","name":"'), Buffer.from([0xe6, 0xad]), Buffer.from('","kind":"administrative"}')]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/districts',
+      headers: { authorization: `Bearer ${t.token(as.admin())}`, 'content-type': 'application/json' },
+      payload: bytes,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors).toEqual([{ field: 'body.name', message: '不是有效的 UTF-8 文本' }]);
+  });
+
+  it('refuses Unicode bidirectional controls in names, so the check page and PDFs show what is stored', async () => {
+    for (const name of ['武汉\u202e司公限有\u202c测试', '武汉\u2067测试\u2069有限公司']) {
+      const res = await t.call({ method: 'POST', url: '/api/v1/districts', as: as.admin(), payload: { code: 'X2', name, kind: 'functional' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([{ field: 'body.name', message: '不得包含双向文本控制字符' }]);
+    }
+  });
+
   it('refuses a NUL byte and a lone surrogate inside a JSON body, naming the field', async () => {
     const nul = await t.call({ method: 'POST', url: '/api/v1/enterprises', as: as.admin(), payload: { name: 'a\u0000b' } });
     expect(nul.statusCode).toBe(400);
