@@ -104,7 +104,7 @@ export const controlCharactersPlugin = fp(
         } catch {
           // not JSON either: the body as a whole
         }
-        done(DomainError.field(field, '不是有效的 UTF-8 文本'), undefined);
+        done(DomainError.field(field, '含有无法识别的字节，不是有效的文本编码'), undefined);
         return;
       }
       parseJson(req, text, done);
@@ -112,7 +112,7 @@ export const controlCharactersPlugin = fp(
 
     app.addHook('preValidation', async (req) => {
       const query = badlyEncodedQuery(req.url);
-      if (query) throw DomainError.field(query, '不是有效的 UTF-8 编码');
+      if (query) throw DomainError.field(query, '含有无法识别的百分号编码');
       const found = firstBad(req.params, 'params') ?? firstBad(req.query, 'querystring') ?? headerProblem(req) ?? firstBad(req.body, 'body');
       if (found) throw DomainError.field(found.field, found.message);
     });

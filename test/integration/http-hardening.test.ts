@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../src/auth/principal.js';
-import { RedisRateStore } from '../../src/http/rate-limit.js';
+import { EXPENSIVE_ROUTES, RedisRateStore } from '../../src/http/rate-limit.js';
 import { as, newJusticeBureau } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -136,6 +136,14 @@ describeDb('NUL bytes and lone surrogates in input are a 400 naming the field, n
     expect(res.json()).toMatchObject({ code: 'VALIDATION', errors: [{ field: 'querystring.state' }] });
   });
 
+  it('weighs only routes that exist, and shows the development hints only where development tokens are accepted', async () => {
+    for (const route of EXPENSIVE_ROUTES) {
+      const [method, url] = route.split(' ') as ['GET', string];
+      expect(t.app.hasRoute({ method, url }), route).toBe(true);
+    }
+    expect((await t.call({ method: 'GET', url: '/assets/site.json' })).json()).toEqual({ devTokens: true });
+  });
+
   it('refuses a NUL byte in a query parameter of every listing the issue found answering 500', async () => {
     const supervisor = as.supervisor((await newJusticeBureau(t.db)).code);
     for (const list of ['inspections', 'joint-tasks', 'flags', 'audit', 'enterprises', 'special-plans', 'plans', 'enterprise-reports']) {
@@ -149,7 +157,7 @@ describeDb('NUL bytes and lone surrogates in input are a 400 naming the field, n
     for (const bad of ['%FF', '%C0%80', '%E4%B8', '%ED%A0%80']) {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/matters/public?state=${bad}` });
       expect(res.statusCode, bad).toBe(400);
-      expect(res.json().errors, bad).toEqual([{ field: 'querystring.state', message: '不是有效的 UTF-8 编码' }]);
+      expect(res.json().errors, bad).toEqual([{ field: 'querystring.state', message: '含有无法识别的百分号编码' }]);
     }
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/matters/public?q=${encodeURIComponent('武汉')}` })).statusCode).toBeLessThan(500);
   });
@@ -164,7 +172,7 @@ describeDb('NUL bytes and lone surrogates in input are a 400 naming the field, n
     });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json().errors).toEqual([{ field: 'body.name', message: '不是有效的 UTF-8 文本' }]);
+    expect(res.json().errors).toEqual([{ field: 'body.name', message: '含有无法识别的字节，不是有效的文本编码' }]);
   });
 
   it('refuses Unicode bidirectional controls in names, so the check page and PDFs show what is stored', async () => {

@@ -91,6 +91,10 @@ describeDb('tokens from an external identity provider, in production mode', () =
     expect((await me(viaPem, skewed(120))).json().code).toBe('TOKEN_EXPIRED');
   });
 
+  it('tells the pages not to show the development token hints', async () => {
+    expect((await viaPem.call({ method: 'GET', url: '/assets/site.json' })).json()).toEqual({ devTokens: false });
+  });
+
   it('fetches the JWKS at most once per refetch interval, however many tokens name unknown kids', async () => {
     await me(viaJwks, sign({ sub: 'u1', role: 'admin' }));
     const before = jwksFetches;
