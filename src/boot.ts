@@ -27,6 +27,8 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
  * empty database (when configured), the audit sealer and the due-date sweeper on their intervals.
  */
 export async function boot(config: Config): Promise<{ app: FastifyInstance; database: Database; seeded: boolean }> {
+  // The signing keys first: a missing or group-readable key stops production before it touches the database.
+  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
   const database = await openConfiguredDatabase(config);
   await database.migrate();
   const clock = clockFor(config);
@@ -36,7 +38,6 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production' });
   const app = await buildApp(config, { database, clock, devKey, keyring });
 
   let sealing: Promise<unknown> = Promise.resolve();
