@@ -105,6 +105,16 @@ describeDb('a rate-limit budget shared by every instance through Redis (RATE_LIM
     }
   });
 
+  it('lets requests through, uncounted, while the shared store is unreachable', async () => {
+    const store = new RedisRateStore(new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true }));
+    const app = await createTestApp({ config: { publicRateLimit: 1 }, rateStore: store });
+    try {
+      for (let k = 0; k < 3; k++) expect((await app.call({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('counts two instances’ requests against one budget', async (ctx) => {
     if (!reachable) ctx.skip();
     // Two instances, two connections, one key space (a fresh prefix per run so parallel runs do not meet).
