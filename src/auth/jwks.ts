@@ -71,6 +71,8 @@ export class JwksKeys {
 
   async keyFor(kid: string | undefined): Promise<string> {
     if (!kid) throw new DomainError('UNAUTHENTICATED', '令牌缺少签名密钥标识');
+    // A fetch under way answers this request too.
+    if (this.inflight) await this.inflight;
     const now = this.now();
     const stale = now - this.fetchedAt > this.opts.cacheMs;
     const mayFetch = now - this.fetchedAt >= this.opts.minRefetchMs;
@@ -78,9 +80,10 @@ export class JwksKeys {
     if (stale || (!this.keys.has(kid) && mayFetch && !knownUnknown)) await this.refresh();
     const pem = this.keys.get(kid);
     if (pem) return pem;
-    // Negative cache: this kid is refused without a fetch for the refetch interval.
+    // Negative cache: this kid was not in the set fetched at fetchedAt, so it is refused without a fetch
+    // until the refetch interval from that fetch has passed (never extended by the refusals themselves).
     if (this.unknown.size >= 10_000) this.unknown.clear();
-    this.unknown.set(kid, this.now());
+    this.unknown.set(kid, this.fetchedAt);
     throw new DomainError('UNAUTHENTICATED', '令牌的签名密钥不在身份提供方公布的密钥中');
   }
 }
