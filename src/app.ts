@@ -2,12 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
 import { configuredAuditMac, type AuditMacKeys } from './audit/mac.js';
 import { CheckpointWitness } from './audit/sealer.js';
+import { PrincipalDirectory } from './auth/directory.js';
 import { authPlugin } from './auth/plugin.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
@@ -17,10 +17,12 @@ import { jointInspectionHooks } from './joint/inspection-hooks.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/client.js';
 import { finiteNumbersPlugin } from './http/finite-numbers.js';
+import { requestForLog, safeError } from './http/log-serializers.js';
 import { controlCharactersPlugin } from './http/control-characters.js';
 import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
+import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
 
@@ -38,6 +40,8 @@ export interface Services {
   auditWitness: CheckpointWitness;
   /** The audit append-MAC keys verification checks entries with (src/audit/mac.ts). */
   auditMac?: AuditMacKeys;
+  /** Resolves each caller against the registry (agency active, supervisor's bureau and district), cached. */
+  principals: PrincipalDirectory;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
   inspectionHooks: InspectionHooks;
 }
@@ -55,6 +59,8 @@ export interface AppDeps {
   devKey?: DevKey;
   /** The audit append-MAC keys; defaults to the process's configured ones (boot configures them). */
   auditMac?: AuditMacKeys;
+  /** Where request budgets are counted; defaults to Redis when RATE_LIMIT_REDIS_URL is set, else this process. */
+  rateStore?: RateStore;
   /** Defaults to JSON logs at config.logLevel; tests pass false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -73,21 +79,39 @@ export const REDACT = [
   '*.privateKey',
 ];
 
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
 // 1 MiB: the largest legitimate body (a plan with its items) is far smaller; larger is refused with 413.
 const BODY_LIMIT = 1024 * 1024;
 
-/** pino settings: JSON lines at the configured level, secrets redacted; `stream` for tests. */
+/**
+ * pino settings: JSON lines at the configured level, secrets redacted, query values and SQL parameters
+ * never written (src/http/log-serializers.ts); `stream` for tests.
+ */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
-  return { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, ...(stream ? { stream } : {}) };
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { req: requestForLog as (req: unknown) => Record<string, unknown>, err: (err: Error) => safeError(err) as { type: string; message: string; stack: string } },
+    ...(stream ? { stream } : {}),
+  };
 }
 
 /** The whole application as one Fastify instance; server.ts only listens and closes it. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept (to follow one request across systems) only when it is short and
+    // plain; anything else — long, spaces, control or non-ASCII characters — is replaced by a fresh id,
+    // since the id goes into every log line and audit entry.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: BODY_LIMIT,
+    // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     // Errors the router raises before any route runs (a malformed URL, an over-long path parameter)
     // still answer problem+json.
@@ -105,12 +129,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     calendar: new CalendarService(deps.database.db),
     keyring: deps.keyring,
     codeChecks: new CodeCheckCache(deps.database),
+    principals: new PrincipalDirectory(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
     auditWitness: new CheckpointWitness(),
     auditMac: deps.auditMac ?? configuredAuditMac(),
   });
   await app.services.codeChecks.start();
-  app.addHook('onClose', async () => app.services.codeChecks.close());
+  await app.services.principals.start();
+  app.addHook('onClose', async () => {
+    await app.services.codeChecks.close();
+    await app.services.principals.close();
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -161,9 +190,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
   });
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, publicRateLimit: config.publicRateLimit });
-  // After the auth plugin: its onRoute hook marks token-less routes with the limit this plugin reads.
-  await app.register(rateLimit, { global: false });
+  const rateStore = deps.rateStore ?? (config.rateLimit.redisUrl ? RedisRateStore.connect(config.rateLimit.redisUrl) : new MemoryRateStore());
+  app.addHook('onClose', async () => rateStore.close());
+  const limits = rateLimitHooks({
+    publicLimit: config.publicRateLimit,
+    authenticatedLimit: config.rateLimit.authenticated,
+    expensiveCost: config.rateLimit.expensiveCost,
+    store: rateStore,
+  });
+  // Around the auth plugin: addresses are checked before a token is verified, callers after.
+  await app.register(limits.before);
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey });
+  await app.register(limits.after);
   await app.register(apiRoutes);
   return app;
 }

@@ -41,6 +41,8 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
  * empty database (when configured), the audit sealer and the due-date sweeper on their intervals.
  */
 export async function boot(config: Config): Promise<{ app: FastifyInstance; database: Database; seeded: boolean }> {
+  // The signing keys first: a missing or group-readable key stops production before it touches the database.
+  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production', signingAlg: config.codeSigningAlg });
   const database = await openConfiguredDatabase(config);
   await database.migrate();
   const clock = clockFor(config);
@@ -50,7 +52,6 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production', signingAlg: config.codeSigningAlg });
   const app = await buildApp(config, { database, clock, devKey, keyring });
   if (database.driver === 'pg') {
     const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
@@ -90,6 +91,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     // The code-check listener holds the database too; stop it before the database goes (this hook may
     // run before the app's own).
     await app.services.codeChecks.close();
+    await app.services.principals.close();
     await database.close();
   });
   return { app, database, seeded };

@@ -1,11 +1,10 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import buildGetJwks from 'get-jwks';
-import { createPublicKey } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { DEV_ISSUER, DEV_KEY_ID, type DevKey } from './dev-key.js';
+import { JwksKeys } from './jwks.js';
 import { principalFromClaims, ROLE_NAMES_ZH, type Principal, type Role } from './principal.js';
 
 /** Every route declares who may call it: 'public', or the roles allowed. */
@@ -24,8 +23,6 @@ declare module 'fastify' {
 export interface AuthOptions {
   auth: Config['auth'];
   devKey?: DevKey;
-  /** Requests per minute per IP on token-less routes (@fastify/rate-limit reads it from the route config). */
-  publicRateLimit?: number;
 }
 
 interface JwtHeader {
@@ -34,8 +31,9 @@ interface JwtHeader {
 }
 
 function keyResolver(opts: AuthOptions) {
-  const jwks = opts.auth.jwksUrl ? new URL(opts.auth.jwksUrl) : undefined;
-  const getJwks = jwks ? buildGetJwks({ jwksPath: jwks.pathname, ttl: 10 * 60_000 }) : undefined;
+  const jwks = opts.auth.jwksUrl
+    ? new JwksKeys({ url: opts.auth.jwksUrl, cacheMs: opts.auth.jwksCacheSeconds * 1000, minRefetchMs: opts.auth.jwksMinRefetchSeconds * 1000 })
+    : undefined;
   return async (_req: FastifyRequest, token: unknown): Promise<string> => {
     const header = ((token as { header?: JwtHeader }).header ?? token) as JwtHeader;
     if (header.kid === DEV_KEY_ID) {
@@ -43,15 +41,24 @@ function keyResolver(opts: AuthOptions) {
       throw new DomainError('UNAUTHENTICATED', '本服务不接受开发环境令牌');
     }
     if (opts.auth.publicKeyPem) return opts.auth.publicKeyPem;
-    if (getJwks && jwks) {
-      // createPublicKey handles every JWK type (RSA, EC, OKP/Ed25519) the provider may publish.
-      const jwk = await getJwks.getJwk({ domain: jwks.origin, alg: header.alg ?? '', kid: header.kid ?? '' });
-      return createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })
-        .export({ type: 'spki', format: 'pem' })
-        .toString();
-    }
+    if (jwks) return jwks.keyFor(header.kid);
     throw new DomainError('UNAUTHENTICATED', '无法验证令牌：未配置身份提供方公钥');
   };
+}
+
+/**
+ * Every token states when it expires, and none lives longer than JWT_MAX_AGE_SECONDS: a token the shared
+ * identity provider issued without `exp`, or for a month, is not accepted here (issue 15). `exp` and `nbf`
+ * themselves are checked by the verifier with the same clock tolerance.
+ */
+function checkLifetime(claims: Record<string, unknown>, auth: Config['auth']): void {
+  const now = Math.floor(Date.now() / 1000);
+  const slack = auth.maxAgeSeconds + auth.clockSkewSeconds;
+  if (typeof claims.exp !== 'number') throw new DomainError('UNAUTHENTICATED', '令牌未载明有效期，不予接受');
+  if (claims.exp - now > slack) throw new DomainError('UNAUTHENTICATED', `令牌有效期超过本服务允许的最长时限（${auth.maxAgeSeconds} 秒）`);
+  if (typeof claims.iat === 'number' && now - claims.iat > slack) {
+    throw new DomainError('UNAUTHENTICATED', `令牌签发已超过本服务允许的最长时限（${auth.maxAgeSeconds} 秒），请重新登录`);
+  }
 }
 
 async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
@@ -77,9 +84,11 @@ async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Pri
     const ok = Array.isArray(aud) ? aud.includes(opts.auth.audience) : aud === opts.auth.audience;
     if (!ok) throw new DomainError('UNAUTHENTICATED', '令牌受众不匹配');
   }
+  checkLifetime(claims, opts.auth);
   const principal = principalFromClaims(claims);
   if (typeof principal === 'string') throw new DomainError('UNAUTHENTICATED', `令牌声明不完整：${principal}`);
-  return principal;
+  // The registry, not the token's optional claims, decides the caller's unit and reach.
+  return req.server.services.principals.resolve(principal);
 }
 
 export const authPlugin = fp<AuthOptions>(
@@ -87,15 +96,12 @@ export const authPlugin = fp<AuthOptions>(
     await app.register(fastifyJwt, {
       secret: { public: keyResolver(opts) },
       decode: { complete: true },
-      verify: { algorithms: ['EdDSA', 'RS256', 'ES256'] },
+      verify: { algorithms: ['EdDSA', 'RS256', 'ES256'], clockTolerance: opts.auth.clockSkewSeconds * 1000 },
     });
     app.decorateRequest('principal', undefined);
 
     // A route that forgets to say who may call it must not exist (the access matrix relies on it).
     app.addHook('onRoute', (route) => {
-      if (route.config?.access === 'public' && opts.publicRateLimit && !route.url.startsWith('/docs')) {
-        route.config = { ...route.config, rateLimit: { max: opts.publicRateLimit, timeWindow: '1 minute' } } as typeof route.config;
-      }
       if (route.config?.access !== undefined) return;
       if (route.url.startsWith('/docs')) {
         route.config = { ...(route.config ?? {}), access: 'public' };

@@ -180,7 +180,7 @@ export interface LoadKeyringOptions {
 
 export function loadKeyring(opts: LoadKeyringOptions): Keyring {
   const signingAlg = opts.signingAlg ?? 'Ed25519';
-  if (opts.keysDir) return loadKeysDir(opts.keysDir, signingAlg);
+  if (opts.keysDir) return loadKeysDir(opts.keysDir, signingAlg, opts.production);
   if (opts.production) {
     // A generated key would sign codes nobody can verify against the published keys of the last run.
     throw new Error(
@@ -207,7 +207,7 @@ function readKeyFile(file: string, kind: 'private' | 'public'): PrivateKeyLike |
   return key;
 }
 
-function loadKeysDir(dir: string, signingAlg: SignatureAlg): Keyring {
+function loadKeysDir(dir: string, signingAlg: SignatureAlg, production = false): Keyring {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`inspection code keys folder ${dir} does not exist`);
   const activeFile = join(dir, 'active');
   if (!existsSync(activeFile)) throw new Error(`${activeFile} is missing: it must contain the kid of the signing key`);
@@ -222,6 +222,11 @@ function loadKeysDir(dir: string, signingAlg: SignatureAlg): Keyring {
     const kid = name.slice(0, -(kind === 'public' ? '.pub.pem' : '.pem').length);
     const file = join(dir, name);
     if (!KID_RE.test(kid)) throw new Error(`${file}: the file name must be <kid>.pem with a kid matching ${KID_RE}`);
+    // Whoever reads a signing key can issue codes an enterprise would trust: in production only the
+    // server's own user may read it (chmod 600), as ssh insists for its keys.
+    if (production && kind === 'private' && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+      throw new Error(`${file} is readable by its group or by others (mode ${(statSync(file).mode & 0o777).toString(8)}); chmod 600 it`);
+    }
     if (kind === 'private') privateKeys.set(kid, readKeyFile(file, kind) as PrivateKeyLike);
     else publicKeys.set(kid, readKeyFile(file, kind) as PublicKeyLike);
   }

@@ -36,6 +36,18 @@ const EnvSchema = Type.Object({
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The longest a token may live: its `exp` no further than this from now, its `iat` (when present) no older.
+   * 12 hours is one working day; an identity provider issuing longer tokens for another application cannot
+   * lend them here.
+   */
+  JWT_MAX_AGE_SECONDS: Type.Integer({ default: 43_200, minimum: 60, maximum: 7 * 86_400 }),
+  /** Clock difference tolerated between the identity provider and this server on `exp`, `nbf` and `iat`. */
+  JWT_CLOCK_SKEW_SECONDS: Type.Integer({ default: 30, minimum: 0, maximum: 600 }),
+  /** How long the provider's JWKS is kept before it is fetched again. */
+  JWKS_CACHE_SECONDS: Type.Integer({ default: 600, minimum: 10, maximum: 86_400 }),
+  /** The least time between two JWKS fetches, however many tokens name an unknown `kid`. */
+  JWKS_MIN_REFETCH_SECONDS: Type.Integer({ default: 30, minimum: 1, maximum: 3600 }),
   /** Start the injected clock at this instant (demos, acceptance tests). Refused in production. */
   CLOCK_START: Type.Optional(Type.String({ format: 'date-time' })),
   /** Load the demo data set when the database is empty (default in development). */
@@ -108,6 +120,28 @@ const EnvSchema = Type.Object({
    * published keys). Generous for a crowd behind one NAT, tight enough to stop enumeration of codes.
    */
   PUBLIC_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Requests per minute per caller (the token's subject) on routes that need a token. An officer's console
+   * makes a few requests a screen; 600 is ten a second, far above a person and well below a script.
+   */
+  AUTH_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, maximum: 1_000_000 }),
+  /**
+   * The budget an expensive request takes from its caller's limit (notice PDFs, audit verification,
+   * CSV exports): a PDF costs ~100 ms of CPU, so 20 makes six at once as costly as 120 cheap reads.
+   */
+  RATE_LIMIT_EXPENSIVE_COST: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
+  /**
+   * redis://… makes every instance count against one shared budget (several instances behind a load
+   * balancer); unset keeps the counters in this process (one instance).
+   */
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For): unset trusts none (the server
+   * faces clients directly); behind a reverse proxy set the proxy's addresses or CIDRs (e.g. 10.0.0.0/8,
+   * or `loopback` for one on this host). Trusting every peer (true) lets any client choose its own address
+   * and so its rate-limit bucket; a hop count is not offered because Fastify cannot check the peer with it.
+   */
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/joint/settings.ts for why 6. */
   JOINT_TEAM_MAX: Type.Integer({ default: 6, minimum: 2, maximum: 50 }),
   /** Art. 26: visits of two agencies this many days apart or closer should have been one joint visit. */
@@ -142,6 +176,10 @@ export interface Config {
     jwksUrl?: string;
     issuer?: string;
     audience?: string;
+    maxAgeSeconds: number;
+    clockSkewSeconds: number;
+    jwksCacheSeconds: number;
+    jwksMinRefetchSeconds: number;
   };
   clockStart?: string;
   codeKeysDir?: string;
@@ -153,6 +191,10 @@ export interface Config {
   auditSealOverdueMs: number;
   auditMacKeyFile?: string;
   publicRateLimit: number;
+  /** Per-caller limits on routes that need a token; `expensiveCost` is what one expensive request counts. */
+  rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string };
+  /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
+  trustProxy: boolean | string[];
   sweepIntervalMs: number;
   resultNotifyWorkingDays: number;
   /** Art. 23: working days for the competent agency to accept or escalate a sent referral (REFERRAL_ACCEPT_WORKING_DAYS). */
@@ -180,7 +222,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_SETTINGS = new Set(['PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
+const INTEGER_SETTINGS = new Set(['JWT_MAX_AGE_SECONDS', 'JWT_CLOCK_SKEW_SECONDS', 'JWKS_CACHE_SECONDS', 'JWKS_MIN_REFETCH_SECONDS', 'AUTH_RATE_LIMIT', 'RATE_LIMIT_EXPENSIVE_COST', 'PORT', 'AUDIT_SEAL_INTERVAL_MS', 'SWEEP_INTERVAL_MS', 'PUBLIC_RATE_LIMIT', 'JOINT_TEAM_MAX', 'JOINT_COORDINATION_DAYS']);
 // One line per feature's integer settings, so separate features add theirs without touching each other's.
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
@@ -214,6 +256,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.JWT_PUBLIC_KEY && !env.JWKS_URL) {
     throw new ConfigError('JWT_PUBLIC_KEY', 'production needs JWT_PUBLIC_KEY or JWKS_URL to verify tokens');
   }
+  // A provider shared with other applications signs their tokens with the same key: only the issuer and
+  // audience tell ours apart, so production does not start without both.
+  if (production && !env.JWT_ISSUER) throw new ConfigError('JWT_ISSUER', 'production needs the identity provider’s issuer (iss) to accept');
+  if (production && !env.JWT_AUDIENCE) throw new ConfigError('JWT_AUDIENCE', 'production needs this service’s audience (aud) to accept');
+  // QR codes printed in production must open the public origin, never this server's own address.
+  if (production && !env.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL', 'production needs the public origin printed in QR codes and links');
   if (production && !env.CODE_KEYS_DIR) {
     throw new ConfigError('CODE_KEYS_DIR', 'production needs the folder of inspection-code signing keys');
   }
@@ -245,6 +293,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: env.JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      maxAgeSeconds: env.JWT_MAX_AGE_SECONDS,
+      clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+      jwksCacheSeconds: env.JWKS_CACHE_SECONDS,
+      jwksMinRefetchSeconds: env.JWKS_MIN_REFETCH_SECONDS,
     },
     clockStart: env.CLOCK_START,
     codeKeysDir: env.CODE_KEYS_DIR,
@@ -255,6 +307,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditSealOverdueMs: env.AUDIT_SEAL_OVERDUE_MS,
     auditMacKeyFile: env.AUDIT_MAC_KEY_FILE,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
+    rateLimit: { authenticated: env.AUTH_RATE_LIMIT, expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST, redisUrl: env.RATE_LIMIT_REDIS_URL },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
     referralAcceptWorkingDays: env.REFERRAL_ACCEPT_WORKING_DAYS,
@@ -266,4 +320,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
     specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
   };
+}
+
+/** TRUST_PROXY: unset/false → trust none; true → every peer; otherwise comma-separated addresses or CIDRs. */
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (list.some((v) => !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/.test(v) && !['loopback', 'linklocal', 'uniquelocal'].includes(v))) {
+    throw new ConfigError('TRUST_PROXY', 'expected true, false, or proxy addresses/CIDRs separated by commas');
+  }
+  return list;
 }

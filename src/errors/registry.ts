@@ -33,6 +33,10 @@ const PLAIN_ERRORS = [
   plain('TOKEN_EXPIRED', 401, '令牌已过期', 'Token expired'),
   plain('FORBIDDEN_ROLE', 403, '当前角色无权执行此操作', 'This role may not perform the action'),
   plain('OUT_OF_SCOPE', 403, '超出本单位或本辖区的权限范围', 'Outside the caller’s agency, district or enterprise'),
+  // The token is authentic but the registry does not know, or no longer admits, the unit it names (src/auth/directory.ts).
+  plain('PRINCIPAL_UNKNOWN', 403, '令牌所称单位或企业未登记', 'The agency or enterprise the token names is not registered'),
+  plain('PRINCIPAL_INACTIVE', 403, '令牌所称行政执法主体已停用', 'The agency the token names is no longer active'),
+  plain('SUPERVISOR_NOT_JUSTICE_BUREAU', 403, '监督人员须属于本市司法行政部门', 'A supervisor must belong to a Wuhan justice bureau'),
   // Resources and state
   plain('NOT_FOUND', 404, '资源不存在', 'Not found'),
   plain('METHOD_NOT_ALLOWED', 405, '该地址不接受此请求方法', 'Method not allowed on this path (see the Allow header)'),

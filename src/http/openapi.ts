@@ -65,20 +65,20 @@ export function operationIdFor(method: string, url: string): string {
  * The problem statuses an operation can answer, from what every route shares: the schema and the
  * control-character and unknown-query checks (400, 500) on all; the door (401; 403 unless public);
  * a missing record and the router's parameter length limit (404, 414) where the path has parameters;
- * state conflicts, body limits and rule refusals (409, 413, 415, 422) on writes; 429 where a rate limit
- * applies; 503 wherever the database is read. A route adds the statuses it gives beyond these by naming
+ * state conflicts, body limits and rule refusals (409, 413, 415, 422) on writes; 429 on every route the
+ * rate limiter counts (src/http/rate-limit.ts: all but the API docs, per address or per caller); 503 wherever the database is read. A route adds the statuses it gives beyond these by naming
  * them in its response schema (`responses(ok, 200, [404])`).
  */
 export function problemStatuses(route: Pick<RouteOptions, 'url' | 'method' | 'config'>, declared: Iterable<number> = []): number[] {
   const method = String(Array.isArray(route.method) ? route.method[0] : route.method).toUpperCase();
-  const config = (route.config ?? {}) as { access?: unknown; rateLimit?: unknown };
+  const config = (route.config ?? {}) as { access?: unknown };
   const out = new Set<number>([400, 500, ...declared]);
   // A public route still authenticates a token it is given, so a bad one answers 401 there too.
   out.add(401);
   if (config.access !== 'public') out.add(403);
   if (route.url.includes(':')) [404, 414].forEach((s) => out.add(s));
   if (WRITE_METHODS.has(method)) [409, 413, 415, 422].forEach((s) => out.add(s));
-  if (config.rateLimit) out.add(429);
+  if (!route.url.startsWith('/docs')) out.add(429);
   if (route.url !== '/health') out.add(503);
   return [...out].sort((a, b) => a - b);
 }

@@ -34,6 +34,7 @@ const Agency = Type.Object({
   isJusticeBureau: Type.Boolean({ description: '是否为司法行政部门 / is a justice bureau' }),
   verticallyManaged: VerticallyManaged,
   domains: Type.Array(Type.String()),
+  active: Type.Boolean({ description: '在用；停用后其人员令牌即失效 / active; when false its staff tokens stop working' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -58,6 +59,7 @@ const PatchAgency = Type.Object(
     parentCode: Type.Optional(AgencyCode),
     verticallyManaged: Type.Optional(VerticallyManaged),
     domains: Type.Optional(Domains),
+    active: Type.Optional(Type.Boolean({ description: '停用（撤销、合并）或恢复 / deactivate (dissolved, merged) or reactivate' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -123,6 +125,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return row;
       });
+      app.services.principals.invalidate();
       return reply.status(201).send(view(created));
     },
   );
@@ -156,6 +159,8 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return row;
       });
+      // This instance forgets its cached principals now; the others on the commit's notification.
+      app.services.principals.invalidate();
       return view(updated);
     },
   );

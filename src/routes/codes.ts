@@ -86,7 +86,9 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return row ? inspectionRefusalSubject(app.services.db, row.inspectionId) : null;
       };
       const out = await runCommand(commandContext(req), scanned, (tx, scope) => scanCode(tx, scope, principalOf(req), req.params.code.toUpperCase(), req.body, app.services.inspectionHooks));
-      // The refused scan and its flag are committed; now answer with the refusal.
+      // The refused scan and its flag are committed; now answer with the refusal — or, to a caller who is no
+      // party to the code, exactly what an unknown code answers.
+      if (out.concealed) throw DomainError.notFound('检查码', req.params.code.toUpperCase());
       if (out.refusal) throw new DomainError('CODE_OUTSIDE_WINDOW', out.refusal.detail ?? '', { rule: out.refusal.rule, observed: out.refusal.observed, limit: out.refusal.limit, scanId: out.scanId, flagged: out.flagged });
       return reply.status(201).send({ scanId: out.scanId, accepted: true, flagged: out.flagged });
     },

@@ -160,6 +160,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return row;
       });
+      app.services.principals.invalidate();
       return reply.status(201).send(view(created));
     },
   );
@@ -205,6 +206,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return row;
       });
+      app.services.principals.invalidate();
       return view(updated);
     },
   );

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FlagEvent } from '../../machines/flag.machine.js';
 import { principalOf } from '../auth/plugin.js';
@@ -9,7 +8,7 @@ import { commandContext } from '../http/context.js';
 import { CalendarDate, Page, responses, Uuid } from '../http/schemas.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { RULES } from '../rules/catalog.js';
-import { CSV_CONTENT_TYPE, csvStream } from '../supervision/csv.js';
+import { CSV_CONTENT_TYPE, csvBody } from '../supervision/csv.js';
 import { reviewFlag } from '../supervision/flag-review.js';
 import { FLAG_CSV_HEADER, flagCsvRow } from '../supervision/exports.js';
 import { countFlags, findFlag, findNamedFlag, flagAuditEntries, flagBatches, listFlags, type FlagFilter } from '../supervision/flags.repository.js';
@@ -67,12 +66,12 @@ export const flagRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const f = checkFlagFilter(req.query);
-      const rows = csvStream(FLAG_CSV_HEADER, flagBatches(app.services.db, principalOf(req), f), flagCsvRow);
+      const rows = await csvBody(FLAG_CSV_HEADER, flagBatches(app.services.db, principalOf(req), f), flagCsvRow);
       return reply
         .type(CSV_CONTENT_TYPE)
         .header('content-disposition', `attachment; filename="flags-${f.from}-${f.to}.csv"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(rows));
+        .send(rows);
     },
   );
 

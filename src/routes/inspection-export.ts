@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
 import { CalendarDate, responses } from '../http/schemas.js';
-import { CSV_CONTENT_TYPE, csvStream } from '../supervision/csv.js';
+import { CSV_CONTENT_TYPE, csvBody } from '../supervision/csv.js';
 import { INSPECTION_CSV_HEADER, inspectionBatches, inspectionCsvRow } from '../supervision/exports.js';
 
 /** GET /inspections/export.csv: a period's inspections within the supervisor's jurisdiction (Art. 8, 24: 全过程可查询). */
@@ -24,12 +23,12 @@ export const inspectionExportRoutes: FastifyPluginAsyncTypebox = async (app) => 
     async (req, reply) => {
       const { from, to } = req.query;
       if (from > to) throw DomainError.field('query.to', '结束日期早于开始日期');
-      const rows = csvStream(INSPECTION_CSV_HEADER, inspectionBatches(app.services.db, principalOf(req), { from, to }), inspectionCsvRow);
+      const rows = await csvBody(INSPECTION_CSV_HEADER, inspectionBatches(app.services.db, principalOf(req), { from, to }), inspectionCsvRow);
       return reply
         .type(CSV_CONTENT_TYPE)
         .header('content-disposition', `attachment; filename="inspections-${from}-${to}.csv"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(rows));
+        .send(rows);
     },
   );
 };

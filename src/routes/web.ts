@@ -31,5 +31,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   files('/console', projectPath('web', 'console'));
   files('/portal', projectPath('web', 'portal'));
   app.get('/assets/*', { config: { access: 'public' }, schema: hidden }, (req, reply) => reply.sendFile((req.params as { '*': string })['*'], projectPath('web', 'assets')));
+  // What the pages may show: the `npm run token` hints only where development tokens are accepted.
+  app.get('/assets/site.json', { config: { access: 'public' }, schema: hidden }, async () => ({ devTokens: app.services.config.auth.devTokens }));
   app.get('/assets/vendor/chart.umd.min.js', { config: { access: 'public' }, schema: hidden }, (_req, reply) => reply.sendFile('chart.umd.min.js', CHART_DIST));
 }

@@ -22,6 +22,11 @@ export async function reviewFlag(tx: Db, { at, audit }: CommandScope, actor: Pri
   if (!flag) throw DomainError.notFound('违规标记', id);
   const agency = flag.agencyCode ? await findAgency(tx, flag.agencyCode) : undefined;
   assertFlagWithinJurisdiction(actor, flag, agency);
+  // Nobody reviews a flag against their own unit: a justice bureau that also inspects is reviewed by the
+  // bureau above it (the city bureau for a district bureau; for the city bureau, outside this system).
+  if (flag.agencyCode && flag.agencyCode === actor.agency) {
+    throw new DomainError('OUT_OF_SCOPE', '监督人员不能审阅针对本单位的违规标记');
+  }
   if (event.type !== 'ACKNOWLEDGE' && event.note.trim() === '') {
     throw DomainError.field('body.note', event.type === 'RESOLVE' ? '办结须说明整改情况' : '不予认定须说明理由');
   }

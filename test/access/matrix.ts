@@ -175,7 +175,23 @@ export type Caller =
   | 'ownDistrictSupervisor'
   | 'otherDistrictSupervisor'
   | 'ownEnterprise'
-  | 'otherEnterprise';
+  | 'otherEnterprise'
+  // District bureaus whose tokens carry no `district` claim: their reach comes from their registry row.
+  | 'ownDistrictBureauNoClaim'
+  | 'otherDistrictBureauNoClaim';
+
+/**
+ * Tokens that are authentic but whose unit the registry refuses (src/auth/directory.ts): each must be
+ * answered 403 with this code on every route that needs a token, whatever the route's roles.
+ */
+export const REFUSED_PRINCIPALS = {
+  supervisorOfNonJusticeAgency: 'SUPERVISOR_NOT_JUSTICE_BUREAU',
+  supervisorOfUnknownAgency: 'PRINCIPAL_UNKNOWN',
+  officerOfUnknownAgency: 'PRINCIPAL_UNKNOWN',
+  headOfInactiveAgency: 'PRINCIPAL_INACTIVE',
+  unregisteredEnterprise: 'PRINCIPAL_UNKNOWN',
+} as const;
+export type RefusedPrincipal = keyof typeof REFUSED_PRINCIPALS;
 
 export interface ScopedCase {
   route: string;
@@ -190,14 +206,14 @@ export const SCOPED: readonly ScopedCase[] = [
   {
     route: 'GET /api/v1/inspections/{id}',
     url: '/api/v1/inspections/:inspection',
-    allowed: ['ownOfficer', 'ownHead', 'citySupervisor', 'ownDistrictSupervisor', 'ownEnterprise'],
-    denied: ['otherOfficer', 'otherHead', 'otherDistrictSupervisor', 'otherEnterprise'],
+    allowed: ['ownOfficer', 'ownHead', 'citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim', 'ownEnterprise'],
+    denied: ['otherOfficer', 'otherHead', 'otherDistrictSupervisor', 'otherDistrictBureauNoClaim', 'otherEnterprise'],
   },
   {
     route: 'GET /api/v1/inspections/{id}/notice.pdf',
     url: '/api/v1/inspections/:inspection/notice.pdf',
-    allowed: ['ownOfficer', 'citySupervisor', 'ownDistrictSupervisor', 'ownEnterprise'],
-    denied: ['otherOfficer', 'otherDistrictSupervisor', 'otherEnterprise'],
+    allowed: ['ownOfficer', 'citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim', 'ownEnterprise'],
+    denied: ['otherOfficer', 'otherDistrictSupervisor', 'otherDistrictBureauNoClaim', 'otherEnterprise'],
   },
   {
     route: 'GET /api/v1/inspections',
@@ -220,20 +236,27 @@ export const SCOPED: readonly ScopedCase[] = [
   {
     route: 'GET /api/v1/audit',
     url: '/api/v1/audit?district=:district',
-    allowed: ['citySupervisor', 'ownDistrictSupervisor'],
-    denied: ['otherDistrictSupervisor'],
+    allowed: ['citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim'],
+    denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
   },
   {
     route: 'POST /api/v1/plans/{id}/file',
     url: '/api/v1/plans/:submittedPlan/file',
     allowed: ['ownDistrictSupervisor'],
-    denied: ['otherDistrictSupervisor', 'citySupervisor'],
+    denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim', 'citySupervisor'],
   },
   {
     route: 'GET /api/v1/flags/{id}',
     url: '/api/v1/flags/:flag',
-    allowed: ['citySupervisor', 'ownDistrictSupervisor'],
-    denied: ['otherDistrictSupervisor'],
+    allowed: ['citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim'],
+    denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
+  },
+  {
+    // A district bureau without a district claim is still one district: it cannot dismiss another's flag.
+    route: 'POST /api/v1/flags/{id}/dismiss',
+    url: '/api/v1/flags/:flag/dismiss',
+    allowed: ['ownDistrictBureauNoClaim'],
+    denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
   },
   {
     route: 'POST /api/v1/codes/{code}/revoke',

@@ -17,6 +17,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
   let planId: string;
   let flagId: string;
   let inspectionId: string;
+  let enterpriseCode: string;
 
   beforeAll(async () => {
     // The browser starts while the database migrates: two processes, two cores.
@@ -27,6 +28,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     planId = (await newFiledPlan(t.db, agency.code, 2026, [matter.matterCode], { state: 'submitted', filedAt: null, filedBy: null, filingBureauCode: bureau.code })).id;
     flagId = await newFlag(t.db, '2026-03-20T02:00:00Z', { rule: 'COST_SHIFTED', agencyCode: agency.code, detail: '抽样检验费用 1800 元由企业承担' });
     const enterprise = await newEnterprise(t.db, { name: '武汉测试化工有限公司' });
+    enterpriseCode = enterprise.creditCode;
     inspectionId = (await newInspection(t.db, { agencyCode: agency.code, enterpriseCode: enterprise.creditCode, matterCodes: [matter.matterCode], countedDate: '2026-03-18' })).id;
     supervisor = as.supervisor(bureau.code);
     base = await serve(t);
@@ -49,7 +51,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
   it('refuses a token that is not a supervisor’s, then signs a supervisor in to the dashboard with its charts', async () => {
     await page.goto(`${base}/console/`);
     await seeText(page.locator('.hint code').first(), 'npm run token -- --role supervisor --agency WH-SFJ', 'exact');
-    await page.getByTestId('token-input').fill(t.token(as.enterprise('91420100MA4K1234X5')));
+    await page.getByTestId('token-input').fill(t.token(as.enterprise(enterpriseCode)));
     await page.getByTestId('signin').click();
     await seeText(page.locator('.alert.error'), '监督人员');
 

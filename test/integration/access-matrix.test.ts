@@ -3,7 +3,7 @@ import { generateDevKey, signDevToken } from '../../src/auth/dev-key.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { ROLES } from '../../src/auth/principal.js';
 import { raiseFlag } from '../../src/flags/raise.js';
-import { MATRIX, SCOPED, type Caller } from '../access/matrix.js';
+import { MATRIX, REFUSED_PRINCIPALS, SCOPED, type Caller, type RefusedPrincipal } from '../access/matrix.js';
 import { as, newAgency, newJusticeBureau } from '../support/factories.js';
 import { approvedInspection, draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newFiledPlan } from '../support/plan-factories.js';
@@ -16,6 +16,7 @@ describeDb('the access matrix', () => {
   let w: InspectionWorld;
   let routes: string[];
   const callers = {} as Record<Caller, Principal>;
+  const refused = {} as Record<RefusedPrincipal, Principal>;
   const fixtures: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -27,6 +28,14 @@ describeDb('the access matrix', () => {
     const other = await newAgency(t.db, { districtCode: w.otherDistrictCode, domains: ['food'] });
     const city = await newJusticeBureau(t.db);
     const otherBureau = await newJusticeBureau(t.db, { districtCode: w.otherDistrictCode });
+    const inactive = await newAgency(t.db, { active: false });
+    Object.assign(refused, {
+      supervisorOfNonJusticeAgency: as.supervisor(w.agency.code),
+      supervisorOfUnknownAgency: as.supervisor('NO-SUCH-SFJ'),
+      officerOfUnknownAgency: as.officer('NO-SUCH-AGENCY'),
+      headOfInactiveAgency: as.head(inactive.code),
+      unregisteredEnterprise: as.enterprise('91420100MA4K0000X0'),
+    } satisfies Record<RefusedPrincipal, Principal>);
     Object.assign(callers, {
       ownOfficer: w.officer,
       otherOfficer: as.officer(other.code),
@@ -35,6 +44,8 @@ describeDb('the access matrix', () => {
       citySupervisor: as.supervisor(city.code),
       ownDistrictSupervisor: w.supervisor,
       otherDistrictSupervisor: as.supervisor(otherBureau.code, w.otherDistrictCode),
+      ownDistrictBureauNoClaim: as.supervisor(w.supervisor.agency!),
+      otherDistrictBureauNoClaim: as.supervisor(otherBureau.code),
       ownEnterprise: as.enterprise(w.enterprise.creditCode),
       otherEnterprise: as.enterprise(w.outsider.creditCode),
     });
@@ -119,12 +130,28 @@ describeDb('the access matrix', () => {
     });
   });
 
+  describe('by registry row', () => {
+    it('refuses every authentic token whose unit the registry does not admit, on every route that needs a token', async () => {
+      for (const route of routes) {
+        const declared = MATRIX[route];
+        if (declared === 'public' || declared === undefined) continue;
+        const [method, path] = route.split(' ') as [string, string];
+        const url = path.replace(/\{[^}]+\}/g, 'x');
+        for (const [who, code] of Object.entries(REFUSED_PRINCIPALS) as [RefusedPrincipal, string][]) {
+          const res = await t.call({ method: method as 'GET', url, as: refused[who] });
+          expect(res.statusCode, `${route} as ${who}`).toBe(403);
+          expect(res.json().code, `${route} as ${who}`).toBe(code);
+        }
+      }
+    });
+  });
+
   describe('by scope', () => {
     for (const c of SCOPED) {
       it(`${c.route}: ${c.allowed.join(', ')} yes; ${c.denied.join(', ')} no`, async () => {
         const [method] = c.route.split(' ') as [string];
         const url = c.url.replace(/:([a-zA-Z]+)/g, (_, k: string) => fixtures[k] ?? `missing-${k}`);
-        const body = method === 'POST' ? (c.route.includes('revoke') ? { reason: '测试撤销' } : {}) : undefined;
+        const body = method === 'POST' ? (c.route.includes('revoke') ? { reason: '测试撤销' } : c.route.includes('dismiss') ? { note: '测试不予认定' } : {}) : undefined;
         for (const who of c.denied) {
           const res = await t.call({ method: method as 'GET', url, as: callers[who], payload: body });
           expect(res.statusCode, `${who}: ${res.body.slice(0, 200)}`).toBe(403);

@@ -86,6 +86,8 @@ describeDb('tamper-evident audit log', () => {
     const other = await createTestApp();
     try {
       await newDistrict(other.db, { code: '420104', name: '硚口区' });
+      // This database's own city bureau: a supervisor is resolved against the registry it calls.
+      const otherCity = as.supervisor((await newJusticeBureau(other.db)).code);
       await other.call({ method: 'POST', url: '/api/v1/districts', as: as.admin(), payload: { code: 'P1', name: '测试区', kind: 'functional', sort: 1 } });
       await sealPending(other.db, other.clock);
       const stmts = ['SET session_replication_role = replica', `UPDATE audit_entries SET payload = jsonb_set(payload, '{name}', '"篡改"')`, 'SET session_replication_role = origin'];
@@ -97,7 +99,7 @@ describeDb('tamper-evident audit log', () => {
       } else {
         for (const s of stmts) await other.db.execute(sql.raw(s));
       }
-      const report = (await other.call({ method: 'GET', url: '/api/v1/audit/verify', as: city })).json();
+      const report = (await other.call({ method: 'GET', url: '/api/v1/audit/verify', as: otherCity })).json();
       expect(report).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'payload_hash_mismatch' } });
     } finally {
       await other.close();

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as } from '../support/factories.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { as, newAgency } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
 describeDb('第二十三条 工作日日历：调休休息日不称法定节假日，已录入年度可更正单日', () => {
   let t: TestApp;
-  const officer = as.officer('WH-SCJG');
+  let officer: Principal;
   const admin = as.admin();
 
   beforeAll(async () => {
     t = await createTestApp();
+    officer = as.officer((await newAgency(t.db)).code);
   });
   afterAll(() => t.close());
 

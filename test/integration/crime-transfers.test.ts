@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referrals } from '../../src/db/schema/index.js';
-import { as, newAgency } from '../support/factories.js';
+import { as, newAgency, newJusticeBureau } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { findingsWithReferrals } from '../support/referral-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -78,14 +78,18 @@ describe('第二十三条 涉嫌犯罪的，按照《行政执法机关移送涉
 
     it('本单位和本辖区司法行政部门可查看，其他单位和其他辖区不可查看', async () => {
       const url = `/api/v1/crime-transfers/${transferId}`;
+      // Every caller is resolved against the registry (issue 15): the bureaus and the other agency are registered units.
+      const cityBureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
+      const otherBureau = await newJusticeBureau(t.db, { name: '其他区司法局（测试）', districtCode: w.otherDistrictCode });
+      const otherAgency = await newAgency(t.db, { name: '其他单位（测试）' });
       expect((await t.call({ method: 'GET', url, as: w.officer })).statusCode).toBe(200);
       expect((await t.call({ method: 'GET', url, as: w.supervisor })).statusCode).toBe(200);
-      expect((await t.call({ method: 'GET', url, as: as.supervisor('SFJ-CITY') })).statusCode).toBe(200);
-      expect((await t.call({ method: 'GET', url, as: as.supervisor('SFJ-X', w.otherDistrictCode) })).json().code).toBe('OUT_OF_SCOPE');
-      expect((await t.call({ method: 'GET', url, as: as.officer('WH-OTHER') })).json().code).toBe('OUT_OF_SCOPE');
+      expect((await t.call({ method: 'GET', url, as: as.supervisor(cityBureau.code) })).statusCode).toBe(200);
+      expect((await t.call({ method: 'GET', url, as: as.supervisor(otherBureau.code, w.otherDistrictCode) })).json().code).toBe('OUT_OF_SCOPE');
+      expect((await t.call({ method: 'GET', url, as: as.officer(otherAgency.code) })).json().code).toBe('OUT_OF_SCOPE');
       const mine = (await t.call({ method: 'GET', url: '/api/v1/crime-transfers', as: w.officer })).json();
       expect(mine.map((c: { id: string }) => c.id)).toEqual([transferId]);
-      const elsewhere = (await t.call({ method: 'GET', url: '/api/v1/crime-transfers', as: as.supervisor('SFJ-X', w.otherDistrictCode) })).json();
+      const elsewhere = (await t.call({ method: 'GET', url: '/api/v1/crime-transfers', as: as.supervisor(otherBureau.code, w.otherDistrictCode) })).json();
       expect(elsewhere).toEqual([]);
     });
   });

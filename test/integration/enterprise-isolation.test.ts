@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
 import { randomUUID } from 'node:crypto';
 import { enterpriseNotices } from '../../src/db/schema/index.js';
-import { as } from '../support/factories.js';
+import { as, newJusticeBureau } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { compliantFindings, issuedCode } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -108,7 +108,7 @@ describeDb('an enterprise sees only its own inspections, reports, ratings and no
   it('cannot read the violation register, a flag, the dashboard or the exports', async () => {
     const urls = ['/api/v1/flags', '/api/v1/stats/dashboard', '/api/v1/flags/export.csv?from=2026-01-01&to=2026-12-31', '/api/v1/inspections/export.csv?from=2026-01-01&to=2026-12-31'];
     // The outsider's report lies in another district: the city bureau's supervisor finds its flag.
-    const flag = (await t.call({ method: 'GET', url: `/api/v1/flags?subjectId=${mine.b.report}`, as: as.supervisor('WH-SFJ') })).json()[0];
+    const flag = (await t.call({ method: 'GET', url: `/api/v1/flags?subjectId=${mine.b.report}`, as: as.supervisor((await newJusticeBureau(t.db)).code) })).json()[0];
     for (const url of [...urls, `/api/v1/flags/${flag.id}`]) {
       const res = await get(url, a);
       expect(res.json().code, url).toBe('FORBIDDEN_ROLE');

@@ -78,7 +78,7 @@ describeDb('frequency caps and the 无事不扰 list (Art. 15)', () => {
     expect(byPeriod.year).toMatchObject({ limit: 2, used: 2, remaining: 0, period: { start: '2026-01-01', end: '2026-12-31' } });
     expect(byPeriod.quarter).toMatchObject({ limit: 1, used: 1, remaining: 0, period: { label: '2026-Q2' }, documentNo: '鄂市监〔2025〕5号（示范）' });
 
-    const nextYear = (await call('GET', `/enterprises/${ent.creditCode}/frequency?agency=${agency.code}&matter=${matter}&date=2027-01-04`, as.supervisor('WH-SFJ'))).json();
+    const nextYear = (await call('GET', `/enterprises/${ent.creditCode}/frequency?agency=${agency.code}&matter=${matter}&date=2027-01-04`, as.supervisor((await newJusticeBureau(t.db)).code))).json();
     expect(nextYear.caps.every((c: { used: number }) => c.used === 0)).toBe(true);
     const asCase = (await call('GET', `/enterprises/${ent.creditCode}/frequency?agency=${agency.code}&matter=${matter}&kind=case`, as.enterprise(ent.creditCode))).json();
     expect(asCase).toMatchObject({ allowed: true, caps: [], caseThresholds: [{ limit: 3, used: 1, remaining: 2 }] });

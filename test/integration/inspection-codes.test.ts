@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { as } from '../support/factories.js';
+import { as, newAgency } from '../support/factories.js';
 import { approvedInspection, draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -77,9 +77,10 @@ describeDb('inspection codes: idempotency, public check states, scans and findin
     expect(early.json()).toMatchObject({ code: 'CODE_OUTSIDE_WINDOW', article: '第十七条第（一）项', flagged: true });
 
     t.clock.set('2026-04-08T10:00:00+08:00');
+    // Another enterprise's scan is recorded and flagged, but answered as an unknown code would be.
     const elsewhere = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: as.enterprise(w.outsider.creditCode), payload: {} });
-    expect(elsewhere.json()).toMatchObject({ code: 'CODE_OUTSIDE_WINDOW', flagged: true });
-    expect(elsewhere.json().detail).toContain('不是本企业');
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()).toMatchObject({ code: 'NOT_FOUND', detail: `检查码 ${code} 不存在` });
 
     t.clock.set('2026-04-08T18:30:00+08:00');
     const late = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: w.officer, payload: {} });
@@ -89,6 +90,34 @@ describeDb('inspection codes: idempotency, public check states, scans and findin
     expect(await flagsOf(id)).toEqual(['CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW', 'CODE_OUTSIDE_WINDOW']);
     const detail = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.officer })).json();
     expect(detail.scans.map((s: { accepted: boolean }) => s.accepted)).toEqual([false, false, false, true]);
+  });
+
+  it('第十七条 扫码: answers an unknown code and another enterprise’s code alike, and flags each enterprise once per code', async () => {
+    t.clock.set('2026-04-02T09:00:00+08:00');
+    const id = await approvedInspection(t, w);
+    const code = (await issue(id)).json().code as string;
+    t.clock.set('2026-04-08T10:00:00+08:00');
+    const unknown = code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A');
+    const outsider = as.enterprise(w.outsider.creditCode);
+    const scan = (c: string, who = outsider) => t.call({ method: 'POST', url: `/api/v1/codes/${c}/scan`, as: who, payload: {} });
+    const shape = (r: Awaited<ReturnType<typeof scan>>, c: string) => {
+      const { requestId: _r, instance, ...body } = r.json();
+      return { status: r.statusCode, type: r.headers['content-type'], body: { ...body, detail: body.detail.replace(c, '<code>') }, instance: instance.replace(c, '<code>') };
+    };
+    const a = await scan(code);
+    const b = await scan(unknown);
+    expect(shape(a, code)).toEqual(shape(b, unknown));
+    expect(a.statusCode).toBe(404);
+    // An officer of another agency learns no more.
+    const other = as.officer((await newAgency(t.db)).code);
+    expect(shape(await scan(code, other), code)).toEqual(shape(await scan(unknown, other), unknown));
+    // Ten more scans of the same code by the same enterprise: recorded, but one flag.
+    for (let k = 0; k < 10; k++) expect((await scan(code)).statusCode).toBe(404);
+    expect(await flagsOf(id)).toEqual(['CODE_OUTSIDE_WINDOW']);
+    const detail = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.officer })).json();
+    expect(detail.scans).toHaveLength(11);
+    // The rightful enterprise is still answered in full.
+    expect((await scan(code, as.enterprise(w.enterprise.creditCode))).statusCode).toBe(201);
   });
 
   it('flags findings recorded without a scan (CODE_NOT_SCANNED) and costs charged to the enterprise (COST_SHIFTED)', async () => {

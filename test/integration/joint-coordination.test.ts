@@ -4,7 +4,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { flags } from '../../src/db/schema/index.js';
 import { runSweep } from '../../src/sweeper/run.js';
 import { jointNotCoordinatedJob } from '../../src/sweeper/jobs/joint-not-coordinated.js';
-import { as, newAgency, newJusticeBureau, newMatter } from '../support/factories.js';
+import { as, newAgency, newDistrict, newJusticeBureau, newMatter } from '../support/factories.js';
 import { approvedTask, JOINT_WINDOW, launchedTask, newJointWorld, publishedJointList, restaurantEntry, type JointWorld } from '../support/joint-world.js';
 import { newFiledPlan } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -131,7 +131,7 @@ describeDb('应协同尽协同: coordination advice on a single draft, JOINT_NOT
     expect(s.byDistrict).toEqual([expect.objectContaining({ districtCode: w.districtCode, onsiteVisits: 8, jointVisits: 3, jointTasksVisits: 1, visitsSaved: 2 })]);
     expect(s.totals).toMatchObject({ onsiteVisits: 8, jointVisits: 3, jointRate: 0.375, visitsSaved: 2 });
 
-    const elsewhere: Principal = as.supervisor((await newJusticeBureau(t.db, { name: '青山区司法局（测试）' })).code, 'D-OTHER');
+    const elsewhere: Principal = as.supervisor((await newJusticeBureau(t.db, { name: '青山区司法局（测试）', districtCode: (await newDistrict(t.db)).code })).code);
     expect((await t.call({ method: 'GET', url: `/api/v1/stats/joint-inspections?year=2026&district=${w.districtCode}`, as: elsewhere })).json().code).toBe('OUT_OF_SCOPE');
     expect((await t.call({ method: 'GET', url: '/api/v1/stats/joint-inspections?year=2026', as: elsewhere })).json().totals).toMatchObject({ onsiteVisits: 0, visitsSaved: 0 });
     expect((await t.call({ method: 'GET', url: '/api/v1/stats/joint-inspections?year=2026', as: as.officer(w.market.code) })).statusCode).toBe(403);

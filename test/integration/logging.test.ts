@@ -4,7 +4,8 @@ import { buildApp, loggerOptions } from '../../src/app.js';
 import { generateDevKey, signDevToken } from '../../src/auth/dev-key.js';
 import { generateKeyring } from '../../src/codes/keyring.js';
 import { ManualClock } from '../../src/time/clock.js';
-import { as } from '../support/factories.js';
+import { sql } from 'drizzle-orm';
+import { as, newJusticeBureau } from '../support/factories.js';
 import { testConfig, TEST_START } from '../support/test-app.js';
 import { createTestDatabase, describeDb, type TestDatabase } from '../support/test-database.js';
 import type { FastifyInstance } from 'fastify';
@@ -48,5 +49,44 @@ describeDb('JSON logs with a request id on every line, secrets redacted', () => 
     expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
     expect(JSON.stringify(lines)).not.toContain('secret-in-a-log-call');
     expect(JSON.stringify(lines)).not.toContain('secret-token-field');
+  });
+
+  it('keeps a short plain X-Request-Id and replaces any other with a generated one', async () => {
+    for (const given of ['x'.repeat(8000), 'has spaces in it', 'id\u4e2d文', '<script>', '-leading-dash']) {
+      const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': given } });
+      expect(res.headers['x-request-id'], given.slice(0, 20)).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const kept = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'gw-7f3a.2026:01' } });
+    expect(kept.headers['x-request-id']).toBe('gw-7f3a.2026:01');
+  });
+
+  it('logs query strings by parameter name only, so a token put in a URL never reaches the log', async () => {
+    await app.inject({ method: 'GET', url: '/api/v1/matters/public?access_token=eyJ.secret-in-url.sig&state=published', headers: { 'x-request-id': 'req-url-1' } });
+    const mine = lines.filter((l) => l.reqId === 'req-url-1');
+    expect(JSON.stringify(mine)).not.toContain('secret-in-url');
+    expect(JSON.stringify(mine)).not.toContain('published');
+    expect(mine.find((l) => l.req)).toMatchObject({ req: { url: '/api/v1/matters/public?access_token=[redacted]&state=[redacted]' } });
+  });
+
+  it('writes a 5xx log line without the query’s values or the SQL parameters', async () => {
+    const bureau = await newJusticeBureau(testDb.database.db);
+    const token = signDevToken(devKey, as.supervisor(bureau.code));
+    await testDb.database.db.execute(sql.raw('ALTER TABLE flags RENAME TO flags_gone'));
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/flags?enterprise=91420106MA4KXYZ123&subjectId=%E7%8E%8B%E6%99%93%E6%98%8E',
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-5xx-1' },
+      });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await testDb.database.db.execute(sql.raw('ALTER TABLE flags_gone RENAME TO flags'));
+    }
+    const mine = JSON.stringify(lines.filter((l) => l.reqId === 'req-5xx-1'));
+    expect(mine).toContain('request failed');
+    expect(mine).toContain('params: [redacted]');
+    expect(mine).not.toContain('91420106MA4KXYZ123');
+    expect(mine).not.toContain('王晓明');
+    expect(mine).not.toContain('%E7%8E%8B');
   });
 });

@@ -88,8 +88,8 @@ describeDb('the OpenAPI document tells the truth (issue 15)', () => {
         }
       }
       expect(doc.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'code']) });
-      // A write lists its refusals; a public read its rate limit and no role refusal.
-      expect(Object.keys(doc.paths['/api/v1/inspections/{id}/approve']!.post!.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413', '414', '415', '422', '500', '503']);
+      // A write lists its refusals; every route counted by the rate limiter its 429; a public read no role refusal.
+      expect(Object.keys(doc.paths['/api/v1/inspections/{id}/approve']!.post!.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413', '414', '415', '422', '429', '500', '503']);
       expect(Object.keys(doc.paths['/api/v1/codes/{code}']!.get!.responses)).not.toContain('403');
       expect(Object.keys(doc.paths['/api/v1/codes/{code}']!.get!.responses)).toContain('429');
     });

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { flags } from '../../src/db/schema/index.js';
 import { findFiledPlanCovering } from '../../src/plans/filed-plan.js';
-import { as, newAgency, newMatter } from '../support/factories.js';
+import { as, newAgency, newEnterprise, newMatter } from '../support/factories.js';
 import { fullItem, newPlanWorld, type PlanWorld } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -227,7 +227,7 @@ describeDb('annual routine plans (Art. 13–14)', () => {
 
   it('keeps drafts from enterprises and other agencies; published plans are public', async () => {
     const plan = await draft(w.cityAgency.code, 2031, [fullItem(w.matterCode)]);
-    const ent = as.enterprise('91420100MA4K1234X5');
+    const ent = as.enterprise((await newEnterprise(t.db)).creditCode);
     expect((await call('GET', `/plans/${plan.id}`, ent)).json().code).toBe('OUT_OF_SCOPE');
     expect((await call('GET', `/plans/${plan.id}`, as.officer(w.districtAgency.code))).statusCode).toBe(403);
     const listed = (await call('GET', '/plans', ent)).json();

@@ -130,7 +130,8 @@ describeDb('reference registry: access by role and scope', () => {
   });
 
   it('refuses expired tokens, tokens signed by another key and tokens missing their scope claim', async () => {
-    const expired = signDevToken(t.devKey, roles.officer!, -10);
+    // Past JWT_CLOCK_SKEW_SECONDS (30 s by default): within it, a token just expired is still taken.
+    const expired = signDevToken(t.devKey, roles.officer!, -120);
     const r1 = await t.call({ method: 'GET', url: '/api/v1/districts', headers: { authorization: `Bearer ${expired}` } });
     expect(r1.json().code).toBe('TOKEN_EXPIRED');
     const foreign = signDevToken(generateDevKey(), roles.admin!);

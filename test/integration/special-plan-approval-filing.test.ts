@@ -6,7 +6,7 @@ import { findUsableSpecialPlan } from '../../src/plans/usable-special-plan.js';
 import { specialPlanAmendedNotRefiledJob } from '../../src/sweeper/jobs/special-plan-amended-not-refiled.js';
 import { specialPlanNotPublishedJob } from '../../src/sweeper/jobs/special-plan-not-published.js';
 import { runSweep } from '../../src/sweeper/run.js';
-import { as } from '../support/factories.js';
+import { as, newEnterprise } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newInspection, newPlanWorld, newSpecialPlan, type PlanWorld } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -178,6 +178,8 @@ describeDb('第十四条 专项检查计划不符合条件的退回重新调整�
 
   it('is adjusted as a new revision filed again, the filed version kept and in force for what the adjustment left in place', async () => {
     const officer = as.officer(w.cityAgency.code);
+    // A registered enterprise (callers are resolved against the registry) reads what the public reads.
+    const { creditCode } = await newEnterprise(t.db);
     const head = as.head(w.cityAgency.code);
     const bureau = as.supervisor(w.cityBureau.code);
     const id = (await call('POST', '/special-plans', officer, fields(w.matterCode))).json().id;
@@ -199,7 +201,7 @@ describeDb('第十四条 专项检查计划不符合条件的退回重新调整�
     expect(await findUsableSpecialPlan(t.db, id, w.cityAgency.code, w.matterCode, '2026-09-10')).toMatchObject({ refusal: { rule: 'SPECIAL_WITHOUT_APPROVAL' } });
 
     // While adjusted, the draft is the agency's, but the published version stays public.
-    const enterprise = as.enterprise('91420100MA4K1234X5');
+    const enterprise = as.enterprise(creditCode);
     expect((await call('GET', `/special-plans/${id}`, enterprise)).statusCode).toBe(403);
     expect((await call('GET', `/special-plans/${id}/versions`, enterprise)).json().map((v: { revision: number }) => v.revision)).toEqual([1]);
 
@@ -210,7 +212,7 @@ describeDb('第十四条 专项检查计划不符合条件的退回重新调整�
     await call('POST', `/special-plans/${id}/publish`, head);
     expect(await findUsableSpecialPlan(t.db, id, w.cityAgency.code, w.matterCode, '2026-08-10')).toMatchObject({ plan: { id }, revision: 2 });
 
-    const versions = (await call('GET', `/special-plans/${id}/versions`, as.enterprise('91420100MA4K1234X5'))).json();
+    const versions = (await call('GET', `/special-plans/${id}/versions`, as.enterprise(creditCode))).json();
     expect(versions.map((v: { revision: number; endDate: string }) => [v.revision, v.endDate])).toEqual([
       [1, '2026-06-30'],
       [2, '2026-08-31'],

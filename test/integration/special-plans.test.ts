@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
 import { findUsableSpecialPlan } from '../../src/plans/usable-special-plan.js';
-import { as, newAgency, newMatter } from '../support/factories.js';
+import { as, newAgency, newEnterprise, newMatter } from '../support/factories.js';
 import { newPlanWorld, newSpecialPlan, type PlanWorld } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -62,7 +62,7 @@ describeDb('special inspection plans (Art. 13–15)', () => {
       expect(await findUsableSpecialPlan(t.db, id, agency, matter, day)).toMatchObject({ refusal: { rule: 'SPECIAL_WITHOUT_APPROVAL', passed: false } });
     }
 
-    const detail = (await call('GET', `/special-plans/${id}`, as.enterprise('91420100MA4K1234X5'))).json();
+    const detail = (await call('GET', `/special-plans/${id}`, as.enterprise((await newEnterprise(t.db)).creditCode))).json();
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual([
       'special_plan.drafted',
       'special_plan.approved',
@@ -117,7 +117,7 @@ describeDb('special inspection plans (Art. 13–15)', () => {
   it('keeps drafts from other agencies and enterprises, lists published and deployed plans to all', async () => {
     const created = (await call('POST', '/special-plans', as.officer(w.cityAgency.code), fields({ title: '内部草稿' }))).json();
     expect((await call('GET', `/special-plans/${created.id}`, as.officer(w.districtAgency.code))).statusCode).toBe(403);
-    const listed = (await call('GET', '/special-plans?year=2026', as.enterprise('91420100MA4K1234X5'))).json();
+    const listed = (await call('GET', '/special-plans?year=2026', as.enterprise((await newEnterprise(t.db)).creditCode))).json();
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.every((p: { state: string }) => p.state === 'published' || p.state === 'deployed')).toBe(true);
     expect((await call('POST', '/special-plans', as.officer(w.districtAgency.code), fields({ agencyCode: w.cityAgency.code }))).json().code).toBe('OUT_OF_SCOPE');

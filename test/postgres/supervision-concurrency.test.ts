@@ -28,7 +28,7 @@ describePg('supervision under concurrency', () => {
     await a.call({ method: 'POST', url: `/api/v1/flags/${id}/acknowledge`, as: w.supervisor, payload: {} });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, k) =>
-        (k % 2 ? a : b).call({ method: 'POST', url: `/api/v1/flags/${id}/${k % 3 ? 'resolve' : 'dismiss'}`, as: as.supervisor(`SUP-${k}`), payload: { note: `意见${k}` } }),
+        (k % 2 ? a : b).call({ method: 'POST', url: `/api/v1/flags/${id}/${k % 3 ? 'resolve' : 'dismiss'}`, as: { ...w.supervisor, sub: `supervisor:${k}` }, payload: { note: `意见${k}` } }),
       ),
     );
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);

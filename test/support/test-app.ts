@@ -5,6 +5,7 @@ import { generateDevKey, signDevToken, type DevKey } from '../../src/auth/dev-ke
 import { generateKeyring, type Keyring } from '../../src/codes/keyring.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import type { RateStore } from '../../src/http/rate-limit.js';
 import type { Db } from '../../src/db/client.js';
 import { ManualClock } from '../../src/time/clock.js';
 import { checkContract } from './openapi-contract.js';
@@ -35,11 +36,13 @@ export function testAuditMacKeys(): AuditMacKeys {
 export const TEST_START = '2026-04-02T09:00:00+08:00';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true' }), ...overrides };
+  // Test files call the API as one caller far faster than a person could: the per-caller budget is lifted
+  // (test/integration/http-hardening.test.ts sets its own to test it).
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000' }), ...overrides };
 }
 
 /** A fresh database and app per test file; the clock only moves when the test moves it. */
-export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey; keyring?: Keyring } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey; keyring?: Keyring; rateStore?: RateStore } = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await createTestDatabase());
   const clock = new ManualClock(opts.start ?? TEST_START);
   const devKey = opts.devKey ?? generateDevKey();
@@ -47,7 +50,7 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
   const config = testConfig(opts.config);
   const auditMac = testAuditMacKeys();
   configureAuditMac(auditMac);
-  const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false });
+  const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false, rateStore: opts.rateStore });
   await app.ready();
   // Every response the tests receive is checked against the OpenAPI document (test/support/openapi-contract.ts).
   checkContract(app);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,8 @@ function ed25519() {
 /** A keys folder: `files` maps file names to contents. */
 function keysDir(files: Record<string, string>): string {
   const dir = tempDir();
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  // Private keys as an operator must keep them (production refuses a group- or world-readable one).
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: name.endsWith('.pem') && !name.endsWith('.pub.pem') ? 0o600 : 0o644 });
   return dir;
 }
 
@@ -79,6 +80,18 @@ describe('loadKeyring from a keys folder', () => {
 
   it('refuses a folder that does not exist', () => {
     expect(() => load(join(tempDir(), 'missing'))).toThrow(/does not exist/);
+  });
+
+  it('refuses in production a private key its group or others can read, and names the mode', () => {
+    const dir = keysDir({ 'a.pem': ed25519().privatePem, active: 'a' });
+    chmodSync(join(dir, 'a.pem'), 0o640);
+    expect(() => load(dir)).toThrow(/a\.pem is readable by its group or by others \(mode 640\)/);
+    chmodSync(join(dir, 'a.pem'), 0o604);
+    expect(() => load(dir)).toThrow(/mode 604/);
+    // Outside production (a developer's checkout) the mode is the developer's business.
+    expect(load(dir, false).activeKid).toBe('a');
+    chmodSync(join(dir, 'a.pem'), 0o600);
+    expect(load(dir).activeKid).toBe('a');
   });
 });
 

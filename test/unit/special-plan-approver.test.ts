@@ -13,6 +13,7 @@ const agency = (verticallyManaged: boolean): Agency => ({
   isJusticeBureau: false,
   verticallyManaged,
   domains: [],
+  active: true,
   createdAt: new Date(0),
 });
 

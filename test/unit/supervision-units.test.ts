@@ -49,6 +49,16 @@ describe('CSV for Excel (UTF-8 BOM, RFC 4180 quoting, formula injection)', () =>
     expect(csvCell('-1+1')).toBe("'-1+1");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('\t=1')).toBe("'\t=1");
+    // A space, tab or line break before the =, full-width forms, and formulas behind a separator (OWASP).
+    expect(csvCell(' =1+1')).toBe("' =1+1");
+    expect(csvCell('\n=1+1')).toBe(`"'\n=1+1"`);
+    expect(csvCell('\u3000＝1+1')).toBe("'\u3000＝1+1");
+    expect(csvCell('好;=cmd|\' /C calc\'!A0')).toBe(`"好;'=cmd|' /C calc'!A0"`);
+    expect(csvCell('a, @SUM(A1)')).toBe(`"a, '@SUM(A1)"`);
+    expect(csvCell('x;-HYPERLINK(1)')).toBe(`"x;'-HYPERLINK(1)"`);
+    // Ordinary text with separators keeps its data.
+    expect(csvCell('整改完成;复查合格')).toBe('"整改完成;复查合格"');
+    expect(csvCell('1,-2')).toBe('"1,-2"');
     // Numbers are data, not text a user typed.
     expect(csvCell(-5)).toBe('-5');
   });

@@ -15,6 +15,8 @@ const token = () => sessionStorage.getItem(TOKEN_KEY);
 export const api = apiClient(token);
 const app = document.getElementById('app');
 let me = null;
+// Whether this server takes development tokens: the `npm run token` hint is shown only then (never in production).
+const site = await fetch('/assets/site.json').then((r) => r.json()).catch(() => ({ devTokens: false }));
 
 const VIEWS = {
   dashboard: () => dashboardView,
@@ -56,7 +58,7 @@ function signInView(message) {
     h('p', {}, '请粘贴身份令牌（Bearer token）。令牌只保存在本浏览器标签页中，关闭标签页即失效。'),
     input,
     h('div', { class: 'row', style: 'margin-top:.6rem' }, h('button', { class: 'primary', type: 'submit', 'data-testid': 'signin' }, '登录')),
-    h('p', { class: 'hint muted' }, '开发环境获取令牌：', h('code', {}, 'npm run token -- --role supervisor --agency WH-SFJ'), '（区级监督加 ', h('code', {}, '--district 420106'), '）'),
+    site.devTokens ? h('p', { class: 'hint muted' }, '开发环境获取令牌：', h('code', {}, 'npm run token -- --role supervisor --agency WH-SFJ'), '（区级监督用区司法局，如 ', h('code', {}, '--agency 420106-SFJ'), '）') : null,
     out,
   );
 }

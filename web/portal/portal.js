@@ -15,6 +15,8 @@ const token = () => localStorage.getItem(TOKEN_KEY);
 const api = apiClient(token);
 const app = document.getElementById('app');
 let me = null;
+// Whether this server takes development tokens: the `npm run token` hint is shown only then (never in production).
+const site = await fetch('/assets/site.json').then((r) => r.json()).catch(() => ({ devTokens: false }));
 let agencies = null;
 
 async function agencyNames() {
@@ -49,7 +51,7 @@ function signInView(message) {
     h('p', {}, '粘贴本企业的身份令牌。登录后扫描检查码即可一键核验，并可查看本企业接受的检查、报告检查情况。'),
     input,
     h('button', { class: 'primary big', type: 'submit', 'data-testid': 'signin' }, '登录'),
-    h('p', { class: 'hint muted' }, '开发环境获取令牌：', h('code', {}, 'npm run token -- --role enterprise --credit-code <统一社会信用代码>')),
+    site.devTokens ? h('p', { class: 'hint muted' }, '开发环境获取令牌：', h('code', {}, 'npm run token -- --role enterprise --credit-code <统一社会信用代码>')) : null,
     out,
   );
 }

@@ -72,12 +72,15 @@ export async function verifyVisit(api, { code, k, s }) {
     const p = err.problem;
     const recorded = await recordedCaseAnswer(api, check);
     if (recorded) return recorded;
+    // The public check found the code, but the scan answers as for an unknown one: the code is registered
+    // for another enterprise (the server says no more to a non-party; the scan is recorded and flagged).
+    const elsewhere = p.code === 'NOT_FOUND';
     return {
       authorised: false,
       headline: '未经授权',
-      reason: p.detail ?? check.statusZh,
-      article: p.article,
-      rule: p.code,
+      reason: elsewhere ? `该检查码登记的检查对象是${check.enterprise?.name ?? '其他企业'}，不是本企业；本次扫码已登记。` : (p.detail ?? check.statusZh),
+      article: elsewhere ? '第十七条' : p.article,
+      rule: elsewhere ? 'CODE_OUTSIDE_WINDOW' : p.code,
       advice: NO_CODE_ADVICE,
       check,
     };

@@ -27,6 +27,11 @@ export const agencies = pgTable(
     verticallyManaged: boolean('vertically_managed').notNull().default(false),
     /** Statutory domains (职责范围) the agency may inspect in, Art. 3. */
     domains: text('domains').array().notNull().default([]),
+    /**
+     * 在用: false once the agency is dissolved or merged away. Its officers' and head's tokens stop working
+     * at once (src/auth/directory.ts); its records stay for supervision.
+     */
+    active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('agencies_district_idx').on(t.districtCode), index('agencies_parent_idx').on(t.parentCode)],

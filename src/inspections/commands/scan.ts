@@ -23,34 +23,49 @@ export interface ScanOutcome {
   accepted: boolean;
   refusal?: RuleResult;
   flagged: boolean;
+  /**
+   * The caller is not a party to this code (an enterprise scanning another's code): the scan and its flag
+   * are recorded, and the route answers exactly as for a code that does not exist.
+   */
+  concealed: boolean;
 }
 
 /**
  * Scan on entry (Art. 17(2)) by the inspecting officer or by the enterprise itself. Refused scans are
  * recorded and flagged (CODE_OUTSIDE_WINDOW) in this transaction; the caller then answers with the
  * refusal, so the evidence survives the refusal.
+ *
+ * Nobody learns from this route that a code exists unless it is theirs (issue 15: unknown codes answered
+ * 404 and other enterprises' codes 422, an oracle for guessing codes): an officer of another agency gets
+ * the unknown code's answer; an enterprise scanning another enterprise's code gets it too, after its scan
+ * is recorded and flagged. A flag is raised at most once per code, scanning enterprise and kind of breach
+ * (another enterprise, too early, too late, late with a reason), so repeated scans cannot flood the register.
  */
 export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Principal, code: string, input: ScanInput, hooks: InspectionHooks): Promise<ScanOutcome> {
   const row = await findCode(tx, code, true);
   if (!row) throw DomainError.notFound('检查码', code);
   const i = (await findInspection(tx, row.inspectionId, true))!;
   const isOfficer = (actor.role === 'officer' || actor.role === 'agency_head') && actor.agency === i.agencyCode;
-  if (!isOfficer && actor.role !== 'enterprise') throw new DomainError('OUT_OF_SCOPE', '只有实施检查的执法人员或被检查企业可以扫码');
+  if (!isOfficer && actor.role !== 'enterprise') throw DomainError.notFound('检查码', code);
   const atEnterprise = actor.role === 'enterprise' ? actor.creditCode! : i.enterpriseCode;
+  const concealed = atEnterprise !== i.enterpriseCode;
 
-  if (row.state !== 'active') {
+  if (!concealed && row.state !== 'active') {
     throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_CODE', false, row.state, 'active', row.state === 'revoked' ? '该检查码已被撤销，不能据此实施检查' : '该检查已结束，检查码已失效')]);
   }
   let refusal: RuleResult | undefined;
   let late = false;
+  let breach: 'enterprise' | 'early' | 'late' | 'late_with_reason' = 'enterprise';
   // Art. 17(1): a code vouches for nothing before its issuance (older rows stored the bare window start).
   const validFrom = effectiveStart(row.validFrom, row.issuedAt);
   if (atEnterprise !== i.enterpriseCode) {
     refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: atEnterprise }, { enterprise: i.enterpriseCode }, '该检查码登记的检查对象不是本企业');
   } else if (at < validFrom) {
+    breach = 'early';
     refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { from: validFrom.toISOString() }, '尚未到检查码的生效时间');
   } else if (at > row.validTo) {
     late = true;
+    breach = input.lateReason ? 'late_with_reason' : 'late';
     if (!input.lateReason) {
       refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { to: row.validTo.toISOString() }, '已超过检查码登记的检查时间；确因紧急情况或系统故障补扫的，须说明理由');
     }
@@ -94,7 +109,8 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
         rule: 'CODE_OUTSIDE_WINDOW',
         subjectType: 'inspection',
         subjectId: i.id,
-        occurrence: scanId,
+        // One flag per code, scanning enterprise and kind of breach; the scans themselves are all recorded.
+        occurrence: `${code}:${atEnterprise}:${breach}`,
         agencyCode: i.agencyCode,
         enterpriseCode: i.enterpriseCode,
         districtCode: agency?.districtCode ?? null,
@@ -105,5 +121,5 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
       }),
     );
   }
-  return { scanId, accepted: !refusal, refusal, flagged };
+  return { scanId, accepted: !refusal, refusal, flagged, concealed };
 }
