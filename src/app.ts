@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
 import { authPlugin } from './auth/plugin.js';
+import { principalForKey } from './exchange/clients.repository.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
 import { CodeCheckCache } from './inspections/check-cache.js';
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         { name: 'devices', description: '电子技术监控设备与非现场检查 / Monitoring devices and off-site inspections (Art. 32–37)' },
         { name: 'supervision', description: '监督：违规标记、企业反映、评价、统计与导出 / Supervision: flags, reports, ratings, statistics, exports (Art. 6, 38–40)' },
         { name: 'audit', description: '审计日志（防篡改哈希链）/ Tamper-evident audit log' },
+        { name: 'exchange', description: '与上级平台的数据交换：事件拉取、推送、批量报送 / Data exchange with upper-level platforms (Art. 8, 24, 29)' },
         { name: 'regulation', description: '办法原文与错误码 / Regulation text and error registry' },
       ],
     },
@@ -143,7 +145,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
   });
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, publicRateLimit: config.publicRateLimit });
+  await app.register(authPlugin, {
+    auth: config.auth,
+    devKey: deps.devKey,
+    publicRateLimit: config.publicRateLimit,
+    platformKey: (token) => principalForKey(deps.database.db, token),
+  });
   // After the auth plugin: its onRoute hook marks token-less routes with the limit this plugin reads.
   await app.register(rateLimit, { global: false });
   await app.register(apiRoutes);

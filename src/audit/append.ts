@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eventData } from '../exchange/event-data.js';
 
 export interface AuditInput {
   at: Date;
@@ -26,7 +28,9 @@ export interface AuditInput {
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
   const payload = JSON.stringify(input.payload ?? {});
-  // One round trip: the entry and its place in the sealer's queue are written by one statement.
+  const data = JSON.stringify(eventData(input));
+  // One round trip: the entry, its place in the sealer's queue and its outbound event (the outbox of
+  // src/exchange, Art. 8, 24, 29) are written by one statement, so none commits without the others.
   const res = await tx.execute<{ id: string }>(sql`
     WITH entry AS (
       INSERT INTO audit_entries (occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
@@ -34,7 +38,11 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
       VALUES (${input.at.toISOString()}, ${input.actor}, ${input.role}, ${input.action}, ${input.subjectType}, ${input.subjectId},
               ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${input.districtCode ?? null}, ${input.before ?? null},
               ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'), ${input.requestId ?? null})
-      RETURNING id)
+      RETURNING id),
+    event AS (
+      INSERT INTO domain_events (id, occurred_at, action, subject_type, subject_id, agency_code, enterprise_code, district_code, data, audit_entry_id)
+      SELECT ${randomUUID()}::uuid, ${input.at.toISOString()}::timestamptz, ${input.action}::text, ${input.subjectType}::text, ${input.subjectId}::text,
+             ${input.agencyCode ?? null}::text, ${input.enterpriseCode ?? null}::text, ${input.districtCode ?? null}::text, ${data}::jsonb, id FROM entry)
     INSERT INTO audit_pending (entry_id) SELECT id FROM entry RETURNING entry_id AS id`);
   return Number((res as unknown as { rows: { id: string }[] }).rows[0]!.id);
 }

@@ -26,7 +26,14 @@ export interface AuthOptions {
   devKey?: DevKey;
   /** Requests per minute per IP on token-less routes (@fastify/rate-limit reads it from the route config). */
   publicRateLimit?: number;
+  /**
+   * Resolves a platform key (`p327.<client id>.<secret>`, src/exchange/clients.repository.ts) to its
+   * principal: machine clients of upper-level platforms hold a key of their own, not a person's token.
+   */
+  platformKey?: (token: string) => Promise<Principal | null>;
 }
+
+const PLATFORM_KEY_PREFIX = 'p327.';
 
 interface JwtHeader {
   kid?: string;
@@ -55,6 +62,12 @@ function keyResolver(opts: AuthOptions) {
 }
 
 async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
+  const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  if (bearer.startsWith(PLATFORM_KEY_PREFIX)) {
+    const platform = opts.platformKey ? await opts.platformKey(bearer) : null;
+    if (!platform) throw new DomainError('UNAUTHENTICATED', '对接平台密钥无效或该平台已停用');
+    return platform;
+  }
   let claims: Record<string, unknown>;
   try {
     claims = await req.jwtVerify<Record<string, unknown>>();

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
+import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -87,6 +88,15 @@ const EnvSchema = Type.Object({
   PLAN_RESUBMIT_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
   /** Art. 14 ¶2: an amended plan not submitted again within these days is flagged PLAN_AMENDED_NOT_REFILED. */
   PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
+  /** Data exchange (src/exchange/settings.ts): the CloudEvents source of outbound events. */
+  EVENT_SOURCE: Type.String({ default: '/wuhan-327', minLength: 1, maxLength: 200 }),
+  /** How often pending webhooks are delivered; a receiver sees an event within about this long. */
+  WEBHOOK_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 3_600_000 }),
+  /** A webhook request that takes longer counts as failed and is retried. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
+  /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
+  WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
+  WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -124,6 +134,8 @@ export interface Config {
   joint: JointSettings;
   /** Art. 13–14: the resubmission and refiling periods of annual plans. */
   plans: PlanSettings;
+  /** Art. 8, 24, 29: the outbound feed and webhooks. */
+  exchange: ExchangeSettings;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +155,7 @@ INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
+INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -203,5 +216,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
+    exchange: {
+      ...DEFAULT_EXCHANGE,
+      eventSource: env.EVENT_SOURCE,
+      webhookIntervalMs: env.WEBHOOK_INTERVAL_MS,
+      webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+    },
   };
 }

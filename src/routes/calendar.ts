@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { correctCalendarDay } from '../calendar/day-correction.js';
 import { CalendarYearUnpublishedError, DAY_KIND_ZH, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { runCommand } from '../commands/command.js';
@@ -31,7 +31,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/days/:date',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['calendar'],
         summary: '某日是否为工作日 / is a date a working day',
@@ -60,7 +60,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/add-working-days',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['calendar'],
         summary: '第 N 个工作日（如第二十三条的 10 个工作日）/ the n-th working day after a date',
@@ -78,7 +78,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/years',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['calendar'], summary: '已录入节假日安排的年度 / years with an official calendar', response: responses(Type.Object({ years: Type.Array(Type.Integer()) })) },
     },
     async () => ({ years: (await app.services.calendar.current()).knownYears() }),

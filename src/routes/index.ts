@@ -32,6 +32,8 @@ import { webRoutes } from './web.js';
 import { jointListRoutes } from './joint-lists.js';
 import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
+import { platformClientRoutes } from './platform-clients.js';
+import { eventRoutes } from './events.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -70,6 +72,8 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointListRoutes);
       await api.register(jointTaskRoutes);
       await api.register(jointStatsRoutes);
+      await api.register(platformClientRoutes);
+      await api.register(eventRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { principalOf } from '../auth/plugin.js';
-import { ROLES, type Principal } from '../auth/principal.js';
+import { PERSON_ROLES, type Principal } from '../auth/principal.js';
 import { runCommand, type CommandScope, type RefusalSubject } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -46,7 +46,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/special-plans',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '专项检查计划列表 / special plans (drafts visible to their agency and supervisors)',
@@ -65,7 +65,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/special-plans/:id',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['plans'], summary: '专项检查计划及其审计历史 / one special plan and its history', params: IdParams, response: responses(SpecialPlanDetail) },
     },
     async (req) => {

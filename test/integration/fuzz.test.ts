@@ -110,7 +110,7 @@ describeDb('bad input never breaks the API (fast-check)', () => {
     const doc = (await t.call({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })));
     callers = [undefined, as.admin(), w.officer, w.head, w.supervisor, as.enterprise(w.enterprise.creditCode)];
-    byRole = { admin: callers[1]!, officer: w.officer, agency_head: w.head, supervisor: w.supervisor, enterprise: callers[5]! };
+    byRole = { admin: callers[1]!, officer: w.officer, agency_head: w.head, supervisor: w.supervisor, enterprise: callers[5]!, platform: as.platform('fuzz-platform') };
   });
 
   /**

@@ -9,3 +9,4 @@ export * from "./referrals.js";
 export * from "./devices.js";
 export * from "./offsite.js";
 export * from "./joint.js";
+export * from "./exchange.js";
