@@ -1,7 +1,6 @@
 CREATE TABLE "domain_events" (
 	"seq" bigserial PRIMARY KEY NOT NULL,
 	"id" uuid NOT NULL,
-	"tx_id" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
 	"occurred_at" timestamp (3) with time zone NOT NULL,
 	"action" text NOT NULL,
 	"subject_type" text NOT NULL,
@@ -11,7 +10,8 @@ CREATE TABLE "domain_events" (
 	"district_code" text,
 	"data" jsonb NOT NULL,
 	"audit_entry_id" bigint NOT NULL,
-	CONSTRAINT "domain_events_id_unique" UNIQUE("id")
+	CONSTRAINT "domain_events_id_unique" UNIQUE("id"),
+	CONSTRAINT "domain_events_audit_entry_id_unique" UNIQUE("audit_entry_id")
 );
 --> statement-breakpoint
 CREATE TABLE "platform_clients" (
@@ -33,8 +33,7 @@ CREATE TABLE "platform_clients" (
 --> statement-breakpoint
 CREATE TABLE "webhook_deliveries" (
 	"client_id" text PRIMARY KEY NOT NULL,
-	"cursor_tx" text DEFAULT '0' NOT NULL,
-	"cursor_seq" bigint DEFAULT 0 NOT NULL,
+	"cursor" bigint DEFAULT 0 NOT NULL,
 	"delivered" bigint DEFAULT 0 NOT NULL,
 	"failures" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone NOT NULL,
@@ -50,5 +49,4 @@ ALTER TABLE "inspections" ADD COLUMN "source_version" integer;--> statement-brea
 ALTER TABLE "inspections" ADD COLUMN "source_hash" text;--> statement-breakpoint
 ALTER TABLE "inspections" ADD COLUMN "source_code" text;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_client_id_platform_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."platform_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "domain_events_feed_idx" ON "domain_events" USING btree ("tx_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "inspections_source_uq" ON "inspections" USING btree ("source_system","source_id");

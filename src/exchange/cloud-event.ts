@@ -4,9 +4,9 @@ import { formatCursor } from './cursor.js';
 export const EVENT_TYPE_PREFIX = 'cn.gov.wuhan.order327.';
 
 export interface EventRow {
-  seq: number;
+  /** The feed position (audit chain seq). */
+  position: number;
   id: string;
-  txId: string;
   occurredAt: Date;
   action: string;
   subjectType: string;
@@ -36,7 +36,7 @@ export function toCloudEvent(row: EventRow, source: string): CloudEvent {
     subject: `${row.subjectType}/${row.subjectId}`,
     time: row.occurredAt.toISOString(),
     datacontenttype: 'application/json',
-    sequence: formatCursor({ txId: row.txId, seq: row.seq }),
+    sequence: formatCursor(row.position),
     data: row.data,
   };
 }

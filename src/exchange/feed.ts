@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type Cursor } from './cursor.js';
 import type { EventRow } from './cloud-event.js';
 
 /** What a client may receive (Art. 8: shared as needed): event-type prefixes and agencies; empty = all. */
@@ -19,18 +18,14 @@ const textArray = (xs: readonly string[]): SQL => sql`ARRAY[${sql.join(xs.map((x
 
 function scopeSql(scope: FeedScope): SQL {
   const parts: SQL[] = [];
-  if (scope.eventTypes.length) {
-    const patterns = scope.eventTypes.map(likePrefix);
-    parts.push(sql`action LIKE ANY(${textArray(patterns)})`);
-  }
-  if (scope.agencies.length) parts.push(sql`agency_code = ANY(${textArray(scope.agencies)})`);
+  if (scope.eventTypes.length) parts.push(sql`e.action LIKE ANY(${textArray(scope.eventTypes.map(likePrefix))})`);
+  if (scope.agencies.length) parts.push(sql`e.agency_code = ANY(${textArray(scope.agencies)})`);
   return parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`;
 }
 
 type RawRow = {
-  seq: string | number;
+  position: string | number;
   id: string;
-  tx_id: string;
   occurred_at: string | Date;
   action: string;
   subject_type: string;
@@ -39,25 +34,22 @@ type RawRow = {
 };
 
 /**
- * The next events after `after` in the client's scope. Only transactions older than the oldest one still
- * running are read (`tx_id < pg_snapshot_xmin(pg_current_snapshot())`): a transaction that began earlier but
- * commits later would otherwise put an event behind a cursor already handed out. The price is latency: an
- * event waits for every transaction that began before it to end (commands are short; see README).
+ * The next events after position `after` in the client's scope, in chain order. An event is offered once
+ * its audit entry is sealed (AUDIT_SEAL_INTERVAL_MS, 250 ms by default): the sealer numbers only committed
+ * entries, one sealer at a time, so a transaction that began earlier but commits later is numbered after
+ * every position already handed out; a cursor never passes an event (no gap) and never repeats one.
  */
-export async function readFeed(db: Db, scope: FeedScope, after: Cursor, limit: number): Promise<EventRow[]> {
+export async function readFeed(db: Db, scope: FeedScope, after: number, limit: number): Promise<EventRow[]> {
   const res = await db.execute<RawRow>(sql`
-    SELECT seq, id, tx_id::text AS tx_id, occurred_at, action, subject_type, subject_id, data
-    FROM domain_events
-    WHERE (tx_id, seq) > (${after.txId}::text::xid8, ${after.seq}::bigint)
-      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      AND ${scopeSql(scope)}
-    ORDER BY tx_id, seq
+    SELECT c.seq AS position, e.id, e.occurred_at, e.action, e.subject_type, e.subject_id, e.data
+    FROM audit_chain c JOIN domain_events e ON e.audit_entry_id = c.entry_id
+    WHERE c.seq > ${after} AND ${scopeSql(scope)}
+    ORDER BY c.seq
     LIMIT ${limit}`);
   const rows = (res as unknown as { rows: RawRow[] }).rows;
   return rows.map((r) => ({
-    seq: Number(r.seq),
+    position: Number(r.position),
     id: r.id,
-    txId: r.tx_id,
     occurredAt: new Date(r.occurred_at),
     action: r.action,
     subjectType: r.subject_type,

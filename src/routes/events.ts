@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { sealPending } from '../audit/sealer.js';
 import { principalOf } from '../auth/plugin.js';
 import { activeClientOf } from '../exchange/clients.repository.js';
 import { toCloudEvent } from '../exchange/cloud-event.js';
@@ -35,11 +36,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const client = await activeClientOf(app.services.db, principalOf(req));
       const after = parseCursor(req.query.after);
+      // Seal what has committed so far (a no-op when another instance is sealing), so a reader need not wait a tick.
+      await sealPending(app.services.db, app.services.clock);
       const rows = await readFeed(app.services.db, { eventTypes: client.eventTypes, agencies: client.agencies }, after, req.query.limit);
-      const last = rows.at(-1);
       return {
         events: rows.map((r) => toCloudEvent(r, app.services.config.exchange.eventSource)),
-        next: last ? formatCursor({ txId: last.txId, seq: last.seq }) : formatCursor(after),
+        next: formatCursor(rows.at(-1)?.position ?? after),
       };
     },
   );

@@ -34,6 +34,7 @@ import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
 import { platformClientRoutes } from './platform-clients.js';
 import { eventRoutes } from './events.js';
+import { importRoutes } from './imports.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -74,6 +75,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointStatsRoutes);
       await api.register(platformClientRoutes);
       await api.register(eventRoutes);
+      await api.register(importRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -24,7 +24,7 @@ function view(c: PlatformClient, d: WebhookDelivery | null) {
     active: c.active,
     createdAt: c.createdAt.toISOString(),
     delivery: d && {
-      cursor: formatCursor({ txId: d.cursorTx, seq: d.cursorSeq }),
+      cursor: formatCursor(d.cursor),
       delivered: d.delivered,
       failures: d.failures,
       nextAttemptAt: d.nextAttemptAt.toISOString(),

@@ -160,6 +160,7 @@ export const MATRIX: Record<string, Declared> = {
   'PATCH /api/v1/platform-clients/{id}': ['admin'],
   'POST /api/v1/platform-clients/{id}/key': ['admin'],
   'GET /api/v1/events': ['platform'],
+  'POST /api/v1/imports/inspections': ['platform'],
 };
 
 /** Who, beyond the role, may act on one concrete record of agency A in district D1 at enterprise E1. */

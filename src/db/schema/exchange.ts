@@ -1,25 +1,19 @@
-import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-/** PostgreSQL's 64-bit transaction id (xid8), read as its decimal text so no precision is lost. */
-const xid8 = customType<{ data: string; driverData: string }>({
-  dataType: () => 'xid8',
-});
+import { bigint, bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The outbox (发件箱) of data exchange (Art. 8, 24, 29): one row per audit entry, written by the same
  * statement that appends the entry (src/audit/append.ts), so a change never commits without its event and
- * a rolled-back change leaves none. `txId` is the writing transaction's id: the pull feed and the webhook
- * delivery read only events of transactions older than every transaction still running (the snapshot's
- * xmin), ordered by (txId, seq), so a reader never passes an event that commits later (no gap on resume).
- * `data` carries only what src/exchange/event-data.ts lets out (no personal data, Art. 8).
+ * a rolled-back change leaves none. Events are offered in the order the audit sealer chains their entries
+ * (audit_chain.seq, assigned to committed entries only, one sealer at a time): that order never puts a
+ * later-committing event behind a position already handed out, so a reader resuming from its cursor sees
+ * no gap and no duplicate (src/exchange/feed.ts). `data` carries only what src/exchange/event-data.ts lets
+ * out (no personal data, Art. 8).
  */
 export const domainEvents = pgTable(
   'domain_events',
   {
     seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     id: uuid('id').notNull().unique(),
-    txId: xid8('tx_id').notNull().default(sql`pg_current_xact_id()`),
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
     /** The audit action, e.g. `inspection.drafted`; the CloudEvents type is built from it. */
     action: text('action').notNull(),
@@ -29,9 +23,9 @@ export const domainEvents = pgTable(
     enterpriseCode: text('enterprise_code'),
     districtCode: text('district_code'),
     data: jsonb('data').notNull(),
-    auditEntryId: bigint('audit_entry_id', { mode: 'number' }).notNull(),
+    /** The audit entry this event offers; its chain position is the event's feed position. */
+    auditEntryId: bigint('audit_entry_id', { mode: 'number' }).notNull().unique(),
   },
-  (t) => [index('domain_events_feed_idx').on(t.txId, t.seq)],
 );
 
 /**
@@ -66,8 +60,8 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   clientId: text('client_id')
     .primaryKey()
     .references(() => platformClients.id),
-  cursorTx: text('cursor_tx').notNull().default('0'),
-  cursorSeq: bigint('cursor_seq', { mode: 'number' }).notNull().default(0),
+  /** The feed position (audit chain seq) of the last event the subscriber acknowledged. */
+  cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
   delivered: bigint('delivered', { mode: 'number' }).notNull().default(0),
   failures: integer('failures').notNull().default(0),
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
