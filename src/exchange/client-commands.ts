@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { platformClients, webhookDeliveries } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findClient, hashSecret, newSecret, platformKey, type PlatformClient } from './clients.repository.js';
+import { newWebhookSecret } from './webhook-signature.js';
 
 export interface ClientInput {
   id: string;
@@ -50,7 +51,7 @@ async function ensureDelivery(tx: Db, clientId: string, at: Date): Promise<void>
 
 export async function registerClient(tx: Db, { at, audit }: CommandScope, actorSub: string, input: ClientInput): Promise<Registered> {
   const secret = newSecret();
-  const webhookSecret = input.webhookUrl ? newSecret() : null;
+  const webhookSecret = input.webhookUrl ? newWebhookSecret() : null;
   let client: PlatformClient;
   try {
     [client] = (await tx
@@ -83,7 +84,7 @@ export async function updateClient(tx: Db, { at, audit }: CommandScope, id: stri
   const before = await findClient(tx, id);
   if (!before) throw DomainError.notFound('对接平台', id);
   // A webhook added where there was none gets its signing secret now.
-  const webhookSecret = patch.webhookUrl && !before.webhookSecret ? newSecret() : null;
+  const webhookSecret = patch.webhookUrl && !before.webhookSecret ? newWebhookSecret() : null;
   const [client] = (await tx
     .update(platformClients)
     .set({ ...patch, ...(webhookSecret ? { webhookSecret } : {}), updatedAt: at })
