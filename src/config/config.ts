@@ -88,6 +88,11 @@ const EnvSchema = Type.Object({
   PLAN_RESUBMIT_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
   /** Art. 14 ¶2: an amended plan not submitted again within these days is flagged PLAN_AMENDED_NOT_REFILED. */
   PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
+  /**
+   * 检查结果互认 (Art. 24, 40(7)): how far back other agencies' and platforms' results count as recent, shown at
+   * drafting and read by REPEATED_TESTING. The Order names no period; a year is the plan's and the caps' year.
+   */
+  RESULTS_RECOGNISED_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3660 }),
   /** Data exchange (src/exchange/settings.ts): the CloudEvents source of outbound events. */
   EVENT_SOURCE: Type.String({ default: '/wuhan-327', minLength: 1, maxLength: 200 }),
   /** How often pending webhooks are delivered; a receiver sees an event within about this long. */
@@ -136,6 +141,8 @@ export interface Config {
   plans: PlanSettings;
   /** Art. 8, 24, 29: the outbound feed and webhooks. */
   exchange: ExchangeSettings;
+  /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
+  resultsRecognisedDays: number;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +162,7 @@ INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
+INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -216,6 +224,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
+    resultsRecognisedDays: env.RESULTS_RECOGNISED_DAYS,
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,

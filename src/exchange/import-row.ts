@@ -19,6 +19,8 @@ export interface ImportRow {
   sourceCode: string | null;
   /** The result as the platform recorded it (Art. 20), for results recognised (Art. 24). */
   outcome: 'no_violation' | 'stop_order' | 'rectification' | 'penalty_referral' | null;
+  /** Whether the inspection tested samples (检验检测): a later test of the same matter repeats it (Art. 40(7)). */
+  sampled: boolean;
 }
 
 export interface FieldProblem {
@@ -29,7 +31,7 @@ export interface FieldProblem {
 const KINDS = ['routine', 'special', 'case'] as const;
 const MODES = ['onsite', 'offsite'] as const;
 const OUTCOMES = ['no_violation', 'stop_order', 'rectification', 'penalty_referral'] as const;
-const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome']);
+const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled']);
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
 
@@ -80,6 +82,12 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
   const mode = oneOf(value.mode, 'mode', MODES, problems);
   const outcome = oneOf(value.outcome, 'outcome', OUTCOMES, problems, false);
   const sourceCode = text(value.sourceCode, 'sourceCode', problems, 100, false);
+  // CSV carries it as text.
+  const sampledRaw = value.sampled;
+  const sampled = sampledRaw === true || sampledRaw === 'true';
+  if (sampledRaw !== undefined && sampledRaw !== null && sampledRaw !== true && sampledRaw !== false && sampledRaw !== 'true' && sampledRaw !== 'false') {
+    problems.push({ field: 'sampled', message: '应为布尔值（是或否）' });
+  }
   const matters = value.matterCodes;
   let matterCodes: string[] = [];
   if (!Array.isArray(matters) || matters.length === 0 || matters.length > 50 || !matters.every((m) => typeof m === 'string' && m.length > 0 && m.length <= 64)) {
@@ -102,6 +110,7 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
       windowEnd: end!.toISOString(),
       sourceCode,
       outcome,
+      sampled,
     },
   };
 }

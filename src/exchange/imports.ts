@@ -91,7 +91,8 @@ function columnsOf(row: ImportRow, scope: string) {
     // Counted exactly as a local inspection of the same kind: case inspections and those outside the Order do not.
     countsTowardCap: row.kind !== 'case' && !outside,
     entityScope: scope,
-    outcome: row.outcome ? { kind: row.outcome, recordedOn: 'source' } : null,
+    // The platform's result, for 检查结果互认 (Art. 24): what it found and whether it tested samples.
+    outcome: row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled } : null,
     sourceCode: row.sourceCode,
   };
 }
@@ -181,6 +182,7 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
     countedDate: columns.countedDate,
     sourceCode: row.sourceCode,
     outcome: row.outcome,
+    sampled: row.sampled,
   };
   let inspection: Inspection;
   let status: 'created' | 'corrected';
