@@ -147,6 +147,17 @@ describeDb('第二十四条、第二十九条 上级主管部门工作平台的�
       expect(await t.db.select().from(flags).where(eq(flags.subjectId, withCode!.id))).toEqual([]);
     });
 
+    it('counts imported inspections in the supervisors’ dashboard and shows their source in the export', async () => {
+      const board = (await t.call({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', as: w.supervisor })).json();
+      const importedCount = (await t.db.select().from(inspections).where(eq(inspections.agencyCode, w.agency.code))).filter((r) => r.sourceSystem && r.state === 'recorded').length;
+      expect(importedCount).toBeGreaterThan(0);
+      expect(board.inspections.total).toBeGreaterThanOrEqual(importedCount);
+      const csv = await t.call({ method: 'GET', url: '/api/v1/inspections/export.csv?from=2026-03-01&to=2026-03-31', as: w.supervisor });
+      expect(csv.statusCode, csv.body).toBe(200);
+      expect(csv.body).toContain('SCJG-2026-0001');
+      expect(csv.body).toContain('上级平台已记录');
+    });
+
     it('shows the source where the inspection is shown', async () => {
       const [one] = (await imported((await findClient(t.db, p.id))!.sourceSystem)).filter((r) => r.sourceId === 'SCJG-2026-0001');
       const res = await t.call({ method: 'GET', url: `/api/v1/inspections/${one!.id}`, as: w.officer });
