@@ -49,4 +49,10 @@ ALTER TABLE "inspections" ADD COLUMN "source_version" integer;--> statement-brea
 ALTER TABLE "inspections" ADD COLUMN "source_hash" text;--> statement-breakpoint
 ALTER TABLE "inspections" ADD COLUMN "source_code" text;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_client_id_platform_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."platform_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "inspections_source_uq" ON "inspections" USING btree ("source_system","source_id");
+CREATE UNIQUE INDEX "inspections_source_uq" ON "inspections" USING btree ("source_system","source_id");--> statement-breakpoint
+-- The outbox is append-only like the audit log whose entries it offers: a sent event is never rewritten.
+CREATE TRIGGER domain_events_append_only BEFORE UPDATE OR DELETE ON domain_events
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER domain_events_no_truncate BEFORE TRUNCATE ON domain_events
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();

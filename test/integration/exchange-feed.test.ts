@@ -51,6 +51,11 @@ describeDb('第八条、第二十九条 检查信息共享：事件发件箱与�
     expect(again.events.map((e) => e.id)).toEqual([...whole, ...resumed.events.map((e) => e.id)]);
   });
 
+  it('the outbox refuses UPDATE and DELETE in the database itself, as the audit log does', async () => {
+    await expect(t.db.execute(sql`UPDATE domain_events SET action = 'x'`)).rejects.toThrow();
+    await expect(t.db.execute(sql`DELETE FROM domain_events`)).rejects.toThrow();
+  });
+
   it('a command that rolls back leaves no event; one that commits leaves exactly its own', async () => {
     const ctx = { db: t.db, clock: t.clock, actor: as.admin() };
     await expect(
