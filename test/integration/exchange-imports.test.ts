@@ -70,10 +70,12 @@ describeDb('第二十四条、第二十九条 上级主管部门工作平台的�
     });
 
     it('a resent batch changes nothing; a corrected row is a new version, audited', async () => {
-      const again = (await post(ndjson([row()]))).json();
-      expect(again.rows[0]).toMatchObject({ status: 'unchanged', sourceVersion: 1 });
-      const corrected = (await post(ndjson([row({ windowEnd: '2026-03-10T15:00:00+08:00', outcome: 'no_violation' })]))).json();
-      expect(corrected.rows[0]).toMatchObject({ status: 'corrected', sourceVersion: 2 });
+      const first = (await post(ndjson([row({ sourceId: 'RESEND-1' })]))).json();
+      expect(first.rows[0]).toMatchObject({ status: 'created', sourceVersion: 1 });
+      const again = (await post(ndjson([row({ sourceId: 'RESEND-1' })]))).json();
+      expect(again.rows[0]).toMatchObject({ status: 'unchanged', sourceVersion: 1, inspectionId: first.rows[0].inspectionId });
+      const corrected = (await post(ndjson([row({ sourceId: 'RESEND-1', windowEnd: '2026-03-10T15:00:00+08:00', outcome: 'no_violation' })]))).json();
+      expect(corrected.rows[0]).toMatchObject({ status: 'corrected', sourceVersion: 2, inspectionId: first.rows[0].inspectionId });
       const [stored] = await t.db.select().from(inspections).where(eq(inspections.id, corrected.rows[0].inspectionId));
       expect(stored!.windowEnd.toISOString()).toBe('2026-03-10T07:00:00.000Z');
       expect(stored!.outcome).toMatchObject({ kind: 'no_violation' });
@@ -139,30 +141,32 @@ describeDb('第二十四条、第二十九条 上级主管部门工作平台的�
 
   describe('第十七条 报送的现场日常检查未附检查码：形成违规标记，不默认接受', () => {
     it('raises ONSITE_WITHOUT_CODE for supervisors on the imported inspection', async () => {
-      const [withoutCode] = (await imported((await findClient(t.db, p.id))!.sourceSystem)).filter((r) => r.sourceId === 'SCJG-2026-0002');
-      const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'ONSITE_WITHOUT_CODE'), eq(flags.subjectId, withoutCode!.id)));
+      const report = (await post(ndjson([row({ sourceId: 'FLAG-NO-CODE', sourceCode: undefined }), row({ sourceId: 'FLAG-WITH-CODE' }), row({ sourceId: 'FLAG-CASE', kind: 'case', sourceCode: undefined })]))).json();
+      expect(report.rows.map((r: { flags?: string[] }) => r.flags ?? [])).toEqual([['ONSITE_WITHOUT_CODE'], [], []]);
+      const [without, withCode, caseRow] = report.rows.map((r: { inspectionId: string }) => r.inspectionId);
+      const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'ONSITE_WITHOUT_CODE'), eq(flags.subjectId, without)));
       expect(raised).toHaveLength(1);
-      expect(raised[0]!.detail).toContain('SCJG-2026-0002');
-      const [withCode] = (await imported((await findClient(t.db, p.id))!.sourceSystem)).filter((r) => r.sourceId === 'SCJG-2026-0001');
-      expect(await t.db.select().from(flags).where(eq(flags.subjectId, withCode!.id))).toEqual([]);
+      expect(raised[0]!.detail).toContain('FLAG-NO-CODE');
+      expect(raised[0]!.detail).toContain(w.enterprise.name);
+      for (const id of [withCode, caseRow]) expect(await t.db.select().from(flags).where(eq(flags.subjectId, id))).toEqual([]);
     });
 
     it('counts imported inspections in the supervisors’ dashboard and shows their source in the export', async () => {
-      const board = (await t.call({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', as: w.supervisor })).json();
-      const importedCount = (await t.db.select().from(inspections).where(eq(inspections.agencyCode, w.agency.code))).filter((r) => r.sourceSystem && r.state === 'recorded').length;
-      expect(importedCount).toBeGreaterThan(0);
-      expect(board.inspections.total).toBeGreaterThanOrEqual(importedCount);
+      const board = async () => (await t.call({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', as: w.supervisor })).json().inspections.total as number;
+      const before = await board();
+      expect((await post(ndjson([row({ sourceId: 'DASH-1' })]))).json().created).toBe(1);
+      expect(await board()).toBe(before + 1);
       const csv = await t.call({ method: 'GET', url: '/api/v1/inspections/export.csv?from=2026-03-01&to=2026-03-31', as: w.supervisor });
       expect(csv.statusCode, csv.body).toBe(200);
-      expect(csv.body).toContain('SCJG-2026-0001');
-      expect(csv.body).toContain('上级平台已记录');
+      expect(csv.body.split('\r\n').find((l) => l.includes('DASH-1'))).toContain('上级平台已记录');
     });
 
     it('shows the source where the inspection is shown', async () => {
-      const [one] = (await imported((await findClient(t.db, p.id))!.sourceSystem)).filter((r) => r.sourceId === 'SCJG-2026-0001');
-      const res = await t.call({ method: 'GET', url: `/api/v1/inspections/${one!.id}`, as: w.officer });
+      const created = (await post(ndjson([row({ sourceId: 'SHOWN-1' })]))).json().rows[0];
+      await post(ndjson([row({ sourceId: 'SHOWN-1', windowEnd: '2026-03-10T13:00:00+08:00' })]));
+      const res = await t.call({ method: 'GET', url: `/api/v1/inspections/${created.inspectionId}`, as: w.officer });
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json().inspection).toMatchObject({ sourceSystem: expect.stringMatching(/^HB-/), sourceId: 'SCJG-2026-0001', sourceVersion: 2, sourceCode: 'HB-CODE-0001', stateZh: '上级平台已记录' });
+      expect(res.json().inspection).toMatchObject({ sourceSystem: expect.stringMatching(/^HB-/), sourceId: 'SHOWN-1', sourceVersion: 2, sourceCode: 'HB-CODE-0001', stateZh: '上级平台已记录' });
     });
   });
 });
