@@ -9,6 +9,7 @@ import { configuredAuditMac, type AuditMacKeys } from './audit/mac.js';
 import { CheckpointWitness } from './audit/sealer.js';
 import { PrincipalDirectory } from './auth/directory.js';
 import { authPlugin } from './auth/plugin.js';
+import { principalForKey } from './exchange/clients.repository.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
 import { CodeCheckCache } from './inspections/check-cache.js';
@@ -177,6 +178,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         { name: 'devices', description: '电子技术监控设备与非现场检查 / Monitoring devices and off-site inspections (Art. 32–37)' },
         { name: 'supervision', description: '监督：违规标记、企业反映、评价、统计与导出 / Supervision: flags, reports, ratings, statistics, exports (Art. 6, 38–40)' },
         { name: 'audit', description: '审计日志（防篡改哈希链）/ Tamper-evident audit log' },
+        { name: 'exchange', description: '与上级平台的数据交换：事件拉取、推送、批量报送 / Data exchange with upper-level platforms (Art. 8, 24, 29)' },
         { name: 'regulation', description: '办法原文与错误码 / Regulation text and error registry' },
       ],
     },
@@ -200,7 +202,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   // Around the auth plugin: addresses are checked before a token is verified, callers after.
   await app.register(limits.before);
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey });
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, platformKey: (token) => principalForKey(deps.database.db, token) });
   await app.register(limits.after);
   await app.register(apiRoutes);
   return app;

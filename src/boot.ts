@@ -12,6 +12,7 @@ import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runSweep } from './sweeper/run.js';
+import { deliverWebhooks } from './exchange/webhooks.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
 
 export function clockFor(config: Config): Clock {
@@ -82,9 +83,25 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
       });
   }, config.sweepIntervalMs);
   sweepTimer.unref();
+  // Webhook delivery (Art. 8, 29): one pass at a time per instance; subscribers are leased across instances.
+  let delivering: Promise<unknown> | null = null;
+  const webhookTimer = setInterval(() => {
+    if (delivering) return;
+    delivering = deliverWebhooks(database.db, clock, config.exchange)
+      .then((passes) => {
+        for (const p of passes) if (p.failed) app.log.warn({ client: p.clientId, delivered: p.delivered }, 'webhook delivery failed; will retry with back-off');
+      })
+      .catch((err) => app.log.warn({ err }, 'webhook pass failed; will retry'))
+      .finally(() => {
+        delivering = null;
+      });
+  }, config.exchange.webhookIntervalMs);
+  webhookTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
     clearInterval(sweepTimer);
+    clearInterval(webhookTimer);
+    await delivering;
     await sweeping;
     await sealing;
     await sealPending(database.db, clock, checkpoints).catch(() => {});

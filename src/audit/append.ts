@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
+import { newRowId } from '../db/ids.js';
+import { eventData } from '../exchange/event-data.js';
 import { configuredAuditMac } from './mac.js';
 
 export interface AuditInput {
@@ -50,7 +52,9 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
     requestId: input.requestId ?? null,
     payload: JSON.parse(payload),
   });
-  // One round trip: the entry and its place in the sealer's queue are written by one statement.
+  const data = JSON.stringify(eventData(input));
+  // One round trip: the entry, its place in the sealer's queue and its outbound event (the outbox of
+  // src/exchange, Art. 8, 24, 29) are written by one statement, so none commits without the others.
   await tx.execute(sql`
     WITH entry AS (
       INSERT INTO audit_entries (id, occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
@@ -59,7 +63,11 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
               ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${input.districtCode ?? null}, ${input.before ?? null},
               ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'),
               ${input.requestId ?? null}, ${sealed?.mac ?? null}, ${sealed?.kid ?? null})
-      RETURNING id)
+      RETURNING id),
+    event AS (
+      INSERT INTO domain_events (id, occurred_at, action, subject_type, subject_id, agency_code, enterprise_code, district_code, data, audit_entry_id)
+      SELECT ${newRowId()}::uuid, ${occurredAt}::timestamptz, ${input.action}::text, ${input.subjectType}::text, ${input.subjectId}::text,
+             ${input.agencyCode ?? null}::text, ${input.enterpriseCode ?? null}::text, ${input.districtCode ?? null}::text, ${data}::jsonb, id FROM entry)
     INSERT INTO audit_pending (entry_id) SELECT id FROM entry`);
   return id;
 }

@@ -100,6 +100,8 @@ export class PrincipalDirectory {
   async resolve(p: Principal): Promise<Principal> {
     const db = this.database.db;
     if (p.role === 'admin') return p;
+    // A platform client's row is platform_clients (src/exchange): its routes resolve and scope it there.
+    if (p.role === 'platform') return p;
     if (p.role === 'enterprise') {
       const e = await this.cached(`e:${p.creditCode}`, () => loadEnterprise(db, p.creditCode!));
       if (!e) throw new DomainError('PRINCIPAL_UNKNOWN', `令牌所称企业（统一社会信用代码 ${p.creditCode}）未登记`);

@@ -23,7 +23,14 @@ declare module 'fastify' {
 export interface AuthOptions {
   auth: Config['auth'];
   devKey?: DevKey;
+  /**
+   * Resolves a platform key (`p327.<client id>.<secret>`, src/exchange/clients.repository.ts) to its
+   * principal: machine clients of upper-level platforms hold a key of their own, not a person's token.
+   */
+  platformKey?: (token: string) => Promise<Principal | null>;
 }
+
+const PLATFORM_KEY_PREFIX = 'p327.';
 
 interface JwtHeader {
   kid?: string;
@@ -62,6 +69,12 @@ function checkLifetime(claims: Record<string, unknown>, auth: Config['auth']): v
 }
 
 async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
+  const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  if (bearer.startsWith(PLATFORM_KEY_PREFIX)) {
+    const platform = opts.platformKey ? await opts.platformKey(bearer) : null;
+    if (!platform) throw new DomainError('UNAUTHENTICATED', '对接平台密钥无效或该平台已停用');
+    return platform;
+  }
   let claims: Record<string, unknown>;
   try {
     claims = await req.jwtVerify<Record<string, unknown>>();

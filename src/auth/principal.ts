@@ -3,8 +3,13 @@
  * officers and agency heads for one agency, supervisors for a justice bureau (city-wide when the
  * bureau is the city's, else one district), an enterprise for one 统一社会信用代码, admins for reference data.
  */
-export const ROLES = ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'] as const;
+export const ROLES = ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin', 'platform'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * The roles of people. `platform` is a machine client of an upper-level or peer platform (Art. 8, 24, 29):
+ * its scope is its registry row (src/exchange/clients.repository.ts), and it reaches only the exchange routes.
+ */
+export const PERSON_ROLES = ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'] as const satisfies readonly Role[];
 
 export const ROLE_NAMES_ZH: Record<Role, string> = {
   officer: '执法人员',
@@ -12,6 +17,7 @@ export const ROLE_NAMES_ZH: Record<Role, string> = {
   supervisor: '司法行政部门监督人员',
   enterprise: '企业',
   admin: '系统管理员',
+  platform: '对接平台',
 };
 
 export interface Principal {
@@ -43,6 +49,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     p.agency = agency;
   }
   if (role === 'supervisor' && district) p.district = district;
+  if (role === 'platform' && !claims.sub.startsWith('platform:')) return 'role platform needs a sub of the form platform:<client id>';
   if (role === 'enterprise') {
     if (!creditCode) return 'role enterprise needs a creditCode claim';
     p.creditCode = creditCode;

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
+import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -155,6 +156,20 @@ const EnvSchema = Type.Object({
   PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
   /** Art. 13 ¶2: also accept the same-level government's approval of a vertically managed agency's special plan. */
   SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  /**
+   * 检查结果互认 (Art. 24, 40(7)): how far back other agencies' and platforms' results count as recent, shown at
+   * drafting and read by REPEATED_TESTING. The Order names no period; a year is the plan's and the caps' year.
+   */
+  RESULTS_RECOGNISED_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3660 }),
+  /** Data exchange (src/exchange/settings.ts): the CloudEvents source of outbound events. */
+  EVENT_SOURCE: Type.String({ default: '/wuhan-327', minLength: 1, maxLength: 200 }),
+  /** How often pending webhooks are delivered; a receiver sees an event within about this long. */
+  WEBHOOK_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 3_600_000 }),
+  /** A webhook request that takes longer counts as failed and is retried. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
+  /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
+  WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
+  WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -210,6 +225,10 @@ export interface Config {
   plans: PlanSettings;
   /** Art. 13 ¶2: who may approve a vertically managed agency's special plan. */
   specialPlans: SpecialPlanSettings;
+  /** Art. 8, 24, 29: the outbound feed and webhooks. */
+  exchange: ExchangeSettings;
+  /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
+  resultsRecognisedDays: number;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +249,8 @@ INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
+INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
+INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -319,6 +340,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     joint: { teamMax: env.JOINT_TEAM_MAX, coordinationDays: env.JOINT_COORDINATION_DAYS },
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
     specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
+    resultsRecognisedDays: env.RESULTS_RECOGNISED_DAYS,
+    exchange: {
+      ...DEFAULT_EXCHANGE,
+      eventSource: env.EVENT_SOURCE,
+      webhookIntervalMs: env.WEBHOOK_INTERVAL_MS,
+      webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+    },
   };
 }
 

@@ -17,7 +17,9 @@ import { publishedJointLists } from './lists.repository.js';
  */
 export type { Coordination };
 
-const PLANNED_STATES = ['draft', 'approved', 'code_issued'];
+// `recorded`: an inspection imported from an upper-level platform (src/exchange), which holds that platform's
+// code for its window exactly as `code_issued` holds ours (Art. 24, 26, 29).
+const PLANNED_STATES = ['draft', 'approved', 'code_issued', 'recorded'];
 const OPEN_TASK_STATES = ['launched', 'approved', 'code_issued'] as const;
 
 type Draft = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'mode' | 'matterCodes' | 'windowStart' | 'windowEnd'>;

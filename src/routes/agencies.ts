@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand } from '../commands/command.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -70,7 +70,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/agencies',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['registry'],
         summary: '行政执法主体 / agencies',
@@ -88,7 +88,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/agencies/:code',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['registry'], summary: '行政执法主体详情 / one agency', params: Type.Object({ code: AgencyCode }), response: responses(Agency) },
     },
     async (req) => {

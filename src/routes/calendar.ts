@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
 import { CalendarService } from '../calendar/calendar-service.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { correctCalendarDay } from '../calendar/day-correction.js';
 import { enterCalendarYear } from '../calendar/year-entry.js';
 import { CalendarYearUnpublishedError, DAY_KIND_ZH, type WorkingCalendar } from '../calendar/working-calendar.js';
@@ -33,7 +33,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/days/:date',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['calendar'],
         summary: '某日是否为工作日 / is a date a working day',
@@ -64,7 +64,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/add-working-days',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['calendar'],
         summary: '第 N 个工作日（如第二十三条的 10 个工作日）/ the n-th working day after a date',
@@ -82,7 +82,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/calendar/years',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['calendar'], summary: '已录入节假日安排的年度 / years with an official calendar', response: responses(Type.Object({ years: Type.Array(Type.Integer()) })) },
     },
     async () => ({ years: (await app.services.calendar.current()).knownYears() }),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand } from '../commands/command.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -21,7 +21,7 @@ export const districtRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/districts',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['registry'], summary: '行政区与功能区 / districts and functional zones', response: responses(Type.Array(District)) },
     },
     async () => listDistricts(app.services.db),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Principal } from '../auth/principal.js';
 import { principalOf } from '../auth/plugin.js';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand } from '../commands/command.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -80,7 +80,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/enterprises',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['registry'],
         summary: '企业名录（企业只能看到本企业）/ enterprises (an enterprise sees only itself)',
@@ -103,7 +103,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/enterprises/:creditCode',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['registry'], summary: '企业详情 / one enterprise', params: Type.Object({ creditCode: CreditCode }), response: responses(Enterprise) },
     },
     async (req) => {

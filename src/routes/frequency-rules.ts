@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
 import {
@@ -52,7 +52,7 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/frequency-rules',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['frequency'],
         summary: '检查频次规则（第十五条）/ frequency caps and case-anomaly thresholds',

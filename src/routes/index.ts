@@ -34,6 +34,9 @@ import { webRoutes } from './web.js';
 import { jointListRoutes } from './joint-lists.js';
 import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
+import { platformClientRoutes } from './platform-clients.js';
+import { eventRoutes } from './events.js';
+import { importRoutes } from './imports.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -75,6 +78,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointTaskRoutes);
       await api.register(jointStatsRoutes);
       await api.register(adminAlertRoutes);
+      await api.register(platformClientRoutes);
+      await api.register(eventRoutes);
+      await api.register(importRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -116,6 +116,10 @@ export const InspectionView = Type.Object({
   closedAt: Type.Union([Type.String(), Type.Null()]),
   archivedAt: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
+  sourceSystem: Type.Union([Type.String(), Type.Null()], { description: '来源系统：上级主管部门工作平台报送的检查（第二十四条、第二十九条）；本系统登记的为空 / the platform it was imported from; null when recorded here' }),
+  sourceId: Type.Union([Type.String(), Type.Null()], { description: '来源系统中的编号 / its id on that platform' }),
+  sourceVersion: Type.Union([Type.Integer(), Type.Null()], { description: '来源记录版本（更正一次加一）/ version of the imported row' }),
+  sourceCode: Type.Union([Type.String(), Type.Null()], { description: '来源平台出具的检查码 / the code the platform issued' }),
 });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -124,7 +128,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export function inspectionView(i: Inspection) {
   return {
     ...i,
-    stateZh: INSPECTION_STATE_ZH[i.state as InspectionState] ?? i.state,
+    stateZh: INSPECTION_STATE_ZH[i.state as InspectionState] ?? (i.state === 'recorded' ? '上级平台已记录' : i.state),
     underOrder: outsideOrder(i) === null,
     windowStart: i.windowStart.toISOString(),
     windowEnd: i.windowEnd.toISOString(),

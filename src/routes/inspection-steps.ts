@@ -104,7 +104,7 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const out = await runCommand(commandContext(req), refusalSubject(req, req.params.id), (tx, scope) =>
-        recordFindings(tx, scope, principalOf(req), req.params.id, req.body as FindingsInput, app.services.inspectionHooks),
+        recordFindings(tx, scope, principalOf(req), req.params.id, req.body as FindingsInput, app.services.inspectionHooks, app.services.config.resultsRecognisedDays),
       );
       return { inspection: inspectionView(out.inspection), flags: out.flags };
     },

@@ -24,6 +24,21 @@ const Drafted = Type.Object({
   checks: Type.Array(RuleResultSchema, { description: '各项规则的预检结果 / every guard evaluated now' }),
   mergeCandidates: Type.Array(Type.String(), { description: 'CASE_MERGEABLE：可合并的计划检查 / planned tasks this case could merge into' }),
   coordination: Type.Optional(CoordinationSchema),
+  recognisedResults: Type.Optional(
+    Type.Array(
+      Type.Object({
+        inspectionId: Type.String(),
+        agencyCode: Type.String(),
+        matterCodes: Type.Array(Type.String()),
+        countedDate: Type.String(),
+        outcome: Type.Union([Type.String(), Type.Null()]),
+        tested: Type.Boolean({ description: '是否检验检测 / whether samples were tested' }),
+        sourceSystem: Type.Union([Type.String(), Type.Null()]),
+        sourceId: Type.Union([Type.String(), Type.Null()]),
+      }),
+      { description: '检查结果互认（第二十四条、第四十条第（七）项）：近期其他行政执法主体和上级平台对该企业同一事项的检查结果 / recent results of other agencies and platforms for the same matters' },
+    ),
+  ),
 });
 
 const Issued = Type.Object({
@@ -54,7 +69,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const actor = principalOf(req);
-      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: req.body.enterpriseCode, agencyCode: req.body.agencyCode, enterpriseCode: req.body.enterpriseCode }), 201, (tx, scope) => draftInspection(tx, scope, actor, req.body, app.services.inspectionHooks));
+      const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: req.body.enterpriseCode, agencyCode: req.body.agencyCode, enterpriseCode: req.body.enterpriseCode }), 201, (tx, scope) => draftInspection(tx, scope, actor, req.body, app.services.inspectionHooks, app.services.config.resultsRecognisedDays));
       const body = res.replayed ? res.body : { ...res.body, inspection: inspectionView(res.body.inspection) };
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(body);
     },

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
@@ -47,7 +47,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/matters',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['registry'],
         summary: '行政检查事项清单（第七条）/ inspection-matter catalogue, Art. 7',
@@ -61,7 +61,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/matters/published',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['registry'],
         summary: '某日某事项是否已公布 / is matter X published for agency A on date D (Art. 7)',
@@ -83,7 +83,7 @@ export const matterRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/matters/:id',
-    { config: { access: ROLES }, schema: { tags: ['registry'], summary: '检查事项版本 / one matter version', params: IdParams, response: responses(Matter) } },
+    { config: { access: PERSON_ROLES }, schema: { tags: ['registry'], summary: '检查事项版本 / one matter version', params: IdParams, response: responses(Matter) } },
     async (req) => {
       const row = await findMatter(app.services.db, req.params.id);
       if (!row) throw DomainError.notFound('检查事项', req.params.id);

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { principalOf } from '../auth/plugin.js';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { runCommand, type CommandScope, type RefusalSubject } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import type { Principal } from '../auth/principal.js';
@@ -61,7 +61,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/plans',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '年度日常检查计划列表 / annual routine plans (drafts visible to their agency and supervisors; published to all)',
@@ -86,7 +86,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/plans/:id',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['plans'], summary: '年度日常检查计划及其审计历史 / one plan, its items and its history', params: IdParams, response: responses(PlanDetail) },
     },
     async (req) => {
@@ -115,7 +115,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/plans/:id/versions',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '计划的各备案版本（第十四条第二款）/ every filed version of a plan',
@@ -129,7 +129,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/plans/:id/versions/compare',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '比较两个备案版本，或最近备案版本与调整中的草稿（to 省略时）/ compare two filed versions, or the last filed one with the pending amendment',

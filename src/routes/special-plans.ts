@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { principalOf } from '../auth/plugin.js';
-import { ROLES, type Principal } from '../auth/principal.js';
+import { PERSON_ROLES, type Principal } from '../auth/principal.js';
 import { runCommand, type CommandScope, type RefusalSubject } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -71,7 +71,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/special-plans',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '专项检查计划列表 / special plans (drafts visible to their agency and supervisors)',
@@ -90,7 +90,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/special-plans/:id',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: { tags: ['plans'], summary: '专项检查计划及其审计历史 / one special plan and its history', params: IdParams, response: responses(SpecialPlanDetail) },
     },
     async (req) => {
@@ -216,7 +216,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/special-plans/:id/versions',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['plans'],
         summary: '专项检查计划的各备案版本（第十四条；已公布的版本公开）/ every filed version of a special plan (published ones to anyone)',

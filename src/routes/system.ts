@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
-import { ROLES } from '../auth/principal.js';
+import { PERSON_ROLES } from '../auth/principal.js';
 import { sendProblem } from '../http/problem.js';
 import { Problem, responses } from '../http/schemas.js';
 
@@ -43,7 +43,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/me',
     {
-      config: { access: ROLES },
+      config: { access: PERSON_ROLES },
       schema: {
         tags: ['system'],
         summary: '当前登录身份 / the caller’s identity and scope',

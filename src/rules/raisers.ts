@@ -99,7 +99,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   CASE_FREQUENCY_ANOMALY: { raisedBy: [job('case-frequency-anomaly')] },
   JOINT_IN_PLAN: { guardedBy: [LAUNCH_JOINT] },
   ONSITE_WITHOUT_APPROVAL: { guardedBy: [ISSUE] },
-  ONSITE_WITHOUT_CODE: { guardedBy: [SCAN], raisedBy: [REPORT] },
+  ONSITE_WITHOUT_CODE: { guardedBy: [SCAN], raisedBy: [REPORT, cmd('importInspections', 'src/exchange/imports.ts')] },
   CODE_NOT_SCANNED: { raisedBy: [FINDINGS, JOINT_FINDINGS] },
   CODE_OUTSIDE_WINDOW: { guardedBy: [SCAN], raisedBy: [SCAN] },
   TEAM_TOO_SMALL: { guardedBy: [DRAFT, ISSUE] },

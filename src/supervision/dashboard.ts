@@ -27,9 +27,10 @@ import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
  * The supervisors' dashboard for one year (Art. 6, 8, 13, 15, 17, 23, 26), scoped to the jurisdiction.
  * An inspection counts in the year of its counted date once it has a code or has been carried out
  * (code issued, in progress, findings recorded, notified, closed, archived); drafts, approved schemes
- * without a code, cancelled and merged ones do not.
+ * without a code, cancelled and merged ones do not. `recorded`: an inspection an upper-level platform reported
+ * (src/exchange/imports.ts, Art. 24, 29), carried out there and counted here like a local one.
  */
-export const CARRIED_OUT = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived'];
+export const CARRIED_OUT = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived', 'recorded'];
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 

@@ -31,6 +31,8 @@ export function flagCsvRow({ flag: f, agencyName, enterpriseName }: NamedFlag): 
 export const INSPECTION_CSV_HEADER = [
   '检查编号', '行政执法主体代码', '行政执法主体', '统一社会信用代码', '企业名称', '检查类型', '检查方式', '状态', '检查事项', '登记开始时间',
   '登记结束时间', '计入日期', '检查码', '检查码状态', '有效扫码次数', '处理结果', '结果告知时间', '结束时间',
+  // Art. 24, 29: an inspection imported from an upper-level platform names it; empty for those recorded here.
+  '来源系统', '来源编号',
 ] as const;
 
 const inspectionExportRow = (db: Db) =>
@@ -71,7 +73,8 @@ export function inspectionCsvRow(r: InspectionExportRow): CsvValue[] {
   const outcome = (i.outcome as { kind?: string } | null)?.kind;
   return [
     i.id, i.agencyCode, r.agencyName, i.enterpriseCode, r.enterpriseName, KIND_ZH[i.kind] ?? i.kind, MODE_ZH[i.mode] ?? i.mode,
-    INSPECTION_STATE_ZH[i.state as InspectionState] ?? i.state, i.matterCodes.join('、'), i.windowStart, i.windowEnd, i.countedDate, r.code,
+    INSPECTION_STATE_ZH[i.state as InspectionState] ?? (i.state === 'recorded' ? '上级平台已记录' : i.state), i.matterCodes.join('、'), i.windowStart, i.windowEnd, i.countedDate, r.code,
     r.codeState, r.code ? Number(r.acceptedScans) : null, outcome ? (OUTCOME_ZH[outcome] ?? outcome) : null, i.resultNotifiedAt, i.closedAt,
+    i.sourceSystem, i.sourceId,
   ];
 }

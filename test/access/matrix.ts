@@ -163,6 +163,14 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/joint-tasks/{id}/checklist.pdf': ['officer', 'agency_head', 'supervisor'],
   'GET /api/v1/joint-tasks/{id}/notice.pdf': ['officer', 'agency_head', 'supervisor'],
   'GET /api/v1/stats/joint-inspections': ['supervisor'],
+  // Data exchange with upper-level platforms (Art. 8, 24, 29): admins keep the registry, platforms exchange.
+  'POST /api/v1/platform-clients': ['admin'],
+  'GET /api/v1/platform-clients': ['admin'],
+  'GET /api/v1/platform-clients/{id}': ['admin'],
+  'PATCH /api/v1/platform-clients/{id}': ['admin'],
+  'POST /api/v1/platform-clients/{id}/key': ['admin'],
+  'GET /api/v1/events': ['platform'],
+  'POST /api/v1/imports/inspections': ['platform'],
 };
 
 /** Who, beyond the role, may act on one concrete record of agency A in district D1 at enterprise E1. */

@@ -114,6 +114,7 @@ describeDb('the access matrix', () => {
         supervisor: w.supervisor,
         enterprise: as.enterprise(w.enterprise.creditCode),
         admin: as.admin(),
+        platform: as.platform('matrix-platform'),
       };
       for (const route of routes) {
         const declared = MATRIX[route];

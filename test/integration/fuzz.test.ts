@@ -114,7 +114,7 @@ describeDb('bad input never breaks the API (fast-check)', () => {
       Object.entries(methods).map(([m, op]) => ({ method: m.toUpperCase(), path, query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name) })),
     );
     callers = [undefined, as.admin(), w.officer, w.head, w.supervisor, as.enterprise(w.enterprise.creditCode)];
-    byRole = { admin: callers[1]!, officer: w.officer, agency_head: w.head, supervisor: w.supervisor, enterprise: callers[5]! };
+    byRole = { admin: callers[1]!, officer: w.officer, agency_head: w.head, supervisor: w.supervisor, enterprise: callers[5]!, platform: as.platform('fuzz-platform') };
   });
 
   /**

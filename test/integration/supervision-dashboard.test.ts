@@ -145,7 +145,7 @@ describeDb('the supervisors’ dashboard and CSV exports, within the jurisdictio
     const res = await t.call({ method: 'GET', url: '/api/v1/inspections/export.csv?from=2026-04-01&to=2026-04-30', as: citySup });
     expect(res.statusCode).toBe(200);
     const lines = res.body.replace(CSV_BOM, '').split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('检查编号,行政执法主体代码,行政执法主体,统一社会信用代码,企业名称,检查类型,检查方式,状态,检查事项,登记开始时间,登记结束时间,计入日期,检查码,检查码状态,有效扫码次数,处理结果,结果告知时间,结束时间');
+    expect(lines[0]).toBe('检查编号,行政执法主体代码,行政执法主体,统一社会信用代码,企业名称,检查类型,检查方式,状态,检查事项,登记开始时间,登记结束时间,计入日期,检查码,检查码状态,有效扫码次数,处理结果,结果告知时间,结束时间,来源系统,来源编号');
     expect(lines).toHaveLength(5);
     const row = lines.find((l) => l.startsWith(scanned.id))!;
     expect(row).toContain(`${scanned.code},active,1,未发现违法行为`);

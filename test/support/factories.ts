@@ -114,4 +114,6 @@ export const as = {
     ...(district ? { district } : {}),
   }),
   enterprise: (creditCode: string): Principal => ({ sub: `enterprise:${creditCode}`, role: 'enterprise', creditCode }),
+  /** A machine client of an upper-level platform (its registry row decides its scope: src/exchange). */
+  platform: (clientId: string): Principal => ({ sub: `platform:${clientId}`, role: 'platform' }),
 };

@@ -58,7 +58,8 @@ export async function inspectionsView({ api, query }) {
                 h('td', {}, i.enterpriseCode),
                 h('td', {}, KIND_ZH[i.kind] ?? i.kind),
                 h('td', {}, MODE_ZH[i.mode] ?? i.mode),
-                h('td', {}, i.stateZh),
+                // Art. 24, 29: an inspection reported by an upper-level platform names it.
+                h('td', {}, i.stateZh, i.sourceSystem ? ` · 来源 ${i.sourceSystem}` : ''),
               ),
             )
           : h('tr', {}, h('td', { colspan: 6, class: 'muted' }, '没有符合条件的行政检查')),
@@ -129,6 +130,9 @@ export async function inspectionStoryView({ api, args }) {
           ['批准人', i.approvedBy],
           ['个案线索', i.leadKind],
           ['适用范围', i.entityScope],
+          ...(i.sourceSystem
+            ? [['来源系统', `${i.sourceSystem}（编号 ${i.sourceId}，第 ${i.sourceVersion} 版，${i.sourceCode ? `检查码 ${i.sourceCode}` : '未附检查码'}）`]]
+            : []),
         ),
       ),
       h(

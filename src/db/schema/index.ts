@@ -10,3 +10,4 @@ export * from "./devices.js";
 export * from "./offsite.js";
 export * from "./joint.js";
 export * from "./alerts.js";
+export * from "./exchange.js";

@@ -72,6 +72,17 @@ export const inspections = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    /**
+     * Art. 24, 29: an inspection recorded on an upper-level platform and imported here (src/exchange/imports.ts):
+     * the platform (来源系统), its own id, the version of the row (a corrected row is a new version), the hash
+     * of the row as last applied (a resent row changes nothing), and the inspection code the platform issued.
+     * Null for inspections recorded here.
+     */
+    sourceSystem: text('source_system'),
+    sourceId: text('source_id'),
+    sourceVersion: integer('source_version'),
+    sourceHash: text('source_hash'),
+    sourceCode: text('source_code'),
   },
   (t) => [
     // The hot path of every cap check: one enterprise's inspections in a period.
@@ -81,6 +92,7 @@ export const inspections = pgTable(
     // The follow-up sweeper (RECTIFICATION_NO_FOLLOWUP) reads due orders and their follow-ups by these.
     index('inspections_follow_up_due_idx').on(t.followUpDue),
     index('inspections_follow_up_of_idx').on(t.followUpOf),
+    uniqueIndex('inspections_source_uq').on(t.sourceSystem, t.sourceId),
   ],
 );
 

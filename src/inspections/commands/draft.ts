@@ -18,6 +18,7 @@ import type { InspectionHooks } from '../hooks.js';
 import { planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
 import { newRowId } from '../../db/ids.js';
+import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
 
 export interface DraftInput {
   agencyCode: string;
@@ -57,6 +58,8 @@ export interface Drafted {
   mergeCandidates: string[];
   /** Art. 26 (应协同尽协同): other agencies' overlapping visits, joinable joint tasks, joint-list entries. */
   coordination?: Coordination;
+  /** Art. 24, 40(7) (检查结果互认): recent results of other agencies and platforms for the same matters. */
+  recognisedResults?: RecognisedResult[];
 }
 
 export function validateWindow(start: string, end: string): { windowStart: Date; windowEnd: Date } {
@@ -82,7 +85,14 @@ async function mergeCandidates(tx: Db, agencyCode: string, enterpriseCode: strin
   return rows.map((r) => r.id);
 }
 
-export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor: Principal, input: DraftInput, hooks: InspectionHooks): Promise<Drafted> {
+export async function draftInspection(
+  tx: Db,
+  { at, audit }: CommandScope,
+  actor: Principal,
+  input: DraftInput,
+  hooks: InspectionHooks,
+  resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
+): Promise<Drafted> {
   assertOwnAgency(actor, input.agencyCode);
   const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);
   const row = {
@@ -152,8 +162,9 @@ export async function draftInspection(tx: Db, { at, audit }: CommandScope, actor
   if (candidates.length > 0) {
     checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）'));
   }
-  await drafted(inspection, { entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule) });
-  return { inspection, checks, mergeCandidates: candidates, coordination };
+  const recognised = await recognisedResults(tx, inspection, resultsRecognisedDays);
+  await drafted(inspection, { entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule), recognisedResults: recognised.map((r) => r.inspectionId) });
+  return { inspection, checks, mergeCandidates: candidates, coordination, recognisedResults: recognised };
 }
 
 export type DraftPatch = Partial<Omit<DraftInput, 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode'>>;

@@ -13,6 +13,7 @@ import type { InspectionHooks } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
+import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults } from '../recognised-results.js';
 
 export type { FindingsInput };
 
@@ -40,7 +41,7 @@ async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
 }
 
 /** Detectors that read the findings: CODE_NOT_SCANNED, COST_SHIFTED, REPEATED_TESTING. */
-async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[]> {
+async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput, resultsDays: number): Promise<Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[]> {
   const out: Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[] = [];
   // Outside the Order (Art. 2 ¶2, 4) there is no code to scan, and no Order detector applies.
   if (outsideOrder(i)) return out;
@@ -50,15 +51,33 @@ async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput): Promise<O
   if (f.sampling?.costBorneBy === 'enterprise') {
     out.push({ rule: 'COST_SHIFTED', observed: f.sampling, limit: 'paid by the agency', detail: `抽样检验费用记为由企业承担（${f.sampling.amountYuan ?? '金额未填'}元），应由行政执法主体支付` });
   }
-  if (f.sampling?.repeatOfEarlierTest) {
+  // Art. 24, 40(7): a test where another agency or a platform already tested the same matter recently repeats it
+  // (检查结果互认), as does one the officer records as a repeat.
+  const earlierTests = f.sampling && f.sampling.samples > 0 ? (await recognisedResults(tx, i, resultsDays)).filter((r) => r.tested) : [];
+  if (f.sampling?.repeatOfEarlierTest || earlierTests.length > 0) {
     const foodDrug: boolean[] = [];
     for (const c of i.matterCodes) foodDrug.push((await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug ?? false);
-    if (!foodDrug.some(Boolean)) out.push({ rule: 'REPEATED_TESTING', observed: f.sampling, limit: 'no repeated testing except food and drugs', detail: '对同一项目重复检验检测，且不属于食品药品等直接涉及群众健康的产品' });
+    if (!foodDrug.some(Boolean)) {
+      const earlier = earlierTests[0];
+      const by = earlier ? ((await findAgency(tx, earlier.agencyCode))?.name ?? earlier.agencyCode) : '';
+      const detail = earlier
+        ? `对同一项目重复检验检测：${by}已于${earlier.countedDate}${earlier.sourceSystem ? `在上级平台（来源系统 ${earlier.sourceSystem}，编号 ${earlier.sourceId}）` : ''}检测同一事项，检查结果应当互认（第二十四条），且不属于食品药品等直接涉及群众健康的产品`
+        : '对同一项目重复检验检测，且不属于食品药品等直接涉及群众健康的产品';
+      out.push({ rule: 'REPEATED_TESTING', observed: { sampling: f.sampling, earlierTests: earlierTests.map((r) => r.inspectionId) }, limit: 'no repeated testing except food and drugs', detail });
+    }
   }
   return out;
 }
 
-export async function recordFindings(tx: Db, scope: CommandScope, actor: Principal, id: string, f: FindingsInput, hooks: InspectionHooks): Promise<{ inspection: Inspection; flags: string[] }> {
+export async function recordFindings(
+  tx: Db,
+  scope: CommandScope,
+  actor: Principal,
+  id: string,
+  f: FindingsInput,
+  hooks: InspectionHooks,
+  resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
+): Promise<{ inspection: Inspection; flags: string[] }> {
   validate(f);
   const raised: string[] = [];
   const inspection = await stepInspection(tx, scope, actor, id, {
@@ -72,7 +91,7 @@ export async function recordFindings(tx: Db, scope: CommandScope, actor: Princip
     }),
     check: async (t, i, at) => {
       const agency = await findAgency(t, i.agencyCode);
-      for (const flag of await findingsFlags(t, i, f)) {
+      for (const flag of await findingsFlags(t, i, f, resultsRecognisedDays)) {
         const flagId = await raiseFlag(t, at, { sub: actor.sub, role: actor.role }, {
           ...flag,
           subjectType: 'inspection',

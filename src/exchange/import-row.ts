@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { checkCreditCode } from '../registry/credit-code.js';
+
+/**
+ * One imported inspection as the platform reports it (Art. 24, 29), validated in shape before the
+ * registry is consulted. Inspectors are not part of a row: who inspected stays on the platform (Art. 8),
+ * and the engine needs only the facts that caps, coordination and supervision read.
+ */
+export interface ImportRow {
+  sourceId: string;
+  agencyCode: string;
+  enterpriseCode: string;
+  kind: 'routine' | 'special' | 'case';
+  mode: 'onsite' | 'offsite';
+  matterCodes: string[];
+  windowStart: string;
+  windowEnd: string;
+  /** The inspection code the platform issued (Art. 17); absent on an on-site routine or special inspection, it is flagged. */
+  sourceCode: string | null;
+  /** The result as the platform recorded it (Art. 20), for results recognised (Art. 24). */
+  outcome: 'no_violation' | 'stop_order' | 'rectification' | 'penalty_referral' | null;
+  /** Whether the inspection tested samples (检验检测): a later test of the same matter repeats it (Art. 40(7)). */
+  sampled: boolean;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+const KINDS = ['routine', 'special', 'case'] as const;
+const MODES = ['onsite', 'offsite'] as const;
+const OUTCOMES = ['no_violation', 'stop_order', 'rectification', 'penalty_referral'] as const;
+const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled']);
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
+
+function text(v: unknown, field: string, problems: FieldProblem[], max = 100, required = true): string | null {
+  if (v === undefined || v === null || v === '') {
+    if (required) problems.push({ field, message: '必填' });
+    return null;
+  }
+  if (typeof v !== 'string' || v.length > max || /[\u0000-\u001f\u007f]/.test(v)) {
+    problems.push({ field, message: `应为不超过 ${max} 个字符的文本` });
+    return null;
+  }
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[], problems: FieldProblem[], required = true): T | null {
+  if (v === undefined || v === null || v === '') {
+    if (required) problems.push({ field, message: '必填' });
+    return null;
+  }
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    problems.push({ field, message: `应为 ${allowed.join('、')} 之一` });
+    return null;
+  }
+  return v as T;
+}
+
+function instant(v: unknown, field: string, problems: FieldProblem[]): Date | null {
+  if (typeof v !== 'string' || !ISO_INSTANT.test(v) || Number.isNaN(new Date(v).getTime())) {
+    problems.push({ field, message: '应为带时区的时刻，如 2026-04-08T09:00:00+08:00' });
+    return null;
+  }
+  return new Date(v);
+}
+
+/** The row's shape: the normalised row, or every field that is wrong. */
+export function checkRowShape(value: Record<string, unknown>): { row: ImportRow } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  for (const key of Object.keys(value)) if (!FIELDS.has(key)) problems.push({ field: key, message: '不是可报送的字段' });
+  const sourceId = text(value.sourceId, 'sourceId', problems);
+  const agencyCode = text(value.agencyCode, 'agencyCode', problems, 64);
+  const enterpriseCode = text(value.enterpriseCode, 'enterpriseCode', problems, 18);
+  if (enterpriseCode) {
+    const check = checkCreditCode(enterpriseCode);
+    if (!check.valid) problems.push({ field: 'enterpriseCode', message: `统一社会信用代码${check.reason}` });
+  }
+  const kind = oneOf(value.kind, 'kind', KINDS, problems);
+  const mode = oneOf(value.mode, 'mode', MODES, problems);
+  const outcome = oneOf(value.outcome, 'outcome', OUTCOMES, problems, false);
+  const sourceCode = text(value.sourceCode, 'sourceCode', problems, 100, false);
+  // CSV carries it as text.
+  const sampledRaw = value.sampled;
+  const sampled = sampledRaw === true || sampledRaw === 'true';
+  if (sampledRaw !== undefined && sampledRaw !== null && sampledRaw !== true && sampledRaw !== false && sampledRaw !== 'true' && sampledRaw !== 'false') {
+    problems.push({ field: 'sampled', message: '应为布尔值（是或否）' });
+  }
+  const matters = value.matterCodes;
+  let matterCodes: string[] = [];
+  if (!Array.isArray(matters) || matters.length === 0 || matters.length > 50 || !matters.every((m) => typeof m === 'string' && m.length > 0 && m.length <= 64)) {
+    problems.push({ field: 'matterCodes', message: '应列出 1 至 50 个检查事项代码' });
+  } else matterCodes = [...new Set(matters as string[])].sort();
+  const start = instant(value.windowStart, 'windowStart', problems);
+  const end = instant(value.windowEnd, 'windowEnd', problems);
+  if (start && end && !(end > start)) problems.push({ field: 'windowEnd', message: '结束时间须晚于开始时间' });
+  if (start && end && end.getTime() - start.getTime() > MAX_WINDOW_MS) problems.push({ field: 'windowEnd', message: '一次检查的时间窗口不得超过 31 天' });
+  if (problems.length) return { problems };
+  return {
+    row: {
+      sourceId: sourceId!,
+      agencyCode: agencyCode!,
+      enterpriseCode: enterpriseCode!,
+      kind: kind!,
+      mode: mode!,
+      matterCodes,
+      windowStart: start!.toISOString(),
+      windowEnd: end!.toISOString(),
+      sourceCode,
+      outcome,
+      sampled,
+    },
+  };
+}
+
+/** The row's content hash: a resent identical row changes nothing; a different one is a correction. */
+export function rowHash(row: ImportRow): string {
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => a.localeCompare(b))));
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import { agencies, enterprises, inspectionMatters, inspections } from '../db/schema/index.js';
+import { raiseFlag } from '../flags/raise.js';
+import { outsideOrder } from '../inspections/order-scope.js';
+import { insertInspection, lockEnterprise, updateInspection, type Inspection } from '../inspections/repository.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import type { PlatformClient } from './clients.repository.js';
+import type { RawRow } from './import-parse.js';
+import { checkRowShape, rowHash, type FieldProblem, type ImportRow } from './import-row.js';
+
+/** The state of an inspection recorded on another platform: it happened (or holds that platform's code), so it counts. */
+export const IMPORTED_STATE = 'recorded';
+
+export interface RowReport {
+  line: number;
+  sourceId: string | null;
+  status: 'created' | 'corrected' | 'unchanged' | 'refused';
+  inspectionId?: string;
+  sourceVersion?: number;
+  errors?: FieldProblem[];
+  /** Rules raised as flags for supervisors on this row (e.g. ONSITE_WITHOUT_CODE). */
+  flags?: string[];
+}
+
+export interface ImportReport {
+  batchId: string;
+  sourceSystem: string;
+  received: number;
+  created: number;
+  corrected: number;
+  unchanged: number;
+  refused: number;
+  rows: RowReport[];
+}
+
+interface Registry {
+  agencies: Map<string, { districtCode: string | null }>;
+  enterprises: Map<string, { scope: string; name: string }>;
+  matters: Set<string>;
+}
+
+async function loadRegistry(tx: Db, rows: ImportRow[]): Promise<Registry> {
+  const agencyCodes = [...new Set(rows.map((r) => r.agencyCode))];
+  const creditCodes = [...new Set(rows.map((r) => r.enterpriseCode))];
+  const agencyRows = agencyCodes.length ? await tx.select({ code: agencies.code, districtCode: agencies.districtCode }).from(agencies).where(inArray(agencies.code, agencyCodes)) : [];
+  const enterpriseRows = creditCodes.length
+    ? await tx.select({ creditCode: enterprises.creditCode, scope: enterprises.scope, name: enterprises.name }).from(enterprises).where(inArray(enterprises.creditCode, creditCodes))
+    : [];
+  const matterRows = agencyCodes.length
+    ? await tx.selectDistinct({ agencyCode: inspectionMatters.agencyCode, matterCode: inspectionMatters.matterCode }).from(inspectionMatters).where(inArray(inspectionMatters.agencyCode, agencyCodes))
+    : [];
+  return {
+    agencies: new Map(agencyRows.map((a) => [a.code, { districtCode: a.districtCode }])),
+    enterprises: new Map(enterpriseRows.map((e) => [e.creditCode, { scope: e.scope, name: e.name }])),
+    matters: new Set(matterRows.map((m) => `${m.agencyCode}\u0000${m.matterCode}`)),
+  };
+}
+
+/** The registry half of validation: the agency is in the client's scope, the enterprise and matters exist. */
+function checkAgainstRegistry(row: ImportRow, reg: Registry, client: PlatformClient): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!reg.agencies.has(row.agencyCode)) problems.push({ field: 'agencyCode', message: `行政执法主体 ${row.agencyCode} 未登记` });
+  else if (!client.importAgencies.includes(row.agencyCode)) problems.push({ field: 'agencyCode', message: `${client.name}无权为行政执法主体 ${row.agencyCode} 报送检查` });
+  if (!reg.enterprises.has(row.enterpriseCode)) problems.push({ field: 'enterpriseCode', message: `企业 ${row.enterpriseCode} 未登记` });
+  const unknown = row.matterCodes.filter((m) => !reg.matters.has(`${row.agencyCode}\u0000${m}`));
+  if (reg.agencies.has(row.agencyCode) && unknown.length) problems.push({ field: 'matterCodes', message: `检查事项 ${unknown.join('、')} 不在该行政执法主体的检查事项清单中` });
+  return problems;
+}
+
+/** Art. 17: an on-site routine or special inspection needs a code; one imported without it is a finding for supervisors. */
+export function needsCode(row: Pick<ImportRow, 'kind' | 'mode'>): boolean {
+  return row.mode === 'onsite' && (row.kind === 'routine' || row.kind === 'special');
+}
+
+function columnsOf(row: ImportRow, scope: string) {
+  const windowStart = new Date(row.windowStart);
+  const outside = outsideOrder({ excludedRelation: null, entityScope: scope });
+  return {
+    agencyCode: row.agencyCode,
+    enterpriseCode: row.enterpriseCode,
+    kind: row.kind,
+    mode: row.mode,
+    matterCodes: row.matterCodes,
+    windowStart,
+    windowEnd: new Date(row.windowEnd),
+    countedDate: shanghaiDate(windowStart),
+    // Counted exactly as a local inspection of the same kind: case inspections and those outside the Order do not.
+    countsTowardCap: row.kind !== 'case' && !outside,
+    entityScope: scope,
+    // The platform's result, for 检查结果互认 (Art. 24): what it found and whether it tested samples.
+    outcome: row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled } : null,
+    sourceCode: row.sourceCode,
+  };
+}
+
+/**
+ * Applies a batch of inspections from an upper-level platform (Art. 24, 29) in one transaction. Each row
+ * is checked on its own: valid rows are applied, invalid rows are reported with every field that is wrong
+ * and written nowhere; the per-row report says which is which. Idempotent by (source system, source id):
+ * an identical row changes nothing, a different one is a correction (a new source version, audited).
+ * The enterprises' cap locks are taken in one order before any write, so an import and a code issued here
+ * at the same enterprise are serialised exactly as two local codes are (src/inspections/repository.ts).
+ */
+export async function importInspections(tx: Db, { at, audit }: CommandScope, actor: Principal, client: PlatformClient, raw: RawRow[]): Promise<ImportReport> {
+  const shaped = raw.map((r) => {
+    if ('parseError' in r) return { line: r.line, sourceId: null, problems: [{ field: 'line', message: r.parseError }] };
+    const out = checkRowShape(r.value);
+    const sourceId = typeof r.value.sourceId === 'string' ? r.value.sourceId : null;
+    return 'row' in out ? { line: r.line, sourceId, row: out.row } : { line: r.line, sourceId, problems: out.problems };
+  });
+  const valid = shaped.flatMap((s) => ('row' in s && s.row ? [s.row] : []));
+  const reg = await loadRegistry(tx, valid);
+  for (const code of [...new Set(valid.map((r) => r.enterpriseCode))].filter((c) => reg.enterprises.has(c)).sort()) await lockEnterprise(tx, code);
+
+  const reports: RowReport[] = [];
+  for (const s of shaped) {
+    if (!('row' in s) || !s.row) {
+      reports.push({ line: s.line, sourceId: s.sourceId, status: 'refused', errors: s.problems });
+      continue;
+    }
+    const row = s.row;
+    const problems = checkAgainstRegistry(row, reg, client);
+    if (problems.length) {
+      reports.push({ line: s.line, sourceId: row.sourceId, status: 'refused', errors: problems });
+      continue;
+    }
+    reports.push(await applyRow(tx, { at, audit }, actor, client, row, s.line, reg));
+  }
+  const count = (st: RowReport['status']) => reports.filter((r) => r.status === st).length;
+  const report: ImportReport = {
+    batchId: randomUUID(),
+    sourceSystem: client.sourceSystem,
+    received: raw.length,
+    created: count('created'),
+    corrected: count('corrected'),
+    unchanged: count('unchanged'),
+    refused: count('refused'),
+    rows: reports,
+  };
+  await audit({
+    action: 'import.applied',
+    subjectType: 'import_batch',
+    subjectId: report.batchId,
+    payload: {
+      sourceSystem: client.sourceSystem,
+      received: report.received,
+      created: report.created,
+      corrected: report.corrected,
+      unchanged: report.unchanged,
+      refused: report.refused,
+      refusedRows: reports.filter((r) => r.status === 'refused').map((r) => ({ line: r.line, sourceId: r.sourceId, errors: r.errors })),
+    },
+  });
+  return report;
+}
+
+async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, client: PlatformClient, row: ImportRow, line: number, reg: Registry): Promise<RowReport> {
+  const hash = rowHash(row);
+  const [existing] = await tx
+    .select()
+    .from(inspections)
+    .where(and(eq(inspections.sourceSystem, client.sourceSystem), eq(inspections.sourceId, row.sourceId)))
+    .for('update');
+  if (existing && existing.sourceHash === hash) {
+    return { line, sourceId: row.sourceId, status: 'unchanged', inspectionId: existing.id, sourceVersion: existing.sourceVersion ?? 1 };
+  }
+  const enterprise = reg.enterprises.get(row.enterpriseCode)!;
+  const districtCode = reg.agencies.get(row.agencyCode)?.districtCode ?? null;
+  const columns = columnsOf(row, enterprise.scope);
+  const facts = {
+    sourceSystem: client.sourceSystem,
+    sourceId: row.sourceId,
+    kind: row.kind,
+    mode: row.mode,
+    matterCodes: row.matterCodes,
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    countedDate: columns.countedDate,
+    sourceCode: row.sourceCode,
+    outcome: row.outcome,
+    sampled: row.sampled,
+  };
+  let inspection: Inspection;
+  let status: 'created' | 'corrected';
+  if (existing) {
+    const sourceVersion = (existing.sourceVersion ?? 1) + 1;
+    inspection = await updateInspection(tx, existing, { ...columns, sourceVersion, sourceHash: hash }, at);
+    status = 'corrected';
+    await audit({
+      action: 'inspection.import_corrected',
+      subjectType: 'inspection',
+      subjectId: inspection.id,
+      agencyCode: row.agencyCode,
+      enterpriseCode: row.enterpriseCode,
+      districtCode,
+      before: existing.state,
+      after: inspection.state,
+      payload: { ...facts, sourceVersion, previousHash: existing.sourceHash, hash },
+    });
+  } else {
+    inspection = await insertInspection(tx, {
+      id: randomUUID(),
+      ...columns,
+      state: IMPORTED_STATE,
+      // Who inspected stays on the source platform (Art. 8); the record here holds what caps and supervision read.
+      inspectors: [],
+      checklist: [],
+      createdBy: actor.sub,
+      createdAt: at,
+      updatedAt: at,
+      sourceSystem: client.sourceSystem,
+      sourceId: row.sourceId,
+      sourceVersion: 1,
+      sourceHash: hash,
+    });
+    status = 'created';
+    await audit({
+      action: 'inspection.imported',
+      subjectType: 'inspection',
+      subjectId: inspection.id,
+      agencyCode: row.agencyCode,
+      enterpriseCode: row.enterpriseCode,
+      districtCode,
+      after: IMPORTED_STATE,
+      payload: { ...facts, sourceVersion: 1, hash },
+    });
+  }
+  const flags: string[] = [];
+  if (needsCode(row) && !row.sourceCode && columns.countsTowardCap) {
+    await raiseFlag(tx, at, { sub: actor.sub, role: actor.role }, {
+      rule: 'ONSITE_WITHOUT_CODE',
+      subjectType: 'inspection',
+      subjectId: inspection.id,
+      agencyCode: row.agencyCode,
+      enterpriseCode: row.enterpriseCode,
+      districtCode,
+      observed: null,
+      limit: '检查码',
+      detail: `${client.name}报送的现场检查（来源编号 ${row.sourceId}，${enterprise.name}）未附检查码（第十七条）`,
+      evidence: { sourceSystem: client.sourceSystem, sourceId: row.sourceId, windowStart: row.windowStart },
+    });
+    flags.push('ONSITE_WITHOUT_CODE');
+  }
+  return { line, sourceId: row.sourceId, status, inspectionId: inspection.id, sourceVersion: inspection.sourceVersion ?? 1, ...(flags.length ? { flags } : {}) };
+}

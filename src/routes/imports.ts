@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../auth/plugin.js';
+import { runCommand } from '../commands/command.js';
+import { DomainError } from '../errors/domain-error.js';
+import { activeClientOf } from '../exchange/clients.repository.js';
+import { MAX_BATCH_ROWS, parseCsv, parseNdjson } from '../exchange/import-parse.js';
+import { importInspections } from '../exchange/imports.js';
+import { commandContext } from '../http/context.js';
+import { responses } from '../http/schemas.js';
+
+const NDJSON = 'application/x-ndjson';
+const CSV = 'text/csv';
+
+const RowReport = Type.Object({
+  line: Type.Integer({ description: '行号 / line of the batch' }),
+  sourceId: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('created'), Type.Literal('corrected'), Type.Literal('unchanged'), Type.Literal('refused')], {
+    description: 'created 新增 | corrected 更正（新版本）| unchanged 重复报送，未变 | refused 退回',
+  }),
+  inspectionId: Type.Optional(Type.String()),
+  sourceVersion: Type.Optional(Type.Integer()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  flags: Type.Optional(Type.Array(Type.String())),
+});
+
+const Report = Type.Object({
+  batchId: Type.String(),
+  sourceSystem: Type.String(),
+  received: Type.Integer(),
+  created: Type.Integer(),
+  corrected: Type.Integer(),
+  unchanged: Type.Integer(),
+  refused: Type.Integer(),
+  rows: Type.Array(RowReport),
+});
+
+/** Batches from upper-level platforms (批量报送, Art. 24, 29): NDJSON or CSV, reported row by row. */
+export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Encapsulated: only this plugin's routes read these bodies as text.
+  app.addContentTypeParser([NDJSON, CSV], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/imports/inspections',
+    {
+      config: { access: ['platform'] },
+      schema: {
+        tags: ['exchange'],
+        summary: '批量报送检查记录（application/x-ndjson 或 text/csv）：有效行入库，无效行逐行说明原因 / import inspections; valid rows applied, invalid rows reported',
+        response: responses(Report),
+      },
+    },
+    async (req) => {
+      const actor = principalOf(req);
+      const client = await activeClientOf(app.services.db, actor);
+      if (client.importAgencies.length === 0) throw new DomainError('OUT_OF_SCOPE', `${client.name}未获准报送检查记录`);
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (typeof req.body !== 'string' || (type !== NDJSON && type !== CSV)) {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '批量报送须为每行一个对象的数据行，或带表头的 CSV 表格');
+      }
+      const rows = type === CSV ? parseCsv(req.body) : parseNdjson(req.body);
+      if (rows.length === 0) throw DomainError.field('body', '批次中没有数据行');
+      if (rows.length > MAX_BATCH_ROWS) throw DomainError.field('body', `一个批次至多 ${MAX_BATCH_ROWS} 行，请分批报送`);
+      return runCommand(commandContext(req), { subjectType: 'platform_client', subjectId: client.id }, (tx, scope) => importInspections(tx, scope, actor, client, rows));
+    },
+  );
+};
