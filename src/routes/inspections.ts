@@ -15,6 +15,7 @@ import { codeOfInspection, findInspection, listInspections, scansOf } from '../i
 import { CoordinationSchema } from './joint-coordination-schema.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
+import { inspectionPreCheckRoutes } from './inspection-pre-check.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const Drafted = Type.Object({
@@ -166,4 +167,5 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(inspectionStepRoutes);
+  await app.register(inspectionPreCheckRoutes);
 };

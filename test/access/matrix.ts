@@ -43,6 +43,7 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/inspections': ['officer', 'agency_head', 'supervisor', 'enterprise'],
   'PATCH /api/v1/inspections/{id}': ['officer', 'agency_head'],
   'GET /api/v1/inspections/{id}': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'POST /api/v1/inspections/pre-check': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/code': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/approve': ['agency_head'],
   'POST /api/v1/inspections/{id}/start': ['officer', 'agency_head'],
