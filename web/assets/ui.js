@@ -4,7 +4,13 @@
  * bearer token, and zh-CN formatting.
  */
 
-/** h('tr', { class: 'x', onclick: fn }, 'text', child) — strings become text nodes. */
+/**
+ * h('tr', { class: 'x', onclick: fn }, 'text', child) — strings become text nodes.
+ * @param {string} tag
+ * @param {Record<string, any> | null} [props]
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props ?? {})) {
