@@ -29,8 +29,10 @@ const Agency = Type.Object({
   parentCode: Type.Union([Type.String(), Type.Null()]),
   isJusticeBureau: Type.Boolean({ description: '是否为司法行政部门 / is a justice bureau' }),
   domains: Type.Array(Type.String()),
+  complaintContact: Type.Union([Type.String(), Type.Null()], { description: '投诉举报渠道（印在行政检查通知书上）/ complaint contact printed on the notice' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
+const ComplaintContact = ShortText('投诉举报渠道：电话、地址或网址 / complaint contact', 200);
 
 const CreateAgency = Type.Object(
   {
@@ -42,6 +44,7 @@ const CreateAgency = Type.Object(
     parentCode: Type.Optional(AgencyCode),
     isJusticeBureau: Type.Boolean({ default: false }),
     domains: Domains,
+    complaintContact: Type.Optional(ComplaintContact),
   },
   { additionalProperties: false },
 );
@@ -51,6 +54,7 @@ const PatchAgency = Type.Object(
     name: Type.Optional(ShortText('名称 / name', 100)),
     parentCode: Type.Optional(AgencyCode),
     domains: Type.Optional(Domains),
+    complaintContact: Type.Optional(ComplaintContact),
   },
   { additionalProperties: false, minProperties: 1 },
 );

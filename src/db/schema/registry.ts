@@ -27,6 +27,8 @@ export const agencies = pgTable(
     verticallyManaged: boolean('vertically_managed').notNull().default(false),
     /** Statutory domains (职责范围) the agency may inspect in, Art. 3. */
     domains: text('domains').array().notNull().default([]),
+    /** Where an enterprise complains about an inspection (投诉举报渠道), printed on the notice (Art. 18(3)). */
+    complaintContact: text('complaint_contact'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('agencies_district_idx').on(t.districtCode), index('agencies_parent_idx').on(t.parentCode)],
