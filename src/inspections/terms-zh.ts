@@ -2,7 +2,12 @@
  * The Chinese names of the inspection terms the API takes as identifiers, served by GET /api/v1/labels
  * so the three front ends show the Order's words instead of hard-coding them each.
  */
+import { ESCALATION_GROUNDS } from './escalation.js';
+
 export { KIND_ZH } from './documents.js';
+
+/** Art. 11 ¶2: why an upper-level agency inspects instead of the lowest level, with the item cited. */
+export const ESCALATION_GROUND_ZH: Record<string, string> = Object.fromEntries(Object.entries(ESCALATION_GROUNDS).map(([k, g]) => [k, `${g.zh}（${g.cite}）`]));
 
 export const MODE_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
 

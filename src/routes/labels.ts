@@ -4,7 +4,7 @@ import { EVENT_LABELS, STATE_LABELS } from '../../machines/labels.js';
 import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { responses } from '../http/schemas.js';
 import { PERIOD_ZH } from '../time/periods.js';
-import { ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
+import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
 
 const Names = Type.Record(Type.String(), Type.String());
 const Labels = Type.Object({
@@ -19,6 +19,7 @@ const Labels = Type.Object({
   itemResults: Names,
   leadKinds: Names,
   notifyMethods: Names,
+  escalationGrounds: Names,
 });
 
 // The labels change only with a release; clients may keep them for a day.
@@ -41,6 +42,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     itemResults: ITEM_RESULT_ZH,
     leadKinds: LEAD_KIND_ZH,
     notifyMethods: NOTIFY_METHOD_ZH,
+    escalationGrounds: ESCALATION_GROUND_ZH,
   };
   app.get(
     '/labels',

@@ -10,7 +10,7 @@ export const FIX_HINTS = {
   SCOPE_EFFECTIVE_DATE: '检查时间须在2025年12月1日之后。',
   MATTER_UNPUBLISHED: '只选择本单位已公布清单中的检查事项。',
   AGENCY_OUT_OF_AUTHORITY: '去掉超出本单位法定职责的检查事项。',
-  JURISDICTION_TERRITORIAL: '改由企业所在地有管辖权的单位实施，或填写异地协助安排。',
+  JURISDICTION_TERRITORIAL: '改由企业所在区有管辖权的单位实施；市级单位须选择提级实施的情形（第十一条第二款），或填写异地协助安排。',
   CROSS_REGION_NO_ASSISTANCE: '填写异地协助安排（第十二条），或改由属地单位实施。',
   ROUTINE_WITHOUT_PLAN: '日常检查须在已备案公布的年度计划范围内：核对检查事项、方式和企业，或改为个案检查并写明线索。',
   SPECIAL_WITHOUT_APPROVAL: '选择经批准、备案并公布的专项检查计划。',

@@ -19,7 +19,12 @@ const input = (el) => /** @type {HTMLInputElement} */ (el);
  * @param {ViewContext} ctx
  */
 export async function draftView({ api, me, labels }) {
-  const { today } = await serverEnv();
+  const { today, now } = await serverEnv();
+  // The default window: today from now (from 09:00 in the small hours) to 18:00 (or the end of the day),
+  // so a code issued now is valid at once for a team already at the gate.
+  const wall = new Date(new Date(now).getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+  const from = wall < '06:00' ? '09:00' : wall;
+  const until = from < '17:00' ? '18:00' : '23:59';
   const agency = me.agency ?? '';
   /** @type {any[]} */
   const matterRows = await api(`/api/v1/matters?agency=${encodeURIComponent(agency)}&state=published&limit=500`);
@@ -82,8 +87,8 @@ export async function draftView({ api, me, labels }) {
     }
   };
 
-  const start = input(h('input', { type: 'datetime-local', 'data-testid': 'window-start', value: `${today}T09:00` }));
-  const end = input(h('input', { type: 'datetime-local', 'data-testid': 'window-end', value: `${today}T17:00` }));
+  const start = input(h('input', { type: 'datetime-local', 'data-testid': 'window-start', value: `${today}T${from}` }));
+  const end = input(h('input', { type: 'datetime-local', 'data-testid': 'window-end', value: `${today}T${until}` }));
 
   // The team: name and enforcement certificate number per officer (Art. 18(1): two or more, certified).
   const datalist = h('datalist', { id: 'officer-names' }, [...knownOfficers.keys()].map((n) => h('option', { value: n })));
@@ -92,8 +97,9 @@ export async function draftView({ api, me, labels }) {
     const n = input(h('input', { 'aria-label': '检查人员姓名', placeholder: '姓名', list: 'officer-names', value: name, 'data-role': 'officer-name' }));
     const c = input(h('input', { 'aria-label': '执法证号', placeholder: '执法证号', value: cert, 'data-role': 'officer-cert' }));
     n.addEventListener('change', () => {
+      // Fill a known officer's certificate number only into an empty field nobody is typing in.
       const known = knownOfficers.get(n.value.trim());
-      if (known && !c.value) c.value = known;
+      if (known && !c.value && document.activeElement !== c) c.value = known;
       schedule();
     });
     teamRows.append(h('div', { class: 'team-row' }, n, c));
@@ -106,6 +112,8 @@ export async function draftView({ api, me, labels }) {
   const leadRef = input(h('input', { placeholder: '线索编号' }));
   const specialPlan = /** @type {HTMLSelectElement} */ (h('select', {}, h('option', { value: '' }, '（非专项检查不选）'), specialPlans.map((p) => h('option', { value: p.id }, `${p.title}（${p.startDate} 至 ${p.endDate}）`))));
   const assistanceRef = input(h('input', { placeholder: '跨区域检查时填写' }));
+  const escalationGround = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'escalation-ground' }, h('option', { value: '' }, '（由最低层级实施时不填）'), Object.keys(labels.escalationGrounds).map((k) => h('option', { value: k }, label(labels.escalationGrounds, k)))));
+  const escalationRef = input(h('input', { placeholder: '指定、交办文件或上级规定的文号' }));
   const onsiteReason = input(h('input', { placeholder: '可非现场检查而现场检查时填写' }));
   const checklist = /** @type {HTMLTextAreaElement} */ (h('textarea', { rows: 4, 'data-testid': 'checklist', placeholder: '每行一个检查项目' }));
 
@@ -135,6 +143,8 @@ export async function draftView({ api, me, labels }) {
     opt('leadRef', leadRef.value);
     opt('specialPlanId', specialPlan.value);
     opt('assistanceRef', assistanceRef.value);
+    opt('escalationGround', escalationGround.value);
+    opt('escalationRef', escalationRef.value);
     opt('onsiteReason', onsiteReason.value);
     return b;
   };
@@ -199,7 +209,7 @@ export async function draftView({ api, me, labels }) {
     h('fieldset', {}, h('legend', {}, '检查对象'), h('div', { class: 'row' }, entQuery, h('button', { type: 'button', 'data-testid': 'enterprise-search', onclick: searchEnterprise }, '查找')), entResults, entChosen),
     h('fieldset', {}, h('legend', {}, '检查时间'), field('开始', start), field('结束', end)),
     h('fieldset', {}, h('legend', {}, '检查人员（第十八条第（一）项：不少于两名持证人员）'), datalist, teamRows, h('button', { type: 'button', onclick: () => addOfficer(), style: 'margin-top:.4rem' }, '增加检查人员'), field('少于两人的法律依据', teamBasis)),
-    h('fieldset', {}, h('legend', {}, '个案线索、专项计划与其他'), field('线索来源（个案检查）', leadKind), field('线索编号', leadRef), field('专项检查计划', specialPlan), field('异地协助安排（第十二条）', assistanceRef), field('现场检查的理由（第三十二条）', onsiteReason)),
+    h('fieldset', {}, h('legend', {}, '个案线索、专项计划与其他'), field('线索来源（个案检查）', leadKind), field('线索编号', leadRef), field('专项检查计划', specialPlan), field('异地协助安排（第十二条）', assistanceRef), field('提级实施的情形（第十一条第二款）', escalationGround), field('提级文件文号', escalationRef), field('现场检查的理由（第三十二条）', onsiteReason)),
     field('检查项目（检查单）', checklist),
     h('h2', {}, '规则预检'),
     checks,
