@@ -4,6 +4,7 @@ import { launchChromium, type Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { launchedTask, newJointWorld, publishedJointList } from '../support/joint-world.js';
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText, serve } from './browser-support.js';
@@ -154,5 +155,24 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
     await seeText(page.locator(`[data-testid=incoming] li[data-referral="${r.id}"]`), '已受理');
     const after = (await t.call({ method: 'GET', url: `/api/v1/referrals/${r.id}`, as: w.officer })).json();
     expect(after).toMatchObject({ state: 'accepted', acceptanceRef: '武昌市监立〔2026〕3号' });
+  });
+
+  it('accepts its agency’s part of a joint task, naming the officers it sends (第二十八条)', async () => {
+    const jw = await newJointWorld(t);
+    const taskId = await launchedTask(t, jw, await publishedJointList(t, jw));
+    const assigned = await t.call({ method: 'POST', url: `/api/v1/joint-tasks/${taskId}/assign`, as: as.officer(jw.market.code), payload: { agencyCode: jw.fire.code } });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    await signIn(as.officer(jw.fire.code));
+    await seeText(page.getByTestId('joint-parts'), '餐饮服务单位');
+    await page.locator('[data-nav=joint]').click();
+    const card = page.locator(`[data-testid=joint-tasks] li[data-task="${taskId}"]`);
+    await card.getByLabel('检查人员姓名').nth(0).fill('赵消防');
+    await card.getByLabel('执法证号').nth(0).fill('42010620239001');
+    await card.getByLabel('检查人员姓名').nth(1).fill('钱消防');
+    await card.getByLabel('执法证号').nth(1).fill('42010620239002');
+    await card.getByTestId('joint-accept').click();
+    await seeText(page.locator(`[data-testid=joint-tasks] li[data-task="${taskId}"]`), '已接受');
+    const task = (await t.call({ method: 'GET', url: `/api/v1/joint-tasks/${taskId}`, as: as.officer(jw.fire.code) })).json();
+    expect(task.units.find((u: { agencyCode: string }) => u.agencyCode === jw.fire.code)).toMatchObject({ state: 'accepted', inspectors: [{ name: '赵消防' }, { name: '钱消防' }] });
   });
 });
