@@ -46,6 +46,7 @@ export const MATRIX: Record<string, Declared> = {
   'POST /api/v1/inspections/pre-check': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/code': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/approve': ['agency_head'],
+  'POST /api/v1/inspections/{id}/return': ['agency_head'],
   'POST /api/v1/inspections/{id}/start': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/notify-result': ['officer', 'agency_head'],
   'POST /api/v1/inspections/{id}/close': ['officer', 'agency_head'],

@@ -106,8 +106,8 @@ export async function todayView({ api, me, labels }) {
 }
 
 /**
- * 审批: the head's queue of drafts — each with its pre-check, approve, or return with a reason. Returning
- * cancels the draft with the reason on record (the scheme is then drafted again, corrected).
+ * 审批: the head's queue of drafts — approve, or return with a reason (the scheme stays a draft, the reason
+ * is on its record and shown to the officer).
  * @param {ViewContext} ctx
  */
 export async function approvalsView({ api, me, labels, rerender }) {
@@ -131,7 +131,7 @@ export async function approvalsView({ api, me, labels, rerender }) {
         'li',
         { 'data-inspection': i.id },
         h('a', { class: 'item', href: `#/inspection/${i.id}` }, h('div', { class: 'item-title' }, await names.enterprise(i.enterpriseCode)), h('div', { class: 'muted' }, `${label(labels.kinds, i.kind)} · ${i.matterCodes.join('、')} · ${fmtTime(i.windowStart)}`)),
-        h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'button', 'data-testid': 'approve', onclick: () => act('approve', {}) }, '批准'), reason, h('button', { type: 'button', 'data-testid': 'return', onclick: () => (reason.value.trim() ? act('cancel', { reason: `负责人退回：${reason.value.trim()}` }) : fill(out, h('div', { class: 'alert error', role: 'alert' }, '退回须写明理由。'))) }, '退回（写明理由）')),
+        h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'button', 'data-testid': 'approve', onclick: () => act('approve', {}) }, '批准'), reason, h('button', { type: 'button', 'data-testid': 'return', onclick: () => (reason.value.trim() ? act('return', { reason: reason.value.trim() }) : fill(out, h('div', { class: 'alert error', role: 'alert' }, '退回须写明理由。'))) }, '退回（写明理由）')),
       );
     }),
   );
