@@ -7,7 +7,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { as, newJusticeBureau } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
-import { issuedCode } from '../support/supervision-factories.js';
+import { issuedCode, newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, serve } from './browser-support.js';
 
@@ -46,6 +46,7 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
     const coded = await issuedCode(t, w, { windowStart: '2026-04-09T09:00:00+08:00', windowEnd: '2026-04-09T17:00:00+08:00' });
     const sender = await newCompetentAgency(t.db, w, { name: '武汉市武昌区生态环境局' });
     await newReferral(t.db, { agencyCode: sender.code, competentAgencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, foundOn: '2026-04-01', dueDate: '2026-04-15', state: 'sent', sentOn: '2026-04-02' });
+    const flagId = await newFlag(t.db, '2026-04-03T02:00:00Z', { rule: 'COST_SHIFTED', agencyCode: w.agency.code, detail: '抽样检验费用 1800 元由企业承担，违反第二十二条第二款' });
     t.clock.set('2026-04-08T10:00:00+08:00');
     base = await serve(t);
     page = await browser.context.newPage();
@@ -57,7 +58,7 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
       ...['today', 'draft', 'referrals', 'joint', `inspection/${draft}`, `inspection/${coded.id}`].map((h) => ({ app: 'officer', who: officer, hash: h })),
       { app: 'officer', who: w.head, hash: 'approvals' },
       { app: 'console', who: null, hash: '' },
-      ...['dashboard', 'flags', 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
+      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
       { app: 'portal', who: null, hash: '' },
       ...['check', 'inspections', 'report', 'reports', 'notices'].map((h) => ({ app: 'portal', who: enterprise, hash: h })),
       { app: 'check', who: null, hash: '', path: `/v/${coded.code}?k=${coded.kid}&s=${coded.signature}` },
@@ -77,7 +78,6 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
       const app = document.getElementById('app');
       return !app || (app.textContent !== '' && !app.textContent!.includes('正在加载'));
     });
-    await page.waitForLoadState('networkidle');
   }
 
   for (const viewport of VIEWPORTS) {
