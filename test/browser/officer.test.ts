@@ -83,6 +83,26 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
     await seeText(page.getByTestId('state'), '检查方案草稿');
   });
 
+  it('lets the head return it with a reason, which the officer reads and answers by amending the scheme', async () => {
+    await signIn(w.head);
+    await page.locator('[data-nav=approvals]').click();
+    const row = page.locator(`[data-testid=approval-queue] li[data-inspection="${inspectionId}"]`);
+    await row.getByLabel('退回理由').fill('请补充从业人员健康证明的检查');
+    await row.getByTestId('return').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=approval-queue]') !== null);
+    expect(await state()).toBe('draft');
+
+    await signIn(w.officer);
+    await page.goto(`${base}/officer/#/inspection/${inspectionId}`);
+    await seeText(page.getByTestId('returned'), '请补充从业人员健康证明的检查');
+    await page.getByTestId('amend').locator('summary').click();
+    await page.getByTestId('amend-checklist').fill('食品生产许可证\n从业人员健康证明');
+    await page.getByTestId('amend-save').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=returned]'));
+    const i = (await t.call({ method: 'GET', url: `/api/v1/inspections/${inspectionId}`, as: w.officer })).json().inspection;
+    expect(i.checklist).toEqual(['食品生产许可证', '从业人员健康证明']);
+  });
+
   it('lets the head approve it from the approval queue', async () => {
     await signIn(w.head);
     await page.locator('[data-nav=approvals]').click();

@@ -3,6 +3,7 @@ import { dataUrl, download, fill, fmtTime, h } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
 import { dueBadge, nameBook, refusalBox } from './common.js';
+import { amendForm } from './amend.js';
 import { findingsForm } from './findings.js';
 
 /** @typedef {import('../shared/shell.js').ViewContext} ViewContext */
@@ -78,6 +79,7 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
     const history = detail.history;
     const returned = history.filter((e) => e.action === 'inspection.returned' || e.action === 'inspection.amended').at(-1);
     if (returned?.action === 'inspection.returned') steps.push(h('div', { class: 'alert error', role: 'status', 'data-testid': 'returned' }, `负责人退回修改：${returned.reason ?? ''}。请按意见修改方案（可取消后重新制定）。`));
+    steps.push(amendForm({ api, inspection: i, onDone: rerender }));
     if (me.role === 'agency_head') steps.push(button('批准检查方案', 'approve', () => act(`/api/v1/inspections/${i.id}/approve`, {})));
     else steps.push(h('p', { class: 'muted' }, '方案已提交，待单位负责人批准（第十七条第（一）项）。'));
   }
