@@ -29,6 +29,8 @@ export type InspectionEvent =
   | { type: 'MERGE' }
   /** A case inspection merged into this approved scheme changed it: back to the head (Art. 13 ¶3, 17(1)). */
   | { type: 'REOPEN_FOR_APPROVAL' }
+  /** The head sends a draft back to be corrected, with a reason (Art. 17(1)): it stays a draft. */
+  | { type: 'RETURN' }
   | { type: 'CANCEL' };
 
 export const inspectionMachine = setup({
@@ -51,6 +53,7 @@ export const inspectionMachine = setup({
       meta: { refusedBy: { ISSUE_CODE: { rule: 'ONSITE_WITHOUT_APPROVAL', when: 'needsCode', limit: 'approved', detail: '检查方案尚未经行政执法主体负责人批准，不能获取检查码' } } },
       on: {
         APPROVE: { guard: 'isOnsite', target: 'approved' },
+        RETURN: { target: 'draft' },
         RECORD_OFFSITE: { guard: 'isOffsite', target: 'findings_recorded' },
         MERGE: { guard: 'isCase', target: 'merged' },
         CANCEL: { target: 'cancelled' },

@@ -29,6 +29,7 @@ export const EVENT_LABELS: Record<string, Record<string, string>> = {
   flag: { ACKNOWLEDGE: '确认', RESOLVE: '整改完毕', DISMISS: '不予认定' },
   inspection: {
     APPROVE: '批准检查方案',
+    RETURN: '退回修改',
     REOPEN_FOR_APPROVAL: '合并后退回重新批准',
     ISSUE_CODE: '获取检查码',
     SCAN: '扫码',

@@ -1,18 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, desc, eq, gte, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, like, lte } from 'drizzle-orm';
 import { signDevToken, loadOrCreateDevKey } from '../src/auth/dev-key.js';
 import { boot } from '../src/boot.js';
 import { loadConfig } from '../src/config/config.js';
-import { inspectionCodes, inspections } from '../src/db/schema/index.js';
+import { enterprises, inspectionCodes, inspections } from '../src/db/schema/index.js';
 import { projectPath } from '../src/paths.js';
 import { launchChromium } from './chromium.js';
 
 /**
  * npm run screenshots: starts the server on a fresh PGlite with the demo data (seeds/demo.ts, including
  * seeds/demo-activity.ts), signs a city supervisor and an enterprise in, and saves the console's
- * dashboard and flag register and the check page after the one-tap check into docs/screenshots/.
+ * dashboard and flag register and the check page after the one-tap check into docs/screenshots/; then walks
+ * the officers' app (掌上执法) on a phone from a draft to a scanned code, as the README tells a newcomer to.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'wh327-screenshots-'));
 Object.assign(process.env, { DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', AUTH_DEV_TOKENS: 'true' });
@@ -62,7 +63,62 @@ try {
   await phone.getByTestId('verify').click();
   await phone.getByTestId('verify-answer').waitFor();
   await phone.screenshot({ path: join(out, 'check-page.png'), fullPage: true });
-  console.log(`screenshots saved in ${out}: console-dashboard.png, console-flags.png, check-page.png`);
+
+  // 掌上执法 on a phone, the README's newcomer path on the demo data: a district market-regulation officer
+  // drafts a scheme (the pre-check in view), the head approves it, the officer gets the code and scans it.
+  const AGENCY = '420106-SCJG';
+  const [target] = await database.db
+    .select({ name: enterprises.name, creditCode: enterprises.creditCode })
+    .from(enterprises)
+    .where(and(eq(enterprises.districtCode, '420106'), eq(enterprises.scope, 'in_scope'), like(enterprises.name, '%有限公司')))
+    .orderBy(enterprises.name)
+    .limit(1);
+  if (!target) throw new Error('the demo data has no enterprise in 武昌区');
+  const officer = signDevToken(devKey, { sub: `officer:${AGENCY}`, role: 'officer', agency: AGENCY, name: '王晓明' });
+  const head = signDevToken(devKey, { sub: `head:${AGENCY}`, role: 'agency_head', agency: AGENCY, name: '李建国' });
+  const officerPage = await browser.context.newPage();
+  await officerPage.setViewportSize({ width: 390, height: 844 });
+  const signInOfficerApp = async (token: string) => {
+    await officerPage.goto(`${base}/officer/`);
+    if (await officerPage.getByTestId('signout').isVisible()) await officerPage.getByTestId('signout').click();
+    await officerPage.getByTestId('token-input').fill(token);
+    await officerPage.getByTestId('signin').click();
+    await officerPage.getByRole('heading', { name: /今日工作/ }).waitFor();
+  };
+  await signInOfficerApp(officer);
+  await officerPage.screenshot({ path: join(out, 'officer-today.png'), fullPage: true });
+  await officerPage.goto(`${base}/officer/#/draft`);
+  await officerPage.getByTestId('draft-form').waitFor();
+  await officerPage.locator('[data-matter="SCJG-003"]').check();
+  await officerPage.getByTestId('enterprise-query').fill(target.name);
+  await officerPage.getByTestId('enterprise-search').click();
+  await officerPage.locator(`[data-enterprise="${target.creditCode}"]`).click();
+  await officerPage.locator('[data-role=officer-name]').nth(0).fill('王晓明');
+  await officerPage.locator('[data-role=officer-cert]').nth(0).fill('42010620230001');
+  await officerPage.getByTestId('pre-check-summary').waitFor();
+  await officerPage.screenshot({ path: join(out, 'officer-draft-precheck.png'), fullPage: true });
+  await officerPage.locator('[data-role=officer-name]').nth(1).fill('陈丽华');
+  await officerPage.locator('[data-role=officer-cert]').nth(1).fill('42010620230002');
+  await officerPage.waitForFunction(() => document.querySelector('[data-testid=pre-check-summary]')?.getAttribute('data-passed') === 'true', null, { timeout: 10_000 }).catch(async () => {
+    throw new Error(`the demo scheme does not pass its pre-check: ${await officerPage.getByTestId('pre-check').textContent()}`);
+  });
+  await officerPage.getByTestId('submit-draft').click();
+  await officerPage.getByTestId('inspection').waitFor();
+  const inspectionId = officerPage.url().split('/inspection/')[1]!;
+  await signInOfficerApp(head);
+  await officerPage.goto(`${base}/officer/#/approvals`);
+  await officerPage.locator(`[data-inspection="${inspectionId}"]`).getByTestId('approve').click();
+  await officerPage.getByTestId('approval-queue').waitFor();
+  await signInOfficerApp(officer);
+  await officerPage.goto(`${base}/officer/#/inspection/${inspectionId}`);
+  await officerPage.getByTestId('issue-code').click();
+  await officerPage.getByTestId('code-screen').waitFor();
+  await officerPage.screenshot({ path: join(out, 'officer-code.png'), fullPage: true });
+  await officerPage.getByTestId('scan').click();
+  await officerPage.locator('[data-testid=findings-form], [data-testid=problem]').first().waitFor();
+  if (await officerPage.getByTestId('problem').isVisible()) throw new Error(`the entry scan was refused: ${await officerPage.getByTestId('problem').textContent()}`);
+  console.log(`screenshots saved in ${out}: console-dashboard.png, console-flags.png, check-page.png, officer-today.png, officer-draft-precheck.png, officer-code.png`);
+  console.log(`officer path on the demo data: ${AGENCY} → ${target.name} (${target.creditCode})`);
 } finally {
   await browser.close();
   // boot.ts closes the database in an onClose hook that runs before the app's own hook stops the

@@ -41,6 +41,7 @@ const lines = [
   '武汉市涉企行政检查合规引擎 / Wuhan Order No. 327 inspection compliance engine',
   `  API:        ${base}/api/v1`,
   `  API docs:   ${base}/docs`,
+  `  Officers:   ${base}/officer/   (officers and agency heads, 掌上执法)`,
   `  Console:    ${base}/console/   (supervisors, 监督平台)  ·  Portal: ${base}/portal/ (enterprises, 企业端)`,
   `  Health:     ${base}/health  ·  ${base}/ready`,
   `  Database:   ${database.driver === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`}${seeded ? ' — demo data loaded' : ''}`,
@@ -48,8 +49,8 @@ const lines = [
   config.auth.devTokens
     ? [
         '  Tokens (development key, in another terminal):',
-        '    npm run token -- --role officer --agency WH-SCJG',
-        '    npm run token -- --role agency_head --agency WH-SCJG',
+        '    npm run token -- --role officer --agency 420106-SCJG       (then open the officers\' app)',
+        '    npm run token -- --role agency_head --agency 420106-SCJG',
         '    npm run token -- --role supervisor --agency WH-SFJ',
         '    npm run token -- --role enterprise --credit-code <统一社会信用代码>',
         '    npm run token -- --role admin',

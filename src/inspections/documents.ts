@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { CodeFacts } from '../codes/facts.js';
 import { checkUrl } from '../codes/signed-code.js';
-import type { NoticeInput } from '../codes/notice-pdf.js';
+import { noticeDocumentNo, type NoticeInput } from '../codes/notice-pdf.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
@@ -15,6 +15,19 @@ function zhDateTime(d: Date): { date: string; time: string } {
   const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
   return { date: `${Number(s.slice(0, 4))}年${Number(s.slice(5, 7))}月${Number(s.slice(8, 10))}日`, time: s.slice(11, 16) };
 }
+
+/** The complaint contacts of the agencies on a notice, from their registry rows (those that recorded one). */
+export async function complaintContactsOf(db: Db, agencyCodes: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const code of agencyCodes) {
+    const contact = (await findAgency(db, code))?.complaintContact;
+    if (contact) out.push(contact);
+  }
+  return out;
+}
+
+/** The year of an instant in Asia/Shanghai (the notice's year of issue). */
+export const shanghaiYear = (d: Date): number => Number(new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
 
 export function windowText(from: Date, to: Date): string {
   const a = zhDateTime(from);
@@ -52,5 +65,7 @@ export async function noticeInput(db: Db, i: Inspection, code: InspectionCode, p
     code: code.code,
     checkUrl: codeCheckUrl(publicBaseUrl, code),
     issuedAt: zhDateTime(issuedAt).date,
+    documentNo: noticeDocumentNo(code.code, shanghaiYear(issuedAt)),
+    complaintContacts: agency?.complaintContact ? [agency.complaintContact] : [],
   };
 }

@@ -35,8 +35,10 @@ const Agency = Type.Object({
   verticallyManaged: VerticallyManaged,
   domains: Type.Array(Type.String()),
   active: Type.Boolean({ description: '在用；停用后其人员令牌即失效 / active; when false its staff tokens stop working' }),
+  complaintContact: Type.Union([Type.String(), Type.Null()], { description: '投诉举报渠道（印在行政检查通知书上）/ complaint contact printed on the notice' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
+const ComplaintContact = ShortText('投诉举报渠道：电话、地址或网址 / complaint contact', 200);
 
 const CreateAgency = Type.Object(
   {
@@ -49,6 +51,7 @@ const CreateAgency = Type.Object(
     isJusticeBureau: Type.Boolean({ default: false }),
     verticallyManaged: Type.Boolean({ default: false, description: '是否实行垂直管理 / vertically managed (Art. 13 ¶2)' }),
     domains: Domains,
+    complaintContact: Type.Optional(ComplaintContact),
   },
   { additionalProperties: false },
 );
@@ -60,6 +63,7 @@ const PatchAgency = Type.Object(
     verticallyManaged: Type.Optional(VerticallyManaged),
     domains: Type.Optional(Domains),
     active: Type.Optional(Type.Boolean({ description: '停用（撤销、合并）或恢复 / deactivate (dissolved, merged) or reactivate' })),
+    complaintContact: Type.Optional(ComplaintContact),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -7,7 +7,7 @@ import { commandContext } from '../http/context.js';
 import { CalendarDate, responses, ShortText } from '../http/schemas.js';
 import { recordFindings, type FindingsInput } from '../inspections/commands/findings.js';
 import { mergeInspection } from '../inspections/commands/merge.js';
-import { approveSpec, archiveSpec, cancelSpec, closeSpec, notifySpec, startSpec, stepInspection, type StepSpec } from '../inspections/commands/lifecycle.js';
+import { approveSpec, archiveSpec, cancelSpec, closeSpec, notifySpec, returnSpec, startSpec, stepInspection, type StepSpec } from '../inspections/commands/lifecycle.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import type { Inspection } from '../inspections/repository.js';
 import { Id, InspectionView, inspectionView } from './inspection-schemas.js';
@@ -79,6 +79,13 @@ export const inspectionStepRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
   step('approve', '负责人批准检查方案（第十七条第（一）项）/ the agency head approves the scheme', Note, (req, b) => approveSpec(principalOf(req), b.note), ['agency_head']);
+  step(
+    'return',
+    '负责人退回检查方案并说明理由，方案仍为草稿，由制定人修改（第十七条第（一）项）/ the head returns a draft for correction',
+    Type.Object({ reason: ShortText('退回理由 / reason', 500) }, { additionalProperties: false }),
+    (req, b) => returnSpec(principalOf(req), b.reason),
+    ['agency_head'],
+  );
   step('start', '开始个案现场检查（无需检查码）/ start an on-site case inspection', Note, () => startSpec());
   step(
     'notify-result',

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
-import { renderInspectionNotice } from '../codes/notice-pdf.js';
+import { noticeDocumentNo, renderInspectionNotice } from '../codes/notice-pdf.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { CalendarDate, CreditCode, OpenObject, responses, ShortText } from '../http/schemas.js';
-import { codeCheckUrl, KIND_ZH, windowText } from '../inspections/documents.js';
+import { codeCheckUrl, complaintContactsOf, KIND_ZH, shanghaiYear, windowText } from '../inspections/documents.js';
 import { findCode } from '../inspections/repository.js';
 import { renderJointChecklist } from '../joint/checklist-pdf.js';
 import type { JointFindingsInput } from '../joint/findings-split.js';
@@ -256,6 +256,8 @@ export const jointTaskVisitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         code: code.code,
         checkUrl: codeCheckUrl(app.services.config.publicBaseUrl, code),
         issuedAt: windowText(code.issuedAt, code.issuedAt).split(' ')[0]!,
+        documentNo: noticeDocumentNo(code.code, shanghaiYear(code.issuedAt)),
+        complaintContacts: await complaintContactsOf(db, taking.map((u) => u.agencyCode)),
       });
       return reply.type('application/pdf').header('content-disposition', `inline; filename="notice-${code.code}.pdf"`).send(pdf);
     },

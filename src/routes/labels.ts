@@ -4,6 +4,7 @@ import { EVENT_LABELS, STATE_LABELS } from '../../machines/labels.js';
 import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { responses } from '../http/schemas.js';
 import { PERIOD_ZH } from '../time/periods.js';
+import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
 
 const Names = Type.Record(Type.String(), Type.String());
 const Labels = Type.Object({
@@ -11,6 +12,14 @@ const Labels = Type.Object({
   events: Type.Record(Type.String(), Names, { description: '各状态机的操作中文名（按状态机）/ event names by machine' }),
   roles: Names,
   periods: Names,
+  kinds: Names,
+  modes: Names,
+  outcomes: Names,
+  methods: Names,
+  itemResults: Names,
+  leadKinds: Names,
+  notifyMethods: Names,
+  escalationGrounds: Names,
 });
 
 // The labels change only with a release; clients may keep them for a day.
@@ -21,12 +30,25 @@ const CACHE_SECONDS = 24 * 3600;
  * words as the API's zh-CN messages instead of the identifiers. Public: the names reveal nothing.
  */
 export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const body = { states: STATE_LABELS, events: EVENT_LABELS, roles: ROLE_NAMES_ZH, periods: PERIOD_ZH };
+  const body = {
+    states: STATE_LABELS,
+    events: EVENT_LABELS,
+    roles: ROLE_NAMES_ZH,
+    periods: PERIOD_ZH,
+    kinds: KIND_ZH,
+    modes: MODE_ZH,
+    outcomes: OUTCOME_ZH,
+    methods: METHOD_ZH,
+    itemResults: ITEM_RESULT_ZH,
+    leadKinds: LEAD_KIND_ZH,
+    notifyMethods: NOTIFY_METHOD_ZH,
+    escalationGrounds: ESCALATION_GROUND_ZH,
+  };
   app.get(
     '/labels',
     {
       config: { access: 'public' },
-      schema: { tags: ['regulation'], summary: '状态、操作、角色、期间的中文名称 / Chinese labels for states, events, roles, periods', security: [], response: responses(Labels) },
+      schema: { tags: ['regulation'], summary: '状态、操作、角色、期间、检查种类与处理结果的中文名称 / Chinese labels for states, events, roles, periods, kinds, outcomes', security: [], response: responses(Labels) },
     },
     async (_req, reply) => {
       reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`);

@@ -3,9 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { projectPath } from '../paths.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
 
 /**
- * The supervisors' console (/console/) and the enterprises' portal (/portal/): plain HTML, ES modules and
+ * The supervisors' console (/console/), the enterprises' portal (/portal/) and the officers' app (/officer/,
+ * 掌上执法), with their shared shell (/shared/): plain HTML, ES modules and
  * CSS from web/, no build step. The files are public (`config.access: 'public'`); the data comes from the
  * API with the token the page holds. Chart.js is served from its npm package, so the version is the one
  * package-lock.json pins and no CDN is involved (the CSP allows only this origin's scripts).
@@ -30,8 +32,17 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   };
   files('/console', projectPath('web', 'console'));
   files('/portal', projectPath('web', 'portal'));
+  files('/officer', projectPath('web', 'officer'));
+  app.get('/shared/*', { config: { access: 'public' }, schema: hidden }, (req, reply) => reply.sendFile((req.params as { '*': string })['*'], projectPath('web', 'shared')));
+  app.get('/favicon.ico', { config: { access: 'public' }, schema: hidden }, (_req, reply) => reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.ico', projectPath('web', 'assets')));
+  // Whether development hints (how to mint a token) may be shown — never in production — and the server's
+  // today (Asia/Shanghai), which the apps use for "today's work": the server's clock, not the device's.
+  const production = app.services.config.env === 'production';
+  app.get('/web-env.json', { config: { access: 'public' }, schema: hidden }, (_req, reply) => {
+    const now = app.services.clock.now();
+    // devTokens: the `npm run token` hints are shown only where development tokens are accepted (never in production).
+    return reply.header('cache-control', 'no-store').send({ production, devTokens: app.services.config.auth.devTokens, now: now.toISOString(), today: shanghaiDate(now) });
+  });
   app.get('/assets/*', { config: { access: 'public' }, schema: hidden }, (req, reply) => reply.sendFile((req.params as { '*': string })['*'], projectPath('web', 'assets')));
-  // What the pages may show: the `npm run token` hints only where development tokens are accepted.
-  app.get('/assets/site.json', { config: { access: 'public' }, schema: hidden }, async () => ({ devTokens: app.services.config.auth.devTokens }));
   app.get('/assets/vendor/chart.umd.min.js', { config: { access: 'public' }, schema: hidden }, (_req, reply) => reply.sendFile('chart.umd.min.js', CHART_DIST));
 }

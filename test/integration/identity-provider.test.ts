@@ -92,7 +92,7 @@ describeDb('tokens from an external identity provider, in production mode', () =
   });
 
   it('tells the pages not to show the development token hints', async () => {
-    expect((await viaPem.call({ method: 'GET', url: '/assets/site.json' })).json()).toEqual({ devTokens: false });
+    expect((await viaPem.call({ method: 'GET', url: '/web-env.json' })).json()).toMatchObject({ production: true, devTokens: false });
   });
 
   it('fetches the JWKS at most once per refetch interval, however many tokens name unknown kids', async () => {

@@ -24,6 +24,20 @@ function pdfText(pdf: Buffer): string {
   }
 }
 
+/** Page count via poppler's pdfinfo. */
+function pdfPages(pdf: Buffer): number {
+  const dir = mkdtempSync(join(tmpdir(), 'notice-'));
+  try {
+    const file = join(dir, 'notice.pdf');
+    writeFileSync(file, pdf);
+    const run = spawnSync('pdfinfo', [file], { encoding: 'utf8' });
+    if (run.error || run.status !== 0) throw new Error(`pdfinfo failed: ${run.error?.message ?? run.stderr}`);
+    return Number(/^Pages:\s+(\d+)/m.exec(run.stdout)?.[1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('行政检查通知书 PDF (Art. 17(1), 18(3))', () => {
   it('carries the title, enterprise, matters, inspectors, code and the QR image', async () => {
     const input = sampleNotice();
@@ -43,6 +57,13 @@ describe('行政检查通知书 PDF (Art. 17(1), 18(3))', () => {
     expect(text).toContain('不得刻意要求企业法定代表人到场');
     expect(text).toContain('本办法第二十二条');
     expect(text).toContain('不得少于两人');
+    // One page: the QR code, the seal and the date are on the sheet the enterprise is handed; the
+    // document number, the page number and where to complain are printed on it.
+    expect(text).toContain(input.documentNo);
+    expect(text).toMatch(/第\s*1\s*页\s*共\s*1\s*页/);
+    expect(text).toContain('武汉市市场监督管理局投诉举报电话 12315');
+    expect(text).toContain('（印章）');
+    expect(pdfPages(pdf)).toBe(1);
     const raw = pdf.toString('latin1');
     expect(raw).toMatch(/\/Subtype \/Image/);
     const font = requireCjkFont();

@@ -1,6 +1,6 @@
 import { newCodeId } from '../../src/codes/code-id.js';
 import { generateKeyring } from '../../src/codes/keyring.js';
-import type { NoticeInput } from '../../src/codes/notice-pdf.js';
+import { noticeDocumentNo, type NoticeInput } from '../../src/codes/notice-pdf.js';
 import { checkUrl } from '../../src/codes/signed-code.js';
 
 /** A 行政检查通知书 for a signed two-matter routine inspection, as the notice renderer takes it. */
@@ -36,5 +36,7 @@ export function sampleNotice(): NoticeInput {
     code,
     checkUrl: checkUrl('https://jc.wuhan.gov.cn', code, kid, signature),
     issuedAt: '2026年4月1日',
+    documentNo: noticeDocumentNo(code, 2026),
+    complaintContacts: ['武汉市市场监督管理局投诉举报电话 12315'],
   };
 }

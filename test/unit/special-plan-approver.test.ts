@@ -14,6 +14,7 @@ const agency = (verticallyManaged: boolean): Agency => ({
   verticallyManaged,
   domains: [],
   active: true,
+  complaintContact: null,
   createdAt: new Date(0),
 });
 

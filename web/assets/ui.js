@@ -4,7 +4,13 @@
  * bearer token, and zh-CN formatting.
  */
 
-/** h('tr', { class: 'x', onclick: fn }, 'text', child) — strings become text nodes. */
+/**
+ * h('tr', { class: 'x', onclick: fn }, 'text', child) — strings become text nodes.
+ * @param {string} tag
+ * @param {Record<string, any> | null} [props]
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props ?? {})) {
@@ -40,10 +46,9 @@ export const fmtPct = (r) => (r === null || r === undefined ? '—' : `${(r * 10
 /** The current Shanghai calendar date, YYYY-MM-DD. */
 export const todayShanghai = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
-export const KIND_ZH = { routine: '日常检查', special: '专项检查', case: '个案检查', joint: '综合查一次' };
-export const MODE_ZH = { onsite: '现场', offsite: '非现场' };
+// Kinds, modes, outcomes and states come from GET /api/v1/labels (web/shared/labels.js); only the flag
+// severities, which the API does not name, stay here.
 export const SEVERITY_ZH = { low: '低', medium: '中', high: '高' };
-export const OUTCOME_ZH = { no_violation: '未发现违法行为', stop_order: '责令停止', rectification: '责令改正', penalty_referral: '依法处罚' };
 
 /** A refusal from the API (application/problem+json). */
 export class ApiError extends Error {

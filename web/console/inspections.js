@@ -1,4 +1,5 @@
-import { fill, fmtTime, h, KIND_ZH, MODE_ZH, OUTCOME_ZH, problemBox } from '/assets/ui.js';
+import { fill, fmtTime, h, problemBox } from '/assets/ui.js';
+import { label } from '/shared/labels.js';
 import { auditTable } from './flags.js';
 
 /**
@@ -15,7 +16,7 @@ async function names(api) {
   return agencyNames;
 }
 
-export async function inspectionsView({ api, query }) {
+export async function inspectionsView({ api, query, labels }) {
   const q = new URLSearchParams(query);
   q.set('limit', '100');
   const [rows, agencies] = await Promise.all([api(`/api/v1/inspections?${q}`), names(api)]);
@@ -56,8 +57,8 @@ export async function inspectionsView({ api, query }) {
                 h('td', {}, fmtTime(i.windowStart)),
                 h('td', {}, agencies.get(i.agencyCode) ?? i.agencyCode),
                 h('td', {}, i.enterpriseCode),
-                h('td', {}, KIND_ZH[i.kind] ?? i.kind),
-                h('td', {}, MODE_ZH[i.mode] ?? i.mode),
+                h('td', {}, label(labels.kinds, i.kind)),
+                h('td', {}, label(labels.modes, i.mode)),
                 // Art. 24, 29: an inspection reported by an upper-level platform names it.
                 h('td', {}, i.stateZh, i.sourceSystem ? ` · 来源 ${i.sourceSystem}` : ''),
               ),
@@ -70,7 +71,7 @@ export async function inspectionsView({ api, query }) {
 
 const facts = (...pairs) => h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
 
-export async function inspectionStoryView({ api, args }) {
+export async function inspectionStoryView({ api, args, labels }) {
   const id = encodeURIComponent(args[0]);
   const [story, agencies, flags, ratings] = await Promise.all([
     api(`/api/v1/inspections/${id}`),
@@ -111,7 +112,7 @@ export async function inspectionStoryView({ api, args }) {
     'div',
     { 'data-testid': 'inspection-story' },
     h('p', {}, h('a', { href: '#/inspections' }, '← 返回行政检查')),
-    h('h1', {}, `${agencies.get(i.agencyCode) ?? i.agencyCode} · ${KIND_ZH[i.kind] ?? i.kind}（${i.stateZh}）`),
+    h('h1', {}, `${agencies.get(i.agencyCode) ?? i.agencyCode} · ${label(labels.kinds, i.kind)}（${i.stateZh}）`),
     h(
       'div',
       { class: 'split' },
@@ -121,7 +122,7 @@ export async function inspectionStoryView({ api, args }) {
         h('h2', {}, '检查方案'),
         facts(
           ['企业', i.enterpriseCode],
-          ['方式', MODE_ZH[i.mode] ?? i.mode],
+          ['方式', label(labels.modes, i.mode)],
           ['检查事项', i.matterCodes.join('、')],
           ['登记时间', `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`],
           ['检查人员', i.inspectors.map((p) => `${p.name}（执法证 ${p.certificateNo || '无'}）`).join('、')],
@@ -155,7 +156,7 @@ export async function inspectionStoryView({ api, args }) {
         ? [
             facts(
               ['检查方式', (findings.methods ?? []).map((m) => METHOD_ZH[m] ?? m).join('、')],
-              ['处理结果', OUTCOME_ZH[findings.outcome?.kind] ?? findings.outcome?.kind],
+              ['处理结果', findings.outcome?.kind ? label(labels.outcomes, findings.outcome.kind) : null],
               ['文书编号', findings.outcome?.noticeNo],
               ['整改期限', findings.outcome?.dueDate],
               ['结果告知', fmtTime(i.resultNotifiedAt)],

@@ -1,59 +1,26 @@
-import { apiClient, ApiError, currentRoute, fill, fmtTime, h, KIND_ZH, OUTCOME_ZH, problemBox, tokenClaims } from '/assets/ui.js';
+import { apiClient, fill, fmtTime, h, problemBox } from '../assets/ui.js';
+import { label } from '../shared/labels.js';
+import { session } from '../shared/session.js';
+import { startShell } from '../shared/shell.js';
 import { noticesView } from './notices.js';
 import { reportView } from './report.js';
 import { resultCard } from './result.js';
-import { parseCodeInput, TOKEN_KEY, verifyVisit, verifyWithoutCode } from './verify.js';
+import { parseCodeInput, verifyVisit, verifyWithoutCode } from './verify.js';
 
 /**
  * The enterprises' portal (企业服务): check a visit's code in one tap, see the inspections the enterprise
  * received and their results, report a visit, rate an inspection, read off-site notices. The token stays
- * in this device's localStorage, so a QR scanned later opens the check page already signed in; 退出
- * removes it. The server answers only with the enterprise's own data.
+ * in this device's storage (the shared session, web/shared/session.js), so a QR scanned later opens the
+ * check page already signed in; 退出 removes it. The server answers only with the enterprise's own data.
+ * Sign-in, routing and the tabs are the shell the three apps share (web/shared/shell.js); the names of
+ * kinds, outcomes and lead kinds come from the labels API.
  */
-const LEAD_KIND_ZH = { complaint: '投诉举报', referral: '移送', assignment: '转办交办', platform_monitoring: '平台监测', enterprise_request: '企业申请', follow_up: '跟踪检查' };
-const token = () => localStorage.getItem(TOKEN_KEY);
-const api = apiClient(token);
-const app = document.getElementById('app');
-let me = null;
-// Whether this server takes development tokens: the `npm run token` hint is shown only then (never in production).
-const site = await fetch('/assets/site.json').then((r) => r.json()).catch(() => ({ devTokens: false }));
+const api = apiClient(session('portal').get);
 let agencies = null;
 
 async function agencyNames() {
   agencies ??= new Map((await api('/api/v1/agencies')).map((a) => [a.code, a.name]));
   return agencies;
-}
-
-function signInView(message) {
-  const input = h('textarea', { 'data-testid': 'token-input', rows: 5, 'aria-label': '令牌' });
-  const out = h('div');
-  return h(
-    'form',
-    {
-      class: 'card',
-      onsubmit: async (e) => {
-        e.preventDefault();
-        const value = input.value.trim();
-        if (tokenClaims(value)?.role !== 'enterprise') return fill(out, h('div', { class: 'alert error' }, '请粘贴企业身份令牌（enterprise 角色）。'));
-        localStorage.setItem(TOKEN_KEY, value);
-        try {
-          me = await api('/api/v1/me');
-        } catch (err) {
-          localStorage.removeItem(TOKEN_KEY);
-          return fill(out, problemBox(err));
-        }
-        if (location.hash === '#/check') route();
-        else location.hash = '#/check';
-      },
-    },
-    h('h1', {}, '企业登录'),
-    message ? h('div', { class: 'alert info' }, message) : null,
-    h('p', {}, '粘贴本企业的身份令牌。登录后扫描检查码即可一键核验，并可查看本企业接受的检查、报告检查情况。'),
-    input,
-    h('button', { class: 'primary big', type: 'submit', 'data-testid': 'signin' }, '登录'),
-    site.devTokens ? h('p', { class: 'hint muted' }, '开发环境获取令牌：', h('code', {}, 'npm run token -- --role enterprise --credit-code <统一社会信用代码>')) : null,
-    out,
-  );
 }
 
 function checkView({ query }) {
@@ -118,7 +85,7 @@ function ratingForm(i, onDone) {
   );
 }
 
-async function inspectionsView() {
+async function inspectionsView({ labels, rerender }) {
   const [rows, ratings, names] = await Promise.all([api('/api/v1/inspections?limit=100'), api('/api/v1/ratings?limit=500'), agencyNames()]);
   const rated = new Map(ratings.map((r) => [r.inspectionId, r]));
   const cards = rows.map((i) => {
@@ -131,17 +98,17 @@ async function inspectionsView() {
       h(
         'dl',
         { class: 'facts' },
-        h('dt', {}, '类型'), h('dd', {}, `${KIND_ZH[i.kind] ?? i.kind}（${i.mode === 'onsite' ? '现场' : '非现场'}）`),
+        h('dt', {}, '类型'), h('dd', {}, `${label(labels.kinds, i.kind)}（${label(labels.modes, i.mode)}）`),
         // A case inspection shows its lead kind, never who lodged the lead (Art. 9; Art. 40(6)).
-        i.kind === 'case' ? [h('dt', {}, '线索来源'), h('dd', { 'data-field': 'lead-kind' }, LEAD_KIND_ZH[i.leadKind] ?? '未载明')] : null,
+        i.kind === 'case' ? [h('dt', {}, '线索来源'), h('dd', { 'data-field': 'lead-kind' }, i.leadKind ? label(labels.leadKinds, i.leadKind) : '未载明')] : null,
         h('dt', {}, '时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '状态'), h('dd', {}, i.stateZh),
         i.sourceSystem ? [h('dt', {}, '来源'), h('dd', { 'data-field': 'source' }, `上级平台（来源系统 ${i.sourceSystem}）`)] : null,
-        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome?.kind ? (OUTCOME_ZH[i.outcome.kind] ?? i.outcome.kind) : '尚未出具'),
-        items.length ? [h('dt', {}, '检查项目'), h('dd', {}, items.map((x) => h('div', {}, `${x.item}：${{ compliant: '符合', violation: '违法', not_applicable: '不适用' }[x.result] ?? x.result}${x.note ? `（${x.note}）` : ''}`)))] : null,
+        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? label(labels.outcomes, i.outcome.kind) : '尚未出具'),
+        items.length ? [h('dt', {}, '检查项目'), h('dd', {}, items.map((x) => h('div', {}, `${x.item}：${label(labels.itemResults, x.result)}${x.note ? `（${x.note}）` : ''}`)))] : null,
         rating ? [h('dt', {}, '我的评价'), h('dd', { 'data-testid': 'my-rating' }, `${'★'.repeat(rating.score)}${'☆'.repeat(5 - rating.score)} ${rating.comment ?? ''}`)] : null,
       ),
-      !rating && i.findings ? ratingForm(i, () => route()) : null,
+      !rating && i.findings ? ratingForm(i, rerender) : null,
     );
   });
   return h('div', {}, h('h1', {}, '本企业接受的检查'), cards.length ? cards : h('p', { class: 'muted' }, '暂无检查记录'));
@@ -174,46 +141,22 @@ async function reportsView() {
   );
 }
 
-const VIEWS = {
-  check: checkView,
-  inspections: inspectionsView,
-  report: (ctx) => reportView({ ...ctx, api, agencyNames }),
-  reports: reportsView,
-  notices: (ctx) => noticesView({ ...ctx, api, rerender: route }),
-};
-
-let rendering = 0;
-
-async function route() {
-  // A newer navigation wins: an older view that finishes later is dropped.
-  const ticket = ++rendering;
-  const tabs = document.getElementById('tabs');
-  const who = document.getElementById('who');
-  if (!token()) {
-    tabs.hidden = true;
-    fill(who);
-    return fill(app, signInView());
-  }
-  if (!me) {
-    try {
-      me = await api('/api/v1/me');
-    } catch (err) {
-      localStorage.removeItem(TOKEN_KEY);
-      return fill(app, signInView(err instanceof ApiError && err.status === 401 ? '登录已过期，请重新登录。' : undefined));
-    }
-  }
-  tabs.hidden = false;
-  fill(who, me.creditCode, h('button', { type: 'button', 'data-testid': 'signout', onclick: () => { localStorage.removeItem(TOKEN_KEY); me = null; route(); } }, '退出'));
-  const { parts, query } = currentRoute();
-  const name = VIEWS[parts[0]] ? parts[0] : 'check';
-  for (const a of document.querySelectorAll('[data-tab]')) a.classList.toggle('active', a.dataset.tab === name);
-  try {
-    const el = await VIEWS[name]({ query });
-    if (ticket === rendering) fill(app, el);
-  } catch (err) {
-    if (ticket === rendering) fill(app, problemBox(err));
-  }
-}
-
-window.addEventListener('hashchange', route);
-route();
+startShell({
+  app: 'portal',
+  roles: ['enterprise'],
+  home: 'check',
+  views: {
+    check: () => checkView,
+    inspections: () => inspectionsView,
+    report: () => (ctx) => reportView({ ...ctx, api, agencyNames }),
+    reports: () => reportsView,
+    notices: () => (ctx) => noticesView({ ...ctx, api }),
+  },
+  signIn: {
+    title: '企业登录',
+    intro: '粘贴本企业的身份令牌。登录后扫描检查码即可一键核验，并可查看本企业接受的检查、报告检查情况。',
+    wrongRole: '请粘贴企业身份令牌。',
+    devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role enterprise --credit-code <统一社会信用代码>')],
+  },
+  who: (me) => me.creditCode ?? me.sub,
+});

@@ -1,4 +1,5 @@
 import { ApiError } from '/assets/ui.js';
+import { tokenKey } from '/shared/session.js';
 
 /**
  * "这次检查是否经过授权？" in one tap (Art. 17, 18): the public check of the code (with the QR's signature
@@ -6,7 +7,8 @@ import { ApiError } from '/assets/ui.js';
  * registered enterprise and time. A forged or unknown code is not scanned: there is nothing genuine to
  * record it against.
  */
-export const TOKEN_KEY = 'wh327.portal.token';
+/** The portal's key in the shared session (web/shared/session.js), read by the check page too. */
+export const TOKEN_KEY = tokenKey('portal');
 
 /** A code from what the enterprise has: a /v/ link, the signed token `<code>.<kid>.<sig>`, or the bare code. */
 export function parseCodeInput(text) {

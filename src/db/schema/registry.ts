@@ -32,6 +32,8 @@ export const agencies = pgTable(
      * at once (src/auth/directory.ts); its records stay for supervision.
      */
     active: boolean('active').notNull().default(true),
+    /** Where an enterprise complains about an inspection (投诉举报渠道), printed on the notice (Art. 18(3)). */
+    complaintContact: text('complaint_contact'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('agencies_district_idx').on(t.districtCode), index('agencies_parent_idx').on(t.parentCode)],

@@ -70,7 +70,7 @@ export function validateWindow(start: string, end: string): { windowStart: Date;
   return { windowStart, windowEnd };
 }
 
-async function mergeCandidates(tx: Db, agencyCode: string, enterpriseCode: string): Promise<string[]> {
+export async function mergeCandidates(tx: Db, agencyCode: string, enterpriseCode: string): Promise<string[]> {
   const rows = await tx
     .select({ id: inspections.id })
     .from(inspections)

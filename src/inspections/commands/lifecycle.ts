@@ -65,6 +65,14 @@ export const approveSpec = (actor: Principal, note?: string): StepSpec => ({
   payload: { note: note ?? null },
 });
 
+/** The head returns a draft for correction with a reason; it stays a draft for its drafter to amend. */
+export const returnSpec = (actor: Principal, reason: string): StepSpec => ({
+  event: { type: 'RETURN' },
+  action: 'inspection.returned',
+  headOnly: true,
+  payload: { reason, by: actor.sub },
+});
+
 /**
  * An on-site case inspection starts without a code, but the same guards hold (no caps: Art. 15). One
  * outside the Order (Art. 2 ¶2, 4) starts without a code too, and none of the Order's guards apply to it.

@@ -1,0 +1,35 @@
+// @ts-check
+import { h } from '../assets/ui.js';
+import { startShell } from '../shared/shell.js';
+import { draftView } from './draft.js';
+import { inspectionView } from './inspection.js';
+import { jointView } from './joint.js';
+import { referralsView } from './referrals.js';
+import { approvalsView, todayView } from './today.js';
+
+/**
+ * 掌上执法: the officers' and agency heads' app. The day's work for the signed-in agency, drafting a scheme
+ * with every guard pre-checked while the form is filled in, the head's approvals, the code full screen and
+ * the notice, the on-site steps, referrals (Art. 23) and joint-task parts (Art. 28). Everything goes
+ * through the same API the other clients use; the server scopes every answer to the token's agency.
+ */
+startShell({
+  app: 'officer',
+  roles: ['officer', 'agency_head'],
+  home: 'today',
+  views: {
+    today: () => todayView,
+    draft: () => draftView,
+    approvals: () => approvalsView,
+    inspection: () => inspectionView,
+    referrals: () => referralsView,
+    joint: () => jointView,
+  },
+  signIn: {
+    title: '执法人员登录',
+    intro: '请粘贴执法人员或单位负责人的身份令牌。令牌只保存在本设备上，点击“退出”即删除。',
+    wrongRole: '本应用供行政执法人员和单位负责人使用，请使用执法人员或负责人身份的令牌。',
+    devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role officer --agency WH-SCJG'), '（负责人用 ', h('code', {}, '--role agency_head'), '）'],
+  },
+  who: (me) => `${me.name ?? me.sub}${me.role === 'agency_head' ? '（负责人）' : ''}`,
+});

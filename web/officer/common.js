@@ -1,0 +1,109 @@
+// @ts-check
+import { ApiError, h } from '../assets/ui.js';
+
+/**
+ * What the officers' app shows for a refusal or a failed pre-check: the rule, its article, what the
+ * engine observed and what to change. The hints name the form's own fields.
+ */
+/** @type {Record<string, string>} */
+export const FIX_HINTS = {
+  SCOPE_EFFECTIVE_DATE: '检查时间须在2025年12月1日之后。',
+  MATTER_UNPUBLISHED: '只选择本单位已公布清单中的检查事项。',
+  AGENCY_OUT_OF_AUTHORITY: '去掉超出本单位法定职责的检查事项。',
+  JURISDICTION_TERRITORIAL: '改由企业所在区有管辖权的单位实施；市级单位须选择提级实施的情形（第十一条第二款），或填写异地协助安排。',
+  CROSS_REGION_NO_ASSISTANCE: '填写异地协助安排（第十二条），或改由属地单位实施。',
+  ROUTINE_WITHOUT_PLAN: '日常检查须在已备案公布的年度计划范围内：核对检查事项、方式和企业，或改为个案检查并写明线索。',
+  SPECIAL_WITHOUT_APPROVAL: '选择经批准、备案并公布的专项检查计划。',
+  CASE_WITHOUT_LEAD: '个案检查须选择线索来源并填写线索编号。',
+  CASE_MERGEABLE: '与本单位尚未执行的计划检查合并实施。',
+  FREQUENCY_CAP: '本年度对该企业的检查次数已达上限：改期或与其他检查合并。',
+  NO_DISTURB: '该企业列入“无事不扰”清单：不实施现场日常检查，可改为非现场检查。',
+  TEAM_TOO_SMALL: '增加一名持有执法证的检查人员，或填写少于两人的法律依据。',
+  INSPECTOR_UNCERTIFIED: '为每名检查人员填写执法证号；无证人员不得参加检查。',
+  ONSITE_WHEN_OFFSITE_SUFFICES: '可以非现场检查的事项改为非现场检查，或填写现场检查的理由（第三十二条）。',
+  CODE_OUTSIDE_WINDOW: '在检查方案登记的时间内扫码；超时扫码须写明理由。',
+  ONSITE_WITHOUT_APPROVAL: '先请单位负责人批准检查方案。',
+  ONSITE_WITHOUT_CODE: '先获取检查码。',
+  NOTICE_MISSING: '责令停止或改正的，填写书面通知文号和期限。',
+  COST_SHIFTED: '抽样检测费用由实施检查的单位支付（第二十二条）。',
+  REFERRAL_OVERDUE: '移送期限已过：立即移送并说明逾期原因。',
+  REFERRAL_REFUSED: '有管辖权的单位应当接收移送；有管辖争议的，报请共同上级。',
+  JOINT_TEAM_TOO_LARGE: '减少本单位派出的检查人员。',
+};
+
+/**
+ * One rule result (from a pre-check or a refusal's violations) as a list item.
+ * @param {{ rule: string, article: string, passed: boolean, detail?: string, observed?: unknown, limit?: unknown }} c
+ * @param {string} [title]
+ */
+export function checkItem(c, title) {
+  return h(
+    'li',
+    { class: c.passed ? 'pass' : 'fail', 'data-rule': c.rule, 'data-passed': String(c.passed) },
+    h('div', {}, h('strong', {}, c.passed ? '✓ 通过' : '✗ 未通过'), ' ', title ?? c.rule, ' · ', c.article),
+    !c.passed && c.detail ? h('div', {}, c.detail) : null,
+    !c.passed && FIX_HINTS[c.rule] ? h('div', { class: 'fix' }, `请修改：${FIX_HINTS[c.rule]}`) : null,
+  );
+}
+
+/**
+ * A refusal from the API: its title and detail, then every failed rule with its article and what to
+ * change; a field error names the field.
+ * @param {unknown} err
+ */
+export function refusalBox(err) {
+  if (!(err instanceof ApiError)) return h('div', { class: 'alert error', role: 'alert' }, `出错了：${err instanceof Error ? err.message : String(err)}`);
+  const p = err.problem;
+  /** @type {{ rule: string, article: string, passed: boolean, detail?: string }[]} */
+  const violations = Array.isArray(p.violations) ? p.violations : p.rule ? [{ rule: p.rule, article: p.article ?? '', passed: false, detail: p.detail }] : [];
+  /** @type {{ field: string, message: string }[]} */
+  const fields = Array.isArray(p.errors) ? p.errors : [];
+  return h(
+    'div',
+    { class: 'alert error', role: 'alert', 'data-testid': 'problem', 'data-rule': p.rule ?? p.code ?? '' },
+    h('strong', {}, p.title ?? '请求未通过'),
+    p.detail ? h('div', {}, p.detail) : null,
+    p.article ? h('div', {}, `依据：${p.article}${p.rule ? `（规则 ${p.rule}）` : ''}`) : null,
+    violations.length > 0 ? h('ul', { class: 'checks' }, violations.map((v) => checkItem({ ...v, passed: false }))) : null,
+    fields.length > 0 ? h('ul', {}, fields.map((f) => h('li', {}, `${f.field}：${f.message}`))) : null,
+  );
+}
+
+/**
+ * Working days left until a due date, as a badge: overdue in red.
+ * @param {string | null | undefined} due YYYY-MM-DD
+ * @param {string} today YYYY-MM-DD
+ * @param {string} [what]
+ */
+export function dueBadge(due, today, what = '期限') {
+  if (!due) return null;
+  const overdue = due < today;
+  return h('span', { class: `due${overdue ? ' overdue' : ''}`, 'data-due': due }, `${what}：${due}${overdue ? '（已逾期）' : due === today ? '（今日到期）' : ''}`);
+}
+
+/**
+ * A datetime-local value (Shanghai wall time) as an instant the API accepts.
+ * @param {string} local e.g. 2026-04-08T09:00
+ */
+export const shanghaiInstant = (local) => (local ? `${local.length === 16 ? `${local}:00` : local}+08:00` : '');
+
+/** Caches names of agencies and enterprises for lists that carry only codes. */
+export function nameBook(/** @type {import('../shared/shell.js').Api} */ api) {
+  /** @type {Map<string, Promise<string>>} */
+  const cache = new Map();
+  /** @param {string} path @param {string} key */
+  const get = (path, key) => {
+    let p = cache.get(path);
+    if (!p) {
+      p = api(path).then((/** @type {any} */ r) => String(r?.name ?? key), () => key);
+      cache.set(path, p);
+    }
+    return p;
+  };
+  return {
+    /** @param {string} code */
+    agency: (code) => get(`/api/v1/agencies/${encodeURIComponent(code)}`, code),
+    /** @param {string} code */
+    enterprise: (code) => get(`/api/v1/enterprises/${encodeURIComponent(code)}`, code),
+  };
+}

@@ -1,0 +1,175 @@
+// @ts-check
+import { apiClient, ApiError, currentRoute, fill, h, problemBox } from '../assets/ui.js';
+import { loadLabels } from './labels.js';
+import { session, tokenClaims } from './session.js';
+
+/**
+ * The shell the console (监督平台), the portal (企业服务) and the officers' app (掌上执法) share: one token
+ * storage (session.js), sign-in by pasting a token, the hash router, the navigation (hidden until signed
+ * in), who is signed in with 退出, and the labels from the API. Each app gives its views and its words.
+ *
+ * @typedef {import('./labels.js').Labels} Labels
+ * @typedef {{ sub: string, role: string, name?: string, agency?: string, district?: string, creditCode?: string }} Me
+ * @typedef {ReturnType<typeof apiClient>} Api
+ * @typedef {{ api: Api, me: Me, labels: Labels, args: string[], query: URLSearchParams, rerender: () => void }} ViewContext
+ * @typedef {HTMLElement & { mounted?: () => void }} ViewElement
+ * @typedef {(ctx: ViewContext) => Promise<ViewElement> | ViewElement} View
+ * @typedef {{
+ *   app: string,
+ *   roles: string[],
+ *   home: string,
+ *   views: Record<string, (args: string[]) => View>,
+ *   signIn: { title: string, intro: string, wrongRole: string, devHint: (string | Node)[] },
+ *   who: (me: Me) => string,
+ *   onSignedIn?: () => void,
+ * }} ShellOptions
+ */
+
+/** @typedef {{ production: boolean, devTokens: boolean, now: string, today: string }} ServerEnv */
+
+/** @type {Promise<ServerEnv> | null} */
+let env = null;
+/**
+ * The server's environment: whether it runs in production (development hints — how to mint a token — are
+ * shown only outside it) and its today in Asia/Shanghai (the day's work follows the server's clock).
+ * @returns {Promise<ServerEnv>}
+ */
+export function serverEnv() {
+  env ??= fetch('/web-env.json', { headers: { accept: 'application/json' } })
+    .then((r) => r.json())
+    .catch(() => ({ production: true, devTokens: false, now: new Date().toISOString(), today: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) }));
+  return env;
+}
+
+/**
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing from the page`);
+  return el;
+}
+
+/**
+ * Starts an app: renders the sign-in until a token of one of `roles` is pasted, then routes `#/<view>/…`
+ * to the app's views. Answers the API client and a way to sign out.
+ * @param {ShellOptions} opts
+ */
+export function startShell(opts) {
+  const store = session(opts.app);
+  const api = apiClient(store.get);
+  const root = byId('app');
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  /** @type {Me | null} */
+  let me = null;
+  let rendering = 0;
+
+  const signOut = () => {
+    store.clear();
+    me = null;
+    if (location.hash === '' || location.hash === '#/') route();
+    else location.hash = '#/';
+  };
+
+  function renderWho() {
+    if (nav) nav.hidden = !me;
+    if (!who) return;
+    if (!me) return fill(who);
+    fill(who, h('span', { class: 'who-name' }, opts.who(me)), h('button', { type: 'button', 'data-testid': 'signout', onclick: signOut }, '退出'));
+  }
+
+  /** @param {string} [message] */
+  function signInView(message) {
+    const input = h('textarea', { 'data-testid': 'token-input', rows: 5, placeholder: 'eyJhbGciOiJFZERTQSIs…', 'aria-label': '身份令牌' });
+    const out = h('div');
+    const hint = h('p', { class: 'hint muted', hidden: true }, ...opts.signIn.devHint);
+    serverEnv().then((e) => {
+      hint.hidden = !e.devTokens;
+    });
+    /** @param {Event} event */
+    const submit = async (event) => {
+      event.preventDefault();
+      const value = /** @type {HTMLTextAreaElement} */ (input).value.trim();
+      const claims = tokenClaims(value);
+      if (!claims) return fill(out, h('div', { class: 'alert error', role: 'alert' }, '这不是有效的令牌，请完整粘贴。'));
+      if (!opts.roles.includes(String(claims.role))) return fill(out, h('div', { class: 'alert error', role: 'alert' }, opts.signIn.wrongRole));
+      store.set(value);
+      try {
+        me = await api('/api/v1/me');
+      } catch (err) {
+        store.clear();
+        me = null;
+        return fill(out, problemBox(err));
+      }
+      opts.onSignedIn?.();
+      const target = `#/${opts.home}`;
+      if (location.hash === target) route();
+      else location.hash = target;
+    };
+    return h(
+      'form',
+      { class: 'card signin', onsubmit: submit },
+      h('h1', {}, opts.signIn.title),
+      message ? h('div', { class: 'alert info', role: 'status' }, message) : null,
+      h('p', {}, opts.signIn.intro),
+      input,
+      h('button', { class: 'primary big', type: 'submit', 'data-testid': 'signin' }, '登录'),
+      hint,
+      out,
+    );
+  }
+
+  async function route() {
+    // A newer navigation wins: an older view that finishes later is dropped.
+    const ticket = ++rendering;
+    if (!store.get()) {
+      me = null;
+      renderWho();
+      return fill(root, signInView());
+    }
+    if (!me) {
+      try {
+        me = await api('/api/v1/me');
+      } catch (err) {
+        store.clear();
+        me = null;
+        renderWho();
+        return fill(root, signInView(err instanceof ApiError && err.status === 401 ? '令牌已失效，请重新登录。' : undefined));
+      }
+    }
+    if (!me || !opts.roles.includes(me.role)) {
+      store.clear();
+      me = null;
+      renderWho();
+      return fill(root, signInView(opts.signIn.wrongRole));
+    }
+    renderWho();
+    const { parts, query } = currentRoute();
+    const name = parts[0] && opts.views[parts[0]] ? parts[0] : opts.home;
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      const on = a instanceof HTMLElement && a.dataset.nav === name;
+      a.classList.toggle('active', on);
+      if (on) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    const args = parts.slice(1);
+    const make = opts.views[name];
+    if (!make) return;
+    fill(root, h('p', { class: 'muted' }, '正在加载…'));
+    try {
+      const labels = await loadLabels();
+      const el = await make(args)({ api, me, labels, args, query, rerender: route });
+      if (ticket !== rendering) return;
+      fill(root, el);
+      el.mounted?.();
+    } catch (err) {
+      if (ticket === rendering) fill(root, problemBox(err));
+    }
+  }
+
+  window.addEventListener('hashchange', route);
+  route();
+  return { api, signOut, me: () => me, rerender: route };
+}
