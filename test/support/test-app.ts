@@ -36,9 +36,10 @@ export function testAuditMacKeys(): AuditMacKeys {
 export const TEST_START = '2026-04-02T09:00:00+08:00';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  // Test files call the API as one caller far faster than a person could: the per-caller budget is lifted
+  // Test files call the API as one caller far faster than a person could, and a browser test loads every page's
+  // scripts from one address: both budgets are lifted
   // (test/integration/http-hardening.test.ts sets its own to test it).
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000' }), ...overrides };
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000', PUBLIC_RATE_LIMIT: '1000000' }), ...overrides };
 }
 
 /** A fresh database and app per test file; the clock only moves when the test moves it. */
