@@ -20,10 +20,8 @@ export function sha256Hex(text: string): string {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The fields of an entry that the chain commits to. */
-export interface ChainedFields {
-  id: number;
-  occurredAt: Date;
+/** An entry's columns about what happened, as every reader of the log (chain, MAC, export, walk) has them. */
+export interface EntryColumns {
   actor: string;
   role: string;
   action: string;
@@ -34,6 +32,12 @@ export interface ChainedFields {
   districtCode: string | null;
   beforeState: string | null;
   afterState: string | null;
+}
+
+/** The fields of an entry that the chain commits to. */
+export interface ChainedFields extends EntryColumns {
+  id: number;
+  occurredAt: Date;
   payloadHash: string;
 }
 

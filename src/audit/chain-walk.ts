@@ -1,4 +1,4 @@
-import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from './canonical.js';
+import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type EntryColumns } from './canonical.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
 
@@ -57,19 +57,9 @@ export interface WalkRow {
   entry: WalkEntry | null;
 }
 
-export interface WalkEntry {
+export interface WalkEntry extends EntryColumns {
   id: number;
   occurredAt: string;
-  actor: string;
-  role: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  agencyCode: string | null;
-  enterpriseCode: string | null;
-  districtCode: string | null;
-  beforeState: string | null;
-  afterState: string | null;
   payloadHash: string;
   requestId: string | null;
   mac: string | null;

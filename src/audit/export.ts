@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import type { EntryColumns } from './canonical.js';
 
 /**
  * An exported segment of the chain (NDJSON, one chain row with its entry per line), for the offline
@@ -12,19 +13,9 @@ export interface ExportedRow {
   prevHash: string;
   hash: string;
   sealedAt: string;
-  entry: {
+  entry: EntryColumns & {
     id: number;
     occurredAt: string;
-    actor: string;
-    role: string;
-    action: string;
-    subjectType: string;
-    subjectId: string;
-    agencyCode: string | null;
-    enterpriseCode: string | null;
-    districtCode: string | null;
-    beforeState: string | null;
-    afterState: string | null;
     payloadText: string;
     payloadHash: string;
     requestId: string | null;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson, type EntryColumns } from './canonical.js';
 
 /**
  * The append path's seal on each audit entry (追加认证码): HMAC-SHA256 under a secret that only the
@@ -10,19 +10,9 @@ import { canonicalJson } from './canonical.js';
  * A row a database superuser writes into the log or the sealer's queue cannot carry a valid MAC, so the
  * verifier names it forged, wherever it lands in the chain.
  */
-export interface MacFields {
+export interface MacFields extends EntryColumns {
   id: number;
   occurredAt: string;
-  actor: string;
-  role: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  agencyCode: string | null;
-  enterpriseCode: string | null;
-  districtCode: string | null;
-  beforeState: string | null;
-  afterState: string | null;
   requestId: string | null;
   /** The payload as stored (after a JSON round trip: dates are strings, undefined keys gone). */
   payload: unknown;
