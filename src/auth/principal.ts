@@ -35,8 +35,8 @@ export interface Principal {
 /** Checks the claims a role needs; returns the reason when a token lacks them. */
 export function principalFromClaims(claims: Record<string, unknown>): Principal | string {
   const role = claims.role;
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0) return 'token has no sub';
-  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return 'token has no known role';
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) return '令牌未载明持有人';
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return '令牌未载明可识别的角色';
   const str = (k: string) => (typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined);
   const p: Principal = { sub: claims.sub, role: role as Role };
   const name = str('name');
@@ -45,13 +45,13 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const district = str('district');
   const creditCode = str('creditCode');
   if (role === 'officer' || role === 'agency_head' || role === 'supervisor') {
-    if (!agency) return `role ${role} needs an agency claim`;
+    if (!agency) return `${ROLE_NAMES_ZH[role as Role]}的令牌须载明所属行政执法主体或司法行政部门`;
     p.agency = agency;
   }
   if (role === 'supervisor' && district) p.district = district;
-  if (role === 'platform' && !claims.sub.startsWith('platform:')) return 'role platform needs a sub of the form platform:<client id>';
+  if (role === 'platform' && !claims.sub.startsWith('platform:')) return '对接平台的令牌须以已登记的对接平台为持有人';
   if (role === 'enterprise') {
-    if (!creditCode) return 'role enterprise needs a creditCode claim';
+    if (!creditCode) return '企业的令牌须载明统一社会信用代码';
     p.creditCode = creditCode;
   }
   return p;
