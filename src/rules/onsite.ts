@@ -52,3 +52,35 @@ export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
   const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
   return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
 }
+
+/** Art. 17: a visit under a code needs the code in force — not revoked, not spent with its closed inspection. */
+export function ONSITE_WITHOUT_CODE(codeState: string): RuleResult {
+  const detail = codeState === 'revoked' ? '该检查码已被撤销，不能据此实施检查' : '该检查已结束，检查码已失效';
+  return ruleResult('ONSITE_WITHOUT_CODE', codeState === 'active', codeState, 'active', codeState === 'active' ? undefined : detail);
+}
+
+export interface ScanFacts {
+  /** Where the scan happened (the scanning enterprise) and whom the code names. */
+  atEnterprise: string;
+  enterprise: string;
+  at: Date;
+  /** The code's effective start (never before its issuance) and its end. */
+  validFrom: Date;
+  validTo: Date;
+  /** Art. 17(1) read with emergencies: a late scan with its reason is accepted (and flagged). */
+  lateReason?: string | null;
+}
+
+/** Art. 17(1): the code is scanned at the enterprise it names, within its validity (a late scan only with a reason). */
+export function CODE_OUTSIDE_WINDOW(f: ScanFacts): RuleResult {
+  if (f.atEnterprise !== f.enterprise) {
+    return ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: f.atEnterprise }, { enterprise: f.enterprise }, '该检查码登记的检查对象不是本企业');
+  }
+  if (f.at < f.validFrom) {
+    return ruleResult('CODE_OUTSIDE_WINDOW', false, f.at.toISOString(), { from: f.validFrom.toISOString() }, '尚未到检查码的生效时间');
+  }
+  if (f.at > f.validTo && !f.lateReason) {
+    return ruleResult('CODE_OUTSIDE_WINDOW', false, f.at.toISOString(), { to: f.validTo.toISOString() }, '已超过检查码登记的检查时间；确因紧急情况或系统故障补扫的，须说明理由');
+  }
+  return ruleResult('CODE_OUTSIDE_WINDOW', true, f.at.toISOString(), { from: f.validFrom.toISOString(), to: f.validTo.toISOString() });
+}

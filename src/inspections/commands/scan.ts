@@ -6,7 +6,8 @@ import type { Db } from '../../db/client.js';
 import { codeScans } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag } from '../../flags/raise.js';
-import { ruleResult, type RuleResult } from '../../rules/result.js';
+import { CODE_OUTSIDE_WINDOW, ONSITE_WITHOUT_CODE } from '../../rules/onsite.js';
+import type { RuleResult } from '../../rules/result.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import type { InspectionHooks } from '../hooks.js';
 import { findCode, findInspection, updateInspection } from '../repository.js';
@@ -51,25 +52,16 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
   const concealed = atEnterprise !== i.enterpriseCode;
 
   if (!concealed && row.state !== 'active') {
-    throw DomainError.fromRules([ruleResult('ONSITE_WITHOUT_CODE', false, row.state, 'active', row.state === 'revoked' ? '该检查码已被撤销，不能据此实施检查' : '该检查已结束，检查码已失效')]);
+    throw DomainError.fromRules([ONSITE_WITHOUT_CODE(row.state)]);
   }
-  let refusal: RuleResult | undefined;
-  let late = false;
-  let breach: 'enterprise' | 'early' | 'late' | 'late_with_reason' = 'enterprise';
   // Art. 17(1): a code vouches for nothing before its issuance (older rows stored the bare window start).
   const validFrom = effectiveStart(row.validFrom, row.issuedAt);
-  if (atEnterprise !== i.enterpriseCode) {
-    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: atEnterprise }, { enterprise: i.enterpriseCode }, '该检查码登记的检查对象不是本企业');
-  } else if (at < validFrom) {
-    breach = 'early';
-    refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { from: validFrom.toISOString() }, '尚未到检查码的生效时间');
-  } else if (at > row.validTo) {
-    late = true;
-    breach = input.lateReason ? 'late_with_reason' : 'late';
-    if (!input.lateReason) {
-      refusal = ruleResult('CODE_OUTSIDE_WINDOW', false, at.toISOString(), { to: row.validTo.toISOString() }, '已超过检查码登记的检查时间；确因紧急情况或系统故障补扫的，须说明理由');
-    }
-  }
+  const window = CODE_OUTSIDE_WINDOW({ atEnterprise, enterprise: i.enterpriseCode, at, validFrom, validTo: row.validTo, lateReason: input.lateReason });
+  const refusal: RuleResult | undefined = window.passed ? undefined : window;
+  // Which breach a scan is, for its flag (one per code, enterprise and breach): a late scan with its reason is accepted but flagged.
+  const late = atEnterprise === i.enterpriseCode && at >= validFrom && at > row.validTo;
+  const breach: 'enterprise' | 'early' | 'late' | 'late_with_reason' =
+    atEnterprise !== i.enterpriseCode ? 'enterprise' : at < validFrom ? 'early' : late ? (input.lateReason ? 'late_with_reason' : 'late') : 'enterprise';
 
   const scanId = randomUUID();
   await tx.insert(codeScans).values({
