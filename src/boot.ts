@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
+import { configureChainHash } from './audit/canonical.js';
 import { configureAuditMac, loadAuditMacKeys } from './audit/mac.js';
 import { sealPending } from './audit/sealer.js';
 import { migrateAsOwner, runtimeRoleWeakness } from './db/roles.js';
@@ -26,6 +27,7 @@ export function clockFor(config: Config): Clock {
  */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   configureAuditMac(loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' }));
+  configureChainHash(config.auditChainHash);
   if (config.databaseUrl) {
     const database = await openDatabase({ url: config.databaseUrl });
     const { databaseOwnerUrl: ownerUrl, databaseAppRole: appRole } = config;

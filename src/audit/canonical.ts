@@ -71,8 +71,8 @@ export function chainHash(prevHash: string, entry: ChainedFields): string {
   return createHash('sha256').update(prevHash).update(canonicalEntry(entry)).digest('hex');
 }
 
-export function chainHashOfCanonical(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+export function chainHashOfCanonical(prevHash: string, canonical: string, hash: ChainHashAlg = 'SHA-256'): string {
+  return createHash(hash === 'SM3' ? 'sm3' : 'sha256').update(prevHash).update(canonical).digest('hex');
 }
 
 /**
@@ -86,17 +86,35 @@ export interface ChainedFieldsV2 extends Omit<ChainedFields, 'occurredAt'> {
   macKid: string | null;
 }
 
-/** canonicalJson of the format-2 fields in sorted key order, by hand for speed (a unit test keeps it equal). */
-export function canonicalEntryV2(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string): string {
+/**
+ * The chain's hash function. SHA-256 by default; SM3 (GB/T 32905) where the commercial-cryptography assessment
+ * (商用密码应用安全性评估) asks for the national algorithms — `AUDIT_CHAIN_HASH`. A chain row says which by its
+ * format: 2 is SHA-256, 3 is SM3 over the same fields (the canonical line names its format), so one chain may
+ * switch at any entry and every row still verifies.
+ */
+export type ChainHashAlg = 'SHA-256' | 'SM3';
+export const CHAIN_FORMAT_OF: Record<ChainHashAlg, 2 | 3> = { 'SHA-256': 2, SM3: 3 };
+export const chainHashOfFormat = (format: number): ChainHashAlg => (format === 3 ? 'SM3' : 'SHA-256');
+
+// Like the audit MAC key, the chain hash is configured once per process (boot, the CLIs): the sealer runs
+// from several entry points with only a transaction.
+let configuredHash: ChainHashAlg = 'SHA-256';
+export function configureChainHash(hash: ChainHashAlg): void {
+  configuredHash = hash;
+}
+export const configuredChainHash = (): ChainHashAlg => configuredHash;
+
+/** canonicalJson of the format-2 (or 3) fields in sorted key order, by hand for speed (a unit test keeps it equal). */
+export function canonicalEntryV2(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string, format: 2 | 3 = 2): string {
   return (
     `{"action":${q(e.action)},"actor":${q(e.actor)},"afterState":${n(e.afterState)},"agencyCode":${n(e.agencyCode)},` +
     `"beforeState":${n(e.beforeState)},"districtCode":${n(e.districtCode)},"enterpriseCode":${n(e.enterpriseCode)},` +
-    `"format":2,"id":${e.id},"mac":${n(e.mac)},"macKid":${n(e.macKid)},"occurredAt":${q(occurredAtIso)},` +
+    `"format":${format},"id":${e.id},"mac":${n(e.mac)},"macKid":${n(e.macKid)},"occurredAt":${q(occurredAtIso)},` +
     `"payloadHash":${q(e.payloadHash)},"requestId":${n(e.requestId)},"role":${q(e.role)},"sealedAt":${q(sealedAtIso)},` +
     `"subjectId":${q(e.subjectId)},"subjectType":${q(e.subjectType)}}`
   );
 }
 
-export function canonicalEntryV2Generic(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string): string {
-  return canonicalJson({ ...e, format: 2, occurredAt: occurredAtIso, sealedAt: sealedAtIso });
+export function canonicalEntryV2Generic(e: ChainedFieldsV2, occurredAtIso: string, sealedAtIso: string, format: 2 | 3 = 2): string {
+  return canonicalJson({ ...e, format, occurredAt: occurredAtIso, sealedAt: sealedAtIso });
 }

@@ -1,4 +1,4 @@
-import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type EntryColumns } from './canonical.js';
+import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, chainHashOfFormat, GENESIS_HASH, type EntryColumns } from './canonical.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
 
@@ -134,9 +134,9 @@ export class ChainWalker {
     if (!e.payloadOk) return { reason: 'payload_hash_mismatch', ...at, detail: `第 ${seq} 条审计记录的内容已被改动` };
     let canonical: string;
     if (r.format === 1) canonical = canonicalEntryFromIso(e, e.occurredAt);
-    else if (r.format === 2) canonical = canonicalEntryV2(e, e.occurredAt, r.sealedAt);
+    else if (r.format === 2 || r.format === 3) canonical = canonicalEntryV2(e, e.occurredAt, r.sealedAt, r.format);
     else return { reason: 'hash_mismatch', ...at, detail: `第 ${seq} 条的链格式（${r.format}）无法识别` };
-    if (chainHashOfCanonical(r.prevHash, canonical) !== r.hash) {
+    if (chainHashOfCanonical(r.prevHash, canonical, chainHashOfFormat(r.format)) !== r.hash) {
       return { reason: 'hash_mismatch', ...at, detail: `第 ${seq} 条审计记录已被改动，哈希不符` };
     }
     if (r.format === 1) {

@@ -3,7 +3,7 @@ import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditChain, auditCheckpoints, auditEntries, auditPending } from '../db/schema/index.js';
 import type { Clock } from '../time/clock.js';
-import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from './canonical.js';
+import { canonicalEntryV2, CHAIN_FORMAT_OF, chainHashOfCanonical, configuredChainHash, GENESIS_HASH } from './canonical.js';
 import { checkpointBytes, type Checkpoint } from './checkpoint.js';
 
 // Shared by every instance: one sealer extends the chain at a time, the others skip their turn.
@@ -62,11 +62,13 @@ async function sealBatch(tx: Db, clock: Clock): Promise<number> {
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const now = clock.now();
+  const hashAlg = configuredChainHash();
+  const format = CHAIN_FORMAT_OF[hashAlg];
   const rows = entries.map((e) => {
     // Format 2 hashes every stored column; it is not checked here whether the entry's MAC is genuine: a
     // forged row is chained like any other and verification names it, at its position, for good.
-    const hash = chainHashOfCanonical(prev, canonicalEntryV2(e, iso(e.occurredAt), iso(now)));
-    const row = { seq: ++seq, entryId: e.id, prevHash: prev, hash, sealedAt: now, format: 2 };
+    const hash = chainHashOfCanonical(prev, canonicalEntryV2(e, iso(e.occurredAt), iso(now), format), hashAlg);
+    const row = { seq: ++seq, entryId: e.id, prevHash: prev, hash, sealedAt: now, format };
     prev = hash;
     return row;
   });

@@ -61,6 +61,8 @@ const EnvSchema = Type.Object({
    * cut off unseen; a minute costs one signature and one row a minute.
    */
   AUDIT_CHECKPOINT_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
+  /** The audit chain's hash for newly sealed entries: SHA-256, or SM3 (GB/T 32905) for the national algorithms. */
+  AUDIT_CHAIN_HASH: Type.Union([Type.Literal('SHA-256'), Type.Literal('SM3')], { default: 'SHA-256' }),
   /**
    * An entry still unchained this long after it occurred is reported by verification (seal_overdue). The
    * sealer runs every AUDIT_SEAL_INTERVAL_MS; a minute leaves room for long transactions and a restart.
@@ -203,6 +205,8 @@ export interface Config {
   seedDemo: boolean;
   auditSealIntervalMs: number;
   auditCheckpointIntervalMs: number;
+  /** AUDIT_CHAIN_HASH: the hash new chain rows use (format 2 SHA-256, format 3 SM3). */
+  auditChainHash: 'SHA-256' | 'SM3';
   auditSealOverdueMs: number;
   auditMacKeyFile?: string;
   publicRateLimit: number;
@@ -325,6 +329,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : !production,
     auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
     auditCheckpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+    auditChainHash: env.AUDIT_CHAIN_HASH,
     auditSealOverdueMs: env.AUDIT_SEAL_OVERDUE_MS,
     auditMacKeyFile: env.AUDIT_MAC_KEY_FILE,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from '../../src/audit/canonical.js';
+import { CHAIN_FORMAT_OF, canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type ChainHashAlg } from '../../src/audit/canonical.js';
 import { checkpointBytes, type Checkpoint } from '../../src/audit/checkpoint.js';
 import type { ExportedRow } from '../../src/audit/export.js';
 import type { AuditMacKeys } from '../../src/audit/mac.js';
@@ -9,7 +9,8 @@ import type { Keyring } from '../../src/codes/keyring.js';
  * A chain segment built the way appendAudit and the sealer build one (MAC, format-2 hash), without a
  * database: for the offline verifier's tests.
  */
-export function buildSegment(count: number, macKeys: AuditMacKeys): ExportedRow[] {
+export function buildSegment(count: number, macKeys: AuditMacKeys, hashAlg: ChainHashAlg = 'SHA-256'): ExportedRow[] {
+  const format = CHAIN_FORMAT_OF[hashAlg];
   let prev = GENESIS_HASH;
   const rows: ExportedRow[] = [];
   for (let i = 1; i <= count; i++) {
@@ -32,8 +33,8 @@ export function buildSegment(count: number, macKeys: AuditMacKeys): ExportedRow[
     const { kid, mac } = macKeys.sign({ ...base, payload: JSON.parse(payloadText) });
     const entry = { ...base, payloadText, payloadHash: createHash('sha256').update(payloadText).digest('hex'), mac, macKid: kid };
     const sealedAt = '2026-04-02T01:00:10.000Z';
-    const hash = chainHashOfCanonical(prev, canonicalEntryV2(entry, entry.occurredAt, sealedAt));
-    rows.push({ seq: i, format: 2, prevHash: prev, hash, sealedAt, entry });
+    const hash = chainHashOfCanonical(prev, canonicalEntryV2(entry, entry.occurredAt, sealedAt, format), hashAlg);
+    rows.push({ seq: i, format, prevHash: prev, hash, sealedAt, entry });
     prev = hash;
   }
   return rows;

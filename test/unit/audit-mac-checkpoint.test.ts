@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalEntryV2, canonicalEntryV2Generic, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
+import { createHash } from 'node:crypto';
+import { canonicalEntryV2, canonicalEntryV2Generic, chainHashOfCanonical, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
 import { ChainWalker, GENESIS } from '../../src/audit/chain-walk.js';
 import { checkpointBytes } from '../../src/audit/checkpoint.js';
 import { AuditMacKeys, parseAuditMacKeyFile, type MacFields } from '../../src/audit/mac.js';
@@ -113,5 +114,45 @@ describe('第八条、第二十四条 链格式 2 与签名检查点', () => {
     expect(verifySegment({ rows: rows.slice(0, 2), checkpoints, keys, toHead: true }).problems).toEqual([
       expect.objectContaining({ reason: 'truncated', seq: 3, toSeq: 4 }),
     ]);
+  });
+});
+
+describe('第八条、第二十四条 审计链哈希可采用SM3（GB/T 32905，AUDIT_CHAIN_HASH）', () => {
+  const walk = (rows: ReturnType<typeof buildSegment>, macKeys: AuditMacKeys) => {
+    const walker = new ChainWalker(GENESIS, [], macKeys);
+    for (const r of rows) walker.push({ ...r, entry: r.entry && { ...r.entry, payloadOk: true, payload: JSON.parse(r.entry.payloadText) } });
+    walker.finish();
+    return walker;
+  };
+
+  it('hashes with SM3 as the standard’s own example says (GB/T 32905 附录A: “abc”)', () => {
+    expect(createHash('sm3').update('abc').digest('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(chainHashOfCanonical('', 'abc', 'SM3')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+  });
+
+  it('verifies a chain sealed with SM3 (format 3), and one that switched from SHA-256 at any entry', () => {
+    const macKeys = new AuditMacKeys([{ kid: 'k', secret: Buffer.alloc(32, 5) }]);
+    const sm3 = buildSegment(4, macKeys, 'SM3');
+    expect(sm3.map((r) => r.format)).toEqual([3, 3, 3, 3]);
+    expect(walk(sm3, macKeys).problems).toEqual([]);
+    // Rows 1–2 sealed with SHA-256, then the setting changed: rows 3–4 chain on with SM3.
+    const sha = buildSegment(2, macKeys);
+    const [, , third, fourth] = sm3;
+    const relink = (r: (typeof sm3)[number], prev: string) => {
+      const hash = chainHashOfCanonical(prev, canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt, 3), 'SM3');
+      return { ...r, prevHash: prev, hash };
+    };
+    const r3 = relink(third!, sha[1]!.hash);
+    const mixed = [...sha, r3, relink(fourth!, r3.hash)];
+    expect(walk(mixed, macKeys).problems).toEqual([]);
+  });
+
+  it('names an SM3 row whose hash does not match, and a format-3 row hashed with SHA-256', () => {
+    const macKeys = new AuditMacKeys([{ kid: 'k', secret: Buffer.alloc(32, 5) }]);
+    const rows = buildSegment(3, macKeys, 'SM3');
+    const edited = rows.map((r) => (r.seq === 2 ? { ...r, entry: { ...r.entry!, actor: 'someone-else' } } : r));
+    expect(walk(edited, macKeys).problems.map((p) => [p.reason, p.seq])).toContainEqual(['hash_mismatch', 2]);
+    const wrongHash = rows.map((r) => (r.seq === 1 ? { ...r, hash: chainHashOfCanonical(r.prevHash, canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt, 3)) } : r));
+    expect(walk(wrongHash, macKeys).problems.map((p) => [p.reason, p.seq])).toContainEqual(['hash_mismatch', 1]);
   });
 });
