@@ -6,7 +6,6 @@ import { findDistrict } from '../registry/districts.repository.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
-import { isOutsideWuhan } from '../registry/territory.js';
 import type { GuardFacts } from '../rules/guard-facts.js';
 import type { Inspection } from './repository.js';
 
@@ -26,9 +25,13 @@ async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): P
   return row ?? null;
 }
 
-/** The registered name of a division, so the territory message names the place (issue 11). */
-async function districtName(db: Db, code: string | null): Promise<string | null> {
-  return code ? ((await findDistrict(db, code))?.name ?? null) : null;
+/**
+ * A division as the guards need it, read once: its registered name (so the territory message names the place)
+ * and whether it lies outside Wuhan (Art. 12) — the same row that isOutsideWuhan reads.
+ */
+async function place(db: Db, code: string | null): Promise<{ name: string | null; outsideWuhan: boolean }> {
+  const d = code ? await findDistrict(db, code) : undefined;
+  return { name: d?.name ?? null, outsideWuhan: d?.kind === 'outside' };
 }
 
 type Draftish = Pick<
@@ -49,6 +52,8 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
     matters.push({ code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null });
   }
   const counterpart = await lowerCounterpart(db, agency, enterprise.districtCode);
+  const agencyPlace = await place(db, agency.districtCode);
+  const enterprisePlace = agency.districtCode === enterprise.districtCode ? agencyPlace : await place(db, enterprise.districtCode);
   return {
     agency,
     enterprise,
@@ -56,8 +61,8 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       kind: i.kind,
       mode: i.mode,
       date: i.countedDate,
-      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, districtName: await districtName(db, agency.districtCode), domains: agency.domains, outsideWuhan: await isOutsideWuhan(db, agency.districtCode) },
-      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: await districtName(db, enterprise.districtCode), outsideWuhan: await isOutsideWuhan(db, enterprise.districtCode) },
+      agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, districtName: agencyPlace.name, domains: agency.domains, outsideWuhan: agencyPlace.outsideWuhan },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: enterprisePlace.name, outsideWuhan: enterprisePlace.outsideWuhan },
       matters,
       inspectors: i.inspectors,
       teamExceptionBasis: i.teamExceptionBasis,
