@@ -116,6 +116,25 @@ describeDb('第二十六条、第二十九条 上级平台报送的“综合查�
     });
   });
 
+  describe('第二十六条 “综合查一次”比例：报送的联合检查计为一次联合检查', () => {
+    it('counts an imported joint visit once as a joint visit in the dashboard and the joint statistics', async () => {
+      // Led by the district bureau (in the supervisor's jurisdiction), the city bureau cooperating.
+      const e = await newEnterprise(t.db, { districtCode: w.districtCode });
+      const dashboard = async () => (await t.call({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', as: w.supervisor })).json().jointRate as { jointVisits: number; onsiteVisits: number };
+      const stats = async () => {
+        const res = await t.call({ method: 'GET', url: '/api/v1/stats/joint-inspections?year=2026', as: w.supervisor });
+        expect(res.statusCode, res.body).toBe(200);
+        return (res.json().byAgency as { agencyCode: string; onsiteVisits: number; jointVisits: number }[]).find((a) => a.agencyCode === w.agency.code) ?? { onsiteVisits: 0, jointVisits: 0 };
+      };
+      const [boardBefore, statsBefore] = [await dashboard(), await stats()];
+      const row = jointRow(e.creditCode, { sourceId: 'RATE-JOINT', agencyCode: w.agency.code, cooperating: [{ agencyCode: w.city.code, matterCodes: [w.matter] }] });
+      expect((await post(ndjson([row]))).json().created).toBe(1);
+      const [boardAfter, statsAfter] = [await dashboard(), await stats()];
+      expect({ joint: boardAfter.jointVisits - boardBefore.jointVisits, onsite: boardAfter.onsiteVisits - boardBefore.onsiteVisits }).toEqual({ joint: 1, onsite: 1 });
+      expect({ joint: statsAfter.jointVisits - statsBefore.jointVisits, onsite: statsAfter.onsiteVisits - statsBefore.onsiteVisits }).toEqual({ joint: 1, onsite: 1 });
+    });
+  });
+
   describe('按来源系统和来源编号去重：重复报送不改变任何数据，更正形成新版本并留痕', () => {
     it('a resent batch changes nothing; a correction versions the changed part; a part cannot silently vanish', async () => {
       const e = await newEnterprise(t.db, { districtCode: w.districtCode });
