@@ -21,6 +21,18 @@ export interface ImportRow {
   outcome: 'no_violation' | 'stop_order' | 'rectification' | 'penalty_referral' | null;
   /** Whether the inspection tested samples (检验检测): a later test of the same matter repeats it (Art. 40(7)). */
   sampled: boolean;
+  /**
+   * A “综合查一次” joint visit (Art. 26, 29) recorded on the platform: the row's agency is the lead unit (发起单位)
+   * and these are the cooperating units (协同单位), each with its own matters and optionally its own result.
+   * Empty for a single inspection.
+   */
+  cooperating: CooperatingPart[];
+}
+
+export interface CooperatingPart {
+  agencyCode: string;
+  matterCodes: string[];
+  outcome: ImportRow['outcome'];
 }
 
 export interface FieldProblem {
@@ -31,7 +43,8 @@ export interface FieldProblem {
 const KINDS = ['routine', 'special', 'case'] as const;
 const MODES = ['onsite', 'offsite'] as const;
 const OUTCOMES = ['no_violation', 'stop_order', 'rectification', 'penalty_referral'] as const;
-const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled']);
+const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled', 'cooperating']);
+const MAX_COOPERATING = 20;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
 
@@ -93,6 +106,13 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
   if (!Array.isArray(matters) || matters.length === 0 || matters.length > 50 || !matters.every((m) => typeof m === 'string' && m.length > 0 && m.length <= 64)) {
     problems.push({ field: 'matterCodes', message: '应列出 1 至 50 个检查事项代码' });
   } else matterCodes = [...new Set(matters as string[])].sort();
+  const cooperating = cooperatingParts(value.cooperating, problems);
+  if (cooperating.length) {
+    if (agencyCode && cooperating.some((c) => c.agencyCode === agencyCode)) problems.push({ field: 'cooperating', message: '发起单位不应同时列为协同单位' });
+    // A joint visit is an on-site routine or special inspection by several agencies at once (Art. 26, 30).
+    if (kind === 'case' || mode === 'offsite') problems.push({ field: 'cooperating', message: '“综合查一次”联合检查应为现场日常检查或专项检查' });
+  }
+  if (sourceId && sourceId.includes(PART_SEPARATOR)) problems.push({ field: 'sourceId', message: `不应包含字符 ${PART_SEPARATOR}` });
   const start = instant(value.windowStart, 'windowStart', problems);
   const end = instant(value.windowEnd, 'windowEnd', problems);
   if (start && end && !(end > start)) problems.push({ field: 'windowEnd', message: '结束时间须晚于开始时间' });
@@ -111,12 +131,58 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
       sourceCode,
       outcome,
       sampled,
+      cooperating,
     },
   };
 }
 
+/**
+ * A cooperating unit's part is stored as its own inspection row with source id `<row's source id>#<agency>`,
+ * so the rows of one imported joint visit are found together and a plain row can never take a part's key.
+ */
+export const PART_SEPARATOR = '#';
+
+export function partSourceId(sourceId: string, agencyCode: string): string {
+  return `${sourceId}${PART_SEPARATOR}${agencyCode}`;
+}
+
+/**
+ * `cooperating`: in NDJSON a list of `{agencyCode, matterCodes, outcome?}`; in CSV one cell
+ * `agency:matter;matter[:outcome]|agency:matter` (units separated by `|`).
+ */
+function cooperatingParts(v: unknown, problems: FieldProblem[]): CooperatingPart[] {
+  if (v === undefined || v === null || v === '') return [];
+  let items: unknown = v;
+  if (typeof v === 'string') {
+    items = v.split('|').map((unit) => {
+      const [agencyCode, matters, outcome] = unit.split(':').map((s) => s.trim());
+      return { agencyCode, matterCodes: (matters ?? '').split(';').map((m) => m.trim()).filter(Boolean), ...(outcome ? { outcome } : {}) };
+    });
+  }
+  const bad = (): CooperatingPart[] => {
+    problems.push({ field: 'cooperating', message: `应列出 1 至 ${MAX_COOPERATING} 个协同单位，每个单位写明行政执法主体代码及 1 至 50 个检查事项代码` });
+    return [];
+  };
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_COOPERATING) return bad();
+  const out: CooperatingPart[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return bad();
+    const o = item as Record<string, unknown>;
+    if (Object.keys(o).some((k) => !['agencyCode', 'matterCodes', 'outcome'].includes(k))) return bad();
+    const m = o.matterCodes;
+    if (typeof o.agencyCode !== 'string' || !/^[^\u0000-\u001f\u007f]{1,64}$/.test(o.agencyCode)) return bad();
+    if (!Array.isArray(m) || m.length === 0 || m.length > 50 || !m.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 64)) return bad();
+    const outcome = oneOf(o.outcome, 'cooperating', OUTCOMES, problems, false);
+    out.push({ agencyCode: o.agencyCode, matterCodes: [...new Set(m as string[])].sort(), outcome });
+  }
+  if (new Set(out.map((c) => c.agencyCode)).size !== out.length) problems.push({ field: 'cooperating', message: '同一协同单位不应重复列出' });
+  return out.sort((a, b) => a.agencyCode.localeCompare(b.agencyCode));
+}
+
 /** The row's content hash: a resent identical row changes nothing; a different one is a correction. */
 export function rowHash(row: ImportRow): string {
-  const canonical = JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => a.localeCompare(b))));
+  // A single inspection hashes as it did before joint visits could be reported: stored rows stay `unchanged`.
+  const entries = Object.entries(row).filter(([k]) => !(k === 'cooperating' && row.cooperating.length === 0));
+  const canonical = JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));
   return createHash('sha256').update(canonical).digest('hex');
 }

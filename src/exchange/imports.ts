@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
@@ -10,7 +10,7 @@ import { insertInspection, lockEnterprise, updateInspection, type Inspection } f
 import { shanghaiDate } from '../time/shanghai-date.js';
 import type { PlatformClient } from './clients.repository.js';
 import type { RawRow } from './import-parse.js';
-import { checkRowShape, rowHash, type FieldProblem, type ImportRow } from './import-row.js';
+import { checkRowShape, partSourceId, PART_SEPARATOR, rowHash, type CooperatingPart, type FieldProblem, type ImportRow } from './import-row.js';
 
 /** The state of an inspection recorded on another platform: it happened (or holds that platform's code), so it counts. */
 export const IMPORTED_STATE = 'recorded';
@@ -24,6 +24,8 @@ export interface RowReport {
   errors?: FieldProblem[];
   /** Rules raised as flags for supervisors on this row (e.g. ONSITE_WITHOUT_CODE). */
   flags?: string[];
+  /** A joint visit's cooperating units' parts, each its own inspection row (Art. 26, 29). */
+  parts?: { agencyCode: string; inspectionId: string; status: 'created' | 'corrected' | 'unchanged' }[];
 }
 
 export interface ImportReport {
@@ -44,7 +46,7 @@ interface Registry {
 }
 
 async function loadRegistry(tx: Db, rows: ImportRow[]): Promise<Registry> {
-  const agencyCodes = [...new Set(rows.map((r) => r.agencyCode))];
+  const agencyCodes = [...new Set(rows.flatMap((r) => [r.agencyCode, ...r.cooperating.map((c) => c.agencyCode)]))];
   const creditCodes = [...new Set(rows.map((r) => r.enterpriseCode))];
   const agencyRows = agencyCodes.length ? await tx.select({ code: agencies.code, districtCode: agencies.districtCode }).from(agencies).where(inArray(agencies.code, agencyCodes)) : [];
   const enterpriseRows = creditCodes.length
@@ -68,6 +70,15 @@ function checkAgainstRegistry(row: ImportRow, reg: Registry, client: PlatformCli
   if (!reg.enterprises.has(row.enterpriseCode)) problems.push({ field: 'enterpriseCode', message: `企业 ${row.enterpriseCode} 未登记` });
   const unknown = row.matterCodes.filter((m) => !reg.matters.has(`${row.agencyCode}\u0000${m}`));
   if (reg.agencies.has(row.agencyCode) && unknown.length) problems.push({ field: 'matterCodes', message: `检查事项 ${unknown.join('、')} 不在该行政执法主体的检查事项清单中` });
+  // A joint visit: every cooperating unit is registered, within the client's scope, and inspects matters of its own list.
+  for (const c of row.cooperating) {
+    if (!reg.agencies.has(c.agencyCode)) problems.push({ field: 'cooperating', message: `协同单位 ${c.agencyCode} 未登记` });
+    else if (!client.importAgencies.includes(c.agencyCode)) problems.push({ field: 'cooperating', message: `${client.name}无权为协同单位 ${c.agencyCode} 报送检查` });
+    else {
+      const notListed = c.matterCodes.filter((m) => !reg.matters.has(`${c.agencyCode}\u0000${m}`));
+      if (notListed.length) problems.push({ field: 'cooperating', message: `检查事项 ${notListed.join('、')} 不在协同单位 ${c.agencyCode} 的检查事项清单中` });
+    }
+  }
   return problems;
 }
 
@@ -76,15 +87,15 @@ export function needsCode(row: Pick<ImportRow, 'kind' | 'mode'>): boolean {
   return row.mode === 'onsite' && (row.kind === 'routine' || row.kind === 'special');
 }
 
-function columnsOf(row: ImportRow, scope: string) {
+function columnsOf(row: ImportRow, scope: string, part?: CooperatingPart) {
   const windowStart = new Date(row.windowStart);
   const outside = outsideOrder({ excludedRelation: null, entityScope: scope });
   return {
-    agencyCode: row.agencyCode,
+    agencyCode: part ? part.agencyCode : row.agencyCode,
     enterpriseCode: row.enterpriseCode,
     kind: row.kind,
     mode: row.mode,
-    matterCodes: row.matterCodes,
+    matterCodes: part ? part.matterCodes : row.matterCodes,
     windowStart,
     windowEnd: new Date(row.windowEnd),
     countedDate: shanghaiDate(windowStart),
@@ -92,8 +103,10 @@ function columnsOf(row: ImportRow, scope: string) {
     countsTowardCap: row.kind !== 'case' && !outside,
     entityScope: scope,
     // The platform's result, for 检查结果互认 (Art. 24): what it found and whether it tested samples.
-    outcome: row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled } : null,
-    sourceCode: row.sourceCode,
+    // A cooperating unit's part carries its own result; whether samples were tested is the visit's, on the lead's row.
+    outcome: part ? (part.outcome ? { kind: part.outcome, recordedOn: 'source', sampled: false } : null) : row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled } : null,
+    // The visit's one code hangs on the lead's row, as a local joint visit's does (src/db/schema/joint.ts).
+    sourceCode: part ? null : row.sourceCode,
   };
 }
 
@@ -165,8 +178,20 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
     .from(inspections)
     .where(and(eq(inspections.sourceSystem, client.sourceSystem), eq(inspections.sourceId, row.sourceId)))
     .for('update');
+  const existingParts = existing ? await partRowsOf(tx, client.sourceSystem, row.sourceId) : [];
   if (existing && existing.sourceHash === hash) {
-    return { line, sourceId: row.sourceId, status: 'unchanged', inspectionId: existing.id, sourceVersion: existing.sourceVersion ?? 1 };
+    const parts = existingParts.map((p) => ({ agencyCode: p.agencyCode, inspectionId: p.id, status: 'unchanged' as const }));
+    return { line, sourceId: row.sourceId, status: 'unchanged', inspectionId: existing.id, sourceVersion: existing.sourceVersion ?? 1, ...(parts.length ? { parts } : {}) };
+  }
+  // A part once reported has counted toward that agency's cap; a correction may change it but not make it vanish.
+  const dropped = existingParts.filter((p) => p.countsTowardCap && !row.cooperating.some((c) => c.agencyCode === p.agencyCode));
+  if (dropped.length) {
+    return {
+      line,
+      sourceId: row.sourceId,
+      status: 'refused',
+      errors: [{ field: 'cooperating', message: `更正不得删除已报送的协同单位 ${dropped.map((p) => p.agencyCode).join('、')}；该单位未参加检查的，请由平台撤销后重新报送` }],
+    };
   }
   const enterprise = reg.enterprises.get(row.enterpriseCode)!;
   const districtCode = reg.agencies.get(row.agencyCode)?.districtCode ?? null;
@@ -229,6 +254,7 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
       payload: { ...facts, sourceVersion: 1, hash },
     });
   }
+  const parts = await applyParts(tx, { at, audit }, actor, client, row, { leadId: inspection.id, existingParts, scope: enterprise.scope, districtOf: (a) => reg.agencies.get(a)?.districtCode ?? null });
   const flags: string[] = [];
   if (needsCode(row) && !row.sourceCode && columns.countsTowardCap) {
     await raiseFlag(tx, at, { sub: actor.sub, role: actor.role }, {
@@ -245,5 +271,80 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
     });
     flags.push('ONSITE_WITHOUT_CODE');
   }
-  return { line, sourceId: row.sourceId, status, inspectionId: inspection.id, sourceVersion: inspection.sourceVersion ?? 1, ...(flags.length ? { flags } : {}) };
+  return { line, sourceId: row.sourceId, status, inspectionId: inspection.id, sourceVersion: inspection.sourceVersion ?? 1, ...(flags.length ? { flags } : {}), ...(parts.length ? { parts } : {}) };
+}
+
+/** The stored cooperating parts of an imported joint visit: the rows keyed `<source id>#<agency>`. */
+async function partRowsOf(tx: Db, sourceSystem: string, sourceId: string): Promise<Inspection[]> {
+  const prefix = `${sourceId}${PART_SEPARATOR}`;
+  return tx
+    .select()
+    .from(inspections)
+    .where(and(eq(inspections.sourceSystem, sourceSystem), sql`starts_with(${inspections.sourceId}, ${prefix})`))
+    .orderBy(inspections.agencyCode)
+    .for('update');
+}
+
+/**
+ * 综合查一次 imported (Art. 26, 29): each cooperating unit's part is an inspection row of that agency at the
+ * enterprise, same kind, window and counted date as the lead's, exactly as a local joint task stores one row
+ * per participating agency (src/joint) — so each part counts toward that agency's cap and is seen by the
+ * coordination advice like any planned visit. Each part is versioned and audited on its own row.
+ */
+async function applyParts(
+  tx: Db,
+  { at, audit }: CommandScope,
+  actor: Principal,
+  client: PlatformClient,
+  row: ImportRow,
+  ctx: { leadId: string; existingParts: Inspection[]; scope: string; districtOf: (agencyCode: string) => string | null },
+): Promise<NonNullable<RowReport['parts']>> {
+  const out: NonNullable<RowReport['parts']> = [];
+  for (const part of row.cooperating) {
+    const sourceId = partSourceId(row.sourceId, part.agencyCode);
+    const hash = rowHash({ ...row, sourceId, agencyCode: part.agencyCode, matterCodes: part.matterCodes, outcome: part.outcome, sampled: false, sourceCode: null, cooperating: [] });
+    const existing = ctx.existingParts.find((p) => p.sourceId === sourceId);
+    if (existing && existing.sourceHash === hash) {
+      out.push({ agencyCode: part.agencyCode, inspectionId: existing.id, status: 'unchanged' });
+      continue;
+    }
+    const columns = columnsOf(row, ctx.scope, part);
+    const facts = {
+      sourceSystem: client.sourceSystem,
+      sourceId,
+      jointVisit: { sourceId: row.sourceId, leadAgencyCode: row.agencyCode, leadInspectionId: ctx.leadId, role: 'cooperating' },
+      kind: row.kind,
+      mode: row.mode,
+      matterCodes: part.matterCodes,
+      windowStart: row.windowStart,
+      windowEnd: row.windowEnd,
+      countedDate: columns.countedDate,
+      outcome: part.outcome,
+    };
+    const common = { subjectType: 'inspection', agencyCode: part.agencyCode, enterpriseCode: row.enterpriseCode, districtCode: ctx.districtOf(part.agencyCode) } as const;
+    if (existing) {
+      const sourceVersion = (existing.sourceVersion ?? 1) + 1;
+      const updated = await updateInspection(tx, existing, { ...columns, sourceVersion, sourceHash: hash }, at);
+      await audit({ action: 'inspection.import_corrected', subjectId: updated.id, ...common, before: existing.state, after: updated.state, payload: { ...facts, sourceVersion, previousHash: existing.sourceHash, hash } });
+      out.push({ agencyCode: part.agencyCode, inspectionId: updated.id, status: 'corrected' });
+    } else {
+      const created = await insertInspection(tx, {
+        id: randomUUID(),
+        ...columns,
+        state: IMPORTED_STATE,
+        inspectors: [],
+        checklist: [],
+        createdBy: actor.sub,
+        createdAt: at,
+        updatedAt: at,
+        sourceSystem: client.sourceSystem,
+        sourceId,
+        sourceVersion: 1,
+        sourceHash: hash,
+      });
+      await audit({ action: 'inspection.imported', subjectId: created.id, ...common, after: IMPORTED_STATE, payload: { ...facts, sourceVersion: 1, hash } });
+      out.push({ agencyCode: part.agencyCode, inspectionId: created.id, status: 'created' });
+    }
+  }
+  return out;
 }

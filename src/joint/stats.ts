@@ -42,6 +42,8 @@ export async function jointInspectionStats(db: Db, year: number, district: strin
       enterpriseCode: inspections.enterpriseCode,
       taskId: jointTaskParts.taskId,
       leadAgencyCode: jointTasks.leadAgencyCode,
+      sourceSystem: inspections.sourceSystem,
+      sourceId: inspections.sourceId,
     })
     .from(inspections)
     .innerJoin(agencies, eq(agencies.code, inspections.agencyCode))
@@ -59,19 +61,33 @@ export async function jointInspectionStats(db: Db, year: number, district: strin
   const names = new Map((await db.select().from(districts)).map((d) => [d.code, d.name]));
   const inScope = (d: string | null) => district === null || d === district;
 
+  // A joint visit imported from an upper-level platform (src/exchange): the lead's row has the platform's source
+  // id, each cooperating part's row `<that id>#<agency>` — one joint visit, as a local task's parts are.
+  const importedKey = (r: (typeof rows)[number]): string | null => {
+    if (!r.sourceSystem || !r.sourceId) return null;
+    const [visitId] = r.sourceId.split('#');
+    return `import\u0000${r.sourceSystem}\u0000${visitId}`;
+  };
+  const importedJoint = new Set(rows.filter((r) => r.sourceId?.includes('#')).map(importedKey));
+  const jointKey = (r: (typeof rows)[number]): string | null => {
+    if (r.taskId) return `${r.taskId}\u0000${r.enterpriseCode}`;
+    const k = importedKey(r);
+    return k && importedJoint.has(k) ? k : null;
+  };
   const byAgency = new Map<string, JointStats['byAgency'][number]>();
   const visits = new Map<string, { lead: string; participants: number }>();
   for (const r of rows) {
-    if (r.taskId) {
-      const key = `${r.taskId}\u0000${r.enterpriseCode}`;
-      const v = visits.get(key) ?? { lead: r.leadAgencyCode!, participants: 0 };
+    const key = jointKey(r);
+    if (key) {
+      const v = visits.get(key) ?? { lead: r.leadAgencyCode ?? '', participants: 0 };
+      if (!r.taskId && !r.sourceId!.includes('#')) v.lead = r.agencyCode;
       v.participants++;
       visits.set(key, v);
     }
     if (!inScope(r.districtCode)) continue;
     const a = byAgency.get(r.agencyCode) ?? { agencyCode: r.agencyCode, agencyName: r.agencyName, districtCode: r.districtCode, onsiteVisits: 0, jointVisits: 0, jointRate: 0 };
     a.onsiteVisits++;
-    if (r.taskId) a.jointVisits++;
+    if (key) a.jointVisits++;
     byAgency.set(r.agencyCode, a);
   }
   const byDistrict = new Map<string | null, JointStats['byDistrict'][number]>();

@@ -22,6 +22,16 @@ const RowReport = Type.Object({
   sourceVersion: Type.Optional(Type.Integer()),
   errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
   flags: Type.Optional(Type.Array(Type.String())),
+  parts: Type.Optional(
+    Type.Array(
+      Type.Object({
+        agencyCode: Type.String(),
+        inspectionId: Type.String(),
+        status: Type.Union([Type.Literal('created'), Type.Literal('corrected'), Type.Literal('unchanged')]),
+      }),
+      { description: '“综合查一次”协同单位的检查记录 / a joint visit’s cooperating parts (Art. 26, 29)' },
+    ),
+  ),
 });
 
 const Report = Type.Object({
@@ -46,7 +56,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['platform'] },
       schema: {
         tags: ['exchange'],
-        summary: '批量报送检查记录（application/x-ndjson 或 text/csv）：有效行入库，无效行逐行说明原因 / import inspections; valid rows applied, invalid rows reported',
+        summary: '批量报送检查记录及“综合查一次”联合检查（application/x-ndjson 或 text/csv）：有效行入库，无效行逐行说明原因 / import inspections and joint visits; valid rows applied, invalid rows reported',
         response: responses(Report),
       },
     },

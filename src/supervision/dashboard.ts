@@ -152,7 +152,11 @@ async function scanRate(db: Db, carriedOut: ReturnType<typeof and>, now: Date) {
  * joint visit counts once although each participating agency has an inspection row for it.
  */
 async function jointRate(db: Db, p: Principal, carriedOut: ReturnType<typeof and>, from: string, to: string) {
-  const [[joint], [single]] = await Promise.all([
+  // A joint visit imported from an upper-level platform (src/exchange): the lead's row, whose cooperating parts are
+  // rows keyed `<its source id>#<agency>`, counts as one joint visit; the parts are not visits of their own.
+  const importedPart = sql`(${inspections.sourceSystem} IS NOT NULL AND strpos(${inspections.sourceId}, '#') > 0)`;
+  const importedLead = sql`EXISTS (SELECT 1 FROM inspections part WHERE part.source_system = ${inspections.sourceSystem} AND starts_with(part.source_id, ${inspections.sourceId} || '#'))`;
+  const [[joint], [single], [importedJoint]] = await Promise.all([
     db
       .select({ n: count() })
       .from(jointVisits)
@@ -170,9 +174,18 @@ async function jointRate(db: Db, p: Principal, carriedOut: ReturnType<typeof and
     db
       .select({ n: count() })
       .from(inspections)
-      .where(and(carriedOut, eq(inspections.mode, 'onsite'), notExists(db.select({ one: sql`1` }).from(jointTaskParts).where(eq(jointTaskParts.inspectionId, inspections.id))))),
+      .where(
+        and(
+          carriedOut,
+          eq(inspections.mode, 'onsite'),
+          notExists(db.select({ one: sql`1` }).from(jointTaskParts).where(eq(jointTaskParts.inspectionId, inspections.id))),
+          sql`NOT ${importedPart}`,
+          sql`NOT ${importedLead}`,
+        ),
+      ),
+    db.select({ n: count() }).from(inspections).where(and(carriedOut, eq(inspections.mode, 'onsite'), importedLead)),
   ]);
-  const jointVisitCount = Number(joint?.n ?? 0);
+  const jointVisitCount = Number(joint?.n ?? 0) + Number(importedJoint?.n ?? 0);
   const onsiteVisits = jointVisitCount + Number(single?.n ?? 0);
   return { jointVisits: jointVisitCount, onsiteVisits, rate: ratio(jointVisitCount, onsiteVisits) };
 }
