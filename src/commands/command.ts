@@ -11,7 +11,15 @@ export interface CommandContext {
   clock: Clock;
   actor: Principal;
   requestId?: string;
+  /**
+   * Called once the transaction has committed, with the subjects it audited: this instance's caches drop what
+   * changed at once (other instances learn it from the database's notification, which may land later).
+   */
+  afterCommit?: (subjects: readonly AuditedSubject[]) => void;
 }
+
+/** What a committed command changed, as its audit entries name it. */
+export type AuditedSubject = Pick<AuditInput, 'subjectType' | 'subjectId'>;
 
 /** The subject a refusal is recorded against when a rule refuses the command. */
 export interface RefusalSubject {
@@ -46,14 +54,19 @@ export async function runCommand<T>(
   const at = ctx.clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.transaction(async (tx) => {
+      const audited: AuditedSubject[] = [];
+      const result = await ctx.db.transaction(async (tx) => {
         const scope: CommandScope = {
           at,
-          audit: (entry) =>
-            appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }),
+          audit: (entry) => {
+            audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
+            return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null });
+          },
         };
         return body(tx, scope);
       });
+      ctx.afterCommit?.(audited);
+      return result;
     } catch (err) {
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
       if (err instanceof DomainError && err.extensions.rule && refusalSubject) {

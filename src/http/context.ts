@@ -3,6 +3,7 @@ import { principalOf } from '../auth/plugin.js';
 import type { CommandContext } from '../commands/command.js';
 
 export function commandContext(req: FastifyRequest): CommandContext {
-  const { db, clock } = req.server.services;
-  return { db, clock, actor: principalOf(req), requestId: req.id };
+  const { db, clock, codeChecks } = req.server.services;
+  // A code's public check reads its inspection: this instance forgets a changed one as the command commits.
+  return { db, clock, actor: principalOf(req), requestId: req.id, afterCommit: (subjects) => codeChecks.forget(subjects) };
 }

@@ -42,6 +42,17 @@ export class CodeCheckCache {
     await stop?.();
   }
 
+  /**
+   * Drops the views of codes whose inspection a command on this instance just changed (called after commit):
+   * the database's notification reaches this instance too, but possibly after the command has answered, and
+   * an enterprise checking right after a revocation or a close must not see the old state.
+   */
+  forget(subjects: readonly { subjectType: string; subjectId: string }[]): void {
+    const changed = new Set(subjects.filter((s) => s.subjectType === 'inspection').map((s) => s.subjectId));
+    if (changed.size === 0 || this.views.size === 0) return;
+    for (const [code, { view }] of this.views) if (changed.has(view.inspectionId)) this.views.delete(code);
+  }
+
   async check(code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
     if (!this.live) return checkAt(await loadCodeView(this.database.db, code), code, now, presented);
     const hit = this.views.get(code);

@@ -74,6 +74,8 @@ function sameSignature(a: string, b: string): boolean {
 /** What the check shows about a code, independent of the moment it is asked (cacheable). */
 export interface CodeView {
   code: string;
+  /** The inspection the code was issued for (the lead's part of a joint visit): its changes change the view. */
+  inspectionId: string;
   kid: string;
   signature: string;
   state: 'active' | 'revoked' | 'closed';
@@ -102,6 +104,7 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
   for (const m of matterRows) if ((latest.get(m.code)?.version ?? 0) < m.version) latest.set(m.code, m);
   return {
     code,
+    inspectionId: row.inspectionId,
     kid: row.kid,
     signature: row.signature,
     state: row.state,
