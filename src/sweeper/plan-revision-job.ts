@@ -1,0 +1,71 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { raiseFlag, SYSTEM_ACTOR } from '../flags/raise.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
+import { rowsOf, type SweepJob, type SweepOptions } from './job.js';
+import { notYetFlagged } from './not-flagged.js';
+
+/** A plan revision whose duty (publish, refile) has come due: what the job's query returns. */
+export interface DueRevision {
+  id: string;
+  agency_code: string;
+  /** How the plan is named in the message: the annual plan's year, the special plan's title. */
+  label: string;
+  revision: number;
+  /** When the clock started: the filing (publish within N days) or the amendment (refile within N days). */
+  since: Date | string;
+  name: string;
+  district_code: string | null;
+}
+
+export interface PlanRevisionJobSpec {
+  name: string;
+  rule: 'PLAN_NOT_PUBLISHED' | 'PLAN_AMENDED_NOT_REFILED';
+  subjectType: 'plan' | 'special_plan';
+  days: (options: Required<SweepOptions>) => number;
+  /**
+   * The due revisions, oldest first, locked (FOR UPDATE … SKIP LOCKED): `notFlagged` is the condition to
+   * AND in, over the plan's id and its revision (the flag's occurrence).
+   */
+  select: (cutoff: string, limit: number, notFlagged: (id: SQL, revision: SQL) => SQL) => SQL;
+  detail: (p: DueRevision, sinceOn: string, days: number) => string;
+  evidence: (p: DueRevision, sinceIso: string) => Record<string, unknown>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The Art. 14 duties on a plan revision — publish it after filing, refile it after amending — judged the
+ * same way for annual and special plans: a revision still waiting `days` after its clock started is
+ * flagged once (occurrence `r<revision>`).
+ */
+export function planRevisionJob(spec: PlanRevisionJobSpec): SweepJob {
+  return {
+    name: spec.name,
+    rule: spec.rule,
+    async runBatch(tx, { at, options }, limit) {
+      const days = spec.days(options);
+      const cutoff = new Date(at.getTime() - days * DAY_MS).toISOString();
+      const notFlagged = (id: SQL, revision: SQL) => notYetFlagged(spec.rule, spec.subjectType, id, sql`'r' || ${revision}`);
+      const due = await rowsOf<DueRevision>(tx, spec.select(cutoff, limit, notFlagged));
+      let raised = 0;
+      for (const p of due) {
+        const since = new Date(p.since);
+        const sinceOn = shanghaiDate(since);
+        const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+          rule: spec.rule,
+          subjectType: spec.subjectType,
+          subjectId: p.id,
+          occurrence: `r${p.revision}`,
+          agencyCode: p.agency_code,
+          districtCode: p.district_code,
+          observed: sinceOn,
+          limit: days,
+          detail: spec.detail(p, sinceOn, days),
+          evidence: spec.evidence(p, since.toISOString()),
+        });
+        if (id) raised++;
+      }
+      return { selected: due.length, raised };
+    },
+  };
+}
