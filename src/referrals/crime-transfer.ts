@@ -3,15 +3,11 @@ import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
-import { agencies, crimeTransfers, inspections, type ReferralEvidence } from '../db/schema/index.js';
-import { assertDeviceEvidence } from '../devices/evidence.js';
+import { agencies, crimeTransfers, type ReferralEvidence } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { findEnterprise } from '../registry/enterprises.repository.js';
 import { ruleArticle } from '../rules/catalog.js';
-import { shanghaiDate } from '../time/shanghai-date.js';
-import { inspectionDays } from './discovery.js';
-import { foundOnProblem } from './rules.js';
+import { checkFinding } from './open.js';
 
 export type CrimeTransfer = typeof crimeTransfers.$inferSelect;
 
@@ -40,20 +36,7 @@ export async function recordCrimeTransfer(tx: Db, scope: CommandScope, actor: Pr
   if (actor.role !== 'agency_head') throw new DomainError('FORBIDDEN_ROLE', '移送涉嫌犯罪案件须由行政执法主体负责人批准（《行政执法机关移送涉嫌犯罪案件的规定》第五条）');
   const agency = await findAgency(tx, input.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
-  if (!(await findEnterprise(tx, input.enterpriseCode))) throw DomainError.field('body.enterpriseCode', `企业 ${input.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
-  const today = shanghaiDate(scope.at);
-  const foundOn = input.foundOn ?? today;
-  let earliest: string | null = null;
-  if (input.inspectionId) {
-    const [i] = await tx.select().from(inspections).where(eq(inspections.id, input.inspectionId));
-    if (!i || i.agencyCode !== input.agencyCode || i.enterpriseCode !== input.enterpriseCode) {
-      throw DomainError.field('body.inspectionId', '只能关联本单位对该企业的行政检查', 'REFERENCE_INVALID');
-    }
-    earliest = (await inspectionDays(tx, i)).startedOn;
-  }
-  const problem = foundOnProblem(foundOn, { earliest, latest: today, latestIs: '今天' });
-  if (problem) throw DomainError.field('body.foundOn', problem);
-  await assertDeviceEvidence(tx, input.evidence, 'body.evidence', scope.at);
+  const foundOn = await checkFinding(tx, scope.at, input);
   const [row] = await tx
     .insert(crimeTransfers)
     .values({

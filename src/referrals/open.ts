@@ -87,15 +87,16 @@ const blank = {
 } as const;
 
 /** POST /referrals: a violation described, with its evidence, referred by hand. */
-export async function openReferral(tx: Db, scope: CommandScope, actor: Principal, input: OpenReferralInput, calendar: WorkingCalendar): Promise<Referral> {
-  if (!((actor.role === 'officer' || actor.role === 'agency_head') && actor.agency === input.agencyCode)) {
-    throw new DomainError('OUT_OF_SCOPE', '只能以本单位名义移送违法线索');
-  }
-  const finding = await findAgency(tx, input.agencyCode);
-  if (!finding) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
-  await competentAgency(tx, input.competentAgencyCode, input.agencyCode, 'body.competentAgencyCode');
+/** What a finding brought by hand must satisfy, for a referral or a crime transfer alike (Art. 23): the
+ * enterprise registered, the linked inspection the agency's own at that enterprise, the discovery date not
+ * before that inspection began nor after today, device evidence usable (Art. 34–37). Returns the date found. */
+export async function checkFinding(
+  tx: Db,
+  at: Date,
+  input: { agencyCode: string; enterpriseCode: string; inspectionId?: string | null; foundOn?: string | null; evidence: Parameters<typeof assertDeviceEvidence>[1] },
+): Promise<string> {
   if (!(await findEnterprise(tx, input.enterpriseCode))) throw DomainError.field('body.enterpriseCode', `企业 ${input.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
-  const today = shanghaiDate(scope.at);
+  const today = shanghaiDate(at);
   const foundOn = input.foundOn ?? today;
   let earliest: string | null = null;
   if (input.inspectionId) {
@@ -107,7 +108,18 @@ export async function openReferral(tx: Db, scope: CommandScope, actor: Principal
   }
   const problem = foundOnProblem(foundOn, { earliest, latest: today, latestIs: '今天' });
   if (problem) throw DomainError.field('body.foundOn', problem);
-  await assertDeviceEvidence(tx, input.evidence, 'body.evidence', scope.at);
+  await assertDeviceEvidence(tx, input.evidence, 'body.evidence', at);
+  return foundOn;
+}
+
+export async function openReferral(tx: Db, scope: CommandScope, actor: Principal, input: OpenReferralInput, calendar: WorkingCalendar): Promise<Referral> {
+  if (!((actor.role === 'officer' || actor.role === 'agency_head') && actor.agency === input.agencyCode)) {
+    throw new DomainError('OUT_OF_SCOPE', '只能以本单位名义移送违法线索');
+  }
+  const finding = await findAgency(tx, input.agencyCode);
+  if (!finding) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`, 'REFERENCE_INVALID');
+  await competentAgency(tx, input.competentAgencyCode, input.agencyCode, 'body.competentAgencyCode');
+  const foundOn = await checkFinding(tx, scope.at, input);
   return insertAndAudit(tx, scope, actor, finding, {
     id: randomUUID(),
     agencyCode: input.agencyCode,
