@@ -64,7 +64,6 @@ const SCAN = cmd('scanCode', 'src/inspections/commands/scan.ts');
 const FINDINGS = cmd('recordFindings', 'src/inspections/commands/findings.ts');
 const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts');
 const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-submit.ts');
-const FILE_PLAN = cmd('filePlan', 'src/plans/plan-filing.ts');
 const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
 const APPROVE_SPECIAL = cmd('approveSpecialPlan', 'src/plans/special-plan-commands.ts');
 const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');

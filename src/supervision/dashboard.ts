@@ -119,7 +119,8 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
       /** The bureau's side (Art. 14 ¶1): plans submitted and not yet filed, and first filings after 31 March. */
       bureau: {
         pending: bureauPending.length,
-        pendingPastDeadline: bureauPending.filter((r) => today > planDeadline(year)).length,
+        // Every plan still waiting for the bureau is past the 31 March line once that day has gone.
+        pendingPastDeadline: today > planDeadline(year) ? bureauPending.length : 0,
         filedAfterDeadline: planRows.filter((r) => r.filedAt !== null && r.filedLate && !r.submittedLate).length,
         pendingPlans: bureauPending.map((r) => ({ agencyCode: r.code, agencyName: r.name, submittedOn: r.submittedOn, filingBureauCode: r.filingBureauCode })),
       },
