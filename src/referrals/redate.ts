@@ -3,10 +3,11 @@ import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { referrals } from '../db/schema/index.js';
-import { raiseFlag, type FlagActor } from '../flags/raise.js';
+import type { FlagActor } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { updateReferral, type Referral } from './repository.js';
-import { referralDue, REFERRAL_OVERDUE, type ReferralDue } from './rules.js';
+import { flagIfSentLate } from './late-flag.js';
+import { referralDue, type ReferralDue } from './rules.js';
 
 /**
  * A stored due date (Art. 23) follows the official calendar it was computed on. When the calendar changes
@@ -31,20 +32,7 @@ export async function applyDue(tx: Db, scope: CommandScope, actor: FlagActor, r:
     payload: { foundOn: r.foundOn, dueDateBefore: r.dueDate, dueDate: due.dueDate, duePendingYear: due.duePendingYear, ...cause },
   });
   if (after.sentOn === null || after.dueDate === null) return { after, flagged: false };
-  const timely = REFERRAL_OVERDUE(after, after.sentOn);
-  if (timely.passed) return { after, flagged: false };
-  const flagId = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
-    rule: 'REFERRAL_OVERDUE',
-    subjectType: 'referral',
-    subjectId: after.id,
-    agencyCode: after.agencyCode,
-    enterpriseCode: after.enterpriseCode,
-    districtCode: finding?.districtCode ?? null,
-    observed: timely.observed,
-    limit: timely.limit,
-    detail: timely.detail!,
-    evidence: { referralId: after.id, foundOn: after.foundOn, dueDate: after.dueDate, sentOn: after.sentOn, inspectionId: after.inspectionId, ...cause },
-  });
+  const flagId = await flagIfSentLate(tx, scope.at, { sub: actor.sub, role: actor.role }, after, after.sentOn, finding?.districtCode ?? null, cause);
   return { after, flagged: flagId !== null };
 }
 

@@ -4,13 +4,13 @@ import type { CommandScope } from '../commands/command.js';
 import { transitionOrRefuse } from '../commands/transition.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
-import { raiseFlag } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { ruleArticle } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsOn, type ReferralSide } from './access.js';
 import { findReferral, updateReferral, type NewReferral, type Referral } from './repository.js';
 import { REFERRAL_REFUSED, REFERRAL_OVERDUE } from './rules.js';
+import { flagIfSentLate } from './late-flag.js';
 
 /** One state step of a referral: lock, authorise, transition, write, audit (and any flag) together. */
 interface StepSpec {
@@ -69,22 +69,10 @@ export async function sendReferral(tx: Db, scope: CommandScope, actor: Principal
     patch: (_r, at) => ({ sentAt: at, sentOn, sentBy: actor.sub }),
     payload: { note: note ?? null, sentOn },
   });
-  const timely = REFERRAL_OVERDUE(after, sentOn);
   const flags: string[] = [];
-  if (!timely.passed) {
+  if (!REFERRAL_OVERDUE(after, sentOn).passed) {
     const finding = await findAgency(tx, after.agencyCode);
-    const flagId = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
-      rule: 'REFERRAL_OVERDUE',
-      subjectType: 'referral',
-      subjectId: after.id,
-      agencyCode: after.agencyCode,
-      enterpriseCode: after.enterpriseCode,
-      districtCode: finding?.districtCode ?? null,
-      observed: timely.observed,
-      limit: timely.limit,
-      detail: timely.detail!,
-      evidence: { referralId: after.id, foundOn: after.foundOn, dueDate: after.dueDate, sentOn, inspectionId: after.inspectionId },
-    });
+    const flagId = await flagIfSentLate(tx, scope.at, { sub: actor.sub, role: actor.role }, after, sentOn, finding?.districtCode ?? null);
     if (flagId) flags.push('REFERRAL_OVERDUE');
   }
   return { referral: after, flags };
