@@ -173,4 +173,13 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
       expect((await t.call({ method: 'GET', url: '/api/v1/ratings', as: w.officer })).json().code).toBe('FORBIDDEN_ROLE');
     });
   });
+
+  it('第四十三条 本办法自2025年12月1日起施行：以北京时间的日期判断，而非协调世界时', async () => {
+    // 2025-12-01 00:30 in Beijing is still 30 November in UTC: the Order governs it.
+    const first = await report({ ...base, visitedAt: '2025-12-01T00:30:00+08:00' });
+    expect(first.statusCode, first.body).toBe(201);
+    // 30 November 23:59 in Beijing is before it, though already 1 December in some zones east of it.
+    const before = await report({ ...base, visitedAt: '2025-11-30T23:59:00+08:00' });
+    expect(before.json()).toMatchObject({ status: 422, code: 'SCOPE_EFFECTIVE_DATE', article: '第四十三条' });
+  });
 });
