@@ -24,6 +24,7 @@ import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
 import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
+import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
 
@@ -62,6 +63,8 @@ export interface AppDeps {
   auditMac?: AuditMacKeys;
   /** Where request budgets are counted; defaults to Redis when RATE_LIMIT_REDIS_URL is set, else this process. */
   rateStore?: RateStore;
+  /** Schema compilers shared with other instances of this process (tests, benchmarks); defaults to the instance's own. */
+  schemaCompilers?: SchemaCompilers;
   /** Defaults to JSON logs at config.logLevel; tests pass false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -114,6 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    schemaController: { compilersFactory: deps.schemaCompilers ?? createSchemaCompilers() },
     // Errors the router raises before any route runs (a malformed URL, an over-long path parameter)
     // still answer problem+json.
     frameworkErrors: (err, req, reply) =>

@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTs } from '../support/run-ts.js';
 import { AUDIT_LOG_ID } from '../../src/audit/checkpoint.js';
 import type { ExportedRow } from '../../src/audit/export.js';
 import { AuditMacKeys } from '../../src/audit/mac.js';
 import { generateKeyring } from '../../src/codes/keyring.js';
-import { projectPath } from '../../src/paths.js';
 import { buildSegment, signCheckpoint } from '../support/audit-segment.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-audit-cli-'));
@@ -22,7 +21,7 @@ const ndjson = (rows: ExportedRow[]) => rows.map((r) => JSON.stringify(r)).join(
 
 /** Runs the verifier as a third party would: a separate process, files on disk, nothing else. */
 function verifyCli(args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'src/cli/verify-audit.ts', ...args], { cwd: projectPath(), encoding: 'utf8' });
+  const run = runTs('src/cli/verify-audit.ts', args);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTs } from '../support/run-ts.js';
 import { canonicalFacts, type CodeFacts } from '../../src/codes/facts.js';
 import { generateSigningKey, Keyring, loadKeyring, type SignatureAlg } from '../../src/codes/keyring.js';
 import { parsePublishedKeys, verifyMessageWithPublishedKeys } from '../../src/codes/published-keys.js';
@@ -115,7 +116,7 @@ describe('docs/CODE-FORMAT.md 检查码格式：第三方仅凭文档与公钥�
 
   it('checks a QR URL with the verify-code CLI alone: valid exits 0 and prints the signed facts, forged exits 1', () => {
     writeFileSync(join(dir, 'vector-keys.json'), JSON.stringify(vectors.keySet));
-    const cli = (url: string) => spawnSync('npx', ['tsx', 'src/cli/verify-code.ts', '--keys', join(dir, 'vector-keys.json'), `--url=${url}`], { cwd: projectPath(), encoding: 'utf8' });
+    const cli = (url: string) => runTs('src/cli/verify-code.ts', ['--keys', join(dir, 'vector-keys.json'), `--url=${url}`]);
     const genuine = cli(vectors.cases[1]!.url);
     expect(genuine.status).toBe(0);
     expect(genuine.stdout).toContain('有效/valid');

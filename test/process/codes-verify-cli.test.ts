@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTs } from '../support/run-ts.js';
 import { newCodeId } from '../../src/codes/code-id.js';
 import type { CodeFacts } from '../../src/codes/facts.js';
 import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
-import { projectPath } from '../../src/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +18,7 @@ function writeJson(name: string, value: unknown): string {
 
 /** Runs the verifier the way a third party would: a separate process, files on disk, nothing else. */
 function verifyCli(args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'src/cli/verify-code.ts', ...args], { cwd: projectPath(), encoding: 'utf8' });
+  const run = runTs('src/cli/verify-code.ts', args);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

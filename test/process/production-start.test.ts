@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectPath } from '../../src/paths.js';
+import { runTs } from '../support/run-ts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'production-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,9 +13,7 @@ const keysDir = join(dir, 'keys');
 
 /** The server as an operator starts it: `node src/server.ts` under NODE_ENV=production, nothing else. */
 function start(env: Record<string, string>) {
-  const run = spawnSync('npx', ['tsx', 'src/server.ts'], {
-    cwd: projectPath(),
-    encoding: 'utf8',
+  const run = runTs('src/server.ts', [], {
     timeout: 60_000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', DATA_DIR: join(dir, 'data'), PORT: '0', ...env },
   });
