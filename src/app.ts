@@ -24,6 +24,7 @@ import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
 import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
+import { AccessLogController } from './http/access-log.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
@@ -105,6 +106,8 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
+    // One access-log line per request, successful ones sampled (src/http/access-log.ts).
+    logController: new AccessLogController(config),
     // A client's X-Request-Id is kept (to follow one request across systems) only when it is short and
     // plain; anything else — long, spaces, control or non-ASCII characters — is replaced by a fresh id,
     // since the id goes into every log line and audit entry.

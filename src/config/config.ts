@@ -124,6 +124,15 @@ const EnvSchema = Type.Object({
    */
   PUBLIC_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, maximum: 1_000_000 }),
   /**
+   * Access log: one line per request when it completes (method, path with query values redacted, status,
+   * time). Successful requests are logged one in ACCESS_LOG_EVERY (1: all); the public code check and the
+   * check page — anonymous, and the one route a city's morning burst hits thousands of times a minute — one
+   * in PUBLIC_CHECK_LOG_EVERY (default 100: at 3,000 checks a second that is 30 lines, not 6,000). Refusals
+   * and errors (status 400 and above) are always logged, whatever the setting.
+   */
+  ACCESS_LOG_EVERY: Type.Integer({ default: 1, minimum: 1, maximum: 1_000_000 }),
+  PUBLIC_CHECK_LOG_EVERY: Type.Integer({ default: 100, minimum: 1, maximum: 1_000_000 }),
+  /**
    * Requests per minute per caller (the token's subject) on routes that need a token. An officer's console
    * makes a few requests a screen; 600 is ten a second, far above a person and well below a script.
    */
@@ -210,6 +219,8 @@ export interface Config {
   auditSealOverdueMs: number;
   auditMacKeyFile?: string;
   publicRateLimit: number;
+  accessLogEvery: number;
+  publicCheckLogEvery: number;
   /** Per-caller limits on routes that need a token; `expensiveCost` is what one expensive request counts. */
   rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string };
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
@@ -250,6 +261,7 @@ const INTEGER_SETTINGS = new Set(['JWT_MAX_AGE_SECONDS', 'JWT_CLOCK_SKEW_SECONDS
 INTEGER_SETTINGS.add('RESULT_NOTIFY_WORKING_DAYS');
 INTEGER_SETTINGS.add('ARCHIVE_WITHIN_DAYS').add('CASE_MERGE_WINDOW_DAYS');
 INTEGER_SETTINGS.add('FOLLOW_UP_DAYS');
+INTEGER_SETTINGS.add('ACCESS_LOG_EVERY').add('PUBLIC_CHECK_LOG_EVERY');
 INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
@@ -333,6 +345,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditSealOverdueMs: env.AUDIT_SEAL_OVERDUE_MS,
     auditMacKeyFile: env.AUDIT_MAC_KEY_FILE,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
+    accessLogEvery: env.ACCESS_LOG_EVERY,
+    publicCheckLogEvery: env.PUBLIC_CHECK_LOG_EVERY,
     rateLimit: { authenticated: env.AUTH_RATE_LIMIT, expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST, redisUrl: env.RATE_LIMIT_REDIS_URL },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,

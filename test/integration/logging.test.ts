@@ -44,7 +44,9 @@ describeDb('JSON logs with a request id on every line, secrets redacted', () => 
     const res = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-logging-1' } });
     expect(res.statusCode).toBe(200);
     const mine = lines.filter((l) => l.reqId === 'req-logging-1');
-    expect(mine.length).toBeGreaterThanOrEqual(2);
+    // One access line per request, at completion, naming the request and its answer.
+    expect(mine.filter((l) => l.msg === 'request completed')).toEqual([expect.objectContaining({ req: expect.objectContaining({ method: 'GET', url: '/api/v1/me' }), res: { statusCode: 200 } })]);
+    expect(mine.some((l) => l.msg === 'incoming request')).toBe(false);
     expect(JSON.stringify(lines)).not.toContain(token);
     expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
     expect(JSON.stringify(lines)).not.toContain('secret-in-a-log-call');
@@ -88,5 +90,31 @@ describeDb('JSON logs with a request id on every line, secrets redacted', () => 
     expect(mine).not.toContain('91420106MA4KXYZ123');
     expect(mine).not.toContain('王晓明');
     expect(mine).not.toContain('%E7%8E%8B');
+  });
+
+  it('samples successful requests one in N (ACCESS_LOG_EVERY, PUBLIC_CHECK_LOG_EVERY) and never drops a refusal', async () => {
+    const sampled: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) sampled.push(JSON.parse(l));
+        done();
+      },
+    });
+    const config = { ...testConfig(), logLevel: 'info', accessLogEvery: 3, publicCheckLogEvery: 1000 };
+    const quiet = await buildApp(config, { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), logger: loggerOptions(config, stream) });
+    try {
+      for (let i = 0; i < 6; i++) expect((await quiet.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      // The public check answers an unknown code 200 (it does not exist): one logged in 1,000.
+      for (let i = 0; i < 5; i++) expect((await quiet.inject({ method: 'GET', url: `/api/v1/codes/JC-2026-ZZZZZZZ${i}` })).statusCode).toBe(200);
+      // A check with a parameter the route does not take is refused: every refusal logged.
+      for (let i = 0; i < 4; i++) expect((await quiet.inject({ method: 'GET', url: `/api/v1/codes/JC-2026-ZZZZZZZ${i}?bogus=${i}` })).statusCode).toBe(400);
+      const completed = sampled.filter((l) => l.msg === 'request completed');
+      const status = (l: Record<string, unknown>) => (l.res as { statusCode: number }).statusCode;
+      expect(completed.filter((l) => (l.req as { url: string }).url === '/health')).toHaveLength(2);
+      expect(completed.filter((l) => (l.req as { url: string }).url.startsWith('/api/v1/codes/') && status(l) === 200)).toHaveLength(1);
+      expect(completed.filter((l) => status(l) === 400)).toHaveLength(4);
+    } finally {
+      await quiet.close();
+    }
   });
 });
