@@ -5,7 +5,7 @@ import { rectificationNoFollowupJob } from '../../src/sweeper/jobs/rectification
 import { referralOverdueJob } from '../../src/sweeper/jobs/referral-overdue.js';
 import { resultNotNotifiedJob } from '../../src/sweeper/jobs/result-not-notified.js';
 import { runSweep } from '../../src/sweeper/run.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newInspection } from '../support/plan-factories.js';
 import { findingsWithReferrals, newCompetentAgency, newReferral, referralBody } from '../support/referral-factories.js';
@@ -164,6 +164,23 @@ describeDb('durable deadlines: referrals, result notification, follow-up (Art. 1
       expect(noneFlag!.detail).toContain('无本单位对该企业的跟踪检查记录');
       expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', late.id))[0]!.detail).toContain('跟踪检查于2026-11-03才记录检查情况，晚于期限');
       expect((await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', draftOnly.id))[0]!.detail).toContain('已制定跟踪检查，但截至2026-11-04未记录检查情况');
+    });
+    it('brings the flag up to date when the ordering agency records its follow-up after the period, on the audit chain', async () => {
+      const order = await newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-09-16', state: 'result_notified', followUpDue: '2026-10-16', findingsAt: new Date('2026-09-16T03:00:00Z'), outcome: { kind: 'rectification', noticeNo: '武昌市监责改〔2026〕31号', dueDate: '2026-10-16' } });
+      const followUp = await newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: w.enterprise.creditCode, matterCodes: [w.matter], countedDate: '2026-11-10', kind: 'case', leadKind: 'follow_up', followUpOf: order.id, findingsAt: null, state: 'in_progress' });
+      t.clock.set('2026-11-04T09:00:00+08:00');
+      await sweep();
+      const [before] = await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', order.id);
+      expect(before!.detail).toContain('已制定跟踪检查，但截至2026-11-04未记录检查情况');
+      t.clock.set('2026-11-10T10:00:00+08:00');
+      const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${followUp.id}/findings`, as: w.officer, payload: { methods: ['site_survey'], items: [{ item: '整改情况', result: 'compliant' }], outcome: { kind: 'no_violation' } } });
+      expect(res.statusCode).toBe(200);
+      const [after] = await flagsOf(t.db, 'RECTIFICATION_NO_FOLLOWUP', order.id);
+      expect(after!.state).toBe('open');
+      expect(after!.detail).toContain(`其后于2026-11-10记录了跟踪检查情况（跟踪检查 ${followUp.id}）`);
+      expect(after!.evidence).toMatchObject({ followUpRecorded: { inspectionId: followUp.id, on: '2026-11-10' } });
+      const audit = await t.db.execute<{ action: string }>(sql`SELECT action FROM audit_entries WHERE subject_id = ${order.id} AND action = 'flag.follow_up_recorded'`);
+      expect((audit as unknown as { rows: unknown[] }).rows).toHaveLength(1);
     });
   });
 

@@ -14,6 +14,7 @@ import { outsideOrder } from '../order-scope.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
 import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults } from '../recognised-results.js';
+import { noteFollowUpRecorded } from '../../flags/follow-up-recorded.js';
 
 export type { FindingsInput };
 
@@ -102,6 +103,8 @@ export async function recordFindings(
         });
         if (flagId) raised.push(flag.rule);
       }
+      // A follow-up's findings bring an earlier RECTIFICATION_NO_FOLLOWUP on the order up to date (Art. 20 ¶2).
+      if (i.followUpOf) await noteFollowUpRecorded(t, at, { sub: actor.sub, role: actor.role }, i.followUpOf, i.id);
     },
     payload: f,
   }, hooks);
