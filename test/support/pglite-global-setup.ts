@@ -24,6 +24,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await database.migrate();
     const client = (database.db as unknown as { $client: PGlite }).$client;
+    // The app uses the `postgres` database only: without template0 and template1 the folder is a third
+    // smaller and each file's copy starts ~0.1 s sooner (PGlite reads every file of the folder at start).
+    await client.exec("UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')");
+    await client.exec('DROP DATABASE template0');
+    await client.exec('DROP DATABASE template1');
+    await client.exec('CHECKPOINT');
     const tarball = await client.dumpDataDir('none');
     await writeFile(file, new Uint8Array(await tarball.arrayBuffer()));
   } finally {
