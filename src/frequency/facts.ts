@@ -27,6 +27,13 @@ export interface FrequencyFactsQuery {
 
 export type FrequencyFacts = Omit<FrequencyQuestion, 'kind' | 'mode' | 'upperDeployed'>;
 
+/** What the caller has already read in the same transaction (the code issuance's guard facts): not read again. */
+export interface KnownFrequencyFacts {
+  riskClass: string | null;
+  /** The matter's domain from its version published on the date, when there is one. */
+  domain?: string;
+}
+
 async function rulesInForce(db: Db, day: string): Promise<FrequencyRuleData[]> {
   const rows = await db
     .select()
@@ -95,12 +102,14 @@ async function historyBetween(db: Db, enterpriseCode: string, from: string, to: 
   }));
 }
 
-export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery): Promise<FrequencyFacts> {
+export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery, known?: KnownFrequencyFacts): Promise<FrequencyFacts> {
   // Sequential on purpose: called inside the issuing transaction, whose queries share one connection.
   const rules = await rulesInForce(db, q.date);
   const noDisturbRows = await db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, q.enterpriseCode));
-  const [enterprise] = await db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode));
-  const domain = await domainOf(db, q.agencyCode, q.matterCode, q.date);
+  const riskClass = known
+    ? known.riskClass
+    : ((await db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode)))[0]?.riskClass ?? null);
+  const domain = known?.domain ?? (await domainOf(db, q.agencyCode, q.matterCode, q.date));
   // Only the widest period any rule in force uses is read; with no rules nothing is counted.
   const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(q.date, p));
   const history = periods.length
@@ -111,7 +120,7 @@ export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery): Promis
     agencyCode: q.agencyCode,
     matterCode: q.matterCode,
     domain,
-    riskClass: enterprise?.riskClass ?? null,
+    riskClass,
     date: q.date,
     rules,
     history,

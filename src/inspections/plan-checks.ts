@@ -6,6 +6,7 @@ import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
 import { FREQUENCY_CAP, type CapResult } from '../rules/frequency.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { LoadedFacts } from './guard-facts.js';
 import type { Inspection } from './repository.js';
 
 type PlanCheckInput = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'specialPlanId'>;
@@ -19,11 +20,25 @@ export interface PlanAndCapResult {
   coverage: PlanCoverageRecord[] | null;
 }
 
+/** What the caller's guard facts already hold (read in the same transaction), so the cap check does not read it again. */
+export interface KnownGuardFacts {
+  riskClass: string | null;
+  /** Domain of each matter with a version published on the inspection's date. */
+  domains: ReadonlyMap<string, string>;
+}
+
+/** KnownGuardFacts from loadGuardFacts' result. */
+export function knownFromGuardFacts(loaded: LoadedFacts): KnownGuardFacts {
+  const domains = new Map<string, string>();
+  for (const m of loaded.facts.matters) if (m.published) domains.set(m.code, m.published.domain);
+  return { riskClass: loaded.enterprise.riskClass, domains };
+}
+
 /**
  * The plan and frequency guards for one inspection, read inside the caller's transaction. The plan rows
  * are read FOR SHARE so an amendment cannot slip in between this check and the commit.
  */
-export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanAndCapResult> {
+export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownGuardFacts): Promise<PlanAndCapResult> {
   const results: RuleResult[] = [];
   const year = Number(i.countedDate.slice(0, 4));
   let upperDeployed = false;
@@ -53,7 +68,11 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput): Promise<PlanA
   }
   const caps = new Map<string, CapResult>();
   for (const matterCode of i.matterCodes) {
-    const facts = await loadFrequencyFacts(tx, { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode });
+    const facts = await loadFrequencyFacts(
+      tx,
+      { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode },
+      known && { riskClass: known.riskClass, domain: known.domains.get(matterCode) },
+    );
     const question = { ...facts, kind: i.kind, mode: i.mode, upperDeployed, excludeId: i.id };
     // Case-inspection anomalies (Art. 15) are not judged here: the case-frequency-anomaly sweeper flags them,
   // whichever route a case inspection took. One inspection of several matters counts once: the same cap reached through two matters is one result.

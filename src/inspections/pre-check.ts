@@ -9,7 +9,7 @@ import { checkFollowUpOf } from './follow-up.js';
 import { loadGuardFacts } from './guard-facts.js';
 import { basicGuards } from './guards.js';
 import { outsideOrder } from './order-scope.js';
-import { planAndCapChecks } from './plan-checks.js';
+import { knownFromGuardFacts, planAndCapChecks } from './plan-checks.js';
 
 /**
  * The pre-check (预检) of a scheme being filled in: the same pure guards and plan/cap checks that drafting
@@ -44,7 +44,7 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
   await checkFollowUpOf(tx, row);
   const outside = outsideOrder({ excludedRelation: row.excludedRelation, entityScope: loaded.enterprise.scope });
   if (outside) return { checks: [outside], underOrder: false };
-  const plan = await planAndCapChecks(tx, row);
+  const plan = await planAndCapChecks(tx, row, knownFromGuardFacts(loaded));
   const checks = [...basicGuards(loaded.facts), ...plan.results];
   if (input.kind === 'case' && input.mode === 'onsite') {
     const candidates = await mergeCandidates(tx, input.agencyCode, input.enterpriseCode);

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Inspector } from '../db/schema/index.js';
 import { loadGuardFacts } from '../inspections/guard-facts.js';
 import { basicGuards } from '../inspections/guards.js';
-import { planAndCapChecks } from '../inspections/plan-checks.js';
+import { knownFromGuardFacts, planAndCapChecks } from '../inspections/plan-checks.js';
 import type { Inspection } from '../inspections/repository.js';
 import { jointMattersInPlans } from '../plans/joint-in-plan.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
@@ -31,9 +31,10 @@ const PLAN_COVERAGE_RULES = new Set(['ROUTINE_WITHOUT_PLAN', 'PLAN_AMENDED_NOT_R
 
 /** A unit's single-inspection guards on its part row, judged with the whole visit's team. */
 export async function partGuards(tx: Db, part: Inspection, team: readonly Inspector[], unitName: string): Promise<RuleResult[]> {
-  const { facts } = await loadGuardFacts(tx, part);
+  const loaded = await loadGuardFacts(tx, part);
+  const { facts } = loaded;
   const basic = basicGuards({ ...facts, inspectors: [...team], teamExceptionBasis: null });
-  const plan = await planAndCapChecks(tx, part);
+  const plan = await planAndCapChecks(tx, part, knownFromGuardFacts(loaded));
   return [...basic, ...plan.results.filter((r) => !PLAN_COVERAGE_RULES.has(r.rule))].map((r) => labelled(r, unitName));
 }
 

@@ -1,4 +1,4 @@
-import { and, count, countDistinct, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspections } from '../db/schema/index.js';
 import { COUNTED_STATES } from '../frequency/facts.js';
@@ -19,14 +19,17 @@ export async function loadCoverageUsage(db: Db, agencyCode: string, q: CoverageQ
     sql`${inspections.countedDate} BETWEEN ${`${q.year}-01-01`} AND ${`${q.year}-12-31`}`,
     excludeId ? ne(inspections.id, excludeId) : undefined,
   );
-  // One query after another: they share the caller's transaction (one connection).
-  const [same] = await db.select({ n: count() }).from(inspections).where(and(base, eq(inspections.enterpriseCode, q.enterpriseCode)));
-  const [others] = await db.select({ n: countDistinct(inspections.enterpriseCode) }).from(inspections).where(and(base, ne(inspections.enterpriseCode, q.enterpriseCode)));
-  const [agency] = await db.select({ districtCode: agencies.districtCode }).from(agencies).where(eq(agencies.code, agencyCode));
-  // A district agency's class is its district's enterprises; a city agency's, the city's (Art. 11).
-  const [population] = await db
-    .select({ n: count() })
-    .from(enterprises)
-    .where(and(ne(enterprises.scope, 'out_of_scope'), agency?.districtCode ? eq(enterprises.districtCode, agency.districtCode) : undefined));
-  return { sameEnterprise: Number(same?.n ?? 0), otherEnterprises: Number(others?.n ?? 0), population: Number(population?.n ?? 0) };
+  // One statement for the three counts (each a round trip before): the enterprise's own visits under the item,
+  // the other enterprises visited (the sampling ratio), and the class's population — a district agency's
+  // district, a city agency's city (Art. 11). An agency missing from the registry counts the whole city.
+  const res = await db.execute<{ same: string | number; others: string | number; population: string | number }>(sql`
+    SELECT (SELECT count(*) FROM ${inspections} WHERE ${and(base, eq(inspections.enterpriseCode, q.enterpriseCode))}) AS same,
+           (SELECT count(DISTINCT ${inspections.enterpriseCode}) FROM ${inspections} WHERE ${and(base, ne(inspections.enterpriseCode, q.enterpriseCode))}) AS others,
+           (SELECT count(*) FROM ${enterprises}
+             WHERE ${ne(enterprises.scope, 'out_of_scope')}
+               AND (a.district_code IS NULL OR ${enterprises.districtCode} = a.district_code)) AS population
+      FROM (SELECT 1) AS one LEFT JOIN ${agencies} a ON a.code = ${agencyCode}`);
+  const row = (res as unknown as { rows: { same: string | number; others: string | number; population: string | number }[] }).rows[0];
+  const [same, others, population] = [row?.same, row?.others, row?.population];
+  return { sameEnterprise: Number(same ?? 0), otherEnterprises: Number(others ?? 0), population: Number(population ?? 0) };
 }

@@ -15,7 +15,7 @@ import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
 import { CASE_WITHOUT_LEAD } from '../../rules/onsite.js';
 import type { InspectionHooks } from '../hooks.js';
-import { planAndCapChecks } from '../plan-checks.js';
+import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
 import { newRowId } from '../../db/ids.js';
 import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
@@ -149,7 +149,7 @@ export async function draftInspection(
   // A case inspection without a lead cannot even be drafted (Art. 9, 13).
   const lead = CASE_WITHOUT_LEAD(loaded.facts);
   if (!lead.passed) throw DomainError.fromRules([lead]);
-  const plan = await planAndCapChecks(tx, { ...row, id: row.id });
+  const plan = await planAndCapChecks(tx, { ...row, id: row.id }, knownFromGuardFacts(loaded));
   const inspection = await insertInspection(tx, {
     ...row,
     entityScope,
@@ -197,7 +197,7 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
   const outside = outsideOrder(next);
   const lead = CASE_WITHOUT_LEAD(loaded.facts);
   if (!outside && !lead.passed) throw DomainError.fromRules([lead]);
-  const plan = outside ? null : await planAndCapChecks(tx, next);
+  const plan = outside ? null : await planAndCapChecks(tx, next, knownFromGuardFacts(loaded));
   // Whether it counts toward the caps follows the amended scheme (Art. 2 ¶2 relation, Art. 15 kind).
   next.countsTowardCap = !outside && next.kind !== 'case' && !plan?.upperDeployed;
   const { id: _id, version, createdAt: _c, ...fields } = next;

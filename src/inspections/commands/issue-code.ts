@@ -14,7 +14,7 @@ import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
 import { outsideOrder } from '../order-scope.js';
 import { SCOPE_NO_CODE } from '../../rules/scope.js';
-import { planAndCapChecks } from '../plan-checks.js';
+import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 
@@ -55,8 +55,9 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   // ONSITE_WITHOUT_APPROVAL (Art. 17(1)) is the machine's: a draft refuses ISSUE_CODE by that rule.
   const state = nextState(i, { type: 'ISSUE_CODE' });
   if (at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
-  const { facts, agency } = await loadGuardFacts(tx, i);
-  const plan = await planAndCapChecks(tx, i);
+  const loaded = await loadGuardFacts(tx, i);
+  const { facts, agency } = loaded;
+  const plan = await planAndCapChecks(tx, i, knownFromGuardFacts(loaded));
   const failed = [...basicGuards(facts), ...plan.results].filter((r) => !r.passed);
   if (failed.length > 0) throw DomainError.fromRules(failed);
 
