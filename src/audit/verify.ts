@@ -422,7 +422,7 @@ export async function verifyChain(db: Db, opts: VerifyOptions = {}): Promise<Ver
   const maxSeq = head?.seq == null ? start.seq : Number(head.seq);
   // Without MAC keys only the hash needs an entry's columns, and a canonical line does for them; the MAC
   // is checked here from the columns and the payload, under a key the database never holds.
-  const pageSize = opts.pageSize ?? PAGE;
+  const pageSize = Math.max(1, Math.trunc(opts.pageSize ?? PAGE));
   await walkPages(walker, start.seq, maxSeq, pageSize, AHEAD, withPayload ? (after) => columnPage(db, after, pageSize, true) : (after) => linePage(db, after, pageSize));
   const { headSeq, headHash } = walker.finish();
 
