@@ -14,8 +14,9 @@ import { systemClock } from '../src/time/clock.js';
  * fresh database, then walks the chain from the genesis a few times; `--profile F` writes a CPU profile of
  * the last walk, `--mac` checks the append MACs too (as the HTTP route does; the seeded entries have none).
  * Each run also shows the CPU time it took in this process and in its PostgreSQL backends (read from /proc
- * when the server runs on this machine): the walk is bound by whichever is near the wall time, or by both
- * when their sum is near twice it on two cores. `npx tsx bench/probe-audit.ts --entries 200000`.
+ * when the server runs on this machine; parallel workers, which live within one query, are not counted): the
+ * walk is bound by whichever is near the wall time, or by both when their sum is near twice it on two cores.
+ * `npx tsx bench/probe-audit.ts --entries 200000`.
  */
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' }, mac: { type: 'boolean', default: false } } });
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
