@@ -1,4 +1,4 @@
-import { asc, count, desc, gte, sql } from 'drizzle-orm';
+import { asc, count, desc, gte, sql, type SQL } from 'drizzle-orm';
 import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema/index.js';
@@ -81,13 +81,15 @@ const PAGE = 10_000;
 const AHEAD = 3;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+/** The chain rows after a position, the first `limit` of them in seq order. */
+const chainAfter = (afterSeq: number, limit: number) => sql`(SELECT * FROM audit_chain WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${limit})`;
+
 /**
- * The chain rows after a position, the first `limit` of them in seq order, each with its entry. The lateral
- * subquery makes the join one index lookup per row (a hash join would read every entry's id for each page).
+ * Chain rows `c` each with its entry `e`. The lateral subquery makes the join one index lookup per row (a hash
+ * join would read every entry's id for each page).
  */
-const pageFrom = (afterSeq: number, limit: number) =>
-  sql`(SELECT * FROM audit_chain WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${limit}) c
-      LEFT JOIN LATERAL (SELECT * FROM audit_entries e WHERE e.id = c.entry_id OFFSET 0) e ON true`;
+const withEntries = (chain: SQL) => sql`${chain} c LEFT JOIN LATERAL (SELECT * FROM audit_entries e WHERE e.id = c.entry_id OFFSET 0) e ON true`;
+const pageFrom = (afterSeq: number, limit: number) => withEntries(chainAfter(afterSeq, limit));
 
 /** Does the stored payload still hash to its payload hash (PostgreSQL's own check: jsonb keeps no text). */
 const PAYLOAD_OK = `encode(sha256(convert_to(e.payload::text, 'UTF8')), 'hex') = e.payload_hash`;
@@ -178,13 +180,18 @@ const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
 // large objects that the young generation's collections do not copy.
 const CHUNK = 250;
 
-/** Chunks of line records, in no particular order. */
+/**
+ * Chunks of line records. The chain rows are numbered into chunks and ordered by them before the join, so the
+ * chunks are aggregated as the rows come (the sort is of the narrow chain rows, already in order), not after a
+ * sort or a hash of the wide joined rows that would spill to disk beyond work_mem. The walk takes them in any order.
+ */
 async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<{ n: string | number; last: string | number; records: string }[]> {
+  const chunked = sql`(SELECT *, seq / ${sql.raw(String(CHUNK))} AS chunk FROM ${chainAfter(afterSeq, limit)} p ORDER BY chunk)`;
   return rowsOf(
     await db.execute(sql`
       SELECT count(*) AS n, max(c.seq) AS last, string_agg(${RECORD}, E'\\n') AS records
-        FROM ${pageFrom(afterSeq, limit)}
-       GROUP BY c.seq / ${sql.raw(String(CHUNK))}`),
+        FROM ${withEntries(chunked)}
+       GROUP BY c.chunk`),
   );
 }
 
