@@ -43,7 +43,7 @@ export interface VerifyOptions {
   now?: Date;
   /** Entries waiting in the queue longer than this are reported (seal_overdue). */
   sealDelayMs?: number;
-  /** Chain rows read per query (10,000); tests walk a small chain across several pages. */
+  /** Chain rows read per query (5,000); tests walk a small chain across several pages. */
   pageSize?: number;
 }
 
@@ -73,8 +73,10 @@ type ChainRow = {
   payload_ok: boolean | null;
 };
 
-// Large pages amortise round trips; 10,000 rows of ~600 bytes stay well under a few MiB.
-const PAGE = 10_000;
+// Pages amortise round trips, several being in flight. 5,000 rows keep a page query's estimated cost (an index
+// lookup per row) at half of jit_above_cost: past it PostgreSQL would compile the query for every page, ~25 ms
+// each, a third more database time for the walk.
+const PAGE = 5000;
 // Pages requested ahead of the one being walked. On PostgreSQL each runs on a pool connection of its own, so
 // the database builds the next pages (on the other core) while JavaScript hashes this one; PGlite, a single
 // connection, runs them one after another.
