@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { generateAuditMacKeys } from '../src/audit/mac.js';
 import { sealPending } from '../src/audit/sealer.js';
 import { verifyChain } from '../src/audit/verify.js';
 import { openDatabase } from '../src/db/client.js';
@@ -11,9 +12,13 @@ import { systemClock } from '../src/time/clock.js';
 /**
  * Probe for the audit verification figure (bench/run.ts step 4) on its own: seeds N sealed entries in a
  * fresh database, then walks the chain from the genesis a few times; `--profile F` writes a CPU profile of
- * the last walk. `npx tsx bench/probe-audit.ts --entries 200000`.
+ * the last walk, `--mac` checks the append MACs too (as the HTTP route does; the seeded entries have none).
+ * Each run also shows the CPU time it took in this process and in its PostgreSQL backends (read from /proc
+ * when the server runs on this machine; parallel workers, which live within one query, are not counted): the
+ * walk is bound by whichever is near the wall time, or by both when their sum is near twice it on two cores.
+ * `npx tsx bench/probe-audit.ts --entries 200000`.
  */
-const { values } = parseArgs({ options: { entries: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { entries: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' }, mac: { type: 'boolean', default: false } } });
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const name = 'wh327_probe_audit';
 const admin = new pg.Client({ connectionString: adminUrl });
@@ -30,6 +35,22 @@ await database.db.execute(sql.raw(`INSERT INTO audit_pending (entry_id) SELECT i
 await sealPending(database.db, systemClock);
 await database.db.execute(sql.raw('VACUUM ANALYZE audit_chain'));
 await database.db.execute(sql.raw('VACUUM ANALYZE audit_entries'));
+/** CPU seconds of this database's backends, by pid (none when /proc does not show them). */
+async function backendCpu(): Promise<Map<number, number>> {
+  const res = await database.db.execute<{ pid: number }>(sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const cpu = new Map<number, number>();
+  for (const { pid } of (res as unknown as { rows: { pid: number }[] }).rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // Another machine's server, or the backend ended.
+    }
+  }
+  return cpu;
+}
+const macKeys = values.mac ? generateAuditMacKeys() : undefined;
 const runs = Number(values.runs);
 for (let i = 0; i < runs; i++) {
   const session = values.profile && i === runs - 1 ? new Session() : undefined;
@@ -38,10 +59,20 @@ for (let i = 0; i < runs; i++) {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  const pg0 = await backendCpu();
+  const js0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const report = await verifyChain(database.db);
+  const report = await verifyChain(database.db, { macKeys });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`run ${i + 1}: ${report.verified} entries in ${secs.toFixed(2)} s = ${Math.round(report.verified / secs)} entries/s (ok ${report.ok})`);
+  const js = process.cpuUsage(js0);
+  let pgCpu = 0;
+  for (const [pid, s] of await backendCpu()) pgCpu += s - (pg0.get(pid) ?? 0);
+  // With MAC keys every seeded entry is reported forged (they have no MAC): count the rows walked.
+  const rows = report.headSeq - report.startSeq;
+  console.log(
+    `run ${i + 1}: ${rows} entries in ${secs.toFixed(2)} s = ${Math.round(rows / secs)} entries/s (ok ${report.ok}${macKeys ? ', MACs checked' : ''}); ` +
+      `CPU: JavaScript ${((js.user + js.system) / 1e6).toFixed(2)} s, PostgreSQL ${pgCpu.toFixed(2)} s`,
+  );
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(values.profile!, JSON.stringify(profile));

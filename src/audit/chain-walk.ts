@@ -1,3 +1,4 @@
+import { hash as digest } from 'node:crypto';
 import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, chainHashOfFormat, GENESIS_HASH, type EntryColumns } from './canonical.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
@@ -108,20 +109,34 @@ export class ChainWalker {
   }
 
   push(r: WalkRow): void {
-    const seq = r.seq;
-    const entryId = r.entry?.id ?? null;
+    this.#step(r.seq, r.entry?.id ?? null, r.prevHash, r.hash, this.#checkEntry(r));
+  }
+
+  /**
+   * A row whose entry is there, whose payload still hashes to its payload hash, and whose chain hash the
+   * caller recomputed here (lineHashHolds, over the canonical line the database built from the entry's
+   * columns) and found to hold: what is left to check is its position, its link to the row before, the
+   * order of formats and the checkpoints. A row whose line does not hash to its hash goes to push() with
+   * its columns instead, so nothing is ever reported from a line. Only without MAC keys: the MAC covers
+   * the columns and the payload, which such a row does not carry.
+   */
+  pushHashed(seq: number, format: number, entryId: number, prevHash: string, hash: string): void {
+    if (this.macKeys) throw new Error('ChainWalker.pushHashed: the append MACs are checked from the entry columns (push)');
+    this.#step(seq, entryId, prevHash, hash, this.#formatOrder(format, seq, entryId));
+  }
+
+  #step(seq: number, entryId: number | null, prevHash: string, hash: string, entryProblem: AuditProblem | undefined): void {
     const before = this.problems.length;
     if (seq !== this.#expected) {
       this.report({ reason: 'sequence_gap', seq, entryId, detail: `链序号应为 ${this.#expected}，实为 ${seq}` });
     }
-    if (r.prevHash !== this.#prev) {
+    if (prevHash !== this.#prev) {
       this.report({ reason: 'prev_hash_mismatch', seq, entryId, detail: `第 ${seq} 条的前序哈希与上一条不符` });
     }
-    const entryProblem = this.#checkEntry(r);
     if (entryProblem) this.report(entryProblem);
-    this.#checkCheckpoints(r);
+    this.#checkCheckpoints(seq, hash);
     if (this.problems.length === before) this.verified++;
-    this.#prev = r.hash;
+    this.#prev = hash;
     this.#expected = seq + 1;
     this.#lastSeq = seq;
   }
@@ -139,13 +154,8 @@ export class ChainWalker {
     if (chainHashOfCanonical(r.prevHash, canonical, chainHashOfFormat(r.format)) !== r.hash) {
       return { reason: 'hash_mismatch', ...at, detail: `第 ${seq} 条审计记录已被改动，哈希不符` };
     }
-    if (r.format === 1) {
-      // Entries sealed before the append MAC existed; none can follow one sealed after it.
-      if (this.#seenV2) return { reason: 'forged', ...at, detail: `第 ${seq} 条以旧格式写在新格式记录之后，不是经由追加途径写入的` };
-      return undefined;
-    }
-    this.#seenV2 = true;
-    if (!this.macKeys) return undefined;
+    const order = this.#formatOrder(r.format, seq, e.id);
+    if (order || r.format === 1 || !this.macKeys) return order;
     const ok = this.macKeys.check(
       {
         id: e.id,
@@ -172,22 +182,32 @@ export class ChainWalker {
       : { reason: 'forged', ...at, detail: `第 ${seq} 条（记录编号 ${e.id}）的追加认证码不符：该条不是经由追加途径写入，或写入后被改写` };
   }
 
-  #checkCheckpoints(r: WalkRow): void {
-    while (this.#ci < this.#checkpoints.length && this.#checkpoints[this.#ci]!.chainSeq <= r.seq) {
+  /** Entries sealed before the append MAC existed (format 1); none can follow one sealed after it. */
+  #formatOrder(format: number, seq: number, entryId: number): AuditProblem | undefined {
+    if (format !== 1) {
+      this.#seenV2 = true;
+      return undefined;
+    }
+    if (!this.#seenV2) return undefined;
+    return { reason: 'forged', seq, entryId, detail: `第 ${seq} 条以旧格式写在新格式记录之后，不是经由追加途径写入的` };
+  }
+
+  #checkCheckpoints(seq: number, hash: string): void {
+    while (this.#ci < this.#checkpoints.length && this.#checkpoints[this.#ci]!.chainSeq <= seq) {
       const c = this.#checkpoints[this.#ci++]!;
-      if (c.chainSeq < r.seq) continue; // its position was skipped (a sequence gap, already reported)
-      if (c.headHash === r.hash) {
-        this.#lastMatched = r.seq;
+      if (c.chainSeq < seq) continue; // its position was skipped (a sequence gap, already reported)
+      if (c.headHash === hash) {
+        this.#lastMatched = seq;
         this.#rehashed = undefined;
         continue;
       }
       if (this.#rehashed) {
         // The same rewritten stretch runs on past the next checkpoint: one problem, extended.
-        this.#rehashed.toSeq = r.seq;
-        this.#rehashed.detail = rehashedDetail(this.#rehashed.seq!, r.seq, c.seq);
+        this.#rehashed.toSeq = seq;
+        this.#rehashed.detail = rehashedDetail(this.#rehashed.seq!, seq, c.seq);
         continue;
       }
-      this.#rehashed = { reason: 'rehashed', seq: this.#lastMatched + 1, toSeq: r.seq, entryId: null, checkpointSeq: c.seq, detail: rehashedDetail(this.#lastMatched + 1, r.seq, c.seq) };
+      this.#rehashed = { reason: 'rehashed', seq: this.#lastMatched + 1, toSeq: seq, entryId: null, checkpointSeq: c.seq, detail: rehashedDetail(this.#lastMatched + 1, seq, c.seq) };
       this.report(this.#rehashed);
     }
   }
@@ -212,6 +232,14 @@ export class ChainWalker {
 
 function rehashedDetail(from: number, to: number, checkpointSeq: number): string {
   return `第 ${from} 至 ${to} 条与第 ${checkpointSeq} 号签名检查点不符：该段已被改写并重新计算哈希`;
+}
+
+/**
+ * Whether `hash` is the row format's hash (1 and 2: SHA-256, 3: SM3) of `prevHash ‖ line`: the check
+ * push() makes, for a canonical line built elsewhere. One-shot, as it runs once per row of a walk.
+ */
+export function lineHashHolds(format: number, prevHash: string, line: string, hash: string): boolean {
+  return digest(format === 3 ? 'sm3' : 'sha256', prevHash + line, 'hex') === hash;
 }
 
 export const GENESIS: WalkStart = { seq: 0, hash: GENESIS_HASH };

@@ -1,0 +1,191 @@
+import { describe, expect, it, vi } from 'vitest';
+import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
+import { ChainWalker, GENESIS, type WalkRow } from '../../src/audit/chain-walk.js';
+import { generateAuditMacKeys } from '../../src/audit/mac.js';
+import { feedLineRecords, walkPages, type Page } from '../../src/audit/verify.js';
+
+/**
+ * The verifier's walk without MAC keys: PostgreSQL writes each row's canonical line, JavaScript hashes it, and
+ * every row a line does not settle is checked again from its columns (src/audit/verify.ts, feedLineRecords).
+ * Here the records are written by hand, so a line can differ from canonical.ts the way another JSON encoder's
+ * would; test/integration/audit-verify-lines.test.ts has the database write them.
+ */
+const OCCURRED = '2026-04-02T01:00:00.000Z';
+const SEALED = '2026-04-02T01:00:05.000Z';
+
+const fields = (id: number, over: Partial<ChainedFieldsV2> = {}): ChainedFieldsV2 => ({
+  id,
+  actor: 'officer:WH-SCJG',
+  role: 'officer',
+  action: 'inspection.drafted',
+  subjectType: 'inspection',
+  subjectId: `i${id}`,
+  agencyCode: 'WH-SCJG',
+  enterpriseCode: null,
+  districtCode: '420102',
+  beforeState: null,
+  afterState: 'draft',
+  payloadHash: 'ab'.repeat(32),
+  requestId: `req-${id}`,
+  mac: null,
+  macKid: null,
+  ...over,
+});
+
+/** A sealed chain of `n` rows (format 2), entry id = position + 100. */
+function chain(n: number, over: (seq: number) => Partial<ChainedFieldsV2> = () => ({})): WalkRow[] {
+  const rows: WalkRow[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const f = fields(seq + 100, over(seq));
+    const hash = chainHashOfCanonical(prev, canonicalEntryV2(f, OCCURRED, SEALED));
+    rows.push({ seq, format: 2, prevHash: prev, hash, sealedAt: SEALED, entry: { ...f, occurredAt: OCCURRED, payloadOk: true } });
+    prev = hash;
+  }
+  return rows;
+}
+
+/** The record the database writes for a row: `seq format entryId "hash""prevHash"line`. */
+const record = (r: WalkRow, line = canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt)) => `${r.seq} ${r.format} ${r.entry!.id} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${line}`;
+
+/** The columns of the given rows, as verify.ts reads them again. */
+const columnsOf = (rows: WalkRow[]) => vi.fn(async (seqs: number[]) => new Map(rows.filter((r) => seqs.includes(r.seq)).map((r) => [r.seq, r])));
+
+/** What the walker says when every row comes with its columns (the reference). */
+function referenceProblems(rows: WalkRow[]) {
+  const walker = new ChainWalker(GENESIS, []);
+  for (const r of rows) walker.push(r);
+  walker.finish();
+  return walker.problems;
+}
+
+describe('the audit walk over canonical lines built by the database', () => {
+  it('passes the rows whose line hashes to their hash without reading their columns', async () => {
+    const rows = chain(5);
+    const columnsAt = columnsOf(rows);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [rows.map((r) => record(r)).join('\n')], columnsAt);
+    expect(walker.finish()).toEqual({ headSeq: 5, headHash: rows[4]!.hash });
+    expect(walker.problems).toEqual([]);
+    expect(walker.verified).toBe(5);
+    expect(columnsAt).not.toHaveBeenCalled();
+  });
+
+  it('checks a line escaped otherwise than JSON.stringify from its columns, and raises no alarm for it', async () => {
+    const rows = chain(4, (seq) => (seq === 2 ? { actor: 'café "β"', subjectId: 'a\u2028b' } : {}));
+    const r2 = rows[1]!;
+    // The same value as a different JSON encoder writes it: \u00e9 for é, \u2028 escaped, \/ for /.
+    const otherLine = canonicalEntryV2(r2.entry!, OCCURRED, SEALED).replace('é', '\\u00e9').replace('\u2028', '\\u2028').replace('officer:', 'officer\\u003a');
+    expect(JSON.parse(otherLine)).toEqual(JSON.parse(canonicalEntryV2(r2.entry!, OCCURRED, SEALED)));
+    const columnsAt = columnsOf(rows);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [[record(rows[0]!), record(r2, otherLine), record(rows[2]!), record(rows[3]!)].join('\n')], columnsAt);
+    walker.finish();
+    expect(walker.problems).toEqual([]);
+    expect(walker.verified).toBe(4);
+    expect(columnsAt).toHaveBeenCalledTimes(1);
+    expect(columnsAt).toHaveBeenCalledWith([2]);
+  });
+
+  it('reports an edited entry as hash_mismatch at its position, found from its columns', async () => {
+    const rows = chain(5);
+    const edited = rows.map((r) => (r.seq === 3 ? { ...r, entry: { ...r.entry!, actor: 'someone "else"' } } : r));
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [edited.map((r) => record(r)).join('\n')], columnsOf(edited));
+    walker.finish();
+    expect(walker.problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 3, entryId: 103 })]);
+    expect(walker.problems).toEqual(referenceProblems(edited));
+    expect(walker.verified).toBe(4);
+  });
+
+  it('checks a bare record (the entry is missing, or its payload changed) from its columns', async () => {
+    const rows = chain(3);
+    const gone = rows.map((r) => (r.seq === 2 ? { ...r, entry: null } : r));
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [[record(rows[0]!), '2', record(rows[2]!)].join('\n')], columnsOf(gone));
+    walker.finish();
+    expect(walker.problems).toEqual([expect.objectContaining({ reason: 'entry_missing', seq: 2, entryId: null })]);
+  });
+
+  it('does not take a prevHash that to_json had to escape at its escaped value', async () => {
+    const rows = chain(3);
+    // 62 characters and a quote: escaped, 64 characters like a hash; its hash made to fit the escaped form.
+    const rawPrev = `"${'a'.repeat(62)}`;
+    const escaped = JSON.stringify(rawPrev).slice(1, -1);
+    const r2 = rows[1]!;
+    const forged = { ...r2, prevHash: rawPrev, hash: chainHashOfCanonical(escaped, canonicalEntryV2(r2.entry!, OCCURRED, SEALED)) };
+    const tampered = [rows[0]!, forged, rows[2]!];
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [tampered.map((r) => record(r)).join('\n')], columnsOf(tampered));
+    walker.finish();
+    expect(walker.problems).toEqual(referenceProblems(tampered));
+    expect(walker.problems.map((p) => [p.reason, p.seq])).toEqual([
+      ['prev_hash_mismatch', 2],
+      ['hash_mismatch', 2],
+      ['prev_hash_mismatch', 3],
+    ]);
+  });
+
+  it('walks chunks in any order in position order, skipping the rows at or before the walk’s position', async () => {
+    const rows = chain(9);
+    const chunks = [rows.slice(6), rows.slice(0, 3), rows.slice(3, 6)].map((part) => part.map((r) => record(r)).join('\n'));
+    const walker = new ChainWalker({ seq: 2, hash: rows[1]!.hash }, []);
+    await feedLineRecords(walker, 2, chunks, columnsOf(rows));
+    expect(walker.finish()).toEqual({ headSeq: 9, headHash: rows[8]!.hash });
+    expect(walker.problems).toEqual([]);
+    expect(walker.verified).toBe(7);
+  });
+
+  it('leaves the MAC check to the columns: a hashed row is refused when MAC keys are given', () => {
+    const walker = new ChainWalker(GENESIS, [], generateAuditMacKeys());
+    expect(() => walker.pushHashed(1, 2, 101, GENESIS_HASH, 'ab'.repeat(32))).toThrow(/MAC/);
+  });
+});
+
+describe('the audit walk’s pages', () => {
+  /** Walks `positions` (ascending) in pages of `size`, as verifyChain does; returns what was fed and requested. */
+  async function walk(positions: number[], size: number, ahead: number, maxSeq = positions.at(-1) ?? 0) {
+    const fed: number[] = [];
+    const requested: number[] = [];
+    const fetch = async (after: number): Promise<Page> => {
+      requested.push(after);
+      if (requested.length > 100) throw new Error('the walk does not move on');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      const rows = positions.filter((s) => s > after).slice(0, size);
+      return {
+        count: rows.length,
+        lastSeq: rows.at(-1) ?? after,
+        feed: async (_walker, walked) => {
+          fed.push(...rows.filter((s) => s > walked));
+        },
+      };
+    };
+    await walkPages(new ChainWalker(GENESIS, []), 0, maxSeq, size, ahead, fetch);
+    return { fed, requested };
+  }
+
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('walks every row once, in order, with several pages in flight', async () => {
+    for (const ahead of [1, 2, 3]) {
+      for (const positions of [range(1, 23), range(1, 20), [...range(1, 7), ...range(15, 30), 44, 45]]) {
+        const { fed } = await walk(positions, 5, ahead);
+        expect(fed).toEqual(positions);
+      }
+    }
+  });
+
+  it('crosses a stretch of missing positions in a few requests, however long it is', async () => {
+    const positions = [...range(1, 12), ...range(1_000_000_000_000, 1_000_000_000_020)];
+    const { fed, requested } = await walk(positions, 5, 3);
+    expect(fed).toEqual(positions);
+    expect(requested.length).toBeLessThan(15);
+  });
+
+  it('requests nothing past the head the walk began with, and nothing for an empty chain', async () => {
+    expect((await walk([], 5, 3)).requested).toEqual([]);
+    const { fed, requested } = await walk(range(1, 23), 5, 3, 10);
+    expect(fed.slice(0, 10)).toEqual(range(1, 10));
+    expect(Math.max(...requested)).toBeLessThan(10);
+  });
+});
