@@ -1,3 +1,5 @@
+// First: V8's heap settings, before the rest of the module graph is evaluated (src/heap.ts).
+import './heap.js';
 import { boot } from './boot.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 

@@ -1,3 +1,5 @@
+// First, as in src/server.ts: V8's heap settings, before the rest of the module graph is evaluated.
+import '../../src/heap.js';
 import { createWriteStream } from 'node:fs';
 import { buildApp, loggerOptions } from '../../src/app.js';
 import { generateDevKey } from '../../src/auth/dev-key.js';

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { requireCjkFont, type CjkFont } from '../codes/cjk-font.js';
 
 /**
@@ -52,6 +51,8 @@ function row(doc: PDFKit.PDFDocument, cells: readonly string[]): void {
 }
 
 export async function renderJointChecklist(input: ChecklistPdfInput, font: CjkFont = requireCjkFont()): Promise<Buffer> {
+  // pdfkit is loaded with the first PDF, not at start (src/codes/notice-pdf.ts says why).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, lang: 'zh-CN', info: { Title: input.title, Author: input.leadName } });
   const done = collect(doc);
   doc.registerFont(FONT, font.path, font.family);
