@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH } from '../../src/audit/canonical.js';
 import { checkpointSignatureValid, type Checkpoint } from '../../src/audit/checkpoint.js';
@@ -10,7 +9,8 @@ import { verifyChain } from '../../src/audit/verify.js';
 import { publishedPublicKey } from '../../src/codes/published-keys.js';
 import { as, newDistrict, newJusticeBureau } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeDb, testDriver } from '../support/test-database.js';
+import { describeDb } from '../support/test-database.js';
+import { asSuperuser } from '../support/superuser.js';
 
 /**
  * 第八条、第二十四条：行政检查全过程记录、可追溯。The attacks of issue 14, each carried out as a database
@@ -20,21 +20,6 @@ let t: TestApp;
 let city: ReturnType<typeof as.supervisor>;
 let n = 0;
 
-/** Runs statements as a superuser: a separate connection on PostgreSQL, the only role on PGlite. */
-async function asSuperuser(stmts: string[]): Promise<void> {
-  const all = ['SET session_replication_role = replica', ...stmts, 'SET session_replication_role = origin'];
-  if (testDriver === 'pg') {
-    const client = new pg.Client({ connectionString: t.testDb.url });
-    await client.connect();
-    try {
-      for (const s of all) await client.query(s);
-    } finally {
-      await client.end();
-    }
-  } else {
-    for (const s of all) await t.db.execute(sql.raw(s));
-  }
-}
 
 /** One audited state change: an admin creates a functional district. */
 async function change(): Promise<void> {
@@ -90,7 +75,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
 
   it('reports a truncated tail: the checkpoint vouches for entries no longer in the chain', async () => {
     const keep = cp.chainSeq - 2;
-    await asSuperuser([
+    await asSuperuser(t.testDb, [
       `DELETE FROM audit_chain WHERE seq > ${keep}`,
       `DELETE FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.entry_id = e.id)`,
     ]);
@@ -102,7 +87,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
 
   it('reports a stretch rewritten and rehashed with the project’s own function, and the rewritten entry', async () => {
     const target = 3;
-    await asSuperuser([`UPDATE audit_entries SET after_state = 'forged' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = ${target})`]);
+    await asSuperuser(t.testDb, [`UPDATE audit_entries SET after_state = 'forged' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = ${target})`]);
     // Recompute every hash from the edited entry on, exactly as the sealer would.
     const rows = await exportSegment(t.db, 1, 1000);
     let prev = GENESIS_HASH;
@@ -113,7 +98,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
       if (r.seq >= target) updates.push(`UPDATE audit_chain SET prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`);
       prev = hash;
     }
-    await asSuperuser(updates);
+    await asSuperuser(t.testDb, updates);
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([
@@ -124,7 +109,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
 
   it('reports a forged, back-dated entry written into the sealer’s queue, at the position it was chained', async () => {
     const id = (await lastEntryId()) + 1000;
-    await asSuperuser([
+    await asSuperuser(t.testDb, [
       `INSERT INTO audit_entries (id, occurred_at, actor, role, action, subject_type, subject_id, payload, payload_hash)
          VALUES (${id}, '2025-12-01T00:00:00Z', 'head:WH-SCJG', 'agency_head', 'inspection.approved', 'inspection', 'x', '{}'::jsonb,
                  encode(sha256(convert_to('{}', 'UTF8')), 'hex'))`,
@@ -139,7 +124,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
   it('reports an entry taken out of the sealer’s queue before it was chained', async () => {
     await change();
     const id = await lastEntryId();
-    await asSuperuser([`DELETE FROM audit_pending WHERE entry_id = ${id}`]);
+    await asSuperuser(t.testDb, [`DELETE FROM audit_pending WHERE entry_id = ${id}`]);
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([expect.objectContaining({ reason: 'unchained', seq: null, entryId: id })]);
@@ -156,7 +141,7 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
   });
 
   it('hashes the request id: changing it is an edit', async () => {
-    await asSuperuser([`UPDATE audit_entries SET request_id = 'another-request' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`]);
+    await asSuperuser(t.testDb, [`UPDATE audit_entries SET request_id = 'another-request' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`]);
     const report = await verify();
     expect(report.problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 2 })]);
   });
@@ -165,14 +150,14 @@ describeDb('第八条、第二十四条 审计日志全过程可追溯：签名�
     expect((await verify(false)).mode).toBe('full');
     const routine = await verify(false);
     expect(routine).toMatchObject({ ok: true, mode: 'incremental', startSeq: cp.chainSeq, verified: 2 });
-    await asSuperuser([`UPDATE audit_entries SET actor = 'someone-else' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`]);
+    await asSuperuser(t.testDb, [`UPDATE audit_entries SET actor = 'someone-else' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`]);
     expect((await verify(false)).ok).toBe(true);
     expect((await verify(true)).problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 2 })]);
   });
 
   it('reports checkpoints deleted along with the tail while this process remembers the newest', async () => {
     await checkpoint();
-    await asSuperuser([
+    await asSuperuser(t.testDb, [
       `DELETE FROM audit_checkpoints`,
       `DELETE FROM audit_chain WHERE seq > ${cp.chainSeq}`,
       `DELETE FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.entry_id = e.id)`,

@@ -1,5 +1,4 @@
 import { asc, inArray, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { appendAudit } from '../../src/audit/append.js';
 import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, chainHashOfFormat, configureChainHash, GENESIS_HASH, sha256Hex } from '../../src/audit/canonical.js';
@@ -13,7 +12,8 @@ import type { Db } from '../../src/db/client.js';
 import { auditChain, auditEntries, auditPending } from '../../src/db/schema/index.js';
 import { ManualClock } from '../../src/time/clock.js';
 import { testAuditMacKeys } from '../support/test-app.js';
-import { createTestDatabase, describeDb, testDriver, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, describeDb, type TestDatabase } from '../support/test-database.js';
+import { asSuperuser } from '../support/superuser.js';
 
 /**
  * 第八条、第二十四条：审计日志可核验。Without the MAC keys (the benchmark, a supervisor's routine check) the
@@ -42,21 +42,6 @@ let db: Db;
 let clock: ManualClock;
 let macKeys: AuditMacKeys;
 
-/** Runs statements as a superuser (triggers bypassed): a separate connection on PostgreSQL, the only role on PGlite. */
-async function asSuperuser(stmts: string[]): Promise<void> {
-  const all = ['SET session_replication_role = replica', ...stmts, 'SET session_replication_role = origin'];
-  if (testDriver === 'pg') {
-    const client = new pg.Client({ connectionString: testDb.url });
-    await client.connect();
-    try {
-      for (const s of all) await client.query(s);
-    } finally {
-      await client.end();
-    }
-  } else {
-    for (const s of all) await db.execute(sql.raw(s));
-  }
-}
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Appends an entry through the append path, every text column carrying `value`. */
@@ -158,7 +143,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
   it('reports an edited entry with escaping-sensitive values as hash_mismatch at its position', async () => {
     await mixedChain();
     const seq = 3 + ESCAPING.indexOf('say "hi"') + 1;
-    await asSuperuser([`UPDATE audit_entries SET subject_id = ${literal('say "hi!"')} WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = ${seq})`]);
+    await asSuperuser(testDb, [`UPDATE audit_entries SET subject_id = ${literal('say "hi!"')} WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = ${seq})`]);
     const [row] = await exportSegment(db, seq, 1);
     for (const pageSize of [4, undefined]) {
       const report = await verifyChain(db, { pageSize });
@@ -179,7 +164,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
     const cp = (n: number, chainSeq: number, hash: string) =>
       `INSERT INTO audit_checkpoints (seq, chain_seq, head_hash, signed_at, kid, alg, signature) VALUES (${n}, ${chainSeq}, '${hash}', now(), 'k', 'Ed25519', 'x')`;
     const hashOf = (s: number) => head.find((r) => r.seq === s)!.hash;
-    await asSuperuser([cp(1, 22, hashOf(22)), cp(2, 25, hashOf(25)), cp(3, last + 5, GENESIS_HASH)]);
+    await asSuperuser(testDb, [cp(1, 22, hashOf(22)), cp(2, 25, hashOf(25)), cp(3, last + 5, GENESIS_HASH)]);
 
     const entryAt = (s: number) => `(SELECT entry_id FROM audit_chain WHERE seq = ${s})`;
     const rows = await exportSegment(db, 1, 1000);
@@ -187,7 +172,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
     // A prev_hash to_json must escape, with a hash made to fit the escaped form of it.
     const escapedPrev = `"${'a'.repeat(62)}`;
     const fittedHash = chainHashOfCanonical(JSON.stringify(escapedPrev).slice(1, -1), canonicalOf(r16), algOf(r16));
-    await asSuperuser([
+    await asSuperuser(testDb, [
       `UPDATE audit_entries SET actor = 'someone-else' WHERE id = ${entryAt(2)}`,
       `UPDATE audit_entries SET payload = jsonb_set(payload, '{n}', '"篡改"') WHERE id = ${entryAt(6)}`,
       `UPDATE audit_entries SET before_state = ${literal('back\\slash \\" \\\\u0042')} WHERE id = ${entryAt(9)}`,
@@ -199,7 +184,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
       `UPDATE audit_chain SET format = 7 WHERE seq = 20`,
     ]);
     // Entry 24 rewritten, and the chain rehashed from it with the project's own functions: checkpoint 2 no longer matches.
-    await asSuperuser([`UPDATE audit_entries SET after_state = 'forged' WHERE id = ${entryAt(24)}`]);
+    await asSuperuser(testDb, [`UPDATE audit_entries SET after_state = 'forged' WHERE id = ${entryAt(24)}`]);
     let prev = (await exportSegment(db, 23, 1))[0]!.hash;
     const rehash: string[] = [];
     for (const r of await exportSegment(db, 24, 1000)) {
@@ -207,7 +192,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
       rehash.push(`UPDATE audit_chain SET prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`);
       prev = hash;
     }
-    await asSuperuser(rehash);
+    await asSuperuser(testDb, rehash);
 
     const expected = await reference();
     expect(expected.map((p) => [p.reason, p.seq])).toEqual([
@@ -242,7 +227,7 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
     for (let i = 0; i < 6; i++) await append(ESCAPING[i]!, i);
     await sealPending(db, clock);
     await append('far away', 7);
-    await asSuperuser([
+    await asSuperuser(testDb, [
       `INSERT INTO audit_chain (seq, entry_id, prev_hash, hash, sealed_at, format)
          SELECT 1000000000000, entry_id, '${GENESIS_HASH}', '${GENESIS_HASH}', now(), 2 FROM audit_pending`,
       `DELETE FROM audit_pending`,
