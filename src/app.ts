@@ -1,7 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
@@ -25,6 +24,7 @@ import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
 import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { AccessLogController } from './http/access-log.js';
+import securityHeaders from './http/security-headers.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { apiRoutes } from './routes/index.js';
 import type { Clock } from './time/clock.js';
@@ -194,7 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Security headers on every response; the CSP allows only this origin, plus inline styles for the pages.
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     contentSecurityPolicy: {
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
