@@ -209,51 +209,14 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
     outcome: row.outcome,
     sampled: row.sampled,
   };
-  let inspection: Inspection;
-  let status: 'created' | 'corrected';
-  if (existing) {
-    const sourceVersion = (existing.sourceVersion ?? 1) + 1;
-    inspection = await updateInspection(tx, existing, { ...columns, sourceVersion, sourceHash: hash }, at);
-    status = 'corrected';
-    await audit({
-      action: 'inspection.import_corrected',
-      subjectType: 'inspection',
-      subjectId: inspection.id,
-      agencyCode: row.agencyCode,
-      enterpriseCode: row.enterpriseCode,
-      districtCode,
-      before: existing.state,
-      after: inspection.state,
-      payload: { ...facts, sourceVersion, previousHash: existing.sourceHash, hash },
-    });
-  } else {
-    inspection = await insertInspection(tx, {
-      id: randomUUID(),
-      ...columns,
-      state: IMPORTED_STATE,
-      // Who inspected stays on the source platform (Art. 8); the record here holds what caps and supervision read.
-      inspectors: [],
-      checklist: [],
-      createdBy: actor.sub,
-      createdAt: at,
-      updatedAt: at,
-      sourceSystem: client.sourceSystem,
-      sourceId: row.sourceId,
-      sourceVersion: 1,
-      sourceHash: hash,
-    });
-    status = 'created';
-    await audit({
-      action: 'inspection.imported',
-      subjectType: 'inspection',
-      subjectId: inspection.id,
-      agencyCode: row.agencyCode,
-      enterpriseCode: row.enterpriseCode,
-      districtCode,
-      after: IMPORTED_STATE,
-      payload: { ...facts, sourceVersion: 1, hash },
-    });
-  }
+  const { inspection, status } = await writeImported(tx, { at, audit }, actor, client, {
+    existing,
+    columns,
+    facts,
+    hash,
+    sourceId: row.sourceId,
+    audited: { agencyCode: row.agencyCode, enterpriseCode: row.enterpriseCode, districtCode },
+  });
   const parts = await applyParts(tx, { at, audit }, actor, client, row, { leadId: inspection.id, existingParts, scope: enterprise.scope, districtOf: (a) => reg.agencies.get(a)?.districtCode ?? null });
   const flags: string[] = [];
   if (needsCode(row) && !row.sourceCode && columns.countsTowardCap) {
@@ -272,6 +235,51 @@ async function applyRow(tx: Db, { at, audit }: CommandScope, actor: Principal, c
     flags.push('ONSITE_WITHOUT_CODE');
   }
   return { line, sourceId: row.sourceId, status, inspectionId: inspection.id, sourceVersion: inspection.sourceVersion ?? 1, ...(flags.length ? { flags } : {}), ...(parts.length ? { parts } : {}) };
+}
+
+/**
+ * Writes one imported record — a lead row or a cooperating agency's part of a joint visit — as a new inspection,
+ * or as a correction of the one already imported under the same source id (its version counted up), with the
+ * audit entry naming the facts and the content hash.
+ */
+async function writeImported(
+  tx: Db,
+  { at, audit }: CommandScope,
+  actor: Principal,
+  client: PlatformClient,
+  w: {
+    existing: Inspection | undefined;
+    columns: ReturnType<typeof columnsOf>;
+    facts: Record<string, unknown>;
+    hash: string;
+    sourceId: string;
+    audited: { agencyCode: string; enterpriseCode: string; districtCode: string | null };
+  },
+): Promise<{ inspection: Inspection; status: 'created' | 'corrected' }> {
+  const { existing, columns, facts, hash } = w;
+  if (existing) {
+    const sourceVersion = (existing.sourceVersion ?? 1) + 1;
+    const inspection = await updateInspection(tx, existing, { ...columns, sourceVersion, sourceHash: hash }, at);
+    await audit({ action: 'inspection.import_corrected', subjectType: 'inspection', subjectId: inspection.id, ...w.audited, before: existing.state, after: inspection.state, payload: { ...facts, sourceVersion, previousHash: existing.sourceHash, hash } });
+    return { inspection, status: 'corrected' };
+  }
+  const inspection = await insertInspection(tx, {
+    id: randomUUID(),
+    ...columns,
+    state: IMPORTED_STATE,
+    // Who inspected stays on the source platform (Art. 8); the record here holds what caps and supervision read.
+    inspectors: [],
+    checklist: [],
+    createdBy: actor.sub,
+    createdAt: at,
+    updatedAt: at,
+    sourceSystem: client.sourceSystem,
+    sourceId: w.sourceId,
+    sourceVersion: 1,
+    sourceHash: hash,
+  });
+  await audit({ action: 'inspection.imported', subjectType: 'inspection', subjectId: inspection.id, ...w.audited, after: IMPORTED_STATE, payload: { ...facts, sourceVersion: 1, hash } });
+  return { inspection, status: 'created' };
 }
 
 /** The stored cooperating parts of an imported joint visit: the rows keyed `<source id>#<agency>`. */
@@ -321,30 +329,15 @@ async function applyParts(
       countedDate: columns.countedDate,
       outcome: part.outcome,
     };
-    const common = { subjectType: 'inspection', agencyCode: part.agencyCode, enterpriseCode: row.enterpriseCode, districtCode: ctx.districtOf(part.agencyCode) } as const;
-    if (existing) {
-      const sourceVersion = (existing.sourceVersion ?? 1) + 1;
-      const updated = await updateInspection(tx, existing, { ...columns, sourceVersion, sourceHash: hash }, at);
-      await audit({ action: 'inspection.import_corrected', subjectId: updated.id, ...common, before: existing.state, after: updated.state, payload: { ...facts, sourceVersion, previousHash: existing.sourceHash, hash } });
-      out.push({ agencyCode: part.agencyCode, inspectionId: updated.id, status: 'corrected' });
-    } else {
-      const created = await insertInspection(tx, {
-        id: randomUUID(),
-        ...columns,
-        state: IMPORTED_STATE,
-        inspectors: [],
-        checklist: [],
-        createdBy: actor.sub,
-        createdAt: at,
-        updatedAt: at,
-        sourceSystem: client.sourceSystem,
-        sourceId,
-        sourceVersion: 1,
-        sourceHash: hash,
-      });
-      await audit({ action: 'inspection.imported', subjectId: created.id, ...common, after: IMPORTED_STATE, payload: { ...facts, sourceVersion: 1, hash } });
-      out.push({ agencyCode: part.agencyCode, inspectionId: created.id, status: 'created' });
-    }
+    const { inspection, status } = await writeImported(tx, { at, audit }, actor, client, {
+      existing,
+      columns,
+      facts,
+      hash,
+      sourceId,
+      audited: { agencyCode: part.agencyCode, enterpriseCode: row.enterpriseCode, districtCode: ctx.districtOf(part.agencyCode) },
+    });
+    out.push({ agencyCode: part.agencyCode, inspectionId: inspection.id, status });
   }
   return out;
 }
