@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.js';
+import { NotifiedCache } from '../db/notified-cache.js';
 import { agencies, districts, enterprises } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Principal } from './principal.js';
@@ -49,51 +50,28 @@ async function loadEnterprise(db: Db, creditCode: string): Promise<{ name: strin
  * notification connection is down the cache is bypassed: a revoked agency must not keep working.
  */
 export class PrincipalDirectory {
-  private readonly entries = new Map<string, { facts: AgencyFacts | { name: string } | null; at: number }>();
-  private live = false;
-  private stop?: () => Promise<void>;
+  // Bounded memory: a few hundred bytes an entry. An unknown unit is kept too (as null): its refusal is as stable.
+  private readonly cache: NotifiedCache<AgencyFacts | { name: string } | null>;
 
-  constructor(
-    private readonly database: Database,
-    // Bounded memory: a few hundred bytes an entry; the oldest go first.
-    private readonly maxEntries = 50_000,
-    // A safety net only: invalidation is by notification.
-    private readonly ttlMs = 5 * 60_000,
-  ) {}
-
-  async start(): Promise<void> {
-    this.stop = await this.database.listen(
-      REGISTRY_CHANGED_CHANNEL,
-      () => this.entries.clear(),
-      (up) => {
-        this.entries.clear();
-        this.live = up;
-      },
-    );
+  constructor(private readonly database: Database) {
+    this.cache = new NotifiedCache(database, REGISTRY_CHANGED_CHANNEL, { maxEntries: 50_000, ttlMs: 5 * 60_000 });
   }
 
-  async close(): Promise<void> {
-    this.live = false;
-    const stop = this.stop;
-    this.stop = undefined;
-    await stop?.();
+  start(): Promise<void> {
+    return this.cache.start();
+  }
+
+  close(): Promise<void> {
+    return this.cache.close();
   }
 
   /** Drops every cached row (after a change this instance made, before its notification arrives). */
   invalidate(): void {
-    this.entries.clear();
+    this.cache.clear();
   }
 
-  private async cached<T extends AgencyFacts | { name: string }>(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    if (!this.live) return load();
-    const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.facts as T | null;
-    const facts = await load();
-    if (this.live) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { facts, at: Date.now() });
-    }
-    return facts;
+  private cached<T extends AgencyFacts | { name: string }>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    return this.cache.get(key, load) as Promise<T | null>;
   }
 
   /** The principal as the registry has it, or a 403 saying which row refuses it. */

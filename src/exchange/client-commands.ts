@@ -33,8 +33,8 @@ export interface Registered {
   webhookSecret: string | null;
 }
 
-// Audit payloads of clients name their scope, never their secrets.
-const auditView = (c: Pick<PlatformClient, 'name' | 'sourceSystem' | 'eventTypes' | 'agencies' | 'importAgencies' | 'webhookUrl' | 'active'>) => ({
+/** A client's scope, never its secrets: what its audit entries record and what the admin's view shows. */
+export const clientScope = (c: Pick<PlatformClient, 'name' | 'sourceSystem' | 'eventTypes' | 'agencies' | 'importAgencies' | 'webhookUrl' | 'active'>) => ({
   name: c.name,
   sourceSystem: c.sourceSystem,
   eventTypes: c.eventTypes,
@@ -76,7 +76,7 @@ export async function registerClient(tx: Db, { at, audit }: CommandScope, actorS
     throw err;
   }
   if (client.webhookUrl) await ensureDelivery(tx, client.id, at);
-  await audit({ action: 'platform_client.registered', subjectType: 'platform_client', subjectId: client.id, after: 'active', payload: auditView(client) });
+  await audit({ action: 'platform_client.registered', subjectType: 'platform_client', subjectId: client.id, after: 'active', payload: clientScope(client) });
   return { client, key: platformKey(client.id, secret), webhookSecret };
 }
 
@@ -97,7 +97,7 @@ export async function updateClient(tx: Db, { at, audit }: CommandScope, id: stri
     subjectId: id,
     before: before.active ? 'active' : 'inactive',
     after: client.active ? 'active' : 'inactive',
-    payload: auditView(client),
+    payload: clientScope(client),
   });
   return { client, webhookSecret };
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.js';
+import { NotifiedCache } from '../db/notified-cache.js';
 import { checkAt, loadCodeView, type CodeView, type PublicCheck } from './public-check.js';
 
 export const CODE_CHANGED_CHANNEL = 'wh327_code_changed';
@@ -10,36 +11,25 @@ export const CODE_CHANGED_CHANNEL = 'wh327_code_changed';
  * everywhere. While the LISTEN connection is down, the cache is bypassed: correctness before speed.
  */
 export class CodeCheckCache {
-  private readonly views = new Map<string, { view: CodeView; at: number }>();
-  private live = false;
-  private stop?: () => Promise<void>;
+  // Bounded memory: ~1 KiB a view. Unknown codes are not kept: guessing random codes must not fill memory.
+  private readonly views: NotifiedCache<CodeView | null>;
 
-  constructor(
-    private readonly database: Database,
-    // Bounded memory: ~1 KiB a view; the oldest entries go first.
-    private readonly maxEntries = 20_000,
-    // A safety net only: invalidation is by notification.
-    private readonly ttlMs = 5 * 60_000,
-  ) {}
+  constructor(private readonly database: Database) {
+    this.views = new NotifiedCache(database, CODE_CHANGED_CHANNEL, {
+      maxEntries: 20_000,
+      ttlMs: 5 * 60_000,
+      onNotify: (code, cache) => cache.delete(code),
+      keep: (view) => view !== null,
+    });
+  }
 
-  async start(): Promise<void> {
-    this.stop = await this.database.listen(
-      CODE_CHANGED_CHANNEL,
-      (code) => this.views.delete(code),
-      (up) => {
-        // Anything may have changed while notifications could not arrive.
-        this.views.clear();
-        this.live = up;
-      },
-    );
+  start(): Promise<void> {
+    return this.views.start();
   }
 
   /** Idempotent: both the app and the process's shutdown path call it. */
-  async close(): Promise<void> {
-    this.live = false;
-    const stop = this.stop;
-    this.stop = undefined;
-    await stop?.();
+  close(): Promise<void> {
+    return this.views.close();
   }
 
   /**
@@ -50,19 +40,10 @@ export class CodeCheckCache {
   forget(subjects: readonly { subjectType: string; subjectId: string }[]): void {
     const changed = new Set(subjects.filter((s) => s.subjectType === 'inspection').map((s) => s.subjectId));
     if (changed.size === 0 || this.views.size === 0) return;
-    for (const [code, { view }] of this.views) if (changed.has(view.inspectionId)) this.views.delete(code);
+    this.views.deleteWhere((view) => view !== null && changed.has(view.inspectionId));
   }
 
   async check(code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
-    if (!this.live) return checkAt(await loadCodeView(this.database.db, code), code, now, presented);
-    const hit = this.views.get(code);
-    if (hit && Date.now() - hit.at < this.ttlMs) return checkAt(hit.view, code, now, presented);
-    const view = await loadCodeView(this.database.db, code);
-    // Unknown codes are not cached: guessing random codes must not fill memory.
-    if (view && this.live) {
-      if (this.views.size >= this.maxEntries) this.views.delete(this.views.keys().next().value!);
-      this.views.set(code, { view, at: Date.now() });
-    }
-    return checkAt(view, code, now, presented);
+    return checkAt(await this.views.get(code, () => loadCodeView(this.database.db, code)), code, now, presented);
   }
 }

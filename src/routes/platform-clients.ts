@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
-import { registerClient, rotateKey, updateClient } from '../exchange/client-commands.js';
+import { clientScope, registerClient, rotateKey, updateClient } from '../exchange/client-commands.js';
 import { deliveryOf, findClient, listClients, type PlatformClient, type WebhookDelivery } from '../exchange/clients.repository.js';
 import { formatCursor } from '../exchange/cursor.js';
 import { commandContext } from '../http/context.js';
@@ -15,13 +15,7 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 2, maxLength: 40, pat
 function view(c: PlatformClient, d: WebhookDelivery | null) {
   return {
     id: c.id,
-    name: c.name,
-    sourceSystem: c.sourceSystem,
-    eventTypes: c.eventTypes,
-    agencies: c.agencies,
-    importAgencies: c.importAgencies,
-    webhookUrl: c.webhookUrl,
-    active: c.active,
+    ...clientScope(c),
     createdAt: c.createdAt.toISOString(),
     delivery: d && {
       cursor: formatCursor(d.cursor),
