@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agencies, inspections } from '../db/schema/index.js';
+import { LEAD_KIND_ZH } from '../inspections/terms-zh.js';
 
 /**
  * Visits the agency recorded as on-site case inspections (个案检查, Art. 9). Art. 17 requires the code for
@@ -15,16 +16,6 @@ import { agencies, inspections } from '../db/schema/index.js';
  * creation stays on the audit chain for the supervisors.
  */
 const STARTED = ['in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived'] as const;
-
-/** Lead kinds as the enterprise may read them; the lead's reference (who complained) is never shown. */
-export const LEAD_KIND_ZH: Record<string, string> = {
-  complaint: '投诉举报',
-  referral: '移送',
-  assignment: '转办交办',
-  platform_monitoring: '平台监测',
-  enterprise_request: '企业申请',
-  follow_up: '跟踪检查',
-};
 
 export interface CaseVisit {
   inspectionId: string;
@@ -55,6 +46,7 @@ function view(r: Row): CaseVisit {
     kind: 'case',
     kindZh: '个案检查',
     leadKind: r.leadKind,
+    // The lead's kind only: its reference (who complained) is never shown to the enterprise.
     leadKindZh: r.leadKind ? (LEAD_KIND_ZH[r.leadKind] ?? r.leadKind) : null,
     agencyCode: r.agencyCode,
     agencyName: r.agencyName,
