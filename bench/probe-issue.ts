@@ -1,10 +1,10 @@
 import { buildApp } from '../src/app.js';
 import { generateDevKey, signDevToken } from '../src/auth/dev-key.js';
 import { generateKeyring } from '../src/codes/keyring.js';
-import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { benchWorld } from './lib/world.js';
 import pg from 'pg';
+import { benchClock, benchConfig } from './lib/bench-config.js';
 
 /**
  * Latency of one code issuance at a time (no concurrency): the round-trip cost of the guarded transaction,
@@ -28,7 +28,7 @@ await admin.end();
 const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
 await database.migrate();
 const devKey = generateDevKey();
-const app = await buildApp({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), publicRateLimit: 1e9 }, { database, clock: { now: () => new Date('2026-04-02T01:00:00Z') }, devKey, keyring: generateKeyring('p'), logger: false });
+const app = await buildApp(benchConfig(), { database, clock: benchClock, devKey, keyring: generateKeyring('p'), logger: false });
 const w = await benchWorld(database.db, 300, '7');
 const headers = { authorization: `Bearer ${signDevToken(devKey, { sub: 'o', role: 'officer', agency: w.agency })}` };
 const times: number[] = [];

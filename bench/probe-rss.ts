@@ -9,11 +9,11 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { generateDevKey, signDevToken } from '../src/auth/dev-key.js';
 import { loadKeyring } from '../src/codes/keyring.js';
-import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { projectPath } from '../src/paths.js';
 import { listen, load } from './lib/harness.js';
 import { benchWorld } from './lib/world.js';
+import { benchClock, benchConfig } from './lib/bench-config.js';
 
 /**
  * Probe for the server-memory figure (bench/run.ts, "server RSS under the public-check load") on its own: starts
@@ -53,8 +53,8 @@ const database = await openDatabase({ url: dbUrl });
 await database.migrate();
 const world = await benchWorld(database.db, 50, '1');
 const devKey = generateDevKey();
-const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000' }), publicRateLimit: 100_000_000 };
-const app = await buildApp(config, { database, clock: { now: () => new Date('2026-04-02T01:00:00Z') }, devKey, keyring: loadKeyring({ keysDir, dataDir: keysDir, production: false }), logger: false });
+const config = benchConfig();
+const app = await buildApp(config, { database, clock: benchClock, devKey, keyring: loadKeyring({ keysDir, dataDir: keysDir, production: false }), logger: false });
 const base = await listen(app);
 const officer = { authorization: `Bearer ${signDevToken(devKey, { sub: 'officer:bench', role: 'officer', agency: world.agency })}` };
 const issued = (await (await fetch(`${base}/api/v1/inspections/${world.ids[0]}/code`, { method: 'POST', headers: officer })).json()) as { code: string; kid: string; signature: string };

@@ -15,12 +15,12 @@ import { verifyChain } from '../src/audit/verify.js';
 import { generateDevKey, signDevToken } from '../src/auth/dev-key.js';
 import { canonicalFacts, type CodeFacts } from '../src/codes/facts.js';
 import { loadKeyring } from '../src/codes/keyring.js';
-import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { projectPath } from '../src/paths.js';
 import { systemClock } from '../src/time/clock.js';
 import { fmt, listen, load, opsPerSecond, type Row } from './lib/harness.js';
 import { benchWorld } from './lib/world.js';
+import { benchClock, benchConfig } from './lib/bench-config.js';
 
 /**
  * npm run bench — every figure beside a baseline measured in the same run, as a ratio (absolute numbers
@@ -51,8 +51,7 @@ const keysDir = mkdtempSync(join(tmpdir(), 'wh327-bench-keys-'));
 writeFileSync(join(keysDir, 'bench.pem'), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
 writeFileSync(join(keysDir, 'active'), 'bench\n');
 const keyring = loadKeyring({ keysDir, dataDir: keysDir, production: false });
-// The rate limits would measure themselves (one bench caller sends thousands a minute): both budgets lifted.
-const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000' }), publicRateLimit: 100_000_000 };
+const config = benchConfig();
 
 // Both servers log as production does (info level, the access log's sampling) into /dev/null: the cost of
 // writing the lines is counted, the lines are not kept.
@@ -60,7 +59,7 @@ const logSink = () => createWriteStream('/dev/null');
 const benchLogger = () => loggerOptions({ ...config, logLevel: 'info' }, logSink());
 
 const database = await freshDatabase('wh327_bench');
-const app = await buildApp(config, { database, clock: { now: () => new Date('2026-04-02T01:00:00Z') }, devKey, keyring, logger: benchLogger() });
+const app = await buildApp(config, { database, clock: benchClock, devKey, keyring, logger: benchLogger() });
 const base = await listen(app);
 const world = await benchWorld(database.db, 20_000, '1');
 const officer = { authorization: `Bearer ${signDevToken(devKey, { sub: 'officer:bench', role: 'officer', agency: world.agency })}` };
@@ -156,7 +155,7 @@ if (values.large) {
   for (const [label, name] of [['small', 'wh327_bench'], ['large', values.large]] as const) {
     const db = await openDatabase({ url: dbUrl(name) });
     await db.migrate();
-    const a = await buildApp(config, { database: db, clock: { now: () => new Date('2026-04-02T01:00:00Z') }, devKey, keyring, logger: false });
+    const a = await buildApp(config, { database: db, clock: benchClock, devKey, keyring, logger: false });
     const u = await listen(a);
     const w = await benchWorld(db.db, 3000, label === 'small' ? '2' : LARGE_TAG);
     const tok = { authorization: `Bearer ${signDevToken(devKey, { sub: 'officer:bench', role: 'officer', agency: w.agency })}` };
