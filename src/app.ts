@@ -22,7 +22,7 @@ import { controlCharactersPlugin } from './http/control-characters.js';
 import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
-import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
+import { MemoryRateStore, rateLimitHooks, RateStoreBreaker, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { AccessLogController } from './http/access-log.js';
 import securityHeaders from './http/security-headers.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
@@ -52,6 +52,8 @@ export interface Services {
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** The request budgets' store behind its breaker: /ready reports whether requests are being counted. */
+    rateLimitStore: RateStoreBreaker;
   }
 }
 
@@ -199,7 +201,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
   });
-  const rateStore = deps.rateStore ?? (config.rateLimit.redisUrl ? RedisRateStore.connect(config.rateLimit.redisUrl) : new MemoryRateStore());
+  const { redisUrl, redisTimeoutMs, redisRetryMs } = config.rateLimit;
+  const store = deps.rateStore ?? (redisUrl ? await RedisRateStore.connect(redisUrl, { commandTimeoutMs: redisTimeoutMs }) : new MemoryRateStore());
+  // A stalled or absent store is bypassed after one bounded wait (src/http/rate-limit.ts); /ready shows it.
+  const rateStore = new RateStoreBreaker(store, { retryMs: redisRetryMs, log: app.log });
+  app.decorate('rateLimitStore', rateStore);
   app.addHook('onClose', async () => rateStore.close());
   const limits = rateLimitHooks({
     publicLimit: config.publicRateLimit,

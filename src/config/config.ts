@@ -147,6 +147,10 @@ const EnvSchema = Type.Object({
    * balancer); unset keeps the counters in this process (one instance).
    */
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** A Redis command unanswered this long fails; the request goes through uncounted and the breaker opens. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 10, maximum: 10_000 }),
+  /** While the breaker is open, Redis is probed again after this long; requests are not counted meanwhile. */
+  RATE_LIMIT_REDIS_RETRY_MS: Type.Integer({ default: 5000, minimum: 10, maximum: 600_000 }),
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For): unset trusts none (the server
    * faces clients directly); behind a reverse proxy set the proxy's addresses or CIDRs (e.g. 10.0.0.0/8,
@@ -222,7 +226,7 @@ export interface Config {
   accessLogEvery: number;
   publicCheckLogEvery: number;
   /** Per-caller limits on routes that need a token; `expensiveCost` is what one expensive request counts. */
-  rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string };
+  rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string; redisTimeoutMs: number; redisRetryMs: number };
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
   trustProxy: boolean | string[];
   sweepIntervalMs: number;
@@ -266,6 +270,7 @@ INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
+INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -347,7 +352,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     accessLogEvery: env.ACCESS_LOG_EVERY,
     publicCheckLogEvery: env.PUBLIC_CHECK_LOG_EVERY,
-    rateLimit: { authenticated: env.AUTH_RATE_LIMIT, expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST, redisUrl: env.RATE_LIMIT_REDIS_URL },
+    rateLimit: {
+      authenticated: env.AUTH_RATE_LIMIT,
+      expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST,
+      redisUrl: env.RATE_LIMIT_REDIS_URL,
+      redisTimeoutMs: env.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      redisRetryMs: env.RATE_LIMIT_REDIS_RETRY_MS,
+    },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
