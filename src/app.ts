@@ -22,6 +22,7 @@ import { controlCharactersPlugin } from './http/control-characters.js';
 import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
+import { WebhookDispatcher } from './exchange/webhooks.js';
 import { MemoryRateStore, rateLimitHooks, RateStoreBreaker, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { AccessLogController } from './http/access-log.js';
 import securityHeaders from './http/security-headers.js';
@@ -41,6 +42,8 @@ export interface Services {
   codeChecks: CodeCheckCache;
   /** The newest audit checkpoint this process signed or saw (verification compares the chain with it). */
   auditWitness: CheckpointWitness;
+  /** Webhook delivery: boot.ts runs its passes; the admin routes stop a subscriber's batch and resend dead letters. */
+  webhooks: WebhookDispatcher;
   /** The audit append-MAC keys verification checks entries with (src/audit/mac.ts). */
   auditMac?: AuditMacKeys;
   /** Resolves each caller against the registry (agency active, supervisor's bureau and district), cached. */
@@ -142,11 +145,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     principals: new PrincipalDirectory(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
     auditWitness: new CheckpointWitness(),
+    webhooks: new WebhookDispatcher(deps.database.db, deps.clock, config.exchange),
     auditMac: deps.auditMac ?? configuredAuditMac(),
   });
   await app.services.codeChecks.start();
   await app.services.principals.start();
   app.addHook('onClose', async () => {
+    // Requests to receivers in flight are aborted, so closing never waits on a slow receiver.
+    await app.services.webhooks.close();
     await app.services.codeChecks.close();
     await app.services.principals.close();
   });

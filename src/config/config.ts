@@ -185,6 +185,10 @@ const EnvSchema = Type.Object({
   /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
+  /** Attempts at one event before it is dead-lettered and the subscriber moves on (src/exchange/webhooks.ts). */
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
+  /** `true` allows webhook URLs on loopback, private and link-local addresses (a receiver on the same network). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -272,6 +276,7 @@ INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS'
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
 INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
+INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -378,6 +383,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
       backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     },
   };
 }

@@ -75,7 +75,7 @@ describeDb('a stalled shared rate-limit store costs one bounded wait, then is by
     proxy = new StallingProxy({ host: url.hostname, port: Number(url.port || 6379) });
     const port = await proxy.start();
     // A fresh key prefix per run, so the pglite and postgres projects running at once do not share buckets.
-    const store = await RedisRateStore.connect(`redis://127.0.0.1:${port}`, { commandTimeoutMs: 150, prefix: `wh327:test:${randomUUID()}:` });
+    const store = await RedisRateStore.connect(`redis://127.0.0.1:${port}`, { commandTimeoutMs: 1000, prefix: `wh327:test:${randomUUID()}:` });
     // Connected before the test starts (no offline queue: a command before the connection is up fails).
     await vi.waitFor(() => store.ping(), { timeout: 10_000, interval: 50 });
     t = await createTestApp({ config: { publicRateLimit: 3, rateLimit: { ...testConfig().rateLimit, redisRetryMs: 50 } }, rateStore: store });
