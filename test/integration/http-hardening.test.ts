@@ -62,7 +62,7 @@ describeDb('rate limits per caller with a token, cost weights and the client add
     for (let k = 0; k < 8; k++) expect((await t.call({ method: 'GET', url: '/api/v1/me', as: as.admin() })).statusCode).toBe(200);
   });
 
-  it('charges failed tokens to the address, and refuses the address once over its budget before verifying', async () => {
+  it('charges failed tokens to the address, and answers its further failed tokens 429 once over its budget', async () => {
     const other = await createTestApp({ config: { publicRateLimit: 3 }, testDb: t.testDb });
     try {
       const bad = () => other.call({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer not-a-token' } });
