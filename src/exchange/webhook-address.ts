@@ -64,8 +64,8 @@ export async function checkSubscriptionUrl(raw: string, field: string, opts: { a
     await resolveWebhookTarget(raw, opts);
   } catch (err) {
     if (err instanceof WebhookAddressRefused) {
-      throw DomainError.field(field, `推送地址指向内网、本机、链路本地或保留地址（${err.address}），不予登记；确需推送到内网接收方的，由运维设置 WEBHOOK_ALLOW_PRIVATE`);
+      throw DomainError.field(field, `推送地址指向内网、本机、链路本地或保留地址（${err.address}），不予登记；确需推送到内网接收方的，由运维人员在部署设置中开启“允许推送到内网地址”`);
     }
-    throw DomainError.field(field, '推送地址无法解析，请填写可访问的 http 或 https 地址');
+    throw DomainError.field(field, '推送地址的域名无法解析，请填写可访问的网址');
   }
 }

@@ -119,7 +119,7 @@ describeDb('第八条、第二十九条 推送的安全边界：推送地址、�
         const res = await strict.call({ method: 'POST', url: '/api/v1/platform-clients', as: as.admin(), payload: { id: `ssrf-${refused.indexOf(url)}`, name: '探测', sourceSystem: `SSRF-${refused.indexOf(url)}`, webhookUrl: url } });
         expect(res.statusCode, url).toBe(400);
         expect(res.json().errors).toEqual([expect.objectContaining({ field: 'body.webhookUrl' })]);
-        expect(res.json().detail).toContain('WEBHOOK_ALLOW_PRIVATE');
+        expect(res.json().detail).toContain('允许推送到内网地址');
       });
     }
 
