@@ -85,7 +85,8 @@ describeDb('第八条、第二十九条 推送的安全边界：推送地址、�
     w = await newInspectionWorld(t, { cap: 100 });
     await approvedInspection(t, w);
     await approvedInspection(t, w);
-  });
+    // Two apps and a world: on a busy machine this takes longer than one app's usual minute.
+  }, 180_000);
   afterAll(async () => {
     for (const r of receivers) await r.stop();
     await strict.close();
