@@ -22,7 +22,8 @@ import { controlCharactersPlugin } from './http/control-characters.js';
 import { openapiTransforms } from './http/openapi.js';
 import { problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
-import { MemoryRateStore, rateLimitHooks, RedisRateStore, type RateStore } from './http/rate-limit.js';
+import { WebhookDispatcher } from './exchange/webhooks.js';
+import { MemoryRateStore, rateLimitHooks, RateStoreBreaker, RedisRateStore, type RateStore } from './http/rate-limit.js';
 import { AccessLogController } from './http/access-log.js';
 import securityHeaders from './http/security-headers.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
@@ -41,6 +42,8 @@ export interface Services {
   codeChecks: CodeCheckCache;
   /** The newest audit checkpoint this process signed or saw (verification compares the chain with it). */
   auditWitness: CheckpointWitness;
+  /** Webhook delivery: boot.ts runs its passes; the admin routes stop a subscriber's batch and resend dead letters. */
+  webhooks: WebhookDispatcher;
   /** The audit append-MAC keys verification checks entries with (src/audit/mac.ts). */
   auditMac?: AuditMacKeys;
   /** Resolves each caller against the registry (agency active, supervisor's bureau and district), cached. */
@@ -52,6 +55,8 @@ export interface Services {
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** The request budgets' store behind its breaker: /ready reports whether requests are being counted. */
+    rateLimitStore: RateStoreBreaker;
   }
 }
 
@@ -140,11 +145,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     principals: new PrincipalDirectory(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
     auditWitness: new CheckpointWitness(),
+    webhooks: new WebhookDispatcher(deps.database.db, deps.clock, config.exchange),
     auditMac: deps.auditMac ?? configuredAuditMac(),
   });
   await app.services.codeChecks.start();
   await app.services.principals.start();
   app.addHook('onClose', async () => {
+    // Requests to receivers in flight are aborted, so closing never waits on a slow receiver.
+    await app.services.webhooks.close();
     await app.services.codeChecks.close();
     await app.services.principals.close();
   });
@@ -199,7 +207,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
   });
-  const rateStore = deps.rateStore ?? (config.rateLimit.redisUrl ? RedisRateStore.connect(config.rateLimit.redisUrl) : new MemoryRateStore());
+  const { redisUrl, redisTimeoutMs, redisRetryMs } = config.rateLimit;
+  const store = deps.rateStore ?? (redisUrl ? await RedisRateStore.connect(redisUrl, { commandTimeoutMs: redisTimeoutMs }) : new MemoryRateStore());
+  // A stalled or absent store is bypassed after one bounded wait (src/http/rate-limit.ts); /ready shows it.
+  const rateStore = new RateStoreBreaker(store, { retryMs: redisRetryMs, log: app.log });
+  app.decorate('rateLimitStore', rateStore);
   app.addHook('onClose', async () => rateStore.close());
   const limits = rateLimitHooks({
     publicLimit: config.publicRateLimit,

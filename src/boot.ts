@@ -13,7 +13,6 @@ import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runSweep } from './sweeper/run.js';
-import { deliverWebhooks } from './exchange/webhooks.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
 
 export function clockFor(config: Config): Clock {
@@ -85,13 +84,18 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
       });
   }, config.sweepIntervalMs);
   sweepTimer.unref();
-  // Webhook delivery (Art. 8, 29): one pass at a time per instance; subscribers are leased across instances.
+  // Webhook delivery (Art. 8, 29): one pass at a time per instance (the dispatcher returns the pass running);
+  // subscribers are leased across instances and served independently within a pass.
   let delivering: Promise<unknown> | null = null;
   const webhookTimer = setInterval(() => {
     if (delivering) return;
-    delivering = deliverWebhooks(database.db, clock, config.exchange)
+    delivering = app.services.webhooks
+      .run()
       .then((passes) => {
-        for (const p of passes) if (p.failed) app.log.warn({ client: p.clientId, delivered: p.delivered }, 'webhook delivery failed; will retry with back-off');
+        for (const p of passes) {
+          if (p.deadLettered) app.log.warn({ client: p.clientId }, 'webhook event dead-lettered after WEBHOOK_MAX_ATTEMPTS failures; the subscriber moves on');
+          else if (p.failed) app.log.warn({ client: p.clientId, delivered: p.delivered }, 'webhook delivery failed; will retry with back-off');
+        }
       })
       .catch((err) => app.log.warn({ err }, 'webhook pass failed; will retry'))
       .finally(() => {
@@ -103,6 +107,8 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     clearInterval(timer);
     clearInterval(sweepTimer);
     clearInterval(webhookTimer);
+    // Aborts the requests in flight: shutdown waits for bookkeeping, not for receivers.
+    await app.services.webhooks.close();
     await delivering;
     await sweeping;
     await sealing;

@@ -147,6 +147,10 @@ const EnvSchema = Type.Object({
    * balancer); unset keeps the counters in this process (one instance).
    */
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** A Redis command unanswered this long fails; the request goes through uncounted and the breaker opens. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 10, maximum: 10_000 }),
+  /** While the breaker is open, Redis is probed again after this long; requests are not counted meanwhile. */
+  RATE_LIMIT_REDIS_RETRY_MS: Type.Integer({ default: 5000, minimum: 10, maximum: 600_000 }),
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For): unset trusts none (the server
    * faces clients directly); behind a reverse proxy set the proxy's addresses or CIDRs (e.g. 10.0.0.0/8,
@@ -181,6 +185,10 @@ const EnvSchema = Type.Object({
   /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
+  /** Attempts at one event before it is dead-lettered and the subscriber moves on (src/exchange/webhooks.ts). */
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
+  /** `true` allows webhook URLs on loopback, private and link-local addresses (a receiver on the same network). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -222,7 +230,7 @@ export interface Config {
   accessLogEvery: number;
   publicCheckLogEvery: number;
   /** Per-caller limits on routes that need a token; `expensiveCost` is what one expensive request counts. */
-  rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string };
+  rateLimit: { authenticated: number; expensiveCost: number; redisUrl?: string; redisTimeoutMs: number; redisRetryMs: number };
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
   trustProxy: boolean | string[];
   sweepIntervalMs: number;
@@ -266,7 +274,9 @@ INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
+INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
+INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -347,7 +357,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     accessLogEvery: env.ACCESS_LOG_EVERY,
     publicCheckLogEvery: env.PUBLIC_CHECK_LOG_EVERY,
-    rateLimit: { authenticated: env.AUTH_RATE_LIMIT, expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST, redisUrl: env.RATE_LIMIT_REDIS_URL },
+    rateLimit: {
+      authenticated: env.AUTH_RATE_LIMIT,
+      expensiveCost: env.RATE_LIMIT_EXPENSIVE_COST,
+      redisUrl: env.RATE_LIMIT_REDIS_URL,
+      redisTimeoutMs: env.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      redisRetryMs: env.RATE_LIMIT_REDIS_RETRY_MS,
+    },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
@@ -367,6 +383,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
       backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     },
   };
 }

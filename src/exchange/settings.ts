@@ -12,6 +12,10 @@ export interface ExchangeSettings {
   backoffMaxMs: number;
   /** Events one webhook pass sends to one subscriber at most (each its own request, in order). */
   webhookBatch: number;
+  /** Attempts at one event before it is dead-lettered and the subscriber's cursor moves past it (WEBHOOK_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** WEBHOOK_ALLOW_PRIVATE: also deliver to loopback, private and link-local addresses (src/exchange/webhook-address.ts). */
+  allowPrivate: boolean;
 }
 
 export const DEFAULT_EXCHANGE: ExchangeSettings = {
@@ -21,6 +25,8 @@ export const DEFAULT_EXCHANGE: ExchangeSettings = {
   backoffBaseMs: 10_000,
   backoffMaxMs: 3_600_000,
   webhookBatch: 100,
+  maxAttempts: 10,
+  allowPrivate: false,
 };
 
 /** The wait before the next attempt after `failures` failures in a row (1, 2, 3 …). */

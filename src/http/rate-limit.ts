@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { DomainError } from '../errors/domain-error.js';
+import { problemBody } from './problem.js';
 
 /**
  * Request budgets (issue 15 item 3). Every request is charged to one bucket per minute: the caller's
@@ -9,8 +10,17 @@ import { DomainError } from '../errors/domain-error.js';
  * TRUST_PROXY behind a reverse proxy; IPv6 addresses by their /64, which one subscriber usually holds).
  * Expensive routes charge RATE_LIMIT_EXPENSIVE_COST from the same bucket instead of 1, so a handful of
  * PDFs cannot starve the public check. Tokens that fail verification are counted per address in a bucket
- * of their own, and an address past PUBLIC_RATE_LIMIT failures is refused before its tokens are verified.
+ * of their own: an address past PUBLIC_RATE_LIMIT failures gets 429 for its next failed tokens, but a token
+ * that verifies always passes (one NAT may carry every officer of an agency and one script sending junk).
+ * /health, /ready and /.well-known/* are not charged at all: probes and key fetches must not exhaust the
+ * budget of the address a crowd scans codes from, nor be refused by it.
  */
+
+/** Paths never charged: liveness and readiness probes, published keys and checkpoints. */
+export function exemptFromBudget(url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  return path === '/health' || path === '/ready' || path.startsWith('/.well-known/') || path.startsWith('/docs');
+}
 
 /** Routes whose one request costs what many cheap ones do (PDF rendering, hashing the whole audit chain, CSV of a period). */
 export const EXPENSIVE_ROUTES: readonly string[] = [
@@ -35,6 +45,8 @@ export interface Hit {
 export interface RateStore {
   charge(key: string, cost: number, windowMs: number): Promise<Hit>;
   peek(key: string): Promise<Hit>;
+  /** Answers when the store does; the breaker's probe. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +80,8 @@ export class MemoryRateStore implements RateStore {
     return b ? { count: b.count, resetMs: b.resetAt - now } : { count: 0, resetMs: 0 };
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 
@@ -88,10 +102,25 @@ export class RedisRateStore implements RateStore {
     private readonly prefix = 'wh327:rate:',
   ) {}
 
-  static connect(url: string): RedisRateStore {
-    // No offline queue: while Redis is away a charge fails at once (and the request goes through) rather
-    // than waiting; commands retry once.
-    return new RedisRateStore(new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }));
+  /**
+   * ioredis is loaded only here, so an instance without RATE_LIMIT_REDIS_URL never loads it. No offline
+   * queue: while Redis is away a charge fails at once rather than waiting. `commandTimeout` bounds a
+   * command on a connection that is open but silent (a stalled server, a partition): without it a reply
+   * that never comes holds the request forever, as TCP sees nothing wrong.
+   */
+  static async connect(url: string, opts: { commandTimeoutMs: number; prefix?: string }): Promise<RedisRateStore> {
+    const { Redis } = await import('ioredis');
+    const options: RedisOptions = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: false,
+      commandTimeout: opts.commandTimeoutMs,
+      connectTimeout: Math.max(1000, opts.commandTimeoutMs),
+    };
+    const redis = new Redis(url, options);
+    // Connection errors are the breaker's business; without a listener ioredis prints each one.
+    redis.on('error', () => {});
+    return new RedisRateStore(redis, opts.prefix);
   }
 
   async charge(key: string, cost: number, windowMs: number): Promise<Hit> {
@@ -104,8 +133,101 @@ export class RedisRateStore implements RateStore {
     return count === null ? { count: 0, resetMs: 0 } : { count: Number(count), resetMs: Math.max(ttl, 0) };
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
+  }
+}
+
+/** Thrown instead of asking a store the breaker has set aside; the request goes through uncounted. */
+export class StoreBypassed extends Error {
+  constructor() {
+    super('rate-limit store bypassed');
+    this.name = 'StoreBypassed';
+  }
+}
+
+export type StoreState = 'counting' | 'bypassed';
+
+interface BreakerLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * A circuit breaker in front of the store. The first command that fails or times out costs its request
+ * one bounded wait (RATE_LIMIT_REDIS_TIMEOUT_MS) and opens the breaker: from then on requests go through
+ * uncounted without asking the store, as the README promises. After RATE_LIMIT_REDIS_RETRY_MS a request
+ * starts one probe (PING) in the background — half-open — and still goes through at once; the probe's
+ * answer closes the breaker and counting resumes. Opening and closing are logged once each, not per request.
+ */
+export class RateStoreBreaker implements RateStore {
+  private openUntil = 0;
+  private probing = false;
+
+  constructor(
+    private readonly inner: RateStore,
+    private readonly opts: { retryMs: number; log?: BreakerLog },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get state(): StoreState {
+    return this.openUntil ? 'bypassed' : 'counting';
+  }
+
+  private trip(err: unknown): void {
+    if (!this.openUntil) this.opts.log?.warn({ err: { message: (err as Error).message } }, 'rate-limit store unavailable; requests go through uncounted until it answers');
+    this.openUntil = this.now() + this.opts.retryMs;
+  }
+
+  private probe(): void {
+    this.probing = true;
+    this.inner
+      .ping()
+      .then(
+        () => {
+          this.openUntil = 0;
+          this.opts.log?.info({}, 'rate-limit store answers again; requests are counted');
+        },
+        () => {
+          this.openUntil = this.now() + this.opts.retryMs;
+        },
+      )
+      .finally(() => {
+        this.probing = false;
+      });
+  }
+
+  private async guard<T>(f: () => Promise<T>): Promise<T> {
+    if (this.openUntil) {
+      if (this.now() >= this.openUntil && !this.probing) this.probe();
+      throw new StoreBypassed();
+    }
+    try {
+      return await f();
+    } catch (err) {
+      this.trip(err);
+      throw new StoreBypassed();
+    }
+  }
+
+  charge(key: string, cost: number, windowMs: number): Promise<Hit> {
+    return this.guard(() => this.inner.charge(key, cost, windowMs));
+  }
+
+  peek(key: string): Promise<Hit> {
+    return this.guard(() => this.inner.peek(key));
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
 
@@ -144,19 +266,29 @@ function refuse(reply: FastifyReply, limit: number, hit: Hit): never {
   throw new DomainError('RATE_LIMITED', `请求过于频繁，请 ${seconds} 秒后再试`);
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The address's failed-token bucket when it is over its budget: a token that fails now is answered 429. */
+    badTokensOver?: Hit;
+  }
+}
+
+const TOKEN_FAILURES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED']);
+
 /**
- * Registered twice around the auth plugin: `before` refuses an address already over its budget and charges
- * token-less requests; `after` charges the verified caller.
+ * Registered twice around the auth plugin: `before` charges token-less requests to their address and notes
+ * an address over its failed-token budget; `after` charges the verified caller.
  */
 export function rateLimitHooks(opts: RateLimitOptions) {
-  const skip = (req: FastifyRequest) => req.url.startsWith('/docs');
+  const skip = (req: FastifyRequest) => exemptFromBudget(req.url);
   const costOf = (req: FastifyRequest) => req.routeOptions.config?.rateCost ?? 1;
-  // A store that cannot answer must not take the API down: the request goes through, and the log says so.
+  // A store that cannot answer must not take the API down: the request goes through. The breaker logs
+  // once when it opens; a store without one (a test's) is logged per request.
   const safely = async <T>(req: FastifyRequest, f: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await f();
     } catch (err) {
-      req.log.warn({ err: { message: (err as Error).message } }, 'rate-limit store unavailable; request not counted');
+      if (!(err instanceof StoreBypassed)) req.log.warn({ err: { message: (err as Error).message } }, 'rate-limit store unavailable; request not counted');
       return undefined;
     }
   };
@@ -178,17 +310,30 @@ export function rateLimitHooks(opts: RateLimitOptions) {
           if (hit) reply.header('x-ratelimit-remaining', String(Math.max(0, opts.publicLimit - hit.count)));
           return;
         }
-        // Callers with a token are not held back by their address's token-less traffic (one NAT may carry a
-        // crowd scanning codes), only by their address's failed tokens.
+        // Callers with a token are held back neither by their address's token-less traffic (one NAT may
+        // carry a crowd scanning codes) nor by its failed tokens: the token is verified, and only if it
+        // fails does the address's failure budget turn the 401 into a 429 (onSend below).
         const seen = await safely(req, () => opts.store.peek(`badtoken:${addressBucket(req.ip)}`));
-        if (seen && seen.count >= opts.publicLimit) refuse(reply, opts.publicLimit, seen);
+        if (seen && seen.count >= opts.publicLimit) req.badTokensOver = seen;
       });
       // A token that fails verification is charged to the address that sent it.
       app.addHook('onError', async (req, _reply, err) => {
         const code = (err as { code?: string }).code;
-        if (req.headers.authorization && (code === 'UNAUTHENTICATED' || code === 'TOKEN_EXPIRED')) {
+        if (req.headers.authorization && code && TOKEN_FAILURES.has(code)) {
           await safely(req, () => opts.store.charge(`badtoken:${addressBucket(req.ip)}`, 1, WINDOW_MS));
         }
+      });
+      app.addHook('onSend', async (req, reply, payload) => {
+        const over = req.badTokensOver;
+        if (!over || reply.statusCode !== 401) return payload;
+        const seconds = Math.max(1, Math.ceil(over.resetMs / 1000));
+        reply.code(429);
+        reply.header('retry-after', String(seconds));
+        reply.header('x-ratelimit-limit', String(opts.publicLimit));
+        reply.header('x-ratelimit-remaining', '0');
+        reply.header('x-ratelimit-reset', String(seconds));
+        reply.header('content-type', 'application/problem+json; charset=utf-8');
+        return JSON.stringify(problemBody(req, 'RATE_LIMITED', `该地址发送的无效令牌过多，请 ${seconds} 秒后再试`));
       });
     },
     { name: 'rate-limit-before-auth' },

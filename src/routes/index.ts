@@ -35,6 +35,7 @@ import { jointListRoutes } from './joint-lists.js';
 import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
 import { platformClientRoutes } from './platform-clients.js';
+import { webhookDeadLetterRoutes } from './webhook-dead-letters.js';
 import { eventRoutes } from './events.js';
 import { importRoutes } from './imports.js';
 
@@ -79,6 +80,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointStatsRoutes);
       await api.register(adminAlertRoutes);
       await api.register(platformClientRoutes);
+      await api.register(webhookDeadLetterRoutes);
       await api.register(eventRoutes);
       await api.register(importRoutes);
     },

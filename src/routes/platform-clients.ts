@@ -6,6 +6,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { clientScope, registerClient, rotateKey, updateClient } from '../exchange/client-commands.js';
 import { deliveryOf, findClient, listClients, type PlatformClient, type WebhookDelivery } from '../exchange/clients.repository.js';
 import { formatCursor } from '../exchange/cursor.js';
+import { checkSubscriptionUrl } from '../exchange/webhook-address.js';
 import { commandContext } from '../http/context.js';
 import { responses } from '../http/schemas.js';
 import { ClientBody, ClientPatchBody, ClientView } from './exchange-schemas.js';
@@ -47,6 +48,7 @@ export const platformClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const actor = principalOf(req);
+      if (req.body.webhookUrl) await checkSubscriptionUrl(req.body.webhookUrl, 'body.webhookUrl', app.services.config.exchange);
       const out = await runCommand(commandContext(req), { subjectType: 'platform_client', subjectId: req.body.id }, (tx, scope) => registerClient(tx, scope, actor.sub, req.body));
       return reply.status(201).send({ client: view(out.client, await deliveryOf(db(), out.client.id)), key: out.key, webhookSecret: out.webhookSecret });
     },
@@ -87,7 +89,10 @@ export const platformClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
+      if (req.body.webhookUrl) await checkSubscriptionUrl(req.body.webhookUrl, 'body.webhookUrl', app.services.config.exchange);
       const out = await runCommand(commandContext(req), { subjectType: 'platform_client', subjectId: req.params.id }, (tx, scope) => updateClient(tx, scope, req.params.id, req.body));
+      // Stopped or sent elsewhere: its batch in flight ends now, not after its last event.
+      if (req.body.active === false || req.body.webhookUrl !== undefined) app.services.webhooks.stop(req.params.id);
       return { client: view(out.client, await deliveryOf(db(), out.client.id)), webhookSecret: out.webhookSecret };
     },
   );

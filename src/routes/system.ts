@@ -28,7 +28,15 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['system'],
         summary: '就绪：数据库可达且迁移已执行 / database reachable and migrated',
         security: [],
-        response: { 200: Type.Object({ status: Type.Literal('ready'), driver: Type.String() }), 503: Problem },
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ready'),
+            driver: Type.String(),
+            // The shared rate-limit store: `bypassed` while it does not answer (requests go through uncounted). Not a reason to be unready.
+            rateLimitStore: Type.Union([Type.Literal('counting'), Type.Literal('bypassed')]),
+          }),
+          503: Problem,
+        },
       },
     },
     async (req, reply) => {
@@ -36,7 +44,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const state = await database.ready();
       if (!state.reachable) return sendProblem(reply, req, 'DATABASE_UNAVAILABLE', '数据库不可达');
       if (!state.migrated) return sendProblem(reply, req, 'DATABASE_UNAVAILABLE', '数据库迁移尚未完成');
-      return { status: 'ready' as const, driver: database.driver };
+      return { status: 'ready' as const, driver: database.driver, rateLimitStore: app.rateLimitStore.state };
     },
   );
 

@@ -171,6 +171,9 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/platform-clients/{id}': ['admin'],
   'PATCH /api/v1/platform-clients/{id}': ['admin'],
   'POST /api/v1/platform-clients/{id}/key': ['admin'],
+  'GET /api/v1/platform-clients/{id}/dead-letters': ['admin'],
+  'POST /api/v1/platform-clients/{id}/dead-letters/{position}/retry': ['admin'],
+  'PUT /api/v1/platform-clients/{id}/cursor': ['admin'],
   'GET /api/v1/events': ['platform'],
   'POST /api/v1/imports/inspections': ['platform'],
 };

@@ -52,7 +52,7 @@ describeDb('第八条、第二十九条 信息共享：签名推送、失败重�
   let w: InspectionWorld;
   let sub: RegisteredPlatform;
   const receiver = new Receiver();
-  const settings = { ...DEFAULT_EXCHANGE, backoffBaseMs: 10_000, backoffMaxMs: 60_000, webhookTimeoutMs: 2000 };
+  const settings = { ...DEFAULT_EXCHANGE, allowPrivate: true, backoffBaseMs: 10_000, backoffMaxMs: 60_000, webhookTimeoutMs: 2000 };
   const state = async () => (await t.call({ method: 'GET', url: `/api/v1/platform-clients/${sub.id}`, as: as.admin() })).json().delivery;
 
   beforeAll(async () => {

@@ -44,8 +44,9 @@ export const TEST_START = '2026-04-02T09:00:00+08:00';
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Test files call the API as one caller far faster than a person could, and a browser test loads every page's
   // scripts from one address: both budgets are lifted
-  // (test/integration/http-hardening.test.ts sets its own to test it).
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000', PUBLIC_RATE_LIMIT: '1000000' }), ...overrides };
+  // (test/integration/http-hardening.test.ts sets its own to test it). Webhook receivers in tests listen on the
+  // loopback, which production refuses (test/integration/webhook-safety.test.ts turns the allowance off).
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_DEV_TOKENS: 'true', AUTH_RATE_LIMIT: '1000000', PUBLIC_RATE_LIMIT: '1000000', WEBHOOK_ALLOW_PRIVATE: 'true' }), ...overrides };
 }
 
 /** A fresh database and app per test file; the clock only moves when the test moves it. */

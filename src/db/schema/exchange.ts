@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The outbox (发件箱) of data exchange (Art. 8, 24, 29): one row per audit entry, written by the same
@@ -70,3 +70,27 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
   lastDeliveredAt: timestamp('last_delivered_at', { withTimezone: true }),
 });
+
+/**
+ * Events a subscriber's receiver refused WEBHOOK_MAX_ATTEMPTS times in a row (死信): set aside so the
+ * subscriber's cursor moves past them and later events flow, instead of one event blocking it for good.
+ * The admin lists them, sends one again (`redeliveredAt` once the receiver took it) or moves the cursor.
+ */
+export const webhookDeadLetters = pgTable(
+  'webhook_dead_letters',
+  {
+    clientId: text('client_id')
+      .notNull()
+      .references(() => platformClients.id),
+    /** The event's feed position (audit chain seq). */
+    position: bigint('position', { mode: 'number' }).notNull(),
+    eventId: uuid('event_id').notNull(),
+    action: text('action').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deadAt: timestamp('dead_at', { withTimezone: true }).notNull(),
+    redeliveredAt: timestamp('redelivered_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.position] })],
+);
