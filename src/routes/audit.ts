@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
 import { AUDIT_LOG_ID } from '../audit/checkpoint.js';
 import { exportSegment } from '../audit/export.js';
-import { checkpointNow, sealPending } from '../audit/sealer.js';
+import { AuditRollbackError, checkpointNow, sealPending } from '../audit/sealer.js';
 import { listCheckpoints, verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -38,6 +38,7 @@ const Checkpoint = Type.Object({
   kid: Type.String(),
   alg: Type.String(),
   signature: Type.String({ description: '对规范化检查点的签名（base64url）/ signature over the canonical checkpoint' }),
+  macFrom: Type.Optional(Type.Integer({ description: '自此链序号起每条须带追加认证码（签入检查点）/ the first chain position that must carry an append MAC (signed)' })),
 });
 
 const Problem = Type.Object({
@@ -63,6 +64,7 @@ const VerifyReport = Type.Object({
     Type.Null(),
   ]),
   macChecked: Type.Boolean(),
+  macFrom: Type.Integer({ description: '自此链序号起不得出现旧格式（无认证码）记录 / no format-1 row from this position on' }),
   problems: Type.Array(Problem),
   brokenAt: Type.Optional(Problem),
 });
@@ -139,7 +141,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_req, reply) => {
       const { db, clock, keyring, auditWitness, config } = app.services;
-      const cp = await checkpointNow(db, clock, { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: auditWitness });
+      const cp = await checkpointNow(db, clock, { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: auditWitness }).catch((e: unknown) => {
+        // The sealer never signs a position behind the checkpoint it keeps: the log was rolled back.
+        if (e instanceof AuditRollbackError) throw new DomainError('AUDIT_ROLLBACK', `拒绝签发检查点：${e.detail}`);
+        throw e;
+      });
       if (!cp) throw new DomainError('AUDIT_LOG_EMPTY', '审计日志尚无已入链的记录，无法签发检查点');
       return reply.code(201).send(cp);
     },
