@@ -1,5 +1,5 @@
 // @ts-check
-import { download, fill, fmtTime, h, problemBox } from '/assets/ui.js';
+import { download, fill, fmtTime, h, problemBox } from '../assets/ui.js';
 
 /**
  * 审计日志 (the audit log, Art. 8, 24: 全过程记录、可追溯): browse and filter the entries within the
