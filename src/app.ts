@@ -40,7 +40,7 @@ export interface Services {
   keyring: Keyring;
   /** The public check's per-instance cache, invalidated by database notifications. */
   codeChecks: CodeCheckCache;
-  /** The newest audit checkpoint this process signed or saw (verification compares the chain with it). */
+  /** The newest audit checkpoint this process signed or saw, kept outside the database (src/audit/witness.ts). */
   auditWitness: CheckpointWitness;
   /** Webhook delivery: boot.ts runs its passes; the admin routes stop a subscriber's batch and resend dead letters. */
   webhooks: WebhookDispatcher;
@@ -67,6 +67,8 @@ export interface AppDeps {
   devKey?: DevKey;
   /** The audit append-MAC keys; defaults to the process's configured ones (boot configures them). */
   auditMac?: AuditMacKeys;
+  /** The audit checkpoint witness; boot passes one kept in AUDIT_WITNESS_FILE, tests one in memory. */
+  auditWitness?: CheckpointWitness;
   /** Where request budgets are counted; defaults to Redis when RATE_LIMIT_REDIS_URL is set, else this process. */
   rateStore?: RateStore;
   /** Schema compilers shared with other instances of this process (tests, benchmarks); defaults to the instance's own. */
@@ -144,7 +146,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     codeChecks: new CodeCheckCache(deps.database),
     principals: new PrincipalDirectory(deps.database),
     inspectionHooks: jointInspectionHooks(config.joint),
-    auditWitness: new CheckpointWitness(),
+    auditWitness: deps.auditWitness ?? new CheckpointWitness(),
     webhooks: new WebhookDispatcher(deps.database.db, deps.clock, config.exchange),
     auditMac: deps.auditMac ?? configuredAuditMac(),
   });

@@ -5,7 +5,8 @@ import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
 import { configureChainHash } from './audit/canonical.js';
 import { configureAuditMac, loadAuditMacKeys } from './audit/mac.js';
-import { sealPending } from './audit/sealer.js';
+import { CheckpointWitness, sealPending } from './audit/sealer.js';
+import { witnessProblem } from './audit/witness.js';
 import { migrateAsOwner, runtimeRoleWeakness } from './db/roles.js';
 import { sql } from 'drizzle-orm';
 import { loadOrCreateDevKey } from './auth/dev-key.js';
@@ -54,7 +55,16 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     seeded = true;
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
-  const app = await buildApp(config, { database, clock, devKey, keyring });
+  // The last signed checkpoint, kept outside the database: the sealer never signs behind it.
+  const auditWitness = new CheckpointWitness(config.auditWitnessFile ?? resolve(config.dataDir, 'audit-witness.json'));
+  const app = await buildApp(config, { database, clock, devKey, keyring, auditWitness });
+  if (auditWitness.latest) {
+    const rollback = await witnessProblem(database.db, auditWitness.latest);
+    if (rollback) {
+      auditWitness.rollback = rollback;
+      app.log.error({ audit: rollback }, `audit log rolled back behind the witnessed checkpoint ${auditWitness.latest.seq}: ${rollback.detail}`);
+    }
+  }
   if (database.driver === 'pg') {
     const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
     if (weakness) app.log.warn(weakness);

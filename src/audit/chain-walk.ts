@@ -96,6 +96,11 @@ export class ChainWalker {
     /** Valid checkpoints (signatures already checked), any order; those at or before start are ignored. */
     checkpoints: Checkpoint[],
     private readonly macKeys?: AuditMacKeys,
+    /**
+     * The recorded switch to append MACs (src/audit/format-switch.ts): no format-1 row may stand at or after
+     * this position. Undefined where it is not known (an offline check without signed checkpoints that carry it).
+     */
+    private readonly macFrom?: number,
   ) {
     this.#prev = start.hash;
     this.#expected = start.seq + 1;
@@ -146,6 +151,10 @@ export class ChainWalker {
     const e = r.entry;
     if (!e) return { reason: 'entry_missing', seq, entryId: null, detail: `第 ${seq} 条对应的审计记录缺失` };
     const at = { seq, entryId: e.id };
+    // Format 1 predates the MAC: a row labelled so that carries one was written after the switch and relabelled.
+    if (r.format === 1 && (e.mac !== null || e.macKid !== null)) {
+      return { reason: 'forged', ...at, detail: `第 ${seq} 条（记录编号 ${e.id}）标为旧格式却带有追加认证码：格式已被改标，不是经由追加途径写入的` };
+    }
     if (!e.payloadOk) return { reason: 'payload_hash_mismatch', ...at, detail: `第 ${seq} 条审计记录的内容已被改动` };
     let canonical: string;
     if (r.format === 1) canonical = canonicalEntryFromIso(e, e.occurredAt);
@@ -182,11 +191,17 @@ export class ChainWalker {
       : { reason: 'forged', ...at, detail: `第 ${seq} 条（记录编号 ${e.id}）的追加认证码不符：该条不是经由追加途径写入，或写入后被改写` };
   }
 
-  /** Entries sealed before the append MAC existed (format 1); none can follow one sealed after it. */
+  /**
+   * Entries sealed before the append MAC existed (format 1): only before the recorded switch, and none can
+   * follow one sealed after it. A row relabelled format 1 would otherwise dodge the MAC check.
+   */
   #formatOrder(format: number, seq: number, entryId: number): AuditProblem | undefined {
     if (format !== 1) {
       this.#seenV2 = true;
       return undefined;
+    }
+    if (this.macFrom !== undefined && seq >= this.macFrom) {
+      return { reason: 'forged', seq, entryId, detail: `第 ${seq} 条标为旧格式（无追加认证码），但自第 ${this.macFrom} 条起每条都须带追加认证码：格式已被改标，不是经由追加途径写入的` };
     }
     if (!this.#seenV2) return undefined;
     return { reason: 'forged', seq, entryId, detail: `第 ${seq} 条以旧格式写在新格式记录之后，不是经由追加途径写入的` };

@@ -18,6 +18,11 @@ export interface CheckpointBody {
   signedAt: string;
   kid: string;
   alg: string;
+  /**
+   * The recorded switch to append MACs: the first chain position that must carry one (rows before it may be
+   * format 1). Signed when present; absent on checkpoints signed before the switch was recorded.
+   */
+  macFrom?: number;
 }
 
 export interface Checkpoint extends CheckpointBody {
@@ -30,14 +35,40 @@ export interface Checkpoint extends CheckpointBody {
  */
 export function checkpointBytes(b: Omit<CheckpointBody, 'alg'>): Buffer {
   return Buffer.from(
-    canonicalJson({ log: AUDIT_LOG_ID, type: 'checkpoint', seq: b.seq, chainSeq: b.chainSeq, headHash: b.headHash, signedAt: b.signedAt, kid: b.kid }),
+    canonicalJson({
+      log: AUDIT_LOG_ID,
+      type: 'checkpoint',
+      seq: b.seq,
+      chainSeq: b.chainSeq,
+      headHash: b.headHash,
+      signedAt: b.signedAt,
+      kid: b.kid,
+      // Absent (not null) when not recorded, so checkpoints signed before the member existed still verify.
+      macFrom: b.macFrom ?? undefined,
+    }),
     'utf8',
   );
 }
 
-/** What a verification record signs: "checkpoint N was verified at T" (so a routine check may start there). */
-export function verificationBytes(checkpointSeq: number, verifiedAt: string, kid: string): Buffer {
-  return Buffer.from(canonicalJson({ log: AUDIT_LOG_ID, type: 'verification', checkpointSeq, verifiedAt, kid }), 'utf8');
+/** A verification record (校验记录): the chain up to `chainSeq`, whose hash there is `headHash`, verified at `verifiedAt`. */
+export interface VerificationBody {
+  checkpointSeq: number;
+  chainSeq: number;
+  headHash: string;
+  verifiedAt: string;
+  kid: string;
+}
+
+/**
+ * What a verification record signs: "the chain up to position P, head hash H (checkpoint N), was verified at
+ * T". The position and hash are signed, not only the number, so a record cannot vouch for another chain cut
+ * back and signed again under the same number.
+ */
+export function verificationBytes(v: VerificationBody): Buffer {
+  return Buffer.from(
+    canonicalJson({ log: AUDIT_LOG_ID, type: 'verification', checkpointSeq: v.checkpointSeq, chainSeq: v.chainSeq, headHash: v.headHash, verifiedAt: v.verifiedAt, kid: v.kid }),
+    'utf8',
+  );
 }
 
 

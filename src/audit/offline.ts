@@ -19,6 +19,8 @@ export interface OfflineReport {
   toSeq: number;
   rows: number;
   verified: number;
+  /** The switch to append MACs the segment was held to (from the checkpoints that sign it), if any. */
+  macFrom: number | null;
   /** Whether the segment's first row links to the genesis or to a signed checkpoint. */
   anchored: boolean;
   checkpointsChecked: number;
@@ -36,6 +38,8 @@ export interface OfflineInput {
   macKeys?: AuditMacKeys;
   /** The segment runs to the chain's head: a checkpoint beyond its end means the tail was cut off. */
   toHead?: boolean;
+  /** The switch to append MACs, when known otherwise; the earliest one a genuine checkpoint signed applies anyway. */
+  macFrom?: number;
 }
 
 export function parseSegment(ndjson: string): ExportedRow[] {
@@ -79,7 +83,7 @@ export function verifySegment(input: OfflineInput): OfflineReport {
   const valid: Checkpoint[] = [];
   // Copies taken at different times overlap: identical checkpoints count once.
   const distinct = new Map<string, Checkpoint>();
-  for (const c of input.checkpoints) distinct.set(JSON.stringify([c.seq, c.chainSeq, c.headHash, c.signedAt, c.kid, c.signature]), c);
+  for (const c of input.checkpoints) distinct.set(JSON.stringify([c.seq, c.chainSeq, c.headHash, c.signedAt, c.kid, c.macFrom ?? null, c.signature]), c);
   const sorted = [...distinct.values()].sort((a, b) => a.seq - b.seq);
   let expected = sorted[0]?.seq ?? 1;
   for (const c of sorted) {
@@ -92,8 +96,14 @@ export function verifySegment(input: OfflineInput): OfflineReport {
     if (valid.some((v) => v.seq === c.seq)) {
       problems.push({ reason: 'checkpoint_conflict', seq: c.chainSeq, entryId: null, checkpointSeq: c.seq, detail: `第 ${c.seq} 号签名检查点有两个不同版本：审计日志曾被截断或回退后重新签发` });
     }
+    const before = valid.filter((v) => v.seq < c.seq).at(-1);
+    if (before && (c.chainSeq < before.chainSeq || (c.chainSeq === before.chainSeq && c.headHash !== before.headHash))) {
+      problems.push({ reason: 'checkpoint_conflict', seq: c.chainSeq, entryId: null, checkpointSeq: c.seq, detail: `第 ${c.seq} 号签名检查点记载的链位置（第 ${c.chainSeq} 条）不在第 ${before.seq} 号（第 ${before.chainSeq} 条）之后：日志曾被回退后重新签发` });
+    }
     valid.push(c);
   }
+  const signedSwitch = valid.map((c) => c.macFrom).filter((v): v is number => typeof v === 'number');
+  const macFrom = signedSwitch.length > 0 || input.macFrom !== undefined ? Math.min(...signedSwitch, input.macFrom ?? Infinity) : undefined;
   const rows = [...input.rows].sort((a, b) => a.seq - b.seq);
   const first = rows[0];
   const last = rows.at(-1);
@@ -105,7 +115,7 @@ export function verifySegment(input: OfflineInput): OfflineReport {
   }
   const lastSeq = last?.seq ?? start.seq;
   const usable = input.toHead ? valid : valid.filter((c) => c.chainSeq <= lastSeq);
-  const walker = new ChainWalker(start, usable, input.macKeys);
+  const walker = new ChainWalker(start, usable, input.macKeys, macFrom);
   for (const p of problems) walker.report(p);
   for (const r of rows) walker.push(toWalkRow(r));
   walker.finish();
@@ -119,6 +129,7 @@ export function verifySegment(input: OfflineInput): OfflineReport {
     checkpointsChecked: usable.filter((c) => c.chainSeq > start.seq && c.chainSeq <= lastSeq).length,
     checkpointsBeyond: valid.filter((c) => c.chainSeq > lastSeq).length,
     macChecked: input.macKeys !== undefined,
+    macFrom: macFrom ?? null,
     problems: walker.problems,
   };
 }

@@ -1,11 +1,13 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { auditChain, auditEntries } from '../db/schema/index.js';
+import { agencies, auditChain, auditEntries, enterprises } from '../db/schema/index.js';
 
 export interface AuditFilter {
   subjectType?: string;
   subjectId?: string;
   actor?: string;
+  /** e.g. `inspection.approved`. */
+  action?: string;
   agency?: string;
   enterprise?: string;
   /** A district supervisor's jurisdiction. */
@@ -16,22 +18,41 @@ export interface AuditFilter {
   offset: number;
 }
 
-/** Newest first, with the chain position once sealed (null while the sealer has not reached it). */
-export function listAudit(db: Db, f: AuditFilter) {
+function conditions(f: AuditFilter): SQL | undefined {
   const where: SQL[] = [];
   if (f.subjectType) where.push(eq(auditEntries.subjectType, f.subjectType));
   if (f.subjectId) where.push(eq(auditEntries.subjectId, f.subjectId));
   if (f.actor) where.push(eq(auditEntries.actor, f.actor));
+  if (f.action) where.push(eq(auditEntries.action, f.action));
   if (f.agency) where.push(eq(auditEntries.agencyCode, f.agency));
   if (f.enterprise) where.push(eq(auditEntries.enterpriseCode, f.enterprise));
   if (f.district) where.push(eq(auditEntries.districtCode, f.district));
   if (f.from) where.push(gte(auditEntries.occurredAt, f.from));
   if (f.to) where.push(lt(auditEntries.occurredAt, f.to));
+  return and(...where);
+}
+
+/** Newest first, with the chain position once sealed (null while the sealer has not reached it). */
+export function listAudit(db: Db, f: AuditFilter) {
   return db
     .select({ entry: auditEntries, seq: auditChain.seq, hash: auditChain.hash })
     .from(auditEntries)
     .leftJoin(auditChain, eq(auditChain.entryId, auditEntries.id))
-    .where(and(...where))
+    .where(conditions(f))
+    .orderBy(desc(auditEntries.id))
+    .limit(f.limit)
+    .offset(f.offset);
+}
+
+/** As listAudit, with the agency's and the enterprise's names, for the supervisors' audit page and its export. */
+export function listAuditNamed(db: Db, f: AuditFilter) {
+  return db
+    .select({ entry: auditEntries, seq: auditChain.seq, hash: auditChain.hash, agencyName: agencies.name, enterpriseName: enterprises.name })
+    .from(auditEntries)
+    .leftJoin(auditChain, eq(auditChain.entryId, auditEntries.id))
+    .leftJoin(agencies, eq(agencies.code, auditEntries.agencyCode))
+    .leftJoin(enterprises, eq(enterprises.creditCode, auditEntries.enterpriseCode))
+    .where(conditions(f))
     .orderBy(desc(auditEntries.id))
     .limit(f.limit)
     .offset(f.offset);

@@ -5,6 +5,10 @@ import { auditChain, auditCheckpoints, auditEntries, auditPending } from '../db/
 import type { Clock } from '../time/clock.js';
 import { canonicalEntryV2, CHAIN_FORMAT_OF, chainHashOfCanonical, configuredChainHash, GENESIS_HASH } from './canonical.js';
 import { checkpointBytes, type Checkpoint } from './checkpoint.js';
+import { recordedMacFrom } from './format-switch.js';
+import { witnessProblem, type CheckpointWitness } from './witness.js';
+
+export { CheckpointWitness } from './witness.js';
 
 // Shared by every instance: one sealer extends the chain at a time, the others skip their turn.
 const SEALER_LOCK_KEY = 327_0002;
@@ -18,14 +22,10 @@ export interface CheckpointPolicy {
   witness: CheckpointWitness;
 }
 
-/**
- * The newest checkpoint this process has signed or seen. Verification compares the chain with it too,
- * so deleting the stored checkpoints along with the chain's tail does not pass while the process runs.
- */
-export class CheckpointWitness {
-  latest: Checkpoint | undefined;
-  see(c: Checkpoint): void {
-    if (!this.latest || c.seq > this.latest.seq) this.latest = c;
+/** Refused to sign: the database is behind the checkpoint this process keeps (it was rolled back). */
+export class AuditRollbackError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
   }
 }
 
@@ -83,24 +83,45 @@ async function sealBatch(tx: Db, clock: Clock): Promise<number> {
  */
 async function checkpointIfDue(tx: Db, clock: Clock, policy: CheckpointPolicy, force: boolean): Promise<Checkpoint | undefined> {
   const now = clock.now();
-  const known = policy.witness.latest;
-  // Skips the two reads on the sealer's quick passes while the interval has not run.
+  const { witness } = policy;
+  const known = witness.latest;
+  // Skips the reads on the sealer's quick passes while the interval has not run.
   if (!force && known && now.getTime() - Date.parse(known.signedAt) < policy.intervalMs) return undefined;
+  // Never a position behind the one kept, nor that position with another hash: the chain was cut back or
+  // rewritten, and a checkpoint signed now would vouch for the rewritten log.
+  if (known) {
+    const problem = await witnessProblem(tx, known);
+    if (problem) {
+      witness.rollback = problem;
+      return refuse(problem.detail, force);
+    }
+  }
   const [head] = await tx.select({ seq: auditChain.seq, hash: auditChain.hash }).from(auditChain).orderBy(desc(auditChain.seq)).limit(1);
   if (!head) return undefined;
   const [last] = await tx.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.seq)).limit(1);
   if (last) {
     const lastCp = toCheckpoint(last);
-    policy.witness.see(lastCp);
+    // Another instance's checkpoint is taken as witnessed only when its signature holds.
+    if (policy.keyring.verifyBytes(checkpointBytes(lastCp), lastCp.kid, lastCp.signature)) witness.see(lastCp);
     if (last.chainSeq === head.seq && last.headHash === head.hash) return lastCp;
     if (!force && now.getTime() - last.signedAt.getTime() < policy.intervalMs) return undefined;
   }
-  const body = { seq: (last?.seq ?? 0) + 1, chainSeq: head.seq, headHash: head.hash, signedAt: iso(now), kid: policy.keyring.activeKid };
+  // Numbers are never reused either: after the kept one's, even when the stored ones were deleted.
+  const seq = Math.max(last?.seq ?? 0, witness.latest?.seq ?? 0) + 1;
+  // The switch as recorded, or as the kept checkpoint signed it where that is earlier (the stricter).
+  const recorded = await recordedMacFrom(tx);
+  const macFrom = Math.min(recorded, witness.latest?.macFrom ?? recorded);
+  const body = { seq, chainSeq: head.seq, headHash: head.hash, signedAt: iso(now), kid: policy.keyring.activeKid, macFrom };
   const signed = policy.keyring.signBytes(checkpointBytes(body));
   const checkpoint: Checkpoint = { ...body, alg: signed.alg, signature: signed.signature };
   await tx.insert(auditCheckpoints).values({ ...checkpoint, signedAt: now });
-  policy.witness.see(checkpoint);
+  witness.see(checkpoint);
   return checkpoint;
+}
+
+function refuse(detail: string, force: boolean): undefined {
+  if (force) throw new AuditRollbackError(detail);
+  return undefined;
 }
 
 /** On demand: chains everything committed so far and signs a checkpoint of the head (waits for the lock). */
@@ -114,5 +135,14 @@ export async function checkpointNow(db: Db, clock: Clock, policy: CheckpointPoli
 }
 
 export function toCheckpoint(r: typeof auditCheckpoints.$inferSelect): Checkpoint {
-  return { seq: r.seq, chainSeq: r.chainSeq, headHash: r.headHash, signedAt: iso(r.signedAt), kid: r.kid, alg: r.alg, signature: r.signature };
+  return {
+    seq: r.seq,
+    chainSeq: r.chainSeq,
+    headHash: r.headHash,
+    signedAt: iso(r.signedAt),
+    kid: r.kid,
+    alg: r.alg,
+    signature: r.signature,
+    ...(r.macFrom === null ? {} : { macFrom: r.macFrom }),
+  };
 }

@@ -5,6 +5,7 @@ import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema
 import { ChainWalker, GENESIS, lineHashHolds, type AuditProblem, type WalkRow, type WalkStart } from './chain-walk.js';
 import { checkpointBytes, verificationBytes, type Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
+import { effectiveMacFrom, recordedMacFrom } from './format-switch.js';
 import { toCheckpoint, type CheckpointWitness } from './sealer.js';
 
 export type { AuditProblem } from './chain-walk.js';
@@ -29,6 +30,8 @@ export interface VerifyReport {
   latestCheckpoint: { seq: number; chainSeq: number; headHash: string; signedAt: string } | null;
   /** Whether append MACs were checked (the server holds the key; an offline verifier may not). */
   macChecked: boolean;
+  /** The switch to append MACs the chain was held to: no format-1 row from this position on. */
+  macFrom: number;
   problems: AuditProblem[];
   brokenAt?: AuditProblem;
 }
@@ -174,7 +177,7 @@ const lineSql = (fields: typeof V2_FIELDS) => `${fields.map(([key, column, kind]
  */
 const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
   THEN ' ' || c.format::text || ' ' || e.id::text || ' ' || to_json(c.hash)::text || to_json(c.prev_hash)::text ||
-       CASE c.format WHEN 1 THEN ${lineSql(V1_FIELDS)} WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
+       CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
   END, '')`);
 
 // Records are joined in chunks of up to CHUNK positions. One text per page would have PostgreSQL grow a buffer
@@ -367,11 +370,17 @@ async function hashAt(db: Db, seq: number): Promise<string | undefined> {
   return (res as unknown as { rows: { hash: string }[] }).rows[0]?.hash;
 }
 
-/** The newest verification record whose signature holds, and the checkpoint it names. */
-async function lastVerified(db: Db, keyring: Keyring): Promise<number | undefined> {
+/** The newest verification record whose signature holds: the position and head hash it verified. */
+async function lastVerified(db: Db, keyring: Keyring): Promise<{ chainSeq: number; headHash: string } | undefined> {
   const rows = await db.select().from(auditVerifications).orderBy(desc(auditVerifications.id)).limit(20);
-  const genuine = rows.find((v) => keyring.verifyBytes(verificationBytes(v.checkpointSeq, v.verifiedAt.toISOString(), v.kid), v.kid, v.signature));
-  return genuine?.checkpointSeq;
+  // Records from before position and hash were signed (null) carry no position to start from: never trusted.
+  const genuine = rows.find(
+    (v) =>
+      v.chainSeq !== null &&
+      v.headHash !== null &&
+      keyring.verifyBytes(verificationBytes({ checkpointSeq: v.checkpointSeq, chainSeq: v.chainSeq, headHash: v.headHash, verifiedAt: v.verifiedAt.toISOString(), kid: v.kid }), v.kid, v.signature),
+  );
+  return genuine ? { chainSeq: genuine.chainSeq!, headHash: genuine.headHash! } : undefined;
 }
 
 /**
@@ -398,29 +407,51 @@ export async function verifyChain(db: Db, opts: VerifyOptions = {}): Promise<Ver
     }
     valid.push(c);
   }
-  const witnessed = opts.witness?.latest;
-  if (witnessed && !stored.some((c) => c.seq === witnessed.seq)) {
-    problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: witnessed.seq, detail: `本系统签发的第 ${witnessed.seq} 号签名检查点已从数据库中删除` });
-    if (witnessed.seq >= expectedCp) {
-      // The stored ones end early: the deleted tail of checkpoints.
-      problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: expectedCp, detail: `签名检查点第 ${expectedCp} 至 ${witnessed.seq} 号缺失` });
+  // Checkpoints are one line of positions: a later number never vouches for an earlier position, nor for the
+  // same position with another hash (the log was cut back and signed again).
+  for (let i = 1; i < valid.length; i++) {
+    const [a, b] = [valid[i - 1]!, valid[i]!];
+    if (b.chainSeq < a.chainSeq || (b.chainSeq === a.chainSeq && b.headHash !== a.headHash)) {
+      problems.push({ reason: 'checkpoint_conflict', seq: b.chainSeq, entryId: null, checkpointSeq: b.seq, detail: `第 ${b.seq} 号签名检查点记载的链位置（第 ${b.chainSeq} 条）不在第 ${a.seq} 号（第 ${a.chainSeq} 条）之后：日志曾被回退后重新签发` });
     }
-    valid.push(witnessed);
   }
+  // The checkpoint this process keeps (outside the database), compared by position and head hash, not number.
+  const witnessed = opts.witness?.latest;
+  if (witnessed) {
+    const same = stored.find((c) => c.seq === witnessed.seq);
+    if (!same) {
+      problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: witnessed.seq, detail: `本系统签发的第 ${witnessed.seq} 号签名检查点已从数据库中删除` });
+      if (witnessed.seq >= expectedCp) {
+        // The stored ones end early: the deleted tail of checkpoints.
+        problems.push({ reason: 'checkpoint_missing', seq: null, entryId: null, checkpointSeq: expectedCp, detail: `签名检查点第 ${expectedCp} 至 ${witnessed.seq} 号缺失` });
+      }
+      valid.push(witnessed);
+    } else if (same.chainSeq !== witnessed.chainSeq || same.headHash !== witnessed.headHash) {
+      problems.push({
+        reason: 'checkpoint_conflict',
+        seq: same.chainSeq,
+        entryId: null,
+        checkpointSeq: witnessed.seq,
+        detail: `第 ${witnessed.seq} 号签名检查点被重新签发：本系统留存的记载第 ${witnessed.chainSeq} 条，数据库中的记载第 ${same.chainSeq} 条（哈希${same.headHash === witnessed.headHash ? '相同' : '不同'}）`,
+      });
+      valid.push(witnessed);
+    }
+  }
+  // The switch to MACs: the recorded one, or an earlier one a genuine checkpoint signed.
+  const macFrom = effectiveMacFrom(await recordedMacFrom(db), valid.map((c) => c.macFrom));
 
-  // Where to start: after the last verified checkpoint, when its position still holds its hash.
+  // Where to start: after the last verified position, when it still holds the hash verified there.
   let start: WalkStart = GENESIS;
   let mode: VerifyReport['mode'] = 'full';
   if (!opts.full && opts.keyring) {
-    const cpSeq = await lastVerified(db, opts.keyring);
-    const cp = cpSeq === undefined ? undefined : valid.find((c) => c.seq === cpSeq);
-    if (cp && (await hashAt(db, cp.chainSeq)) === cp.headHash) {
-      start = { seq: cp.chainSeq, hash: cp.headHash };
+    const last = await lastVerified(db, opts.keyring);
+    if (last && (await hashAt(db, last.chainSeq)) === last.headHash) {
+      start = { seq: last.chainSeq, hash: last.headHash };
       mode = 'incremental';
     }
   }
 
-  const walker = new ChainWalker(start, valid, opts.macKeys);
+  const walker = new ChainWalker(start, valid, opts.macKeys, macFrom);
   for (const p of problems) walker.report(p);
   const withPayload = opts.macKeys !== undefined;
   // Entries that never reached the chain: a query of its own, run beside the walk (reported after it).
@@ -449,17 +480,19 @@ export async function verifyChain(db: Db, opts: VerifyOptions = {}): Promise<Ver
     checkpoints: valid.filter((c) => c.chainSeq > start.seq).length,
     latestCheckpoint: latest ? { seq: latest.seq, chainSeq: latest.chainSeq, headHash: latest.headHash, signedAt: latest.signedAt } : null,
     macChecked: withPayload,
+    macFrom,
     problems: walker.problems,
     ...(walker.problems[0] ? { brokenAt: walker.problems[0] } : {}),
   };
-  if (report.ok && latest && opts.keyring && latest.chainSeq > start.seq) await recordVerification(db, opts.keyring, latest.seq, opts.now ?? new Date());
+  if (report.ok && latest && opts.keyring && latest.chainSeq > start.seq) await recordVerification(db, opts.keyring, latest, opts.now ?? new Date());
   return report;
 }
 
-async function recordVerification(db: Db, keyring: Keyring, checkpointSeq: number, at: Date): Promise<void> {
-  const verifiedAt = at.toISOString();
-  const { kid, signature } = keyring.signBytes(verificationBytes(checkpointSeq, verifiedAt, keyring.activeKid));
-  await db.insert(auditVerifications).values({ checkpointSeq, verifiedAt: at, kid, signature });
+/** Signs "the chain up to this checkpoint's position, with its head hash, verified" (position and hash, not only the number). */
+async function recordVerification(db: Db, keyring: Keyring, cp: Checkpoint, at: Date): Promise<void> {
+  const body = { checkpointSeq: cp.seq, chainSeq: cp.chainSeq, headHash: cp.headHash, verifiedAt: at.toISOString(), kid: keyring.activeKid };
+  const { kid, signature } = keyring.signBytes(verificationBytes(body));
+  await db.insert(auditVerifications).values({ checkpointSeq: cp.seq, chainSeq: cp.chainSeq, headHash: cp.headHash, verifiedAt: at, kid, signature });
 }
 
 /**

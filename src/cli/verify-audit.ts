@@ -18,11 +18,13 @@ import { parsePublishedKeys } from '../codes/published-keys.js';
  * --segment      GET /api/v1/audit/export saved to a file (NDJSON)
  * --mac-keys     the audit MAC key file, to also check each entry came through the append path
  * --to-head      the segment runs to the chain's head: a checkpoint beyond it means the tail was cut off
+ * --mac-from N   the first chain position that must carry an append MAC, where no checkpoint you hold signs
+ *                it (those that do sign `macFrom`; the earliest applies): a format-1 row from it on is forged
  *
  * Exit status: 0 the segment verifies, 1 problems were found (each printed with its position), 2 the
  * input could not be read.
  */
-const USAGE = 'usage: tsx src/cli/verify-audit.ts --checkpoints <file.json> --segment <file.ndjson> [--keys <keys.json>] [--mac-keys <file>] [--to-head]';
+const USAGE = 'usage: tsx src/cli/verify-audit.ts --checkpoints <file.json> --segment <file.ndjson> [--keys <keys.json>] [--mac-keys <file>] [--to-head] [--mac-from <seq>]';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -46,12 +48,15 @@ try {
       keys: { type: 'string' },
       'mac-keys': { type: 'string' },
       'to-head': { type: 'boolean' },
+      'mac-from': { type: 'string' },
     },
   }));
 } catch (e) {
   fail((e as Error).message);
 }
 if (!values.checkpoints?.length || !values.segment) fail('--checkpoints and --segment are required');
+const macFromArg = values['mac-from'];
+if (macFromArg !== undefined && !/^[1-9][0-9]{0,15}$/.test(macFromArg)) fail('--mac-from must be a chain position (1 or more)');
 
 let input;
 try {
@@ -63,6 +68,7 @@ try {
     rows: parseSegment(read(values.segment, 'the segment')),
     macKeys: values['mac-keys'] ? parseAuditMacKeyFile(read(values['mac-keys'], 'the MAC keys'), values['mac-keys']) : undefined,
     toHead: values['to-head'] === true,
+    ...(macFromArg === undefined ? {} : { macFrom: Number(macFromArg) }),
   };
 } catch (e) {
   fail((e as Error).message);
@@ -77,6 +83,7 @@ const summary =
   `seq ${report.fromSeq}–${report.toSeq}: ${report.rows} rows, ${report.verified} verified; ` +
   `${report.checkpointsChecked} checkpoint(s) compared, ${report.checkpointsBeyond} beyond the segment; ` +
   `${report.anchored ? 'anchored' : 'NOT anchored (its first row links to no signed checkpoint)'}; ` +
-  `append MACs ${report.macChecked ? 'checked' : 'not checked (no --mac-keys)'}`;
+  `append MACs ${report.macChecked ? 'checked' : 'not checked (no --mac-keys)'}; ` +
+  `${report.macFrom === null ? 'format-1 rows checked for order only (no checkpoint signs the switch to MACs)' : `no format-1 row from seq ${report.macFrom} on`}`;
 console.log(report.ok ? `完好/intact — ${summary}` : `有问题/tampered — ${report.problems.length} problem(s); ${summary}`);
 process.exit(report.ok ? 0 : 1);

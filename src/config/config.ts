@@ -74,6 +74,12 @@ const EnvSchema = Type.Object({
    */
   AUDIT_MAC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /**
+   * Where the server keeps the last audit checkpoint it signed (见证文件), out of the database owner's reach:
+   * the sealer never signs behind it and a rollback of the database is reported at start. Default
+   * DATA_DIR/audit-witness.json; put it on storage the database's administrators do not control.
+   */
+  AUDIT_WITNESS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /**
    * How often the due-date sweeper runs (filing deadlines, unpublished plans). Its deadlines are days, so
    * a minute is prompt; each pass is a few indexed queries, so it costs nothing when nothing is due.
    */
@@ -226,6 +232,8 @@ export interface Config {
   auditChainHash: 'SHA-256' | 'SM3';
   auditSealOverdueMs: number;
   auditMacKeyFile?: string;
+  /** AUDIT_WITNESS_FILE; the server defaults it to DATA_DIR/audit-witness.json (tests keep the witness in memory). */
+  auditWitnessFile?: string;
   publicRateLimit: number;
   accessLogEvery: number;
   publicCheckLogEvery: number;
@@ -354,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditChainHash: env.AUDIT_CHAIN_HASH,
     auditSealOverdueMs: env.AUDIT_SEAL_OVERDUE_MS,
     auditMacKeyFile: env.AUDIT_MAC_KEY_FILE,
+    auditWitnessFile: env.AUDIT_WITNESS_FILE,
     publicRateLimit: env.PUBLIC_RATE_LIMIT,
     accessLogEvery: env.ACCESS_LOG_EVERY,
     publicCheckLogEvery: env.PUBLIC_CHECK_LOG_EVERY,

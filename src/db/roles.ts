@@ -8,7 +8,7 @@ import { openDatabase } from './client.js';
  * queue (audit_pending) keeps DELETE (the sealer removes what it chained); an entry taken out of the queue
  * by anyone else is still found by verification (never chained).
  */
-export const AUDIT_APPEND_ONLY_TABLES = ['audit_entries', 'audit_chain', 'audit_checkpoints', 'audit_verifications'];
+export const AUDIT_APPEND_ONLY_TABLES = ['audit_entries', 'audit_chain', 'audit_checkpoints', 'audit_verifications', 'audit_format_switch'];
 
 const ROLE_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 

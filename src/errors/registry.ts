@@ -47,6 +47,7 @@ const PLAIN_ERRORS = [
   plain('REFERENCE_INVALID', 422, '引用的数据不存在或不可用', 'A referenced record does not exist or cannot be used'),
   plain('CALENDAR_YEAR_UNPUBLISHED', 422, '该年度的法定节假日安排尚未发布', 'No official holiday calendar for that year'),
   plain('AUDIT_LOG_EMPTY', 409, '审计日志尚无已入链的记录', 'The audit chain is empty; there is no head to sign'),
+  plain('AUDIT_ROLLBACK', 409, '审计日志已被回退，拒绝签发检查点', 'The audit chain is behind the last signed checkpoint; no checkpoint is signed'),
   // Infrastructure
   plain('RATE_LIMITED', 429, '请求过于频繁，请稍后再试', 'Too many requests'),
   plain('INTERNAL', 500, '服务器内部错误', 'Internal server error'),

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listAudit } from '../audit/query.js';
+import { AUDIT_ACTION_ZH, AUDIT_SUBJECT_ZH } from '../audit/action-labels.js';
+import { listAuditNamed } from '../audit/query.js';
+import { CSV_CONTENT_TYPE, toCsv } from '../supervision/csv.js';
+import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { AUDIT_LOG_ID } from '../audit/checkpoint.js';
 import { exportSegment } from '../audit/export.js';
-import { checkpointNow, sealPending } from '../audit/sealer.js';
+import { AuditRollbackError, checkpointNow, sealPending } from '../audit/sealer.js';
 import { listCheckpoints, verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -28,7 +31,26 @@ const Entry = Type.Object({
   payload: AnyJson('审计记录的内容 / what the audit entry recorded'),
   payloadHash: Type.String(),
   requestId: Type.Union([Type.String(), Type.Null()]),
+  agencyName: Type.Union([Type.String(), Type.Null()], { description: '行政执法主体名称 / the agency’s name' }),
+  enterpriseName: Type.Union([Type.String(), Type.Null()], { description: '企业名称 / the enterprise’s name' }),
 });
+
+// The filters of the audit page and its export: an action by its identifier (its Chinese name is in GET /labels).
+const AuditQuery = {
+  subjectType: Type.Optional(Type.String({ maxLength: 40 })),
+  subjectId: Type.Optional(Type.String({ maxLength: 100 })),
+  actor: Type.Optional(Type.String({ maxLength: 100 })),
+  action: Type.Optional(Type.String({ maxLength: 60, pattern: '^[a-z_]+\\.[a-z_]+$', description: '审计动作，如 inspection.approved / the audit action' })),
+  agency: Type.Optional(AgencyCode),
+  enterprise: Type.Optional(CreditCode),
+  district: Type.Optional(DistrictCode),
+  from: Type.Optional(Instant),
+  to: Type.Optional(Instant),
+};
+
+// An export is one response: bounded so a city-wide year does not hold the server (filter by date for more).
+const EXPORT_MAX = 20_000;
+const CSV_HEADER = ['链上序号', '时间（北京时间）', '操作人', '角色', '动作', '对象类型', '对象编号', '行政执法主体', '企业', '原状态', '新状态', '请求编号'];
 
 const Checkpoint = Type.Object({
   seq: Type.Integer({ description: '检查点序号（连续）/ checkpoint number, gapless' }),
@@ -38,6 +60,7 @@ const Checkpoint = Type.Object({
   kid: Type.String(),
   alg: Type.String(),
   signature: Type.String({ description: '对规范化检查点的签名（base64url）/ signature over the canonical checkpoint' }),
+  macFrom: Type.Optional(Type.Integer({ description: '自此链序号起每条须带追加认证码（签入检查点）/ the first chain position that must carry an append MAC (signed)' })),
 });
 
 const Problem = Type.Object({
@@ -63,6 +86,7 @@ const VerifyReport = Type.Object({
     Type.Null(),
   ]),
   macChecked: Type.Boolean(),
+  macFrom: Type.Integer({ description: '自此链序号起不得出现旧格式（无认证码）记录 / no format-1 row from this position on' }),
   problems: Type.Array(Problem),
   brokenAt: Type.Optional(Problem),
 });
@@ -75,33 +99,48 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['audit'],
         summary: '审计日志（区级监督人员仅见本辖区）/ audit log (district supervisors see their district)',
-        querystring: Type.Object({
-          subjectType: Type.Optional(Type.String({ maxLength: 40 })),
-          subjectId: Type.Optional(Type.String({ maxLength: 100 })),
-          actor: Type.Optional(Type.String({ maxLength: 100 })),
-          agency: Type.Optional(AgencyCode),
-          enterprise: Type.Optional(CreditCode),
-          district: Type.Optional(DistrictCode),
-          from: Type.Optional(Instant),
-          to: Type.Optional(Instant),
-          ...Page,
-        }),
+        querystring: Type.Object({ ...AuditQuery, ...Page }),
         response: responses(Type.Array(Entry)),
       },
     },
     async (req) => {
-      const p = principalOf(req);
-      const q = req.query;
-      if (p.district && q.district && q.district !== p.district) {
-        throw new DomainError('OUT_OF_SCOPE', `区级监督人员只能查看本辖区（${p.district}）的审计日志`);
-      }
-      const rows = await listAudit(app.services.db, {
-        ...q,
-        district: p.district ?? q.district,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
-      });
-      return rows.map(({ entry, seq, hash }) => ({ ...entry, occurredAt: entry.occurredAt.toISOString(), seq, hash }));
+      const rows = await listAuditNamed(app.services.db, auditFilter(req, req.query, req.query.limit, req.query.offset));
+      return rows.map(({ entry, seq, hash, agencyName, enterpriseName }) => ({ ...entry, occurredAt: entry.occurredAt.toISOString(), seq, hash, agencyName, enterpriseName }));
+    },
+  );
+
+  app.get(
+    '/audit/export.csv',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['audit'],
+        summary: `导出审计日志（CSV，UTF-8 带 BOM，北京时间，至多 ${EXPORT_MAX} 条）/ export the filtered audit log as CSV`,
+        querystring: Type.Object(AuditQuery),
+        produces: ['text/csv'],
+        response: responses(Type.String({ description: 'CSV' })),
+      },
+    },
+    async (req, reply) => {
+      const rows = await listAuditNamed(app.services.db, auditFilter(req, req.query, EXPORT_MAX, 0));
+      const csv = toCsv(
+        CSV_HEADER,
+        rows.map(({ entry: e, seq, agencyName, enterpriseName }) => [
+          seq,
+          e.occurredAt,
+          e.actor,
+          ROLE_NAMES_ZH[e.role as keyof typeof ROLE_NAMES_ZH] ?? e.role,
+          AUDIT_ACTION_ZH[e.action] ?? e.action,
+          AUDIT_SUBJECT_ZH[e.subjectType] ?? e.subjectType,
+          e.subjectId,
+          agencyName ?? e.agencyCode,
+          enterpriseName ?? e.enterpriseCode,
+          e.beforeState,
+          e.afterState,
+          e.requestId,
+        ]),
+      );
+      return reply.type(CSV_CONTENT_TYPE).header('content-disposition', 'attachment; filename="audit-log.csv"').header('cache-control', 'no-store').send(csv);
     },
   );
 
@@ -139,7 +178,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_req, reply) => {
       const { db, clock, keyring, auditWitness, config } = app.services;
-      const cp = await checkpointNow(db, clock, { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: auditWitness });
+      const cp = await checkpointNow(db, clock, { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: auditWitness }).catch((e: unknown) => {
+        // The sealer never signs a position behind the checkpoint it keeps: the log was rolled back.
+        if (e instanceof AuditRollbackError) throw new DomainError('AUDIT_ROLLBACK', `拒绝签发检查点：${e.detail}`);
+        throw e;
+      });
       if (!cp) throw new DomainError('AUDIT_LOG_EMPTY', '审计日志尚无已入链的记录，无法签发检查点');
       return reply.code(201).send(cp);
     },
@@ -172,6 +215,18 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+type AuditQueryValues = { subjectType?: string; subjectId?: string; actor?: string; action?: string; agency?: string; enterprise?: string; district?: string; from?: string; to?: string };
+
+/** The filter of a request: a district supervisor sees their district only (asking for another is refused). */
+function auditFilter(req: Parameters<typeof principalOf>[0], q: AuditQueryValues, limit: number, offset: number) {
+  const p = principalOf(req);
+  if (p.district && q.district && q.district !== p.district) {
+    throw new DomainError('OUT_OF_SCOPE', `区级监督人员只能查看本辖区（${p.district}）的审计日志`);
+  }
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw DomainError.field('query.to', '结束时间早于开始时间');
+  return { ...q, district: p.district ?? q.district, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit, offset };
+}
 
 /** GET /.well-known/audit-checkpoints: the signed checkpoints and the keys that verify them, for anyone to copy. */
 export const auditWellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {

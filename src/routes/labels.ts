@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { EVENT_LABELS, STATE_LABELS } from '../../machines/labels.js';
 import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { responses } from '../http/schemas.js';
+import { AUDIT_ACTION_ZH, AUDIT_SUBJECT_ZH } from '../audit/action-labels.js';
 import { PERIOD_ZH } from '../time/periods.js';
 import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
 
@@ -20,6 +21,8 @@ const Labels = Type.Object({
   leadKinds: Names,
   notifyMethods: Names,
   escalationGrounds: Names,
+  auditActions: Type.Optional(Names),
+  auditSubjects: Type.Optional(Names),
 });
 
 // The labels change only with a release; clients may keep them for a day.
@@ -43,6 +46,8 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     leadKinds: LEAD_KIND_ZH,
     notifyMethods: NOTIFY_METHOD_ZH,
     escalationGrounds: ESCALATION_GROUND_ZH,
+    auditActions: AUDIT_ACTION_ZH,
+    auditSubjects: AUDIT_SUBJECT_ZH,
   };
   app.get(
     '/labels',

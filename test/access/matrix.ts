@@ -65,6 +65,7 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/audit/verify': ['supervisor'],
   'POST /api/v1/audit/checkpoints': ['supervisor'],
   'GET /api/v1/audit/export': ['supervisor'],
+  'GET /api/v1/audit/export.csv': ['supervisor'],
   'GET /.well-known/audit-checkpoints': 'public',
   'GET /api/v1/regulation/articles': 'public',
   'GET /api/v1/regulation/articles/{number}': 'public',
@@ -249,6 +250,12 @@ export const SCOPED: readonly ScopedCase[] = [
   {
     route: 'GET /api/v1/audit',
     url: '/api/v1/audit?district=:district',
+    allowed: ['citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim'],
+    denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
+  },
+  {
+    route: 'GET /api/v1/audit/export.csv',
+    url: '/api/v1/audit/export.csv?district=:district',
     allowed: ['citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim'],
     denied: ['otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
   },

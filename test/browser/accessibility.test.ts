@@ -58,7 +58,7 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
       ...['today', 'draft', 'referrals', 'joint', `inspection/${draft}`, `inspection/${coded.id}`].map((h) => ({ app: 'officer', who: officer, hash: h })),
       { app: 'officer', who: w.head, hash: 'approvals' },
       { app: 'console', who: null, hash: '' },
-      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
+      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings', 'audit'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
       { app: 'portal', who: null, hash: '' },
       ...['check', 'inspections', 'report', 'reports', 'notices'].map((h) => ({ app: 'portal', who: enterprise, hash: h })),
       { app: 'check', who: null, hash: '', path: `/v/${coded.code}?k=${coded.kid}&s=${coded.signature}` },

@@ -1,6 +1,7 @@
 // @ts-check
 import { h } from '../assets/ui.js';
 import { startShell } from '../shared/shell.js';
+import { auditView } from './audit.js';
 import { dashboardView } from './dashboard.js';
 import { flagDetailView, flagsView } from './flags.js';
 import { inspectionStoryView, inspectionsView } from './inspections.js';
@@ -23,6 +24,7 @@ startShell({
     plans: () => plansView,
     reports: ([id]) => (id ? reportDetailView : reportsView),
     ratings: () => ratingsView,
+    audit: () => auditView,
   },
   signIn: {
     title: '登录监督平台',

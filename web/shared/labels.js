@@ -6,7 +6,7 @@
  * @typedef {Record<string, string>} Names
  * @typedef {{ states: Record<string, Names>, events: Record<string, Names>, roles: Names, periods: Names,
  *   kinds: Names, modes: Names, outcomes: Names, methods: Names, itemResults: Names, leadKinds: Names,
- *   notifyMethods: Names, escalationGrounds: Names }} Labels
+ *   notifyMethods: Names, escalationGrounds: Names, auditActions?: Names, auditSubjects?: Names }} Labels
  */
 
 /** @type {Promise<Labels> | null} */

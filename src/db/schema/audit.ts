@@ -71,6 +71,22 @@ export const auditCheckpoints = pgTable('audit_checkpoints', {
   kid: text('kid').notNull(),
   alg: text('alg').notNull(),
   signature: text('signature').notNull(),
+  /**
+   * The first chain position sealed with append MACs (the recorded switch from format 1), signed with the
+   * checkpoint so that moving the switch in the database shows; null on checkpoints signed before it was.
+   */
+  macFrom: bigint('mac_from', { mode: 'number' }),
+});
+
+/**
+ * The recorded switch to append MACs (追加认证码启用位置): chain rows before `macFrom` were sealed in format 1
+ * (no MAC); every row from it on must carry one, so a row relabelled format 1 there is forged. Written once by
+ * the migration that creates it (the head of the chain then), append-only, and signed into every checkpoint.
+ */
+export const auditFormatSwitch = pgTable('audit_format_switch', {
+  id: smallint('id').primaryKey().default(1),
+  macFrom: bigint('mac_from', { mode: 'number' }).notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 
 /**
@@ -80,6 +96,9 @@ export const auditCheckpoints = pgTable('audit_checkpoints', {
 export const auditVerifications = pgTable('audit_verifications', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   checkpointSeq: integer('checkpoint_seq').notNull(),
+  /** The chain position and head hash verified (signed with the record); null on records from before they were. */
+  chainSeq: bigint('chain_seq', { mode: 'number' }),
+  headHash: text('head_hash'),
   verifiedAt: timestamp('verified_at', { withTimezone: true, precision: 3 }).notNull(),
   kid: text('kid').notNull(),
   signature: text('signature').notNull(),
