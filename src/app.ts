@@ -27,6 +27,8 @@ import { AccessLogController } from './http/access-log.js';
 import securityHeaders from './http/security-headers.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { apiRoutes } from './routes/index.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/route.js';
 import type { Clock } from './time/clock.js';
 
 export interface Services {
@@ -47,6 +49,8 @@ export interface Services {
   principals: PrincipalDirectory;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
   inspectionHooks: InspectionHooks;
+  /** Prometheus metrics of this instance (GET /metrics, src/metrics/). */
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -141,6 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     inspectionHooks: jointInspectionHooks(config.joint),
     auditWitness: new CheckpointWitness(),
     auditMac: deps.auditMac ?? configuredAuditMac(),
+    metrics: new Metrics(deps.database, deps.clock),
   });
   await app.services.codeChecks.start();
   await app.services.principals.start();
@@ -153,6 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(problemPlugin);
+  await app.register(metricsRoutes);
   await app.register(finiteNumbersPlugin);
   await app.register(controlCharactersPlugin);
   await app.register(unknownQueryPlugin);

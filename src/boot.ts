@@ -29,7 +29,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   configureAuditMac(loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' }));
   configureChainHash(config.auditChainHash);
   if (config.databaseUrl) {
-    const database = await openDatabase({ url: config.databaseUrl });
+    const database = await openDatabase({ url: config.databaseUrl, replicaUrl: config.databaseReplicaUrl, replicaMaxLagMs: config.replicaMaxLagMs });
     const { databaseOwnerUrl: ownerUrl, databaseAppRole: appRole } = config;
     if (ownerUrl && appRole) database.migrate = () => migrateAsOwner(ownerUrl, appRole);
     return database;
@@ -56,6 +56,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   }
   const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
   const app = await buildApp(config, { database, clock, devKey, keyring });
+  app.services.metrics.collectProcessMetrics();
   if (database.driver === 'pg') {
     const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
     if (weakness) app.log.warn(weakness);
@@ -72,7 +73,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   let sweeping: Promise<unknown> | null = null;
   const sweepTimer = setInterval(() => {
     if (sweeping) return;
-    sweeping = runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays })
+    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays }))
       .then((reports) => {
         for (const r of reports) {
           if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');
