@@ -103,7 +103,7 @@ export class HostLocator {
         await client.connect();
         if (this.parsed.targetSessionAttrs !== 'any') {
           // libpq's own test for read-write: the session's default is not read-only (a standby's is).
-          const { rows } = await client.query<{ ro: string }>('SHOW transaction_read_only');
+          const { rows } = await client.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
           if (rows[0]?.ro !== 'off') {
             failures.push(`${target.host}:${target.port} is read-only`);
             continue;
