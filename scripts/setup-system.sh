@@ -5,6 +5,9 @@
 #   poppler-utils   — pdftotext, which the unit tests use to read the notice back
 #   chromium        — the browser for the browser tests
 #   openssl, jq     — the independent verifier of docs/CODE-FORMAT.md §6 (Ed25519 and SM2), run by test/process/codes-openssl.test.ts
+#   postgresql-client — pg_dump and pg_restore for the backup drill (test/postgres/backup-drill.test.ts)
+#   postgresql      — the server binaries (initdb, pg_ctl, pg_basebackup) the failover test starts a primary and a
+#                     standby with (test/postgres/failover.test.ts); the package's own cluster is not needed by it
 set -euo pipefail
 
 # Paired list: a package, then a file whose presence shows it is installed. Checking a file rather than
@@ -15,13 +18,16 @@ checks=(
   chromium /usr/bin/chromium
   openssl /usr/bin/openssl
   jq /usr/bin/jq
+  postgresql-client /usr/bin/pg_dump
+  postgresql '/usr/lib/postgresql/*/bin/pg_basebackup'
 )
 
 missing=()
 for ((i = 0; i < ${#checks[@]}; i += 2)); do
   pkg=${checks[i]}
   file=${checks[i + 1]}
-  if [[ -e $file ]]; then
+  # A glob (the server binaries live under their major version) counts when anything matches it.
+  if compgen -G "$file" >/dev/null; then
     echo "ok       $pkg ($file)"
   else
     missing+=("$pkg")

@@ -28,6 +28,8 @@ import { AccessLogController } from './http/access-log.js';
 import securityHeaders from './http/security-headers.js';
 import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { apiRoutes } from './routes/index.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/route.js';
 import type { Clock } from './time/clock.js';
 
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   principals: PrincipalDirectory;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
   inspectionHooks: InspectionHooks;
+  /** Prometheus metrics of this instance (GET /metrics, src/metrics/). */
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -149,6 +153,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     auditWitness: deps.auditWitness ?? new CheckpointWitness(),
     webhooks: new WebhookDispatcher(deps.database.db, deps.clock, config.exchange),
     auditMac: deps.auditMac ?? configuredAuditMac(),
+    metrics: new Metrics(deps.database, deps.clock),
   });
   await app.services.codeChecks.start();
   await app.services.principals.start();
@@ -163,6 +168,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(problemPlugin);
+  await app.register(metricsRoutes);
   await app.register(finiteNumbersPlugin);
   await app.register(controlCharactersPlugin);
   await app.register(unknownQueryPlugin);

@@ -29,7 +29,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   configureAuditMac(loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' }));
   configureChainHash(config.auditChainHash);
   if (config.databaseUrl) {
-    const database = await openDatabase({ url: config.databaseUrl });
+    const database = await openDatabase({ url: config.databaseUrl, replicaUrl: config.databaseReplicaUrl, replicaMaxLagMs: config.replicaMaxLagMs });
     const { databaseOwnerUrl: ownerUrl, databaseAppRole: appRole } = config;
     if (ownerUrl && appRole) database.migrate = () => migrateAsOwner(ownerUrl, appRole);
     return database;
@@ -58,6 +58,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   // The last signed checkpoint, kept outside the database: the sealer never signs behind it.
   const auditWitness = new CheckpointWitness(config.auditWitnessFile ?? resolve(config.dataDir, 'audit-witness.json'));
   const app = await buildApp(config, { database, clock, devKey, keyring, auditWitness });
+  app.services.metrics.collectProcessMetrics();
   if (auditWitness.latest) {
     const rollback = await witnessProblem(database.db, auditWitness.latest);
     if (rollback) {
@@ -81,7 +82,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   let sweeping: Promise<unknown> | null = null;
   const sweepTimer = setInterval(() => {
     if (sweeping) return;
-    sweeping = runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays })
+    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays }))
       .then((reports) => {
         for (const r of reports) {
           if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');

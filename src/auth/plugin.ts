@@ -13,6 +13,8 @@ export type Access = 'public' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A public route that reads the Authorization header itself (GET /metrics and METRICS_TOKEN), not as a user's token. */
+    ownBearer?: boolean;
   }
   interface FastifyRequest {
     /** The verified caller; undefined on a public route called without a token. */
@@ -128,7 +130,7 @@ export const authPlugin = fp<AuthOptions>(
       if (access === undefined) return; // 404 handler
       const hasToken = Boolean(req.headers.authorization);
       if (access === 'public') {
-        if (hasToken) req.principal = await authenticate(req, opts);
+        if (hasToken && !req.routeOptions.config.ownBearer) req.principal = await authenticate(req, opts);
         return;
       }
       req.principal = await authenticate(req, opts);

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
+import { urlUser } from '../db/hosts.js';
 import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
 
 /**
@@ -195,6 +196,18 @@ const EnvSchema = Type.Object({
   WEBHOOK_MAX_ATTEMPTS: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
   /** `true` allows webhook URLs on loopback, private and link-local addresses (a receiver on the same network). */
   WEBHOOK_ALLOW_PRIVATE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  /**
+   * A streaming replica the public code check reads from (src/db/replica.ts); the answer then says how fresh
+   * it is. DATABASE_URL may list several hosts with target_session_attrs=read-write (src/db/hosts.ts).
+   */
+  DATABASE_REPLICA_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** A replica further behind than this is not read: the check asks the primary (docs/DEPLOYMENT.md). */
+  REPLICA_MAX_LAG_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 600_000 }),
+  /**
+   * Bearer token for GET /metrics (Prometheus). Unset, /metrics answers only connections from this host
+   * (loopback), so an exporter sidecar or a local agent scrapes it and the internet does not.
+   */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -208,6 +221,11 @@ export interface Config {
   /** Migrations run as this role when set (DATABASE_OWNER_URL); the application as databaseAppRole. */
   databaseOwnerUrl?: string;
   databaseAppRole?: string;
+  /** DATABASE_REPLICA_URL and REPLICA_MAX_LAG_MS: the public check's read replica. */
+  databaseReplicaUrl?: string;
+  replicaMaxLagMs: number;
+  /** METRICS_TOKEN: bearer token of /metrics; unset means loopback only. */
+  metricsToken?: string;
   dataDir: string;
   logLevel: string;
   auth: {
@@ -283,6 +301,7 @@ INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
 INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
+INTEGER_SETTINGS.add('REPLICA_MAX_LAG_MS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
@@ -326,7 +345,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) {
     throw new ConfigError('DATABASE_OWNER_URL', 'set DATABASE_URL too: the owner migrates, DATABASE_URL is the role the application runs as');
   }
-  const appRole = env.DATABASE_APP_ROLE ?? (env.DATABASE_URL ? decodeURIComponent(new URL(env.DATABASE_URL).username) : undefined);
+  const appRole = env.DATABASE_APP_ROLE ?? (env.DATABASE_URL ? urlUser(env.DATABASE_URL) : undefined);
   if (env.DATABASE_OWNER_URL && !appRole) {
     throw new ConfigError('DATABASE_APP_ROLE', 'name the runtime role (or put it in DATABASE_URL) so the migration can grant to it');
   }
@@ -340,6 +359,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     databaseOwnerUrl: env.DATABASE_OWNER_URL,
     databaseAppRole: appRole,
+    databaseReplicaUrl: env.DATABASE_REPLICA_URL,
+    replicaMaxLagMs: env.REPLICA_MAX_LAG_MS,
+    metricsToken: env.METRICS_TOKEN,
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     auth: {

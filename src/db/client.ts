@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { projectPath } from '../paths.js';
 import { isDatabaseUnavailable } from './errors.js';
+import { HostLocator, locatingClient, needsLocator } from './hosts.js';
+import { openReplica, type Replica } from './replica.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -27,6 +29,10 @@ export interface Database {
    */
   listen(channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The pool's connections (pg only; PGlite is one embedded session and has no pool), for /metrics. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /** A read replica the public check may read from (DATABASE_REPLICA_URL), with its freshness. */
+  replica?: Replica;
 }
 
 export interface DatabaseOptions {
@@ -42,6 +48,10 @@ export interface DatabaseOptions {
   /** pg pool size; 10 keeps a 2-core machine busy without queueing in PostgreSQL. */
   poolSize?: number;
   applicationName?: string;
+  /** postgres://… of a streaming replica for the public check (src/db/replica.ts); pg only. */
+  replicaUrl?: string;
+  /** The most a replica may lag before the public check reads the primary instead (REPLICA_MAX_LAG_MS). */
+  replicaMaxLagMs?: number;
 }
 
 const migrationsFolder = projectPath('migrations');
@@ -71,8 +81,11 @@ async function readiness(db: Db): Promise<{ reachable: boolean; migrated: boolea
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) {
+    // A host list (or target_session_attrs) is resolved here, since pg connects to one host only (src/db/hosts.ts).
+    const locator = needsLocator(options.url) ? new HostLocator(options.url) : undefined;
     const pool = new pg.Pool({
-      connectionString: options.url,
+      connectionString: locator ? locator.baseUrl : options.url,
+      ...(locator ? { Client: locatingClient(locator) } : {}),
       max: options.poolSize ?? 10,
       // Names the app's sessions in pg_stat_activity (operators, and the fault tests, find them by it).
       application_name: options.applicationName ?? 'wh327-api',
@@ -102,6 +115,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       }
     };
     db.transaction = transaction;
+    const replica = options.replicaUrl ? openReplica(options.replicaUrl, { maxLagMs: options.replicaMaxLagMs ?? 5000, poolSize: options.poolSize ?? 10 }) : undefined;
     return {
       db,
       driver: 'pg',
@@ -116,8 +130,13 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         }
       },
       ready: () => readiness(db),
-      listen: (channel, onMessage, onState) => listenPg(options.url!, channel, onMessage, onState),
-      close: () => pool.end(),
+      listen: (channel, onMessage, onState) => listenPg(options.url!, channel, onMessage, onState, locator),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 }),
+      ...(replica ? { replica } : {}),
+      async close() {
+        await replica?.close();
+        await pool.end();
+      },
     };
   }
   // PGlite and its drizzle driver are loaded only for an embedded database: a server on PostgreSQL never
@@ -145,7 +164,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 }
 
 /** A dedicated LISTEN connection that reconnects with backoff and reports when it is up or down. */
-async function listenPg(url: string, channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) {
+async function listenPg(url: string, channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void, locator?: HostLocator) {
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -159,7 +178,10 @@ async function listenPg(url: string, channel: string, onMessage: (payload: strin
   };
   const connect = async (delay: number): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, application_name: 'wh327-listen' });
+    // With a host list, the listener follows the primary too (notifications are sent on the primary only).
+    const c = locator
+      ? new (locatingClient(locator))({ connectionString: locator.baseUrl, application_name: 'wh327-listen' })
+      : new pg.Client({ connectionString: url, application_name: 'wh327-listen' });
     c.on('notification', (msg) => {
       if (msg.channel === channel && msg.payload !== undefined) onMessage(msg.payload);
     });

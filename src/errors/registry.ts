@@ -36,6 +36,8 @@ const PLAIN_ERRORS = [
   // The token is authentic but the registry does not know, or no longer admits, the unit it names (src/auth/directory.ts).
   plain('PRINCIPAL_UNKNOWN', 403, '令牌所称单位或企业未登记', 'The agency or enterprise the token names is not registered'),
   plain('PRINCIPAL_INACTIVE', 403, '令牌所称行政执法主体已停用', 'The agency the token names is no longer active'),
+  // GET /metrics without METRICS_TOKEN answers this host only (src/metrics/route.ts).
+  plain('METRICS_FORBIDDEN', 403, '运行指标仅对本机或持有指标令牌者开放', 'Metrics are served to this host, or to holders of METRICS_TOKEN, only'),
   plain('SUPERVISOR_NOT_JUSTICE_BUREAU', 403, '监督人员须属于本市司法行政部门', 'A supervisor must belong to a Wuhan justice bureau'),
   // Resources and state
   plain('NOT_FOUND', 404, '资源不存在', 'Not found'),

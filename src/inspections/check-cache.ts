@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotifiedCache } from '../db/notified-cache.js';
 import { checkAt, loadCodeView, type CodeView, type PublicCheck } from './public-check.js';
 
@@ -44,6 +45,23 @@ export class CodeCheckCache {
   }
 
   async check(code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
+    const replica = this.database.replica;
+    if (replica) {
+      // From the replica (DATABASE_REPLICA_URL) when it is fresh enough, never through the cache: the primary's
+      // notification can arrive before the replica has replayed the change, and a view cached then would stay
+      // old. The answer says how fresh it is (src/db/replica.ts).
+      const fresh = await replica.freshness();
+      if (fresh?.usable) {
+        try {
+          const view = await loadCodeView(replica.db, code);
+          return { ...checkAt(view, code, now, presented), freshness: { source: 'replica', asOf: fresh.asOf.toISOString(), lagMs: fresh.lagMs } };
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+        }
+      }
+      const answer = checkAt(await this.views.get(code, () => loadCodeView(this.database.db, code)), code, now, presented);
+      return { ...answer, freshness: { source: 'primary', asOf: new Date().toISOString(), lagMs: 0 } };
+    }
     return checkAt(await this.views.get(code, () => loadCodeView(this.database.db, code)), code, now, presented);
   }
 }

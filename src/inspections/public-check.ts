@@ -58,6 +58,11 @@ export interface PublicCheck {
   /** The kind of revocation (src/codes/revocation.ts); the free-text reason stays internal. */
   revokedCategory?: RevocationCategory | null;
   revokedCategoryZh?: string | null;
+  /**
+   * Only with a read replica configured (DATABASE_REPLICA_URL): where the answer was read and up to when it
+   * reflects every change (a revocation after `asOf` may not show yet).
+   */
+  freshness?: { source: 'replica' | 'primary'; asOf: string; lagMs: number };
 }
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: enough to recognise, not to profile (Art. 40(6)). */

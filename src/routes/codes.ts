@@ -36,6 +36,12 @@ const Check = Type.Object({
   signedMessage: Type.Optional(Type.String({ description: '签名原文（base64url），可离线验签 / the signed message, base64url, for offline verification (docs/CODE-FORMAT.md)' })),
   revokedCategory: Type.Optional(Type.Union([...REVOCATION_CATEGORIES.map((c) => Type.Literal(c)), Type.Null()], { description: '撤销类别（理由不公开）/ revocation category; the reason is internal' })),
   revokedCategoryZh: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  freshness: Type.Optional(
+    Type.Object(
+      { source: Type.Union([Type.Literal('replica'), Type.Literal('primary')]), asOf: Type.String({ format: 'date-time' }), lagMs: Type.Integer({ minimum: 0 }) },
+      { description: '仅配置只读副本时返回：本答复所依据的数据截至时间 / with a read replica only: the answer reflects every change up to asOf' },
+    ),
+  ),
 });
 
 
