@@ -1,6 +1,7 @@
 import type { FastifyDynamicSwaggerOptions as SwaggerOptions } from '@fastify/swagger';
 import type { RouteOptions } from 'fastify';
 import { ERRORS } from '../errors/registry.js';
+import { exemptFromBudget } from './rate-limit.js';
 import { Problem } from './schemas.js';
 
 /**
@@ -66,7 +67,7 @@ export function operationIdFor(method: string, url: string): string {
  * control-character and unknown-query checks (400, 500) on all; the door (401; 403 unless public);
  * a missing record and the router's parameter length limit (404, 414) where the path has parameters;
  * state conflicts, body limits and rule refusals (409, 413, 415, 422) on writes; 429 on every route the
- * rate limiter counts (src/http/rate-limit.ts: all but the API docs, per address or per caller); 503 wherever the database is read. A route adds the statuses it gives beyond these by naming
+ * rate limiter counts (src/http/rate-limit.ts: all but the API docs, /health, /ready and /.well-known/*, per address or per caller); 503 wherever the database is read. A route adds the statuses it gives beyond these by naming
  * them in its response schema (`responses(ok, 200, [404])`).
  */
 export function problemStatuses(route: Pick<RouteOptions, 'url' | 'method' | 'config'>, declared: Iterable<number> = []): number[] {
@@ -78,7 +79,7 @@ export function problemStatuses(route: Pick<RouteOptions, 'url' | 'method' | 'co
   if (config.access !== 'public') out.add(403);
   if (route.url.includes(':')) [404, 414].forEach((s) => out.add(s));
   if (WRITE_METHODS.has(method)) [409, 413, 415, 422].forEach((s) => out.add(s));
-  if (!route.url.startsWith('/docs')) out.add(429);
+  if (!exemptFromBudget(route.url)) out.add(429);
   if (route.url !== '/health') out.add(503);
   return [...out].sort((a, b) => a - b);
 }
