@@ -37,6 +37,7 @@ import { jointStatsRoutes } from './joint-stats.js';
 import { platformClientRoutes } from './platform-clients.js';
 import { eventRoutes } from './events.js';
 import { importRoutes } from './imports.js';
+import { supervisionNoticeRoutes } from '../supervision-notices/routes.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -69,6 +70,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(noDisturbRoutes);
       await api.register(frequencyRoutes);
       await api.register(flagRoutes);
+      await api.register(supervisionNoticeRoutes);
       await api.register(enterpriseReportRoutes);
       await api.register(caseVisitRoutes);
       await api.register(ratingRoutes);
