@@ -20,6 +20,7 @@ CREATE TABLE "supervision_notices" (
 	"reviewed_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "flags" ADD COLUMN "reviewed_by_name" text;--> statement-breakpoint
 ALTER TABLE "supervision_notices" ADD CONSTRAINT "supervision_notices_flag_id_flags_id_fk" FOREIGN KEY ("flag_id") REFERENCES "public"."flags"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "supervision_notices" ADD CONSTRAINT "supervision_notices_agency_code_agencies_code_fk" FOREIGN KEY ("agency_code") REFERENCES "public"."agencies"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "supervision_notices_agency_idx" ON "supervision_notices" USING btree ("agency_code","state");--> statement-breakpoint
