@@ -5,6 +5,7 @@ import { JOINT_LIST_STATE_ZH } from './joint-list.machine.js';
 import { JOINT_TASK_STATE_ZH } from './joint-task.machine.js';
 import { JOINT_UNIT_STATE_ZH } from './joint-unit.machine.js';
 import { REFERRAL_STATE_ZH } from './referral.machine.js';
+import { SUPERVISION_NOTICE_EVENT_ZH, SUPERVISION_NOTICE_STATE_ZH } from './supervision-notice.machine.js';
 
 /**
  * Chinese names of every machine's states and events, keyed by machine id. zh-CN messages name a state
@@ -19,6 +20,7 @@ export const STATE_LABELS: Record<string, Record<string, string>> = {
   jointTask: JOINT_TASK_STATE_ZH,
   jointUnit: JOINT_UNIT_STATE_ZH,
   referral: REFERRAL_STATE_ZH,
+  supervisionNotice: SUPERVISION_NOTICE_STATE_ZH,
   matter: { draft: '草稿', published: '已公布', withdrawn: '已撤销' },
   plan: { draft: '草稿', submitted: '已报送，待备案审查', returned: '已退回，待修改', filed: '已备案', published: '已公布' },
   specialPlan: { draft: '草稿', approved: '已批准', filed: '已备案', returned: '已退回', published: '已公布', deployed: '执行上级专项检查计划' },
@@ -47,6 +49,7 @@ export const EVENT_LABELS: Record<string, Record<string, string>> = {
   jointUnit: { ASSIGN: '分配任务', ACCEPT: '接受任务', DECLINE: '拒绝任务', APPROVE: '批准本单位检查方案' },
   matter: { PUBLISH: '公布', WITHDRAW: '撤销' },
   plan: { EDIT: '修改', SUBMIT: '报送备案', FILE: '备案', RETURN: '退回', PUBLISH: '公布', AMEND: '调整' },
+  supervisionNotice: SUPERVISION_NOTICE_EVENT_ZH,
   referral: { SEND: '移送', RECEIVE: '接收', ACCEPT: '受理', REFUSE: '拒绝接收', ESCALATE: '报请共同上级指定管辖', CRIME_TRANSFER: '移送司法机关' },
   specialPlan: { EDIT: '修改', APPROVE: '批准', FILE: '备案', RETURN: '退回', AMEND: '调整', PUBLISH: '公布', DEPLOY: '执行上级专项检查计划' },
 };

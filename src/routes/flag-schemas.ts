@@ -47,6 +47,7 @@ export const FlagView = Type.Object({
   state: FlagStateSchema,
   stateZh: Str,
   reviewedBy: Nullable(Str),
+  reviewedByName: Type.Union([Str, Type.Null()], { description: '审阅人姓名 / the reviewer’s name' }),
   reviewedAt: Nullable(Str),
   reviewNote: Nullable(Str),
 });
@@ -74,6 +75,7 @@ export function flagView({ flag: f, agencyName, enterpriseName }: NamedFlag) {
     state: f.state,
     stateZh: FLAG_STATE_ZH[f.state as FlagState],
     reviewedBy: f.reviewedBy,
+    reviewedByName: f.reviewedByName,
     reviewedAt: f.reviewedAt?.toISOString() ?? null,
     reviewNote: f.reviewNote,
   };

@@ -38,6 +38,7 @@ import { platformClientRoutes } from './platform-clients.js';
 import { webhookDeadLetterRoutes } from './webhook-dead-letters.js';
 import { eventRoutes } from './events.js';
 import { importRoutes } from './imports.js';
+import { supervisionNoticeRoutes } from '../supervision-notices/routes.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -70,6 +71,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(noDisturbRoutes);
       await api.register(frequencyRoutes);
       await api.register(flagRoutes);
+      await api.register(supervisionNoticeRoutes);
       await api.register(enterpriseReportRoutes);
       await api.register(caseVisitRoutes);
       await api.register(ratingRoutes);

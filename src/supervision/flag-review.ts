@@ -34,7 +34,7 @@ export async function reviewFlag(tx: Db, { at, audit }: CommandScope, actor: Pri
   const reviewNote = event.type === 'ACKNOWLEDGE' ? (note ?? flag.reviewNote) : event.note;
   const [out] = await tx
     .update(flags)
-    .set({ state: state as Flag['state'], reviewedBy: actor.sub, reviewedAt: at, reviewNote })
+    .set({ state: state as Flag['state'], reviewedBy: actor.sub, reviewedByName: actor.name ?? null, reviewedAt: at, reviewNote })
     .where(eq(flags.id, id))
     .returning();
   await audit({

@@ -52,13 +52,15 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
     page = await browser.context.newPage();
     const officer = w.officer;
     const supervisor = as.supervisor(bureau.code);
+    const notice = (await t.call({ method: 'POST', url: '/api/v1/supervision-notices', as: supervisor, payload: { flagId, dueDate: '2026-04-15', request: '请说明检验费用由企业承担的情况' } })).json();
     const enterprise = as.enterprise(w.enterprise.creditCode);
     pages = [
       { app: 'officer', who: null, hash: '' },
       ...['today', 'draft', 'referrals', 'joint', `inspection/${draft}`, `inspection/${coded.id}`].map((h) => ({ app: 'officer', who: officer, hash: h })),
       { app: 'officer', who: w.head, hash: 'approvals' },
+      { app: 'officer', who: w.head, hash: 'supervision' },
       { app: 'console', who: null, hash: '' },
-      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings', 'audit'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
+      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings', 'audit', 'notices', `notices/${notice.id}`].map((h) => ({ app: 'console', who: supervisor, hash: h })),
       { app: 'portal', who: null, hash: '' },
       ...['check', 'inspections', 'report', 'reports', 'notices'].map((h) => ({ app: 'portal', who: enterprise, hash: h })),
       { app: 'check', who: null, hash: '', path: `/v/${coded.code}?k=${coded.kid}&s=${coded.signature}` },

@@ -5,6 +5,7 @@ import { auditView } from './audit.js';
 import { dashboardView } from './dashboard.js';
 import { flagDetailView, flagsView } from './flags.js';
 import { inspectionStoryView, inspectionsView } from './inspections.js';
+import { noticeDetailView, noticesView } from './notices.js';
 import { plansView } from './plans.js';
 import { ratingsView, reportDetailView, reportsView } from './reports.js';
 
@@ -20,6 +21,7 @@ startShell({
   views: {
     dashboard: () => dashboardView,
     flags: ([id]) => (id ? flagDetailView : flagsView),
+    notices: ([id]) => (id ? noticeDetailView : noticesView),
     inspections: ([id]) => (id ? inspectionStoryView : inspectionsView),
     plans: () => plansView,
     reports: ([id]) => (id ? reportDetailView : reportsView),

@@ -12,8 +12,24 @@ Chart.defaults.animation = false;
 const COLORS = ['#0b5cad', '#1a7f37', '#9a6700', '#cf222e', '#8250df', '#1b7c83', '#bf3989', '#57606a', '#d4a72c', '#6e7781'];
 let charts = [];
 
-function chart(pending, title, testid, config, note) {
-  const canvas = h('canvas', { 'data-testid': testid, role: 'img', 'aria-label': title });
+/**
+ * A chart whose bars or slices open the rows behind them: `drill(index)` answers the hash route for the
+ * clicked element (a filtered register or list), or null where there is nothing to open.
+ */
+function chart(pending, title, testid, config, note, drill) {
+  const canvas = h('canvas', { 'data-testid': testid, role: 'img', 'aria-label': drill ? `${title}（点击图形查看明细）` : title });
+  if (drill) {
+    config.options = {
+      ...config.options,
+      onClick: (_e, elements) => {
+        const to = elements.length ? drill(elements[0].index) : null;
+        if (to) location.hash = to;
+      },
+      onHover: (e, elements) => {
+        e.native.target.style.cursor = elements.length ? 'pointer' : 'default';
+      },
+    };
+  }
   const box = h('section', { class: 'chart' }, h('h2', {}, title), h('div', { class: 'canvas' }, canvas), note ? h('p', { class: 'muted' }, note) : null);
   // Drawn once the canvas is in the page (Chart.js measures its container): see `mounted` below.
   pending.push(() => charts.push(new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, ...config.options } })));
@@ -78,16 +94,17 @@ export async function dashboardView({ api, query }) {
   );
 
   const byAgency = top(d.inspections.byAgency);
+  const period = `from=${year}-01-01&to=${year}-12-31`;
   const flagRules = top(d.flags.byRule, 12);
   const flagAgencies = top(d.flags.byAgency);
   out.append(
     h(
       'div',
       { class: 'charts' },
-      chart(pending, '检查类型', 'chart-kind', doughnut(d.inspections.byKind.map((k) => k.kindZh), d.inspections.byKind.map((k) => k.count))),
-      chart(pending, '各单位检查次数（前 10）', 'chart-agency', bar(byAgency.map((a) => a.agencyName), byAgency.map((a) => a.count), '检查次数', true)),
-      chart(pending, '违规标记 · 按规则', 'chart-flag-rule', bar(flagRules.map((r) => `${r.titleZh}`), flagRules.map((r) => r.count), '标记数', true)),
-      chart(pending, '违规标记 · 按单位（前 10）', 'chart-flag-agency', bar(flagAgencies.map((a) => a.agencyName ?? '未指明单位'), flagAgencies.map((a) => a.count), '标记数', true)),
+      chart(pending, '检查类型', 'chart-kind', doughnut(d.inspections.byKind.map((k) => k.kindZh), d.inspections.byKind.map((k) => k.count)), null, (i) => `#/inspections?kind=${d.inspections.byKind[i].kind}&${period}`),
+      chart(pending, '各单位检查次数（前 10）', 'chart-agency', bar(byAgency.map((a) => a.agencyName), byAgency.map((a) => a.count), '检查次数', true), null, (i) => `#/inspections?agency=${byAgency[i].agencyCode}&${period}`),
+      chart(pending, '违规标记 · 按规则', 'chart-flag-rule', bar(flagRules.map((r) => `${r.titleZh}`), flagRules.map((r) => r.count), '标记数', true), null, (i) => `#/flags?rule=${flagRules[i].rule}&${period}`),
+      chart(pending, '违规标记 · 按单位（前 10）', 'chart-flag-agency', bar(flagAgencies.map((a) => a.agencyName ?? '未指明单位'), flagAgencies.map((a) => a.count), '标记数', true), null, (i) => (flagAgencies[i].agencyCode ? `#/flags?agency=${flagAgencies[i].agencyCode}&${period}` : null)),
       chart(pending, '亮码率（第十七条）', 'chart-scan', doughnut(['已扫码', '未扫码'], [d.scanRate.scanned, d.scanRate.withCode - d.scanRate.scanned], [COLORS[1], COLORS[3]])),
       chart(
         pending,

@@ -1,4 +1,7 @@
 import { fill, fmtTime, h, notice, problemBox, SEVERITY_ZH } from '/assets/ui.js';
+import { flagNoticesSection } from './notices.js';
+import { agencyPicker, enterprisePicker } from './pickers.js';
+import { articleQuote, readableTable } from './readable.js';
 
 /**
  * 违规标记 (the violation register): filter, read the evidence and the audit entries, and review —
@@ -34,8 +37,8 @@ export async function flagsView({ api, query }) {
     select('rule', query.get('rule'), Object.fromEntries(rules.map((r) => [r.id, `${r.titleZh}（${r.id}）`])), '规则'),
     select('state', query.get('state'), STATES, '状态'),
     select('severity', query.get('severity'), SEVERITY_ZH, '严重程度'),
-    input('agency', query.get('agency'), '行政执法主体代码', { size: 12 }),
-    input('enterprise', query.get('enterprise'), '统一社会信用代码', { size: 20 }),
+    await agencyPicker(api, 'agency', query.get('agency'), '行政执法主体'),
+    enterprisePicker(api, 'enterprise', query.get('enterprise'), '企业'),
     input('from', query.get('from'), '发现日期自', { type: 'date' }),
     input('to', query.get('to'), '至', { type: 'date' }),
     h('button', { class: 'primary', type: 'submit', 'data-testid': 'filter-apply' }, '查询'),
@@ -124,6 +127,7 @@ export async function flagDetailView({ api, args, rerender }) {
     acknowledged: [h('button', { class: 'primary', 'data-testid': 'resolve', onclick: act('resolve') }, '办结（已整改）'), h('button', { class: 'danger', 'data-testid': 'dismiss', onclick: act('dismiss') }, '不予认定')],
   }[f.state];
   const subjectLink = SUBJECT_LINK[f.subjectType];
+  const [quote, notices] = await Promise.all([articleQuote(api, f.article), flagNoticesSection(api, f, rerender)]);
   return h(
     'div',
     {},
@@ -138,28 +142,29 @@ export async function flagDetailView({ api, args, rerender }) {
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, '规则'), h('dd', {}, `${f.rule}（${f.article}）`),
+          h('dt', {}, '依据'), h('dd', {}, f.article, quote),
+          h('dt', {}, '规则编号'), h('dd', { class: 'muted' }, f.rule),
           h('dt', {}, '严重程度'), h('dd', {}, badge(f.severity, SEVERITY_ZH[f.severity] ?? f.severity)),
           h('dt', {}, '说明'), h('dd', { 'data-testid': 'flag-detail' }, f.detail),
-          h('dt', {}, '行政执法主体'), h('dd', {}, f.agencyName ? `${f.agencyName}（${f.agencyCode}）` : (f.agencyCode ?? '未指明')),
-          h('dt', {}, '企业'), h('dd', {}, f.enterpriseName ? `${f.enterpriseName}（${f.enterpriseCode}）` : (f.enterpriseCode ?? '—')),
-          h('dt', {}, '行政区'), h('dd', {}, f.districtCode ?? '—'),
+          h('dt', {}, '行政执法主体'), h('dd', {}, f.agencyName ?? '未指明'),
+          h('dt', {}, '企业'), h('dd', {}, f.enterpriseName ?? '—'),
           h('dt', {}, '发现时间'), h('dd', {}, fmtTime(f.raisedAt)),
-          h('dt', {}, '记录'), h('dd', {}, subjectLink ? h('a', { href: subjectLink(f.subjectId) }, `${SUBJECT_ZH[f.subjectType]} ${f.subjectId}`) : `${SUBJECT_ZH[f.subjectType] ?? f.subjectType} ${f.subjectId}`),
-          h('dt', {}, '观察值'), h('dd', {}, h('pre', {}, JSON.stringify(f.observed, null, 2))),
-          h('dt', {}, '限值'), h('dd', {}, h('pre', {}, JSON.stringify(f.limit, null, 2))),
-          h('dt', {}, '证据'), h('dd', {}, h('pre', {}, JSON.stringify(f.evidence, null, 2))),
+          h('dt', {}, '记录'), h('dd', {}, subjectLink ? h('a', { href: subjectLink(f.subjectId) }, `查看该${SUBJECT_ZH[f.subjectType]}`) : (SUBJECT_ZH[f.subjectType] ?? '其他记录')),
+          h('dt', {}, '观察值'), h('dd', {}, readableTable(f.observed, 'flag-observed')),
+          h('dt', {}, '限值'), h('dd', {}, readableTable(f.limit, 'flag-limit')),
+          h('dt', {}, '证据'), h('dd', {}, readableTable(f.evidence, 'flag-evidence')),
         ),
       ),
       h(
         'section',
         { class: 'card' },
         h('h2', {}, '审阅'),
-        f.reviewedAt ? h('p', { class: 'muted', 'data-testid': 'review-info' }, `${f.reviewedBy} 于 ${fmtTime(f.reviewedAt)}：${f.reviewNote ?? '（无说明）'}`) : h('p', { class: 'muted' }, '尚未审阅'),
+        f.reviewedAt ? h('p', { class: 'muted', 'data-testid': 'review-info' }, `${f.reviewedByName ?? '监督人员'} 于 ${fmtTime(f.reviewedAt)}：${f.reviewNote ?? '（无说明）'}`) : h('p', { class: 'muted' }, '尚未审阅'),
         buttons ? [note, h('div', { class: 'row', style: 'margin-top:.5rem' }, buttons)] : notice(`已${f.stateZh}，审阅结束`, 'info'),
         messages,
       ),
     ),
+    notices,
     h('h2', {}, '审计记录'),
     auditTable(audit),
   );

@@ -1,6 +1,7 @@
 import { fill, fmtTime, h, problemBox } from '/assets/ui.js';
 import { label } from '/shared/labels.js';
 import { auditTable } from './flags.js';
+import { agencyPicker, enterprisePicker } from './pickers.js';
 
 /**
  * 行政检查: the jurisdiction's inspections, and one inspection's whole story — scheme, code, scans,
@@ -36,8 +37,9 @@ export async function inspectionsView({ api, query, labels }) {
           location.hash = `#/inspections?${next}`;
         },
       },
-      field('agency', '行政执法主体代码', { size: 12 }),
-      field('enterprise', '统一社会信用代码', { size: 20 }),
+      await agencyPicker(api, 'agency', query.get('agency'), '行政执法主体'),
+      enterprisePicker(api, 'enterprise', query.get('enterprise'), '企业'),
+      h('label', {}, '类型', h('select', { name: 'kind', 'data-testid': 'filter-kind' }, h('option', { value: '' }, '全部'), ...['routine', 'special', 'case'].map((k) => h('option', { value: k, selected: k === query.get('kind') }, label(labels.kinds, k))))),
       field('from', '计入日期自', { type: 'date' }),
       field('to', '至', { type: 'date' }),
       h('button', { class: 'primary', type: 'submit' }, '查询'),

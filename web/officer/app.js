@@ -5,6 +5,7 @@ import { draftView } from './draft.js';
 import { inspectionView } from './inspection.js';
 import { jointView } from './joint.js';
 import { referralsView } from './referrals.js';
+import { supervisionView } from './supervision.js';
 import { approvalsView, todayView } from './today.js';
 
 /**
@@ -24,6 +25,7 @@ startShell({
     inspection: () => inspectionView,
     referrals: () => referralsView,
     joint: () => jointView,
+    supervision: () => supervisionView,
   },
   signIn: {
     title: '执法人员登录',

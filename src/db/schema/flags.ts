@@ -25,6 +25,8 @@ export const flags = pgTable(
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
     state: text('state', { enum: ['open', 'acknowledged', 'resolved', 'dismissed'] }).notNull().default('open'),
     reviewedBy: text('reviewed_by'),
+    /** The reviewer's name as the token carried it: readers see a person, not a login subject. */
+    reviewedByName: text('reviewed_by_name'),
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     reviewNote: text('review_note'),
   },
