@@ -98,7 +98,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     await page.getByTestId('review-info').filter({ hasText: '已责令退还企业检验费用' }).waitFor();
     const after = await api(`/api/v1/flags/${flagId}`);
     expect(after.flag).toMatchObject({ state: 'resolved', reviewNote: '已责令退还企业检验费用，并约谈承办人员' });
-    await page.getByTestId('audit-table').filter({ hasText: 'flag.resolved' }).waitFor();
+    await page.getByTestId('audit-table').locator('tr[data-action="flag.resolved"]').filter({ hasText: '违规标记办结' }).waitFor();
   });
 
   it('tells an inspection’s story and verifies the audit chain on request', async () => {

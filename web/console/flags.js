@@ -86,7 +86,14 @@ export async function flagsView({ api, query }) {
 const SUBJECT_LINK = { inspection: (id) => `#/inspections/${id}`, enterprise_report: (id) => `#/reports/${id}` };
 const SUBJECT_ZH = { inspection: '行政检查', enterprise_report: '企业报告', plan: '年度检查计划', referral: '移送', special_plan: '专项检查计划' };
 
-export function auditTable(entries) {
+const MACHINE_OF = { inspection: 'inspection', flag: 'flag', referral: 'referral', plan: 'plan', special_plan: 'specialPlan', supervision_notice: 'supervisionNotice', device: 'device' };
+
+/**
+ * The audit entries behind a record, named in Chinese: the action, the role and the states from the labels
+ * API, Beijing time; the actor as the entry recorded it (a login subject: supervisors may see it, 第八条).
+ */
+export function auditTable(entries, labels) {
+  const state = (e, s) => (s ? (labels?.states?.[MACHINE_OF[e.subjectType]]?.[s] ?? s) : '—');
   return h(
     'table',
     { 'data-testid': 'audit-table' },
@@ -97,20 +104,20 @@ export function auditTable(entries) {
       entries.map((e) =>
         h(
           'tr',
-          {},
+          { dataset: { action: e.action } },
           h('td', {}, e.seq ?? '待封链'),
           h('td', {}, fmtTime(e.occurredAt)),
           h('td', {}, e.actor),
-          h('td', {}, e.role),
-          h('td', {}, e.action),
-          h('td', {}, e.beforeState || e.afterState ? `${e.beforeState ?? '—'} → ${e.afterState ?? '—'}` : ''),
+          h('td', {}, labels?.roles?.[e.role] ?? e.role),
+          h('td', {}, labels?.auditActions?.[e.action] ?? e.action),
+          h('td', {}, e.beforeState || e.afterState ? `${state(e, e.beforeState)} → ${state(e, e.afterState)}` : ''),
         ),
       ),
     ),
   );
 }
 
-export async function flagDetailView({ api, args, rerender }) {
+export async function flagDetailView({ api, args, rerender, labels }) {
   const { flag: f, audit } = await api(`/api/v1/flags/${encodeURIComponent(args[0])}`);
   const messages = h('div');
   const note = h('textarea', { 'data-testid': 'review-note', rows: 3, placeholder: '办结须说明整改情况；不予认定须说明理由' });
@@ -166,6 +173,6 @@ export async function flagDetailView({ api, args, rerender }) {
     ),
     notices,
     h('h2', {}, '审计记录'),
-    auditTable(audit),
+    auditTable(audit, labels),
   );
 }

@@ -199,6 +199,6 @@ export async function inspectionStoryView({ api, args, labels }) {
       ratings.length ? h('p', {}, `企业评价：${ratings[0].score} 分${ratings[0].comment ? `，${ratings[0].comment}` : ''}`) : null,
     ),
     h('div', { class: 'toolbar' }, h('h2', {}, '审计记录'), h('span', { class: 'spacer' }), h('button', { type: 'button', 'data-testid': 'verify-chain', onclick: verify }, '校验审计哈希链'), verifyOut),
-    auditTable(story.history),
+    auditTable(story.history, labels),
   );
 }
