@@ -53,6 +53,13 @@ describePg('the public check on a read replica', () => {
     expect(Date.parse(body.freshness.asOf)).toBeGreaterThanOrEqual(before - 5000);
   });
 
+  it('asks the primary about a code the replica does not know, which may have been issued a moment ago', async () => {
+    const t = await appWithReplica(base.url!);
+    const res = await t.call({ method: 'GET', url: '/api/v1/codes/JC-2026-NOSUCH01' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'unknown', freshness: { source: 'primary' } });
+  });
+
   it('falls back to the primary, and says so, when the replica does not answer', async () => {
     const t = await appWithReplica('postgres://postgres@127.0.0.1:1/nowhere');
     const res = await t.call({ method: 'GET', url: `/api/v1/codes/${code}` });
