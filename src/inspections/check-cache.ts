@@ -54,7 +54,9 @@ export class CodeCheckCache {
       if (fresh?.usable) {
         try {
           const view = await loadCodeView(replica.db, code);
-          return { ...checkAt(view, code, now, presented), freshness: { source: 'replica', asOf: fresh.asOf.toISOString(), lagMs: fresh.lagMs } };
+          // A code the replica does not know yet may have been issued a moment ago: "查无此码" at the door would be
+          // wrong, so an unknown code is asked of the primary (unknown codes are rate-limited, never cached).
+          if (view) return { ...checkAt(view, code, now, presented), freshness: { source: 'replica', asOf: fresh.asOf.toISOString(), lagMs: fresh.lagMs } };
         } catch (err) {
           if (!isDatabaseUnavailable(err)) throw err;
         }

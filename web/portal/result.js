@@ -30,6 +30,10 @@ export function resultCard(r, { facts = true } = {}) {
           c.teamExceptionBasis ? [h('dt', {}, '少于两人的法律依据'), h('dd', {}, c.teamExceptionBasis)] : null,
         )
       : null,
+    // With a read replica (DATABASE_REPLICA_URL) the answer says how fresh it is: a revocation after asOf may not show yet.
+    c.freshness?.source === 'replica'
+      ? h('p', { class: 'muted', 'data-testid': 'verify-freshness' }, `核验数据截至 ${fmtTime(c.freshness.asOf)}${c.freshness.lagMs >= 1000 ? `（约 ${Math.round(c.freshness.lagMs / 1000)} 秒前）` : ''}，此后的变更（如撤销）可能稍后显示。`)
+      : null,
     r.advice ? h('p', { class: 'advice', 'data-testid': 'verify-advice' }, r.advice, ' ', h('a', { href: c.code ? `/portal/#/report?code=${encodeURIComponent(c.code)}` : '/portal/#/report' }, '报告这次检查')) : null,
   );
 }
