@@ -81,6 +81,8 @@ export const AUDIT_ACTION_ZH: Record<string, string> = {
   'plan.published': '公布年度检查计划',
   'plan.returned': '退回年度检查计划',
   'plan.submitted': '报送年度检查计划备案',
+  'platform_client.cursor_moved': '调整对接平台推送位置',
+  'platform_client.dead_letter_retried': '重新推送未送达的事件',
   'platform_client.key_rotated': '更换对接平台密钥',
   'platform_client.registered': '登记对接平台',
   'platform_client.updated': '修改对接平台',

@@ -41,9 +41,9 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       if (config.metricsToken) {
         const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-        if (!sameToken(given, config.metricsToken)) throw new DomainError('UNAUTHENTICATED', '运行指标需要指标令牌（METRICS_TOKEN）');
+        if (!sameToken(given, config.metricsToken)) throw new DomainError('UNAUTHENTICATED', '运行指标须凭运维指标令牌访问');
       } else if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-        throw new DomainError('METRICS_FORBIDDEN', '未设置指标令牌（METRICS_TOKEN）时，运行指标仅对本机开放');
+        throw new DomainError('METRICS_FORBIDDEN', '未设置运维指标令牌时，运行指标仅对本机开放');
       }
       return reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.text());
     },
