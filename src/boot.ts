@@ -73,8 +73,18 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   const checkpoints = { keyring, intervalMs: config.auditCheckpointIntervalMs, witness: app.services.auditWitness };
 
   let sealing: Promise<unknown> = Promise.resolve();
+  let reportedRollback = auditWitness.rollback;
   const timer = setInterval(() => {
-    sealing = sealPending(database.db, clock, checkpoints).catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
+    sealing = sealPending(database.db, clock, checkpoints)
+      .then(() => {
+        // Said once: the sealer keeps refusing to sign until the log is restored, and verification names it.
+        const rollback = auditWitness.rollback;
+        if (rollback && rollback !== reportedRollback) {
+          reportedRollback = rollback;
+          app.log.error({ audit: rollback }, `audit sealer refuses to sign: ${rollback.detail}`);
+        }
+      })
+      .catch((err) => app.log.warn({ err }, 'audit sealer pass failed; will retry'));
   }, config.auditSealIntervalMs);
   timer.unref();
 
