@@ -18,7 +18,7 @@ export const inspectionDocumentRoutes: FastifyPluginAsyncTypebox = async (app) =
     const { db } = app.services;
     const i = await findInspection(db, req.params.id);
     if (!i) throw DomainError.notFound('行政检查', req.params.id);
-    await assertMayRead(db, principalOf(req), i);
+    await assertMayRead(db, principalOf(req), i, app.services.clock.now());
     return { i, code: await activeCodeOf(db, i) };
   }
 

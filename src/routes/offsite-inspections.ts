@@ -166,7 +166,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
       const i = await findInspection(db, req.params.id);
       const [record] = i ? await db.select().from(offsiteRecords).where(eq(offsiteRecords.inspectionId, i.id)) : [];
       if (!i || !record) throw DomainError.notFound('非现场检查', req.params.id);
-      await assertMayRead(db, principalOf(req), i);
+      await assertMayRead(db, principalOf(req), i, app.services.clock.now());
       const notice = record.noticeId ? await findNotice(db, record.noticeId) : undefined;
       return { inspection: inspectionView(i), offsite: recordView(record), notice: notice ? noticeView(notice) : null };
     },
