@@ -4,6 +4,7 @@ import type { JointSettings } from '../joint/settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
 import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
+import type { ReportSettings } from '../supervision/report-settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -181,6 +182,11 @@ const EnvSchema = Type.Object({
   /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
+  /** Abuse limits on enterprise reports (src/supervision/report-settings.ts says why each). */
+  REPORT_MAX_FLAGS: Type.Integer({ default: 4, minimum: 1, maximum: 20 }),
+  REPORT_PHOTOS_PER_DAY: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  REPORT_PHOTO_BYTES_PER_DAY: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
+  REPORT_PHOTO_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -244,6 +250,8 @@ export interface Config {
   exchange: ExchangeSettings;
   /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
   resultsRecognisedDays: number;
+  /** Abuse limits on enterprise reports (REPORT_*; src/supervision/report-settings.ts). */
+  reports: ReportSettings;
 }
 
 export class ConfigError extends Error {
@@ -266,6 +274,7 @@ INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
+INTEGER_SETTINGS.add('REPORT_MAX_FLAGS').add('REPORT_PHOTOS_PER_DAY').add('REPORT_PHOTO_BYTES_PER_DAY').add('REPORT_PHOTO_MAX_BYTES');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -360,6 +369,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
     specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
     resultsRecognisedDays: env.RESULTS_RECOGNISED_DAYS,
+    reports: {
+      maxFlagsPerReport: env.REPORT_MAX_FLAGS,
+      photosPerDay: env.REPORT_PHOTOS_PER_DAY,
+      photoBytesPerDay: env.REPORT_PHOTO_BYTES_PER_DAY,
+      photoMaxBytes: env.REPORT_PHOTO_MAX_BYTES,
+    },
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,
