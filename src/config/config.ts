@@ -183,7 +183,7 @@ const EnvSchema = Type.Object({
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
   /** Abuse limits on enterprise reports (src/supervision/report-settings.ts says why each). */
-  REPORT_MAX_FLAGS: Type.Integer({ default: 4, minimum: 1, maximum: 20 }),
+  REPORT_MAX_FLAGS: Type.Integer({ default: 6, minimum: 1, maximum: 20 }),
   REPORT_PHOTOS_PER_DAY: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
   REPORT_PHOTO_BYTES_PER_DAY: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
   REPORT_PHOTO_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 }),

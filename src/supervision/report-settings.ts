@@ -3,8 +3,8 @@
  * them is in the Order: they are this engine's settings, chosen so that a flood from one account cannot
  * bury the supervisors, while a genuine report always goes through (issue 23, docs/COMPLIANCE.md):
  *
- * - `maxFlagsPerReport` (REPORT_MAX_FLAGS, 4): one report is one visit; a report ticking every box raised 8
- *   flags. The first four (the missing code first, then the prohibitions in the form's order) are raised; the
+ * - `maxFlagsPerReport` (REPORT_MAX_FLAGS, 6): one report is one visit; a report ticking every box raised 8
+ *   flags. The first six (the missing code first, then the prohibitions in the form's order) are raised; the
  *   rest are named in the last raised flag's detail and evidence, so the supervisor still reads them.
  * - `photosPerDay` (REPORT_PHOTOS_PER_DAY, 10) and `photoBytesPerDay` (REPORT_PHOTO_BYTES_PER_DAY, 20 MB):
  *   per enterprise and Beijing day. A visit needs a photo of one notice; ten a day is more than any real
@@ -23,7 +23,7 @@ export interface ReportSettings {
 }
 
 export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
-  maxFlagsPerReport: 4,
+  maxFlagsPerReport: 6,
   photosPerDay: 10,
   photoBytesPerDay: 20 * 1024 * 1024,
   photoMaxBytes: 2 * 1024 * 1024,
