@@ -21,6 +21,7 @@ export interface BatchText {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
 
 export function decodeBatch(bytes: Buffer | string): BatchText {
   if (typeof bytes === 'string') return { text: bytes, badLines: new Set() };
@@ -33,8 +34,9 @@ export function decodeBatch(bytes: Buffer | string): BatchText {
     try {
       lines.push(strictUtf8.decode(bytes.subarray(start, end)));
     } catch {
+      // Kept (lossily) so the row is still found and reported by its line; it is refused, never stored.
       badLines.add(n);
-      lines.push('');
+      lines.push(lossyUtf8.decode(bytes.subarray(start, end)));
     }
     start = end + 1;
   }
