@@ -13,6 +13,8 @@ export type Access = 'public' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route runs its command through runIdempotent: the OpenAPI document declares Idempotency-Key on it. */
+    idempotent?: boolean;
   }
   interface FastifyRequest {
     /** The verified caller; undefined on a public route called without a token. */

@@ -53,6 +53,8 @@ export async function runIdempotent<T>(
   status: number,
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<CommandResponse<T>> {
+  // The document declares the header from this flag (src/http/openapi.ts): a route must not take it unannounced.
+  if (req.routeOptions.config.idempotent !== true) throw new Error(`${req.method} ${req.routeOptions.url} uses runIdempotent without config.idempotent`);
   const key = idempotencyKeyOf(req);
   if (!key) return { status, body: await runCommand(ctx, refusal, body), replayed: false };
   const actor = idempotencyOwner(ctx.actor);

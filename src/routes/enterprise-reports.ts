@@ -117,7 +117,7 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
   app.post(
     '/enterprise-reports',
     {
-      config: { access: ['enterprise'] },
+      config: { idempotent: true, access: ['enterprise'] },
       bodyLimit: REPORT_BODY_LIMIT,
       schema: {
         tags: ['supervision'],

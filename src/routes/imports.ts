@@ -7,6 +7,7 @@ import { activeClientOf } from '../exchange/clients.repository.js';
 import { decodeBatch, MAX_BATCH_ROWS, parseCsv, parseNdjson } from '../exchange/import-parse.js';
 import { importInspections } from '../exchange/imports.js';
 import { commandContext } from '../http/context.js';
+import { RAW_BODY_KEY, type RawBody } from '../http/openapi.js';
 import { responses } from '../http/schemas.js';
 
 const NDJSON = 'application/x-ndjson';
@@ -59,6 +60,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['exchange'],
         summary: '批量报送检查记录及“综合查一次”联合检查（application/x-ndjson 或 text/csv）：有效行入库，无效行逐行说明原因 / import inspections and joint visits; valid rows applied, invalid rows reported',
         response: responses(Report),
+        [RAW_BODY_KEY]: {
+          mediaTypes: [NDJSON, CSV],
+          description: '每行一个 JSON 对象（application/x-ndjson），或首行为字段名的 CSV 表格（text/csv，UTF-8；matterCodes 以分号分隔）/ one JSON object a line, or CSV with a header line',
+        } satisfies RawBody,
       },
     },
     async (req) => {

@@ -61,7 +61,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/inspections',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['inspections'],
         summary: '制定检查方案（草稿），返回各项规则预检结果 / draft an inspection scheme; every guard is pre-checked',
@@ -92,7 +92,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/inspections/:id/code',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['codes'],
         summary: '获取检查码：在同一事务中复核全部规则（第十七条）/ issue the inspection code, re-checking every guard',

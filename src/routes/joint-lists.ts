@@ -102,7 +102,7 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/joint-lists',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['joint'],
         summary: '主管部门提出“综合查一次”事项清单，报同级司法行政部门审核（第二十七条）/ propose a joint list; accepts Idempotency-Key',

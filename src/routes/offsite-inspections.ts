@@ -125,7 +125,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
   app.post(
     '/offsite-inspections',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['inspections'],
         summary: '记录非现场检查（无需检查码，计入频次），涉嫌违法的告知企业并可生成现场核查草稿（第三十二、三十三、三十七条）/ record an off-site inspection; accepts Idempotency-Key',
