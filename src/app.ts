@@ -20,7 +20,7 @@ import { finiteNumbersPlugin } from './http/finite-numbers.js';
 import { requestForLog, safeError } from './http/log-serializers.js';
 import { controlCharactersPlugin } from './http/control-characters.js';
 import { openapiTransforms } from './http/openapi.js';
-import { problemPlugin, sendProblem } from './http/problem.js';
+import { clientErrorAsProblem, problemPlugin, sendProblem } from './http/problem.js';
 import { unknownQueryPlugin } from './http/unknown-query.js';
 import { WebhookDispatcher } from './exchange/webhooks.js';
 import { MemoryRateStore, rateLimitHooks, RateStoreBreaker, RedisRateStore, type RateStore } from './http/rate-limit.js';
@@ -132,6 +132,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     schemaController: { compilersFactory: deps.schemaCompilers ?? createSchemaCompilers() },
+    // A request line Node's parser refuses (raw UTF-8 bytes in the target, a broken header) never reaches
+    // the router: answered here, on the socket, as problem+json like every other 400 (src/http/problem.ts).
+    clientErrorHandler: clientErrorAsProblem,
     // Errors the router raises before any route runs (a malformed URL, an over-long path parameter)
     // still answer problem+json.
     frameworkErrors: (err, req, reply) =>

@@ -1,4 +1,4 @@
-import { asc, count, desc, gte, sql, type SQL } from 'drizzle-orm';
+import { asc, count, desc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema/index.js';
@@ -524,6 +524,6 @@ async function unchained(db: Db, now: Date, sealDelayMs: number): Promise<AuditP
 
 /** Checkpoints after `after`, oldest first, for the well-known list. */
 export async function listCheckpoints(db: Db, after: number, limit: number): Promise<Checkpoint[]> {
-  const rows = await db.select().from(auditCheckpoints).where(gte(auditCheckpoints.seq, after + 1)).orderBy(asc(auditCheckpoints.seq)).limit(limit);
+  const rows = await db.select().from(auditCheckpoints).where(gt(auditCheckpoints.seq, after)).orderBy(asc(auditCheckpoints.seq)).limit(limit);
   return rows.map(toCheckpoint);
 }

@@ -15,6 +15,8 @@ declare module 'fastify' {
     access?: Access;
     /** A public route that reads the Authorization header itself (GET /metrics and METRICS_TOKEN), not as a user's token. */
     ownBearer?: boolean;
+    /** The route runs its command through runIdempotent: the OpenAPI document declares Idempotency-Key on it. */
+    idempotent?: boolean;
   }
   interface FastifyRequest {
     /** The verified caller; undefined on a public route called without a token. */
@@ -68,6 +70,12 @@ function checkLifetime(claims: Record<string, unknown>, auth: Config['auth']): v
   if (typeof claims.iat === 'number' && now - claims.iat > slack) {
     throw new DomainError('UNAUTHENTICATED', `令牌签发已超过本服务允许的最长时限（${auth.maxAgeSeconds} 秒），请重新登录`);
   }
+  // A token issued in the future (beyond the clock tolerance) comes from a wrong clock or was minted ahead
+  // to outlive JWT_MAX_AGE_SECONDS: the skew is allowed in both directions, no further.
+  if (typeof claims.iat === 'number' && claims.iat - now > auth.clockSkewSeconds) {
+    throw new DomainError('UNAUTHENTICATED', `令牌签发时间晚于当前时间超过允许的时钟误差（${auth.clockSkewSeconds} 秒），不予接受`);
+  }
+  if (claims.iat !== undefined && typeof claims.iat !== 'number') throw new DomainError('UNAUTHENTICATED', '令牌签发时间格式不正确');
 }
 
 async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {

@@ -20,15 +20,17 @@ export function transitionOrRefuse<M extends AnyStateMachine>(
 ): string {
   const decision = decide(machine, state, context, event);
   if (decision.ok) return decision.state;
+  const type = String((event as { type: string }).type);
+  // What the state takes, less the event just refused (its guard said no here): never "refused, but allowed".
+  const allowed = decision.allowed.filter((e) => e !== type);
   if (decision.refusedBy) {
     const { rule, limit, detail } = decision.refusedBy;
     const refused = DomainError.fromRules([ruleResult(rule as RuleId, false, state, limit, detail)]);
     // The rule's refusal carries the same identifiers as any refused transition.
-    throw new DomainError(refused.code, refused.detail, { ...refused.extensions, currentState: state, allowedEvents: decision.allowed });
+    throw new DomainError(refused.code, refused.detail, { ...refused.extensions, currentState: state, allowedEvents: allowed });
   }
-  const type = String((event as { type: string }).type);
   throw new DomainError('INVALID_TRANSITION', `${what}当前状态为“${stateLabel(machine.id, state)}”，不能${eventLabel(machine.id, type)}`, {
     currentState: state,
-    allowedEvents: decision.allowed,
+    allowedEvents: allowed,
   });
 }

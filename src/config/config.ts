@@ -5,6 +5,7 @@ import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
 import { urlUser } from '../db/hosts.js';
 import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
+import type { ReportSettings } from '../supervision/report-settings.js';
 
 /**
  * Every setting the process reads, validated once at boot. A bad or missing setting stops the process
@@ -208,6 +209,11 @@ const EnvSchema = Type.Object({
    * (loopback), so an exporter sidecar or a local agent scrapes it and the internet does not.
    */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  /** Abuse limits on enterprise reports (src/supervision/report-settings.ts says why each). */
+  REPORT_MAX_FLAGS: Type.Integer({ default: 6, minimum: 1, maximum: 20 }),
+  REPORT_PHOTOS_PER_DAY: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  REPORT_PHOTO_BYTES_PER_DAY: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
+  REPORT_PHOTO_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -278,6 +284,8 @@ export interface Config {
   exchange: ExchangeSettings;
   /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
   resultsRecognisedDays: number;
+  /** Abuse limits on enterprise reports (REPORT_*; src/supervision/report-settings.ts). */
+  reports: ReportSettings;
 }
 
 export class ConfigError extends Error {
@@ -302,6 +310,7 @@ INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS'
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
 INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
 INTEGER_SETTINGS.add('REPLICA_MAX_LAG_MS');
+INTEGER_SETTINGS.add('REPORT_MAX_FLAGS').add('REPORT_PHOTOS_PER_DAY').add('REPORT_PHOTO_BYTES_PER_DAY').add('REPORT_PHOTO_MAX_BYTES');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
@@ -407,6 +416,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
     specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
     resultsRecognisedDays: env.RESULTS_RECOGNISED_DAYS,
+    reports: {
+      maxFlagsPerReport: env.REPORT_MAX_FLAGS,
+      photosPerDay: env.REPORT_PHOTOS_PER_DAY,
+      photoBytesPerDay: env.REPORT_PHOTO_BYTES_PER_DAY,
+      photoMaxBytes: env.REPORT_PHOTO_MAX_BYTES,
+    },
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,

@@ -48,6 +48,8 @@ const PLAIN_ERRORS = [
   plain('IDEMPOTENCY_KEY_REUSED', 422, '幂等键已用于不同的请求', 'Idempotency-Key already used for a different request'),
   plain('REFERENCE_INVALID', 422, '引用的数据不存在或不可用', 'A referenced record does not exist or cannot be used'),
   plain('CALENDAR_YEAR_UNPUBLISHED', 422, '该年度的法定节假日安排尚未发布', 'No official holiday calendar for that year'),
+  plain('REPORT_DUPLICATE_VISIT', 409, '该次检查已报告过', 'This visit has already been reported'),
+  plain('REPORT_PHOTO_QUOTA', 422, '今日上传照片已达上限', 'The daily photo quota for reports is used up'),
   plain('AUDIT_LOG_EMPTY', 409, '审计日志尚无已入链的记录', 'The audit chain is empty; there is no head to sign'),
   plain('AUDIT_ROLLBACK', 409, '审计日志已被回退，拒绝签发检查点', 'The audit chain is behind the last signed checkpoint; no checkpoint is signed'),
   // Infrastructure

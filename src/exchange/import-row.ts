@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checkCreditCode } from '../registry/credit-code.js';
+import { REGULATION_EFFECTIVE } from '../rules/scope.js';
+import { shanghaiDate } from '../time/shanghai-date.js';
 
 /**
  * One imported inspection as the platform reports it (Art. 24, 29), validated in shape before the
@@ -115,6 +117,11 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
   if (sourceId && sourceId.includes(PART_SEPARATOR)) problems.push({ field: 'sourceId', message: `不应包含字符 ${PART_SEPARATOR}` });
   const start = instant(value.windowStart, 'windowStart', problems);
   const end = instant(value.windowEnd, 'windowEnd', problems);
+  // Art. 43 (SCOPE_EFFECTIVE_DATE): the Order governs inspections from 2025-12-01, so an earlier one — or a
+  // year-0001 window from a platform's default date — is not an inspection under it (issue 23).
+  if (start && shanghaiDate(start) < REGULATION_EFFECTIVE) {
+    problems.push({ field: 'windowStart', message: `早于本办法施行日期 ${REGULATION_EFFECTIVE}（第四十三条），不在本办法范围内` });
+  }
   if (start && end && !(end > start)) problems.push({ field: 'windowEnd', message: '结束时间须晚于开始时间' });
   if (start && end && end.getTime() - start.getTime() > MAX_WINDOW_MS) problems.push({ field: 'windowEnd', message: '一次检查的时间窗口不得超过 31 天' });
   if (problems.length) return { problems };

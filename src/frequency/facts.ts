@@ -1,3 +1,4 @@
+import { visibleToEnterpriseSql } from '../inspections/enterprise-disclosure.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { underOrderSql } from '../inspections/order-scope.js';
@@ -23,6 +24,8 @@ export interface FrequencyFactsQuery {
   date: string;
   agencyCode: string;
   matterCode: string;
+  /** The enterprise asking about itself: only inspections it may already see count in the answer (src/inspections/enterprise-disclosure.ts). */
+  enterpriseView?: Date;
 }
 
 export type FrequencyFacts = Omit<FrequencyQuestion, 'kind' | 'mode' | 'upperDeployed'>;
@@ -57,7 +60,7 @@ async function domainOf(db: Db, agencyCode: string, matterCode: string, day: str
 }
 
 /** The enterprise's counted inspections between `from` and `to` (index inspections_enterprise_date_idx). */
-async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string): Promise<CountedInspection[]> {
+async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string, enterpriseView?: Date): Promise<CountedInspection[]> {
   const rows = await db
     .select({
       id: inspections.id,
@@ -77,6 +80,8 @@ async function historyBetween(db: Db, enterpriseCode: string, from: string, to: 
         inArray(inspections.state, [...COUNTED_STATES]),
         // An inspection outside the Order (Art. 2 ¶2, 4) counts toward none of its caps or anomalies.
         underOrderSql(),
+        // A used count that rose when a code was issued would tell the enterprise of the visit ahead of it.
+        enterpriseView ? visibleToEnterpriseSql(enterpriseView) : undefined,
       ),
     )
     .orderBy(asc(inspections.countedDate));
@@ -113,7 +118,7 @@ export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery, known?:
   // Only the widest period any rule in force uses is read; with no rules nothing is counted.
   const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(q.date, p));
   const history = periods.length
-    ? await historyBetween(db, q.enterpriseCode, periods.map((p) => p.start).sort()[0]!, periods.map((p) => p.end).sort().at(-1)!)
+    ? await historyBetween(db, q.enterpriseCode, periods.map((p) => p.start).sort()[0]!, periods.map((p) => p.end).sort().at(-1)!, q.enterpriseView)
     : [];
   const noDisturb: NoDisturbEntry[] = noDisturbRows.map((n) => ({ agencyCode: n.agencyCode, fromDate: n.fromDate, toDate: n.toDate, reason: n.reason, basis: n.basis }));
   return {

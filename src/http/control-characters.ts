@@ -24,12 +24,14 @@ function reason(text: string): string | null {
   return null;
 }
 
-function firstBad(value: unknown, path: string, depth = 0): { field: string; message: string } | null {
+/** The first string (or key) in `value` holding text that cannot be stored or misleads a reader, with its path. */
+export function firstBad(value: unknown, path: string, depth = 0): { field: string; message: string } | null {
   if (typeof value === 'string') {
     const why = reason(value);
     return why ? { field: path, message: why } : null;
   }
-  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  // Raw bytes (an import batch) are checked by their route line by line, so a bad row is refused alone.
+  if (depth > 32 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
   for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
     const key = String(k);
     const why = reason(key);

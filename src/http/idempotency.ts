@@ -30,6 +30,17 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 }
 
 /**
+ * Whom a key belongs to: the subject with the role and the unit they acted in. A replay answers only the
+ * same subject in the same role and unit (agency, district, enterprise) — the route's role check has just
+ * passed on this request; if the registry now puts the subject elsewhere, the key is not theirs there and
+ * the command runs afresh under every scope check, instead of handing over an answer given to the old scope
+ * (issue 23: keys were bound to `sub` alone).
+ */
+export function idempotencyOwner(p: Pick<CommandContext['actor'], 'sub' | 'role' | 'agency' | 'district' | 'creditCode'>): string {
+  return JSON.stringify([p.sub, p.role, p.agency ?? null, p.district ?? null, p.creditCode ?? null]);
+}
+
+/**
  * Runs a creating command at most once per (caller, Idempotency-Key). The key row is inserted first,
  * inside the command's own transaction: a concurrent duplicate waits on it and, once the first commits,
  * finds it taken and replays the stored answer; if the first rolls back, the duplicate runs instead.
@@ -42,9 +53,11 @@ export async function runIdempotent<T>(
   status: number,
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<CommandResponse<T>> {
+  // The document declares the header from this flag (src/http/openapi.ts): a route must not take it unannounced.
+  if (req.routeOptions.config.idempotent !== true) throw new Error(`${req.method} ${req.routeOptions.url} uses runIdempotent without config.idempotent`);
   const key = idempotencyKeyOf(req);
   if (!key) return { status, body: await runCommand(ctx, refusal, body), replayed: false };
-  const actor = ctx.actor.sub;
+  const actor = idempotencyOwner(ctx.actor);
   const route = `${req.method} ${req.routeOptions.url}`;
   const requestHash = sha256Hex(canonicalJson({ params: req.params ?? null, body: req.body ?? null }));
   try {

@@ -87,6 +87,53 @@ export function problemStatuses(route: Pick<RouteOptions, 'url' | 'method' | 'co
 const isProblemKey = (key: string) => /^[45]/.test(key);
 const isJson = (media: string) => /[/+]json$/.test(media.split(';')[0]!.trim());
 
+/** Operation key carrying which headers an operation takes or answers, from `transform` to `transformObject`. */
+const HEADERS_KEY = 'x-declared-headers';
+interface DeclaredHeaders {
+  /** The route runs through runIdempotent (config.idempotent): it takes Idempotency-Key. */
+  idempotent: boolean;
+  /** The list answers its total in x-total-count (its summary says so). */
+  totalCount: boolean;
+  /** The answer is a file a client saves (PDF, CSV, a photo): it may carry Content-Disposition. */
+  attachment: boolean;
+}
+/**
+ * A route whose body its own parser reads (NDJSON, CSV) names it under this schema key; the document then
+ * declares it as the operation's requestBody.
+ */
+export const RAW_BODY_KEY = 'x-raw-body';
+export interface RawBody {
+  mediaTypes: string[];
+  description: string;
+}
+const ATTACHMENT_TYPES = new Set(['application/pdf', 'text/csv', 'application/x-ndjson', 'image/jpeg', 'image/webp']);
+
+/**
+ * A query parameter with a default is optional to the client (the server fills it in), whatever the
+ * validation schema's `required` says — TypeBox lists every non-Optional member there, and generated
+ * clients then demanded `limit` and `offset` on 26 operations (issue 23). The document only: a copy.
+ */
+function optionalDefaults(querystring: unknown): unknown {
+  const q = querystring as { properties?: Record<string, { default?: unknown }>; required?: string[] };
+  if (!q.required || !q.properties) return querystring;
+  const required = q.required.filter((name) => q.properties![name]?.default === undefined);
+  const { required: _old, ...rest } = q;
+  return required.length ? { ...rest, required } : rest;
+}
+
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: '幂等键：同一持有人以同一角色和单位重发同一请求时返回首次结果，不重复办理 / replays the first answer to the same subject, role and unit',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_\\-:.]{8,128}$' },
+};
+const HEADER_TEXT = {
+  retryAfter: { description: '建议的重试等待秒数 / seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  totalCount: { description: '符合条件的记录总数 / the total number of matching records', schema: { type: 'integer', minimum: 0 } },
+  disposition: { description: '文件名（下载时）/ the file name, for a download', schema: { type: 'string' } },
+};
+
 type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown>; produces?: string[]; operationId?: string; hide?: boolean };
 
 /** Per route: operationId, the success response under its real media type, the problem statuses. */
@@ -111,16 +158,23 @@ const transform: NonNullable<SwaggerOptions['transform']> = ({ schema, url, rout
     }
   }
   const method = String(Array.isArray(route.method) ? route.method[0] : route.method);
+  const config = (route.config ?? {}) as { idempotent?: boolean };
   const out = {
     ...s,
+    ...(s.querystring ? { querystring: optionalDefaults(s.querystring) } : {}),
     operationId: s.operationId ?? operationIdFor(method, route.url),
     response,
     [STATUSES_KEY]: problemStatuses(route, declared),
+    [HEADERS_KEY]: {
+      idempotent: config.idempotent === true,
+      totalCount: typeof s.summary === 'string' && s.summary.includes('x-total-count'),
+      attachment: Boolean(produces?.some((m) => ATTACHMENT_TYPES.has(m.split(';')[0]!.trim()))),
+    } satisfies DeclaredHeaders,
   };
   return { schema: out as unknown as typeof schema, url };
 };
 
-type Operation = { responses?: Record<string, unknown>; [STATUSES_KEY]?: number[] };
+type Operation = { responses?: Record<string, unknown>; parameters?: unknown[]; [STATUSES_KEY]?: number[]; [HEADERS_KEY]?: DeclaredHeaders };
 
 /** The whole document: the shared Problem schema, and each operation's problems referring to it. */
 const transformObject: NonNullable<SwaggerOptions['transformObject']> = (documentObject) => {
@@ -141,10 +195,35 @@ const transformObject: NonNullable<SwaggerOptions['transformObject']> = (documen
       for (const [status, response] of Object.entries(responses)) {
         if (response.description === 'Default Response') response.description = SUCCESS_TEXT[status] ?? '成功 / success';
       }
+      const headers = op[HEADERS_KEY];
+      delete op[HEADERS_KEY];
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^2/.test(status)) continue;
+        const declared: Record<string, unknown> = {};
+        if (headers?.totalCount) declared['x-total-count'] = HEADER_TEXT.totalCount;
+        if (headers?.attachment) declared['Content-Disposition'] = HEADER_TEXT.disposition;
+        if (Object.keys(declared).length) (response as { headers?: unknown }).headers = declared;
+      }
       for (const status of statuses) {
-        responses[String(status)] = { description: statusDescription(status), content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_REF } } };
+        responses[String(status)] = {
+          description: statusDescription(status),
+          // 429 and 503 say when to come back (the rate limiter, and the database being unavailable).
+          ...(status === 429 || status === 503 ? { headers: { 'Retry-After': HEADER_TEXT.retryAfter } } : {}),
+          content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_REF } },
+        };
       }
       op.responses = responses;
+      // A body read raw by its route (an import batch): declared here, since a `body` schema would be validated.
+      const raw = (op as { [RAW_BODY_KEY]?: RawBody })[RAW_BODY_KEY];
+      if (raw) {
+        delete (op as { [RAW_BODY_KEY]?: RawBody })[RAW_BODY_KEY];
+        (op as { requestBody?: unknown }).requestBody = {
+          required: true,
+          description: raw.description,
+          content: Object.fromEntries(raw.mediaTypes.map((m) => [m, { schema: { type: 'string' } }])),
+        };
+      }
+      if (headers?.idempotent) op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER];
     }
   }
   return doc as ReturnType<NonNullable<SwaggerOptions['transformObject']>>;

@@ -105,3 +105,27 @@ export const problemPlugin = fp(
   },
   { name: 'problem' },
 );
+
+/**
+ * Fastify's clientErrorHandler: a request Node's HTTP parser refused (issue 23: unencoded UTF-8 in the
+ * request target got a plain-JSON 400). There is no request object, so the problem is written whole.
+ */
+export function clientErrorAsProblem(_err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable) return;
+  const def = errorDef('VALIDATION');
+  const body = JSON.stringify({
+    type: '/api/v1/errors/VALIDATION',
+    title: def.titleZh,
+    titleEn: def.titleEn,
+    status: 400,
+    detail: '请求无法解析：请求地址中的非 ASCII 字符须按 UTF-8 百分号编码',
+    code: 'VALIDATION',
+    instance: '',
+    requestId: '',
+    errors: [{ field: 'url', message: '格式不正确' }],
+  });
+  socket.end(
+    'HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -34,12 +34,17 @@ export function createSchemaCompilers(): SchemaCompilers {
 
   const buildValidator = ((externalSchemas, options) => {
     const compile = validatorFactory(externalSchemas, options);
+    // Bodies are typed JSON: a wrong type is refused, never converted (`matterCodes: [false]` used to be
+    // stored as ["false"], a lone string taken for a one-item array). Only the path, query and headers —
+    // text by nature — are coerced to the types their schemas name.
+    const strict = validatorFactory(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options);
     // Plugins are functions (invisible to JSON.stringify): count them, so a differently plugged instance differs.
     const prefix = JSON.stringify([externalSchemas, options?.customOptions ?? null, options?.plugins?.length ?? 0, options?.mode ?? null]);
     return ((route: ValidatorRoute) => {
       const key = `${prefix}|${route.httpPart ?? ''}|${route.contentType ?? ''}|${JSON.stringify(route.schema)}`;
       let fn = validators.get(key);
-      if (fn === undefined) validators.set(key, (fn = (compile as unknown as (r: ValidatorRoute) => unknown)(route)));
+      const chosen = route.httpPart === 'body' ? strict : compile;
+      if (fn === undefined) validators.set(key, (fn = (chosen as unknown as (r: ValidatorRoute) => unknown)(route)));
       return fn;
     }) as unknown as Validate;
   }) as SchemaCompilers['buildValidator'];

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-or
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { agencies, codeScans, inspectionCodes, inspections } from '../db/schema/index.js';
+import { visibleToEnterpriseSql } from './enterprise-disclosure.js';
 
 export type Inspection = typeof inspections.$inferSelect;
 export type NewInspection = typeof inspections.$inferInsert;
@@ -39,6 +40,8 @@ export interface InspectionFilter {
   agencyDistrict?: string;
   from?: string;
   to?: string;
+  /** The inspected enterprise asking: only what it may see at this instant (src/inspections/enterprise-disclosure.ts). */
+  enterpriseView?: Date;
   limit: number;
   offset: number;
 }
@@ -51,6 +54,7 @@ export function listInspections(db: Db, f: InspectionFilter) {
   if (f.kind) where.push(eq(inspections.kind, f.kind as Inspection['kind']));
   if (f.from) where.push(gte(inspections.countedDate, f.from));
   if (f.to) where.push(lte(inspections.countedDate, f.to));
+  if (f.enterpriseView) where.push(visibleToEnterpriseSql(f.enterpriseView));
   if (f.agencyDistrict) {
     where.push(inArray(inspections.agencyCode, db.select({ code: agencies.code }).from(agencies).where(eq(agencies.districtCode, f.agencyDistrict))));
   }

@@ -34,7 +34,7 @@ export const crimeTransferRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/crime-transfers',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['referrals'],
         summary: '本单位管辖的违法行为涉嫌犯罪，移送公安机关（第二十三条，《行政执法机关移送涉嫌犯罪案件的规定》，负责人批准）/ transfer a suspected crime found within the agency’s own jurisdiction; accepts Idempotency-Key',

@@ -50,7 +50,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/devices',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: { tags: ['devices'], summary: '登记电子技术监控设备 / register a monitoring device; accepts Idempotency-Key', body: RegisterDevice, response: responses(DeviceView, 201) },
     },
     async (req, reply) => {

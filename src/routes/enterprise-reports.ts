@@ -117,7 +117,7 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
   app.post(
     '/enterprise-reports',
     {
-      config: { access: ['enterprise'] },
+      config: { idempotent: true, access: ['enterprise'] },
       bodyLimit: REPORT_BODY_LIMIT,
       schema: {
         tags: ['supervision'],
@@ -129,7 +129,7 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
     async (req, reply) => {
       const actor = principalOf(req);
       const res = await runIdempotent(req, commandContext(req), refusalSubjectOf(app.services.db, { subjectType: 'enterprise', subjectId: actor.creditCode ?? '', enterpriseCode: actor.creditCode }), 201, async (tx, scope) => {
-        const out = await fileEnterpriseReport(tx, scope, actor, req.body as ReportInput);
+        const out = await fileEnterpriseReport(tx, scope, actor, req.body as ReportInput, app.services.config.reports);
         const flags = (await flagsOnSubjects(tx, 'enterprise_report', [out.report.id])).get(out.report.id) ?? [];
         const named = await readableReport(tx, actor, out.report.id);
         return reportView(named, flags, await caseVisitsByIds(tx, [out.report.caseInspectionId]));

@@ -72,7 +72,7 @@ export const frequencyRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/frequency-rules',
     {
-      config: { access: ['admin'] },
+      config: { idempotent: true, access: ['admin'] },
       schema: {
         tags: ['frequency'],
         summary: '登记已公布的检查频次 / record a published frequency cap; accepts Idempotency-Key',

@@ -85,7 +85,8 @@ export const frequencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const db = app.services.db;
       if (!(await findEnterprise(db, creditCode))) throw DomainError.notFound('企业', creditCode);
       const date = q.date ?? shanghaiDate(app.services.clock.now());
-      const facts = await loadFrequencyFacts(db, { enterpriseCode: creditCode, date, agencyCode: q.agency, matterCode: q.matter });
+      const p = principalOf(req);
+      const facts = await loadFrequencyFacts(db, { enterpriseCode: creditCode, date, agencyCode: q.agency, matterCode: q.matter, enterpriseView: p.role === 'enterprise' ? app.services.clock.now() : undefined });
       const a = frequencyAllowance(facts, q.kind, q.upperDeployed, q.mode);
       return {
         enterpriseCode: creditCode,

@@ -18,13 +18,13 @@ export const inspectionDocumentRoutes: FastifyPluginAsyncTypebox = async (app) =
     const { db } = app.services;
     const i = await findInspection(db, req.params.id);
     if (!i) throw DomainError.notFound('行政检查', req.params.id);
-    await assertMayRead(db, principalOf(req), i);
+    await assertMayRead(db, principalOf(req), i, app.services.clock.now());
     return { i, code: await activeCodeOf(db, i) };
   }
 
   app.get(
     '/inspections/:id/code.png',
-    { config: { access: READERS }, schema: { tags: ['codes'], summary: '检查码二维码（PNG）/ QR code as PNG', params: Id, produces: ['image/png'], response: responses(Binary) } },
+    { config: { access: READERS }, schema: { tags: ['codes'], summary: '检查码二维码（PNG）/ QR code as PNG', params: Id, produces: ['image/png'], response: responses(Binary, 200, [409]) } },
     async (req, reply) => {
       const { code } = await load(req);
       return reply.type('image/png').send(await qrPng(codeCheckUrl(app.services.config.publicBaseUrl, code)));
@@ -33,7 +33,7 @@ export const inspectionDocumentRoutes: FastifyPluginAsyncTypebox = async (app) =
 
   app.get(
     '/inspections/:id/code.svg',
-    { config: { access: READERS }, schema: { tags: ['codes'], summary: '检查码二维码（SVG）/ QR code as SVG', params: Id, produces: ['image/svg+xml'], response: responses(Binary) } },
+    { config: { access: READERS }, schema: { tags: ['codes'], summary: '检查码二维码（SVG）/ QR code as SVG', params: Id, produces: ['image/svg+xml'], response: responses(Binary, 200, [409]) } },
     async (req, reply) => {
       const { code } = await load(req);
       return reply.type('image/svg+xml; charset=utf-8').send(await qrSvg(codeCheckUrl(app.services.config.publicBaseUrl, code)));
@@ -44,7 +44,7 @@ export const inspectionDocumentRoutes: FastifyPluginAsyncTypebox = async (app) =
     '/inspections/:id/notice.pdf',
     {
       config: { access: READERS },
-      schema: { tags: ['codes'], summary: '行政检查通知书（PDF，含二维码）/ the inspection notice with its QR code', params: Id, produces: ['application/pdf'], response: responses(Binary) },
+      schema: { tags: ['codes'], summary: '行政检查通知书（PDF，含二维码）/ the inspection notice with its QR code', params: Id, produces: ['application/pdf'], response: responses(Binary, 200, [409]) },
     },
     async (req, reply) => {
       const { i, code } = await load(req);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CodeFactsView } from './code-schemas.js';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
+import { isInsider } from '../auth/insiders.js';
 import { principalOf } from '../auth/plugin.js';
 import { runCommand } from '../commands/command.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -60,7 +61,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/inspections',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['inspections'],
         summary: '制定检查方案（草稿），返回各项规则预检结果 / draft an inspection scheme; every guard is pre-checked',
@@ -91,7 +92,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/inspections/:id/code',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['codes'],
         summary: '获取检查码：在同一事务中复核全部规则（第十七条）/ issue the inspection code, re-checking every guard',
@@ -141,7 +142,11 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (q.enterprise && q.enterprise !== p.creditCode) throw new DomainError('OUT_OF_SCOPE', '企业只能查看本企业接受的检查');
         q.enterprise = p.creditCode;
       }
-      const rows = await listInspections(app.services.db, { ...q, agencyDistrict: p.role === 'supervisor' ? p.district : undefined });
+      const rows = await listInspections(app.services.db, {
+        ...q,
+        agencyDistrict: p.role === 'supervisor' ? p.district : undefined,
+        enterpriseView: p.role === 'enterprise' ? app.services.clock.now() : undefined,
+      });
       return rows.map(inspectionView);
     },
   );
@@ -157,7 +162,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(
           Type.Object({
             inspection: InspectionView,
-            code: Type.Union([Type.Object({ code: Type.String(), state: Type.String(), validFrom: Type.String(), validTo: Type.String(), revokedReason: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+            code: Type.Union([Type.Object({ code: Type.String(), state: Type.String(), validFrom: Type.String(), validTo: Type.String(), revokedReason: Type.Union([Type.String(), Type.Null()], { description: '撤销理由，内部留存：仅本单位和监督人员可见 / the revocation reason, internal: shown to the agency and supervisors only' }) }), Type.Null()]),
             scans: Type.Array(Type.Object({ scannedAt: Type.String(), byRole: Type.String(), accepted: Type.Boolean(), lateReason: Type.Union([Type.String(), Type.Null()]), refusedRule: Type.Union([Type.String(), Type.Null()]) })),
             history: Type.Array(Type.Object({ seq: Type.Union([Type.Integer(), Type.Null()]), occurredAt: Type.String(), actor: Type.String(), action: Type.String(), beforeState: Type.Union([Type.String(), Type.Null()]), afterState: Type.Union([Type.String(), Type.Null()]), reason: Type.Optional(Type.String({ description: '退回、取消的理由 / the reason of a return or cancellation' })) })),
           }),
@@ -169,13 +174,13 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const i = await findInspection(db, req.params.id);
       if (!i) throw DomainError.notFound('行政检查', req.params.id);
       const p = principalOf(req);
-      await assertMayRead(db, p, i);
+      await assertMayRead(db, p, i, app.services.clock.now());
       const code = await codeOfInspection(db, i.id);
       const scans = code ? await scansOf(db, code.code) : [];
       const history = p.role === 'enterprise' ? [] : await listAudit(db, { subjectType: 'inspection', subjectId: i.id, limit: 500, offset: 0 });
       return {
         inspection: inspectionView(i),
-        code: code ? { code: code.code, state: code.state, validFrom: code.validFrom.toISOString(), validTo: code.validTo.toISOString(), revokedReason: code.revokedReason } : null,
+        code: code ? { code: code.code, state: code.state, validFrom: code.validFrom.toISOString(), validTo: code.validTo.toISOString(), revokedReason: isInsider(p) ? code.revokedReason : null } : null,
         scans: scans.map((s) => ({ ...s, scannedAt: s.scannedAt.toISOString() })),
         history: history.reverse().map(({ entry, seq }) => {
           const reason = (entry.payload as { reason?: unknown } | null)?.reason;

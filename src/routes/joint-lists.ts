@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/query.js';
+import { isInsider } from '../auth/insiders.js';
 import type { Principal } from '../auth/principal.js';
 import { runCommand, type CommandScope, type RefusalSubject } from '../commands/command.js';
 import type { Db } from '../db/client.js';
@@ -28,6 +29,18 @@ function mayView(p: Principal | undefined, l: JointList): boolean {
   if (p.role === 'admin' || p.role === 'supervisor') return !p.district || p.district === l.districtCode || p.agency === l.reviewBureauCode;
   if (p.role === 'officer' || p.role === 'agency_head') return p.agency === l.proposerAgencyCode || l.entries.some((e) => e.units.some((u) => u.agencyCode === p.agency));
   return false;
+}
+
+/** A list as an outsider sees it: who reviewed it and why it was returned stay inside (src/auth/insiders.ts). */
+function viewFor(p: Principal | undefined, l: JointList) {
+  const view = jointListView(l);
+  return isInsider(p) ? view : { ...view, reviewedBy: null, returnedReason: null };
+}
+
+/** History for an outsider: what happened and in which role, not the login subject that did it. */
+function historyFor(p: Principal | undefined, rows: Parameters<typeof historyView>[0]) {
+  const history = historyView(rows);
+  return isInsider(p) ? history : history.map((h) => ({ ...h, actor: h.role, payload: null }));
 }
 
 async function refusalSubject(req: FastifyRequest, id: string): Promise<RefusalSubject> {
@@ -61,7 +74,7 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const rows = await listJointLists(app.services.db, { ...finitePage(req.query), state: req.query.state as JointList['state'] | undefined });
-      return rows.filter((l) => mayView(req.principal, l)).map(jointListView);
+      return rows.filter((l) => mayView(req.principal, l)).map((l) => viewFor(req.principal, l));
     },
   );
 
@@ -82,14 +95,14 @@ export const jointListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const list = await findJointList(db, req.params.id);
       if (!list || !mayView(req.principal, list)) throw DomainError.notFound('“综合查一次”事项清单', req.params.id);
       const history = await listAudit(db, { subjectType: 'joint_list', subjectId: list.id, limit: 200, offset: 0 });
-      return { ...jointListView(list), history: historyView(history) };
+      return { ...viewFor(req.principal, list), history: historyFor(req.principal, history) };
     },
   );
 
   app.post(
     '/joint-lists',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['joint'],
         summary: '主管部门提出“综合查一次”事项清单，报同级司法行政部门审核（第二十七条）/ propose a joint list; accepts Idempotency-Key',

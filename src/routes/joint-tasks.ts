@@ -33,7 +33,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/joint-tasks',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['joint'],
         summary: '发起单位负责人依据已公布的事项清单线上发起“综合查一次”任务（第二十九条）/ launch a joint task; accepts Idempotency-Key',
@@ -152,7 +152,7 @@ export const jointTaskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/joint-tasks/:id/code',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['joint', 'codes'],
         summary: '获取联合检查码：每家企业一个码，列明全部参与单位和事项；同一事务中复核各单位全部规则 / one code per visit, re-checking every unit',

@@ -60,7 +60,7 @@ export const noDisturbRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/no-disturb',
     {
-      config: { access: ['admin', 'supervisor'] },
+      config: { idempotent: true, access: ['admin', 'supervisor'] },
       schema: {
         tags: ['frequency'],
         summary: '列入“无事不扰”清单 / list an enterprise as 无事不扰; accepts Idempotency-Key',

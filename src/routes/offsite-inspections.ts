@@ -125,7 +125,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
   app.post(
     '/offsite-inspections',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['inspections'],
         summary: '记录非现场检查（无需检查码，计入频次），涉嫌违法的告知企业并可生成现场核查草稿（第三十二、三十三、三十七条）/ record an off-site inspection; accepts Idempotency-Key',
@@ -166,7 +166,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
       const i = await findInspection(db, req.params.id);
       const [record] = i ? await db.select().from(offsiteRecords).where(eq(offsiteRecords.inspectionId, i.id)) : [];
       if (!i || !record) throw DomainError.notFound('非现场检查', req.params.id);
-      await assertMayRead(db, principalOf(req), i);
+      await assertMayRead(db, principalOf(req), i, app.services.clock.now());
       const notice = record.noticeId ? await findNotice(db, record.noticeId) : undefined;
       return { inspection: inspectionView(i), offsite: recordView(record), notice: notice ? noticeView(notice) : null };
     },

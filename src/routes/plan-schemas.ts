@@ -123,6 +123,15 @@ export function planView(p: Plan, items: readonly PlanItem[], today: string) {
   };
 }
 
+/**
+ * A plan as the public sees it (Art. 14 公布): the plan itself, without the filing bureau's internal
+ * working — the supervisor's login subject (`filedBy`) and the free text of a return — which stay with the
+ * agency and the supervisors (issue 23). The fields stay in the shape, empty, so one client type reads both.
+ */
+export function publicPlanView(p: Plan, items: readonly PlanItem[], today: string) {
+  return { ...planView(p, items, today), filedBy: null, returnedReason: null };
+}
+
 type AuditRow = Awaited<ReturnType<typeof listAudit>>[number];
 
 /** Oldest first: a plan's history reads as its story. */

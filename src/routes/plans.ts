@@ -153,7 +153,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/plans',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['plans'],
         summary: '起草本单位年度日常检查计划（第十三条）/ draft the agency’s annual routine plan; accepts Idempotency-Key',

@@ -6,7 +6,7 @@ import { listSpecialPlans } from '../plans/special-plans.repository.js';
 import { listMatters } from '../registry/matters.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { Matter, matterView } from './matters.js';
-import { PlanView, planView, SpecialPlanView, specialPlanView } from './plan-schemas.js';
+import { PlanView, publicPlanView, SpecialPlanView, specialPlanView } from './plan-schemas.js';
 
 const Year = Type.Integer({ minimum: 2025, maximum: 2100 });
 
@@ -52,7 +52,7 @@ export const publicListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const db = app.services.db;
       const day = today();
       const rows = await listPlans(db, { ...req.query, publishedOnly: true });
-      return Promise.all(rows.map(async (p) => planView(p, await planItemsOf(db, p.id), day)));
+      return Promise.all(rows.map(async (p) => publicPlanView(p, await planItemsOf(db, p.id), day)));
     },
   );
 
@@ -68,6 +68,6 @@ export const publicListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Type.Array(SpecialPlanView)),
       },
     },
-    async (req) => (await listSpecialPlans(app.services.db, { ...req.query, publishedOnly: true })).map(specialPlanView),
+    async (req) => (await listSpecialPlans(app.services.db, { ...req.query, publishedOnly: true })).map((p) => ({ ...specialPlanView(p), returnedReason: null })),
   );
 };

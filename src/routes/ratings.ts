@@ -39,7 +39,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/inspections/:id/rating',
     {
-      config: { access: ['enterprise'] },
+      config: { idempotent: true, access: ['enterprise'] },
       schema: {
         tags: ['supervision'],
         summary: '企业评价本企业接受的一次检查（1–5 分，每次检查一次，须在检查情况记录后）/ rate an inspection once, after its findings',

@@ -42,7 +42,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/referrals',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['referrals'],
         summary: '移送违法线索（第二十三条），期限为发现之日起10个工作日 / refer a violation outside the agency’s jurisdiction; accepts Idempotency-Key',

@@ -106,7 +106,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/special-plans',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['plans'],
         summary:

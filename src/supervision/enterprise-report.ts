@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
-import { enterpriseReportPhotos, enterpriseReports, inspectionCodes, inspections } from '../db/schema/index.js';
+import { enterpriseReportPhotos, enterpriseReports, flags, inspectionCodes, inspections } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag, type FlagInput } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { isOutOfArea, isOutsideWuhan } from '../registry/territory.js';
-import { ruleArticle, type RuleId } from '../rules/catalog.js';
+import { ruleArticle, ruleDef, type RuleId } from '../rules/catalog.js';
 import { SCOPE_EFFECTIVE_DATE } from '../rules/scope.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { caseVisitsAt } from './case-visits.js';
 import { decodePhoto, type PhotoType } from './photo.js';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './report-settings.js';
 import { shanghaiDateTimeText } from './shanghai-time.js';
 
 /**
@@ -72,7 +73,67 @@ export async function validCodesAt(tx: Db, enterprise: string, at: Date, agencyC
   return rows.map((r) => r.code);
 }
 
-export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput) {
+/** The visit a report is about, for "one report per visit": the code that covered it, else the agency named, on one Beijing day. */
+function visitKey(validCode: string | null, agencyCode: string | null, agencyText: string | null): string {
+  return validCode ? `code:${validCode}` : agencyCode ? `agency:${agencyCode}` : `text:${(agencyText ?? '').replace(/\s+/g, '')}`;
+}
+
+async function sameVisitReport(tx: Db, enterprise: string, visitedAt: Date, key: string): Promise<string | null> {
+  const day = shanghaiDate(visitedAt);
+  const rows = await tx
+    .select({ id: enterpriseReports.id, validCode: enterpriseReports.validCode, agencyCode: enterpriseReports.agencyCode, agencyText: enterpriseReports.agencyText, visitedAt: enterpriseReports.visitedAt })
+    .from(enterpriseReports)
+    .where(and(eq(enterpriseReports.enterpriseCode, enterprise), sql`(${enterpriseReports.visitedAt} AT TIME ZONE 'Asia/Shanghai')::date = ${day}::date`));
+  return rows.find((r) => visitKey(r.validCode, r.agencyCode, r.agencyText) === key)?.id ?? null;
+}
+
+/** REPORT_PHOTOS_PER_DAY and REPORT_PHOTO_BYTES_PER_DAY, per enterprise and Beijing day. */
+async function assertPhotoQuota(tx: Db, enterprise: string, at: Date, bytes: number, limits: ReportSettings): Promise<void> {
+  const [used] = await tx
+    .select({ count: sql<number>`count(*)::int`, bytes: sql<number>`coalesce(sum(${enterpriseReports.photoBytes}), 0)::bigint` })
+    .from(enterpriseReports)
+    .where(
+      and(
+        eq(enterpriseReports.enterpriseCode, enterprise),
+        isNotNull(enterpriseReports.photoBytes),
+        sql`(${enterpriseReports.createdAt} AT TIME ZONE 'Asia/Shanghai')::date = ${shanghaiDate(at)}::date`,
+      ),
+    );
+  const count = Number(used?.count ?? 0);
+  const total = Number(used?.bytes ?? 0);
+  if (count + 1 > limits.photosPerDay || total + bytes > limits.photoBytesPerDay) {
+    throw new DomainError(
+      'REPORT_PHOTO_QUOTA',
+      `本企业今日已上传 ${count} 张照片（本系统设置 REPORT_PHOTOS_PER_DAY 为每日 ${limits.photosPerDay} 张、REPORT_PHOTO_BYTES_PER_DAY 为每日 ${Math.floor(limits.photoBytesPerDay / 1048576)} MB），请不附照片报告，或次日再补充`,
+      { field: 'body.photo' },
+    );
+  }
+}
+
+/**
+ * The open flag of `rule` this enterprise's reports already raised against the same agency, if any: a new
+ * report of the same rule joins it (grouped) instead of raising another.
+ */
+async function openReportFlag(tx: Db, f: FlagInput, agencyText: string | null): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: flags.id })
+    .from(flags)
+    .where(
+      and(
+        eq(flags.rule, f.rule),
+        eq(flags.subjectType, 'enterprise_report'),
+        eq(flags.occurrence, f.occurrence ?? ''),
+        eq(flags.enterpriseCode, f.enterpriseCode ?? ''),
+        inArray(flags.state, ['open', 'acknowledged']),
+        f.agencyCode ? eq(flags.agencyCode, f.agencyCode) : and(isNull(flags.agencyCode), sql`${flags.evidence}->>'agencyText' = ${agencyText ?? ''}`),
+      ),
+    )
+    .orderBy(asc(flags.raisedAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput, limits: ReportSettings = DEFAULT_REPORT_SETTINGS) {
   const enterprise = await findEnterprise(tx, actor.creditCode ?? '');
   if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
   const visitedAt = new Date(input.visitedAt);
@@ -84,12 +145,21 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   const agency = input.agencyCode ? await findAgency(tx, input.agencyCode) : undefined;
   if (input.agencyCode && !agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`);
   const photo = input.photo ? decodePhoto(input.photo) : undefined;
+  if (photo && photo.data.length > limits.photoMaxBytes) {
+    throw DomainError.field('body.photo.dataBase64', `照片不得超过 ${Math.floor(limits.photoMaxBytes / 1024)} KB（本系统设置 REPORT_PHOTO_MAX_BYTES）`, 'PAYLOAD_TOO_LARGE');
+  }
+  if (photo) await assertPhotoQuota(tx, enterprise.creditCode, at, photo.data.length, limits);
   const codeShown = input.codeShown?.trim().toUpperCase() || null;
   const prohibitions = [...new Set(input.prohibitions ?? [])];
 
   const candidates = await validCodesAt(tx, enterprise.creditCode, visitedAt, agency?.code);
   const validCode = (codeShown && candidates.includes(codeShown) ? codeShown : candidates[0]) ?? null;
   const recordedCase = validCode ? undefined : (await caseVisitsAt(tx, enterprise.creditCode, visitedAt, agency?.code))[0];
+  // One report per visit: a second about the same visit points at the first instead of raising its flags again.
+  const earlier = await sameVisitReport(tx, enterprise.creditCode, visitedAt, visitKey(validCode, agency?.code ?? null, agencyText));
+  if (earlier) {
+    throw new DomainError('REPORT_DUPLICATE_VISIT', `本企业已报告过${shanghaiDate(visitedAt)}这次检查，请查看原报告（编号 ${earlier}），不必重复报告`, { reportId: earlier });
+  }
 
   const id = randomUUID();
   const [report] = await tx
@@ -148,8 +218,31 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     const p = PROHIBITIONS[key];
     toRaise.push({ ...base, rule: p.rule, occurrence: key, observed: key, limit: '第四十条禁止行为', detail: `${enterprise.name}报告：${when}${who}检查时${p.zh}`, evidence });
   }
+  // REPORT_MAX_FLAGS: the rules beyond the bound are named in the last flag raised, not raised on their own.
+  const kept = toRaise.slice(0, limits.maxFlagsPerReport);
+  const beyond = toRaise.slice(limits.maxFlagsPerReport);
+  if (beyond.length) {
+    const last = kept[kept.length - 1]!;
+    const also = beyond.map((f) => (f.occurrence && f.occurrence in PROHIBITIONS ? PROHIBITIONS[f.occurrence as Prohibition].zh : ruleDef(f.rule).titleZh));
+    kept[kept.length - 1] = {
+      ...last,
+      detail: `${last.detail}；同一报告另称：${also.join('；')}（每份报告至多单独标记 ${limits.maxFlagsPerReport} 项，本系统设置 REPORT_MAX_FLAGS）`,
+      evidence: { ...last.evidence, alsoReported: beyond.map((f) => ({ rule: f.rule, occurrence: f.occurrence ?? '' })) },
+    };
+  }
   const raised: { rule: RuleId; article: string; flagId: string }[] = [];
-  for (const f of toRaise) {
+  const grouped: { rule: RuleId; article: string; flagId: string }[] = [];
+  for (const f of kept) {
+    // One enterprise against one agency: while a flag of this rule is open, the report joins it.
+    const open = await openReportFlag(tx, f, agencyText);
+    if (open) {
+      await tx
+        .update(flags)
+        .set({ evidence: sql`jsonb_set(${flags.evidence}, '{groupedReports}', coalesce(${flags.evidence}->'groupedReports', '[]'::jsonb) || ${JSON.stringify([id])}::jsonb)` })
+        .where(eq(flags.id, open));
+      grouped.push({ rule: f.rule, article: ruleArticle(f.rule), flagId: open });
+      continue;
+    }
     const flagId = await raiseFlag(tx, at, { sub: actor.sub, role: actor.role }, f);
     if (flagId) raised.push({ rule: f.rule, article: ruleArticle(f.rule), flagId });
   }
@@ -160,7 +253,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     agencyCode: agency?.code ?? null,
     enterpriseCode: enterprise.creditCode,
     districtCode: enterprise.districtCode,
-    payload: { ...evidence, prohibitions, validCode, caseInspectionId: recordedCase?.inspectionId ?? null, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule) },
+    payload: { ...evidence, prohibitions, validCode, caseInspectionId: recordedCase?.inspectionId ?? null, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule), groupedInto: grouped.map((g) => g.flagId) },
   });
-  return { report: report!, flags: raised };
+  return { report: report!, flags: raised, grouped };
 }

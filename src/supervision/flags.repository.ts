@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditChain, auditEntries, enterprises, flags } from '../db/schema/index.js';
@@ -117,11 +117,20 @@ export async function flagsOnSubjects(db: Db, subjectType: string, subjectIds: s
     subjectIds.length === 0
       ? []
       : await db
-          .select({ id: flags.id, subjectId: flags.subjectId, rule: flags.rule, article: flags.article, severity: flags.severity, state: flags.state, detail: flags.detail, raisedAt: flags.raisedAt })
+          .select({ id: flags.id, subjectId: flags.subjectId, rule: flags.rule, article: flags.article, severity: flags.severity, state: flags.state, detail: flags.detail, raisedAt: flags.raisedAt, grouped: sql<string[] | null>`${flags.evidence}->'groupedReports'` })
           .from(flags)
-          .where(and(eq(flags.subjectType, subjectType), inArray(flags.subjectId, subjectIds), viewer ? flagJurisdiction(db, viewer) : undefined))
+          .where(
+            and(
+              eq(flags.subjectType, subjectType),
+              // A report grouped into an earlier report's open flag (src/supervision/enterprise-report.ts) shows that flag too.
+              or(inArray(flags.subjectId, subjectIds), sql`${flags.evidence}->'groupedReports' ?| ARRAY[${sql.join(subjectIds.map((id) => sql`${id}`), sql`, `)}]::text[]`),
+              viewer ? flagJurisdiction(db, viewer) : undefined,
+            ),
+          )
           .orderBy(asc(flags.raisedAt), asc(flags.rule));
-  const out = new Map<string, typeof rows>(subjectIds.map((id) => [id, []]));
-  for (const r of rows) out.get(r.subjectId)!.push(r);
+  const out = new Map<string, Omit<(typeof rows)[number], 'grouped'>[]>(subjectIds.map((id) => [id, []]));
+  for (const { grouped, ...r } of rows) {
+    for (const id of new Set([r.subjectId, ...(Array.isArray(grouped) ? grouped : [])])) out.get(id)?.push(r);
+  }
   return out;
 }

@@ -99,6 +99,65 @@ async function rowCounts(t: TestApp): Promise<string> {
   return parts.join(',');
 }
 
+/**
+ * Schemathesis-style input for one operation, from its own OpenAPI schema: each declared query parameter and
+ * body member gets values at and past its bounds (an integer at its maximum and one above, 2^31, 2^53; a string
+ * one past its maxLength; the wrong type), members of the right shape, and the nasty strings above.
+ */
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  format?: string;
+  default?: unknown;
+};
+
+function schemaArb(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  const wrong = fc.constantFrom<unknown>(null, true, 0, 'x', [], {}, ...NASTY.slice(0, 6));
+  if (!s || depth > 4) return wrong;
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants?.length) return fc.oneof(...variants.map((v) => schemaArb(v, depth + 1)), wrong);
+  if (s.const !== undefined) return fc.oneof(fc.constant(s.const), wrong);
+  if (s.enum) return fc.oneof(fc.constantFrom(...s.enum), wrong);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'integer':
+    case 'number': {
+      const lo = s.minimum ?? -1;
+      const hi = s.maximum ?? 2_147_483_647;
+      return fc.oneof(fc.constantFrom(lo, hi, hi + 1, lo - 1, 2_147_483_648, 9_007_199_254_740_993, 1.5), fc.integer({ min: Math.max(lo, -1e6), max: Math.min(hi, 1e6) }), wrong);
+    }
+    case 'boolean':
+      return fc.oneof(fc.boolean(), fc.constantFrom<unknown>('true', 0, 1), wrong);
+    case 'string': {
+      const byFormat: Record<string, string[]> = {
+        date: ['2026-04-08', '2026-02-30', '0001-01-01'],
+        'date-time': ['2026-04-08T09:00:00+08:00', '0001-01-01T00:00:00Z', '2026-04-08T25:00:00Z'],
+        uuid: ['00000000-0000-0000-0000-000000000000', 'not-a-uuid'],
+      };
+      const long = 'x'.repeat(Math.min((s.maxLength ?? 300) + 1, 10_000));
+      return fc.oneof(fc.constantFrom(...(byFormat[s.format ?? ''] ?? []), long, ...NASTY), fc.string({ maxLength: 20 }), wrong);
+    }
+    case 'array':
+      return fc.oneof(fc.array(schemaArb(s.items, depth + 1), { maxLength: 3 }), schemaArb(s.items, depth + 1), wrong);
+    case 'object': {
+      const props = Object.entries(s.properties ?? {});
+      if (props.length === 0) return fc.oneof(fc.constant({}), wrong);
+      return fc.oneof(fc.record(Object.fromEntries(props.map(([k, v]) => [k, schemaArb(v, depth + 1)])), { requiredKeys: [] }), wrong);
+    }
+    default:
+      return wrong;
+  }
+}
+
 describeDb('bad input never breaks the API (fast-check)', () => {
   let t: TestApp;
   let w: InspectionWorld;
@@ -168,6 +227,42 @@ describeDb('bad input never breaks the API (fast-check)', () => {
     expect(seen.invalid, JSON.stringify(seen)).toBeGreaterThanOrEqual(INVALID_AT_LEAST);
     expect(seen.handled, JSON.stringify(seen)).toBeGreaterThanOrEqual(HANDLED_AT_LEAST);
     expect(handledOps.size, [...handledOps].join('\n')).toBeGreaterThanOrEqual(Math.floor(ops.length * HANDLED_ROUTES_SHARE));
+  });
+
+  it('answers every operation of the document with < 500 for input generated from its own schema', async () => {
+    type DocOp = { parameters?: { in: string; name: string; schema?: JsonSchema }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } };
+    const doc = (await t.call({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, DocOp>> };
+    let sent = 0;
+    const failures: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(methods)) {
+        const method = m.toUpperCase();
+        const params = op.parameters ?? [];
+        const query = params.filter((p) => p.in === 'query');
+        const pathParams = params.filter((p) => p.in === 'path');
+        const jsonBody = op.requestBody?.content?.['application/json']?.schema;
+        const requestArb = fc.record({
+          path: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, schemaArb(p.schema)]))),
+          query: fc.record(Object.fromEntries(query.map((p) => [p.name, schemaArb(p.schema)])), { requiredKeys: [] }),
+          body: jsonBody ? schemaArb(jsonBody) : fc.constant(undefined),
+          caller: fc.integer({ min: 0, max: 59 }),
+        });
+        // A bounded count per operation keeps the suite fast; the seed keeps it reproducible.
+        for (const r of fc.sample(requestArb, { numRuns: 3, seed: 23 })) {
+          const url =
+            path.replace(/\{([^}]+)\}/g, (_x, name: string) => encodeURIComponent(String((r.path as Record<string, unknown>)[name] ?? 'x') || 'x')) +
+            '?' +
+            new URLSearchParams(Object.entries(r.query as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+          const payload = method === 'GET' || method === 'DELETE' ? undefined : r.body;
+          const res = await t.call({ method: method as 'POST', url, as: callerFor({ method, path, query: [] }, r.caller), payload: payload as object });
+          sent++;
+          if (res.statusCode >= 500) failures.push(`${method} ${url.slice(0, 160)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+          else if (res.statusCode >= 400) expect(res.headers['content-type'], `${method} ${url.slice(0, 160)}`).toContain('application/problem+json');
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(300);
   });
 
   it('writes nothing when it refuses input as invalid (400)', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import { effectiveStart } from '../../codes/effective-start.js';
 import type { CommandScope } from '../../commands/command.js';
@@ -51,6 +52,12 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
   const atEnterprise = actor.role === 'enterprise' ? actor.creditCode! : i.enterpriseCode;
   const concealed = atEnterprise !== i.enterpriseCode;
 
+  // A non-party enterprise scanning a code it learnt of: recorded once per code and enterprise (its scan, audit
+  // entry and flag), so repeating the request neither grows the log nor the flags (issue 23).
+  if (concealed) {
+    const [seen] = await tx.select({ id: codeScans.id }).from(codeScans).where(and(eq(codeScans.code, code), eq(codeScans.atEnterprise, atEnterprise))).limit(1);
+    if (seen) return { scanId: seen.id, accepted: false, refusal: undefined, flagged: false, concealed };
+  }
   if (!concealed && row.state !== 'active') {
     throw DomainError.fromRules([ONSITE_WITHOUT_CODE(row.state)]);
   }
