@@ -35,7 +35,7 @@ export const supervisionNoticeRoutes: FastifyPluginAsyncTypebox = async (app) =>
   app.post(
     '/supervision-notices',
     {
-      config: { access: ['supervisor'] },
+      config: { idempotent: true, access: ['supervisor'] },
       schema: {
         tags: ['supervision'],
         summary: '就违规标记向行政执法主体发出督办，写明要求和答复期限 / send the flagged agency a supervision notice with a deadline',
