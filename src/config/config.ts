@@ -181,6 +181,10 @@ const EnvSchema = Type.Object({
   /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
+  /** 现场取证: the largest photo or short video an officer may attach, in bytes (src/evidence/settings.ts says why 20 MiB). */
+  EVIDENCE_MAX_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 64 * 1024, maximum: 200 * 1024 * 1024 }),
+  /** 亮码即定位: a scan this many metres or more from the enterprise's registered premises is marked for supervisors. */
+  SCAN_FAR_METRES: Type.Integer({ default: 500, minimum: 50, maximum: 100_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -244,6 +248,8 @@ export interface Config {
   exchange: ExchangeSettings;
   /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
   resultsRecognisedDays: number;
+  /** 现场取证 and 亮码即定位 (src/evidence/settings.ts). */
+  evidence: { maxBytes: number; scanFarMetres: number };
 }
 
 export class ConfigError extends Error {
@@ -266,6 +272,7 @@ INTEGER_SETTINGS.add('PLAN_RESUBMIT_DAYS').add('PLAN_REFILE_DAYS');
 INTEGER_SETTINGS.add('REFERRAL_ACCEPT_WORKING_DAYS');
 INTEGER_SETTINGS.add('AUDIT_CHECKPOINT_INTERVAL_MS').add('AUDIT_SEAL_OVERDUE_MS');
 INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
+INTEGER_SETTINGS.add('EVIDENCE_MAX_BYTES').add('SCAN_FAR_METRES');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -360,6 +367,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plans: { resubmitDays: env.PLAN_RESUBMIT_DAYS, refileDays: env.PLAN_REFILE_DAYS },
     specialPlans: { verticalGovernmentApproval: env.SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL === 'true' },
     resultsRecognisedDays: env.RESULTS_RECOGNISED_DAYS,
+    evidence: { maxBytes: env.EVIDENCE_MAX_BYTES, scanFarMetres: env.SCAN_FAR_METRES },
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,

@@ -23,6 +23,7 @@ import { systemRoutes } from './system.js';
 import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
 import { inspectionDocumentRoutes } from './inspection-documents.js';
+import { inspectionEvidenceRoutes } from './inspection-evidence.js';
 import { inspectionRoutes } from './inspections.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
@@ -54,6 +55,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(calendarRoutes);
       await api.register(inspectionRoutes);
       await api.register(inspectionDocumentRoutes);
+      await api.register(inspectionEvidenceRoutes);
       await api.register(codeRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);
