@@ -24,6 +24,7 @@ import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
 import { inspectionDocumentRoutes } from './inspection-documents.js';
 import { inspectionEvidenceRoutes } from './inspection-evidence.js';
+import { inspectionRecordRoutes } from './inspection-record.js';
 import { inspectionRoutes } from './inspections.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
@@ -56,6 +57,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(inspectionRoutes);
       await api.register(inspectionDocumentRoutes);
       await api.register(inspectionEvidenceRoutes);
+      await api.register(inspectionRecordRoutes);
       await api.register(codeRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);

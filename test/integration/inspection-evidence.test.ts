@@ -51,7 +51,7 @@ describeDb('现场取证：照片和短视频记入检查，哈希上审计链�
   it('serves the files to the inspection’s readers, each verified against its recorded hash', async () => {
     const list = await t.call({ method: 'GET', url: `/api/v1/inspections/${id}/evidence`, as: as.enterprise(w.enterprise.creditCode) });
     expect(list.statusCode).toBe(200);
-    const [first] = list.json();
+    const first = list.json().find((e: { kind: string }) => e.kind === 'photo');
     for (const reader of [w.officer, w.head, w.supervisor, as.enterprise(w.enterprise.creditCode)]) {
       const file = await t.call({ method: 'GET', url: first.url, as: reader });
       expect(file.statusCode).toBe(200);
@@ -65,7 +65,7 @@ describeDb('现场取证：照片和短视频记入检查，哈希上审计链�
   });
 
   it('refuses the files, the list and the check to those who may not see the inspection', async () => {
-    const [first] = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}/evidence`, as: w.officer })).json();
+    const first = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}/evidence`, as: w.officer })).json()[0];
     const outsiders = [as.enterprise(w.outsider.creditCode), as.officer(w.city.code), as.supervisor((await newJusticeBureau(t.db, { districtCode: w.otherDistrictCode })).code, w.otherDistrictCode)];
     for (const p of outsiders) {
       for (const url of [`/api/v1/inspections/${id}/evidence`, first.url, `${first.url.replace(/\/file$/, '')}/verify`]) {
