@@ -4,6 +4,7 @@
 #   fonts-noto-cjk  — the CJK font embedded in the 行政检查通知书 PDF (src/codes/notice-pdf.ts)
 #   poppler-utils   — pdftotext, which the unit tests use to read the notice back
 #   chromium        — the browser for the browser tests
+#   zbar-tools      — zbarimg, which decodes the notice's QR from the PDF rendered at 100 dpi (test/process/notice-qr-decode.test.ts)
 #   openssl, jq     — the independent verifier of docs/CODE-FORMAT.md §6 (Ed25519 and SM2), run by test/process/codes-openssl.test.ts
 set -euo pipefail
 
@@ -15,6 +16,7 @@ checks=(
   chromium /usr/bin/chromium
   openssl /usr/bin/openssl
   jq /usr/bin/jq
+  zbar-tools /usr/bin/zbarimg
 )
 
 missing=()
