@@ -48,7 +48,9 @@ describeBrowser('现场取证与现场检查笔录：手机上拍照上传并核
   });
 
   const open = async () => {
+    // A goto to the URL already shown changes nothing: reload, so the view reads the inspection afresh.
     await page.goto(`${base}/officer/#/inspection/${id}`);
+    await page.reload();
     await page.getByTestId('inspection').waitFor();
   };
 
