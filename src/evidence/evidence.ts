@@ -11,6 +11,7 @@ import { findInspection, type Inspection } from '../inspections/repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { readFileFacts } from './exif.js';
 import { kindOf, sniffEvidenceType, type EvidenceType } from './media.js';
+import { EVIDENCE_SETTING_NAMES } from './settings.js';
 
 export type Evidence = typeof inspectionEvidence.$inferSelect;
 
@@ -37,7 +38,7 @@ export function decodeEvidenceFile(input: Pick<EvidenceInput, 'contentType' | 'd
   const text = input.dataBase64;
   if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) throw DomainError.field('body.dataBase64', '不是有效的 Base64 编码');
   const data = Buffer.from(text, 'base64');
-  if (data.length > maxBytes) throw DomainError.field('body.dataBase64', `文件大小 ${mib(data.length)}，超过设置 EVIDENCE_MAX_BYTES 允许的 ${mib(maxBytes)}`, 'PAYLOAD_TOO_LARGE');
+  if (data.length > maxBytes) throw DomainError.field('body.dataBase64', `文件大小 ${mib(data.length)}，超过设置 ${EVIDENCE_SETTING_NAMES.maxBytes} 允许的 ${mib(maxBytes)}`, 'PAYLOAD_TOO_LARGE');
   const actual = sniffEvidenceType(data);
   if (!actual) throw DomainError.field('body.dataBase64', '仅接受 JPEG、PNG、WebP 照片或 MP4、MOV、WebM 视频（按文件内容判断）', 'UNSUPPORTED_MEDIA_TYPE');
   if (input.contentType !== undefined && input.contentType !== actual) {

@@ -1,3 +1,5 @@
+import { EVIDENCE_SETTING_NAMES } from './settings.js';
+
 /**
  * 亮码即定位 (as Jiangmen's inspection code does): the scan records where the scanning phone was, with its
  * user's consent, and how far that is from the enterprise's registered premises. Art. 17(2) asks that the
@@ -27,6 +29,6 @@ export function farFromPremises(distanceM: number | null, farMetres: number): { 
   if (distanceM === null) return null;
   const m = Math.round(distanceM);
   return distanceM >= farMetres
-    ? { far: true, noteZh: `扫码位置距登记经营场所约 ${m} 米，达到设置 SCAN_FAR_METRES（${farMetres} 米），请监督人员核查（按设置检测，非《办法》条文规定）` }
+    ? { far: true, noteZh: `扫码位置距登记经营场所约 ${m} 米，达到设置 ${EVIDENCE_SETTING_NAMES.scanFarMetres}（${farMetres} 米），请监督人员核查（按设置检测，非《办法》条文规定）` }
     : { far: false, noteZh: `扫码位置距登记经营场所约 ${m} 米` };
 }
