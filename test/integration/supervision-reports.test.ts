@@ -77,9 +77,14 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
     expect(rulesOf(atRevoked.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
     const otherAgency = await report({ ...base, visitedAt: '2026-04-08T10:30:00+08:00', agencyCode: w.city.code });
     expect(otherAgency.json()).toMatchObject({ authorised: false });
-    // Named only in free text, any valid code for the enterprise at that time covers it.
+    // Named only in free text, the visitors cannot be matched to another agency's valid code of that hour
+    // (issue 24): the visit is not vouched for, and the missing-code flags are raised.
     const freeText = await report({ ...base, visitedAt: '2026-04-08T16:59:00+08:00' });
-    expect(freeText.json()).toMatchObject({ authorised: true, validCode: valid.code, flags: [] });
+    expect(freeText.json()).toMatchObject({ authorised: false, validCode: null });
+    expect(rulesOf(freeText.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    // The code the visitors showed identifies them even when the agency was typed as text.
+    const shown = await report({ ...base, visitedAt: '2026-04-08T16:58:00+08:00', codeShown: valid.code });
+    expect(shown.json()).toMatchObject({ authorised: true, validCode: valid.code, flags: [] });
   });
 
   it('counts a closed code as valid for the visit it authorised', async () => {
@@ -142,9 +147,9 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
 
   it('shows the reports to the district supervisor and the city, not to another district', async () => {
     const total = (p: Principal) => t.call({ method: 'GET', url: '/api/v1/enterprise-reports', as: p }).then((r) => Number(r.headers['x-total-count']));
-    expect(await total(ent)).toBe(7);
-    expect(await total(w.supervisor)).toBe(7);
-    expect(await total(citySup)).toBe(7);
+    expect(await total(ent)).toBe(8);
+    expect(await total(w.supervisor)).toBe(8);
+    expect(await total(citySup)).toBe(8);
     expect(await total(otherSup)).toBe(0);
   });
 
