@@ -102,6 +102,15 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     expect(await page.getByTestId('verify-answer').textContent()).not.toContain(w.agency.name);
   });
 
+  it('answers “对方未出示检查码” with the inspection whose code is in force now, by the agency’s name', async () => {
+    await page.goto(`${base}/portal/`);
+    await page.getByTestId('verify-no-code').click();
+    const card = page.getByTestId('verify-answer');
+    await seeText(card, '有已登记的检查，但未出示检查码');
+    await seeText(page.getByTestId('verify-reason'), w.agency.name);
+    expect(await page.getByTestId('verify-reason').textContent()).not.toContain(w.agency.code);
+  });
+
   it('shows the off-site notices and marks one read', async () => {
     const id = randomUUID();
     await t.db.insert(enterpriseNotices).values({
