@@ -152,4 +152,18 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     await seeText(row, w.enterprise.name);
     await console.close();
   });
+  it('shows a rectification order with its 文号 and 期限 (第二十条第二款)', async () => {
+    const findings = await t.call({
+      method: 'POST',
+      url: `/api/v1/inspections/${valid.id}/findings`,
+      as: w.officer,
+      payload: { methods: ['documents'], items: [{ item: '进货查验记录', result: 'violation' }], outcome: { kind: 'rectification', noticeNo: '武昌市监责改〔2026〕12号', dueDate: '2026-04-22' } },
+    });
+    expect(findings.statusCode).toBe(200);
+    await page.goto(`${base}/portal/#/inspections`);
+    const card = page.locator(`[data-testid=inspection-card][data-id="${valid.id}"]`);
+    await seeText(card.getByTestId('outcome'), '责令改正');
+    await seeText(card.getByTestId('outcome-notice-no'), '武昌市监责改〔2026〕12号', 'exact');
+    await seeText(card.getByTestId('outcome-due'), '2026-04-22 前', 'exact');
+  });
 });
