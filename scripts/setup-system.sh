@@ -4,6 +4,7 @@
 #   fonts-noto-cjk  — the CJK font embedded in the 行政检查通知书 PDF (src/codes/notice-pdf.ts)
 #   poppler-utils   — pdftotext, which the unit tests use to read the notice back
 #   chromium        — the browser for the browser tests
+#   zbar-tools      — zbarimg, which decodes the notice's QR from the PDF rendered at 100 dpi (test/process/notice-qr-decode.test.ts)
 #   openssl, jq     — the independent verifier of docs/CODE-FORMAT.md §6 (Ed25519 and SM2), run by test/process/codes-openssl.test.ts
 #   postgresql-client — pg_dump and pg_restore for the backup drill (test/postgres/backup-drill.test.ts)
 #   postgresql      — the server binaries (initdb, pg_ctl, pg_basebackup) the failover test starts a primary and a
@@ -20,6 +21,7 @@ checks=(
   jq /usr/bin/jq
   postgresql-client /usr/bin/pg_dump
   postgresql '/usr/lib/postgresql/*/bin/pg_basebackup'
+  zbar-tools /usr/bin/zbarimg
 )
 
 missing=()

@@ -75,7 +75,18 @@ export interface EnterpriseSeed {
   entityType: EntityType;
   scope: 'in_scope' | 'by_reference' | 'out_of_scope';
   riskClass: 'A' | 'B' | 'C' | 'D' | null;
+  /** Demo premises (WGS-84), near the district's centre, for the scan's distance check (亮码即定位). */
+  latitude: number;
+  longitude: number;
 }
+
+/** Approximate centres of Wuhan's districts and zones (WGS-84), for demo premises only. */
+const DISTRICT_CENTRES: Record<string, [number, number]> = {
+  '420102': [30.6, 114.31], '420103': [30.6, 114.27], '420104': [30.58, 114.21], '420105': [30.55, 114.22],
+  '420106': [30.55, 114.32], '420107': [30.63, 114.39], '420111': [30.5, 114.34], '420112': [30.62, 114.14],
+  '420113': [30.31, 114.08], '420114': [30.58, 114.03], '420115': [30.38, 114.32], '420116': [30.88, 114.38],
+  '420117': [30.84, 114.8], DHGX: [30.48, 114.41], WHKF: [30.5, 114.16], CJXQ: [30.7, 114.45], DHFJ: [30.56, 114.4],
+};
 
 export function demoEnterprises(count: number, seed = 327): EnterpriseSeed[] {
   const rnd = prng(seed);
@@ -98,7 +109,19 @@ export function demoEnterprises(count: number, seed = 327): EnterpriseSeed[] {
       entityType: type,
       scope: scopeOf(type),
       riskClass: scopeOf(type) === 'out_of_scope' ? null : pick(rnd, RISK),
+      ...demoPremises(district.code, seed, out.length),
     });
   }
   return out;
+}
+
+/**
+ * Premises within about 2 km of the district's centre. Drawn from a stream of their own, so adding them left
+ * every other demo value (names, codes, classes) as it was.
+ */
+function demoPremises(districtCode: string, seed: number, i: number): { latitude: number; longitude: number } {
+  const [lat, lon] = DISTRICT_CENTRES[districtCode] ?? [30.59, 114.3];
+  const r = prng(seed * 7919 + i + 1);
+  const round = (v: number) => Math.round(v * 1e5) / 1e5;
+  return { latitude: round(lat + (r() - 0.5) * 0.04), longitude: round(lon + (r() - 0.5) * 0.04) };
 }

@@ -64,7 +64,7 @@ function clauses(doc: PDFKit.PDFDocument, list: readonly NoticeClause[]): void {
   list.forEach((c, i) => doc.text(`${i + 1}. ${c.text}（${c.basis}）`, { paragraphGap: 1 }));
 }
 
-function embedFont(doc: PDFKit.PDFDocument, font: CjkFont): void {
+export function embedFont(doc: PDFKit.PDFDocument, font: CjkFont): void {
   try {
     doc.registerFont(FONT, font.path, font.family);
     doc.font(FONT);
@@ -74,7 +74,7 @@ function embedFont(doc: PDFKit.PDFDocument, font: CjkFont): void {
   }
 }
 
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+export function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -49,6 +49,18 @@ export function checkUrl(publicBaseUrl: string, code: string, kid: string, signa
   return facts ? `${url}#m=${signedMessage(facts)}` : url;
 }
 
+/**
+ * The URL the printed QR code carries (docs/CODE-FORMAT.md §5, compact form): the code, the key id and the
+ * signature — about 150 characters, a version-9 or 10 QR at level M — without the `#m=` signed message,
+ * which alone made the QR 577 characters (version 19, 0.35 mm modules, undecodable from a PDF shown on a
+ * phone at 100 dpi). The signed facts are the same v1 message as before; the check page fetches them with
+ * the signature from the public check (`signedMessage`), verifies them in the browser, and keeps them for
+ * the next visit without signal. Links shared electronically may still carry `#m=` (checkUrl with facts).
+ */
+export function qrCheckUrl(publicBaseUrl: string, code: string, kid: string, signature: string): string {
+  return checkUrl(publicBaseUrl, code, kid, signature);
+}
+
 /** The signed bytes of `facts` in base64url: the `m` of the QR URL. */
 export function signedMessage(facts: CodeFacts): string {
   return Buffer.from(canonicalFacts(facts), 'utf8').toString('base64url');

@@ -214,6 +214,10 @@ const EnvSchema = Type.Object({
   REPORT_PHOTOS_PER_DAY: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
   REPORT_PHOTO_BYTES_PER_DAY: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
   REPORT_PHOTO_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 }),
+  /** 现场取证: the largest photo or short video an officer may attach, in bytes (src/evidence/settings.ts says why 20 MiB). */
+  EVIDENCE_MAX_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 64 * 1024, maximum: 200 * 1024 * 1024 }),
+  /** 亮码即定位: a scan this many metres or more from the enterprise's registered premises is marked for supervisors. */
+  SCAN_FAR_METRES: Type.Integer({ default: 500, minimum: 50, maximum: 100_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
@@ -286,6 +290,8 @@ export interface Config {
   resultsRecognisedDays: number;
   /** Abuse limits on enterprise reports (REPORT_*; src/supervision/report-settings.ts). */
   reports: ReportSettings;
+  /** 现场取证 and 亮码即定位 (src/evidence/settings.ts). */
+  evidence: { maxBytes: number; scanFarMetres: number };
 }
 
 export class ConfigError extends Error {
@@ -311,6 +317,7 @@ INTEGER_SETTINGS.add('RESULTS_RECOGNISED_DAYS');
 INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_MS');
 INTEGER_SETTINGS.add('REPLICA_MAX_LAG_MS');
 INTEGER_SETTINGS.add('REPORT_MAX_FLAGS').add('REPORT_PHOTOS_PER_DAY').add('REPORT_PHOTO_BYTES_PER_DAY').add('REPORT_PHOTO_MAX_BYTES');
+INTEGER_SETTINGS.add('EVIDENCE_MAX_BYTES').add('SCAN_FAR_METRES');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
@@ -422,6 +429,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       photoBytesPerDay: env.REPORT_PHOTO_BYTES_PER_DAY,
       photoMaxBytes: env.REPORT_PHOTO_MAX_BYTES,
     },
+    evidence: { maxBytes: env.EVIDENCE_MAX_BYTES, scanFarMetres: env.SCAN_FAR_METRES },
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { CodeFacts } from '../codes/facts.js';
-import { checkUrl } from '../codes/signed-code.js';
+import { qrCheckUrl } from '../codes/signed-code.js';
 import { noticeDocumentNo, type NoticeInput } from '../codes/notice-pdf.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
@@ -41,8 +40,9 @@ export async function activeCodeOf(db: Db, i: Inspection): Promise<InspectionCod
   return code;
 }
 
+/** The URL printed as the QR code on the notice and at the door: the compact form (docs/CODE-FORMAT.md §5). */
 export function codeCheckUrl(publicBaseUrl: string, code: InspectionCode): string {
-  return checkUrl(publicBaseUrl, code.code, code.kid, code.signature, code.facts as CodeFacts);
+  return qrCheckUrl(publicBaseUrl, code.code, code.kid, code.signature);
 }
 
 /** Everything the inspection notice (行政检查通知书, Art. 17(1), 18(3)) prints. */

@@ -80,6 +80,16 @@ export const codeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             location: Type.Optional(Type.String({ maxLength: 200, description: '扫码地点 / where' })),
             lateReason: Type.Optional(ShortText('超时补扫理由（紧急情况、系统故障）/ reason for a late scan', 500)),
+            position: Type.Optional(
+              Type.Object(
+                {
+                  latitude: Type.Number({ minimum: -90, maximum: 90 }),
+                  longitude: Type.Number({ minimum: -180, maximum: 180 }),
+                  accuracyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+                },
+                { additionalProperties: false, description: '亮码即定位：经本人同意由设备读取的扫码位置（WGS-84）/ the device position, with consent' },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -41,8 +41,12 @@ const Enterprise = Type.Object({
   entityTypeZh: Type.String(),
   scope: Scope,
   riskClass: Type.Union([RiskClass, Type.Null()]),
+  latitude: Type.Union([Type.Number(), Type.Null()], { description: '登记经营场所纬度（WGS-84）/ premises latitude' }),
+  longitude: Type.Union([Type.Number(), Type.Null()], { description: '登记经营场所经度（WGS-84）/ premises longitude' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
+const Latitude = Type.Number({ minimum: -90, maximum: 90, description: '登记经营场所纬度（WGS-84），用于扫码位置核对 / premises latitude' });
+const Longitude = Type.Number({ minimum: -180, maximum: 180, description: '登记经营场所经度（WGS-84）/ premises longitude' });
 
 const view = (e: EnterpriseRow) => ({
   ...e,
@@ -131,6 +135,8 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             address: ShortText('地址 / address', 200),
             entityType: EntityTypeSchema,
             riskClass: Type.Optional(RiskClass),
+            latitude: Type.Optional(Latitude),
+            longitude: Type.Optional(Longitude),
           },
           { additionalProperties: false },
         ),
@@ -141,6 +147,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = req.body;
       assertCreditCode(body.creditCode);
       assertEntityType(body.entityType, body.creditCode);
+      if ((body.latitude === undefined) !== (body.longitude === undefined)) throw DomainError.field(body.latitude === undefined ? 'body.latitude' : 'body.longitude', '经度和纬度须同时填写');
       const created = await runCommand(commandContext(req), { subjectType: 'enterprise', subjectId: body.creditCode, enterpriseCode: body.creditCode, districtCode: body.districtCode }, async (tx, { at, audit }) => {
         await assertDistrict(tx, body.districtCode);
         let row: EnterpriseRow;
@@ -180,6 +187,8 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             address: Type.Optional(ShortText('地址 / address', 200)),
             entityType: Type.Optional(EntityTypeSchema),
             riskClass: Type.Optional(Type.Union([RiskClass, Type.Null()])),
+            latitude: Type.Optional(Type.Union([Latitude, Type.Null()])),
+            longitude: Type.Optional(Type.Union([Longitude, Type.Null()])),
           },
           { additionalProperties: false, minProperties: 1 },
         ),

@@ -23,6 +23,8 @@ import { systemRoutes } from './system.js';
 import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
 import { inspectionDocumentRoutes } from './inspection-documents.js';
+import { inspectionEvidenceRoutes } from './inspection-evidence.js';
+import { inspectionRecordRoutes } from './inspection-record.js';
 import { inspectionRoutes } from './inspections.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
@@ -56,6 +58,8 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(calendarRoutes);
       await api.register(inspectionRoutes);
       await api.register(inspectionDocumentRoutes);
+      await api.register(inspectionEvidenceRoutes);
+      await api.register(inspectionRecordRoutes);
       await api.register(codeRoutes);
       await api.register(auditRoutes);
       await api.register(regulationRoutes);

@@ -14,6 +14,7 @@ import { amendDraft, draftInspection } from '../inspections/commands/draft.js';
 import { issueCode } from '../inspections/commands/issue-code.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import { codeOfInspection, findInspection, listInspections, scansOf } from '../inspections/repository.js';
+import { scanPlace, ScanPlace } from './scan-place.js';
 import { CoordinationSchema } from './joint-coordination-schema.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
@@ -163,7 +164,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           Type.Object({
             inspection: InspectionView,
             code: Type.Union([Type.Object({ code: Type.String(), state: Type.String(), validFrom: Type.String(), validTo: Type.String(), revokedReason: Type.Union([Type.String(), Type.Null()], { description: '撤销理由，内部留存：仅本单位和监督人员可见 / the revocation reason, internal: shown to the agency and supervisors only' }) }), Type.Null()]),
-            scans: Type.Array(Type.Object({ scannedAt: Type.String(), byRole: Type.String(), accepted: Type.Boolean(), lateReason: Type.Union([Type.String(), Type.Null()]), refusedRule: Type.Union([Type.String(), Type.Null()]) })),
+            scans: Type.Array(Type.Object({ scannedAt: Type.String(), byRole: Type.String(), accepted: Type.Boolean(), lateReason: Type.Union([Type.String(), Type.Null()]), refusedRule: Type.Union([Type.String(), Type.Null()]), ...ScanPlace })),
             history: Type.Array(Type.Object({ seq: Type.Union([Type.Integer(), Type.Null()]), occurredAt: Type.String(), actor: Type.String(), action: Type.String(), beforeState: Type.Union([Type.String(), Type.Null()]), afterState: Type.Union([Type.String(), Type.Null()]), reason: Type.Optional(Type.String({ description: '退回、取消的理由 / the reason of a return or cancellation' })) })),
           }),
         ),
@@ -181,7 +182,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         inspection: inspectionView(i),
         code: code ? { code: code.code, state: code.state, validFrom: code.validFrom.toISOString(), validTo: code.validTo.toISOString(), revokedReason: isInsider(p) ? code.revokedReason : null } : null,
-        scans: scans.map((s) => ({ ...s, scannedAt: s.scannedAt.toISOString() })),
+        scans: scans.map((s) => ({ ...s, scannedAt: s.scannedAt.toISOString(), ...scanPlace(s, app.services.config.evidence.scanFarMetres, p.role !== 'enterprise') })),
         history: history.reverse().map(({ entry, seq }) => {
           const reason = (entry.payload as { reason?: unknown } | null)?.reason;
           return { ...entry, seq, occurredAt: entry.occurredAt.toISOString(), ...(typeof reason === 'string' ? { reason } : {}) };

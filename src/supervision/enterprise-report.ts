@@ -152,9 +152,13 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   const codeShown = input.codeShown?.trim().toUpperCase() || null;
   const prohibitions = [...new Set(input.prohibitions ?? [])];
 
-  const candidates = await validCodesAt(tx, enterprise.creditCode, visitedAt, agency?.code);
-  const validCode = (codeShown && candidates.includes(codeShown) ? codeShown : candidates[0]) ?? null;
-  const recordedCase = validCode ? undefined : (await caseVisitsAt(tx, enterprise.creditCode, visitedAt, agency?.code))[0];
+  // A visit is matched to a code or a recorded case inspection only by what identifies its agency: the agency
+  // the enterprise picked, or the code it was shown. Visitors named only in free text cannot be told apart from
+  // another agency's authorised visit the same hour, so that visit vouches for nothing and the flags follow.
+  const candidates = agency || codeShown ? await validCodesAt(tx, enterprise.creditCode, visitedAt, agency?.code) : [];
+  const shownValid = codeShown && candidates.includes(codeShown) ? codeShown : null;
+  const validCode = shownValid ?? (agency ? (candidates[0] ?? null) : null);
+  const recordedCase = validCode || !agency ? undefined : (await caseVisitsAt(tx, enterprise.creditCode, visitedAt, agency.code))[0];
   // One report per visit: a second about the same visit points at the first instead of raising its flags again.
   const earlier = await sameVisitReport(tx, enterprise.creditCode, visitedAt, visitKey(validCode, agency?.code ?? null, agencyText));
   if (earlier) {

@@ -102,6 +102,15 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     expect(await page.getByTestId('verify-answer').textContent()).not.toContain(w.agency.name);
   });
 
+  it('answers “对方未出示检查码” with the inspection whose code is in force now, by the agency’s name', async () => {
+    await page.goto(`${base}/portal/`);
+    await page.getByTestId('verify-no-code').click();
+    const card = page.getByTestId('verify-answer');
+    await seeText(card, '有已登记的检查，但未出示检查码');
+    await seeText(page.getByTestId('verify-reason'), w.agency.name);
+    expect(await page.getByTestId('verify-reason').textContent()).not.toContain(w.agency.code);
+  });
+
   it('shows the off-site notices and marks one read', async () => {
     const id = randomUUID();
     await t.db.insert(enterpriseNotices).values({
@@ -142,5 +151,19 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     await seeText(row, '自称市场监管局“督导组”');
     await seeText(row, w.enterprise.name);
     await console.close();
+  });
+  it('shows a rectification order with its 文号 and 期限 (第二十条第二款)', async () => {
+    const findings = await t.call({
+      method: 'POST',
+      url: `/api/v1/inspections/${valid.id}/findings`,
+      as: w.officer,
+      payload: { methods: ['documents'], items: [{ item: '进货查验记录', result: 'violation' }], outcome: { kind: 'rectification', noticeNo: '武昌市监责改〔2026〕12号', dueDate: '2026-04-22' } },
+    });
+    expect(findings.statusCode).toBe(200);
+    await page.goto(`${base}/portal/#/inspections`);
+    const card = page.locator(`[data-testid=inspection-card][data-id="${valid.id}"]`);
+    await seeText(card.getByTestId('outcome'), '责令改正');
+    await seeText(card.getByTestId('outcome-notice-no'), '武昌市监责改〔2026〕12号', 'exact');
+    await seeText(card.getByTestId('outcome-due'), '2026-04-22 前', 'exact');
   });
 });

@@ -77,11 +77,16 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
     expect(rulesOf(atRevoked.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
     const otherAgency = await report({ ...base, visitedAt: '2026-04-08T10:30:00+08:00', agencyCode: w.city.code });
     expect(otherAgency.json()).toMatchObject({ authorised: false });
-    // Named only in free text, any valid code for the enterprise at that time covers it: the valid code makes it
-    // the visit already reported in the first test, so it is refused as that visit's second report (one per visit).
+    // Named only in free text, the visitors cannot be matched to another agency's valid code of that hour
+    // (issue 24): the visit is not vouched for, and the missing-code flags are raised.
     const freeText = await report({ ...base, visitedAt: '2026-04-08T16:59:00+08:00' });
-    expect(freeText.json()).toMatchObject({ code: 'REPORT_DUPLICATE_VISIT' });
-    const first = (await t.call({ method: 'GET', url: `/api/v1/enterprise-reports/${freeText.json().reportId}`, as: ent })).json();
+    expect(freeText.json()).toMatchObject({ authorised: false, validCode: null });
+    expect(rulesOf(freeText.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    // The code the visitors showed identifies them even when the agency was typed as text: that is the visit the
+    // first test reported, so this second report is refused and points at the first (one report per visit).
+    const shown = await report({ ...base, visitedAt: '2026-04-08T16:58:00+08:00', codeShown: valid.code });
+    expect(shown.json()).toMatchObject({ code: 'REPORT_DUPLICATE_VISIT' });
+    const first = (await t.call({ method: 'GET', url: `/api/v1/enterprise-reports/${shown.json().reportId}`, as: ent })).json();
     expect(first).toMatchObject({ authorised: true, validCode: valid.code });
   });
 

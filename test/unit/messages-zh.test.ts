@@ -18,6 +18,7 @@ const ALLOWED_WORDS = new Set([
   'PDF', 'CSV', 'JSON', 'JPEG', 'PNG', 'WebP', 'Base', // file and encoding formats named as such in Chinese text
   'Idempotency', 'Key', 'Authorization', 'Bearer', 'application', 'json', // HTTP header and media-type names the client must type exactly
   'GB', // national standard prefix (GB 32100-2015)
+  'MOV', 'WebM', 'SHA', // video formats and the SHA-256 hash, named as such on the evidence and the 现场检查笔录
 ]);
 
 /**

@@ -5,6 +5,8 @@ import { serverEnv } from '../shared/shell.js';
 import { dueBadge, nameBook, refusalBox } from './common.js';
 import { amendForm } from './amend.js';
 import { findingsForm } from './findings.js';
+import { devicePosition, evidenceSection } from './evidence.js';
+import { recordSection } from './record-sign.js';
 
 /** @typedef {import('../shared/shell.js').ViewContext} ViewContext */
 
@@ -87,7 +89,13 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
   if (i.state === 'approved' && i.kind === 'case') steps.push(button('开始检查（个案检查无需检查码）', 'start', () => act(`/api/v1/inspections/${i.id}/start`, {})));
   if (i.state === 'code_issued' && detail.code) {
     const where = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '扫码地点', placeholder: '扫码地点（如：企业大门）' }));
-    steps.push(h('label', { class: 'field' }, '扫码地点', where), button('进入现场，扫码登记（第十七条第（二）项）', 'scan', () => act(`/api/v1/codes/${encodeURIComponent(detail.code.code)}/scan`, where.value.trim() ? { location: where.value.trim() } : {})));
+    // 亮码即定位: the phone's position goes with the scan only when the officer agrees (scan-location marker for supervisors).
+    const locate = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': 'scan-consent' }));
+    const scan = async () => {
+      const position = locate.checked ? await devicePosition() : null;
+      await act(`/api/v1/codes/${encodeURIComponent(detail.code.code)}/scan`, { ...(where.value.trim() ? { location: where.value.trim() } : {}), ...(position ? { position } : {}) });
+    };
+    steps.push(h('label', { class: 'field' }, '扫码地点', where), h('label', { class: 'choice' }, locate, '同意记录本机位置（亮码即定位）'), button('进入现场，扫码登记（第十七条第（二）项）', 'scan', scan));
   }
   if (i.state === 'in_progress') steps.push(await findingsForm({ api, labels, inspection: i, today, onDone: rerender, out }));
   if (i.state === 'findings_recorded') {
@@ -125,7 +133,9 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
       ),
     ),
     detail.code && ['code_issued', 'in_progress'].includes(i.state) ? await codeCard(api, i, detail.code) : null,
-    detail.scans.length ? h('p', { class: 'muted', 'data-testid': 'scans' }, `扫码记录：${detail.scans.map((/** @type {any} */ s) => `${fmtTime(s.scannedAt)} ${label(labels.roles, s.byRole)}${s.accepted ? '' : '（未通过）'}`).join('；')}`) : null,
+    detail.scans.length ? h('p', { class: 'muted', 'data-testid': 'scans' }, `扫码记录：${detail.scans.map((/** @type {any} */ s) => `${fmtTime(s.scannedAt)} ${label(labels.roles, s.byRole)}${s.accepted ? '' : '（未通过）'}${s.farFromPremises ? `（${s.farFromPremises.noteZh}）` : ''}`).join('；')}`) : null,
+    ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived'].includes(i.state) ? await evidenceSection({ api, inspection: i, canAttach: ['code_issued', 'in_progress', 'findings_recorded', 'result_notified'].includes(i.state) && me.agency === i.agencyCode }) : null,
+    ['findings_recorded', 'result_notified', 'closed', 'archived'].includes(i.state) ? await recordSection({ api, inspection: i, canSign: ['findings_recorded', 'result_notified'].includes(i.state) && me.agency === i.agencyCode }) : null,
     h('section', { class: 'card' }, h('h2', {}, '下一步'), out, steps.length ? h('div', { class: 'actions' }, steps) : h('p', { class: 'muted' }, '没有需要办理的操作。')),
   );
 }

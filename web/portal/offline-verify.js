@@ -5,6 +5,8 @@
  * WebCrypto verifies Ed25519; it has no SM2, so an SM2-SM3 code is reported as not checkable offline.
  */
 export const KEYS_STORE = 'wh327-inspection-keys';
+/** Signed messages fetched for compact QR codes (no `#m=`), by code, so a later visit without signal can check them. */
+export const MESSAGES_STORE = 'wh327-signed-messages';
 const SCHEMA = 'wuhan-327/inspection-code/v1';
 
 /** The bytes of canonical base64url (no padding, unused bits zero), or null for any other spelling. */
@@ -49,6 +51,41 @@ export async function refreshKeys() {
   }
 }
 
+function savedMessages() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(MESSAGES_STORE) ?? '{}');
+    return saved && typeof saved === 'object' ? saved : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The signed message of a compact QR code (docs/CODE-FORMAT.md §5: `/v/<code>?k=&s=` without `#m=`): online
+ * from the public check, which returns it to whoever presents the signature once the window has opened; then
+ * kept, so the next visit without signal can still check it. The server's answer is not trusted: the bytes
+ * are verified against the key set like a message read from the QR. Null when neither source has it.
+ */
+export async function signedMessageFor(code, kid, sig) {
+  const key = `${code}.${kid}.${sig}`;
+  if (navigator.onLine) {
+    try {
+      const res = await fetch(`/api/v1/codes/${encodeURIComponent(code)}?${new URLSearchParams({ k: kid, s: sig })}`, { cache: 'no-store' });
+      const m = res.ok ? (await res.json()).signedMessage : undefined;
+      if (typeof m === 'string') {
+        // A handful of recent codes is all a phone needs; the oldest go first.
+        const saved = Object.entries(savedMessages()).filter(([k]) => k !== key).slice(-19);
+        localStorage.setItem(MESSAGES_STORE, JSON.stringify(Object.fromEntries([...saved, [key, m]])));
+        return m;
+      }
+    } catch {
+      // offline after all: fall through to what was kept
+    }
+  }
+  const kept = savedMessages()[key];
+  return typeof kept === 'string' ? kept : null;
+}
+
 /**
  * The verdict on the page's own URL (`/v/<code>?k=&s=#m=`) under `keySet`:
  * valid | forged | refused (not canonical) | no_message | no_keys | unknown_key | sm2_offline,
@@ -59,8 +96,11 @@ export async function verifyLocation(loc, keySet) {
   const query = new URLSearchParams(loc.search);
   const kid = query.get('k');
   const sigText = query.get('s');
-  const messageText = new URLSearchParams(loc.hash.replace(/^#/, '')).get('m');
-  if (!kid || !sigText || messageText === null) return { verdict: 'no_message', code };
+  const fromQr = new URLSearchParams(loc.hash.replace(/^#/, '')).get('m');
+  if (!kid || !sigText) return { verdict: 'no_message', code };
+  // A compact QR carries no message: fetch it (or use the copy kept from an earlier visit) and verify it alike.
+  const messageText = fromQr ?? (await signedMessageFor(code, kid, sigText));
+  if (messageText === null) return { verdict: 'no_message', code };
   const signature = decodeBase64url(sigText);
   const message = decodeBase64url(messageText);
   if (!signature || !message) return { verdict: 'refused', code };

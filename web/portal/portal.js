@@ -105,6 +105,9 @@ async function inspectionsView({ labels, rerender }) {
         h('dt', {}, '状态'), h('dd', {}, i.stateZh),
         i.sourceSystem ? [h('dt', {}, '来源'), h('dd', { 'data-field': 'source' }, `上级平台（来源系统 ${i.sourceSystem}）`)] : null,
         h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? label(labels.outcomes, i.outcome.kind) : '尚未出具'),
+        // A stop or rectification order is a written document with a deadline (Art. 20(2)): its 文号 and 期限.
+        i.outcome?.noticeNo ? [h('dt', {}, '文书编号'), h('dd', { 'data-testid': 'outcome-notice-no' }, i.outcome.noticeNo)] : null,
+        i.outcome?.dueDate ? [h('dt', {}, '改正期限'), h('dd', { 'data-testid': 'outcome-due' }, `${i.outcome.dueDate} 前`)] : null,
         items.length ? [h('dt', {}, '检查项目'), h('dd', {}, items.map((x) => h('div', {}, `${x.item}：${label(labels.itemResults, x.result)}${x.note ? `（${x.note}）` : ''}`)))] : null,
         rating ? [h('dt', {}, '我的评价'), h('dd', { 'data-testid': 'my-rating' }, `${'★'.repeat(rating.score)}${'☆'.repeat(5 - rating.score)} ${rating.comment ?? ''}`)] : null,
       ),

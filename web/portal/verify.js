@@ -89,9 +89,38 @@ export async function verifyVisit(api, { code, k, s }) {
   }
 }
 
-/** The visitors showed no code at all: is this a case inspection the agency recorded for now? */
+/**
+ * Inspections of this enterprise whose code is in force now (issued, not revoked, window open): the visitors
+ * may be these officers who have not shown their code yet. The server's clock decides "now".
+ */
+async function codesInForce(api) {
+  try {
+    const now = new Date((await (await fetch('/web-env.json', { headers: { accept: 'application/json' } })).json()).now).getTime();
+    const states = ['code_issued', 'in_progress'];
+    const rows = (await Promise.all(states.map((s) => api(`/api/v1/inspections?state=${s}&limit=100`)))).flat();
+    return rows.filter((i) => new Date(i.windowStart).getTime() <= now && now <= new Date(i.windowEnd).getTime());
+  } catch {
+    return []; // the answer about case inspections stands on its own
+  }
+}
+
+/** The visitors showed no code at all: is a code in force for now, or a case inspection recorded? */
 export async function verifyWithoutCode(api) {
   const check = { code: '', status: 'none' };
+  const inForce = await codesInForce(api);
+  if (inForce.length) {
+    /** @type {Map<string, string>} */
+    const byCode = new Map((await api('/api/v1/agencies').catch(() => [])).map((a) => [a.code, a.name]));
+    const names = [...new Set(inForce.map((i) => byCode.get(i.agencyCode) ?? '已登记的行政执法主体'))].join('、');
+    return {
+      authorised: false,
+      headline: '有已登记的检查，但未出示检查码',
+      reason: `此时${names}对本企业有已登记的检查，检查码在有效时间内。检查人员应当主动出示检查码并扫码后开展检查，请要求对方出示后再核验（第十七条第（二）项、第十八条第（二）项）。`,
+      article: '第十八条第（二）项',
+      check,
+      inForce: inForce.map((i) => i.id),
+    };
+  }
   return (
     (await recordedCaseAnswer(api, check)) ?? {
       authorised: false,

@@ -12,3 +12,4 @@ export * from "./joint.js";
 export * from "./alerts.js";
 export * from "./exchange.js";
 export * from "./supervision-notices.js";
+export * from "./evidence.js";

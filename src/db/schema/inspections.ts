@@ -1,4 +1,4 @@
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies, enterprises } from './registry.js';
 import { REVOCATION_CATEGORIES } from '../../codes/revocation.js';
 
@@ -140,6 +140,12 @@ export const codeScans = pgTable(
     accepted: boolean('accepted').notNull(),
     lateReason: text('late_reason'),
     refusedRule: text('refused_rule'),
+    /** 亮码即定位: where the scanning device was, with its user's consent (WGS-84 degrees, accuracy in metres). */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    accuracyM: doublePrecision('accuracy_m'),
+    /** Metres from the enterprise's registered premises, when both are known (SCAN_FAR_FROM_PREMISES setting). */
+    distanceM: doublePrecision('distance_m'),
   },
   (t) => [index('code_scans_code_idx').on(t.code)],
 );

@@ -1,4 +1,4 @@
-import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * 行政区 / 功能区: Wuhan's 13 administrative districts and its functional zones; `outside` rows are
@@ -53,6 +53,9 @@ export const enterprises = pgTable(
     scope: text('scope', { enum: ['in_scope', 'by_reference', 'out_of_scope'] }).notNull(),
     /** Risk / credit class used by graded frequency caps (A = lowest risk). */
     riskClass: text('risk_class', { enum: ['A', 'B', 'C', 'D'] }),
+    /** The registered premises (WGS-84 degrees), for the scan's distance check (亮码即定位); null when not surveyed. */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('enterprises_district_idx').on(t.districtCode)],

@@ -13,11 +13,15 @@ import { findAgency } from '../../registry/agencies.repository.js';
 import type { InspectionHooks } from '../hooks.js';
 import { findCode, findInspection, updateInspection } from '../repository.js';
 import { nextState } from '../transition.js';
+import { distanceMetres, type Position } from '../../evidence/scan-location.js';
+import { findEnterprise } from '../../registry/enterprises.repository.js';
 
 export interface ScanInput {
   location?: string;
   /** Accepts a scan after the window (emergency, system failure); it is still flagged for review. */
   lateReason?: string;
+  /** 亮码即定位: the scanning device's position, sent only with its user's consent (src/evidence/scan-location.ts). */
+  position?: Position;
 }
 
 export interface ScanOutcome {
@@ -71,6 +75,9 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     atEnterprise !== i.enterpriseCode ? 'enterprise' : at < validFrom ? 'early' : late ? (input.lateReason ? 'late_with_reason' : 'late') : 'enterprise';
 
   const scanId = randomUUID();
+  const premises = input.position ? await findEnterprise(tx, i.enterpriseCode) : undefined;
+  const distanceM =
+    input.position && premises?.latitude != null && premises.longitude != null ? Math.round(distanceMetres(input.position, { latitude: premises.latitude, longitude: premises.longitude })) : null;
   await tx.insert(codeScans).values({
     id: scanId,
     code,
@@ -82,6 +89,10 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     accepted: !refusal,
     lateReason: input.lateReason ?? null,
     refusedRule: refusal?.rule ?? null,
+    latitude: input.position?.latitude ?? null,
+    longitude: input.position?.longitude ?? null,
+    accuracyM: input.position?.accuracyM ?? null,
+    distanceM,
   });
   const agency = await findAgency(tx, i.agencyCode);
   let after = i.state;
@@ -99,7 +110,7 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     districtCode: agency?.districtCode ?? null,
     before: i.state,
     after,
-    payload: { code, scanId, atEnterprise, location: input.location ?? null, lateReason: input.lateReason ?? null, refusal: refusal?.detail ?? null },
+    payload: { code, scanId, atEnterprise, location: input.location ?? null, position: input.position ?? null, distanceM, lateReason: input.lateReason ?? null, refusal: refusal?.detail ?? null },
   });
   let flagged = false;
   if (refusal || late) {
