@@ -117,10 +117,10 @@ export async function attachEvidence(tx: Db, { at, audit }: CommandScope, actor:
 }
 
 /** The inspection, after checking the caller may see it (the same rule as the inspection itself). */
-export async function readableInspection(db: Db, p: Principal, id: string): Promise<Inspection> {
+export async function readableInspection(db: Db, p: Principal, id: string, now: Date): Promise<Inspection> {
   const i = await findInspection(db, id);
   if (!i) throw DomainError.notFound('行政检查', id);
-  await assertMayRead(db, p, i);
+  await assertMayRead(db, p, i, now);
   return i;
 }
 

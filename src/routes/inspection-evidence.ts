@@ -110,7 +110,7 @@ export const inspectionEvidenceRoutes: FastifyPluginAsyncTypebox = async (app) =
     '/inspections/:id/evidence',
     { config: { access: READERS }, schema: { tags: ['inspections'], summary: '现场取证材料列表 / the evidence of an inspection', params: Id, response: responses(Type.Array(EvidenceView)) } },
     async (req) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       return (await listEvidence(app.services.db, i.id)).map(evidenceView);
     },
   );
@@ -128,7 +128,7 @@ export const inspectionEvidenceRoutes: FastifyPluginAsyncTypebox = async (app) =
       },
     },
     async (req, reply) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       const e = await findEvidence(app.services.db, i.id, req.params.evidenceId);
       return reply
         .type(e.contentType)
@@ -152,7 +152,7 @@ export const inspectionEvidenceRoutes: FastifyPluginAsyncTypebox = async (app) =
       },
     },
     async (req) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       return verifyEvidence(app.services.db, await findEvidence(app.services.db, i.id, req.params.evidenceId));
     },
   );

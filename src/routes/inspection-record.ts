@@ -57,7 +57,7 @@ export const inspectionRecordRoutes: FastifyPluginAsyncTypebox = async (app) => 
     '/inspections/:id/record',
     { config: { access: READERS }, schema: { tags: ['inspections'], summary: '现场检查笔录的签名情况 / the record and its signature', params: Id, response: responses(RecordView) } },
     async (req) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       const s = await findRecordSignature(app.services.db, i.id);
       return { inspectionId: i.id, findingsSha256: findingsDigest(i), signed: Boolean(s), signature: s ? signatureView(s) : null, pdfUrl: `/api/v1/inspections/${i.id}/record.pdf` };
     },
@@ -90,7 +90,7 @@ export const inspectionRecordRoutes: FastifyPluginAsyncTypebox = async (app) => 
       schema: { tags: ['inspections'], summary: '笔录签名图像 / the signature image', params: Id, produces: ['image/png'], response: responses(Type.String({ description: 'PNG' })) },
     },
     async (req, reply) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       const s = await findRecordSignature(app.services.db, i.id);
       if (!s) throw DomainError.notFound('笔录签名', i.id);
       return reply.type('image/png').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store').header('x-content-sha256', s.signatureSha256).send(s.signaturePng);
@@ -104,7 +104,7 @@ export const inspectionRecordRoutes: FastifyPluginAsyncTypebox = async (app) => 
       schema: { tags: ['inspections'], summary: '现场检查笔录（PDF，已签名时含签名图像）/ the record as PDF', params: Id, produces: ['application/pdf'], response: responses(Type.Unknown({ description: 'binary' }), 200, [409]) },
     },
     async (req, reply) => {
-      const i = await readableInspection(app.services.db, principalOf(req), req.params.id);
+      const i = await readableInspection(app.services.db, principalOf(req), req.params.id, app.services.clock.now());
       const pdf = await renderInspectionRecord(await recordInput(app.services.db, i));
       return reply.type('application/pdf').header('content-disposition', `inline; filename="record-${i.id}.pdf"`).send(pdf);
     },
