@@ -153,10 +153,10 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
 
   it('shows the reports to the district supervisor and the city, not to another district', async () => {
     const total = (p: Principal) => t.call({ method: 'GET', url: '/api/v1/enterprise-reports', as: p }).then((r) => Number(r.headers['x-total-count']));
-    // Seven reports sent, two of them second reports of one visit (refused).
-    expect(await total(ent)).toBe(5);
-    expect(await total(w.supervisor)).toBe(5);
-    expect(await total(citySup)).toBe(5);
+    // Eight reports sent, two of them second reports of one visit (refused).
+    expect(await total(ent)).toBe(6);
+    expect(await total(w.supervisor)).toBe(6);
+    expect(await total(citySup)).toBe(6);
     expect(await total(otherSup)).toBe(0);
   });
 
