@@ -54,7 +54,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     await seedDemo(database.db, clock.now());
     seeded = true;
   }
-  const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
+  const devKey = config.auth.devTokens || config.oidc.devProvider ? loadOrCreateDevKey(config.dataDir) : undefined;
   const app = await buildApp(config, { database, clock, devKey, keyring });
   if (database.driver === 'pg') {
     const weakness = await runtimeRoleWeakness((text) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Record<string, unknown>[] }>).catch(() => undefined);
