@@ -24,6 +24,7 @@ import { checkPageRoutes } from './check-page.js';
 import { codeRoutes, wellKnownRoutes } from './codes.js';
 import { inspectionDocumentRoutes } from './inspection-documents.js';
 import { inspectionRoutes } from './inspections.js';
+import { meTodoRoutes } from './me-todo.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
 import { caseVisitRoutes } from './case-visits.js';
@@ -53,6 +54,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(publicListRoutes);
       await api.register(calendarRoutes);
       await api.register(inspectionRoutes);
+      await api.register(meTodoRoutes);
       await api.register(inspectionDocumentRoutes);
       await api.register(codeRoutes);
       await api.register(auditRoutes);
