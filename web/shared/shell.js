@@ -90,16 +90,54 @@ export function startShell(opts) {
     else location.hash = '#/';
   };
 
+  // To-do counts and notifications (GET /api/v1/me/todo): a button in the header with the count, and the
+  // lists under it, refreshed on every navigation.
+  const todoPanel = h('div', { class: 'todo-panel card', hidden: true, 'data-testid': 'todo-panel', role: 'region', 'aria-label': '待办与通知' });
+  const todoButton = h('button', { type: 'button', 'data-testid': 'todo', 'aria-expanded': 'false', onclick: () => {
+    todoPanel.hidden = !todoPanel.hidden;
+    todoButton.setAttribute('aria-expanded', String(!todoPanel.hidden));
+  } }, '待办');
+  async function refreshTodo() {
+    if (!me || me.role === 'admin') return;
+    try {
+      /** @type {{ total: number, lists: { key: string, title: string, count: number, entries: { id: string, text: string, due?: string, overdue?: boolean, href: string }[] }[] }} */
+      const todo = await api('/api/v1/me/todo');
+      fill(todoButton, '待办', h('span', { class: 'todo-count', 'data-testid': 'todo-count' }, String(todo.total)));
+      fill(
+        todoPanel,
+        h('h2', {}, '待办与通知'),
+        todo.lists.map((l) =>
+          h(
+            'section',
+            { 'data-todo': l.key },
+            h('h3', {}, `${l.title}（${l.count}）`),
+            l.entries.length
+              ? h('ul', { class: 'list' }, l.entries.map((e) => h('li', {}, h('a', { href: e.href, onclick: () => { todoPanel.hidden = true; } }, e.text), e.due ? h('span', { class: `due${e.overdue ? ' overdue' : ''}` }, ` 期限 ${e.due}${e.overdue ? '（已逾期）' : ''}`) : null)))
+              : h('p', { class: 'muted' }, '暂无。'),
+          ),
+        ),
+      );
+    } catch {
+      // The to-do list is a convenience: a failure leaves the button without a count.
+    }
+  }
+
   function renderWho() {
     if (nav) nav.hidden = !me;
     if (!who) return;
-    if (!me) return fill(who);
+    if (!me) {
+      todoPanel.hidden = true;
+      todoPanel.remove();
+      return fill(who);
+    }
     fill(
       who,
-      h('span', { class: 'who-name', 'data-testid': 'who-name' }, opts.who(me)),
-      me.unitName ? h('span', { class: 'who-unit', 'data-testid': 'who-unit' }, me.unitName) : null,
+      h('span', { class: 'who-text' }, h('span', { class: 'who-name', 'data-testid': 'who-name' }, opts.who(me)), me.unitName ? h('span', { class: 'who-unit', 'data-testid': 'who-unit' }, me.unitName) : null),
+      me.role === 'admin' ? null : todoButton,
       h('button', { type: 'button', 'data-testid': 'signout', onclick: signOut }, '退出'),
     );
+    if (!todoPanel.isConnected) root.before(todoPanel);
+    refreshTodo();
   }
 
   /** @param {string} [message] */
