@@ -37,10 +37,11 @@ const officers = (key: string, agency: string): Seat[] =>
   (TEAMS[key] ?? []).map((p) => ({ role: 'officer', name: p.name, agency, certificateNo: p.certificateNo, roleZh: '执法人员' }));
 
 const SEATS: Seat[] = [
-  ...officers('SCJG', 'WH-SCJG'),
+  // The README's walk-through is 武昌区市场监督管理局's (a district bureau inspects its district's enterprises).
+  ...officers('SCJG', '420106-SCJG'),
   ...officers('YJGL', 'WH-YJGL'),
   ...officers('STHJ', 'WH-STHJ'),
-  { role: 'agency_head', name: '郑国华', agency: 'WH-SCJG', roleZh: '单位负责人' },
+  { role: 'agency_head', name: '郑国华', agency: '420106-SCJG', roleZh: '单位负责人' },
   { role: 'agency_head', name: '吴建平', agency: 'WH-YJGL', roleZh: '单位负责人' },
   { role: 'agency_head', name: '冯志远', agency: 'WH-STHJ', roleZh: '单位负责人' },
   { role: 'supervisor', name: '何雪梅', agency: 'WH-SFJ', roleZh: '监督人员（市司法局）' },

@@ -22,7 +22,7 @@ describeBrowser('掌上执法：通过统一身份认证登录并走完检查流
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
-    w = await newInspectionWorld(t, { cap: 5 });
+    w = await newInspectionWorld(t, { cap: 20 });
     t.clock.set('2026-04-08T10:30:00+08:00');
     base = await serve(t);
     page = await browser.context.newPage();
@@ -65,10 +65,11 @@ describeBrowser('掌上执法：通过统一身份认证登录并走完检查流
     await page.getByTestId('enterprise-query').fill('长江食品');
     await page.getByTestId('enterprise-search').click();
     await page.locator(`[data-enterprise="${w.enterprise.creditCode}"]`).click();
-    await page.locator('[data-role=officer-name]').nth(0).fill('王晓明');
+    // Certificate first: naming a known officer fills an empty certificate field by itself.
     await page.locator('[data-role=officer-cert]').nth(0).fill('42010620230001');
-    await page.locator('[data-role=officer-name]').nth(1).fill('陈丽华');
+    await page.locator('[data-role=officer-name]').nth(0).fill('王晓明');
     await page.locator('[data-role=officer-cert]').nth(1).fill('42010620230002');
+    await page.locator('[data-role=officer-name]').nth(1).fill('陈丽华');
     await seeText(page.getByTestId('pre-check-summary'), '全部通过');
   };
 
