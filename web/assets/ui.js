@@ -101,6 +101,13 @@ export function showFieldErrors(scope, err) {
 }
 
 /**
+ * True when a refusal is only about fields (a 400 naming them), which showFieldErrors puts beside the fields;
+ * a rule's refusal (its article, what to change) is shown whole as well.
+ * @param {unknown} err
+ */
+export const fieldsOnly = (err) => err instanceof ApiError && Array.isArray(err.problem.errors) && !err.problem.rule && !err.problem.violations;
+
+/**
  * Shows `content` in `box` and scrolls it into view, so a refusal is never off-screen above the form.
  * @param {HTMLElement} box
  * @param {Node} content

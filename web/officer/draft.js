@@ -1,5 +1,5 @@
 // @ts-check
-import { ApiError, fill, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
+import { ApiError, fieldsOnly, fill, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
 import { checkItem, refusalBox, shanghaiInstant } from './common.js';
@@ -249,7 +249,7 @@ export async function draftView({ api, me, labels }) {
       const res = await api('/api/v1/inspections', { method: 'POST', body: body(), idempotencyKey: draftKey });
       location.hash = `#/inspection/${res.inspection.id}`;
     } catch (err) {
-      if (showFieldErrors(form, err).length || !(err instanceof ApiError && Array.isArray(err.problem.errors))) showIn(out, refusalBox(err));
+      if (showFieldErrors(form, err).length || !fieldsOnly(err)) showIn(out, refusalBox(err));
     }
   };
 

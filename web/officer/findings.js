@@ -1,5 +1,5 @@
 // @ts-check
-import { ApiError, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
+import { ApiError, fieldsOnly, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { refusalBox } from './common.js';
 
@@ -60,7 +60,7 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
     } catch (err) {
       // Field errors beside their fields, scrolled into view; anything else above the step, also scrolled to.
       const left = showFieldErrors(form, err);
-      if (left.length || !(err instanceof ApiError && Array.isArray(err.problem.errors))) showIn(out, refusalBox(err));
+      if (left.length || !fieldsOnly(err)) showIn(out, refusalBox(err));
     }
   };
   const key = newIdempotencyKey();

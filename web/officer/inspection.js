@@ -1,5 +1,5 @@
 // @ts-check
-import { confirmStep, dataUrl, download, fill, fmtTime, h, showFieldErrors, showIn } from '../assets/ui.js';
+import { confirmStep, dataUrl, download, fieldsOnly, fill, fmtTime, h, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
 import { checkItem, dueBadge, nameBook, refusalBox, ruleTitle } from './common.js';
@@ -93,7 +93,7 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
       if (res && typeof res === 'object' && 'flagged' in res && res.flagged) sessionStorage.setItem('wh327.officer.lastFlags', JSON.stringify({ id: i.id, rules: ['CODE_OUTSIDE_WINDOW'] }));
       rerender();
     } catch (err) {
-      if (showFieldErrors(steps, err).length === 0 && err instanceof Error && 'problem' in err && Array.isArray(/** @type {any} */ (err).problem.errors)) return;
+      if (showFieldErrors(steps, err).length === 0 && fieldsOnly(err)) return;
       showIn(out, refusalBox(err));
     }
   };
