@@ -17,7 +17,7 @@ import type { DemoContext } from './demo-context.js';
  * (CODE_NOT_SCANNED, COST_SHIFTED) and a referral opened from findings (Art. 23) that was never sent.
  * One visit is under way now, so its check page says 有效.
  */
-const TEAMS: Record<string, Inspector[]> = {
+export const TEAMS: Record<string, Inspector[]> = {
   SCJG: [{ name: '王晓明', certificateNo: '42010020230001' }, { name: '陈丽华', certificateNo: '42010020230002' }],
   YJGL: [{ name: '刘建国', certificateNo: '42010020230101' }, { name: '张敏', certificateNo: '42010020230102' }],
   STHJ: [{ name: '周文', certificateNo: '42010020230201' }, { name: '李静', certificateNo: '42010020230202' }],

@@ -8,6 +8,7 @@ import { configuredAuditMac, type AuditMacKeys } from './audit/mac.js';
 import { CheckpointWitness } from './audit/sealer.js';
 import { PrincipalDirectory } from './auth/directory.js';
 import { authPlugin } from './auth/plugin.js';
+import { oidcLoginRoutes } from './auth/oidc-login.js';
 import { principalForKey } from './exchange/clients.repository.js';
 import { CalendarService } from './calendar/calendar-service.js';
 import type { Keyring } from './codes/keyring.js';
@@ -232,7 +233,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   // Around the auth plugin: addresses are checked before a token is verified, callers after.
   await app.register(limits.before);
-  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, platformKey: (token) => principalForKey(deps.database.db, token) });
+  // The local development identity provider (src/oidc), when configured; the API trusts its tokens from its issuer only.
+  const devOidc: { issuer?: string } = {};
+  const devProvider = config.oidc.devProvider && deps.devKey ? deps.devKey : undefined;
+  await app.register(authPlugin, { auth: config.auth, devKey: deps.devKey, platformKey: (token) => principalForKey(deps.database.db, token), devOidcIssuer: devProvider ? () => devOidc.issuer : undefined });
+  if (devProvider) {
+    const { devOidcPlugin } = await import('./oidc/dev-provider.js');
+    await app.register(devOidcPlugin, { db: deps.database.db, devKey: devProvider, holder: devOidc });
+  }
+  const { devIssuerFor } = await import('./oidc/dev-provider.js');
+  await app.register(oidcLoginRoutes, { oidc: config.oidc, publicBaseUrl: config.publicBaseUrl, devIssuerFor: devProvider ? devIssuerFor : undefined });
   await app.register(limits.after);
   await app.register(apiRoutes);
   return app;

@@ -54,7 +54,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
     await seedDemo(database.db, clock.now());
     seeded = true;
   }
-  const devKey = config.auth.devTokens ? loadOrCreateDevKey(config.dataDir) : undefined;
+  const devKey = config.auth.devTokens || config.oidc.devProvider ? loadOrCreateDevKey(config.dataDir) : undefined;
   // The last signed checkpoint, kept outside the database: the sealer never signs behind it.
   const auditWitness = new CheckpointWitness(config.auditWitnessFile ?? resolve(config.dataDir, 'audit-witness.json'));
   const app = await buildApp(config, { database, clock, devKey, keyring, auditWitness });

@@ -48,6 +48,7 @@ const lines = [
   `  Health:     ${base}/health  ·  ${base}/ready`,
   `  Database:   ${database.driver === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`}${seeded ? ' — demo data loaded' : ''}`,
   config.clockStart ? `  Clock:      started at ${config.clockStart}` : '',
+  config.oidc.devProvider && !config.oidc.issuer ? `  Sign-in:    统一身份认证登录 in any app, then pick a demo person (local OpenID Connect provider at ${base}/oidc)` : config.oidc.issuer ? `  Sign-in:    ${config.oidc.issuer}` : '',
   config.auth.devTokens
     ? [
         '  Tokens (development key, in another terminal):',

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { DEV_ISSUER, DEV_KEY_ID, type DevKey } from './dev-key.js';
 import { JwksKeys } from './jwks.js';
+import { DEV_OIDC_AUDIENCE, DEV_OIDC_KID } from '../oidc/constants.js';
 import { principalFromClaims, ROLE_NAMES_ZH, type Principal, type Role } from './principal.js';
 
 /** Every route declares who may call it: 'public', or the roles allowed. */
@@ -32,6 +33,11 @@ export interface AuthOptions {
    * principal: machine clients of upper-level platforms hold a key of their own, not a person's token.
    */
   platformKey?: (token: string) => Promise<Principal | null>;
+  /**
+   * The local development identity provider's issuer (src/oidc/dev-provider.ts), when it is mounted: its
+   * access tokens, signed with the development key under DEV_OIDC_KID, are accepted from that issuer only.
+   */
+  devOidcIssuer?: () => string | undefined;
 }
 
 const PLATFORM_KEY_PREFIX = 'p327.';
@@ -50,6 +56,10 @@ function keyResolver(opts: AuthOptions) {
     if (header.kid === DEV_KEY_ID) {
       if (opts.auth.devTokens && opts.devKey) return opts.devKey.publicPem;
       throw new DomainError('UNAUTHENTICATED', '本服务不接受开发环境令牌');
+    }
+    if (header.kid === DEV_OIDC_KID) {
+      if (opts.devOidcIssuer && opts.devKey) return opts.devKey.publicPem;
+      throw new DomainError('UNAUTHENTICATED', '本服务不接受开发环境身份认证服务签发的令牌');
     }
     if (opts.auth.publicKeyPem) return opts.auth.publicKeyPem;
     if (jwks) return jwks.keyFor(header.kid);
@@ -100,11 +110,14 @@ async function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<Pri
     { complete: true },
   );
   const isDev = decoded?.header.kid === DEV_KEY_ID;
-  const expectedIss = isDev ? DEV_ISSUER : opts.auth.issuer;
-  if (expectedIss && claims.iss !== expectedIss) throw new DomainError('UNAUTHENTICATED', '令牌签发方不受信任');
-  if (!isDev && opts.auth.audience) {
+  const isDevOidc = decoded?.header.kid === DEV_OIDC_KID;
+  // The development provider's tokens: from its issuer (known once it served a request), for this API.
+  const expectedIss = isDev ? DEV_ISSUER : isDevOidc ? (opts.devOidcIssuer?.() ?? '') : opts.auth.issuer;
+  if ((expectedIss || isDevOidc) && claims.iss !== expectedIss) throw new DomainError('UNAUTHENTICATED', '令牌签发方不受信任');
+  const audience = isDevOidc ? DEV_OIDC_AUDIENCE : isDev ? undefined : opts.auth.audience;
+  if (audience) {
     const aud = claims.aud;
-    const ok = Array.isArray(aud) ? aud.includes(opts.auth.audience) : aud === opts.auth.audience;
+    const ok = Array.isArray(aud) ? aud.includes(audience) : aud === audience;
     if (!ok) throw new DomainError('UNAUTHENTICATED', '令牌受众不匹配');
   }
   checkLifetime(claims, opts.auth);

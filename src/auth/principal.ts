@@ -30,6 +30,8 @@ export interface Principal {
   district?: string;
   /** The enterprise's 统一社会信用代码. */
   creditCode?: string;
+  /** An officer's 执法证号, when the identity provider states it (shown beside the name). */
+  certificateNo?: string;
 }
 
 /** Checks the claims a role needs; returns the reason when a token lacks them. */
@@ -41,6 +43,8 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const p: Principal = { sub: claims.sub, role: role as Role };
   const name = str('name');
   if (name) p.name = name;
+  const certificateNo = str('certificateNo');
+  if (certificateNo && role === 'officer') p.certificateNo = certificateNo;
   const agency = str('agency');
   const district = str('district');
   const creditCode = str('creditCode');

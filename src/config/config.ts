@@ -39,6 +39,17 @@ const EnvSchema = Type.Object({
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  /** The OpenID Connect provider the apps sign in through (the government's 统一身份认证); its discovery document is read at sign-in. */
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Only for a confidential client; the apps' sign-in uses PKCE either way. */
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  /** The scopes asked for; the provider must put role, agency / creditCode and name in the access token. */
+  OIDC_SCOPE: Type.String({ default: 'openid profile wh327', minLength: 1 }),
+  /** Signs the sign-in transaction cookie; set the same value on every instance behind one address. */
+  OIDC_COOKIE_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Mount the local development identity provider at /oidc (default outside production; refused in production). */
+  OIDC_DEV_PROVIDER: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /**
    * The longest a token may live: its `exp` no further than this from now, its `iat` (when present) no older.
    * 12 hours is one working day; an identity provider issuing longer tokens for another application cannot
@@ -249,6 +260,8 @@ export interface Config {
     jwksCacheSeconds: number;
     jwksMinRefetchSeconds: number;
   };
+  /** Sign-in of the apps through OpenID Connect (src/auth/oidc-login.ts). */
+  oidc: { issuer?: string; clientId?: string; clientSecret?: string; scope: string; cookieSecret?: string; devProvider: boolean };
   clockStart?: string;
   codeKeysDir?: string;
   /** CODE_SIGNING_ALG. */
@@ -340,6 +353,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && devTokens) {
     throw new ConfigError('AUTH_DEV_TOKENS', 'development tokens cannot be accepted in production');
   }
+  const devProvider = env.OIDC_DEV_PROVIDER ? env.OIDC_DEV_PROVIDER === 'true' : !production;
+  if (production && devProvider) throw new ConfigError('OIDC_DEV_PROVIDER', 'the development identity provider cannot run in production');
+  if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) throw new ConfigError('OIDC_CLIENT_ID', 'name this service’s client at the identity provider (OIDC_ISSUER is set)');
+  // Without OIDC_ISSUER production still serves the API (machine clients, tokens from elsewhere); the apps then say sign-in is not configured.
+  if (production && env.OIDC_ISSUER && !env.OIDC_COOKIE_SECRET) throw new ConfigError('OIDC_COOKIE_SECRET', 'production needs the sign-in cookie secret, shared by every instance');
   if (production && env.CLOCK_START) {
     throw new ConfigError('CLOCK_START', 'the clock cannot be moved in production');
   }
@@ -391,6 +409,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwksCacheSeconds: env.JWKS_CACHE_SECONDS,
       jwksMinRefetchSeconds: env.JWKS_MIN_REFETCH_SECONDS,
     },
+    oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET, scope: env.OIDC_SCOPE, cookieSecret: env.OIDC_COOKIE_SECRET, devProvider },
     clockStart: env.CLOCK_START,
     codeKeysDir: env.CODE_KEYS_DIR,
     codeSigningAlg: env.CODE_SIGNING_ALG,

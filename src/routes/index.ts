@@ -26,6 +26,7 @@ import { inspectionDocumentRoutes } from './inspection-documents.js';
 import { inspectionEvidenceRoutes } from './inspection-evidence.js';
 import { inspectionRecordRoutes } from './inspection-record.js';
 import { inspectionRoutes } from './inspections.js';
+import { meTodoRoutes } from './me-todo.js';
 import { flagRoutes } from './flags.js';
 import { enterpriseReportRoutes } from './enterprise-reports.js';
 import { caseVisitRoutes } from './case-visits.js';
@@ -57,6 +58,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(publicListRoutes);
       await api.register(calendarRoutes);
       await api.register(inspectionRoutes);
+      await api.register(meTodoRoutes);
       await api.register(inspectionDocumentRoutes);
       await api.register(inspectionEvidenceRoutes);
       await api.register(inspectionRecordRoutes);

@@ -85,7 +85,7 @@ export const inspectionEvidenceRoutes: FastifyPluginAsyncTypebox = async (app) =
   app.post(
     '/inspections/:id/evidence',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       // The file travels as base64 inside JSON (a third larger), plus room for the other members.
       bodyLimit: Math.ceil(maxBytes / 3) * 4 + 64 * 1024,
       schema: {

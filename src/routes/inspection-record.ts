@@ -66,7 +66,7 @@ export const inspectionRecordRoutes: FastifyPluginAsyncTypebox = async (app) => 
   app.post(
     '/inspections/:id/record/signature',
     {
-      config: { access: ['officer', 'agency_head'] },
+      config: { idempotent: true, access: ['officer', 'agency_head'] },
       schema: {
         tags: ['inspections'],
         summary: '被检查单位代表在执法人员手机上签署现场检查笔录；签名图像及其 SHA-256 记入审计链；只能签一次 / the representative signs the record',

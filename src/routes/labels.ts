@@ -4,6 +4,8 @@ import { EVENT_LABELS, STATE_LABELS } from '../../machines/labels.js';
 import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { responses } from '../http/schemas.js';
 import { AUDIT_ACTION_ZH, AUDIT_SUBJECT_ZH } from '../audit/action-labels.js';
+import { articlesLabel } from '../rules/article.js';
+import { RULES } from '../rules/catalog.js';
 import { PERIOD_ZH } from '../time/periods.js';
 import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
 
@@ -23,6 +25,7 @@ const Labels = Type.Object({
   escalationGrounds: Names,
   auditActions: Type.Optional(Names),
   auditSubjects: Type.Optional(Names),
+  rules: Type.Optional(Type.Record(Type.String(), Names, { description: '规则的中文标题与所依据的条款（按规则编号）/ rule titles and articles by rule id' })),
 });
 
 // The labels change only with a release; clients may keep them for a day.
@@ -48,6 +51,8 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     escalationGrounds: ESCALATION_GROUND_ZH,
     auditActions: AUDIT_ACTION_ZH,
     auditSubjects: AUDIT_SUBJECT_ZH,
+    // Screens name a rule by its title and article, never by its id (issue 24).
+    rules: Object.fromEntries(RULES.map((r) => [r.id, { title: r.titleZh, article: articlesLabel(r.articles) }])),
   };
   app.get(
     '/labels',

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
+import { agencies, enterprises } from '../db/schema/index.js';
 import { principalOf } from '../auth/plugin.js';
 import { PERSON_ROLES } from '../auth/principal.js';
 import { sendProblem } from '../http/problem.js';
@@ -63,10 +65,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
             agency: Type.Optional(Type.String()),
             district: Type.Optional(Type.String()),
             creditCode: Type.Optional(Type.String()),
+            certificateNo: Type.Optional(Type.String({ description: '执法证号（身份认证服务载明时）' })),
+            unitName: Type.Optional(Type.String({ description: '所属单位或企业的名称，供页头显示' })),
           }),
         ),
       },
     },
-    async (req) => principalOf(req),
+    async (req) => {
+      const p = principalOf(req);
+      // The header shows a person and a unit by name, not a code (issue 24).
+      const db = app.services.db;
+      const [unit] = p.creditCode
+        ? await db.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.creditCode, p.creditCode))
+        : p.agency
+          ? await db.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, p.agency))
+          : [];
+      return unit ? { ...p, unitName: unit.name } : p;
+    },
   );
 };

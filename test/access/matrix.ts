@@ -13,6 +13,8 @@ export const MATRIX: Record<string, Declared> = {
   'GET /health': 'public',
   'GET /ready': 'public',
   'GET /api/v1/me': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
+  'GET /api/v1/me/todo': ['officer', 'agency_head', 'supervisor', 'enterprise'],
+  'GET /api/v1/inspections/{id}/checks': ['officer', 'agency_head', 'supervisor'],
   'GET /.well-known/inspection-keys': 'public',
   'GET /v/{code}': 'public',
   'GET /api/v1/districts': ['officer', 'agency_head', 'supervisor', 'enterprise', 'admin'],
@@ -217,6 +219,12 @@ export interface ScopedCase {
 }
 
 export const SCOPED: readonly ScopedCase[] = [
+  {
+    route: 'GET /api/v1/inspections/{id}/checks',
+    url: '/api/v1/inspections/:inspection/checks',
+    allowed: ['ownOfficer', 'ownHead', 'citySupervisor', 'ownDistrictSupervisor', 'ownDistrictBureauNoClaim'],
+    denied: ['otherOfficer', 'otherHead', 'otherDistrictSupervisor', 'otherDistrictBureauNoClaim'],
+  },
   {
     route: 'GET /api/v1/inspections/{id}',
     url: '/api/v1/inspections/:inspection',

@@ -28,6 +28,8 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
     t.clock.set('2026-04-08T08:30:00+08:00');
     base = await serve(t);
     page = await browser.context.newPage();
+    // Irreversible steps (批准, 告知结果, 结束检查) ask first: the officer confirms.
+    page.on('dialog', (d) => void d.accept());
   });
   afterAll(async () => {
     await browser?.close();

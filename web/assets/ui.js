@@ -17,12 +17,104 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') el.className = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'onclick' && typeof value === 'function' && tag === 'button') el.addEventListener('click', busyWhile(el, value));
+    else if (key === 'onsubmit' && typeof value === 'function') el.addEventListener('submit', busyWhile(el, value));
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'value') el.value = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
   return el;
+}
+
+/**
+ * Every action shows it is busy and cannot be sent twice (issue 24): while the promise a button's click (or
+ * a form's submit) returns is pending, the button (or the form's buttons) is disabled and aria-busy, and a
+ * second tap is ignored. Set synchronously, before the second tap's event is dispatched.
+ * @param {HTMLElement} el a button or a form
+ * @param {(event: Event) => unknown} handler
+ */
+function busyWhile(el, handler) {
+  return (/** @type {Event} */ event) => {
+    if (el.getAttribute('aria-busy') === 'true') {
+      event.preventDefault();
+      return;
+    }
+    const result = handler(event);
+    if (!result || typeof (/** @type {any} */ (result).then) !== 'function') return;
+    const buttons = el.tagName === 'FORM' ? [...el.querySelectorAll('button')] : [el];
+    el.setAttribute('aria-busy', 'true');
+    for (const b of buttons) {
+      b.setAttribute('aria-busy', 'true');
+      /** @type {HTMLButtonElement} */ (b).disabled = true;
+    }
+    Promise.resolve(result).finally(() => {
+      el.removeAttribute('aria-busy');
+      for (const b of buttons) {
+        b.removeAttribute('aria-busy');
+        /** @type {HTMLButtonElement} */ (b).disabled = false;
+      }
+    });
+  };
+}
+
+/**
+ * Asks before an irreversible step (告知结果, 结束检查, 批准 …); true when the person confirms.
+ * @param {string} question
+ */
+export const confirmStep = (question) => window.confirm(question);
+
+/** A fresh Idempotency-Key: one per intended write, reused if the same write is sent again. */
+export const newIdempotencyKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/**
+ * Puts a refusal's field errors beside their fields: each `errors[].field` (body.outcome.noticeNo) is looked
+ * up as `[data-field="outcome.noticeNo"]` inside `scope`; the message goes right after that control, which is
+ * marked aria-invalid, and the first one is scrolled into view. Answers the errors no field took.
+ * @param {HTMLElement} scope
+ * @param {unknown} err
+ * @returns {{ field: string, message: string }[]}
+ */
+export function showFieldErrors(scope, err) {
+  for (const old of scope.querySelectorAll('.field-error')) old.remove();
+  for (const old of scope.querySelectorAll('[aria-invalid]')) old.removeAttribute('aria-invalid');
+  /** @type {{ field: string, message: string }[]} */
+  const errors = err instanceof ApiError && Array.isArray(err.problem.errors) ? err.problem.errors : [];
+  /** @type {{ field: string, message: string }[]} */
+  const left = [];
+  /** @type {HTMLElement | null} */
+  let first = null;
+  for (const e of errors) {
+    const path = String(e.field).replace(/^(body|querystring|params)\./, '');
+    const control = /** @type {HTMLElement | null} */ (scope.querySelector(`[data-field="${CSS.escape(path)}"]`));
+    if (!control) {
+      left.push(e);
+      continue;
+    }
+    control.setAttribute('aria-invalid', 'true');
+    const note = h('div', { class: 'field-error', role: 'alert', 'data-error-for': path }, e.message);
+    (control.closest('label') ?? control).after(note);
+    first ??= note;
+  }
+  first?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  return left;
+}
+
+/**
+ * True when a refusal is only about fields (a 400 naming them), which showFieldErrors puts beside the fields;
+ * a rule's refusal (its article, what to change) is shown whole as well.
+ * @param {unknown} err
+ */
+export const fieldsOnly = (err) => err instanceof ApiError && Array.isArray(err.problem.errors) && !err.problem.rule && !err.problem.violations;
+
+/**
+ * Shows `content` in `box` and scrolls it into view, so a refusal is never off-screen above the form.
+ * @param {HTMLElement} box
+ * @param {Node} content
+ */
+export function showIn(box, content) {
+  fill(box, content);
+  box.scrollIntoView({ block: 'center', behavior: 'smooth' });
 }
 
 export function append(el, children) {
@@ -75,10 +167,13 @@ export function tokenClaims(token) {
  * the total from x-total-count; `api.raw(path)` the Response (CSV, images).
  */
 export function apiClient(getToken) {
-  async function call(path, { method = 'GET', body } = {}) {
+  async function call(path, { method = 'GET', body, idempotencyKey } = {}) {
     const headers = { accept: 'application/json' };
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
+    // Every write carries an Idempotency-Key: the caller's (one per intended write, so a repeat is replayed,
+    // not done twice), or a fresh one.
+    if (method !== 'GET') headers['idempotency-key'] = idempotencyKey ?? newIdempotencyKey();
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) {

@@ -30,7 +30,7 @@ startShell({
   },
   signIn: {
     title: '登录监督平台',
-    intro: '请粘贴身份令牌。令牌只保存在本设备上，点击“退出”即删除。',
+    intro: '请通过统一身份认证登录。登录状态只保存在本设备上，点击“退出”即清除。',
     wrongRole: '本平台供司法行政部门监督人员使用，请使用监督人员身份的令牌。',
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role supervisor --agency WH-SFJ'), '（区级监督加 ', h('code', {}, '--district 420106'), '）'],
   },

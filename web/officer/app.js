@@ -29,9 +29,9 @@ startShell({
   },
   signIn: {
     title: '执法人员登录',
-    intro: '请粘贴执法人员或单位负责人的身份令牌。令牌只保存在本设备上，点击“退出”即删除。',
+    intro: '执法人员和单位负责人请通过统一身份认证登录。登录状态只保存在本设备上，点击“退出”即清除。',
     wrongRole: '本应用供行政执法人员和单位负责人使用，请使用执法人员或负责人身份的令牌。',
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role officer --agency WH-SCJG'), '（负责人用 ', h('code', {}, '--role agency_head'), '）'],
   },
-  who: (me) => `${me.name ?? me.sub}${me.role === 'agency_head' ? '（负责人）' : ''}`,
+  who: (me) => `${me.name ?? me.sub}${me.role === 'agency_head' ? '（负责人）' : me.certificateNo ? `（执法证 ${me.certificateNo}）` : ''}`,
 });

@@ -1,5 +1,39 @@
 // @ts-check
 import { ApiError, h } from '../assets/ui.js';
+import { loadLabels } from '../shared/labels.js';
+
+/**
+ * Rule titles in Chinese by rule id (GET /api/v1/labels → rules), loaded before any view renders (the
+ * shell awaits the labels): a screen names a rule by its title and article, never by its id (issue 24).
+ * @type {Record<string, { title: string, article: string }>}
+ */
+const RULE_TITLES = {};
+loadLabels().then((l) => Object.assign(RULE_TITLES, /** @type {any} */ (l).rules ?? {}), () => undefined);
+/** @param {string} rule */
+export const ruleTitle = (rule) => RULE_TITLES[rule]?.title ?? '规则检查';
+
+/** Field paths of the API's 400s named as the forms name them (never `body.outcome.noticeNo`). */
+/** @type {Record<string, string>} */
+const FIELD_NAMES = {
+  'outcome.noticeNo': '书面通知或决定文号',
+  'outcome.dueDate': '停止或改正期限',
+  'outcome.kind': '处理结果',
+  methods: '检查方式',
+  windowStart: '开始时间',
+  windowEnd: '结束时间',
+  inspectors: '检查人员',
+  matterCodes: '检查事项',
+  enterpriseCode: '检查对象',
+  lateReason: '超时扫码的理由',
+  failedChecksReason: '预检未通过仍提交的理由',
+  reason: '理由',
+  archiveRef: '档案号',
+};
+/** @param {string} path */
+export const fieldName = (path) => {
+  const p = path.replace(/^(body|querystring|params|header)\./, '');
+  return FIELD_NAMES[p] ?? FIELD_NAMES[p.replace(/\.\d+.*$/, '')] ?? FIELD_NAMES[p.split('.')[0] ?? ''] ?? '填写的内容';
+};
 
 /**
  * What the officers' app shows for a refusal or a failed pre-check: the rule, its article, what the
@@ -40,7 +74,7 @@ export function checkItem(c, title) {
   return h(
     'li',
     { class: c.passed ? 'pass' : 'fail', 'data-rule': c.rule, 'data-passed': String(c.passed) },
-    h('div', {}, h('strong', {}, c.passed ? '✓ 通过' : '✗ 未通过'), ' ', title ?? c.rule, ' · ', c.article),
+    h('div', {}, h('strong', {}, c.passed ? '✓ 通过' : '✗ 未通过'), ' ', title ?? ruleTitle(c.rule), ' · ', c.article),
     !c.passed && c.detail ? h('div', {}, c.detail) : null,
     !c.passed && FIX_HINTS[c.rule] ? h('div', { class: 'fix' }, `请修改：${FIX_HINTS[c.rule]}`) : null,
   );
@@ -62,10 +96,11 @@ export function refusalBox(err) {
     'div',
     { class: 'alert error', role: 'alert', 'data-testid': 'problem', 'data-rule': p.rule ?? p.code ?? '' },
     h('strong', {}, p.title ?? '请求未通过'),
-    p.detail ? h('div', {}, p.detail) : null,
-    p.article ? h('div', {}, `依据：${p.article}${p.rule ? `（规则 ${p.rule}）` : ''}`) : null,
+    // A field error's detail repeats the field's path; the list below names the field instead.
+    p.detail && fields.length === 0 ? h('div', {}, p.detail) : null,
+    p.article ? h('div', {}, `依据：${p.article}${p.rule ? `（${ruleTitle(p.rule)}）` : ''}`) : null,
     violations.length > 0 ? h('ul', { class: 'checks' }, violations.map((v) => checkItem({ ...v, passed: false }))) : null,
-    fields.length > 0 ? h('ul', {}, fields.map((f) => h('li', {}, `${f.field}：${f.message}`))) : null,
+    fields.length > 0 ? h('ul', {}, fields.map((f) => h('li', {}, `${fieldName(f.field)}：${f.message}`))) : null,
   );
 }
 

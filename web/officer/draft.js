@@ -1,5 +1,5 @@
 // @ts-check
-import { ApiError, fill, h } from '../assets/ui.js';
+import { ApiError, fieldsOnly, fill, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
 import { checkItem, refusalBox, shanghaiInstant } from './common.js';
@@ -11,6 +11,47 @@ const field = (text, control) => h('label', { class: 'field' }, text, control);
 /** @param {HTMLElement} el */
 const input = (el) => /** @type {HTMLInputElement} */ (el);
 
+/** A Shanghai wall time YYYY-MM-DDTHH:MM of an instant. @param {number} ms */
+const wallOf = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+
+/**
+ * The default window (issue 24): never before now. In working hours of a working day, from now (to the next
+ * five minutes) to 18:00, so a code issued now is valid at once for a team at the gate; at night, on a rest
+ * day, or after 17:00, the next working day (official calendar, GET /calendar) 09:00–18:00 — before 06:00 on
+ * a working day that is today's 09:00. The officer can change both.
+ * @param {import('../shared/shell.js').Api} api
+ * @param {string} today YYYY-MM-DD (Asia/Shanghai)
+ * @param {string} now ISO instant (the server's clock)
+ */
+async function defaultWindow(api, today, now) {
+  const nowMs = new Date(now).getTime();
+  const wall = wallOf(nowMs).slice(11, 16);
+  /** @param {string} day */
+  const working = async (day) => {
+    try {
+      return Boolean((await api(`/api/v1/calendar/days/${day}`)).working);
+    } catch {
+      const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+      return dow !== 0 && dow !== 6;
+    }
+  };
+  const todayWorks = await working(today);
+  if (todayWorks && wall >= '06:00' && wall < '17:00') {
+    const from = wallOf(Math.ceil(nowMs / 300_000) * 300_000);
+    return { start: from, end: `${today}T18:00` };
+  }
+  let day = today;
+  if (!(todayWorks && wall < '06:00')) {
+    try {
+      day = (await api(`/api/v1/calendar/add-working-days?from=${today}&days=1`)).result;
+    } catch {
+      do day = new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+      while (!(await working(day)));
+    }
+  }
+  return { start: `${day}T09:00`, end: `${day}T18:00` };
+}
+
 /**
  * 制定检查方案: matters from the agency's published list (Art. 7), the enterprise by name or credit code,
  * the window, the team (Art. 18(1)), and for a case its lead (Art. 9, 13). Every change re-runs the
@@ -20,11 +61,7 @@ const input = (el) => /** @type {HTMLInputElement} */ (el);
  */
 export async function draftView({ api, me, labels }) {
   const { today, now } = await serverEnv();
-  // The default window: today from now (from 09:00 in the small hours) to 18:00 (or the end of the day),
-  // so a code issued now is valid at once for a team already at the gate.
-  const wall = new Date(new Date(now).getTime() + 8 * 3600_000).toISOString().slice(11, 16);
-  const from = wall < '06:00' ? '09:00' : wall;
-  const until = from < '17:00' ? '18:00' : '23:59';
+  const { start: defaultStart, end: defaultEnd } = await defaultWindow(api, today, now);
   const agency = me.agency ?? '';
   /** @type {any[]} */
   const matterRows = await api(`/api/v1/matters?agency=${encodeURIComponent(agency)}&state=published&limit=500`);
@@ -87,8 +124,16 @@ export async function draftView({ api, me, labels }) {
     }
   };
 
-  const start = input(h('input', { type: 'datetime-local', 'data-testid': 'window-start', value: `${today}T${from}` }));
-  const end = input(h('input', { type: 'datetime-local', 'data-testid': 'window-end', value: `${today}T${until}` }));
+  const start = input(h('input', { type: 'datetime-local', 'data-testid': 'window-start', 'data-field': 'windowStart', value: defaultStart }));
+  const end = input(h('input', { type: 'datetime-local', 'data-testid': 'window-end', 'data-field': 'windowEnd', value: defaultEnd }));
+  // The reason for submitting although rules failed: evidence the head reads before approving (issue 24).
+  const failedReason = /** @type {HTMLTextAreaElement} */ (h('textarea', { rows: 3, 'data-testid': 'failed-checks-reason', 'data-field': 'failedChecksReason', placeholder: '预检有规则未通过时必填：说明为何仍须按此方案检查' }));
+  const failedReasonField = h('label', { class: 'field', hidden: true, 'data-testid': 'failed-checks-reason-field' }, '预检未通过仍提交的理由（负责人审批时可见）', failedReason);
+  /** The rules the last pre-check failed (the submit button asks for a reason while there are any). */
+  /** @type {any[]} */
+  let lastFailed = [];
+  // One key per scheme being drafted: a repeated submission (double tap, retry) is replayed, not drafted twice.
+  const draftKey = newIdempotencyKey();
 
   // The team: name and enforcement certificate number per officer (Art. 18(1): two or more, certified).
   const datalist = h('datalist', { id: 'officer-names' }, [...knownOfficers.keys()].map((n) => h('option', { value: n })));
@@ -146,6 +191,7 @@ export async function draftView({ api, me, labels }) {
     opt('escalationGround', escalationGround.value);
     opt('escalationRef', escalationRef.value);
     opt('onsiteReason', onsiteReason.value);
+    opt('failedChecksReason', failedReason.value);
     return b;
   };
   const incomplete = (/** @type {Record<string, any>} */ b) => (!b.enterpriseCode ? '请选择企业' : b.matterCodes.length === 0 ? '请选择检查事项' : b.inspectors.length === 0 ? '请填写检查人员' : !b.windowStart || !b.windowEnd ? '请填写检查时间' : null);
@@ -164,6 +210,8 @@ export async function draftView({ api, me, labels }) {
       /** @type {any[]} */
       const list = res.checks;
       const failed = list.filter((c) => !c.passed);
+      lastFailed = failed;
+      failedReasonField.hidden = failed.length === 0;
       fill(
         checks,
         h('div', { class: `alert ${failed.length ? 'error' : 'ok'}`, 'data-testid': 'pre-check-summary', 'data-passed': String(res.passed) }, failed.length ? `预检：${failed.length} 项规则未通过，请按提示修改。` : `预检：${list.length} 项规则全部通过。`),
@@ -190,15 +238,22 @@ export async function draftView({ api, me, labels }) {
     e.preventDefault();
     const b = body();
     const missing = incomplete(b);
-    if (missing) return fill(out, h('div', { class: 'alert error', role: 'alert' }, missing));
+    if (missing) return showIn(out, h('div', { class: 'alert error', role: 'alert' }, missing));
+    // A scheme that fails rules goes to the head only with the officer's reason (issue 24).
+    await preCheck();
+    if (lastFailed.length && !failedReason.value.trim()) {
+      failedReasonField.hidden = false;
+      return showFieldErrors(form, new ApiError({ errors: [{ field: 'body.failedChecksReason', message: `预检有 ${lastFailed.length} 项规则未通过：请按提示修改，或写明仍须按此方案检查的理由。` }] }, 400));
+    }
     try {
-      const res = await api('/api/v1/inspections', { method: 'POST', body: b });
+      const res = await api('/api/v1/inspections', { method: 'POST', body: body(), idempotencyKey: draftKey });
       location.hash = `#/inspection/${res.inspection.id}`;
     } catch (err) {
-      fill(out, refusalBox(err));
+      if (showFieldErrors(form, err).length || !fieldsOnly(err)) showIn(out, refusalBox(err));
     }
   };
 
+  /** @type {HTMLElement} */
   const form = h(
     'form',
     { class: 'card', onsubmit: submit, 'data-testid': 'draft-form' },
@@ -213,6 +268,7 @@ export async function draftView({ api, me, labels }) {
     field('检查项目（检查单）', checklist),
     h('h2', {}, '规则预检'),
     checks,
+    failedReasonField,
     h('button', { class: 'primary big', type: 'submit', 'data-testid': 'submit-draft' }, '提交方案，报负责人批准'),
     out,
   );

@@ -1,5 +1,5 @@
 // @ts-check
-import { fill, h } from '../assets/ui.js';
+import { ApiError, fieldsOnly, h, newIdempotencyKey, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { refusalBox } from './common.js';
 
@@ -28,9 +28,9 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
       el: h('div', { class: 'item-row' }, h('div', {}, item), h('div', { class: 'opts' }, radios.map((r) => h('label', {}, r, label(labels.itemResults, r.value)))), note),
     };
   });
-  const outcome = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'outcome' }, Object.keys(labels.outcomes).map((k) => h('option', { value: k }, label(labels.outcomes, k)))));
-  const noticeNo = asInput(h('input', { 'data-testid': 'notice-no', placeholder: '如：武昌市监责改〔2026〕12号' }));
-  const dueDate = asInput(h('input', { type: 'date', 'data-testid': 'due-date' }));
+  const outcome = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'outcome', 'data-field': 'outcome.kind' }, Object.keys(labels.outcomes).map((k) => h('option', { value: k }, label(labels.outcomes, k)))));
+  const noticeNo = asInput(h('input', { 'data-testid': 'notice-no', 'data-field': 'outcome.noticeNo', placeholder: '如：武昌市监责改〔2026〕12号' }));
+  const dueDate = asInput(h('input', { type: 'date', 'data-testid': 'due-date', 'data-field': 'outcome.dueDate' }));
   const proportionality = asInput(h('input', { placeholder: '过罚相当说明（可选）' }));
   const samples = asInput(h('input', { type: 'number', min: '0', value: '0', 'data-testid': 'samples' }));
   const costBy = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'cost-by' }, h('option', { value: 'agency' }, '实施检查的单位（第二十二条）'), h('option', { value: 'enterprise' }, '企业')));
@@ -51,20 +51,24 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
     };
     if (Number(samples.value) > 0) body.sampling = { samples: Number(samples.value), costBorneBy: costBy.value };
     if (ojDesc.value.trim() && ojAgency.value) body.outOfJurisdiction = [{ description: ojDesc.value.trim(), competentAgencyCode: ojAgency.value }];
-    if (body.methods.length === 0) return fill(out, h('div', { class: 'alert error', role: 'alert' }, '请至少选择一种检查方式（第十九条）。'));
+    if (body.methods.length === 0) return showFieldErrors(form, new ApiError({ errors: [{ field: 'body.methods', message: '请至少选择一种检查方式（第十九条）。' }] }, 400));
     try {
-      const res = await api(`/api/v1/inspections/${inspection.id}/findings`, { method: 'POST', body });
-      if (res.flags?.length) sessionStorage.setItem('wh327.officer.lastFlags', res.flags.join('、'));
+      const res = await api(`/api/v1/inspections/${inspection.id}/findings`, { method: 'POST', body, idempotencyKey: key });
+      // Shown with the step on the next render (issue 24: flags raised by a step are shown with it).
+      if (res.flags?.length) sessionStorage.setItem('wh327.officer.lastFlags', JSON.stringify({ id: inspection.id, rules: res.flags }));
       onDone();
     } catch (err) {
-      fill(out, refusalBox(err));
+      // Field errors beside their fields, scrolled into view; anything else above the step, also scrolled to.
+      const left = showFieldErrors(form, err);
+      if (left.length || !fieldsOnly(err)) showIn(out, refusalBox(err));
     }
   };
+  const key = newIdempotencyKey();
 
-  return h(
+  const form = h(
     'div',
     { 'data-testid': 'findings-form' },
-    h('fieldset', { class: 'choices' }, h('legend', {}, '检查方式（第十九条）'), methods.map((m) => h('label', {}, m, label(labels.methods, m.value)))),
+    h('fieldset', { class: 'choices', 'data-field': 'methods' }, h('legend', {}, '检查方式（第十九条）'), methods.map((m) => h('label', {}, m, label(labels.methods, m.value)))),
     h('fieldset', {}, h('legend', {}, '检查项目逐项记录'), items.map((it) => it.el)),
     h(
       'fieldset',
@@ -79,4 +83,5 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
     h('fieldset', {}, h('legend', {}, '不属于本单位管辖的违法行为（第二十三条，移送）'), h('label', { class: 'field' }, '违法行为', ojDesc), h('label', { class: 'field' }, '有管辖权的单位', ojAgency)),
     h('button', { type: 'button', class: 'primary big', 'data-testid': 'submit-findings', onclick: submit }, '保存检查情况'),
   );
+  return form;
 }

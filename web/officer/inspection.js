@@ -1,8 +1,8 @@
 // @ts-check
-import { dataUrl, download, fill, fmtTime, h } from '../assets/ui.js';
+import { confirmStep, dataUrl, download, fieldsOnly, fill, fmtTime, h, showFieldErrors, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
-import { dueBadge, nameBook, refusalBox } from './common.js';
+import { checkItem, dueBadge, nameBook, refusalBox, ruleTitle } from './common.js';
 import { amendForm } from './amend.js';
 import { findingsForm } from './findings.js';
 import { devicePosition, evidenceSection } from './evidence.js';
@@ -16,15 +16,19 @@ import { recordSection } from './record-sign.js';
  * @param {ViewContext['api']} api
  * @param {any} i the inspection
  * @param {any} code its code
+ * @param {string} now the server's now (ISO)
  */
-async function codeCard(api, i, code) {
+async function codeCard(api, i, code, now) {
+  // What the code says now, by the server's clock: not yet valid before the window opens (issue 24).
+  const status = code.state !== 'active' ? label(undefined, code.state) : now < code.validFrom ? '未到生效时间' : now > code.validTo ? '已过有效期' : '有效';
   const src = await dataUrl(await (await api.raw(`/api/v1/inspections/${i.id}/code.png`)).blob());
   const screen = h(
     'div',
     { class: 'code-screen', 'data-testid': 'code-screen' },
     h('img', { src, alt: `检查码 ${code.code} 的二维码` }),
     h('div', { class: 'code-text', 'data-testid': 'code-text' }, code.code),
-    h('div', { class: 'muted' }, `有效期：${fmtTime(code.validFrom)} 至 ${fmtTime(code.validTo)}（${code.state === 'active' ? '有效' : code.state}）`),
+    h('div', { class: 'muted' }, `有效期：${fmtTime(code.validFrom)} 至 ${fmtTime(code.validTo)}`),
+    h('div', { class: `badge ${status === '有效' ? 'ok' : 'warn'}`, 'data-testid': 'code-status' }, status),
   );
   const full = h('button', {
     type: 'button',
@@ -47,6 +51,26 @@ async function codeCard(api, i, code) {
 }
 
 /**
+ * What the head reads before approving (issue 24): every rule the scheme fails now, with its article and
+ * what to change, and the officer's reason for submitting it anyway.
+ * @param {ViewContext['api']} api
+ * @param {string} id
+ */
+export async function approvalChecks(api, id) {
+  const res = await api(`/api/v1/inspections/${id}/checks`);
+  /** @type {any[]} */
+  const failed = res.checks.filter((/** @type {any} */ c) => !c.passed);
+  if (failed.length === 0) return h('div', { class: 'alert ok', 'data-testid': 'approval-checks', 'data-failed': '0' }, `规则检查：${res.checks.length} 项全部通过。`);
+  return h(
+    'div',
+    { class: 'alert error', 'data-testid': 'approval-checks', 'data-failed': String(failed.length) },
+    h('strong', {}, `规则检查：${failed.length} 项未通过，批准前请逐项核对。`),
+    h('ul', { class: 'checks' }, failed.map((c) => checkItem(c))),
+    h('div', { 'data-testid': 'failed-checks-reason-shown' }, `执法人员说明的理由：${res.failedChecksReason ?? '（未填写）'}`),
+  );
+}
+
+/**
  * One inspection: its scheme and, by state, the next step — approve (head), get the code, scan on entry,
  * record findings, notify the result, close.
  * @param {ViewContext} ctx
@@ -63,55 +87,91 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
    * @param {unknown} body
    * @param {string} [method]
    */
-  const act = async (path, body, method = 'POST') => {
+  const act = async (path, body, method = 'POST', question = '') => {
+    // Irreversible steps ask first (issue 24).
+    if (question && !confirmStep(question)) return;
     try {
-      await api(path, { method, body });
+      const res = await api(path, { method, body });
+      if (res && typeof res === 'object' && 'flagged' in res && res.flagged) sessionStorage.setItem('wh327.officer.lastFlags', JSON.stringify({ id: i.id, rules: ['CODE_OUTSIDE_WINDOW'] }));
       rerender();
     } catch (err) {
-      fill(out, refusalBox(err));
+      if (showFieldErrors(steps, err).length === 0 && fieldsOnly(err)) return;
+      showIn(out, refusalBox(err));
     }
   };
-  const button = (/** @type {string} */ text, /** @type {string} */ testid, /** @type {() => void} */ onclick, primary = true) => h('button', { type: 'button', class: primary ? 'primary' : '', 'data-testid': testid, onclick }, text);
+  const button = (/** @type {string} */ text, /** @type {string} */ testid, /** @type {() => unknown} */ onclick, primary = true) => h('button', { type: 'button', class: primary ? 'primary' : '', 'data-testid': testid, onclick }, text);
+  // Fresh, not cached: whether the code is valid yet depends on this minute.
+  /** @type {string} */
+  const now = await fetch('/web-env.json', { headers: { accept: 'application/json' } }).then((r) => r.json()).then((e) => e.now, () => new Date().toISOString());
+  // Flags the last step raised, shown with the step (issue 24); read once.
+  const raised = (() => {
+    try {
+      const v = JSON.parse(sessionStorage.getItem('wh327.officer.lastFlags') ?? 'null');
+      if (v?.id !== i.id) return null;
+      sessionStorage.removeItem('wh327.officer.lastFlags');
+      return /** @type {string[]} */ (v.rules);
+    } catch {
+      return null;
+    }
+  })();
+  if (raised?.length) fill(out, h('div', { class: 'alert error', role: 'status', 'data-testid': 'raised-flags' }, h('strong', {}, '本步骤已生成违规标记，已报送监督人员：'), h('ul', {}, raised.map((r) => h('li', { 'data-rule': r }, ruleTitle(r))))));
+  const steps = h('div', { class: 'actions' });
 
   /** @type {(Node | null)[]} */
-  const steps = [];
+  const todo = [];
   if (i.state === 'draft') {
     // A draft the head returned: the reason, until the scheme is amended.
     /** @type {any[]} */
     const history = detail.history;
     const returned = history.filter((e) => e.action === 'inspection.returned' || e.action === 'inspection.amended').at(-1);
-    if (returned?.action === 'inspection.returned') steps.push(h('div', { class: 'alert error', role: 'status', 'data-testid': 'returned' }, `负责人退回修改：${returned.reason ?? ''}。请按意见修改方案（可取消后重新制定）。`));
-    steps.push(amendForm({ api, inspection: i, onDone: rerender }));
-    if (me.role === 'agency_head') steps.push(button('批准检查方案', 'approve', () => act(`/api/v1/inspections/${i.id}/approve`, {})));
-    else steps.push(h('p', { class: 'muted' }, '方案已提交，待单位负责人批准（第十七条第（一）项）。'));
+    if (returned?.action === 'inspection.returned') todo.push(h('div', { class: 'alert error', role: 'status', 'data-testid': 'returned' }, `负责人退回修改：${returned.reason ?? ''}。请按意见修改方案（可取消后重新制定）。`));
+    todo.push(amendForm({ api, inspection: i, onDone: rerender }));
+    if (me.role === 'agency_head') {
+      todo.push(await approvalChecks(api, i.id));
+      todo.push(button('批准检查方案', 'approve', () => act(`/api/v1/inspections/${i.id}/approve`, {}, 'POST', '批准后方案不能再修改。确认批准本检查方案？')));
+    }
+    else todo.push(h('p', { class: 'muted' }, '方案已提交，待单位负责人批准（第十七条第（一）项）。'));
   }
-  if (i.state === 'approved' && i.kind !== 'case') steps.push(button('获取检查码', 'issue-code', () => act(`/api/v1/inspections/${i.id}/code`, undefined)));
-  if (i.state === 'approved' && i.kind === 'case') steps.push(button('开始检查（个案检查无需检查码）', 'start', () => act(`/api/v1/inspections/${i.id}/start`, {})));
-  if (i.state === 'code_issued' && detail.code) {
-    const where = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '扫码地点', placeholder: '扫码地点（如：企业大门）' }));
+  if (i.state === 'approved' && i.kind !== 'case') todo.push(button('获取检查码', 'issue-code', () => act(`/api/v1/inspections/${i.id}/code`, undefined)));
+  if (i.state === 'approved' && i.kind === 'case') todo.push(button('开始检查（个案检查无需检查码）', 'start', () => act(`/api/v1/inspections/${i.id}/start`, {})));
+  /** @type {any[]} */
+  const scans = detail.scans;
+  const officerScanned = scans.some((s) => s.accepted && s.byRole !== 'enterprise');
+  // The officer's scan on entry stays in view even after the enterprise's one-tap check moved the visit in progress.
+  if (detail.code && (i.state === 'code_issued' || (i.state === 'in_progress' && !officerScanned))) {
+    const enterpriseScan = scans.find((s) => s.accepted && s.byRole === 'enterprise');
+    if (enterpriseScan) todo.push(h('div', { class: 'alert info', role: 'status', 'data-testid': 'enterprise-scanned' }, `企业已于 ${fmtTime(enterpriseScan.scannedAt)} 扫码核验检查码；执法人员进入现场时仍应扫码登记。`));
+    const where = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '扫码地点', placeholder: '扫码地点（如：企业大门）', 'data-field': 'location' }));
+    const late = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '超时扫码的理由', placeholder: '紧急情况、系统故障等', 'data-field': 'lateReason', 'data-testid': 'late-reason' }));
     // 亮码即定位: the phone's position goes with the scan only when the officer agrees (scan-location marker for supervisors).
     const locate = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': 'scan-consent' }));
-    const scan = async () => {
-      const position = locate.checked ? await devicePosition() : null;
-      await act(`/api/v1/codes/${encodeURIComponent(detail.code.code)}/scan`, { ...(where.value.trim() ? { location: where.value.trim() } : {}), ...(position ? { position } : {}) });
-    };
-    steps.push(h('label', { class: 'field' }, '扫码地点', where), h('label', { class: 'choice' }, locate, '同意记录本机位置（亮码即定位）'), button('进入现场，扫码登记（第十七条第（二）项）', 'scan', scan));
+    const isLate = now > detail.code.validTo;
+    todo.push(
+      h('label', { class: 'field' }, '扫码地点', where),
+      h('label', { class: 'choice' }, locate, '同意记录本机位置（亮码即定位）'),
+      h('label', { class: 'field', hidden: !isLate, 'data-testid': 'late-reason-field' }, '超出登记时间扫码的理由（第十七条第（一）项，将报送监督人员）', late),
+      button('进入现场，扫码登记（第十七条第（二）项）', 'scan', async () => {
+        const position = locate.checked ? await devicePosition() : null;
+        await act(`/api/v1/codes/${encodeURIComponent(detail.code.code)}/scan`, { ...(where.value.trim() ? { location: where.value.trim() } : {}), ...(late.value.trim() ? { lateReason: late.value.trim() } : {}), ...(position ? { position } : {}) });
+      }),
+    );
   }
-  if (i.state === 'in_progress') steps.push(await findingsForm({ api, labels, inspection: i, today, onDone: rerender, out }));
+  if (i.state === 'in_progress') todo.push(await findingsForm({ api, labels, inspection: i, today, onDone: rerender, out }));
   if (i.state === 'findings_recorded') {
     const method = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'notify-method' }, Object.keys(labels.notifyMethods).map((k) => h('option', { value: k }, label(labels.notifyMethods, k)))));
-    steps.push(h('label', { class: 'field' }, '告知方式', method), button('告知企业检查结果（第十八条第（五）项）', 'notify', () => act(`/api/v1/inspections/${i.id}/notify-result`, { method: method.value })));
+    todo.push(h('label', { class: 'field' }, '告知方式', method), button('告知企业检查结果（第十八条第（五）项）', 'notify', () => act(`/api/v1/inspections/${i.id}/notify-result`, { method: method.value }, 'POST', '告知后检查结果即送达企业，不能撤回。确认告知？')));
   }
-  if (i.state === 'result_notified') steps.push(button('结束检查', 'close', () => act(`/api/v1/inspections/${i.id}/close`, {})));
+  if (i.state === 'result_notified') todo.push(button('结束检查', 'close', () => act(`/api/v1/inspections/${i.id}/close`, {}, 'POST', '结束后不能再记录检查情况。确认结束检查？')));
   if (i.state === 'closed') {
     const ref = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '档案号', placeholder: '档案号' }));
-    steps.push(h('label', { class: 'field' }, '档案号（第二十五条）', ref), button('归档', 'archive', () => act(`/api/v1/inspections/${i.id}/archive`, { archiveRef: ref.value.trim() })));
+    todo.push(h('label', { class: 'field' }, '档案号（第二十五条）', ref), button('归档', 'archive', () => act(`/api/v1/inspections/${i.id}/archive`, { archiveRef: ref.value.trim() })));
   }
   if (['draft', 'approved', 'code_issued'].includes(i.state)) {
     const reason = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '取消理由', placeholder: '取消理由' }));
-    steps.push(h('details', {}, h('summary', {}, '取消检查'), reason, button('取消（检查码随即撤销）', 'cancel', () => act(`/api/v1/inspections/${i.id}/cancel`, { reason: reason.value.trim() }), false)));
+    todo.push(h('details', {}, h('summary', {}, '取消检查'), reason, button('取消（检查码随即撤销）', 'cancel', () => act(`/api/v1/inspections/${i.id}/cancel`, { reason: reason.value.trim() }, 'POST', '取消后检查码随即撤销，不能恢复。确认取消？'), false)));
   }
 
+  fill(steps, todo);
   const outcome = i.outcome && typeof i.outcome === 'object' ? /** @type {any} */ (i.outcome) : null;
   return h(
     'div',
@@ -132,10 +192,10 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
         i.followUpDue ? [h('dt', {}, '跟踪检查'), h('dd', {}, dueBadge(i.followUpDue, today, '期限'))] : null,
       ),
     ),
-    detail.code && ['code_issued', 'in_progress'].includes(i.state) ? await codeCard(api, i, detail.code) : null,
+    detail.code && ['code_issued', 'in_progress'].includes(i.state) ? await codeCard(api, i, detail.code, now) : null,
     detail.scans.length ? h('p', { class: 'muted', 'data-testid': 'scans' }, `扫码记录：${detail.scans.map((/** @type {any} */ s) => `${fmtTime(s.scannedAt)} ${label(labels.roles, s.byRole)}${s.accepted ? '' : '（未通过）'}${s.farFromPremises ? `（${s.farFromPremises.noteZh}）` : ''}`).join('；')}`) : null,
     ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived'].includes(i.state) ? await evidenceSection({ api, inspection: i, canAttach: ['code_issued', 'in_progress', 'findings_recorded', 'result_notified'].includes(i.state) && me.agency === i.agencyCode }) : null,
     ['findings_recorded', 'result_notified', 'closed', 'archived'].includes(i.state) ? await recordSection({ api, inspection: i, canSign: ['findings_recorded', 'result_notified'].includes(i.state) && me.agency === i.agencyCode }) : null,
-    h('section', { class: 'card' }, h('h2', {}, '下一步'), out, steps.length ? h('div', { class: 'actions' }, steps) : h('p', { class: 'muted' }, '没有需要办理的操作。')),
+    h('section', { class: 'card' }, h('h2', {}, '下一步'), out, todo.length ? steps : h('p', { class: 'muted' }, '没有需要办理的操作。')),
   );
 }

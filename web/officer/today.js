@@ -1,8 +1,9 @@
 // @ts-check
-import { fill, fmtTime, h } from '../assets/ui.js';
+import { confirmStep, fmtTime, h, showIn } from '../assets/ui.js';
 import { label } from '../shared/labels.js';
 import { serverEnv } from '../shared/shell.js';
 import { dueBadge, nameBook, refusalBox } from './common.js';
+import { approvalChecks } from './inspection.js';
 
 /** @typedef {import('../shared/shell.js').ViewContext} ViewContext */
 
@@ -119,19 +120,22 @@ export async function approvalsView({ api, me, labels, rerender }) {
   const rows = await Promise.all(
     drafts.map(async (i) => {
       const reason = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '退回理由', placeholder: '退回理由（必填）' }));
-      const act = async (/** @type {string} */ path, /** @type {unknown} */ body) => {
+      const act = async (/** @type {string} */ path, /** @type {unknown} */ body, question = '') => {
+        if (question && !confirmStep(question)) return;
         try {
           await api(`/api/v1/inspections/${i.id}/${path}`, { method: 'POST', body });
           rerender();
         } catch (err) {
-          fill(out, refusalBox(err));
+          showIn(out, refusalBox(err));
         }
       };
       return h(
         'li',
         { 'data-inspection': i.id },
         h('a', { class: 'item', href: `#/inspection/${i.id}` }, h('div', { class: 'item-title' }, await names.enterprise(i.enterpriseCode)), h('div', { class: 'muted' }, `${label(labels.kinds, i.kind)} · ${i.matterCodes.join('、')} · ${fmtTime(i.windowStart)}`)),
-        h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'button', 'data-testid': 'approve', onclick: () => act('approve', {}) }, '批准'), reason, h('button', { type: 'button', 'data-testid': 'return', onclick: () => (reason.value.trim() ? act('return', { reason: reason.value.trim() }) : fill(out, h('div', { class: 'alert error', role: 'alert' }, '退回须写明理由。'))) }, '退回（写明理由）')),
+        // Every failed rule and the officer's reason, before the head decides (issue 24).
+        await approvalChecks(api, i.id),
+        h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'button', 'data-testid': 'approve', onclick: () => act('approve', {}, '批准后方案不能再修改。确认批准本检查方案？') }, '批准'), reason, h('button', { type: 'button', 'data-testid': 'return', onclick: () => (reason.value.trim() ? act('return', { reason: reason.value.trim() }) : showIn(out, h('div', { class: 'alert error', role: 'alert' }, '退回须写明理由。'))) }, '退回（写明理由）')),
       );
     }),
   );

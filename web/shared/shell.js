@@ -9,7 +9,7 @@ import { session, tokenClaims } from './session.js';
  * in), who is signed in with 退出, and the labels from the API. Each app gives its views and its words.
  *
  * @typedef {import('./labels.js').Labels} Labels
- * @typedef {{ sub: string, role: string, name?: string, agency?: string, district?: string, creditCode?: string }} Me
+ * @typedef {{ sub: string, role: string, name?: string, agency?: string, district?: string, creditCode?: string, certificateNo?: string, unitName?: string }} Me
  * @typedef {ReturnType<typeof apiClient>} Api
  * @typedef {{ api: Api, me: Me, labels: Labels, args: string[], query: URLSearchParams, rerender: () => void }} ViewContext
  * @typedef {HTMLElement & { mounted?: () => void }} ViewElement
@@ -52,12 +52,29 @@ function byId(id) {
 }
 
 /**
- * Starts an app: renders the sign-in until a token of one of `roles` is pasted, then routes `#/<view>/…`
- * to the app's views. Answers the API client and a way to sign out.
+ * The token the sign-in callback (/auth/callback, src/auth/oidc-login.ts) left for this app in a one-minute
+ * cookie under the app's path: taken into the app's storage and the cookie removed at once.
+ * @param {string} app
+ * @returns {string | null}
+ */
+function takeSignInCookie(app) {
+  const name = `wh327_signin_${app}`;
+  const found = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
+  if (!found) return null;
+  document.cookie = `${name}=; max-age=0; path=/${app}/; samesite=lax`;
+  return decodeURIComponent(found.slice(name.length + 1)) || null;
+}
+
+/**
+ * Starts an app: renders the sign-in (统一身份认证, or a pasted token where development tokens are
+ * accepted) until a person of one of `roles` is signed in, then routes `#/<view>/…` to the app's views.
+ * Answers the API client and a way to sign out.
  * @param {ShellOptions} opts
  */
 export function startShell(opts) {
   const store = session(opts.app);
+  const arrived = takeSignInCookie(opts.app);
+  if (arrived) store.set(arrived);
   const api = apiClient(store.get);
   const root = byId('app');
   const nav = document.getElementById('nav');
@@ -73,21 +90,69 @@ export function startShell(opts) {
     else location.hash = '#/';
   };
 
+  // To-do counts and notifications (GET /api/v1/me/todo): a button in the header with the count, and the
+  // lists under it, refreshed on every navigation.
+  const todoPanel = h('div', { class: 'todo-panel card', hidden: true, 'data-testid': 'todo-panel', role: 'region', 'aria-label': '待办与通知' });
+  const todoButton = h('button', { type: 'button', 'data-testid': 'todo', 'aria-expanded': 'false', onclick: () => {
+    todoPanel.hidden = !todoPanel.hidden;
+    todoButton.setAttribute('aria-expanded', String(!todoPanel.hidden));
+  } }, '待办');
+  async function refreshTodo() {
+    if (!me || me.role === 'admin') return;
+    try {
+      /** @type {{ total: number, lists: { key: string, title: string, count: number, entries: { id: string, text: string, due?: string, overdue?: boolean, href: string }[] }[] }} */
+      const todo = await api('/api/v1/me/todo');
+      fill(todoButton, '待办', h('span', { class: 'todo-count', 'data-testid': 'todo-count' }, String(todo.total)));
+      fill(
+        todoPanel,
+        h('h2', {}, '待办与通知'),
+        todo.lists.map((l) =>
+          h(
+            'section',
+            { 'data-todo': l.key },
+            h('h3', {}, `${l.title}（${l.count}）`),
+            l.entries.length
+              ? h('ul', { class: 'list' }, l.entries.map((e) => h('li', {}, h('a', { href: e.href, onclick: () => { todoPanel.hidden = true; } }, e.text), e.due ? h('span', { class: `due${e.overdue ? ' overdue' : ''}` }, ` 期限 ${e.due}${e.overdue ? '（已逾期）' : ''}`) : null)))
+              : h('p', { class: 'muted' }, '暂无。'),
+          ),
+        ),
+      );
+    } catch {
+      // The to-do list is a convenience: a failure leaves the button without a count.
+    }
+  }
+
   function renderWho() {
     if (nav) nav.hidden = !me;
     if (!who) return;
-    if (!me) return fill(who);
-    fill(who, h('span', { class: 'who-name' }, opts.who(me)), h('button', { type: 'button', 'data-testid': 'signout', onclick: signOut }, '退出'));
+    if (!me) {
+      todoPanel.hidden = true;
+      todoPanel.remove();
+      return fill(who);
+    }
+    fill(
+      who,
+      h('span', { class: 'who-text' }, h('span', { class: 'who-name', 'data-testid': 'who-name' }, opts.who(me)), me.unitName ? h('span', { class: 'who-unit', 'data-testid': 'who-unit' }, me.unitName) : null),
+      me.role === 'admin' ? null : todoButton,
+      h('button', { type: 'button', 'data-testid': 'signout', onclick: signOut }, '退出'),
+    );
+    if (!todoPanel.isConnected) root.before(todoPanel);
+    refreshTodo();
   }
 
   /** @param {string} [message] */
   function signInView(message) {
     const input = h('textarea', { 'data-testid': 'token-input', rows: 5, placeholder: 'eyJhbGciOiJFZERTQSIs…', 'aria-label': '身份令牌' });
     const out = h('div');
-    const hint = h('p', { class: 'hint muted', hidden: true }, ...opts.signIn.devHint);
+    const hint = h('p', { class: 'hint muted' }, ...opts.signIn.devHint);
+    // Pasting a token is a development aid only: shown where the server accepts development tokens.
+    const paste = h('details', { class: 'dev-token', hidden: true, 'data-testid': 'dev-token' }, h('summary', {}, '开发环境：粘贴令牌登录'), input, h('button', { class: 'big', type: 'submit', 'data-testid': 'signin' }, '用令牌登录'), hint);
     serverEnv().then((e) => {
-      hint.hidden = !e.devTokens;
+      paste.hidden = !e.devTokens;
+      // Open where it is offered at all, so a developer (and the browser tests) can paste at once.
+      if (e.devTokens) paste.setAttribute('open', '');
     });
+    const failed = currentRoute().query.get('signin_error');
     /** @param {Event} event */
     const submit = async (event) => {
       event.preventDefault();
@@ -113,10 +178,10 @@ export function startShell(opts) {
       { class: 'card signin', onsubmit: submit },
       h('h1', {}, opts.signIn.title),
       message ? h('div', { class: 'alert info', role: 'status' }, message) : null,
+      failed ? h('div', { class: 'alert error', role: 'alert', 'data-testid': 'signin-error' }, failed) : null,
       h('p', {}, opts.signIn.intro),
-      input,
-      h('button', { class: 'primary big', type: 'submit', 'data-testid': 'signin' }, '登录'),
-      hint,
+      h('a', { class: 'button primary big', href: `/auth/login?app=${encodeURIComponent(opts.app)}`, 'data-testid': 'signin-oidc' }, '统一身份认证登录'),
+      paste,
       out,
     );
   }

@@ -53,6 +53,11 @@ export const inspections = pgTable(
     escalationRef: text('escalation_ref'),
     /** Art. 32: why an off-site inspection will not serve an off-site-capable matter. */
     onsiteReason: text('onsite_reason'),
+    /**
+     * Why the officer submitted the scheme although the pre-check failed some rules (issue 24): evidence
+     * the head reads before approving and supervisors see afterwards, kept as its own field.
+     */
+    failedChecksReason: text('failed_checks_reason'),
     /** Art. 2, 4, 42: the enterprise's scope when the inspection was drafted. */
     entityScope: text('entity_scope').notNull(),
     /** Art. 2: subordinate-unit or SOE-supervision relation (outside the regulation). */
