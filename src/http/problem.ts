@@ -118,7 +118,7 @@ export function clientErrorAsProblem(_err: NodeJS.ErrnoException, socket: import
     title: def.titleZh,
     titleEn: def.titleEn,
     status: 400,
-    detail: '请求无法解析：请求地址中的非 ASCII 字符须按 UTF-8 百分号编码',
+    detail: '请求无法解析：请求地址中的中文等字符须先进行百分号编码',
     code: 'VALIDATION',
     instance: '',
     requestId: '',
