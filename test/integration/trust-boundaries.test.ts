@@ -259,6 +259,29 @@ describeDb('输入与契约：坏行单独退回、越界数值、严格类型�
     }
   });
 
+  it('answers 405 naming the allowed methods when a literal path is called with a method only a parametric sibling has', async () => {
+    const doc = (await t.call({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.keys(doc.paths);
+    const matches = (param: string, lit: string) => {
+      const a = param.split('/');
+      const b = lit.split('/');
+      return a.length === b.length && a.every((seg, i) => seg === b[i] || /^\{.+\}$/.test(seg));
+    };
+    let checked = 0;
+    for (const lit of paths.filter((p) => !p.includes('{'))) {
+      for (const param of paths.filter((p) => p.includes('{') && matches(p, lit))) {
+        for (const method of Object.keys(doc.paths[param]!).filter((m) => !(m in doc.paths[lit]!))) {
+          const res = await t.call({ method: method.toUpperCase() as 'POST', url: lit, as: w.head, payload: method === 'get' || method === 'delete' ? undefined : {} });
+          expect(res.statusCode, `${method} ${lit}`).toBe(405);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(res.headers.allow).toBeTruthy();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('refuses wrong-typed bodies instead of converting them', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ matterCodes: [false] }, 'body.matterCodes.0'],
