@@ -86,8 +86,21 @@ export const problemPlugin = fp(
   async (app: FastifyInstance) => {
     // Every method some route answers, for the 405's Allow header.
     const methods = new Set<string>();
+    // Literal paths (no parameter) and their methods: `PATCH /api/v1/plans/public` must not fall through to
+    // `PATCH /api/v1/plans/:id` and answer 400 for an id "public" — the path exists, the method does not: 405.
+    const literal = new Map<string, Set<string>>();
     app.addHook('onRoute', (route) => {
       for (const m of [route.method].flat()) methods.add(m);
+      if (!/[:*]/.test(route.url)) for (const m of [route.method].flat()) literal.set(route.url, (literal.get(route.url) ?? new Set()).add(m));
+    });
+    app.addHook('onRequest', async (req, reply) => {
+      if (!/[:*]/.test(req.routeOptions.url ?? '')) return;
+      const path = req.url.split('?')[0]!;
+      const allowed = literal.get(path);
+      if (!allowed || allowed.has(req.method)) return;
+      const allow = [...allowed];
+      reply.header('allow', allow.join(', '));
+      return sendProblem(reply, req, 'METHOD_NOT_ALLOWED', `${path} 不接受 ${req.method} 方法，可用的方法：${allow.join('、')}`, { allowedMethods: allow });
     });
     app.setErrorHandler((err: FastifyError, req, reply) => {
       // A request that matched no route but whose body or query failed first is still a 404 or 405.
@@ -118,7 +131,7 @@ export function clientErrorAsProblem(_err: NodeJS.ErrnoException, socket: import
     title: def.titleZh,
     titleEn: def.titleEn,
     status: 400,
-    detail: '请求无法解析：请求地址中的非 ASCII 字符须按 UTF-8 百分号编码',
+    detail: '请求无法解析：请求地址中的中文等字符须先进行百分号编码',
     code: 'VALIDATION',
     instance: '',
     requestId: '',

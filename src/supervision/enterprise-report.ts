@@ -73,6 +73,9 @@ export async function validCodesAt(tx: Db, enterprise: string, at: Date, agencyC
   return rows.map((r) => r.code);
 }
 
+/** The settings' names, for messages that name the setting a refusal comes from (not the Order). */
+const SETTING = { photosPerDay: 'REPORT_PHOTOS_PER_DAY', photoBytesPerDay: 'REPORT_PHOTO_BYTES_PER_DAY', photoMaxBytes: 'REPORT_PHOTO_MAX_BYTES', maxFlagsPerReport: 'REPORT_MAX_FLAGS' } as const;
+
 /** The visit a report is about, for "one report per visit": the code that covered it, else the agency named, on one Beijing day. */
 function visitKey(validCode: string | null, agencyCode: string | null, agencyText: string | null): string {
   return validCode ? `code:${validCode}` : agencyCode ? `agency:${agencyCode}` : `text:${(agencyText ?? '').replace(/\s+/g, '')}`;
@@ -104,7 +107,7 @@ async function assertPhotoQuota(tx: Db, enterprise: string, at: Date, bytes: num
   if (count + 1 > limits.photosPerDay || total + bytes > limits.photoBytesPerDay) {
     throw new DomainError(
       'REPORT_PHOTO_QUOTA',
-      `本企业今日已上传 ${count} 张照片（本系统设置 REPORT_PHOTOS_PER_DAY 为每日 ${limits.photosPerDay} 张、REPORT_PHOTO_BYTES_PER_DAY 为每日 ${Math.floor(limits.photoBytesPerDay / 1048576)} MB），请不附照片报告，或次日再补充`,
+      `本企业今日已上传 ${count} 张照片（本系统设置 ${SETTING.photosPerDay} 为每日 ${limits.photosPerDay} 张、${SETTING.photoBytesPerDay} 为每日 ${Math.floor(limits.photoBytesPerDay / 1048576)} MB），请不附照片报告，或次日再补充`,
       { field: 'body.photo' },
     );
   }
@@ -146,7 +149,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   if (input.agencyCode && !agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${input.agencyCode} 不存在`);
   const photo = input.photo ? decodePhoto(input.photo) : undefined;
   if (photo && photo.data.length > limits.photoMaxBytes) {
-    throw DomainError.field('body.photo.dataBase64', `照片不得超过 ${Math.floor(limits.photoMaxBytes / 1024)} KB（本系统设置 REPORT_PHOTO_MAX_BYTES）`, 'PAYLOAD_TOO_LARGE');
+    throw DomainError.field('body.photo.dataBase64', `照片不得超过 ${Math.floor(limits.photoMaxBytes / 1024)} KB（本系统设置 ${SETTING.photoMaxBytes}）`, 'PAYLOAD_TOO_LARGE');
   }
   if (photo) await assertPhotoQuota(tx, enterprise.creditCode, at, photo.data.length, limits);
   const codeShown = input.codeShown?.trim().toUpperCase() || null;
@@ -230,7 +233,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     const also = beyond.map((f) => (f.occurrence && f.occurrence in PROHIBITIONS ? PROHIBITIONS[f.occurrence as Prohibition].zh : ruleDef(f.rule).titleZh));
     kept[kept.length - 1] = {
       ...last,
-      detail: `${last.detail}；同一报告另称：${also.join('；')}（每份报告至多单独标记 ${limits.maxFlagsPerReport} 项，本系统设置 REPORT_MAX_FLAGS）`,
+      detail: `${last.detail}；同一报告另称：${also.join('；')}（每份报告至多单独标记 ${limits.maxFlagsPerReport} 项，本系统设置 ${SETTING.maxFlagsPerReport}）`,
       evidence: { ...last.evidence, alsoReported: beyond.map((f) => ({ rule: f.rule, occurrence: f.occurrence ?? '' })) },
     };
   }

@@ -145,7 +145,7 @@ describeDb('第四十条 企业报告的滥用限度：一次到访一份报告�
     // What the bound left out is still named for the supervisor.
     const last = open.find((f) => (f.evidence as { alsoReported?: unknown[] }).alsoReported);
     expect(last?.detail).toContain('REPORT_MAX_FLAGS');
-  });
+  }, 180_000); // fifty requests: room for a shared, loaded machine (no assertion on speed)
 
   it('refuses a second report of the same visit, and lets a genuine report of another visit through', async () => {
     const first = await report({ visitedAt: '2026-04-10T10:00:00+08:00', agencyCode: w.agency.code, description: '未出示检查码' });
@@ -257,6 +257,29 @@ describeDb('输入与契约：坏行单独退回、越界数值、严格类型�
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(JSON.stringify(res.json().errors)).toContain(`querystring.${q.split('=')[0]}`);
     }
+  });
+
+  it('answers 405 naming the allowed methods when a literal path is called with a method only a parametric sibling has', async () => {
+    const doc = (await t.call({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.keys(doc.paths);
+    const matches = (param: string, lit: string) => {
+      const a = param.split('/');
+      const b = lit.split('/');
+      return a.length === b.length && a.every((seg, i) => seg === b[i] || /^\{.+\}$/.test(seg));
+    };
+    let checked = 0;
+    for (const lit of paths.filter((p) => !p.includes('{'))) {
+      for (const param of paths.filter((p) => p.includes('{') && matches(p, lit))) {
+        for (const method of Object.keys(doc.paths[param]!).filter((m) => !(m in doc.paths[lit]!))) {
+          const res = await t.call({ method: method.toUpperCase() as 'POST', url: lit, as: w.head, payload: method === 'get' || method === 'delete' ? undefined : {} });
+          expect(res.statusCode, `${method} ${lit}`).toBe(405);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(res.headers.allow).toBeTruthy();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('refuses wrong-typed bodies instead of converting them', async () => {
