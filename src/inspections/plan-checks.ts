@@ -49,9 +49,9 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownG
       const coverage = await findCoveringItem(tx, i.agencyCode, question, i.id, { lock: 'share' });
       if ('refusal' in coverage) results.push(coverage.refusal);
       else {
-        const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id };
+        const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id, filed: coverage.filed };
         covered.push(record);
-        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a filed plan item covering matter, method, targets and frequency'));
+        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a reported plan item covering matter, method, targets and frequency'));
       }
     } else if (i.kind === 'special') {
       if (!i.specialPlanId) {

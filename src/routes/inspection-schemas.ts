@@ -102,7 +102,7 @@ export const InspectionView = Type.Object({
   leadKind: Type.Union([Type.String(), Type.Null()]),
   planId: Type.Union([Type.String(), Type.Null()]),
   planCoverage: Type.Union(
-    [Type.Array(Type.Object({ matterCode: Type.String(), planId: Type.String(), revision: Type.Integer(), itemId: Type.String() })), Type.Null()],
+    [Type.Array(Type.Object({ matterCode: Type.String(), planId: Type.String(), revision: Type.Integer(), itemId: Type.String(), filed: Type.Optional(Type.Boolean()) })), Type.Null()],
     { description: '日常检查所依据的年度计划条目（每个检查事项一条；第十三条、第十六条）/ the plan item covering each matter' },
   ),
   specialPlanId: Type.Union([Type.String(), Type.Null()]),

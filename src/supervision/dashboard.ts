@@ -93,6 +93,7 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   const missing = planRows.filter((r) => status(r) === 'missing' || status(r) === 'not_due');
   // Submitted and waiting on the bureau's first filing: the bureau's queue, not the agency's violation.
   const bureauPending = planRows.filter((r) => r.state === 'submitted' && r.filedAt === null);
+  const backlog = await bureauBacklog(db, bureauPending, today);
   return {
     year,
     jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
@@ -123,11 +124,41 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
         pendingPastDeadline: today > planDeadline(year) ? bureauPending.length : 0,
         filedAfterDeadline: planRows.filter((r) => r.filedAt !== null && r.filedLate && !r.submittedLate).length,
         pendingPlans: bureauPending.map((r) => ({ agencyCode: r.code, agencyName: r.name, submittedOn: r.submittedOn, filingBureauCode: r.filingBureauCode })),
+        /**
+         * Each filing bureau's backlog, for the bureau above it (Art. 6 ¶3, 14 ¶1): a reported plan covers routine
+         * inspections while it waits (src/plans/filed-plan.ts), so the bureau's delay is shown here, against the bureau.
+         */
+        backlog,
       },
     },
     jointRate: joint,
     overdueReferrals: referral,
   };
+}
+
+/** Plans waiting on each filing bureau: how many, and since when (the oldest submission), in calendar days. */
+async function bureauBacklog(db: Db, pending: readonly { filingBureauCode: string | null; submittedOn: string | null }[], today: string) {
+  const byBureau = new Map<string, { pending: number; oldestSubmittedOn: string | null }>();
+  for (const r of pending) {
+    const key = r.filingBureauCode ?? '';
+    const cur = byBureau.get(key) ?? { pending: 0, oldestSubmittedOn: null };
+    cur.pending += 1;
+    if (r.submittedOn && (cur.oldestSubmittedOn === null || r.submittedOn < cur.oldestSubmittedOn)) cur.oldestSubmittedOn = r.submittedOn;
+    byBureau.set(key, cur);
+  }
+  const codes = [...byBureau.keys()].filter((c) => c !== '');
+  const names = codes.length ? await db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.code, codes)) : [];
+  const nameOf = new Map(names.map((n) => [n.code, n.name]));
+  const days = (from: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return [...byBureau.entries()]
+    .map(([code, v]) => ({
+      bureauCode: code || null,
+      bureauName: code ? (nameOf.get(code) ?? code) : null,
+      pending: v.pending,
+      oldestSubmittedOn: v.oldestSubmittedOn,
+      longestWaitDays: v.oldestSubmittedOn ? days(v.oldestSubmittedOn) : null,
+    }))
+    .sort((x, y) => y.pending - x.pending || String(x.bureauCode).localeCompare(String(y.bureauCode)));
 }
 
 /**

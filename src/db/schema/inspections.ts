@@ -150,4 +150,6 @@ export interface PlanCoverageRecord {
   planId: string;
   revision: number;
   itemId: string;
+  /** The item was in the bureau's filed version; false: reported and waiting on the bureau (Art. 13, 14). Absent on older rows. */
+  filed?: boolean;
 }
