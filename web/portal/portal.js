@@ -104,7 +104,7 @@ async function inspectionsView({ labels, rerender }) {
         h('dt', {}, '时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '状态'), h('dd', {}, i.stateZh),
         i.sourceSystem ? [h('dt', {}, '来源'), h('dd', { 'data-field': 'source' }, `上级平台（来源系统 ${i.sourceSystem}）`)] : null,
-        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? label(labels.outcomes, i.outcome.kind) : '尚未出具'),
+        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? (i.outcome.summaryZh ?? label(labels.outcomes, i.outcome.kind)) : '尚未出具'),
         items.length ? [h('dt', {}, '检查项目'), h('dd', {}, items.map((x) => h('div', {}, `${x.item}：${label(labels.itemResults, x.result)}${x.note ? `（${x.note}）` : ''}`)))] : null,
         rating ? [h('dt', {}, '我的评价'), h('dd', { 'data-testid': 'my-rating' }, `${'★'.repeat(rating.score)}${'☆'.repeat(5 - rating.score)} ${rating.comment ?? ''}`)] : null,
       ),
