@@ -46,25 +46,30 @@ export function followUpDueOf(o: Outcome): string | null {
 
 /**
  * Checks an outcome against the visit's item results and returns it normalised. `at` is the field path
- * (`body.outcome`, `body.outcomes[2]`) the refusals name; `subject` says whose items ('该单位的' for a joint unit).
+ * (`body.outcome`, `body.outcomes[2]`) the refusals name, on the field the client sent (`kind` or `kinds`);
+ * `unit` is set for a joint visit's unit, whose refusals speak of 该单位的检查项目 and name its outcome field.
  */
-export function normaliseOutcome(input: OutcomeInput, violations: number, at: string, subject = ''): Outcome {
+export function normaliseOutcome(input: OutcomeInput, violations: number, at: string, unit = false): Outcome {
   const { kind, kinds: listed, ...rest } = input;
   const kinds = [...new Set(listed?.length ? listed : kind ? [kind] : [])];
+  const kindField = listed?.length ? `${at}.kinds` : `${at}.kind`;
+  const subject = unit ? '该单位的' : '';
   if (!kinds.length) throw DomainError.field(`${at}.kinds`, '须记录处理结果（第二十条）');
-  if (kind && listed?.length && !listed.includes(kind)) throw DomainError.field(`${at}.kind`, '处理结果 kind 须为 kinds 之一');
-  if (kinds.includes('no_violation') && kinds.length > 1) throw DomainError.field(`${at}.kinds`, '“未发现违法行为”不能与其他处理结果同时作出');
-  if (kinds.includes('no_violation') && violations > 0) throw DomainError.field(`${at}.kinds`, `${subject}检查项目中有 ${violations} 项违法，处理结果不能为“未发现违法行为”`);
+  if (kind && listed?.length && !listed.includes(kind)) throw DomainError.field(`${at}.kind`, '单项处理结果须为所列处理结果之一');
+  if (kinds.includes('no_violation') && kinds.length > 1) throw DomainError.field(kindField, '“未发现违法行为”不能与其他处理结果同时作出');
+  if (kinds.includes('no_violation') && violations > 0) throw DomainError.field(kindField, `${subject}检查项目中有 ${violations} 项违法，处理结果不能为“未发现违法行为”`);
   // (二)(三)(四) answer a violation found; (五) is whatever else the law provides, which need not be one.
   const needViolation = kinds.filter((k) => k === 'stop_order' || k === 'rectification' || k === 'penalty_referral');
-  if (needViolation.length && violations === 0) throw DomainError.field('body.items', `处理结果认定违法，但${subject}检查项目没有任何一项记为违法`);
+  if (needViolation.length && violations === 0) {
+    throw DomainError.field(unit ? kindField : 'body.items', unit ? '该单位的检查项目没有任何一项记为违法，不能认定违法' : '处理结果认定违法，但没有任何检查项目记为违法');
+  }
   if ((kinds.includes('stop_order') || kinds.includes('rectification')) && (!rest.noticeNo || !rest.dueDate)) {
     throw DomainError.field(!rest.noticeNo ? `${at}.noticeNo` : `${at}.dueDate`, '责令停止或改正须发出书面通知或者作出决定并确定期限，以便跟踪检查（第二十条第二款）');
   }
   if (kinds.includes('penalty_referral') && (!rest.proportionalityNote || rest.noPenaltyGround === undefined)) {
     throw DomainError.field(
       !rest.proportionalityNote ? `${at}.proportionalityNote` : `${at}.noPenaltyGround`,
-      '需要实施行政处罚的，须说明过罚相当的理由，并载明是否依法不予处罚或者免于处罚（无则填 null）（第二十条第三款）',
+      '需要实施行政处罚的，须说明过罚相当的理由，并载明是否依法不予处罚或者免于处罚（不适用的填空值）（第二十条第三款）',
     );
   }
   if (kinds.includes('other') && !rest.otherBasis?.trim()) throw DomainError.field(`${at}.otherBasis`, '“法律、法规、规章规定的其他情形”须载明所依据的规定（第二十条第一款第（五）项）');

@@ -65,7 +65,7 @@ export function splitFindings(
     const own = linesOf(lines, o.agencyCode);
     const items = own.map((l) => ({ item: l.text, result: results.get(l.line)!.result, ...(results.get(l.line)!.note ? { note: results.get(l.line)!.note } : {}) }));
     const { agencyCode, ...given } = o;
-    const outcome = normaliseOutcome(given, items.filter((i) => i.result === 'violation').length, `body.outcomes[${k}]`, '该单位的');
+    const outcome = normaliseOutcome(given, items.filter((i) => i.result === 'violation').length, `body.outcomes[${k}]`, true);
     out.set(agencyCode, {
       methods: f.methods,
       items,

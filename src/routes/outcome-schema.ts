@@ -18,6 +18,6 @@ export const OutcomeFields = {
   noticeNo: Type.Optional(ShortText('书面通知或决定文号 / written notice number', 100)),
   dueDate: Type.Optional(CalendarDate),
   proportionalityNote: Type.Optional(ShortText('过罚相当说明 / proportionality', 1000)),
-  noPenaltyGround: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], { description: '依法不予处罚或者免于处罚的理由（如首违不罚；第二十条第三款），无则 null' })),
+  noPenaltyGround: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], { description: '依法不予处罚或者免于处罚的理由（如首违不罚；第二十条第三款）/ the no-penalty ground, or null when none' })),
   otherBasis: Type.Optional(ShortText('“其他情形”所依据的规定（第二十条第一款第（五）项）/ the provision for (5)', 500)),
 };

@@ -6,7 +6,8 @@ import { rowsOf, type SweepJob } from '../job.js';
 /** Why nothing stands, in words a supervisor reads (no state names in a Chinese message). */
 const STANDING_ZH: Record<string, string> = {
   draft: '计划尚在起草，未报送',
-  returned: '计划被退回后未在规定期限内重新报送',
+  // The period is PLAN_RESUBMIT_DAYS, a setting: the Order names none (issue 22, point 12).
+  returned: '计划被退回后未在本平台设置的重新报送期限内重新报送，本办法未规定该期限',
 };
 
 interface DueAgency {
