@@ -25,9 +25,13 @@ export interface GuardFacts {
   escalationRef: string | null;
   onsiteReason: string | null;
   leadKind: string | null;
+  /** The lead's reference; for an `other` lead its description and source (Art. 9: 有线索可查). */
+  leadRef?: string | null;
   /** A district counterpart of this city agency exists in the enterprise's district (Art. 11). */
   lowerLevelCounterpart: string | null;
   /** Its name, for the message (Art. 11). */
   lowerLevelCounterpartName: string | null;
+  /** The inspection's matters on that counterpart's published list on the inspection date (Art. 7, 11). */
+  lowerLevelMatters?: string[];
 }
 

@@ -65,7 +65,7 @@ describe('第十一条、第十二条 提示中的行政区和行政执法主体
   it('names the lowest-level agency by name', () => {
     const city = { code: 'C', level: 'city' as const, districtCode: null, districtName: null, domains: ['food'], outsideWuhan: false };
     const detail = detailOf(facts({ agency: city, lowerLevelCounterpart: 'D', lowerLevelCounterpartName: '武昌区市场监督管理局' }), 'JURISDICTION_TERRITORIAL');
-    expect(detail).toContain('（武昌区市场监督管理局）');
+    expect(detail).toContain('武昌区市场监督管理局当日有效的行政检查事项清单');
   });
 });
 
