@@ -37,6 +37,7 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
     escalationRef: input.escalationRef ?? null,
     onsiteReason: input.onsiteReason ?? null,
     leadKind: input.leadKind ?? null,
+    leadRef: input.leadRef ?? null,
     excludedRelation: input.excludedRelation ?? null,
     followUpOf: input.followUpOf ?? null,
   };

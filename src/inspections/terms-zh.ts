@@ -37,6 +37,8 @@ export const LEAD_KIND_ZH: Record<string, string> = {
   platform_monitoring: '平台监测',
   enterprise_request: '企业申请',
   follow_up: '跟踪检查',
+  // Art. 9's list ends in 等: a lead of another kind, described in its reference.
+  other: '其他线索',
 };
 
 /** How the result reached the enterprise (Art. 18(5)). */

@@ -38,11 +38,11 @@ export const DraftFields = {
   planId: Type.Optional(Type.String({ format: 'uuid' })),
   specialPlanId: Type.Optional(Type.String({ format: 'uuid', description: '专项检查计划 / special plan' })),
   leadKind: Type.Optional(
-    Type.Union(['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'].map((k) => Type.Literal(k)), {
-      description: '个案线索：complaint 投诉举报 | referral 移送 | assignment 转办交办 | platform_monitoring 平台监测 | enterprise_request 企业申请 | follow_up 跟踪检查',
+    Type.Union(['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up', 'other'].map((k) => Type.Literal(k)), {
+      description: '个案线索（第九条，列举未尽）：complaint 投诉举报 | referral 移送 | assignment 转办交办 | platform_monitoring 平台监测 | enterprise_request 企业申请 | follow_up 跟踪检查 | other 其他线索（须在 leadRef 写明内容及出处）',
     }),
   ),
-  leadRef: Opt('线索编号 / lead reference', 200),
+  leadRef: Opt('线索编号；其他线索写明内容及出处 / lead reference, or the description of an other lead', 200),
   teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
   assistanceRef: Opt('异地协助安排（第十二条）'),
   escalationGround: Type.Optional(EscalationGround),
