@@ -51,7 +51,7 @@ async function place(db: Db, code: string | null): Promise<{ name: string | null
 type Draftish = Pick<
   Inspection,
   'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'escalationRef' | 'onsiteReason' | 'leadKind'
-> & Partial<Pick<Inspection, 'leadRef'>>;
+> & Partial<Pick<Inspection, 'leadRef' | 'offsiteFollowUpReason'>>;
 
 /** Loads what the guards read, for a draft or a stored inspection (inside the caller's transaction). */
 export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> {
@@ -84,6 +84,7 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       escalationGround: i.escalationGround,
       escalationRef: i.escalationRef,
       onsiteReason: i.onsiteReason,
+      offsiteFollowUpReason: i.offsiteFollowUpReason ?? null,
       leadKind: i.leadKind,
       leadRef: i.leadRef ?? null,
       lowerLevelCounterpart: counterpart?.code ?? null,

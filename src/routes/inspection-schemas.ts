@@ -48,6 +48,7 @@ export const DraftFields = {
   escalationGround: Type.Optional(EscalationGround),
   escalationRef: Opt('指定、交办文件或上级主管部门规定的文号（第十一条第二款）', 200),
   onsiteReason: Opt('非现场检查不能达到目的的理由（第三十二条）'),
+  offsiteFollowUpReason: Opt('计划为非现场检查方式、因非现场检查不能或者难以达到目的而及时进行现场检查的理由（第三十二条）'),
   excludedRelation: Type.Optional(
     Type.Union([Type.Literal('subordinate_unit'), Type.Literal('soe_supervision')], { description: '第二条第二款：隶属关系 / 国资监管关系（不适用本办法）' }),
   ),
@@ -97,6 +98,7 @@ export const InspectionView = Type.Object({
   escalationGround: Type.Union([Type.String(), Type.Null()]),
   escalationRef: Type.Union([Type.String(), Type.Null()]),
   inspectors: Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() })),
+  offsiteFollowUpReason: Type.Union([Type.String(), Type.Null()], { description: '对非现场检查计划事项及时进行现场检查的理由（第三十二条）/ why an on-site visit follows up an off-site plan item' }),
   teamExceptionBasis: Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项），与检查人员一并显示 / the legal basis for fewer than two inspectors' }),
   checklist: Type.Array(Type.String()),
   leadKind: Type.Union([Type.String(), Type.Null()]),

@@ -24,6 +24,8 @@ export interface GuardFacts {
   escalationGround: string | null;
   escalationRef: string | null;
   onsiteReason: string | null;
+  /** Art. 32: why an on-site visit follows up an off-site plan item (its own declaration). */
+  offsiteFollowUpReason?: string | null;
   leadKind: string | null;
   /** The lead's reference; for an `other` lead its description and source (Art. 9: 有线索可查). */
   leadRef?: string | null;

@@ -71,7 +71,8 @@ export function INSPECTOR_UNCERTIFIED(f: GuardFacts): RuleResult {
 export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
   const capableMatters = f.matters.filter((m) => m.published?.offsiteCapable);
   const capable = capableMatters.map((m) => m.code);
-  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason);
+  // The Art. 32 follow-up reason (an off-site item followed up on site) is such a reason too.
+  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason) || Boolean(f.offsiteFollowUpReason);
   const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
   return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
 }

@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
+import { enterpriseNotices } from '../../src/db/schema/index.js';
 import { as, newAgency, newJusticeBureau, newMatter } from '../support/factories.js';
 import { draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { fullItem } from '../support/plan-factories.js';
+import { fullItem, newFiledPlan } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
@@ -104,6 +106,24 @@ describeDb('reported annual plans (第十三条、第十四条)', () => {
       const reported = await draftRoutine(agency.code, pendingOnly);
       expect(reported.statusCode, reported.body).toBe(201);
       expect(reported.json().inspection.planCoverage[0]).toMatchObject({ matterCode: pendingOnly, filed: false });
+    });
+
+    it('第三十二条 an off-site plan item covers an on-site follow-up with its stated reason, and sends the enterprise no 违法行为告知提示', async () => {
+      const agency = await newAgency(t.db, { name: '武昌区市场监督管理局（非现场计划）', districtCode: w.districtCode, parentCode: w.city.code, domains: ['food', 'market'] });
+      const matter = (await newMatter(t.db, agency.code, { name: '企业公示信息抽查（测试）', domain: 'market', offsiteCapable: true, foodDrug: false })).matterCode;
+      await newFiledPlan(t.db, agency.code, 2026, [matter], {}, [fullItem(matter, { method: 'offsite', samplingRatio: 1, frequency: 12 })]);
+      const without = await failedPlanCheck(agency.code, matter);
+      expect(without).toMatchObject({ rule: 'ROUTINE_WITHOUT_PLAN' });
+      expect(without!.detail).toContain('第三十二条');
+
+      const reason = '企业公示的年报数据与现场经营情况明显不符，书面核查难以达到检查目的';
+      const res = await api('POST', '/inspections', as.officer(agency.code), draftBody(w, { agencyCode: agency.code, matterCodes: [matter], offsiteFollowUpReason: reason }));
+      expect(res.statusCode, res.body).toBe(201);
+      const failed = (res.json().checks as { rule: string; passed: boolean }[]).filter((c) => !c.passed).map((c) => c.rule);
+      expect(failed).not.toContain('ROUTINE_WITHOUT_PLAN');
+      expect(failed).not.toContain('ONSITE_WHEN_OFFSITE_SUFFICES');
+      expect(res.json().inspection).toMatchObject({ mode: 'onsite', offsiteFollowUpReason: reason });
+      expect(await t.db.select().from(enterpriseNotices).where(eq(enterpriseNotices.agencyCode, agency.code))).toEqual([]);
     });
 
     it('第十三条 still refuses a routine inspection when no plan has been reported', async () => {

@@ -53,6 +53,12 @@ export const inspections = pgTable(
     escalationRef: text('escalation_ref'),
     /** Art. 32: why an off-site inspection will not serve an off-site-capable matter. */
     onsiteReason: text('onsite_reason'),
+    /**
+     * Art. 32 (非现场检查不能或者难以达到行政检查目的的，应当及时进行现场检查): why an on-site visit follows up a
+     * plan item of the off-site method. Its own field, apart from `onsiteReason`, because it widens plan coverage
+     * (an off-site item covers the visit) and so is a declaration the supervisors weigh.
+     */
+    offsiteFollowUpReason: text('offsite_follow_up_reason'),
     /** Art. 2, 4, 42: the enterprise's scope when the inspection was drafted. */
     entityScope: text('entity_scope').notNull(),
     /** Art. 2: subordinate-unit or SOE-supervision relation (outside the regulation). */

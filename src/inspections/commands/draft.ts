@@ -40,6 +40,8 @@ export interface DraftInput {
   /** Art. 11 ¶2: the document of a designation / assignment or the upper authority's rule. */
   escalationRef?: string;
   onsiteReason?: string;
+  /** Art. 32: an on-site follow-up of an off-site plan item, and why off-site cannot reach the inspection's aim. */
+  offsiteFollowUpReason?: string;
   excludedRelation?: 'subordinate_unit' | 'soe_supervision';
   /** The inspection whose stop or rectification order this one follows up (Art. 20). */
   followUpOf?: string;
@@ -118,6 +120,7 @@ export async function draftInspection(
     escalationGround: input.escalationGround ?? null,
     escalationRef: input.escalationRef ?? null,
     onsiteReason: input.onsiteReason ?? null,
+    offsiteFollowUpReason: input.offsiteFollowUpReason?.trim() || null,
     excludedRelation: input.excludedRelation ?? null,
     followUpOf: input.followUpOf ?? null,
     createdBy: actor.sub,
@@ -188,7 +191,7 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     ...(patch.checklist ? { checklist: patch.checklist } : {}),
     ...(window ? { ...window, countedDate: shanghaiDate(window.windowStart) } : {}),
     ...Object.fromEntries(
-      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'excludedRelation'] as const)
+      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'offsiteFollowUpReason', 'excludedRelation'] as const)
         .filter((k) => patch[k] !== undefined)
         .map((k) => [k, patch[k]]),
     ),

@@ -1,0 +1,1 @@
+ALTER TABLE "inspections" ADD COLUMN "offsite_follow_up_reason" text;
