@@ -76,7 +76,7 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       mode: i.mode,
       date: i.countedDate,
       agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, districtName: agencyPlace.name, domains: agency.domains, outsideWuhan: agencyPlace.outsideWuhan },
-      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: enterprisePlace.name, outsideWuhan: enterprisePlace.outsideWuhan },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: enterprisePlace.name, outsideWuhan: enterprisePlace.outsideWuhan, premisesDistrictCodes: enterprise.premisesDistrictCodes ?? [] },
       matters,
       inspectors: i.inspectors,
       teamExceptionBasis: i.teamExceptionBasis,

@@ -16,7 +16,7 @@ export interface GuardFacts {
   date: string;
   /** districtName: the registry's name for districtCode, so messages name the place, not its code. */
   agency: { code: string; level: 'city' | 'district'; districtCode: string | null; districtName: string | null; domains: string[]; outsideWuhan: boolean };
-  enterprise: { creditCode: string; districtCode: string; districtName: string | null; outsideWuhan: boolean };
+  enterprise: { creditCode: string; districtCode: string; districtName: string | null; outsideWuhan: boolean; premisesDistrictCodes?: readonly string[] };
   matters: MatterFact[];
   inspectors: Inspector[];
   teamExceptionBasis: string | null;

@@ -154,7 +154,7 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     // the assistance arrangement the code guard requires: the detector half of CROSS_REGION_NO_ASSISTANCE.
     if (agency) {
       const agencyPlace = { level: agency.level, districtCode: agency.districtCode, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) };
-      const enterprisePlace = { districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(tx, enterprise.districtCode) };
+      const enterprisePlace = { districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(tx, enterprise.districtCode), premisesDistrictCodes: enterprise.premisesDistrictCodes };
       if (isOutOfArea(agencyPlace, enterprisePlace)) {
         toRaise.push({
           ...base,

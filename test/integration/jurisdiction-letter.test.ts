@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { as, newMatter } from '../support/factories.js';
+import { as, newEnterprise, newMatter } from '../support/factories.js';
 import { draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -51,6 +51,21 @@ describeDb('jurisdiction read to the letter (第十一条、第十二条)', () =
       expect(before?.passed ?? true).toBe(true);
       const after = territorial(await caseChecks(w.city.code, { matterCodes: [later], windowStart: '2026-05-06T09:00:00+08:00', windowEnd: '2026-05-06T17:00:00+08:00' }));
       expect(after).toMatchObject({ passed: false });
+    });
+  });
+
+  describe('第十二条 属地：企业在辖区内的经营场所', () => {
+    it('第十二条 a district agency inspecting an enterprise’s premises in its own district acts within its territory; elsewhere it needs the assistance arrangement', async () => {
+      const away = await newEnterprise(t.db, { districtCode: w.otherDistrictCode, name: '汉阳注册、武昌设店的食品公司（测试）' });
+      const before = (await caseChecks(w.agency.code, { enterpriseCode: away.creditCode })).find((c) => c.rule === 'CROSS_REGION_NO_ASSISTANCE');
+      expect(before).toMatchObject({ passed: false });
+      const patched = await t.call({ method: 'PATCH', url: `/api/v1/enterprises/${away.creditCode}`, as: as.admin(), payload: { premisesDistrictCodes: [w.districtCode] } });
+      expect(patched.statusCode, patched.body).toBe(200);
+      expect(patched.json().premisesDistrictCodes).toEqual([w.districtCode]);
+      const after = (await caseChecks(w.agency.code, { enterpriseCode: away.creditCode })).find((c) => c.rule === 'CROSS_REGION_NO_ASSISTANCE');
+      expect(after?.passed ?? true).toBe(true);
+      const bad = await t.call({ method: 'PATCH', url: `/api/v1/enterprises/${away.creditCode}`, as: as.admin(), payload: { premisesDistrictCodes: ['NO-SUCH'] } });
+      expect(bad.json().errors[0].field).toBe('body.premisesDistrictCodes[0]');
     });
   });
 });

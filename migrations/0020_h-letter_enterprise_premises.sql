@@ -1,0 +1,1 @@
+ALTER TABLE "enterprises" ADD COLUMN "premises_district_codes" text[] DEFAULT '{}'::text[] NOT NULL;
