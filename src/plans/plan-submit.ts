@@ -10,7 +10,8 @@ import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.reposi
 import { PLAN_CONTENT } from '../rules/plan-content.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { standingAfterSubmit } from './annual-duty.js';
+import { hasAnnualDuty, standingAfterSubmit } from './annual-duty.js';
+import { isOutsideWuhan } from '../registry/territory.js';
 import { assertActsForAgency } from './plan-access.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
 import { unplannableMatters } from './plannable-matters.js';
@@ -97,7 +98,8 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
     submittedOn: standing.submittedOn,
     submittedLate: standing.submittedLate,
   });
-  if (standing.submittedLate && !plan.submittedLate) {
+  const dutyBearer = hasAnnualDuty({ active: agency.active, createdAt: agency.createdAt, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) }, plan.year);
+  if (standing.submittedLate && !plan.submittedLate && dutyBearer) {
     await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
       rule: 'PLAN_FILING_DEADLINE',
       subjectType: 'agency',

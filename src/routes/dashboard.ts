@@ -34,6 +34,7 @@ const Dashboard = Type.Object({
       missing: Int,
       awaitingFiling: Int,
       missingAgencies: Type.Array(Type.Object({ agencyCode: Str, agencyName: Str, state: Nullable(Str) })),
+      registeredAfterDeadline: Type.Optional(Type.Array(Type.Object({ agencyCode: Str, agencyName: Str }), { description: '3月31日后登记、当年无报送义务的单位 / agencies registered after 31 March' })),
       bureau: Type.Object(
         {
           pending: Int,

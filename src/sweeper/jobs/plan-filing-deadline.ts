@@ -24,7 +24,8 @@ interface DueAgency {
  * is flagged, once per agency and year (occurrence = the year; a late submission raises the same flag,
  * so the two never double). The duty is the agency's: a plan submitted in time and not yet filed waits
  * on the bureau and is not flagged (the dashboard shows it as the bureau's); a returned plan keeps its
- * standing until its resubmission period (`resubmit_by`) runs out. A plan filed once met the duty.
+ * standing until its resubmission period (`resubmit_by`) runs out. A plan filed once met the duty. Agencies
+ * outside Wuhan (第二条), deactivated ones, and ones registered after 31 March of the year have no duty that year.
  */
 export const planFilingDeadlineJob: SweepJob = {
   name: 'plan-filing-deadline',
@@ -41,6 +42,11 @@ export const planFilingDeadlineJob: SweepJob = {
           FROM agencies a
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
+            -- Who has the 31 March duty (annual-duty.ts hasAnnualDuty): an active agency of Wuhan (第二条: 本市行政区域内),
+            -- registered here by 31 March of the year; one registered later has its first duty the next year.
+            AND a.active = true
+            AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = a.district_code AND d.kind = 'outside')
+            AND (a.created_at AT TIME ZONE 'Asia/Shanghai')::date <= ${deadline}::date
             AND (p.id IS NULL
                  OR (p.filed_at IS NULL
                      AND (p.submitted_on IS NULL OR (p.state = 'returned' AND p.resubmit_by < ${today}))))
