@@ -103,7 +103,8 @@ export const INSPECTION_STATE_ZH: Record<InspectionState, string> = {
   draft: '检查方案草稿',
   approved: '方案已批准',
   code_issued: '已获取检查码',
-  in_progress: '检查中（已扫码）',
+  // Not 已扫码: an on-site case inspection and one outside the Order start without a code.
+  in_progress: '检查中',
   findings_recorded: '已记录检查情况',
   result_notified: '已告知检查结果',
   closed: '已结束',

@@ -53,7 +53,7 @@ export function TEAM_TOO_SMALL(f: GuardFacts): RuleResult {
   const detail = f.teamExceptionBasis
     ? `持执法证的检查人员为 ${certified} 人；依据“${f.teamExceptionBasis}”可少于两人，但至少须有一名持证检查人员`
     : `持执法证的检查人员仅 ${certified} 人，现场检查不得少于两人（法律另有规定的须载明依据）`;
-  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail);
+  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail, f.teamExceptionBasis ? detail : undefined);
 }
 
 /** Art. 18(2): 主动出示执法证件 — every inspector on the visit holds an enforcement certificate. */

@@ -36,14 +36,14 @@ export const planFilingDeadlineJob: SweepJob = {
     if (today <= deadline) return { selected: 0, raised: 0 };
     // FOR NO KEY UPDATE is the FOR UPDATE that does not block the FOR KEY SHARE locks foreign keys take:
     // an officer drafting a plan (or an inspection) for a locked agency is not held up by the sweep.
+    // Who has the 31 March duty (annual-duty.ts hasAnnualDuty): an active agency of Wuhan (Art. 2), registered
+    // here by 31 March of the year; one registered later has its first duty the next year.
     const due = await rowsOf<DueAgency>(
       tx,
       sql`SELECT a.code, a.name, a.district_code, p.id AS plan_id, p.state AS plan_state
           FROM agencies a
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
-            -- Who has the 31 March duty (annual-duty.ts hasAnnualDuty): an active agency of Wuhan (第二条: 本市行政区域内),
-            -- registered here by 31 March of the year; one registered later has its first duty the next year.
             AND a.active = true
             AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = a.district_code AND d.kind = 'outside')
             AND (a.created_at AT TIME ZONE 'Asia/Shanghai')::date <= ${deadline}::date
