@@ -53,6 +53,9 @@ export const inspectionMachine = setup({
       meta: { refusedBy: { ISSUE_CODE: { rule: 'ONSITE_WITHOUT_APPROVAL', when: 'needsCode', limit: 'approved', detail: '检查方案尚未经行政执法主体负责人批准，不能获取检查码' } } },
       on: {
         APPROVE: { guard: 'isOnsite', target: 'approved' },
+        // Art. 17(1) asks the head's approval of the scheme for on-site routine and special inspections only; an
+        // on-site case inspection (and one outside the Order) may start from its draft (issue 22, point 16).
+        START: { guard: 'startsWithoutCode', target: 'in_progress' },
         RETURN: { target: 'draft' },
         RECORD_OFFSITE: { guard: 'isOffsite', target: 'findings_recorded' },
         MERGE: { guard: 'isCase', target: 'merged' },

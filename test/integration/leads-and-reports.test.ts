@@ -27,6 +27,14 @@ describeDb('case leads and enterprise reports read to the letter (第九条、�
       expect(labels.leadKinds.other).toBe('其他线索');
     });
 
+    it('第十七条第（一）项 starts an on-site case inspection from its draft, without the head’s approval', async () => {
+      const drafted = await draftCase({ leadKind: 'complaint', leadRef: 'TS-START-1', windowStart: '2026-04-01T09:00:00+08:00', windowEnd: '2026-04-01T17:00:00+08:00' });
+      expect(drafted.statusCode, drafted.body).toBe(201);
+      const started = await t.call({ method: 'POST', url: `/api/v1/inspections/${drafted.json().inspection.id}/start`, as: w.officer, payload: {} });
+      expect(started.statusCode, started.body).toBe(200);
+      expect(started.json()).toMatchObject({ state: 'in_progress', stateZh: '检查中' });
+    });
+
     it('第九条 refuses an other lead with nothing to trace (有线索可查)', async () => {
       const res = await draftCase({ leadKind: 'other' });
       expect(res.statusCode).toBe(422);
