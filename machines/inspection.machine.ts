@@ -53,6 +53,9 @@ export const inspectionMachine = setup({
       meta: { refusedBy: { ISSUE_CODE: { rule: 'ONSITE_WITHOUT_APPROVAL', when: 'needsCode', limit: 'approved', detail: '检查方案尚未经行政执法主体负责人批准，不能获取检查码' } } },
       on: {
         APPROVE: { guard: 'isOnsite', target: 'approved' },
+        // Art. 17(1) asks the head's approval of the scheme for on-site routine and special inspections only; an
+        // on-site case inspection (and one outside the Order) may start from its draft (issue 22, point 16).
+        START: { guard: 'startsWithoutCode', target: 'in_progress' },
         RETURN: { target: 'draft' },
         RECORD_OFFSITE: { guard: 'isOffsite', target: 'findings_recorded' },
         MERGE: { guard: 'isCase', target: 'merged' },
@@ -103,7 +106,8 @@ export const INSPECTION_STATE_ZH: Record<InspectionState, string> = {
   draft: '检查方案草稿',
   approved: '方案已批准',
   code_issued: '已获取检查码',
-  in_progress: '检查中（已扫码）',
+  // Not 已扫码: an on-site case inspection and one outside the Order start without a code.
+  in_progress: '检查中',
   findings_recorded: '已记录检查情况',
   result_notified: '已告知检查结果',
   closed: '已结束',

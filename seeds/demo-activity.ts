@@ -49,7 +49,7 @@ export async function seedDemoActivity(tx: Db, at: Date, keyring: Keyring = conf
     visitedAt: visitedAt.toISOString(),
     agencyText: '自称区城管执法局“督导组”',
     description: '三人以“督导调研”为名到店查看后厨和仓库，未出示检查码和执法证件，要求法定代表人到场说明情况。',
-    prohibitions: ['legal_rep_required'],
+    prohibitions: ['legal_rep_required', 'disguised_label'],
   });
   counts.reports++;
   counts.flags += filed.flags.length;

@@ -8,6 +8,7 @@ import { codeScans, inspectionCodes, inspectionRecordSignatures } from '../db/sc
 import { DomainError } from '../errors/domain-error.js';
 import { assertOwnAgency } from '../inspections/access.js';
 import { KIND_ZH } from '../inspections/documents.js';
+import { outcomeKinds } from '../inspections/outcome.js';
 import type { FindingsInput } from '../inspections/findings-input.js';
 import { findInspection, type Inspection } from '../inspections/repository.js';
 import { ITEM_RESULT_ZH, METHOD_ZH, OUTCOME_ZH } from '../inspections/terms-zh.js';
@@ -124,7 +125,8 @@ export async function recordInput(db: Db, i: Inspection): Promise<RecordInput> {
     matters,
     methods: f.methods.map((m) => METHOD_ZH[m] ?? m),
     items: f.items.map((x) => ({ item: x.item, resultZh: ITEM_RESULT_ZH[x.result] ?? x.result, ...(x.note ? { note: x.note } : {}) })),
-    outcome: { kindZh: OUTCOME_ZH[f.outcome.kind] ?? f.outcome.kind, ...(f.outcome.noticeNo ? { noticeNo: f.outcome.noticeNo } : {}), ...(f.outcome.dueDate ? { dueDate: f.outcome.dueDate } : {}) },
+    // 第二十条: an inspection may call for several outcomes; the record states them as the enterprise reads them.
+    outcome: { kindZh: (f.outcome as { summaryZh?: string }).summaryZh ?? outcomeKinds(f.outcome).map((k) => OUTCOME_ZH[k] ?? k).join('、'), ...(f.outcome.noticeNo ? { noticeNo: f.outcome.noticeNo } : {}), ...(f.outcome.dueDate ? { dueDate: f.outcome.dueDate } : {}) },
     evidence: evidence.map((e) => ({ kindZh: EVIDENCE_KIND_ZH[e.kind], capturedAtText: e.capturedAt ? zhInstant(e.capturedAt) : '时间不详', sha256: e.sha256 })),
     findingsSha256: findingsDigest(i),
     ...(signature

@@ -29,6 +29,12 @@ export interface ImportRow {
    * Empty for a single inspection.
    */
   cooperating: CooperatingPart[];
+  /**
+   * Art. 15 (上级主管部门部署的专项检查计划，不纳入年度检查频次): for a special inspection, the upper authority whose
+   * deployment it executes, as the platform records it; such a row counts toward no cap. Absent otherwise (so a
+   * resend of an older row hashes as before).
+   */
+  deployedBy?: string;
 }
 
 export interface CooperatingPart {
@@ -45,7 +51,7 @@ export interface FieldProblem {
 const KINDS = ['routine', 'special', 'case'] as const;
 const MODES = ['onsite', 'offsite'] as const;
 const OUTCOMES = ['no_violation', 'stop_order', 'rectification', 'penalty_referral'] as const;
-const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled', 'cooperating']);
+const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled', 'cooperating', 'deployedBy']);
 const MAX_COOPERATING = 20;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
@@ -114,6 +120,8 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
     // A joint visit is an on-site routine or special inspection by several agencies at once (Art. 26, 30).
     if (kind === 'case' || mode === 'offsite') problems.push({ field: 'cooperating', message: '“综合查一次”联合检查应为现场日常检查或专项检查' });
   }
+  const deployedBy = text(value.deployedBy, 'deployedBy', problems, 200, false);
+  if (deployedBy && kind !== 'special') problems.push({ field: 'deployedBy', message: '仅专项检查可载明部署的上级主管部门（第十五条）' });
   if (sourceId && sourceId.includes(PART_SEPARATOR)) problems.push({ field: 'sourceId', message: `不应包含字符 ${PART_SEPARATOR}` });
   const start = instant(value.windowStart, 'windowStart', problems);
   const end = instant(value.windowEnd, 'windowEnd', problems);
@@ -139,6 +147,7 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
       outcome,
       sampled,
       cooperating,
+      ...(deployedBy ? { deployedBy } : {}),
     },
   };
 }

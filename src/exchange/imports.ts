@@ -100,7 +100,8 @@ function columnsOf(row: ImportRow, scope: string, part?: CooperatingPart) {
     windowEnd: new Date(row.windowEnd),
     countedDate: shanghaiDate(windowStart),
     // Counted exactly as a local inspection of the same kind: case inspections and those outside the Order do not.
-    countsTowardCap: row.kind !== 'case' && !outside,
+    // Art. 15: a special inspection executing an upper authority's deployment counts toward no cap (the upper's plan).
+    countsTowardCap: row.kind !== 'case' && !outside && !row.deployedBy,
     entityScope: scope,
     // The platform's result, for 检查结果互认 (Art. 24): what it found and whether it tested samples.
     // A cooperating unit's part carries its own result; whether samples were tested is the visit's, on the lead's row.

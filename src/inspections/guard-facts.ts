@@ -15,14 +15,28 @@ export interface LoadedFacts {
   enterprise: Enterprise;
 }
 
-/** The district counterpart of a city agency in a district (Art. 11: the lowest statutory level). */
-async function lowerCounterpart(db: Db, agency: Agency, districtCode: string): Promise<{ code: string; name: string } | null> {
+/**
+ * The district counterpart of a city agency in a district that may inspect the matter (Art. 11: the lowest
+ * statutory level; Art. 7: 未经公布的行政检查事项，不得实施). It is the lowest level for this inspection only if
+ * it is active and has at least one of the inspection's matters on its published list on that day; the
+ * names of the matters it lists are returned for the message. A counterpart that has not published the
+ * matter may not inspect it, so sending the officer there would send him to an unlawful inspection.
+ */
+async function lowerCounterpart(db: Db, agency: Agency, districtCode: string, matterCodes: readonly string[], date: string): Promise<{ code: string; name: string; matters: string[] } | null> {
   if (agency.level !== 'city') return null;
-  const [row] = await db
+  const rows = await db
     .select({ code: agencies.code, name: agencies.name })
     .from(agencies)
-    .where(and(eq(agencies.parentCode, agency.code), eq(agencies.districtCode, districtCode)));
-  return row ?? null;
+    .where(and(eq(agencies.parentCode, agency.code), eq(agencies.districtCode, districtCode), eq(agencies.active, true)));
+  for (const row of rows) {
+    const listed: string[] = [];
+    for (const m of matterCodes) {
+      const published = await publishedMatterOn(db, row.code, m, date);
+      if (published) listed.push(`“${published.name}”`);
+    }
+    if (listed.length) return { ...row, matters: listed };
+  }
+  return null;
 }
 
 /**
@@ -37,7 +51,7 @@ async function place(db: Db, code: string | null): Promise<{ name: string | null
 type Draftish = Pick<
   Inspection,
   'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'escalationRef' | 'onsiteReason' | 'leadKind'
->;
+> & Partial<Pick<Inspection, 'leadRef' | 'offsiteFollowUpReason'>>;
 
 /** Loads what the guards read, for a draft or a stored inspection (inside the caller's transaction). */
 export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> {
@@ -51,7 +65,7 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
     const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
     matters.push({ code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null });
   }
-  const counterpart = await lowerCounterpart(db, agency, enterprise.districtCode);
+  const counterpart = await lowerCounterpart(db, agency, enterprise.districtCode, i.matterCodes, i.countedDate);
   const agencyPlace = await place(db, agency.districtCode);
   const enterprisePlace = agency.districtCode === enterprise.districtCode ? agencyPlace : await place(db, enterprise.districtCode);
   return {
@@ -62,7 +76,7 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       mode: i.mode,
       date: i.countedDate,
       agency: { code: agency.code, level: agency.level, districtCode: agency.districtCode, districtName: agencyPlace.name, domains: agency.domains, outsideWuhan: agencyPlace.outsideWuhan },
-      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: enterprisePlace.name, outsideWuhan: enterprisePlace.outsideWuhan },
+      enterprise: { creditCode: enterprise.creditCode, districtCode: enterprise.districtCode, districtName: enterprisePlace.name, outsideWuhan: enterprisePlace.outsideWuhan, premisesDistrictCodes: enterprise.premisesDistrictCodes ?? [] },
       matters,
       inspectors: i.inspectors,
       teamExceptionBasis: i.teamExceptionBasis,
@@ -70,9 +84,12 @@ export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> 
       escalationGround: i.escalationGround,
       escalationRef: i.escalationRef,
       onsiteReason: i.onsiteReason,
+      offsiteFollowUpReason: i.offsiteFollowUpReason ?? null,
       leadKind: i.leadKind,
+      leadRef: i.leadRef ?? null,
       lowerLevelCounterpart: counterpart?.code ?? null,
       lowerLevelCounterpartName: counterpart?.name ?? null,
+      lowerLevelMatters: counterpart?.matters ?? [],
     },
   };
 }

@@ -9,7 +9,8 @@ import { ruleResult, type RuleResult } from '../rules/result.js';
 import type { LoadedFacts } from './guard-facts.js';
 import type { Inspection } from './repository.js';
 
-type PlanCheckInput = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'specialPlanId'>;
+type PlanCheckInput = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'specialPlanId'> &
+  Partial<Pick<Inspection, 'offsiteFollowUpReason'>>;
 
 export interface PlanAndCapResult {
   /** Guards: plan / special plan present (Art. 13) and every frequency cap (Art. 15). */
@@ -45,13 +46,13 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownG
   const covered: PlanCoverageRecord[] = [];
   for (const matterCode of i.matterCodes) {
     if (i.kind === 'routine') {
-      const question = { matterCode, mode: i.mode, enterpriseCode: i.enterpriseCode, year };
+      const question = { matterCode, mode: i.mode, enterpriseCode: i.enterpriseCode, year, offsiteFollowUpReason: i.offsiteFollowUpReason ?? null };
       const coverage = await findCoveringItem(tx, i.agencyCode, question, i.id, { lock: 'share' });
       if ('refusal' in coverage) results.push(coverage.refusal);
       else {
-        const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id };
+        const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id, filed: coverage.filed };
         covered.push(record);
-        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a filed plan item covering matter, method, targets and frequency'));
+        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a reported plan item covering matter, method, targets and frequency'));
       }
     } else if (i.kind === 'special') {
       if (!i.specialPlanId) {

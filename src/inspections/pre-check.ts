@@ -36,7 +36,9 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
     escalationGround: input.escalationGround ?? null,
     escalationRef: input.escalationRef ?? null,
     onsiteReason: input.onsiteReason ?? null,
+    offsiteFollowUpReason: input.offsiteFollowUpReason?.trim() || null,
     leadKind: input.leadKind ?? null,
+    leadRef: input.leadRef ?? null,
     excludedRelation: input.excludedRelation ?? null,
     followUpOf: input.followUpOf ?? null,
   };

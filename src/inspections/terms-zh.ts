@@ -3,6 +3,7 @@
  * so the three front ends show the Order's words instead of hard-coding them each.
  */
 import { ESCALATION_GROUNDS } from '../rules/escalation.js';
+import { OUTCOME_KIND_ZH } from './outcome.js';
 
 export { KIND_ZH } from './documents.js';
 
@@ -11,13 +12,8 @@ export const ESCALATION_GROUND_ZH: Record<string, string> = Object.fromEntries(O
 
 export const MODE_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
 
-/** Art. 20: the four ways an inspection ends. */
-export const OUTCOME_ZH: Record<string, string> = {
-  no_violation: '未发现违法行为，予以记录',
-  stop_order: '责令停止违法行为',
-  rectification: '责令改正',
-  penalty_referral: '依法予以行政处罚',
-};
+/** Art. 20 (一)–(五): the ways an inspection ends (one visit may record several, src/inspections/outcome.ts). */
+export const OUTCOME_ZH: Record<string, string> = { ...OUTCOME_KIND_ZH };
 
 /** Art. 19 (一)–(七): the methods of an on-site inspection. */
 export const METHOD_ZH: Record<string, string> = {
@@ -41,6 +37,8 @@ export const LEAD_KIND_ZH: Record<string, string> = {
   platform_monitoring: '平台监测',
   enterprise_request: '企业申请',
   follow_up: '跟踪检查',
+  // Art. 9's list ends in 等: a lead of another kind, described in its reference.
+  other: '其他线索',
 };
 
 /** How the result reached the enterprise (Art. 18(5)). */

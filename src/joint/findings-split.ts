@@ -1,5 +1,6 @@
 import { DomainError } from '../errors/domain-error.js';
 import type { FindingsInput } from '../inspections/findings-input.js';
+import { normaliseOutcome } from '../inspections/outcome.js';
 import { linesOf, type ChecklistLine } from './checklist.js';
 
 /**
@@ -11,6 +12,7 @@ import { linesOf, type ChecklistLine } from './checklist.js';
  * naming the field.
  */
 export type Outcome = FindingsInput['outcome'];
+
 export type ItemResult = FindingsInput['items'][number]['result'];
 
 export interface JointFindingsInput {
@@ -23,17 +25,6 @@ export interface JointFindingsInput {
 
 /** What a unit's part row records: a single inspection's findings, plus the lines they came from. */
 export type UnitFindings = FindingsInput & { joint: { lines: { line: number; standard: string; servesAlso: string[] }[] } };
-
-function checkOutcome(o: Outcome, violations: number, at: string): void {
-  if (o.kind === 'no_violation' && violations > 0) throw DomainError.field(`${at}.kind`, `该单位的检查项目中有 ${violations} 项违法，处理结果不能为“未发现违法行为”`);
-  if (o.kind !== 'no_violation' && violations === 0) throw DomainError.field(`${at}.kind`, '该单位的检查项目没有任何一项记为违法，不能认定违法');
-  if ((o.kind === 'stop_order' || o.kind === 'rectification') && (!o.noticeNo || !o.dueDate)) {
-    throw DomainError.field(!o.noticeNo ? `${at}.noticeNo` : `${at}.dueDate`, '责令停止或改正须出具书面通知并确定期限，以便跟踪检查（第二十条）');
-  }
-  if (o.kind === 'penalty_referral' && (!o.proportionalityNote || o.noPenaltyGround === undefined)) {
-    throw DomainError.field(!o.proportionalityNote ? `${at}.proportionalityNote` : `${at}.noPenaltyGround`, '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则不填）');
-  }
-}
 
 /** Pure; `nameOf` names agencies in the messages (registered names, issue 11), the code by default. */
 export function splitFindings(
@@ -73,8 +64,8 @@ export function splitFindings(
   f.outcomes.forEach((o, k) => {
     const own = linesOf(lines, o.agencyCode);
     const items = own.map((l) => ({ item: l.text, result: results.get(l.line)!.result, ...(results.get(l.line)!.note ? { note: results.get(l.line)!.note } : {}) }));
-    checkOutcome(o, items.filter((i) => i.result === 'violation').length, `body.outcomes[${k}]`);
-    const { agencyCode, ...outcome } = o;
+    const { agencyCode, ...given } = o;
+    const outcome = normaliseOutcome(given, items.filter((i) => i.result === 'violation').length, `body.outcomes[${k}]`, true);
     out.set(agencyCode, {
       methods: f.methods,
       items,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { settingZh } from '../rules/setting-text.js';
 import type { Inspector } from '../db/schema/index.js';
 import { loadGuardFacts } from '../inspections/guard-facts.js';
 import { basicGuards } from '../inspections/guards.js';
@@ -20,7 +21,7 @@ export const teamOf = (units: readonly JointTaskUnit[]): Inspector[] => units.fi
 
 /** Art. 31: 严格控制单次开展检查的执法人员数量 — the configured cap on the officers of one visit. */
 export function JOINT_TEAM_TOO_LARGE(team: readonly Inspector[], max: number): RuleResult {
-  return ruleResult('JOINT_TEAM_TOO_LARGE', team.length <= max, team.length, max, `单次“综合查一次”检查的执法人员为 ${team.length} 人，超过 ${max} 人的控制数（第三十一条）`);
+  return ruleResult('JOINT_TEAM_TOO_LARGE', team.length <= max, team.length, max, `单次“综合查一次”检查的执法人员为 ${team.length} 人；${settingZh('单次检查执法人员控制数', max, '人')}，本次超过该控制数；第三十一条要求严格控制单次开展检查的执法人员数量`);
 }
 
 /** Names the unit in a result's detail, so a refusal says whose guard failed. */

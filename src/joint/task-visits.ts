@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { followUpDueOf, outcomeSummaryZh, type Outcome as StoredOutcome } from '../inspections/outcome.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
@@ -11,7 +12,7 @@ import { nextState } from '../inspections/transition.js';
 import { agencyNamesOf, findAgency } from '../registry/agencies.repository.js';
 import { openReferralsFromFindings } from '../referrals/open.js';
 import { mergeChecklist, type ChecklistLine } from './checklist.js';
-import { splitFindings, type JointFindingsInput, type Outcome } from './findings-split.js';
+import { splitFindings, type JointFindingsInput } from './findings-split.js';
 import { assertLead } from './task-access.js';
 import { auditTask, lockTask, taskTransition } from './task-audit.js';
 import { partsOf, unitsOf, updateJointTask, updateVisit, visitsOf, type JointTask, type JointTaskUnit, type JointVisit } from './tasks.repository.js';
@@ -22,12 +23,6 @@ import type { RevocationCategory } from '../codes/revocation.js';
  * outcome from its own items, the result notified once to the enterprise listing every unit's result, and
  * the visit closed. Every step moves all the visit's part rows through the inspection machine together.
  */
-export const OUTCOME_ZH: Record<Outcome['kind'], string> = {
-  no_violation: '未发现违法行为',
-  stop_order: '责令停止违法行为',
-  rectification: '责令限期改正',
-  penalty_referral: '依法予以行政处罚',
-};
 
 /** The combined checklist of the units taking part (declined units have no lines). */
 export function taskChecklist(task: JointTask, units: readonly JointTaskUnit[]): ChecklistLine[] {
@@ -95,7 +90,7 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
   for (const p of parts) {
     const f = split.get(p.agencyCode)!;
     const state = nextState(p, { type: 'RECORD_FINDINGS' });
-    const followUpDue = f.outcome.kind === 'stop_order' || f.outcome.kind === 'rectification' ? f.outcome.dueDate! : null;
+    const followUpDue = followUpDueOf(f.outcome as StoredOutcome);
     await updateInspection(tx, p, { state, findings: f, findingsAt: scope.at, outcome: f.outcome, followUpDue }, scope.at);
     await auditPart(tx, scope, 'inspection.findings_recorded', p, state, { jointTaskId: task.id, ...f });
     // Art. 23 holds for a joint visit as for a single one: each unit refers what it found outside its
@@ -133,13 +128,14 @@ export async function notifyJointResult(tx: Db, scope: CommandScope, actor: Prin
     const state = nextState(p, { type: 'NOTIFY_RESULT' });
     await updateInspection(tx, p, { state, resultNotifiedAt: scope.at }, scope.at);
     await auditPart(tx, scope, 'inspection.result_notified', p, state, { jointTaskId: task.id, method: input.method });
-    const outcome = p.outcome as Outcome;
+    const outcome = p.outcome as StoredOutcome;
     const findings = p.findings as { items: { item: string; result: string }[] };
     results.push({
       agencyCode: p.agencyCode,
       agencyName: (await findAgency(tx, p.agencyCode))?.name ?? p.agencyCode,
       outcome: outcome.kind,
-      outcomeZh: OUTCOME_ZH[outcome.kind],
+      // Every outcome of the unit, a recorded no-penalty ground in its own words (Art. 20 ¶3).
+      outcomeZh: outcomeSummaryZh(outcome),
       noticeNo: outcome.noticeNo ?? null,
       dueDate: outcome.dueDate ?? null,
       violations: findings.items.filter((i) => i.result === 'violation').map((i) => i.item),

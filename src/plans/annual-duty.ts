@@ -1,4 +1,4 @@
-import { addDays } from '../time/shanghai-date.js';
+import { addDays, shanghaiDate } from '../time/shanghai-date.js';
 import type { Plan } from './plans.repository.js';
 
 /**
@@ -40,4 +40,16 @@ export function dutyStatus(
   const lost = plan?.state === 'returned' && plan.filedAt === null && plan.resubmitBy !== null && plan.resubmitBy < today;
   if (plan?.submittedOn && !lost) return plan.submittedLate ? 'late' : 'on_time';
   return today > deadline ? 'missing' : 'not_due';
+}
+
+/**
+ * Whether the agency has the 31 March duty of `year` at all: Art. 2 applies the Order to 本市行政区域内 agencies, so
+ * an agency of a division outside Wuhan has none here; a deactivated agency inspects no more; and an agency
+ * registered after 31 March of the year could not report by that day — its first duty is the next year's (a
+ * choice: the Order sets no period for a new agency, and a late flag for a date before it existed would be
+ * a flag for nothing it did). The sweeper applies the same test in SQL (plan-filing-deadline.ts).
+ */
+export function hasAnnualDuty(agency: { active: boolean; createdAt: Date; outsideWuhan: boolean }, year: number): boolean {
+  if (!agency.active || agency.outsideWuhan) return false;
+  return shanghaiDate(agency.createdAt) <= `${year}-03-31`;
 }

@@ -12,6 +12,8 @@ export interface CoverageQuestion {
   mode: 'onsite' | 'offsite';
   enterpriseCode: string;
   year: number;
+  /** Art. 32: an on-site visit following up an off-site item, with why off-site cannot reach the aim. */
+  offsiteFollowUpReason?: string | null;
 }
 
 export interface CoverageUsage {
@@ -30,7 +32,13 @@ export const sampleSize = (ratio: number, population: number) => Math.max(1, Mat
 
 /** Why `item` does not cover the inspection, in zh, or null when it does. */
 export function whyNotCovered(item: FiledItem, q: CoverageQuestion, u: CoverageUsage): string | null {
-  if (item.method !== q.mode) return `计划所列检查方式为${MODE_ZH[item.method]}，不涵盖${MODE_ZH[q.mode]}（第十六条）`;
+  // Art. 32: 非现场检查不能或者难以达到行政检查目的的，应当及时进行现场检查 — an off-site item covers the on-site
+  // follow-up its own inspection needs, when the reason is stated; the item's targets and frequency still apply.
+  const followsUpOffsite = item.method === 'offsite' && q.mode === 'onsite' && Boolean(q.offsiteFollowUpReason?.trim());
+  if (item.method !== q.mode && !followsUpOffsite) {
+    const hint = item.method === 'offsite' ? '；非现场检查不能或者难以达到检查目的的，可载明理由后及时进行现场检查（第三十二条）' : '';
+    return `计划所列检查方式为${MODE_ZH[item.method]}，不涵盖${MODE_ZH[q.mode]}（第十六条）${hint}`;
+  }
   if (item.targetKind === 'named' && !item.targetEnterprises.includes(q.enterpriseCode)) {
     return `企业 ${q.enterpriseCode} 不在计划所列检查对象名单内`;
   }

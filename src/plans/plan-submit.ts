@@ -1,4 +1,5 @@
 import { decide } from '../../machines/kernel.js';
+import { settingZh } from '../rules/setting-text.js';
 import { planMachine, type PlanEvent } from '../../machines/plan.machine.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
@@ -9,7 +10,8 @@ import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.reposi
 import { PLAN_CONTENT } from '../rules/plan-content.js';
 import { ruleResult, type RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { standingAfterSubmit } from './annual-duty.js';
+import { hasAnnualDuty, standingAfterSubmit } from './annual-duty.js';
+import { isOutsideWuhan } from '../registry/territory.js';
 import { assertActsForAgency } from './plan-access.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
 import { unplannableMatters } from './plannable-matters.js';
@@ -47,6 +49,24 @@ async function unpublishedResult(tx: Db, plan: Plan, agency: Agency, items: read
 }
 
 /**
+ * Why the submission is late, in words that keep the Order's date apart from the platform's period: a
+ * plan first reported in time, returned, and resubmitted after PLAN_RESUBMIT_DAYS is late because of that
+ * setting, and the message says so (issue 22, point 12) instead of charging it to 第十三条 alone.
+ */
+function lateDetail(agencyName: string, plan: Plan, submittedOn: string, resubmitDays: number | null): string {
+  const base = `${agencyName}${plan.year}年度日常检查计划于${submittedOn}报送备案，晚于第十三条规定的3月31日`;
+  if (plan.state !== 'returned' || plan.submittedOn === null || plan.submittedLate) return base;
+  return `${base}；该计划曾于${plan.submittedOn}报送并被退回，${resubmitDays === null ? '重新报送期限为本平台设置（本办法未规定该期限）' : settingZh('退回后重新报送的期限', resubmitDays, '日')}，至${plan.resubmitBy ?? ''}届满后方重新报送，报送日期按重新报送之日计`;
+}
+
+/** The resubmission period the return granted, in days (resubmitBy − returned day), or null when unknown. */
+function settingsResubmitDays(plan: Plan): number | null {
+  if (!plan.resubmitBy || !plan.returnedAt) return null;
+  const returnedOn = shanghaiDate(plan.returnedAt);
+  return Math.round((Date.parse(`${plan.resubmitBy}T00:00:00Z`) - Date.parse(`${returnedOn}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
  * Submits to the same-level justice bureau and the upper authority (Art. 13). The day of submission is
  * what the 31 March duty is judged by (annual-duty.ts); a late first submission is flagged
  * PLAN_FILING_DEADLINE against the agency, once a year (the sweeper uses the same flag key).
@@ -78,7 +98,8 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
     submittedOn: standing.submittedOn,
     submittedLate: standing.submittedLate,
   });
-  if (standing.submittedLate && !plan.submittedLate) {
+  const dutyBearer = hasAnnualDuty({ active: agency.active, createdAt: agency.createdAt, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) }, plan.year);
+  if (standing.submittedLate && !plan.submittedLate && dutyBearer) {
     await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
       rule: 'PLAN_FILING_DEADLINE',
       subjectType: 'agency',
@@ -88,7 +109,7 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
       districtCode: agency.districtCode,
       observed: standing.submittedOn,
       limit: plan.deadline,
-      detail: `${agency.name}${plan.year}年度日常检查计划于${standing.submittedOn}报送备案，晚于第十三条规定的${plan.deadline}`,
+      detail: lateDetail(agency.name, plan, standing.submittedOn!, settingsResubmitDays(plan)),
       evidence: { planId: plan.id, submittedAt: scope.at.toISOString(), returnedAt: plan.returnedAt?.toISOString() ?? null },
     });
   }

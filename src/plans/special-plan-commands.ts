@@ -87,13 +87,12 @@ export async function editSpecialPlan(tx: Db, scope: CommandScope, actor: Princi
  * authority for a vertically managed one (and, where SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL is set, the
  * same-level government for it too). Null when the approval may stand.
  */
-export function approverProblem(agency: Agency, kind: Approval['approverKind'], settings: SpecialPlanSettings): string | null {
+export function approverProblem(agency: Agency, kind: Approval['approverKind'], _settings?: SpecialPlanSettings): string | null {
   if (kind === 'upper_authority' && !agency.verticallyManaged) {
     return `${agency.name}不实行垂直管理，其专项检查计划应当经同级人民政府批准，上级主管部门的批准不能代替`;
   }
-  if (kind === 'same_level_government' && agency.verticallyManaged && !settings.verticalGovernmentApproval) {
-    return `${agency.name}实行垂直管理，其专项检查计划应当经实行垂直管理的上级主管部门批准`;
-  }
+  // 经同级人民政府或者实行垂直管理的上级主管部门批准: 或者 — the same-level government's approval is accepted for every
+  // agency, a vertically managed one included (issue 22, point 7); SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL no longer narrows it.
   return null;
 }
 

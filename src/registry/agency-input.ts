@@ -9,7 +9,7 @@ import { findAgency, type NewAgency } from './agencies.repository.js';
  * row, so an out-of-area inspection of Art. 12 can be recorded), and an entrusted organisation (Art. 3)
  * names the agency that entrusted it.
  */
-export async function checkAgencyFacts(db: Db, a: Pick<NewAgency, 'code' | 'kind' | 'level' | 'districtCode' | 'parentCode'>): Promise<void> {
+export async function checkAgencyFacts(db: Db, a: Pick<NewAgency, 'code' | 'kind' | 'level' | 'districtCode' | 'parentCode'> & Partial<Pick<NewAgency, 'domains'>>): Promise<void> {
   if (a.level === 'district' && !a.districtCode) throw DomainError.field('body.districtCode', '区级行政执法主体必须填写所在行政区');
   const district = a.districtCode ? await findDistrict(db, a.districtCode) : undefined;
   if (a.districtCode && !district) {
@@ -23,8 +23,14 @@ export async function checkAgencyFacts(db: Db, a: Pick<NewAgency, 'code' | 'kind
   }
   if (a.parentCode) {
     if (a.parentCode === a.code) throw DomainError.field('body.parentCode', '上级机关不能是自身');
-    if (!(await findAgency(db, a.parentCode))) {
+    const parent = await findAgency(db, a.parentCode);
+    if (!parent) {
       throw DomainError.field('body.parentCode', `上级或委托机关 ${a.parentCode} 不存在`, 'REFERENCE_INVALID');
+    }
+    // Art. 3: 依法受委托组织应当在委托范围内实施行政检查 — an organ can entrust only what it holds itself.
+    const beyond = a.kind === 'entrusted' ? (a.domains ?? []).filter((d) => !parent.domains.includes(d)) : [];
+    if (beyond.length) {
+      throw DomainError.field('body.domains', `受委托组织所列职责领域中有 ${beyond.length} 项不在委托机关${parent.name}的职责范围内，委托范围不能超出委托机关的职责（第三条）`);
     }
   }
 }

@@ -15,6 +15,8 @@ export interface AgencyPlace {
 export interface EnterprisePlace {
   districtCode: string;
   outsideWuhan: boolean;
+  /** Districts of its other business premises (经营场所), where a district agency inspects them at home. */
+  premisesDistrictCodes?: readonly string[];
 }
 
 /** A division code covers another when the other lies within it: 420500 covers 420502, 430000 covers 4301xx. */
@@ -31,7 +33,11 @@ export function divisionCovers(outer: string, inner: string): boolean {
  */
 export function isOutOfArea(agency: AgencyPlace, enterprise: EnterprisePlace): boolean {
   if (agency.outsideWuhan !== enterprise.outsideWuhan) return true;
-  if (!agency.outsideWuhan) return agency.level === 'district' && agency.districtCode !== enterprise.districtCode;
+  // Art. 12 with Art. 16: a site inspection happens at the premises; premises in the agency's own district are home.
+  if (!agency.outsideWuhan) {
+    const home = agency.districtCode === enterprise.districtCode || (agency.districtCode !== null && (enterprise.premisesDistrictCodes ?? []).includes(agency.districtCode));
+    return agency.level === 'district' && !home;
+  }
   return !agency.districtCode || !divisionCovers(agency.districtCode, enterprise.districtCode);
 }
 

@@ -50,7 +50,7 @@ ${c.revokedCategoryZh ? html`<dt>撤销类别</dt><dd data-field="revoked-catego
 <section id="offline-check" hidden></section>
 <section id="enterprise-check" data-code="${c.code}" hidden></section>
 <footer>${c.signatureChecked ? (c.agencies ? '已核对二维码签名。' : '已核对二维码签名；检查时间开始前不公开检查详情。') : '未携带签名，仅显示检查码是否存在及其状态；扫描二维码可查看检查详情。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。
-如检查码无效、人员不符或有索要财物、要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
+如检查码无效、人员不符或有索要财物、刻意要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
 </main>
 <script type="module" src="/portal/check-page.js"></script>
 <script type="module" src="/portal/check-offline.js"></script>

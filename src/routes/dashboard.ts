@@ -34,12 +34,17 @@ const Dashboard = Type.Object({
       missing: Int,
       awaitingFiling: Int,
       missingAgencies: Type.Array(Type.Object({ agencyCode: Str, agencyName: Str, state: Nullable(Str) })),
+      registeredAfterDeadline: Type.Optional(Type.Array(Type.Object({ agencyCode: Str, agencyName: Str }), { description: '3月31日后登记、当年无报送义务的单位 / agencies registered after 31 March' })),
       bureau: Type.Object(
         {
           pending: Int,
           pendingPastDeadline: Int,
           filedAfterDeadline: Int,
           pendingPlans: Type.Array(Type.Object({ agencyCode: Str, agencyName: Str, submittedOn: Nullable(Str), filingBureauCode: Nullable(Str) })),
+          backlog: Type.Array(
+            Type.Object({ bureauCode: Nullable(Str), bureauName: Nullable(Str), pending: Type.Integer(), oldestSubmittedOn: Nullable(Str), longestWaitDays: Nullable(Type.Integer()) }),
+            { description: '各司法行政部门待备案的计划（报送后等待备案，供上级监督）/ plans waiting on each filing bureau' },
+          ),
         },
         { description: '司法行政部门待备案及逾3月31日备案的计划（备案机关的进度，不计为执法主体违规）/ the bureau’s own queue and pace' },
       ),

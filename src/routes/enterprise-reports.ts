@@ -21,8 +21,9 @@ const ProhibitionSchema = Type.Union(
   Object.keys(PROHIBITIONS).map((k) => Type.Literal(k)),
   {
     description:
-      '第四十条禁止行为：legal_rep_required 要求法定代表人到场 (LEGAL_REP_REQUIRED) | gifts_or_meals 馈赠宴请 (PROFIT_SEEKING) | ' +
-      'designated_intermediary 指定中介 (PROFIT_SEEKING) | costs_shifted 费用转嫁 (COST_SHIFTED) | repeated_testing 重复检测 (REPEATED_TESTING)',
+      '第四十条禁止行为：legal_rep_required 刻意要求法定代表人到场 (LEGAL_REP_REQUIRED) | gifts_or_meals 馈赠宴请 (PROFIT_SEEKING) | ' +
+      'designated_intermediary 指定中介 (PROFIT_SEEKING) | costs_shifted 费用转嫁 (COST_SHIFTED) | repeated_testing 对同一产品或批次重复检测 (REPEATED_TESTING) | ' +
+      'disguised_label 以观摩、督导、考察等名义检查 (DISGUISED_INSPECTION)',
   },
 );
 
@@ -42,7 +43,7 @@ const ReportBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    prohibitions: Type.Optional(Type.Array(ProhibitionSchema, { maxItems: 5, uniqueItems: true })),
+    prohibitions: Type.Optional(Type.Array(ProhibitionSchema, { maxItems: 6, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

@@ -32,11 +32,14 @@ const RiskClass = Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal
   description: '风险/信用等级，A 为最低风险 / risk-credit class, A lowest risk',
 });
 
+const PremisesDistricts = Type.Array(DistrictCode, { maxItems: 50, uniqueItems: true, description: '登记地以外设有经营场所的行政区代码（第十二条）/ districts of other business premises' });
+
 const Enterprise = Type.Object({
   creditCode: Type.String(),
   name: Type.String(),
   districtCode: Type.String(),
   address: Type.String(),
+  premisesDistrictCodes: Type.Array(Type.String(), { description: '登记地以外设有经营场所的行政区（第十二条）/ districts of other business premises' }),
   entityType: Type.String(),
   entityTypeZh: Type.String(),
   scope: Scope,
@@ -76,8 +79,8 @@ function assertEntityType(type: EntityType, creditCode: string): void {
   if (contradiction) throw DomainError.field('body.entityType', contradiction);
 }
 
-async function assertDistrict(db: Db, code: string): Promise<void> {
-  if (!(await findDistrict(db, code))) throw DomainError.field('body.districtCode', `行政区 ${code} 不存在`, 'REFERENCE_INVALID');
+async function assertDistrict(db: Db, code: string, field = 'body.districtCode'): Promise<void> {
+  if (!(await findDistrict(db, code))) throw DomainError.field(field, `行政区 ${code} 不存在`, 'REFERENCE_INVALID');
 }
 
 export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -133,6 +136,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             name: ShortText('名称 / name', 100),
             districtCode: DistrictCode,
             address: ShortText('地址 / address', 200),
+            premisesDistrictCodes: Type.Optional(PremisesDistricts),
             entityType: EntityTypeSchema,
             riskClass: Type.Optional(RiskClass),
             latitude: Type.Optional(Latitude),
@@ -150,6 +154,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((body.latitude === undefined) !== (body.longitude === undefined)) throw DomainError.field(body.latitude === undefined ? 'body.latitude' : 'body.longitude', '经度和纬度须同时填写');
       const created = await runCommand(commandContext(req), { subjectType: 'enterprise', subjectId: body.creditCode, enterpriseCode: body.creditCode, districtCode: body.districtCode }, async (tx, { at, audit }) => {
         await assertDistrict(tx, body.districtCode);
+        for (const [k, d] of (body.premisesDistrictCodes ?? []).entries()) await assertDistrict(tx, d, `body.premisesDistrictCodes[${k}]`);
         let row: EnterpriseRow;
         try {
           row = await insertEnterprise(tx, { ...body, riskClass: body.riskClass ?? null, scope: scopeOf(body.entityType), createdAt: at });
@@ -185,6 +190,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             name: Type.Optional(ShortText('名称 / name', 100)),
             districtCode: Type.Optional(DistrictCode),
             address: Type.Optional(ShortText('地址 / address', 200)),
+            premisesDistrictCodes: Type.Optional(PremisesDistricts),
             entityType: Type.Optional(EntityTypeSchema),
             riskClass: Type.Optional(Type.Union([RiskClass, Type.Null()])),
             latitude: Type.Optional(Type.Union([Latitude, Type.Null()])),
@@ -203,6 +209,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const current = await findEnterprise(tx, creditCode);
         if (!current) throw DomainError.notFound('企业', creditCode);
         if (req.body.districtCode) await assertDistrict(tx, req.body.districtCode);
+        for (const [k, d] of (req.body.premisesDistrictCodes ?? []).entries()) await assertDistrict(tx, d, `body.premisesDistrictCodes[${k}]`);
         const patch = { ...req.body, ...(req.body.entityType ? { scope: scopeOf(req.body.entityType) } : {}) };
         const row = (await updateEnterprise(tx, creditCode, patch))!;
         await audit({

@@ -38,17 +38,18 @@ export const DraftFields = {
   planId: Type.Optional(Type.String({ format: 'uuid' })),
   specialPlanId: Type.Optional(Type.String({ format: 'uuid', description: '专项检查计划 / special plan' })),
   leadKind: Type.Optional(
-    Type.Union(['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'].map((k) => Type.Literal(k)), {
-      description: '个案线索：complaint 投诉举报 | referral 移送 | assignment 转办交办 | platform_monitoring 平台监测 | enterprise_request 企业申请 | follow_up 跟踪检查',
+    Type.Union(['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up', 'other'].map((k) => Type.Literal(k)), {
+      description: '个案线索（第九条，列举未尽）：complaint 投诉举报 | referral 移送 | assignment 转办交办 | platform_monitoring 平台监测 | enterprise_request 企业申请 | follow_up 跟踪检查 | other 其他线索（须在 leadRef 写明内容及出处）',
     }),
   ),
-  leadRef: Opt('线索编号 / lead reference', 200),
+  leadRef: Opt('线索编号；其他线索写明内容及出处 / lead reference, or the description of an other lead', 200),
   teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
   assistanceRef: Opt('异地协助安排（第十二条）'),
   escalationGround: Type.Optional(EscalationGround),
   escalationRef: Opt('指定、交办文件或上级主管部门规定的文号（第十一条第二款）', 200),
   onsiteReason: Opt('非现场检查不能达到目的的理由（第三十二条）'),
   failedChecksReason: Opt('预检有规则未通过仍提交的理由：作为证据保存，负责人审批时可见 / why the scheme is submitted although rules failed (kept as evidence, shown to the head)', 1000),
+  offsiteFollowUpReason: Opt('计划为非现场检查方式、因非现场检查不能或者难以达到目的而及时进行现场检查的理由（第三十二条）'),
   excludedRelation: Type.Optional(
     Type.Union([Type.Literal('subordinate_unit'), Type.Literal('soe_supervision')], { description: '第二条第二款：隶属关系 / 国资监管关系（不适用本办法）' }),
   ),
@@ -99,12 +100,13 @@ export const InspectionView = Type.Object({
   escalationRef: Type.Union([Type.String(), Type.Null()]),
   inspectors: Type.Array(Type.Object({ name: Type.String(), certificateNo: Type.String() })),
   failedChecksReason: Type.Union([Type.String(), Type.Null()], { description: '预检未通过仍提交的理由（执法人员填写，负责人审批时可见）/ why submitted despite failed pre-checks' }),
+  offsiteFollowUpReason: Type.Union([Type.String(), Type.Null()], { description: '对非现场检查计划事项及时进行现场检查的理由（第三十二条）/ why an on-site visit follows up an off-site plan item' }),
   teamExceptionBasis: Type.Union([Type.String(), Type.Null()], { description: '少于两人的法律依据（第十八条第（一）项），与检查人员一并显示 / the legal basis for fewer than two inspectors' }),
   checklist: Type.Array(Type.String()),
   leadKind: Type.Union([Type.String(), Type.Null()]),
   planId: Type.Union([Type.String(), Type.Null()]),
   planCoverage: Type.Union(
-    [Type.Array(Type.Object({ matterCode: Type.String(), planId: Type.String(), revision: Type.Integer(), itemId: Type.String() })), Type.Null()],
+    [Type.Array(Type.Object({ matterCode: Type.String(), planId: Type.String(), revision: Type.Integer(), itemId: Type.String(), filed: Type.Optional(Type.Boolean()) })), Type.Null()],
     { description: '日常检查所依据的年度计划条目（每个检查事项一条；第十三条、第十六条）/ the plan item covering each matter' },
   ),
   specialPlanId: Type.Union([Type.String(), Type.Null()]),

@@ -10,6 +10,7 @@ import { mergeInspection } from '../inspections/commands/merge.js';
 import { approveSpec, archiveSpec, cancelSpec, closeSpec, notifySpec, returnSpec, startSpec, stepInspection, type StepSpec } from '../inspections/commands/lifecycle.js';
 import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import type { Inspection } from '../inspections/repository.js';
+import { OutcomeFields } from './outcome-schema.js';
 import { Id, InspectionView, inspectionView } from './inspection-schemas.js';
 
 const Findings = Type.Object(
@@ -29,18 +30,7 @@ const Findings = Type.Object(
       ),
       { minItems: 1, maxItems: 200 },
     ),
-    outcome: Type.Object(
-      {
-        kind: Type.Union(['no_violation', 'stop_order', 'rectification', 'penalty_referral'].map((k) => Type.Literal(k)), {
-          description: '第二十条：no_violation 未发现违法 | stop_order 责令停止 | rectification 责令改正 | penalty_referral 依法处罚',
-        }),
-        noticeNo: Type.Optional(ShortText('书面通知或决定文号 / written notice number', 100)),
-        dueDate: Type.Optional(CalendarDate),
-        proportionalityNote: Type.Optional(ShortText('过罚相当说明 / proportionality', 1000)),
-        noPenaltyGround: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
-      },
-      { additionalProperties: false },
-    ),
+    outcome: Type.Object(OutcomeFields, { additionalProperties: false }),
     sampling: Type.Optional(
       Type.Object(
         {

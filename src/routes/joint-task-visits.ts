@@ -14,18 +14,11 @@ import { checklistView, enterpriseNames, listTitle, loadTaskDetail } from '../jo
 import { cancelJointTask, closeJointVisit, notifyJointResult, recordJointFindings, resolveEnterprise } from '../joint/task-visits.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
+import { OutcomeFields } from './outcome-schema.js';
 import { IdParams, JointTaskView, jointTaskView } from './joint-schemas.js';
 import { jointTaskRefusalSubject } from '../joint/refusal-subject.js';
 
-const Outcome = {
-  kind: Type.Union(['no_violation', 'stop_order', 'rectification', 'penalty_referral'].map((k) => Type.Literal(k)), {
-    description: '第二十条：no_violation 未发现违法 | stop_order 责令停止 | rectification 责令改正 | penalty_referral 依法处罚',
-  }),
-  noticeNo: Type.Optional(ShortText('书面通知或决定文号 / written notice number', 100)),
-  dueDate: Type.Optional(CalendarDate),
-  proportionalityNote: Type.Optional(ShortText('过罚相当说明 / proportionality', 1000)),
-  noPenaltyGround: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
-};
+const Outcome = OutcomeFields;
 
 const Findings = Type.Object(
   {

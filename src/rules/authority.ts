@@ -48,6 +48,6 @@ export function JURISDICTION_TERRITORIAL(f: GuardFacts): RuleResult {
     problem === null,
     { agencyLevel: f.agency.level, lowerLevelCounterpart: f.lowerLevelCounterpart, escalationGround: f.escalationGround, escalationRef: f.escalationRef },
     { lowestLevel: f.lowerLevelCounterpart, grounds: ESCALATION_GROUND_KEYS },
-    `原则上由最低一级行政执法主体（${f.lowerLevelCounterpartName ?? f.lowerLevelCounterpart}）实施；${problem ?? ''}。上级实施须属于第十一条第二款第（一）项至第（三）项情形之一或者上级主管部门有规定`,
+    `检查事项${(f.lowerLevelMatters ?? []).join('、')}已列入${f.lowerLevelCounterpartName ?? f.lowerLevelCounterpart}当日有效的行政检查事项清单，原则上由该最低一级行政执法主体实施；${problem ?? ''}。上级实施须属于第十一条第二款第（一）项至第（三）项情形之一或者上级主管部门有规定`,
   );
 }

@@ -16,7 +16,7 @@ export interface GuardFacts {
   date: string;
   /** districtName: the registry's name for districtCode, so messages name the place, not its code. */
   agency: { code: string; level: 'city' | 'district'; districtCode: string | null; districtName: string | null; domains: string[]; outsideWuhan: boolean };
-  enterprise: { creditCode: string; districtCode: string; districtName: string | null; outsideWuhan: boolean };
+  enterprise: { creditCode: string; districtCode: string; districtName: string | null; outsideWuhan: boolean; premisesDistrictCodes?: readonly string[] };
   matters: MatterFact[];
   inspectors: Inspector[];
   teamExceptionBasis: string | null;
@@ -24,10 +24,16 @@ export interface GuardFacts {
   escalationGround: string | null;
   escalationRef: string | null;
   onsiteReason: string | null;
+  /** Art. 32: why an on-site visit follows up an off-site plan item (its own declaration). */
+  offsiteFollowUpReason?: string | null;
   leadKind: string | null;
+  /** The lead's reference; for an `other` lead its description and source (Art. 9: 有线索可查). */
+  leadRef?: string | null;
   /** A district counterpart of this city agency exists in the enterprise's district (Art. 11). */
   lowerLevelCounterpart: string | null;
   /** Its name, for the message (Art. 11). */
   lowerLevelCounterpartName: string | null;
+  /** The inspection's matters on that counterpart's published list on the inspection date (Art. 7, 11). */
+  lowerLevelMatters?: string[];
 }
 

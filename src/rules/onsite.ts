@@ -5,11 +5,34 @@ import { ruleResult, type RuleResult } from './result.js';
  * The inspection itself (Art. 9, 13, 18, 32): a case inspection's lead, the on-site team and its
  * certificates, off-site first. Each check is named by its rule id.
  */
-export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up'] as const;
+export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up', 'other'] as const;
 
+/** The lead kinds in words, for the message: every kind the engine takes, in its order. */
+const LEAD_KINDS_ZH: Record<(typeof LEAD_KINDS)[number], string> = {
+  complaint: '投诉举报',
+  referral: '移送',
+  assignment: '转办交办',
+  platform_monitoring: '平台监测',
+  enterprise_request: '企业申请',
+  follow_up: '跟踪检查',
+  other: '其他线索',
+};
+
+/**
+ * Art. 9: 根据投诉举报、转办交办、平台监测、企业申请等实施的有线索可查的检查. The list ends in 等, so it is open:
+ * a lead of another kind (a newspaper report, a letter from another authority) is `other`, and since the
+ * article asks a lead that can be traced (有线索可查), an `other` lead must say what it is and where it is
+ * found (`leadRef`, e.g. 《长江日报》2026年3月5日报道). The other kinds keep their reference optional as before.
+ */
 export function CASE_WITHOUT_LEAD(f: GuardFacts): RuleResult {
-  const ok = f.kind !== 'case' || (f.leadKind !== null && (LEAD_KINDS as readonly string[]).includes(f.leadKind));
-  return ruleResult('CASE_WITHOUT_LEAD', ok, f.leadKind, LEAD_KINDS, '个案检查须载明线索来源：投诉举报、转办交办、平台监测或企业申请');
+  const known = f.leadKind !== null && (LEAD_KINDS as readonly string[]).includes(f.leadKind);
+  const described = f.leadKind !== 'other' || Boolean(f.leadRef?.trim());
+  const ok = f.kind !== 'case' || (known && described);
+  const kinds = LEAD_KINDS.map((k) => LEAD_KINDS_ZH[k]).join('、');
+  const detail = known && !described
+    ? '个案检查的线索为其他线索的，须写明线索内容及出处（如某报某日的报道），以便有线索可查（第九条）'
+    : `个案检查须载明线索来源：${kinds}（第九条：根据投诉举报、转办交办、平台监测、企业申请等实施的有线索可查的检查）`;
+  return ruleResult('CASE_WITHOUT_LEAD', ok, f.leadKind, LEAD_KINDS, detail);
 }
 
 /**
@@ -30,7 +53,7 @@ export function TEAM_TOO_SMALL(f: GuardFacts): RuleResult {
   const detail = f.teamExceptionBasis
     ? `持执法证的检查人员为 ${certified} 人；依据“${f.teamExceptionBasis}”可少于两人，但至少须有一名持证检查人员`
     : `持执法证的检查人员仅 ${certified} 人，现场检查不得少于两人（法律另有规定的须载明依据）`;
-  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail);
+  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail, f.teamExceptionBasis ? detail : undefined);
 }
 
 /** Art. 18(2): 主动出示执法证件 — every inspector on the visit holds an enforcement certificate. */
@@ -48,7 +71,8 @@ export function INSPECTOR_UNCERTIFIED(f: GuardFacts): RuleResult {
 export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
   const capableMatters = f.matters.filter((m) => m.published?.offsiteCapable);
   const capable = capableMatters.map((m) => m.code);
-  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason);
+  // The Art. 32 follow-up reason (an off-site item followed up on site) is such a reason too.
+  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason) || Boolean(f.offsiteFollowUpReason);
   const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
   return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
 }

@@ -74,10 +74,19 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
         resubmitBy: plans.resubmitBy,
         deadline: plans.deadline,
         filingBureauCode: plans.filingBureauCode,
+        createdAt: agencies.createdAt,
       })
       .from(agencies)
       .leftJoin(plans, and(eq(plans.agencyCode, agencies.code), eq(plans.year, year)))
-      .where(and(eq(agencies.isJusticeBureau, false), district ? eq(agencies.districtCode, district) : undefined))
+      // Agencies with the 31 March duty (annual-duty.ts hasAnnualDuty): active, of Wuhan (第二条); registered after 31 March: below.
+      .where(
+        and(
+          eq(agencies.isJusticeBureau, false),
+          eq(agencies.active, true),
+          notExists(db.select({ one: sql`1` }).from(districts).where(and(eq(districts.code, agencies.districtCode), eq(districts.kind, 'outside')))),
+          district ? eq(agencies.districtCode, district) : undefined,
+        ),
+      )
       .orderBy(agencies.code),
     overdueReferrals(db, p, year, shanghaiDate(now)),
     jointRate(db, p, carriedOut, from, to),
@@ -90,9 +99,13 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   const status = (r: (typeof planRows)[number]) => dutyStatus(r.state === null ? null : (r as Parameters<typeof dutyStatus>[0] & object), planDeadline(year), today);
   const onTime = planRows.filter((r) => status(r) === 'on_time');
   const late = planRows.filter((r) => status(r) === 'late');
-  const missing = planRows.filter((r) => status(r) === 'missing' || status(r) === 'not_due');
+  // Registered after 31 March of the year: no duty that year (hasAnnualDuty), listed apart, never as 未报送.
+  const registeredLate = (r: (typeof planRows)[number]) => shanghaiDate(r.createdAt) > planDeadline(year);
+  const missing = planRows.filter((r) => !registeredLate(r) && (status(r) === 'missing' || status(r) === 'not_due'));
+  const newAgencies = planRows.filter((r) => registeredLate(r) && !r.submittedOn);
   // Submitted and waiting on the bureau's first filing: the bureau's queue, not the agency's violation.
   const bureauPending = planRows.filter((r) => r.state === 'submitted' && r.filedAt === null);
+  const backlog = await bureauBacklog(db, bureauPending, today);
   return {
     year,
     jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
@@ -116,6 +129,8 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
       missing: missing.length,
       awaitingFiling: planRows.filter((r) => r.state === 'submitted').length,
       missingAgencies: missing.map((r) => ({ agencyCode: r.code, agencyName: r.name, state: r.state ?? null })),
+      /** Registered after 31 March of the year and not yet reporting: no duty that year (issue 22, point 11). */
+      registeredAfterDeadline: newAgencies.map((r) => ({ agencyCode: r.code, agencyName: r.name })),
       /** The bureau's side (Art. 14 ¶1): plans submitted and not yet filed, and first filings after 31 March. */
       bureau: {
         pending: bureauPending.length,
@@ -123,11 +138,41 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
         pendingPastDeadline: today > planDeadline(year) ? bureauPending.length : 0,
         filedAfterDeadline: planRows.filter((r) => r.filedAt !== null && r.filedLate && !r.submittedLate).length,
         pendingPlans: bureauPending.map((r) => ({ agencyCode: r.code, agencyName: r.name, submittedOn: r.submittedOn, filingBureauCode: r.filingBureauCode })),
+        /**
+         * Each filing bureau's backlog, for the bureau above it (Art. 6 ¶3, 14 ¶1): a reported plan covers routine
+         * inspections while it waits (src/plans/filed-plan.ts), so the bureau's delay is shown here, against the bureau.
+         */
+        backlog,
       },
     },
     jointRate: joint,
     overdueReferrals: referral,
   };
+}
+
+/** Plans waiting on each filing bureau: how many, and since when (the oldest submission), in calendar days. */
+async function bureauBacklog(db: Db, pending: readonly { filingBureauCode: string | null; submittedOn: string | null }[], today: string) {
+  const byBureau = new Map<string, { pending: number; oldestSubmittedOn: string | null }>();
+  for (const r of pending) {
+    const key = r.filingBureauCode ?? '';
+    const cur = byBureau.get(key) ?? { pending: 0, oldestSubmittedOn: null };
+    cur.pending += 1;
+    if (r.submittedOn && (cur.oldestSubmittedOn === null || r.submittedOn < cur.oldestSubmittedOn)) cur.oldestSubmittedOn = r.submittedOn;
+    byBureau.set(key, cur);
+  }
+  const codes = [...byBureau.keys()].filter((c) => c !== '');
+  const names = codes.length ? await db.select({ code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.code, codes)) : [];
+  const nameOf = new Map(names.map((n) => [n.code, n.name]));
+  const days = (from: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return [...byBureau.entries()]
+    .map(([code, v]) => ({
+      bureauCode: code || null,
+      bureauName: code ? (nameOf.get(code) ?? code) : null,
+      pending: v.pending,
+      oldestSubmittedOn: v.oldestSubmittedOn,
+      longestWaitDays: v.oldestSubmittedOn ? days(v.oldestSubmittedOn) : null,
+    }))
+    .sort((x, y) => y.pending - x.pending || String(x.bureauCode).localeCompare(String(y.bureauCode)));
 }
 
 /**

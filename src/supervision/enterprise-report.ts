@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, not, notInArray, sql } from 'drizzle-orm';
+import { underOrderSql } from '../inspections/order-scope.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
@@ -20,8 +21,9 @@ import { shanghaiDateTimeText } from './shanghai-time.js';
 /**
  * 企业报告 (Art. 40): an enterprise reports a visit. A visit that no valid inspection code covered, and that
  * the agency did not record as an on-site case inspection (which needs no code: Art. 17 covers routine and
- * special inspections only; case-visits.ts), is a disguised inspection (Art. 40(5)) and an on-site
- * inspection without a code (Art. 17); each prohibition
+ * special inspections only; case-visits.ts) nor as outside the Order, is an on-site inspection without a code
+ * (Art. 17). A disguised inspection (Art. 40(5): 以观摩、督导、考察等名义行检查之实) needs a sign of the label,
+ * which only the enterprise saw: it is raised when the enterprise ticks `disguised_label`; each prohibition
  * the enterprise ticks raises its own flag. Everything — the report, its photo, its flags and their audit
  * entries — is written in one transaction.
  */
@@ -30,7 +32,9 @@ export const PROHIBITIONS = {
   gifts_or_meals: { rule: 'PROFIT_SEEKING', zh: '索要或接受馈赠、宴请、报酬或由企业支付消费' },
   designated_intermediary: { rule: 'PROFIT_SEEKING', zh: '强制企业接受指定中介机构服务' },
   costs_shifted: { rule: 'COST_SHIFTED', zh: '将检验检测等检查费用转嫁给企业' },
-  repeated_testing: { rule: 'REPEATED_TESTING', zh: '对同一项目重复检验、检疫、检测或技术鉴定' },
+  repeated_testing: { rule: 'REPEATED_TESTING', zh: '对同一产品或批次重复检验、检疫、检测或技术鉴定' },
+  // Art. 40(5): the sign of a disguised inspection is the label the visitors gave it, which only the enterprise saw.
+  disguised_label: { rule: 'DISGUISED_INSPECTION', zh: '以观摩、督导、考察等名义行检查之实' },
 } as const satisfies Record<string, { rule: RuleId; zh: string }>;
 export type Prohibition = keyof typeof PROHIBITIONS;
 
@@ -136,6 +140,25 @@ async function openReportFlag(tx: Db, f: FlagInput, agencyText: string | null): 
   return row?.id ?? null;
 }
 
+/** An inspection the engine recorded as outside the Order (Art. 2 ¶2, 4 ¶2) at the enterprise covering `at`, if any. */
+async function outsideOrderVisitAt(tx: Db, enterprise: string, at: Date, agencyCode?: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ id: inspections.id })
+    .from(inspections)
+    .where(
+      and(
+        eq(inspections.enterpriseCode, enterprise),
+        not(underOrderSql()),
+        notInArray(inspections.state, ['draft', 'cancelled', 'merged']),
+        lte(inspections.windowStart, at),
+        gte(inspections.windowEnd, at),
+        agencyCode ? eq(inspections.agencyCode, agencyCode) : undefined,
+      ),
+    )
+    .limit(1);
+  return row?.id;
+}
+
 export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput, limits: ReportSettings = DEFAULT_REPORT_SETTINGS) {
   const enterprise = await findEnterprise(tx, actor.creditCode ?? '');
   if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
@@ -162,6 +185,8 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   const shownValid = codeShown && candidates.includes(codeShown) ? codeShown : null;
   const validCode = shownValid ?? (agency ? (candidates[0] ?? null) : null);
   const recordedCase = validCode || !agency ? undefined : (await caseVisitsAt(tx, enterprise.creditCode, visitedAt, agency.code))[0];
+  // A visit the engine recorded as outside the Order (matched the same way, by the agency picked) is no disguise.
+  const outsideVisit = validCode || recordedCase || !agency ? undefined : await outsideOrderVisitAt(tx, enterprise.creditCode, visitedAt, agency.code);
   // One report per visit: a second about the same visit points at the first instead of raising its flags again.
   const earlier = await sameVisitReport(tx, enterprise.creditCode, visitedAt, visitKey(validCode, agency?.code ?? null, agencyText));
   if (earlier) {
@@ -197,18 +222,17 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   const base = { subjectType: 'enterprise_report', subjectId: id, agencyCode: agency?.code ?? null, enterpriseCode: enterprise.creditCode, districtCode: enterprise.districtCode };
   const evidence = { reportId: id, visitedAt: visitedAt.toISOString(), agencyText, agencyCode: agency?.code ?? null, codeShown, photoSha256: photo?.sha256 ?? null };
   const toRaise: FlagInput[] = [];
-  if (!validCode && !recordedCase) {
+  // A visit the engine recorded as outside the Order (Art. 2 ¶2, 4 ¶2) needs no code and is not an inspection
+  // under it: neither a code-less inspection nor a disguised one. Its declaration is the supervisors' to weigh.
+  if (!validCode && !recordedCase && !outsideVisit) {
     const observed = { codeShown, validCodes: 0 };
     const limit = '检查时间与对象均相符的有效检查码';
-    toRaise.push(
-      { ...base, rule: 'DISGUISED_INSPECTION', observed, limit, detail: `${enterprise.name}报告：${when}${who}到企业检查，但当时没有针对本企业的有效检查码，可能以观摩、督导、考察等名义变相检查`, evidence },
-      { ...base, rule: 'ONSITE_WITHOUT_CODE', observed, limit, detail: `${enterprise.name}报告：${when}${who}现场检查未出示有效检查码${codeShown ? `（出示的 ${codeShown} 无效）` : ''}`, evidence },
-    );
+    toRaise.push({ ...base, rule: 'ONSITE_WITHOUT_CODE', observed, limit, detail: `${enterprise.name}报告：${when}${who}现场检查未出示有效检查码${codeShown ? `（出示的 ${codeShown} 无效）` : ''}`, evidence });
     // Art. 12, 40(9): a named agency from outside the enterprise's territory came without a code, so without
     // the assistance arrangement the code guard requires: the detector half of CROSS_REGION_NO_ASSISTANCE.
     if (agency) {
       const agencyPlace = { level: agency.level, districtCode: agency.districtCode, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) };
-      const enterprisePlace = { districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(tx, enterprise.districtCode) };
+      const enterprisePlace = { districtCode: enterprise.districtCode, outsideWuhan: await isOutsideWuhan(tx, enterprise.districtCode), premisesDistrictCodes: enterprise.premisesDistrictCodes };
       if (isOutOfArea(agencyPlace, enterprisePlace)) {
         toRaise.push({
           ...base,
@@ -223,6 +247,9 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
   }
   for (const key of prohibitions) {
     const p = PROHIBITIONS[key];
+    // Art. 40(5) is about a visit held out as something other than an inspection; one the engine recorded as
+    // outside the Order was declared as such, and that declaration is weighed apart (not a disguise the enterprise could see).
+    if (key === 'disguised_label' && outsideVisit) continue;
     toRaise.push({ ...base, rule: p.rule, occurrence: key, observed: key, limit: '第四十条禁止行为', detail: `${enterprise.name}报告：${when}${who}检查时${p.zh}`, evidence });
   }
   // REPORT_MAX_FLAGS: the rules beyond the bound are named in the last flag raised, not raised on their own.

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
+import { outcomeSummaryZh } from '../inspections/outcome.js';
 import { FLAG_STATE_ZH, type FlagState } from '../../machines/flag.machine.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
@@ -13,7 +14,6 @@ import { withinJurisdiction } from './jurisdiction.js';
 /** Column layouts of the supervisors' CSV exports (zh-CN headers: the files are read in Excel). */
 const SEVERITY_ZH: Record<string, string> = { low: '低', medium: '中', high: '高' };
 const MODE_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
-const OUTCOME_ZH: Record<string, string> = { no_violation: '未发现违法行为', stop_order: '责令停止', rectification: '责令改正', penalty_referral: '依法处罚' };
 
 export const FLAG_CSV_HEADER = [
   '标记编号', '规则', '规则名称', '条款', '严重程度', '说明', '行政执法主体代码', '行政执法主体', '统一社会信用代码', '企业名称',
@@ -70,11 +70,11 @@ export async function* inspectionBatches(db: Db, p: Principal, period: { from: s
 
 export function inspectionCsvRow(r: InspectionExportRow): CsvValue[] {
   const i = r.i;
-  const outcome = (i.outcome as { kind?: string } | null)?.kind;
+  const outcome = i.outcome ? outcomeSummaryZh(i.outcome) : null;
   return [
     i.id, i.agencyCode, r.agencyName, i.enterpriseCode, r.enterpriseName, KIND_ZH[i.kind] ?? i.kind, MODE_ZH[i.mode] ?? i.mode,
     INSPECTION_STATE_ZH[i.state as InspectionState] ?? (i.state === 'recorded' ? '上级平台已记录' : i.state), i.matterCodes.join('、'), i.windowStart, i.windowEnd, i.countedDate, r.code,
-    r.codeState, r.code ? Number(r.acceptedScans) : null, outcome ? (OUTCOME_ZH[outcome] ?? outcome) : null, i.resultNotifiedAt, i.closedAt,
+    r.codeState, r.code ? Number(r.acceptedScans) : null, outcome || null, i.resultNotifiedAt, i.closedAt,
     i.sourceSystem, i.sourceId,
   ];
 }

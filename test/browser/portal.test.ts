@@ -133,6 +133,7 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
     await page.getByTestId('report-agency-text').fill('自称市场监管局“督导组”');
     await page.getByTestId('report-description').fill('两人以督导名义查看后厨，未出示检查码，要求法定代表人到场。');
     await page.getByTestId('prohibition-legal_rep_required').check();
+    await page.getByTestId('prohibition-disguised_label').check();
     await page.getByTestId('report-submit').click();
     await seeText(page.getByTestId('notice'), '没有针对本企业的有效检查码');
     await seeText(page.getByTestId('report-flags'), '第四十条第（五）项');

@@ -39,7 +39,7 @@ describeDb('an enterprise sees only its own inspections, reports, ratings and no
         method: 'POST',
         url: '/api/v1/enterprise-reports',
         as: who === 'a' ? a : b,
-        payload: { visitedAt: '2026-04-07T10:00:00+08:00', agencyText: `企业${who}所述单位`, description: `企业${who}的报告`, photo: { contentType: 'image/png', dataBase64: PNG_1PX } },
+        payload: { visitedAt: '2026-04-07T10:00:00+08:00', agencyText: `企业${who}所述单位`, description: `企业${who}的报告`, prohibitions: ['disguised_label'], photo: { contentType: 'image/png', dataBase64: PNG_1PX } },
       });
       expect(reported.statusCode).toBe(201);
       // An off-site notice (Art. 37) to each, as the off-site capability writes it.

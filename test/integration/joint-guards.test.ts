@@ -25,19 +25,19 @@ describeDb('guards of a joint visit: plans, team size, frequency counted once pe
   const small = { fire: officers('消防', 1), health: officers('卫健', 1) };
 
   /**
-   * An amendment of the agency's filed plan that changes every item and is not filed again (Art. 14 ¶2):
-   * the changed items wait for their filing, so the matters they carry are not covered meanwhile.
+   * An amendment of the agency's filed plan that changes every item and is not reported again (Art. 14 ¶2:
+   * the amended plan is back in draft): the changed items wait until reported, so their matters are not covered meanwhile.
    */
   async function withUnfiledAmendment(agencyCode: string, run: () => Promise<void>): Promise<void> {
     const [plan] = await t.db.select().from(plans).where(eq(plans.agencyCode, agencyCode));
     const items = await t.db.select().from(planItems).where(eq(planItems.planId, plan!.id));
-    await t.db.update(plans).set({ needsRefiling: true }).where(eq(plans.id, plan!.id));
+    await t.db.update(plans).set({ needsRefiling: true, state: 'draft' }).where(eq(plans.id, plan!.id));
     for (const i of items) await t.db.update(planItems).set({ necessity: `${i.necessity}（调整）` }).where(eq(planItems.id, i.id));
     try {
       await run();
     } finally {
       for (const i of items) await t.db.update(planItems).set({ necessity: i.necessity }).where(eq(planItems.id, i.id));
-      await t.db.update(plans).set({ needsRefiling: false }).where(eq(plans.id, plan!.id));
+      await t.db.update(plans).set({ needsRefiling: false, state: plan!.state }).where(eq(plans.id, plan!.id));
     }
   }
 

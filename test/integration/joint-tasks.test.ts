@@ -176,7 +176,7 @@ describeDb('a 综合查一次 of three agencies: launch, assign, one code, one f
     const res = await t.call({ method: 'POST', url: url('/notify-result'), as: lead(), payload: { method: 'written' } });
     expect(res.statusCode).toBe(200);
     const results = res.json().results as { agencyCode: string; agencyName: string; outcomeZh: string; violations: string[] }[];
-    expect(Object.fromEntries(results.map((r) => [r.agencyName, r.outcomeZh]))).toEqual({ [w.market.name]: '未发现违法行为', [w.fire.name]: '责令限期改正', [w.health.name]: '未发现违法行为' });
+    expect(Object.fromEntries(results.map((r) => [r.agencyName, r.outcomeZh]))).toEqual({ [w.market.name]: '未发现违法行为，予以记录', [w.fire.name]: '责令改正', [w.health.name]: '未发现违法行为，予以记录' });
     expect(results.find((r) => r.agencyCode === w.fire.code)!.violations).toEqual(['安全出口和疏散通道']);
     const again = await t.call({ method: 'POST', url: url('/notify-result'), as: lead(), payload: { method: 'written' } });
     expect(again.json()).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'result_notified' });

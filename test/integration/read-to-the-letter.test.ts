@@ -59,7 +59,7 @@ describeDb('第十七条第（一）项 检查前获取检查码：检查码自�
     t.clock.set('2026-04-08T12:00:00+08:00');
     const before = await report('2026-04-08T10:00:00+08:00', w.agency.code, issued.code);
     expect(before.json()).toMatchObject({ authorised: false, validCode: null });
-    expect(rulesOf(before.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(rulesOf(before.json())).toEqual(['ONSITE_WITHOUT_CODE']);
     const after = await report('2026-04-08T11:30:00+08:00', w.agency.code, issued.code);
     expect(after.json()).toMatchObject({ authorised: true, validCode: issued.code, flags: [] });
   });
@@ -95,7 +95,7 @@ describeDb('第十七条、第二十九条 联合检查码同样自签发时起�
     const report = (visitedAt: string) =>
       t.call({ method: 'POST', url: '/api/v1/enterprise-reports', as: ent, payload: { visitedAt, agencyCode: w.fire.code, description: '联合检查到店', codeShown: issued.code } });
     t.clock.set('2026-04-15T11:00:00+08:00');
-    expect(rulesOf((await report('2026-04-15T09:30:00+08:00')).json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(rulesOf((await report('2026-04-15T09:30:00+08:00')).json())).toEqual(['ONSITE_WITHOUT_CODE']);
     expect((await report('2026-04-15T10:30:00+08:00')).json()).toMatchObject({ authorised: true, validCode: issued.code, flags: [] });
   });
 });
@@ -148,12 +148,12 @@ describeDb('第十七条 检查码仅适用于日常检查和专项检查：已�
   });
 
   it('still flags a visit outside the case inspection’s time, by another agency, or covered only by a case never started', async () => {
-    expect(rulesOf((await report('2026-04-09T13:00:00+08:00')).json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
-    expect(rulesOf((await report('2026-04-09T10:00:00+08:00', { agencyCode: w.city.code })).json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(rulesOf((await report('2026-04-09T13:00:00+08:00')).json())).toEqual(['ONSITE_WITHOUT_CODE']);
+    expect(rulesOf((await report('2026-04-09T10:00:00+08:00', { agencyCode: w.city.code })).json())).toEqual(['ONSITE_WITHOUT_CODE']);
     t.clock.set('2026-04-02T09:00:00+08:00');
     await approvedInspection(t, w, { kind: 'case', leadKind: 'assignment', windowStart: '2026-04-10T09:00:00+08:00', windowEnd: '2026-04-10T12:00:00+08:00' });
     t.clock.set('2026-04-10T15:00:00+08:00');
-    expect(rulesOf((await report('2026-04-10T10:00:00+08:00')).json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(rulesOf((await report('2026-04-10T10:00:00+08:00')).json())).toEqual(['ONSITE_WITHOUT_CODE']);
   });
 });
 
@@ -266,7 +266,7 @@ describeDb('第六条 违规标记由被标记主体本级的司法行政部门�
     const ids = r.flags.map((f) => f.id).sort();
     // No code covered the visit (第十七条, 第四十条第（五）项), and another district's agency came without an
     // assistance arrangement (第十二条, 第四十条第（九）项).
-    expect(r.flags.map((f) => f.rule).sort()).toEqual(['CROSS_REGION_NO_ASSISTANCE', 'DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(r.flags.map((f) => f.rule).sort()).toEqual(['CROSS_REGION_NO_ASSISTANCE', 'ONSITE_WITHOUT_CODE']);
     expect(await listed(sup1, r.id)).toEqual([]);
     expect(await listed(sup2, r.id)).toEqual(ids);
     expect(await listed(city, r.id)).toEqual(ids);

@@ -129,6 +129,13 @@ describeDb('reference registry: access by role and scope', () => {
     expect(ok.json()).toMatchObject({ code: 'AG-X1', level: 'district', districtCode, parentCode: agencyCode });
   });
 
+  it('第三条 refuses an entrusted organisation with a domain its entrusting organ lacks (委托范围)', async () => {
+    const beyond = await t.call({ method: 'POST', url: '/api/v1/agencies', as: roles.admin, payload: { code: 'AG-X2', name: '测试受委托组织', kind: 'entrusted', level: 'district', districtCode, parentCode: agencyCode, domains: ['market', 'fire'] } });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json()).toMatchObject({ errors: [{ field: 'body.domains' }] });
+    expect(beyond.json().errors[0].message ?? beyond.body).toContain('委托');
+  });
+
   it('refuses expired tokens, tokens signed by another key and tokens missing their scope claim', async () => {
     // Past JWT_CLOCK_SKEW_SECONDS (30 s by default): within it, a token just expired is still taken.
     const expired = signDevToken(t.devKey, roles.officer!, -120);

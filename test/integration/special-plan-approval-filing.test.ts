@@ -58,11 +58,16 @@ describeDb('第十三条第二款 专项检查计划经同级人民政府或者�
     expect(patched.json().verticallyManaged).toBe(true);
     expect((await call('GET', `/agencies/${w.districtAgency.code}`, officer)).json().verticallyManaged).toBe(true);
 
-    const byGovernment = await call('POST', `/special-plans/${id}/approve`, head, government);
-    expect(byGovernment.json()).toMatchObject({ code: 'SPECIAL_APPROVER_NOT_COMPETENT', limit: 'upper_authority' });
     const approved = await call('POST', `/special-plans/${id}/approve`, head, upper);
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ state: 'approved', ...upper });
+
+    // 第十三条第二款 经同级人民政府或者实行垂直管理的上级主管部门批准: 或者 — the same-level government's approval is
+    // accepted for a vertically managed agency too.
+    const second = (await call('POST', '/special-plans', officer, fields(w.matterCode))).json().id;
+    const byGovernment = await call('POST', `/special-plans/${second}/approve`, head, government);
+    expect(byGovernment.statusCode, byGovernment.body).toBe(200);
+    expect(byGovernment.json()).toMatchObject({ state: 'approved', approverKind: 'same_level_government' });
 
     await call('PATCH', `/agencies/${w.districtAgency.code}`, as.admin(), { verticallyManaged: false });
     const registered = await call('POST', '/agencies', as.admin(), {

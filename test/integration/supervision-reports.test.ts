@@ -49,11 +49,11 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
     expect(body.flags).toMatchObject([{ rule: 'LEGAL_REP_REQUIRED', article: '第四十条第（二）项', state: 'open', stateZh: '待处理' }]);
   });
 
-  it('flags a visit with no valid code as disguised and code-less, plus each ticked prohibition', async () => {
+  it('flags a visit with no valid code as code-less, plus each ticked prohibition (the 观摩/督导/考察 label as disguised)', async () => {
     const res = await report({
       ...base,
       visitedAt: '2026-04-07T15:00:00+08:00',
-      prohibitions: ['gifts_or_meals', 'designated_intermediary', 'costs_shifted', 'repeated_testing'],
+      prohibitions: ['gifts_or_meals', 'designated_intermediary', 'costs_shifted', 'repeated_testing', 'disguised_label'],
       photo: { contentType: 'image/png', dataBase64: PNG_1PX },
     });
     expect(res.statusCode).toBe(201);
@@ -74,7 +74,7 @@ describeDb('enterprise reports of visits (Art. 40, 17) and ratings of inspection
   it('treats a revoked code as no code, and a code of another agency as not covering the named agency', async () => {
     const atRevoked = await report({ ...base, visitedAt: '2026-04-10T10:00:00+08:00', agencyCode: w.agency.code, codeShown: revoked.code });
     expect(atRevoked.json()).toMatchObject({ authorised: false, validCode: null });
-    expect(rulesOf(atRevoked.json())).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
+    expect(rulesOf(atRevoked.json())).toEqual(['ONSITE_WITHOUT_CODE']);
     const otherAgency = await report({ ...base, visitedAt: '2026-04-08T10:30:00+08:00', agencyCode: w.city.code });
     expect(otherAgency.json()).toMatchObject({ authorised: false });
     // Named only in free text, the visitors cannot be matched to another agency's valid code of that hour

@@ -87,7 +87,7 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
     expect(count(await runSweep(t.db, t.clock), 'plan-filing-deadline')).toBe(1);
     const [flag] = await filingFlags(returnedInPeriod.code);
     expect(flag).toMatchObject({ observed: 'returned', occurrence: '2026' });
-    expect(flag!.detail).toContain('被退回后未在规定期限内重新报送');
+    expect(flag!.detail).toContain('被退回后未在本平台设置的重新报送期限内重新报送');
     expect(flag!.detail).not.toMatch(/[A-Za-z]/);
     expect(await filingFlags(awaitingBureau.code)).toHaveLength(0);
   });

@@ -91,3 +91,14 @@ describe('第二十九条 推送：签名、退避与游标', () => {
     expect(() => parseCursor('1-2')).toThrow(/querystring\.after/);
   });
 });
+
+describe('第十五条 上级主管部门部署的专项检查计划，不纳入年度检查频次 (imports)', () => {
+  it('第十五条 takes the upper authority that deployed an imported special inspection, only for a special one', () => {
+    const special = checkRowShape({ ...valid, kind: 'special', deployedBy: '湖北省市场监督管理局' });
+    expect(special).toMatchObject({ row: { kind: 'special', deployedBy: '湖北省市场监督管理局' } });
+    expect(checkRowShape({ ...valid, kind: 'routine', deployedBy: '湖北省市场监督管理局' })).toMatchObject({ problems: [{ field: 'deployedBy' }] });
+    // A row without it hashes as before, so a resend of an older row is not a correction.
+    const plain = checkRowShape(valid);
+    expect('row' in plain && 'deployedBy' in plain.row).toBe(false);
+  });
+});

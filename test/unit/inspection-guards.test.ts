@@ -65,7 +65,7 @@ describe('第十一条、第十二条 提示中的行政区和行政执法主体
   it('names the lowest-level agency by name', () => {
     const city = { code: 'C', level: 'city' as const, districtCode: null, districtName: null, domains: ['food'], outsideWuhan: false };
     const detail = detailOf(facts({ agency: city, lowerLevelCounterpart: 'D', lowerLevelCounterpartName: '武昌区市场监督管理局' }), 'JURISDICTION_TERRITORIAL');
-    expect(detail).toContain('（武昌区市场监督管理局）');
+    expect(detail).toContain('武昌区市场监督管理局当日有效的行政检查事项清单');
   });
 });
 
@@ -85,7 +85,7 @@ describe('第十八条第（一）项、第（二）项 the team of an Art. 17 v
 describe('inspection machine', () => {
   const ctx = { kind: 'routine', mode: 'onsite' } as const;
   it('needs approval before a code, and a code before a scan', () => {
-    expect(decide(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE', 'RETURN'] });
+    expect(decide(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE', 'RETURN', 'START'] });
     expect(decide(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
     expect(decide(inspectionMachine, 'approved', ctx, { type: 'SCAN' }).ok).toBe(false);
     expect(decide(inspectionMachine, 'code_issued', ctx, { type: 'SCAN' })).toMatchObject({ ok: true, state: 'in_progress' });

@@ -35,3 +35,15 @@ describe('第十七条第（一）项 the scheme is approved by the head before 
     expect(decide(inspectionMachine, 'approved', { kind: 'routine', mode: 'onsite' }, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
   });
 });
+
+describe('第十七条第（一）项 the head’s approval of the scheme is for routine and special on-site inspections', () => {
+  it('第十七条 lets an on-site case inspection start from its draft, without the head’s approval', () => {
+    expect(decide(inspectionMachine, 'draft', { kind: 'case', mode: 'onsite' }, { type: 'START' })).toMatchObject({ ok: true, state: 'in_progress' });
+  });
+
+  it('第十七条 does not let an on-site routine or special inspection start without approval and code', () => {
+    for (const kind of ['routine', 'special'] as const) {
+      expect(decide(inspectionMachine, 'draft', { kind, mode: 'onsite' }, { type: 'START' })).toMatchObject({ ok: false });
+    }
+  });
+});

@@ -11,6 +11,13 @@ describe('第十二条 异地检查：检查对象在行政执法主体辖区以
     expect(isOutOfArea(wuhanDistrict('420106'), at('420105'))).toBe(true);
   });
 
+  it('第十二条 counts the enterprise’s business premises (经营场所) in the agency’s district as its territory', () => {
+    const withPremises = { districtCode: '420105', outsideWuhan: false, premisesDistrictCodes: ['420106'] };
+    expect(isOutOfArea(wuhanDistrict('420106'), withPremises)).toBe(false);
+    expect(isOutOfArea(wuhanDistrict('420105'), withPremises)).toBe(false);
+    expect(isOutOfArea(wuhanDistrict('420107'), withPremises)).toBe(true);
+  });
+
   it('lets a Wuhan city agency act anywhere in Wuhan, but not beyond it', () => {
     expect(isOutOfArea(wuhanCity, at('420105'))).toBe(false);
     expect(isOutOfArea(wuhanCity, at('420502', true))).toBe(true);

@@ -159,7 +159,7 @@ export async function inspectionStoryView({ api, args, labels }) {
         ? [
             facts(
               ['检查方式', (findings.methods ?? []).map((m) => METHOD_ZH[m] ?? m).join('、')],
-              ['处理结果', findings.outcome?.kind ? label(labels.outcomes, findings.outcome.kind) : null],
+              ['处理结果', findings.outcome?.kind ? (findings.outcome.summaryZh ?? label(labels.outcomes, findings.outcome.kind)) : null],
               ['文书编号', findings.outcome?.noticeNo],
               ['整改期限', findings.outcome?.dueDate],
               ['结果告知', fmtTime(i.resultNotifiedAt)],

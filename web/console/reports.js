@@ -2,11 +2,12 @@ import { dataUrl, fill, fmtTime, h, problemBox } from '/assets/ui.js';
 
 /** 企业报告 (Art. 40) and 企业评价: what enterprises told the supervisors, within the jurisdiction. */
 const PROHIBITION_ZH = {
-  legal_rep_required: '要求法定代表人到场',
+  legal_rep_required: '刻意要求法定代表人到场',
   gifts_or_meals: '馈赠、宴请',
   designated_intermediary: '指定中介',
   costs_shifted: '费用转嫁',
   repeated_testing: '重复检测',
+  disguised_label: '以观摩、督导、考察等名义检查',
 };
 
 const authorisedBadge = (r) => (r.authorised ? h('span', { class: 'badge ok' }, `有效检查码 ${r.validCode}`) : h('span', { class: 'badge bad' }, '无有效检查码'));

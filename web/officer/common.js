@@ -44,11 +44,13 @@ export const FIX_HINTS = {
   SCOPE_EFFECTIVE_DATE: '检查时间须在2025年12月1日之后。',
   MATTER_UNPUBLISHED: '只选择本单位已公布清单中的检查事项。',
   AGENCY_OUT_OF_AUTHORITY: '去掉超出本单位法定职责的检查事项。',
-  JURISDICTION_TERRITORIAL: '改由企业所在区有管辖权的单位实施；市级单位须选择提级实施的情形（第十一条第二款），或填写异地协助安排。',
+  // The Art. 11 guard accepts only an escalation ground (with its document where needed); an assistance arrangement is Art. 12's.
+  JURISDICTION_TERRITORIAL: '该事项已列入企业所在区有管辖权单位当日公布的清单：改由该单位实施；市级单位确需实施的，选择提级实施的情形（第十一条第二款），指定、交办或上级规定的须填写文号。',
   CROSS_REGION_NO_ASSISTANCE: '填写异地协助安排（第十二条），或改由属地单位实施。',
-  ROUTINE_WITHOUT_PLAN: '日常检查须在已备案公布的年度计划范围内：核对检查事项、方式和企业，或改为个案检查并写明线索。',
+  // Never suggest relabelling as a case inspection: a case inspection needs a lead of its own (Art. 9).
+  ROUTINE_WITHOUT_PLAN: '日常检查须在已报送备案的年度计划范围内：核对检查事项、方式、对象和频次；计划为非现场检查方式而确需现场检查的，填写理由（第三十二条）；计划被退回或调整的，重新报送后实施。',
   SPECIAL_WITHOUT_APPROVAL: '选择经批准、备案并公布的专项检查计划。',
-  CASE_WITHOUT_LEAD: '个案检查须选择线索来源并填写线索编号。',
+  CASE_WITHOUT_LEAD: '个案检查须有线索可查：选择线索来源并填写线索编号；其他线索须写明内容及出处（第九条）。',
   CASE_MERGEABLE: '与本单位尚未执行的计划检查合并实施。',
   FREQUENCY_CAP: '本年度对该企业的检查次数已达上限：改期或与其他检查合并。',
   NO_DISTURB: '该企业列入“无事不扰”清单：不实施现场日常检查，可改为非现场检查。',

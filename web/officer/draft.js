@@ -160,6 +160,7 @@ export async function draftView({ api, me, labels }) {
   const escalationGround = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'escalation-ground' }, h('option', { value: '' }, '（由最低层级实施时不填）'), Object.keys(labels.escalationGrounds).map((k) => h('option', { value: k }, label(labels.escalationGrounds, k)))));
   const escalationRef = input(h('input', { placeholder: '指定、交办文件或上级规定的文号' }));
   const onsiteReason = input(h('input', { placeholder: '可非现场检查而现场检查时填写' }));
+  const offsiteFollowUpReason = input(h('input', { placeholder: '计划为非现场方式、非现场检查难以达到目的时填写', 'data-testid': 'offsite-follow-up-reason' }));
   const checklist = /** @type {HTMLTextAreaElement} */ (h('textarea', { rows: 4, 'data-testid': 'checklist', placeholder: '每行一个检查项目' }));
 
   const checks = h('div', { 'data-testid': 'pre-check', 'aria-live': 'polite' }, h('p', { class: 'muted' }, '选择检查事项和企业后，这里显示每项规则的预检结果。'));
@@ -192,6 +193,7 @@ export async function draftView({ api, me, labels }) {
     opt('escalationRef', escalationRef.value);
     opt('onsiteReason', onsiteReason.value);
     opt('failedChecksReason', failedReason.value);
+    opt('offsiteFollowUpReason', offsiteFollowUpReason.value);
     return b;
   };
   const incomplete = (/** @type {Record<string, any>} */ b) => (!b.enterpriseCode ? '请选择企业' : b.matterCodes.length === 0 ? '请选择检查事项' : b.inspectors.length === 0 ? '请填写检查人员' : !b.windowStart || !b.windowEnd ? '请填写检查时间' : null);
@@ -264,7 +266,7 @@ export async function draftView({ api, me, labels }) {
     h('fieldset', {}, h('legend', {}, '检查对象'), h('div', { class: 'row' }, entQuery, h('button', { type: 'button', 'data-testid': 'enterprise-search', onclick: searchEnterprise }, '查找')), entResults, entChosen),
     h('fieldset', {}, h('legend', {}, '检查时间'), field('开始', start), field('结束', end)),
     h('fieldset', {}, h('legend', {}, '检查人员（第十八条第（一）项：不少于两名持证人员）'), datalist, teamRows, h('button', { type: 'button', onclick: () => addOfficer(), style: 'margin-top:.4rem' }, '增加检查人员'), field('少于两人的法律依据', teamBasis)),
-    h('fieldset', {}, h('legend', {}, '个案线索、专项计划与其他'), field('线索来源（个案检查）', leadKind), field('线索编号', leadRef), field('专项检查计划', specialPlan), field('异地协助安排（第十二条）', assistanceRef), field('提级实施的情形（第十一条第二款）', escalationGround), field('提级文件文号', escalationRef), field('现场检查的理由（第三十二条）', onsiteReason)),
+    h('fieldset', {}, h('legend', {}, '个案线索、专项计划与其他'), field('线索来源（个案检查）', leadKind), field('线索编号', leadRef), field('专项检查计划', specialPlan), field('异地协助安排（第十二条）', assistanceRef), field('提级实施的情形（第十一条第二款）', escalationGround), field('提级文件文号', escalationRef), field('现场检查的理由（第三十二条）', onsiteReason), field('对非现场检查计划事项及时现场检查的理由（第三十二条）', offsiteFollowUpReason)),
     field('检查项目（检查单）', checklist),
     h('h2', {}, '规则预检'),
     checks,

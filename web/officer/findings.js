@@ -29,6 +29,12 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
     };
   });
   const outcome = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'outcome', 'data-field': 'outcome.kind' }, Object.keys(labels.outcomes).map((k) => h('option', { value: k }, label(labels.outcomes, k)))));
+  // Art. 20: one visit may call for several outcomes (e.g. 责令改正 and a penalty referral); the follow-up duty stays with the order.
+  const alsoKinds = Object.keys(labels.outcomes)
+    .filter((k) => k !== 'no_violation')
+    .map((k) => asInput(h('input', { type: 'checkbox', value: k, 'data-also-outcome': k })));
+  const noPenaltyGround = asInput(h('input', { 'data-testid': 'no-penalty-ground', 'data-field': 'outcome.noPenaltyGround', placeholder: '如：首违不罚（无则不填）' }));
+  const otherBasis = asInput(h('input', { 'data-testid': 'other-basis', 'data-field': 'outcome.otherBasis', placeholder: '所依据的法律、法规、规章条款' }));
   const noticeNo = asInput(h('input', { 'data-testid': 'notice-no', 'data-field': 'outcome.noticeNo', placeholder: '如：武昌市监责改〔2026〕12号' }));
   const dueDate = asInput(h('input', { type: 'date', 'data-testid': 'due-date', 'data-field': 'outcome.dueDate' }));
   const proportionality = asInput(h('input', { placeholder: '过罚相当说明（可选）' }));
@@ -43,12 +49,15 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
       methods: methods.filter((m) => m.checked).map((m) => m.value),
       items: items.map((it) => ({ item: it.item, result: it.radios.find((r) => r.checked)?.value ?? 'compliant', ...(it.note.value.trim() ? { note: it.note.value.trim() } : {}) })),
       outcome: {
-        kind: outcome.value,
+        kinds: [...new Set([outcome.value, ...alsoKinds.filter((k) => k.checked && outcome.value !== 'no_violation').map((k) => k.value)])],
+        ...(noPenaltyGround.value.trim() ? { noPenaltyGround: noPenaltyGround.value.trim() } : {}),
+        ...(otherBasis.value.trim() ? { otherBasis: otherBasis.value.trim() } : {}),
         ...(noticeNo.value.trim() ? { noticeNo: noticeNo.value.trim() } : {}),
         ...(dueDate.value ? { dueDate: dueDate.value } : {}),
         ...(proportionality.value.trim() ? { proportionalityNote: proportionality.value.trim() } : {}),
       },
     };
+    if (body.outcome.kinds.includes('penalty_referral') && !('noPenaltyGround' in body.outcome)) body.outcome.noPenaltyGround = null;
     if (Number(samples.value) > 0) body.sampling = { samples: Number(samples.value), costBorneBy: costBy.value };
     if (ojDesc.value.trim() && ojAgency.value) body.outOfJurisdiction = [{ description: ojDesc.value.trim(), competentAgencyCode: ojAgency.value }];
     if (body.methods.length === 0) return showFieldErrors(form, new ApiError({ errors: [{ field: 'body.methods', message: '请至少选择一种检查方式（第十九条）。' }] }, 400));
@@ -75,9 +84,12 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
       {},
       h('legend', {}, '处理结果（第二十条）'),
       h('label', { class: 'field' }, '处理', outcome),
+      h('fieldset', { class: 'choices' }, h('legend', {}, '同时作出的其他处理'), alsoKinds.map((k) => h('label', {}, k, label(labels.outcomes, k.value)))),
       h('label', { class: 'field' }, '书面通知或决定文号（责令停止、改正时必填）', noticeNo),
       h('label', { class: 'field' }, '停止或改正期限', dueDate),
       h('label', { class: 'field' }, '过罚相当', proportionality),
+      h('label', { class: 'field' }, '依法不予处罚或者免于处罚的理由（第二十条第三款）', noPenaltyGround),
+      h('label', { class: 'field' }, '其他情形所依据的规定（第二十条第一款第（五）项）', otherBasis),
     ),
     h('fieldset', {}, h('legend', {}, '抽样检测（第二十二条）'), h('label', { class: 'field' }, '样品数量', samples), h('label', { class: 'field' }, '费用承担', costBy)),
     h('fieldset', {}, h('legend', {}, '不属于本单位管辖的违法行为（第二十三条，移送）'), h('label', { class: 'field' }, '违法行为', ojDesc), h('label', { class: 'field' }, '有管辖权的单位', ojAgency)),

@@ -188,7 +188,7 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
         h('dt', {}, '检查事项'), h('dd', {}, i.matterCodes.join('、')),
         h('dt', {}, '检查时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '检查人员'), h('dd', {}, i.inspectors.map((/** @type {any} */ p) => `${p.name}（${p.certificateNo || '无证'}）`).join('、')),
-        outcome ? [h('dt', {}, '处理结果'), h('dd', {}, label(labels.outcomes, outcome.kind), outcome.noticeNo ? `，文号 ${outcome.noticeNo}` : '')] : null,
+        outcome ? [h('dt', {}, '处理结果'), h('dd', {}, outcome.summaryZh ?? label(labels.outcomes, outcome.kind), outcome.noticeNo ? `，文号 ${outcome.noticeNo}` : '')] : null,
         i.followUpDue ? [h('dt', {}, '跟踪检查'), h('dd', {}, dueBadge(i.followUpDue, today, '期限'))] : null,
       ),
     ),

@@ -104,7 +104,7 @@ async function inspectionsView({ labels, rerender }) {
         h('dt', {}, '时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '状态'), h('dd', {}, i.stateZh),
         i.sourceSystem ? [h('dt', {}, '来源'), h('dd', { 'data-field': 'source' }, `上级平台（来源系统 ${i.sourceSystem}）`)] : null,
-        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? label(labels.outcomes, i.outcome.kind) : '尚未出具'),
+        h('dt', {}, '检查结果'), h('dd', { 'data-testid': 'outcome' }, i.outcome ? (i.outcome.summaryZh ?? label(labels.outcomes, i.outcome.kind)) : '尚未出具'),
         // A stop or rectification order is a written document with a deadline (Art. 20(2)): its 文号 and 期限.
         i.outcome?.noticeNo ? [h('dt', {}, '文书编号'), h('dd', { 'data-testid': 'outcome-notice-no' }, i.outcome.noticeNo)] : null,
         i.outcome?.dueDate ? [h('dt', {}, '改正期限'), h('dd', { 'data-testid': 'outcome-due' }, `${i.outcome.dueDate} 前`)] : null,

@@ -10,7 +10,8 @@ const PROHIBITIONS = [
   ['gifts_or_meals', '索要或接受馈赠、宴请，或由企业支付消费'],
   ['designated_intermediary', '强制接受指定中介机构服务'],
   ['costs_shifted', '将检验检测等费用转嫁给企业'],
-  ['repeated_testing', '对同一项目重复检验检测'],
+  ['repeated_testing', '对同一产品或批次重复检验检测'],
+  ['disguised_label', '以观摩、督导、考察等名义行检查之实'],
 ];
 
 /** A phone photo, scaled down to ≤ 1600 px and re-encoded as JPEG, as base64 (the API takes ≤ 2 MB). */
@@ -84,7 +85,7 @@ export async function reportView({ api, agencyNames, query }) {
     'form',
     { class: 'card', onsubmit: submit, 'data-testid': 'report-form' },
     h('h1', {}, '报告一次检查'),
-    h('p', { class: 'muted' }, '依据第四十条：对未出示有效检查码、以观摩督导等名义检查，或有索要财物、要求法定代表人到场等情形，企业可以报告。'),
+    h('p', { class: 'muted' }, '依据第四十条：对未出示有效检查码、以观摩督导等名义检查，或有索要财物、刻意要求法定代表人到场等情形，企业可以报告。'),
     h('label', {}, '检查时间', h('input', { class: 'full', type: 'datetime-local', name: 'visitedAt', required: true, max: now, value: now, 'data-testid': 'report-time' })),
     h('label', {}, '对方自称的单位', h('input', { class: 'full', name: 'agencyText', placeholder: '如：区市场监管局', 'data-testid': 'report-agency-text' })),
     h('label', {}, '检查单位（如能确定）', agencySelect),

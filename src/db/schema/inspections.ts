@@ -58,6 +58,12 @@ export const inspections = pgTable(
      * the head reads before approving and supervisors see afterwards, kept as its own field.
      */
     failedChecksReason: text('failed_checks_reason'),
+    /**
+     * Art. 32 (非现场检查不能或者难以达到行政检查目的的，应当及时进行现场检查): why an on-site visit follows up a
+     * plan item of the off-site method. Its own field, apart from `onsiteReason`, because it widens plan coverage
+     * (an off-site item covers the visit) and so is a declaration the supervisors weigh.
+     */
+    offsiteFollowUpReason: text('offsite_follow_up_reason'),
     /** Art. 2, 4, 42: the enterprise's scope when the inspection was drafted. */
     entityScope: text('entity_scope').notNull(),
     /** Art. 2: subordinate-unit or SOE-supervision relation (outside the regulation). */
@@ -161,4 +167,6 @@ export interface PlanCoverageRecord {
   planId: string;
   revision: number;
   itemId: string;
+  /** The item was in the bureau's filed version; false: reported and waiting on the bureau (Art. 13, 14). Absent on older rows. */
+  filed?: boolean;
 }

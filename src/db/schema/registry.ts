@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -49,6 +50,11 @@ export const enterprises = pgTable(
       .notNull()
       .references(() => districts.code),
     address: text('address').notNull(),
+    /**
+     * Art. 12 with Art. 16 (在企业生产、经营、管理等场所开展): the districts where the enterprise has business premises
+     * (经营场所) besides its registered district. A district agency inspecting premises in its own district acts at home.
+     */
+    premisesDistrictCodes: text('premises_district_codes').array().notNull().default(sql`'{}'::text[]`),
     entityType: text('entity_type').notNull(),
     scope: text('scope', { enum: ['in_scope', 'by_reference', 'out_of_scope'] }).notNull(),
     /** Risk / credit class used by graded frequency caps (A = lowest risk). */

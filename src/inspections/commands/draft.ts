@@ -42,6 +42,8 @@ export interface DraftInput {
   onsiteReason?: string;
   /** Why the scheme is submitted although the pre-check failed rules (evidence for the head, issue 24). */
   failedChecksReason?: string;
+  /** Art. 32: an on-site follow-up of an off-site plan item, and why off-site cannot reach the inspection's aim. */
+  offsiteFollowUpReason?: string;
   excludedRelation?: 'subordinate_unit' | 'soe_supervision';
   /** The inspection whose stop or rectification order this one follows up (Art. 20). */
   followUpOf?: string;
@@ -121,6 +123,7 @@ export async function draftInspection(
     escalationRef: input.escalationRef ?? null,
     onsiteReason: input.onsiteReason ?? null,
     failedChecksReason: input.failedChecksReason ?? null,
+    offsiteFollowUpReason: input.offsiteFollowUpReason?.trim() || null,
     excludedRelation: input.excludedRelation ?? null,
     followUpOf: input.followUpOf ?? null,
     createdBy: actor.sub,
@@ -191,7 +194,7 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     ...(patch.checklist ? { checklist: patch.checklist } : {}),
     ...(window ? { ...window, countedDate: shanghaiDate(window.windowStart) } : {}),
     ...Object.fromEntries(
-      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'failedChecksReason', 'excludedRelation'] as const)
+      (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'failedChecksReason', 'offsiteFollowUpReason', 'excludedRelation'] as const)
         .filter((k) => patch[k] !== undefined)
         .map((k) => [k, patch[k]]),
     ),

@@ -3,7 +3,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { codeScans, inspectionCodes } from '../../db/schema/index.js';
-import { DomainError } from '../../errors/domain-error.js';
+import { followUpDueOf, normaliseOutcome, type Outcome } from '../outcome.js';
 import { raiseFlag, type FlagInput } from '../../flags/raise.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { publishedMatterOn } from '../../registry/matters.repository.js';
@@ -18,17 +18,10 @@ import { noteFollowUpRecorded } from '../../flags/follow-up-recorded.js';
 
 export type { FindingsInput };
 
-function validate(f: FindingsInput): void {
+/** Art. 20: the outcome checked against the item results and normalised (several kinds, `kind` the most serious). */
+function validate(f: FindingsInput): FindingsInput & { outcome: Outcome } {
   const violations = f.items.filter((x) => x.result === 'violation').length;
-  const o = f.outcome;
-  if (o.kind === 'no_violation' && violations > 0) throw DomainError.field('body.outcome.kind', `检查项目中有 ${violations} 项违法，处理结果不能为“未发现违法行为”`);
-  if (o.kind !== 'no_violation' && violations === 0) throw DomainError.field('body.items', '处理结果认定违法，但没有任何检查项目记为违法');
-  if ((o.kind === 'stop_order' || o.kind === 'rectification') && (!o.noticeNo || !o.dueDate)) {
-    throw DomainError.field(!o.noticeNo ? 'body.outcome.noticeNo' : 'body.outcome.dueDate', '责令停止或改正须出具书面通知并确定期限，以便跟踪检查（第二十条）');
-  }
-  if (o.kind === 'penalty_referral' && (!o.proportionalityNote || o.noPenaltyGround === undefined)) {
-    throw DomainError.field(!o.proportionalityNote ? 'body.outcome.proportionalityNote' : 'body.outcome.noPenaltyGround', '依法处罚须说明过罚相当的理由，并载明是否适用不予处罚或免于处罚（无则不填）');
-  }
+  return { ...f, outcome: normaliseOutcome(f.outcome, violations, 'body.outcome') };
 }
 
 async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
@@ -79,7 +72,8 @@ export async function recordFindings(
   hooks: InspectionHooks,
   resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
 ): Promise<{ inspection: Inspection; flags: string[] }> {
-  validate(f);
+  f = validate(f);
+  const outcome = f.outcome as Outcome;
   const raised: string[] = [];
   const inspection = await stepInspection(tx, scope, actor, id, {
     event: { type: 'RECORD_FINDINGS' },
@@ -87,8 +81,8 @@ export async function recordFindings(
     patch: (_i, at) => ({
       findings: f,
       findingsAt: at,
-      outcome: f.outcome,
-      followUpDue: f.outcome.kind === 'stop_order' || f.outcome.kind === 'rectification' ? f.outcome.dueDate! : null,
+      outcome,
+      followUpDue: followUpDueOf(outcome),
     }),
     check: async (t, i, at) => {
       const agency = await findAgency(t, i.agencyCode);

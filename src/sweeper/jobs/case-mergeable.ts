@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { settingZh } from '../../rules/setting-text.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { ruleResult } from '../../rules/result.js';
 import { notYetFlagged } from '../not-flagged.js';
@@ -61,7 +62,7 @@ export const caseMergeableJob: SweepJob = {
         false,
         c.pending,
         `merged into a pending planned task within ${days} days`,
-        `${c.name}于${c.counted_date}对该企业单独实施个案现场检查，而本单位对该企业有尚未执行的计划检查任务（${c.pending.length} 项，检查日期相距 ${days} 日以内）可以合并实施，未予合并（第十三条第三款）`,
+        `${c.name}于${c.counted_date}对该企业单独实施个案现场检查，而本单位对该企业有尚未执行的计划检查任务（${c.pending.length} 项）可以合并实施，未予合并（第十三条第三款）；${settingZh('可合并的检查日期间隔', days, '日')}`,
       );
       const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
         rule: result.rule,

@@ -6,7 +6,8 @@ import { rowsOf, type SweepJob } from '../job.js';
 /** Why nothing stands, in words a supervisor reads (no state names in a Chinese message). */
 const STANDING_ZH: Record<string, string> = {
   draft: '计划尚在起草，未报送',
-  returned: '计划被退回后未在规定期限内重新报送',
+  // The period is PLAN_RESUBMIT_DAYS, a setting: the Order names none (issue 22, point 12).
+  returned: '计划被退回后未在本平台设置的重新报送期限内重新报送，本办法未规定该期限',
 };
 
 interface DueAgency {
@@ -23,7 +24,8 @@ interface DueAgency {
  * is flagged, once per agency and year (occurrence = the year; a late submission raises the same flag,
  * so the two never double). The duty is the agency's: a plan submitted in time and not yet filed waits
  * on the bureau and is not flagged (the dashboard shows it as the bureau's); a returned plan keeps its
- * standing until its resubmission period (`resubmit_by`) runs out. A plan filed once met the duty.
+ * standing until its resubmission period (`resubmit_by`) runs out. A plan filed once met the duty. Agencies
+ * outside Wuhan (第二条), deactivated ones, and ones registered after 31 March of the year have no duty that year.
  */
 export const planFilingDeadlineJob: SweepJob = {
   name: 'plan-filing-deadline',
@@ -34,12 +36,17 @@ export const planFilingDeadlineJob: SweepJob = {
     if (today <= deadline) return { selected: 0, raised: 0 };
     // FOR NO KEY UPDATE is the FOR UPDATE that does not block the FOR KEY SHARE locks foreign keys take:
     // an officer drafting a plan (or an inspection) for a locked agency is not held up by the sweep.
+    // Who has the 31 March duty (annual-duty.ts hasAnnualDuty): an active agency of Wuhan (Art. 2), registered
+    // here by 31 March of the year; one registered later has its first duty the next year.
     const due = await rowsOf<DueAgency>(
       tx,
       sql`SELECT a.code, a.name, a.district_code, p.id AS plan_id, p.state AS plan_state
           FROM agencies a
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
+            AND a.active = true
+            AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = a.district_code AND d.kind = 'outside')
+            AND (a.created_at AT TIME ZONE 'Asia/Shanghai')::date <= ${deadline}::date
             AND (p.id IS NULL
                  OR (p.filed_at IS NULL
                      AND (p.submitted_on IS NULL OR (p.state = 'returned' AND p.resubmit_by < ${today}))))

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { settingZh } from '../../rules/setting-text.js';
 import { planRevisionJob } from '../plan-revision-job.js';
 
 /**
@@ -18,6 +19,6 @@ export const planNotPublishedJob = planRevisionJob({
           ORDER BY p.filed_at
           LIMIT ${limit}
           FOR UPDATE OF p SKIP LOCKED`,
-  detail: (p, filedOn, days) => `${p.name}${p.label}年度日常检查计划（第${p.revision}版）于${filedOn}备案，${days}日内未向社会公布，违反第十四条`,
+  detail: (p, filedOn, days) => `${p.name}${p.label}年度日常检查计划（第${p.revision}版）于${filedOn}备案，未依法向社会公布，违反第十四条；${settingZh('备案后公布的期限', days, '日')}`,
   evidence: (p, filedAt) => ({ planId: p.id, revision: p.revision, filedAt }),
 });

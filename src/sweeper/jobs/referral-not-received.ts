@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { settingZh } from '../../rules/setting-text.js';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
@@ -53,7 +54,7 @@ export const referralNotReceivedJob: SweepJob = {
         districtCode: r.district_code,
         observed: `${r.state} on ${today}`,
         limit: deadline,
-        detail: `违法线索于${r.sent_on}移送${r.name}，截至${today}该机关既未接收受理，也未就管辖争议报请共同上级（应于${deadline}前、即${days}个工作日内办理），违反第二十三条“有管辖权的行政执法主体应当接收”的规定`,
+        detail: `违法线索于${r.sent_on}移送${r.name}，截至${today}该机关既未接收受理，也未就管辖争议报请共同上级，违反第二十三条“有管辖权的行政执法主体应当接收”的规定；${settingZh('接收移送的期限', days, '个工作日')}，应于${deadline}前办理`,
         evidence: { referralId: r.id, sentOn: r.sent_on, state: r.state, deadline, workingDays: days, findingAgencyCode: r.agency_code },
       });
       if (id) raised++;

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { settingZh } from '../../rules/setting-text.js';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
@@ -59,7 +60,7 @@ export const resultNotNotifiedJob: SweepJob = {
         districtCode: i.district_code,
         observed: `unnotified on ${today}`,
         limit: deadline,
-        detail: `${i.name}于${foundOn}记录检查情况，截至${today}仍未将检查结果告知企业（应于${deadline}前、即${days}个工作日内告知），违反第十八条第（五）项`,
+        detail: `${i.name}于${foundOn}记录检查情况，截至${today}仍未将检查结果告知企业，违反第十八条第（五）项“行政检查结束后，将行政检查结果告知企业”的规定；${settingZh('检查结果告知期限', days, '个工作日')}，应于${deadline}前告知`,
         evidence: { inspectionId: i.id, findingsAt: new Date(i.findings_at).toISOString(), deadline, workingDays: days },
       });
       if (id) raised++;
