@@ -37,6 +37,8 @@ import { jointStatsRoutes } from './joint-stats.js';
 import { platformClientRoutes } from './platform-clients.js';
 import { eventRoutes } from './events.js';
 import { importRoutes } from './imports.js';
+import { declarationRoutes } from '../declarations/routes.js';
+import { agencyRelationRoutes } from './agency-relations.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -81,6 +83,8 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(platformClientRoutes);
       await api.register(eventRoutes);
       await api.register(importRoutes);
+      await api.register(declarationRoutes);
+      await api.register(agencyRelationRoutes);
     },
     { prefix: '/api/v1' },
   );

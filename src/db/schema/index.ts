@@ -11,3 +11,4 @@ export * from "./offsite.js";
 export * from "./joint.js";
 export * from "./alerts.js";
 export * from "./exchange.js";
+export * from "./declarations.js";
