@@ -41,7 +41,7 @@ export const DECLARATION_KINDS = [
     'excludedRelation',
     'SCOPE_RELATION_UNFOUNDED',
     {
-      zh: '对照登记信息核验：国资监管关系须由登记为国有资产监督管理机构的主体声明，且该企业登记为其所监管企业；所属单位须登记为该主体的所属单位。登记信息与声明相抵触的，拒绝（SCOPE_RELATION_CONTRADICTED）；登记相符的，检查不适用本办法',
+      zh: '对照登记信息核验：国资监管关系须由登记为国有资产监督管理机构的主体声明，且该企业登记为其所监管企业；所属单位须登记为该主体的所属单位。登记信息与声明相抵触的，拒绝；登记相符的，检查不适用本办法',
       en: 'Checked against the registry: only an agency registered as a state-asset supervision body may declare SOE supervision, and the enterprise must be registered under it; a subordinate unit must be registered as that agency’s. A contradiction is refused (SCOPE_RELATION_CONTRADICTED); a match takes the check outside the Order',
     },
     {
@@ -55,7 +55,7 @@ export const DECLARATION_KINDS = [
     'deploymentAuthority, deploymentDocNo',
     'SPECIAL_WITHOUT_APPROVAL',
     {
-      zh: '部署机关为登记在册的主体时，须为本主体的上级主管部门；本主体自身或非上级主管部门的，拒绝（SPECIAL_WITHOUT_APPROVAL）；引用平台内上级已公布专项检查计划的，核验其事项和期间',
+      zh: '部署机关为登记在册的主体时，须为本主体的上级主管部门；本主体自身或非上级主管部门的，拒绝；引用平台内上级已公布专项检查计划的，核验其事项和期间',
       en: 'A deploying authority held in the registry must be upper to the agency; the agency itself or a non-upper authority is refused (SPECIAL_WITHOUT_APPROVAL); a cited upper plan held here is checked for its matters and period',
     },
     {

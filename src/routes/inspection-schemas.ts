@@ -46,7 +46,7 @@ export const DraftFields = {
   teamExceptionBasis: Type.Optional(
     Type.Object(
       {
-        law: ShortText('法律名称，如《中华人民共和国某某法》/ the law’s name', 100),
+        law: ShortText('法律名称 / law', 100),
         article: Type.String({ minLength: 3, maxLength: 40, pattern: '^第[一二三四五六七八九十百零〇0-9]+条', description: '条款，如“第二十条”或“第二十条第二款” / the article, e.g. 第二十条' }),
       },
       { additionalProperties: false, description: '少于两人时“法律另有规定”的依据：法律名称和条款（第十八条第（一）项），记入声明事项 / the law and article that allow fewer than two inspectors; registered as a declared exemption' },

@@ -28,7 +28,7 @@ export const caseRelabellingJob: SweepJob = {
                    WHERE e.action = 'refused.FREQUENCY_CAP' AND e.agency_code = a.code AND e.occurred_at > ${from}::date) AS refusals
             FROM inspections i JOIN agencies a ON a.code = i.agency_code
            WHERE i.kind = 'case' AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
-             AND i.counted_date > ${before}::date AND i.counted_date <= ${today}::date
+             AND i.counted_date > ${before}::date
              AND ${notYetFlagged('CASE_RELABELLING', 'agency', sql`a.code`, sql`${month}`)}
              AND EXISTS (SELECT 1 FROM audit_entries e WHERE e.action = 'refused.FREQUENCY_CAP' AND e.agency_code = a.code AND e.occurred_at > ${from}::date)
            GROUP BY a.code, a.district_code
@@ -48,7 +48,7 @@ export const caseRelabellingJob: SweepJob = {
         districtCode: r.district_code,
         observed: { caseInspections: r.now, previousPeriod: r.prev, frequencyCapRefusals: r.refusals },
         limit: { CASE_RELABEL_WINDOW_DAYS: s.caseWindowDays, CASE_RELABEL_RISE_TIMES: s.caseRiseTimes, CASE_RELABEL_MIN_CASES: s.caseMinCases },
-        detail: `近${s.caseWindowDays}日个案检查${r.now}次，为前一期间（${r.prev}次）的${s.caseRiseTimes}倍以上，同期日常检查因频次上限被拒绝${r.refusals}次；可能将日常检查改称个案检查（阈值为本平台设置 CASE_RELABEL_WINDOW_DAYS、CASE_RELABEL_RISE_TIMES、CASE_RELABEL_MIN_CASES，非本办法规定），请监督核查`,
+        detail: `近${s.caseWindowDays}日个案检查${r.now}次，为前一期间（${r.prev}次）的${s.caseRiseTimes}倍以上，同期日常检查因频次上限被拒绝${r.refusals}次；可能将日常检查改称个案检查（期间、倍数和最低次数为本平台的检测设置，非本办法规定），请监督核查`,
         evidence: { from, to: today },
       });
       if (id) raised++;

@@ -47,7 +47,7 @@ export const declarationsAbovePeersJob: SweepJob = {
         districtCode: r.district_code,
         observed: { declarations: r.n, peerMedian: r.median },
         limit: { DECLARATION_PEER_TIMES: s.declarationPeerTimes, DECLARATION_PEER_MIN: s.declarationPeerMin, DECLARATION_PEER_WINDOW_DAYS: s.declarationPeerWindowDays },
-        detail: `近${s.declarationPeerWindowDays}日声明事项${r.n}项，同层级主体中位数为${r.median}项，达到其${s.declarationPeerTimes}倍以上（阈值为本平台设置 DECLARATION_PEER_TIMES、DECLARATION_PEER_MIN，非本办法规定），请监督核查所声明的事项`,
+        detail: `近${s.declarationPeerWindowDays}日声明事项${r.n}项，同层级主体中位数为${r.median}项，达到其${s.declarationPeerTimes}倍以上（倍数和最低项数为本平台的检测设置，非本办法规定），请监督核查所声明的事项`,
         evidence: { from, to: today },
       });
       if (id) raised++;

@@ -39,7 +39,7 @@ export const leadSharedJob: SweepJob = {
         districtCode: r.district_code,
         observed: { leadRef: r.lead_ref, enterprises: r.enterprises.length },
         limit: { LEAD_SHARED_MIN_ENTERPRISES: s.leadSharedMinEnterprises, LEAD_SHARED_WINDOW_DAYS: s.leadSharedWindowDays },
-        detail: `线索编号“${r.lead_ref}”用于${r.enterprises.length}家企业的个案检查；个案检查应依其线索实施（第九条），一条线索对应多家企业的，可能是以个案名义实施的批量检查（阈值为本平台设置 LEAD_SHARED_MIN_ENTERPRISES，非本办法规定），请监督核查`,
+        detail: `线索编号“${r.lead_ref}”用于${r.enterprises.length}家企业的个案检查；个案检查应依其线索实施（第九条），一条线索对应多家企业的，可能是以个案名义实施的批量检查（企业家数阈值为本平台的检测设置，非本办法规定），请监督核查`,
         evidence: { enterprises: r.enterprises, inspections: r.inspections },
       });
       if (id) raised++;
