@@ -78,16 +78,14 @@ export function declarationView({ declaration: d, agencyName, enterpriseName }: 
   };
 }
 
-const Explanation = Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]);
-
 export const KindView = Type.Object({
   kind: Type.String(),
   labelZh: Type.String(),
   field: Type.String({ description: '请求中的字段 / the request field' }),
   relaxes: Type.String({ description: '所放宽的规则 / the rule it relaxes' }),
   article: Type.String(),
-  checked: Type.Union([Explanation], { description: '登记信息如何核验 / how the registry checks it' }),
-  registered: Type.Union([Explanation], { description: '何时记入声明事项 / when it goes on the register' }),
+  checked: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()], { description: '登记信息如何核验 / how the registry checks it' }),
+  registered: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()], { description: '何时记入声明事项 / when it goes on the register' }),
 });
 
 export const kindViews = () => DECLARATION_KINDS.map((k) => ({ ...k, article: ruleArticle(k.relaxes) }));
