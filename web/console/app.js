@@ -2,6 +2,7 @@
 import { h } from '../assets/ui.js';
 import { startShell } from '../shared/shell.js';
 import { dashboardView } from './dashboard.js';
+import { declarationsView } from './declarations.js';
 import { flagDetailView, flagsView } from './flags.js';
 import { inspectionStoryView, inspectionsView } from './inspections.js';
 import { plansView } from './plans.js';
@@ -19,6 +20,7 @@ startShell({
   views: {
     dashboard: () => dashboardView,
     flags: ([id]) => (id ? flagDetailView : flagsView),
+    declarations: () => declarationsView,
     inspections: ([id]) => (id ? inspectionStoryView : inspectionsView),
     plans: () => plansView,
     reports: ([id]) => (id ? reportDetailView : reportsView),
