@@ -92,7 +92,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   let sweeping: Promise<unknown> | null = null;
   const sweepTimer = setInterval(() => {
     if (sweeping) return;
-    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays }))
+    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays, relabelling: config.relabelling }))
       .then((reports) => {
         for (const r of reports) {
           if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');

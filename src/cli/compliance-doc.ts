@@ -3,6 +3,7 @@ import { projectPath } from '../paths.js';
 import { articleLabel, articlesLabel, chineseNumber } from '../rules/article.js';
 import { RULES, type RuleDef } from '../rules/catalog.js';
 import { raiserLabel, raisersOf, rolesOf } from '../rules/raisers.js';
+import { declarationsRelaxing } from '../declarations/kinds.js';
 
 /**
  * Keeps docs/COMPLIANCE.md's rule columns in step with src/rules/catalog.ts and src/rules/raisers.ts
@@ -31,6 +32,9 @@ function howRaised(r: RuleDef): string {
   if (how.recordedBy?.length) parts.push(`recorded by ${how.recordedBy.map((c) => c.command).join(', ')}`);
   if (how.notCheckable) parts.push(`not checkable: ${how.notCheckable.en}`);
   if (how.pending) parts.push(`detector pending: ${how.pending.en}`);
+  for (const d of declarationsRelaxing(r.id)) {
+    parts.push(`relaxed by the declaration \`${d.kind}\` (${[d.checked && `checked: ${d.checked.en}`, d.registered && `register: ${d.registered.en}`].filter(Boolean).join('; ')})`);
+  }
   if (parts.length === 0) parts.push('recorded (state machine or classification)');
   return parts.join('; ');
 }
@@ -45,7 +49,8 @@ export function renderRulesTable(): string {
     'Every rule of the catalogue: its role (guard refuses a command; detector raises a flag for supervisors;',
     'record-only is recorded, not judged), the articles it cites, and where it is applied — the commands that refuse',
     'with it, the commands or sweeper jobs that flag it, or why the data cannot show it. `GET /api/v1/rules` serves',
-    'the same with `roles`, `guardedBy`, `raisedBy`, `recordedBy`, `notCheckable` and `pending`.',
+    'the same with `roles`, `guardedBy`, `raisedBy`, `recordedBy`, `notCheckable`, `pending` and `declarations`',
+    '(the declarations that relax the rule, how the registry checks each and when it goes on the register).',
     '',
     '| rule | role | articles (条款) | title (zh-CN) | applied by |',
     '|---|---|---|---|---|',

@@ -20,7 +20,7 @@ const config = loadConfig();
 const database = await openConfiguredDatabase(config);
 try {
   await database.migrate();
-  const reports = await runSweep(database.db, clockFor(config), { planPublishWithinDays: publishDays, resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays });
+  const reports = await runSweep(database.db, clockFor(config), { planPublishWithinDays: publishDays, resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays, relabelling: config.relabelling });
   for (const r of reports) console.log(`${r.job}: ${r.count} flag(s) raised${r.error ? ` — failed: ${r.error}` : ''}`);
   if (reports.some((r) => r.error)) process.exitCode = 1;
 } finally {

@@ -1,3 +1,4 @@
+import type { RelabellingSettings } from '../declarations/settings.js';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { JointSettings } from '../joint/settings.js';
@@ -195,6 +196,15 @@ const EnvSchema = Type.Object({
    * drafting and read by REPEATED_TESTING. The Order names no period; a year is the plan's and the caps' year.
    */
   RESULTS_RECOGNISED_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3660 }),
+  /** The relabelling detectors' thresholds (src/declarations/settings.ts says why each default). */
+  CASE_RELABEL_WINDOW_DAYS: Type.Integer({ default: 90, minimum: 7, maximum: 366 }),
+  CASE_RELABEL_RISE_TIMES: Type.Integer({ default: 2, minimum: 1, maximum: 100 }),
+  CASE_RELABEL_MIN_CASES: Type.Integer({ default: 5, minimum: 1, maximum: 100000 }),
+  LEAD_SHARED_MIN_ENTERPRISES: Type.Integer({ default: 3, minimum: 2, maximum: 1000 }),
+  LEAD_SHARED_WINDOW_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3660 }),
+  DECLARATION_PEER_TIMES: Type.Integer({ default: 3, minimum: 1, maximum: 100 }),
+  DECLARATION_PEER_MIN: Type.Integer({ default: 5, minimum: 1, maximum: 100000 }),
+  DECLARATION_PEER_WINDOW_DAYS: Type.Integer({ default: 90, minimum: 7, maximum: 366 }),
   /** Data exchange (src/exchange/settings.ts): the CloudEvents source of outbound events. */
   EVENT_SOURCE: Type.String({ default: '/wuhan-327', minLength: 1, maxLength: 200 }),
   /** How often pending webhooks are delivered; a receiver sees an event within about this long. */
@@ -305,6 +315,8 @@ export interface Config {
   reports: ReportSettings;
   /** 现场取证 and 亮码即定位 (src/evidence/settings.ts). */
   evidence: { maxBytes: number; scanFarMetres: number };
+  /** Issue 22: the relabelling detectors' thresholds. */
+  relabelling: RelabellingSettings;
 }
 
 export class ConfigError extends Error {
@@ -331,6 +343,7 @@ INTEGER_SETTINGS.add('RATE_LIMIT_REDIS_TIMEOUT_MS').add('RATE_LIMIT_REDIS_RETRY_
 INTEGER_SETTINGS.add('REPLICA_MAX_LAG_MS');
 INTEGER_SETTINGS.add('REPORT_MAX_FLAGS').add('REPORT_PHOTOS_PER_DAY').add('REPORT_PHOTO_BYTES_PER_DAY').add('REPORT_PHOTO_MAX_BYTES');
 INTEGER_SETTINGS.add('EVIDENCE_MAX_BYTES').add('SCAN_FAR_METRES');
+INTEGER_SETTINGS.add('CASE_RELABEL_WINDOW_DAYS').add('CASE_RELABEL_RISE_TIMES').add('CASE_RELABEL_MIN_CASES').add('LEAD_SHARED_MIN_ENTERPRISES').add('LEAD_SHARED_WINDOW_DAYS').add('DECLARATION_PEER_TIMES').add('DECLARATION_PEER_MIN').add('DECLARATION_PEER_WINDOW_DAYS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
 
@@ -449,6 +462,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       photoMaxBytes: env.REPORT_PHOTO_MAX_BYTES,
     },
     evidence: { maxBytes: env.EVIDENCE_MAX_BYTES, scanFarMetres: env.SCAN_FAR_METRES },
+    relabelling: {
+      caseWindowDays: env.CASE_RELABEL_WINDOW_DAYS,
+      caseRiseTimes: env.CASE_RELABEL_RISE_TIMES,
+      caseMinCases: env.CASE_RELABEL_MIN_CASES,
+      leadSharedMinEnterprises: env.LEAD_SHARED_MIN_ENTERPRISES,
+      leadSharedWindowDays: env.LEAD_SHARED_WINDOW_DAYS,
+      declarationPeerTimes: env.DECLARATION_PEER_TIMES,
+      declarationPeerMin: env.DECLARATION_PEER_MIN,
+      declarationPeerWindowDays: env.DECLARATION_PEER_WINDOW_DAYS,
+    },
     exchange: {
       ...DEFAULT_EXCHANGE,
       eventSource: env.EVENT_SOURCE,

@@ -9,6 +9,8 @@ import { checkFollowUpOf } from './follow-up.js';
 import { loadGuardFacts } from './guard-facts.js';
 import { basicGuards } from './guards.js';
 import { outsideOrder } from './order-scope.js';
+import { relationStanding } from '../declarations/excluded-relation.js';
+import { teamExceptionText } from '../declarations/team-exception.js';
 import { knownFromGuardFacts, planAndCapChecks } from './plan-checks.js';
 
 /**
@@ -31,7 +33,7 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
     specialPlanId: input.specialPlanId ?? null,
     countedDate: shanghaiDate(windowStart),
     inspectors: input.inspectors,
-    teamExceptionBasis: input.teamExceptionBasis ?? null,
+    teamExceptionBasis: teamExceptionText(input.teamExceptionBasis),
     assistanceRef: input.assistanceRef ?? null,
     escalationGround: input.escalationGround ?? null,
     escalationRef: input.escalationRef ?? null,
@@ -44,6 +46,13 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
   };
   const loaded = await loadGuardFacts(tx, row);
   await checkFollowUpOf(tx, row);
+  // Art. 2 ¶2 as drafting judges it: contradicted is one failed result here; a relation the registry is
+  // silent on leaves the Order's checks in force (it would be declared for the supervisors).
+  if (row.excludedRelation) {
+    const standing = await relationStanding(tx, loaded.agency, loaded.enterprise, row.excludedRelation);
+    if (standing.state === 'contradicted') return { checks: [standing.result], underOrder: true };
+    if (standing.state === 'declared') row.excludedRelation = null;
+  }
   const outside = outsideOrder({ excludedRelation: row.excludedRelation, entityScope: loaded.enterprise.scope });
   if (outside) return { checks: [outside], underOrder: false };
   const plan = await planAndCapChecks(tx, row, knownFromGuardFacts(loaded));

@@ -9,7 +9,8 @@ import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from './plan-access.js';
 import { assertWindow, auditSpecial, specialTransition, unpublishedMatters, type SpecialPlanFields } from './special-plan-commands.js';
 import { findSpecialPlan, insertSpecialPlan, type SpecialPlan } from './special-plans.repository.js';
-import { isUpperAuthorityOf } from './upper-authority.js';
+import { isUpperAuthorityOf, namedAuthority } from './upper-authority.js';
+import { recordDeclaration } from '../declarations/record.js';
 
 /** Why a claimed deployment cannot stand, or null when it can. */
 function deploymentProblem(upper: SpecialPlan | undefined, upperAgency: Agency | undefined, lower: Agency, f: SpecialPlanFields): string | null {
@@ -58,7 +59,7 @@ export async function createSpecialPlan(
   if (deploymentAuthority !== undefined || deploymentDocNo !== undefined) {
     if (!hasText(deploymentAuthority)) throw DomainError.field('body.deploymentAuthority', '登记上级部署的专项检查须写明部署机关');
     if (!hasText(deploymentDocNo)) throw DomainError.field('body.deploymentDocNo', '登记上级部署的专项检查须写明部署文件的文号');
-    return deployByDocument(tx, scope, agency, base, { deploymentAuthority: deploymentAuthority.trim(), deploymentDocNo: deploymentDocNo.trim() });
+    return deployByDocument(tx, scope, actor, agency, base, { deploymentAuthority: deploymentAuthority.trim(), deploymentDocNo: deploymentDocNo.trim() });
   }
   const plan = await insertSpecialPlan(tx, { ...base, state: 'draft' });
   await auditSpecial(scope, 'drafted', null, plan, agency);
@@ -94,7 +95,14 @@ async function deployFromHeldPlan(tx: Db, scope: CommandScope, agency: Agency, i
  * so what it checks is what it holds: the matters are on the agency's published list (Art. 7). The record is
  * public and on the audit chain, where the supervisors see the cited document.
  */
-async function deployByDocument(tx: Db, scope: CommandScope, agency: Agency, base: NewRow, record: Required<DeploymentRecord>) {
+async function deployByDocument(tx: Db, scope: CommandScope, actor: Principal, agency: Agency, base: NewRow, record: Required<DeploymentRecord>) {
+  // Art. 13 ¶2, 15: the deploying authority must be upper to the agency. One the registry holds is checked
+  // (itself or a non-upper is refused); the document itself is not held here, so the deployment is declared.
+  const named = await namedAuthority(tx, record.deploymentAuthority);
+  if (named && !isUpperAuthorityOf(named, agency)) {
+    const detail = named.code === agency.code ? `${agency.name}不能作为自身的上级部署机关；执行上级部署的专项检查须由上级主管部门部署（第十三条第二款、第十五条）` : `${named.name}不是${agency.name}的上级主管部门，不能作为上级部署机关（第十三条第二款、第十五条）`;
+    throw DomainError.fromRules([ruleResult('SPECIAL_WITHOUT_APPROVAL', false, { deploymentAuthority: record.deploymentAuthority }, 'an upper authority of the agency', detail)]);
+  }
   const today = shanghaiDate(scope.at);
   const missing = await unpublishedMatters(tx, agency.code, base.matterCodes, today);
   if (missing.length) {
@@ -104,5 +112,6 @@ async function deployByDocument(tx: Db, scope: CommandScope, agency: Agency, bas
   const state = specialTransition({ state: 'draft' }, { type: 'DEPLOY', upperPlanUsable: true });
   const plan = await insertSpecialPlan(tx, { ...base, state, ...record });
   await auditSpecial(scope, 'deployed', null, plan, agency, record);
+  await recordDeclaration(tx, scope, actor, { kind: 'upper_deployment', subjectType: 'special_plan', subjectId: plan.id, agencyCode: agency.code, districtCode: agency.districtCode, value: { ...record, authorityCode: named?.code ?? null } });
   return plan;
 }

@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.js';
+import { eq, or } from 'drizzle-orm';
+import { agencies } from '../db/schema/index.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 
 /** WH-SCJG and 420106-SCJG are the city and district levels of one bureau (seeds/wuhan-agencies.ts). */
@@ -24,4 +26,13 @@ export async function upperAuthorityCodeOf(db: Db, agency: Agency): Promise<stri
   if (agency.level !== 'district') return null;
   const city = await findAgency(db, `WH-${bureauKey(agency.code)}`);
   return city && isUpperAuthorityOf(city, agency) ? city.code : null;
+}
+
+/**
+ * The registry's agency a deployment names as its authority (Art. 13 ¶2), by code or by registered name;
+ * undefined when the registry does not hold it (a provincial or national authority).
+ */
+export async function namedAuthority(db: Db, named: string): Promise<Agency | undefined> {
+  const [row] = await db.select().from(agencies).where(or(eq(agencies.code, named), eq(agencies.name, named))).limit(1);
+  return row;
 }

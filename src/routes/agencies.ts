@@ -24,6 +24,10 @@ const VerticallyManaged = Type.Boolean({
   description: '是否实行垂直管理（第十三条第二款：其专项检查计划由上级主管部门批准） / vertically managed: its special plans are approved by its upper authority',
 });
 
+const StateAssetSupervisor = Type.Boolean({
+  description: '是否为国有资产监督管理机构（第二条第二款：国资监管关系须由其声明，登记信息据此核验） / a state-asset supervision body: only it may declare SOE supervision (Art. 2 ¶2)',
+});
+
 const Agency = Type.Object({
   code: AgencyCode,
   name: Type.String(),
@@ -33,6 +37,7 @@ const Agency = Type.Object({
   parentCode: Type.Union([Type.String(), Type.Null()]),
   isJusticeBureau: Type.Boolean({ description: '是否为司法行政部门 / is a justice bureau' }),
   verticallyManaged: VerticallyManaged,
+  stateAssetSupervisor: StateAssetSupervisor,
   domains: Type.Array(Type.String()),
   active: Type.Boolean({ description: '在用；停用后其人员令牌即失效 / active; when false its staff tokens stop working' }),
   complaintContact: Type.Union([Type.String(), Type.Null()], { description: '投诉举报渠道（印在行政检查通知书上）/ complaint contact printed on the notice' }),
@@ -50,6 +55,7 @@ const CreateAgency = Type.Object(
     parentCode: Type.Optional(AgencyCode),
     isJusticeBureau: Type.Boolean({ default: false }),
     verticallyManaged: Type.Boolean({ default: false, description: '是否实行垂直管理 / vertically managed (Art. 13 ¶2)' }),
+    stateAssetSupervisor: Type.Optional(StateAssetSupervisor),
     domains: Domains,
     complaintContact: Type.Optional(ComplaintContact),
   },
@@ -61,6 +67,7 @@ const PatchAgency = Type.Object(
     name: Type.Optional(ShortText('名称 / name', 100)),
     parentCode: Type.Optional(AgencyCode),
     verticallyManaged: Type.Optional(VerticallyManaged),
+    stateAssetSupervisor: Type.Optional(StateAssetSupervisor),
     domains: Type.Optional(Domains),
     active: Type.Optional(Type.Boolean({ description: '停用（撤销、合并）或恢复 / deactivate (dissolved, merged) or reactivate' })),
     complaintContact: Type.Optional(ComplaintContact),

@@ -42,6 +42,8 @@ import { webhookDeadLetterRoutes } from './webhook-dead-letters.js';
 import { eventRoutes } from './events.js';
 import { importRoutes } from './imports.js';
 import { supervisionNoticeRoutes } from '../supervision-notices/routes.js';
+import { declarationRoutes } from '../declarations/routes.js';
+import { agencyRelationRoutes } from './agency-relations.js';
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(systemRoutes);
@@ -91,6 +93,8 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(webhookDeadLetterRoutes);
       await api.register(eventRoutes);
       await api.register(importRoutes);
+      await api.register(declarationRoutes);
+      await api.register(agencyRelationRoutes);
     },
     { prefix: '/api/v1' },
   );

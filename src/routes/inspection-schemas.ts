@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AgencyCode, AnyJson, CreditCode, Instant, OpenObject } from '../http/schemas.js';
+import { AgencyCode, AnyJson, CreditCode, Instant, OpenObject, ShortText } from '../http/schemas.js';
 import { ESCALATION_GROUND_KEYS, ESCALATION_GROUNDS } from '../rules/escalation.js';
 import { outsideOrder } from '../inspections/order-scope.js';
 import type { Inspection } from '../inspections/repository.js';
@@ -43,7 +43,15 @@ export const DraftFields = {
     }),
   ),
   leadRef: Opt('线索编号；其他线索写明内容及出处 / lead reference, or the description of an other lead', 200),
-  teamExceptionBasis: Opt('少于两人时的法律依据（第十八条第（一）项）'),
+  teamExceptionBasis: Type.Optional(
+    Type.Object(
+      {
+        law: ShortText('法律名称 / law', 100),
+        article: Type.String({ minLength: 3, maxLength: 40, pattern: '^第[一二三四五六七八九十百零〇0-9]+条', description: '条款，如“第二十条”或“第二十条第二款” / the article, e.g. 第二十条' }),
+      },
+      { additionalProperties: false, description: '少于两人时“法律另有规定”的依据：法律名称和条款（第十八条第（一）项），记入声明事项 / the law and article that allow fewer than two inspectors; registered as a declared exemption' },
+    ),
+  ),
   assistanceRef: Opt('异地协助安排（第十二条）'),
   escalationGround: Type.Optional(EscalationGround),
   escalationRef: Opt('指定、交办文件或上级主管部门规定的文号（第十一条第二款）', 200),

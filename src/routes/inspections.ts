@@ -16,6 +16,7 @@ import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
 import { codeOfInspection, findInspection, listInspections, scansOf } from '../inspections/repository.js';
 import { scanPlace, ScanPlace } from './scan-place.js';
 import { CoordinationSchema } from './joint-coordination-schema.js';
+import { OpenObject } from '../http/schemas.js';
 import { CreateInspection, Id, InspectionView, inspectionView, PatchInspection, RuleResultSchema } from './inspection-schemas.js';
 import { inspectionStepRoutes } from './inspection-steps.js';
 import { inspectionPreCheckRoutes } from './inspection-pre-check.js';
@@ -27,6 +28,11 @@ const Drafted = Type.Object({
   checks: Type.Array(RuleResultSchema, { description: '各项规则的预检结果 / every guard evaluated now' }),
   mergeCandidates: Type.Array(Type.String(), { description: 'CASE_MERGEABLE：可合并的计划检查 / planned tasks this case could merge into' }),
   coordination: Type.Optional(CoordinationSchema),
+  declarations: Type.Optional(
+    Type.Array(Type.Object({ kind: Type.String(), value: OpenObject('所声明的内容 / what was declared') }), {
+      description: '放宽规则而登记信息无从核验的声明，已记入声明事项，由监督人员确认或者不予认可 / declarations the registry could not confirm, put on the register for the supervisors',
+    }),
+  ),
   recognisedResults: Type.Optional(
     Type.Array(
       Type.Object({

@@ -8,6 +8,7 @@ import { article, regulationArticles } from '../regulation/articles.js';
 import { articlesLabel, orderArticles } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
 import { raisersOf, rolesOf } from '../rules/raisers.js';
+import { declarationsRelaxing } from '../declarations/kinds.js';
 import { responses } from '../http/schemas.js';
 import { flagCountsByRule } from '../supervision/flags.repository.js';
 
@@ -99,6 +100,16 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
               titleZh: Type.String(),
               titleEn: Type.String(),
               fired: Type.Integer({ description: '被拒绝或标记的次数 / times refused or flagged' }),
+              declarations: Type.Array(
+                Type.Object({
+                  kind: Type.String(),
+                  labelZh: Type.String(),
+                  field: Type.String(),
+                  checked: Type.Union([Reason, Type.Null()], { description: '登记信息如何核验 / how the registry checks it' }),
+                  registered: Type.Union([Reason, Type.Null()], { description: '何时记入声明事项，由监督人员确认或者不予认可 / when it goes on the register for the supervisors' }),
+                }),
+                { description: '放宽本规则的声明事项（不予认可时以本规则标记）/ the declarations that relax this rule (a rejected one is flagged under it)' },
+              ),
             }),
           ),
         ),
@@ -131,6 +142,7 @@ export const regulationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         titleZh: r.titleZh,
         titleEn: r.titleEn,
         fired: firedBy.get(r.id) ?? 0,
+        declarations: declarationsRelaxing(r.id).map(({ kind, labelZh, field, checked, registered }) => ({ kind, labelZh, field, checked, registered })),
       }));
     },
   );

@@ -33,10 +33,13 @@ export const RULES = [
   rule('SCOPE_EXCLUDED_RELATION', [a(2)], 'classification', 'low', '基于隶属或国资监管关系的检查不适用本办法', 'Subordinate-unit or SOE supervision check is outside the regulation'),
   rule('SCOPE_EFFECTIVE_DATE', [a(43)], 'guard', 'low', '本办法自2025年12月1日起施行', 'The regulation applies from 2025-12-01'),
   rule('SCOPE_NO_CODE', [a(2), a(4)], 'guard', 'low', '不适用本办法的检查不依本办法获取检查码', 'No inspection code under the Order for an inspection outside it'),
+  // Declarations are evidence (issue 22): a relation the registry contradicts, one the supervisors reject
+  rule('SCOPE_RELATION_CONTRADICTED', [a(2)], 'guard', 'high', '所称隶属或国资监管关系与登记信息不符', 'Declared subordinate-unit or SOE-supervision relation contradicted by the registry'),
+  rule('SCOPE_RELATION_UNFOUNDED', [a(2)], 'detector', 'high', '所称隶属或国资监管关系经监督审核不予认可', 'Declared subordinate-unit or SOE-supervision relation rejected by the supervisors'),
   // Agencies and matters (Art. 3, 7, 11, 12)
   rule('MATTER_UNPUBLISHED', [a(7)], 'guard', 'high', '检查事项未经公布，不得实施', 'Inspection matter not on the published list'),
   rule('AGENCY_OUT_OF_AUTHORITY', [a(3)], 'guard', 'high', '超出法定职责范围实施检查', 'Matter outside the agency’s authority'),
-  rule('JURISDICTION_TERRITORIAL', [a(11)], 'guard', 'medium', '未按属地和最低层级原则实施检查，且未说明提级理由', 'Not the lowest territorial level and no escalation ground'),
+  rule('JURISDICTION_TERRITORIAL', [a(11)], 'guard+detector', 'medium', '未按属地和最低层级原则实施检查，且未说明提级理由', 'Not the lowest territorial level and no escalation ground'),
   rule('CROSS_REGION_NO_ASSISTANCE', [a(12), a(40, 9)], 'guard+detector', 'high', '异地检查未按异地协助机制实施', 'Out-of-territory inspection without an assistance arrangement'),
   // Plans and frequency (Art. 13–15, 28, 40)
   rule('PLAN_CONTENT', [a(13)], 'guard', 'medium', '年度日常检查计划内容不完整', 'Annual plan lacks required content'),
@@ -45,9 +48,9 @@ export const RULES = [
   rule('PLAN_AMENDED_NOT_REFILED', [a(14)], 'guard+detector', 'medium', '检查计划调整后未报送备案', 'Adjusted plan items used before being reported for filing'),
   rule('PLAN_NOT_PUBLISHED', [a(14)], 'detector', 'low', '检查计划备案后未向社会公布', 'Filed plan not published'),
   rule('ROUTINE_WITHOUT_PLAN', [a(13)], 'guard', 'high', '日常检查无已报送备案的年度检查计划', 'Routine inspection without a reported plan'),
-  rule('SPECIAL_WITHOUT_APPROVAL', [a(13)], 'guard', 'high', '专项检查计划未经批准和备案', 'Special plan not approved and filed'),
+  rule('SPECIAL_WITHOUT_APPROVAL', [a(13)], 'guard+detector', 'high', '专项检查计划未经批准和备案', 'Special plan not approved and filed'),
   rule('SPECIAL_APPROVER_NOT_COMPETENT', [a(13)], 'guard', 'high', '专项检查计划未经同级人民政府或者实行垂直管理的上级主管部门批准', 'Special plan approved by an authority Art. 13 does not name for the agency'),
-  rule('CASE_WITHOUT_LEAD', [a(9), a(13)], 'guard', 'high', '个案检查无线索来源', 'Case inspection without a lead'),
+  rule('CASE_WITHOUT_LEAD', [a(9), a(13)], 'guard+detector', 'high', '个案检查无线索来源', 'Case inspection without a lead'),
   rule('CASE_MERGEABLE', [a(13)], 'advice+detector', 'low', '个案现场检查可与尚未执行的计划检查合并实施', 'Case inspection could merge with a pending planned task'),
   rule('FREQUENCY_CAP', [a(15), a(40, 10)], 'guard+detector', 'high', '超出规定的行政检查频次', 'Inspection frequency cap exceeded'),
   rule('CASE_FREQUENCY_ANOMALY', [a(15)], 'detector', 'medium', '个案检查明显超过合理频次', 'Case inspections clearly too frequent'),
@@ -58,12 +61,13 @@ export const RULES = [
   rule('ONSITE_WITHOUT_CODE', [a(17)], 'guard+detector', 'high', '现场检查未获取检查码', 'On-site inspection without an inspection code'),
   rule('CODE_NOT_SCANNED', [a(17, 2), a(18, 2)], 'detector', 'medium', '进入现场未出示检查码并扫码', 'Code not shown and scanned on entry'),
   rule('CODE_OUTSIDE_WINDOW', [a(17, 1)], 'guard+detector', 'high', '扫码时间或对象与登记信息不符', 'Scan outside the registered window or at another enterprise'),
-  rule('TEAM_TOO_SMALL', [a(18, 1)], 'guard', 'high', '现场检查执法人员少于两人', 'Fewer than two certified inspectors'),
+  rule('TEAM_TOO_SMALL', [a(18, 1)], 'guard+detector', 'high', '现场检查执法人员少于两人', 'Fewer than two certified inspectors'),
   rule('NOTICE_MISSING', [a(17, 1), a(18, 3)], 'detector', 'medium', '未出具行政检查通知书', 'Inspection notice not issued'),
   rule('RESULT_NOT_NOTIFIED', [a(18, 5)], 'detector', 'medium', '检查结束后未将结果告知企业', 'Result not notified to the enterprise'),
   rule('RECTIFICATION_NO_FOLLOWUP', [a(20)], 'detector', 'medium', '责令停止或改正后未进行跟踪检查', 'No follow-up inspection after a stop or rectification order'),
   rule('COST_SHIFTED', [a(22), a(40, 1)], 'detector', 'high', '检验检测等费用转嫁给企业', 'Sampling or testing costs charged to the enterprise'),
   rule('REPEATED_TESTING', [a(40, 7)], 'detector', 'medium', '重复检验、检疫、检测或者技术鉴定', 'Repeated testing of the same item'),
+  rule('NO_PENALTY_GROUND_UNFOUNDED', [a(20)], 'detector', 'medium', '所载不予处罚或免于处罚情形经监督审核不予认可', 'Stated no-penalty ground rejected by the supervisors'),
   rule('NOT_ARCHIVED', [a(25)], 'detector', 'low', '行政检查文书、证据未归档', 'Documents and evidence not archived'),
   rule('INSPECTOR_UNCERTIFIED', [a(18, 2)], 'guard', 'high', '现场检查人员未持执法证件', 'An on-site inspector without an enforcement certificate'),
   // Referral (Art. 23)
@@ -78,7 +82,7 @@ export const RULES = [
   rule('JOINT_ONE_FORM', [a(30)], 'feature', 'low', '“一表通查”综合检查表单', 'One combined checklist'),
   rule('JOINT_TEAM_TOO_LARGE', [a(31)], 'guard', 'medium', '单次检查执法人员数量超出控制', 'Too many officers in one joint visit'),
   // Off-site inspection and devices (Art. 32–37)
-  rule('ONSITE_WHEN_OFFSITE_SUFFICES', [a(32)], 'guard', 'medium', '可通过非现场检查达到目的却实施现场检查且未说明理由', 'On-site inspection of an off-site-capable matter without a reason'),
+  rule('ONSITE_WHEN_OFFSITE_SUFFICES', [a(32)], 'guard+detector', 'medium', '可通过非现场检查达到目的却实施现场检查且未说明理由', 'On-site inspection of an off-site-capable matter without a reason'),
   rule('DEVICE_NOT_PUBLISHED', [a(34)], 'guard', 'high', '电子技术监控设备设置地点未向社会公布', 'Monitoring device location not published'),
   rule('DEVICE_UNREVIEWED', [a(35), a(36)], 'guard', 'high', '电子技术监控设备未经法制审核和技术审核', 'Monitoring device lacks legal or technical review'),
   rule('DEVICE_NOT_IN_USE', [a(34), a(37)], 'guard', 'high', '采集数据时电子技术监控设备未正式投入使用（投入使用前、维护中或已停用）', 'Device not in use when the data was captured'),
@@ -87,6 +91,10 @@ export const RULES = [
   rule('LEGAL_REP_REQUIRED', [a(40, 2)], 'detector', 'medium', '刻意要求法定代表人到场', 'Legal representative required to be present'),
   rule('DISGUISED_INSPECTION', [a(40, 5)], 'detector', 'high', '以观摩、督导、考察等名义变相检查', 'Disguised inspection'),
   rule('PROFIT_SEEKING', [a(40, 1), a(40, 8)], 'detector', 'high', '逐利检查：接受馈赠宴请、指定中介或转嫁费用', 'Profit-seeking inspection'),
+  // Signs of relabelling (issue 22): patterns in what agencies declare and how they label their inspections
+  rule('CASE_RELABELLING', [a(9), a(15)], 'detector', 'high', '日常检查达到频次上限后个案检查明显增加', 'Case inspections rising while routine inspections meet their caps'),
+  rule('LEAD_SHARED', [a(9)], 'detector', 'medium', '同一线索编号用于多家企业的个案检查', 'One lead reference serving case inspections of several enterprises'),
+  rule('DECLARATIONS_ABOVE_PEERS', [a(6)], 'detector', 'medium', '声明事项明显多于同级同类主体', 'Declared exemptions far above the agency’s peers'),
   rule('QUOTA', [a(40, 4)], 'detector', 'medium', '下达检查指标或与考核挂钩', 'Inspection quota tied to evaluation'),
 ] as const satisfies readonly RuleDef[];
 

@@ -73,25 +73,33 @@ const OFFSITE = cmd('recordOffsite', 'src/offsite/record.ts');
 const OPEN_REFERRAL = cmd('openReferral', 'src/referrals/open.ts');
 const SEND_REFERRAL = cmd('sendReferral', 'src/referrals/steps.ts');
 const REFUSE_REFERRAL = cmd('refuseReferral', 'src/referrals/steps.ts');
+// A supervisor's rejection of a declared exemption raises a flag under the rule it relaxed (src/declarations/kinds.ts).
+const REJECT_DECLARATION = cmd('rejectDeclaration', 'src/declarations/commands.ts');
 
 export const RAISERS: Record<RuleId, RuleRaisers> = {
   SCOPE_ENTITY: { recordedBy: [DRAFT, ISSUE] },
   SCOPE_EXCLUDED_RELATION: { recordedBy: [DRAFT, ISSUE] },
   SCOPE_EFFECTIVE_DATE: { guardedBy: [DRAFT, ISSUE, REPORT] },
   SCOPE_NO_CODE: { guardedBy: [ISSUE] },
+  SCOPE_RELATION_CONTRADICTED: { guardedBy: [DRAFT] },
+  SCOPE_RELATION_UNFOUNDED: { raisedBy: [REJECT_DECLARATION] },
+  NO_PENALTY_GROUND_UNFOUNDED: { raisedBy: [REJECT_DECLARATION] },
+  CASE_RELABELLING: { raisedBy: [job('case-relabelling')] },
+  LEAD_SHARED: { raisedBy: [job('lead-shared')] },
+  DECLARATIONS_ABOVE_PEERS: { raisedBy: [job('declarations-above-peers')] },
   MATTER_UNPUBLISHED: { guardedBy: [DRAFT, ISSUE, SUBMIT_PLAN] },
   AGENCY_OUT_OF_AUTHORITY: { guardedBy: [DRAFT, ISSUE] },
-  JURISDICTION_TERRITORIAL: { guardedBy: [DRAFT, ISSUE] },
-  CROSS_REGION_NO_ASSISTANCE: { guardedBy: [DRAFT, ISSUE], raisedBy: [REPORT] },
+  JURISDICTION_TERRITORIAL: { guardedBy: [DRAFT, ISSUE], raisedBy: [REJECT_DECLARATION] },
+  CROSS_REGION_NO_ASSISTANCE: { guardedBy: [DRAFT, ISSUE], raisedBy: [REPORT, REJECT_DECLARATION] },
   PLAN_CONTENT: { guardedBy: [SUBMIT_PLAN] },
   PLAN_FILING_DEADLINE: { raisedBy: [job('plan-filing-deadline'), SUBMIT_PLAN] },
   PLAN_RETURNED: { recordedBy: [cmd('returnPlan', 'src/plans/plan-filing.ts')] },
   PLAN_AMENDED_NOT_REFILED: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled'), job('special-plan-amended-not-refiled')] },
   PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published'), job('special-plan-not-published')] },
   ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
-  SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL] },
+  SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL], raisedBy: [REJECT_DECLARATION] },
   SPECIAL_APPROVER_NOT_COMPETENT: { guardedBy: [APPROVE_SPECIAL] },
-  CASE_WITHOUT_LEAD: { guardedBy: [DRAFT] },
+  CASE_WITHOUT_LEAD: { guardedBy: [DRAFT], raisedBy: [REJECT_DECLARATION] },
   CASE_MERGEABLE: { raisedBy: [job('case-mergeable')] },
   FREQUENCY_CAP: { guardedBy: [DRAFT, ISSUE], raisedBy: [job('frequency-cap-exceeded')] },
   NO_DISTURB: { guardedBy: [ISSUE] },
@@ -100,8 +108,8 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   ONSITE_WITHOUT_APPROVAL: { guardedBy: [ISSUE] },
   ONSITE_WITHOUT_CODE: { guardedBy: [SCAN], raisedBy: [REPORT, cmd('importInspections', 'src/exchange/imports.ts')] },
   CODE_NOT_SCANNED: { raisedBy: [FINDINGS, JOINT_FINDINGS] },
-  CODE_OUTSIDE_WINDOW: { guardedBy: [SCAN], raisedBy: [SCAN] },
-  TEAM_TOO_SMALL: { guardedBy: [DRAFT, ISSUE] },
+  CODE_OUTSIDE_WINDOW: { guardedBy: [SCAN], raisedBy: [SCAN, REJECT_DECLARATION] },
+  TEAM_TOO_SMALL: { guardedBy: [DRAFT, ISSUE], raisedBy: [REJECT_DECLARATION] },
   INSPECTOR_UNCERTIFIED: { guardedBy: [DRAFT, ISSUE] },
   NOTICE_MISSING: {
     notCheckable: {
@@ -123,7 +131,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   JOINT_OFFLINE: { recordedBy: [LAUNCH_JOINT] },
   JOINT_ONE_FORM: { recordedBy: [JOINT_FINDINGS] },
   JOINT_TEAM_TOO_LARGE: { guardedBy: [LAUNCH_JOINT, JOINT_CODES] },
-  ONSITE_WHEN_OFFSITE_SUFFICES: { guardedBy: [DRAFT, ISSUE] },
+  ONSITE_WHEN_OFFSITE_SUFFICES: { guardedBy: [DRAFT, ISSUE], raisedBy: [REJECT_DECLARATION] },
   DEVICE_NOT_PUBLISHED: { guardedBy: [OFFSITE, OPEN_REFERRAL] },
   DEVICE_UNREVIEWED: { guardedBy: [OFFSITE, OPEN_REFERRAL, cmd('reviewLegal', 'src/devices/commands.ts'), cmd('reviewTechnical', 'src/devices/commands.ts')] },
   DEVICE_NOT_IN_USE: { guardedBy: [OFFSITE, OPEN_REFERRAL] },

@@ -33,3 +33,32 @@ export function SCOPE_ENTITY(entityScope: string): RuleResult {
 export function SCOPE_NO_CODE(outside: RuleResult): RuleResult {
   return ruleResult('SCOPE_NO_CODE', false, { rule: outside.rule, observed: outside.observed }, 'an inspection under the Order', `${outside.detail ?? ''}；不依本办法获取检查码`);
 }
+
+/** What the registry holds about a declared Art. 2 ¶2 relation (src/declarations/excluded-relation.ts loads it). */
+export interface RelationFacts {
+  relation: 'soe_supervision' | 'subordinate_unit';
+  agencyName: string;
+  enterpriseName: string;
+  /** The agency is registered as a state-asset supervision body (国有资产监督管理机构). */
+  stateAssetSupervisor: boolean;
+  /** The names of other agencies the registry holds this relation with for the enterprise. */
+  heldByOthers: string[];
+  /** The registry (or a supervisor's confirmation) holds the relation with this agency. */
+  held: boolean;
+}
+
+/**
+ * Art. 2 ¶2 read against the registry: only a state-asset supervision body performs SOE-supervision checks,
+ * and an enterprise the registry places under another agency is not this one's. A contradicted relation is
+ * refused; one the registry is silent on is recorded as a declared exemption by the caller.
+ */
+export function SCOPE_RELATION_CONTRADICTED(f: RelationFacts): RuleResult {
+  const what = f.relation === 'soe_supervision' ? '所监管企业' : '所属单位';
+  let detail: string | undefined;
+  if (f.relation === 'soe_supervision' && !f.stateAssetSupervisor) {
+    detail = `登记信息显示${f.agencyName}不是国有资产监督管理机构，不能以国有资产监督管理关系排除本办法的适用（第二条第二款）`;
+  } else if (!f.held && f.heldByOthers.length > 0) {
+    detail = `登记信息显示${f.enterpriseName}是${f.heldByOthers.join('、')}的${what}，不是${f.agencyName}的${what}（第二条第二款）`;
+  }
+  return ruleResult('SCOPE_RELATION_CONTRADICTED', detail === undefined, { relation: f.relation, stateAssetSupervisor: f.stateAssetSupervisor, heldByOthers: f.heldByOthers }, 'a relation the registry does not contradict', detail);
+}

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { RuleId } from '../rules/catalog.js';
+import type { RelabellingSettings } from '../declarations/settings.js';
 
 /**
  * A due-date job of the sweeper (DESIGN.md: durable time). Deadlines are columns; a job selects the rows
@@ -25,6 +26,8 @@ export interface SweepOptions {
   archiveWithinDays?: number;
   /** Art. 13 ¶3: days between a case inspection and a pending planned task that make them mergeable (CASE_MERGE_WINDOW_DAYS). */
   caseMergeWindowDays?: number;
+  /** The relabelling detectors' thresholds (src/declarations/settings.ts). */
+  relabelling?: RelabellingSettings;
   /** Rows per transaction: short transactions keep row locks brief. */
   batchSize?: number;
 }

@@ -13,6 +13,9 @@ import { caseFrequencyAnomalyJob } from './jobs/case-frequency-anomaly.js';
 import { caseMergeableJob } from './jobs/case-mergeable.js';
 import { frequencyCapExceededJob } from './jobs/frequency-cap-exceeded.js';
 import { notArchivedJob } from './jobs/not-archived.js';
+import { caseRelabellingJob } from './jobs/case-relabelling.js';
+import { leadSharedJob } from './jobs/lead-shared.js';
+import { declarationsAbovePeersJob } from './jobs/declarations-above-peers.js';
 
 /**
  * Every due-date job, in the order a pass runs them. A new job is its own file under jobs/ plus its line
@@ -33,4 +36,7 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   caseFrequencyAnomalyJob, // CASE_FREQUENCY_ANOMALY, Art. 15
   caseMergeableJob, // CASE_MERGEABLE, Art. 13 ¶3
   notArchivedJob, // NOT_ARCHIVED, Art. 25
+  caseRelabellingJob, // CASE_RELABELLING, Art. 9, 15 (issue 22)
+  leadSharedJob, // LEAD_SHARED, Art. 9 (issue 22)
+  declarationsAbovePeersJob, // DECLARATIONS_ABOVE_PEERS, Art. 6 (issue 22)
 ];

@@ -6,6 +6,7 @@ import { DEFAULT_PLAN_SETTINGS } from '../plans/plan-settings.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
 import { alertIfCalendarMissing } from './calendar-alert.js';
+import { DEFAULT_RELABELLING } from '../declarations/settings.js';
 
 export type { SweepOptions } from './job.js';
 
@@ -60,6 +61,7 @@ export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {},
       jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
       archiveWithinDays: options.archiveWithinDays ?? DEFAULT_ARCHIVE_WITHIN_DAYS,
       caseMergeWindowDays: options.caseMergeWindowDays ?? DEFAULT_CASE_MERGE_WINDOW_DAYS,
+      relabelling: options.relabelling ?? DEFAULT_RELABELLING,
       batchSize: options.batchSize ?? DEFAULT_BATCH,
     },
   };

@@ -179,6 +179,16 @@ export const MATRIX: Record<string, Declared> = {
   'PUT /api/v1/platform-clients/{id}/cursor': ['admin'],
   'GET /api/v1/events': ['platform'],
   'POST /api/v1/imports/inspections': ['platform'],
+  // Declarations are evidence (issue 22): the register for own-level supervisors, the registry's Art. 2 ¶2 relations.
+  'GET /api/v1/declarations/kinds': ['officer', 'agency_head', 'supervisor', 'admin'],
+  'GET /api/v1/declarations': ['supervisor'],
+  'GET /api/v1/declarations/counts': ['supervisor'],
+  'GET /api/v1/declarations/{id}': ['supervisor'],
+  'POST /api/v1/declarations/{id}/confirm': ['supervisor'],
+  'POST /api/v1/declarations/{id}/reject': ['supervisor'],
+  'GET /api/v1/agency-relations': ['officer', 'agency_head', 'supervisor', 'admin'],
+  'POST /api/v1/agency-relations': ['admin'],
+  'DELETE /api/v1/agency-relations': ['admin'],
 };
 
 /** Who, beyond the role, may act on one concrete record of agency A in district D1 at enterprise E1. */

@@ -42,7 +42,7 @@ describeDb('guards before an inspection code is issued, each naming its rule and
     expect(await refusal({ inspectors: one })).toMatchObject({ code: 'TEAM_TOO_SMALL', article: '第十八条第（一）项', observed: 1, limit: 2 });
     const uncertified = [{ name: '王晓明', certificateNo: '42010620230001' }, { name: '协管员', certificateNo: '' }];
     expect((await refusal({ inspectors: uncertified })).code).toBe('TEAM_TOO_SMALL');
-    const id = await approvedInspection(t, w, { inspectors: one, teamExceptionBasis: '《某法》第X条规定可由一名执法人员实施' });
+    const id = await approvedInspection(t, w, { inspectors: one, teamExceptionBasis: { law: '《中华人民共和国某某法》', article: '第二十条' } });
     expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer })).statusCode).toBe(201);
   });
 

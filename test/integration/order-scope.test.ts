@@ -20,8 +20,15 @@ describeDb('what the Order covers, who escalates and who inspects beyond its ter
   const total = async () => (await t.call({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', as: w.supervisor })).json().inspections.total as number;
 
   describe('第二条第二款、第四条第二款 不适用本办法的检查', () => {
+    // The relation is evidence (issue 22): the registry holds it here, so the check is outside the Order.
+    const holds = async (agencyCode: string, enterpriseCode: string, relation: string) => {
+      const res = await t.call({ method: 'POST', url: '/api/v1/agency-relations', as: as.admin(), payload: { agencyCode, enterpriseCode, relation, source: '登记名录' } });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+
     it('records a check of a subordinate unit as outside the Order: no guard, no code, started without one, not in the statistics', async () => {
       const before = await total();
+      await holds(w.agency.code, w.enterprise.creditCode, 'subordinate_unit');
       // An unpublished matter and no plan would refuse it under the Order (Art. 7, 13); outside it they do not apply.
       const res = await draft({ excludedRelation: 'subordinate_unit', matterCodes: ['NOT-PUBLISHED'] });
       expect(res.statusCode, res.body).toBe(201);
@@ -39,8 +46,9 @@ describeDb('what the Order covers, who escalates and who inspects beyond its ter
 
     it('does not count an excluded check toward the enterprise’s caps (Art. 15 applies to inspections under the Order)', async () => {
       const enterprise = await newEnterprise(t.db, { districtCode: w.districtCode });
+      await holds(w.agency.code, enterprise.creditCode, 'subordinate_unit');
       for (let n = 0; n < 2; n++) {
-        const id = await approvedInspection(t, w, { enterpriseCode: enterprise.creditCode, excludedRelation: 'soe_supervision' });
+        const id = await approvedInspection(t, w, { enterpriseCode: enterprise.creditCode, excludedRelation: 'subordinate_unit' });
         expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/start`, as: w.officer, payload: {} })).statusCode).toBe(200);
       }
       // The yearly cap is 2: both checks above are outside the Order, so this one still gets its code.

@@ -194,7 +194,9 @@ describeDb('第十八条 适用于第十七条规定的现场检查，不适用�
 describeDb('第十八条第（一）项、第（二）项 “法律另有规定”只放宽人数，不放宽执法证件', () => {
   let t: TestApp;
   let w: InspectionWorld;
-  const BASIS = '《某法》第X条规定可由一名执法人员实施';
+  // 第十八条第（一）项“法律另有规定”: cited as a law and an article (issue 22), kept as one citation.
+  const CITED = { law: '《中华人民共和国某某法》', article: '第二十条' };
+  const BASIS = '《中华人民共和国某某法》第二十条';
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -203,7 +205,7 @@ describeDb('第十八条第（一）项、第（二）项 “法律另有规定�
   afterAll(() => t.close());
 
   const code = async (inspectors: object[]) => {
-    const id = await approvedInspection(t, w, { inspectors, teamExceptionBasis: BASIS });
+    const id = await approvedInspection(t, w, { inspectors, teamExceptionBasis: CITED });
     return t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer });
   };
 

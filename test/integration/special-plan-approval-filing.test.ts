@@ -118,7 +118,8 @@ describeDb('第十三条第二款、第十五条 执行上级部署的专项检�
     expect((await call('POST', `/special-plans/${id}/file`, w.supervisor)).json()).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'deployed' });
     expect((await call('POST', `/special-plans/${id}/approve`, w.head, government)).json()).toMatchObject({ code: 'INVALID_TRANSITION' });
     const history = (await call('GET', `/special-plans/${id}`, as.enterprise(w.enterprise.creditCode))).json().history;
-    expect(history.map((h: { action: string }) => h.action)).toEqual(['special_plan.deployed']);
+    // The document is not held here: the deployment is also a declared exemption for the supervisors (issue 22).
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['special_plan.deployed', 'declaration.recorded']);
     expect(history[0].payload).toMatchObject(deployment);
 
     const noDocNo = await call('POST', '/special-plans', w.officer, fields(w.matter, { deploymentAuthority: '湖北省市场监督管理局' }));

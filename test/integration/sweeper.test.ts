@@ -62,6 +62,9 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
       { job: 'case-frequency-anomaly', count: 0 },
       { job: 'case-mergeable', count: 0 },
       { job: 'not-archived', count: 0 },
+      { job: 'case-relabelling', count: 0 },
+      { job: 'lead-shared', count: 0 },
+      { job: 'declarations-above-peers', count: 0 },
     ]);
   });
 

@@ -12,6 +12,7 @@ const agency = (verticallyManaged: boolean): Agency => ({
   parentCode: null,
   isJusticeBureau: false,
   verticallyManaged,
+  stateAssetSupervisor: false,
   domains: [],
   active: true,
   complaintContact: null,

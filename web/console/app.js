@@ -3,6 +3,7 @@ import { h } from '../assets/ui.js';
 import { startShell } from '../shared/shell.js';
 import { auditView } from './audit.js';
 import { dashboardView } from './dashboard.js';
+import { declarationsView } from './declarations.js';
 import { flagDetailView, flagsView } from './flags.js';
 import { inspectionStoryView, inspectionsView } from './inspections.js';
 import { noticeDetailView, noticesView } from './notices.js';
@@ -22,6 +23,7 @@ startShell({
     dashboard: () => dashboardView,
     flags: ([id]) => (id ? flagDetailView : flagsView),
     notices: ([id]) => (id ? noticeDetailView : noticesView),
+    declarations: () => declarationsView,
     inspections: ([id]) => (id ? inspectionStoryView : inspectionsView),
     plans: () => plansView,
     reports: ([id]) => (id ? reportDetailView : reportsView),

@@ -151,7 +151,9 @@ export async function draftView({ api, me, labels }) {
   };
   addOfficer(me.name ?? '', (me.name && knownOfficers.get(me.name)) || '');
   addOfficer();
-  const teamBasis = input(h('input', { 'data-testid': 'team-basis', placeholder: '仅少于两人时填写' }));
+  // 第十八条第（一）项“法律另有规定”: the law and its article, never free text (issue 22).
+  const teamBasis = input(h('input', { 'data-testid': 'team-basis', placeholder: '仅少于两人时填写，如《中华人民共和国某某法》' }));
+  const teamBasisArticle = input(h('input', { 'data-testid': 'team-basis-article', placeholder: '如：第二十条' }));
 
   const leadKind = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'lead-kind' }, h('option', { value: '' }, '（非个案检查不填）'), Object.keys(labels.leadKinds).map((k) => h('option', { value: k }, label(labels.leadKinds, k)))));
   const leadRef = input(h('input', { placeholder: '线索编号' }));
@@ -184,7 +186,7 @@ export async function draftView({ api, me, labels }) {
     const opt = (/** @type {string} */ k, /** @type {string} */ v) => {
       if (v.trim()) b[k] = v.trim();
     };
-    opt('teamExceptionBasis', teamBasis.value);
+    if (teamBasis.value.trim() || teamBasisArticle.value.trim()) b.teamExceptionBasis = { law: teamBasis.value.trim(), article: teamBasisArticle.value.trim() };
     opt('leadKind', leadKind.value);
     opt('leadRef', leadRef.value);
     opt('specialPlanId', specialPlan.value);
@@ -265,7 +267,7 @@ export async function draftView({ api, me, labels }) {
     matterList,
     h('fieldset', {}, h('legend', {}, '检查对象'), h('div', { class: 'row' }, entQuery, h('button', { type: 'button', 'data-testid': 'enterprise-search', onclick: searchEnterprise }, '查找')), entResults, entChosen),
     h('fieldset', {}, h('legend', {}, '检查时间'), field('开始', start), field('结束', end)),
-    h('fieldset', {}, h('legend', {}, '检查人员（第十八条第（一）项：不少于两名持证人员）'), datalist, teamRows, h('button', { type: 'button', onclick: () => addOfficer(), style: 'margin-top:.4rem' }, '增加检查人员'), field('少于两人的法律依据', teamBasis)),
+    h('fieldset', {}, h('legend', {}, '检查人员（第十八条第（一）项：不少于两名持证人员）'), datalist, teamRows, h('button', { type: 'button', onclick: () => addOfficer(), style: 'margin-top:.4rem' }, '增加检查人员'), field('少于两人的法律依据：法律名称', teamBasis), field('条款', teamBasisArticle)),
     h('fieldset', {}, h('legend', {}, '个案线索、专项计划与其他'), field('线索来源（个案检查）', leadKind), field('线索编号', leadRef), field('专项检查计划', specialPlan), field('异地协助安排（第十二条）', assistanceRef), field('提级实施的情形（第十一条第二款）', escalationGround), field('提级文件文号', escalationRef), field('现场检查的理由（第三十二条）', onsiteReason), field('对非现场检查计划事项及时现场检查的理由（第三十二条）', offsiteFollowUpReason)),
     field('检查项目（检查单）', checklist),
     h('h2', {}, '规则预检'),

@@ -13,3 +13,4 @@ export * from "./alerts.js";
 export * from "./exchange.js";
 export * from "./supervision-notices.js";
 export * from "./evidence.js";
+export * from "./declarations.js";

@@ -26,6 +26,11 @@ export const agencies = pgTable(
     isJusticeBureau: boolean('is_justice_bureau').notNull().default(false),
     /** 实行垂直管理: its upper authority may approve its special plans (Art. 13 ¶2). */
     verticallyManaged: boolean('vertically_managed').notNull().default(false),
+    /**
+     * 国有资产监督管理机构 (Art. 2 ¶2): only such an agency performs SOE-supervision checks, so an
+     * `excludedRelation: soe_supervision` declared by any other agency is contradicted by the registry.
+     */
+    stateAssetSupervisor: boolean('state_asset_supervisor').notNull().default(false),
     /** Statutory domains (职责范围) the agency may inspect in, Art. 3. */
     domains: text('domains').array().notNull().default([]),
     /**

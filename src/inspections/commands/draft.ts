@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
-import { inspections, type Inspector } from '../../db/schema/index.js';
+import { declarations, inspections, type Inspector } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
 import { ruleResult } from '../../rules/result.js';
@@ -18,6 +18,9 @@ import type { InspectionHooks } from '../hooks.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';
 import { newRowId } from '../../db/ids.js';
+import { checkExcludedRelation } from '../../declarations/excluded-relation.js';
+import { recordInspectionDeclarations } from '../../declarations/inspection-declarations.js';
+import { teamExceptionText, type TeamExceptionBasis } from '../../declarations/team-exception.js';
 import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
 
 export interface DraftInput {
@@ -34,7 +37,8 @@ export interface DraftInput {
   specialPlanId?: string;
   leadKind?: string;
   leadRef?: string;
-  teamExceptionBasis?: string;
+  /** Art. 18(1) 法律另有规定: the law and article that allow fewer than two inspectors (never free text). */
+  teamExceptionBasis?: TeamExceptionBasis;
   assistanceRef?: string;
   escalationGround?: string;
   /** Art. 11 ¶2: the document of a designation / assignment or the upper authority's rule. */
@@ -64,6 +68,8 @@ export interface Drafted {
   coordination?: Coordination;
   /** Art. 24, 40(7) (检查结果互认): recent results of other agencies and platforms for the same matters. */
   recognisedResults?: RecognisedResult[];
+  /** Fields that relaxed a rule and that the registry could not confirm: on the register for the supervisors. */
+  declarations?: { kind: string; value: Record<string, unknown> }[];
 }
 
 export function validateWindow(start: string, end: string): { windowStart: Date; windowEnd: Date } {
@@ -117,7 +123,7 @@ export async function draftInspection(
     countsTowardCap: input.kind !== 'case',
     inspectors: input.inspectors,
     checklist: input.checklist,
-    teamExceptionBasis: input.teamExceptionBasis ?? null,
+    teamExceptionBasis: teamExceptionText(input.teamExceptionBasis),
     assistanceRef: input.assistanceRef ?? null,
     escalationGround: input.escalationGround ?? null,
     escalationRef: input.escalationRef ?? null,
@@ -132,6 +138,10 @@ export async function draftInspection(
   };
   const loaded = await loadGuardFacts(tx, row);
   await checkFollowUpOf(tx, row);
+  // Art. 2 ¶2 is evidence, not a switch: a relation the registry contradicts is refused; one it is silent on
+  // is declared for the supervisors and the Order applies meanwhile (docs/COMPLIANCE.md, 第二条).
+  const declaredRelation = row.excludedRelation && (await checkExcludedRelation(tx, loaded.agency, loaded.enterprise, row.excludedRelation)) === 'declared' ? row.excludedRelation : null;
+  if (declaredRelation) row.excludedRelation = null;
   const entityScope = loaded.enterprise.scope;
   // Art. 2 ¶2, 4: outside the Order none of its guards, caps, codes or advice apply; it is recorded as such.
   const outside = outsideOrder({ excludedRelation: row.excludedRelation, entityScope });
@@ -170,7 +180,8 @@ export async function draftInspection(
   }
   const recognised = await recognisedResults(tx, inspection, resultsRecognisedDays);
   await drafted(inspection, { entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule), recognisedResults: recognised.map((r) => r.inspectionId) });
-  return { inspection, checks, mergeCandidates: candidates, coordination, recognisedResults: recognised };
+  const declarations = await recordInspectionDeclarations(tx, { at, audit }, actor, inspection, loaded.facts, loaded.agency.districtCode, declaredRelation);
+  return { inspection, checks, mergeCandidates: candidates, coordination, recognisedResults: recognised, declarations };
 }
 
 export type DraftPatch = Partial<Omit<DraftInput, 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode'>>;
@@ -196,10 +207,14 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     ...Object.fromEntries(
       (['planId', 'specialPlanId', 'leadKind', 'leadRef', 'teamExceptionBasis', 'assistanceRef', 'escalationGround', 'escalationRef', 'onsiteReason', 'failedChecksReason', 'offsiteFollowUpReason', 'excludedRelation'] as const)
         .filter((k) => patch[k] !== undefined)
-        .map((k) => [k, patch[k]]),
+        .map((k) => [k, k === 'teamExceptionBasis' ? teamExceptionText(patch.teamExceptionBasis) : patch[k]]),
     ),
   } as Inspection;
   const loaded = await loadGuardFacts(tx, next);
+  // The relation in effect is only one the registry holds; a declared one is re-judged on every amendment.
+  const relation = (patch.excludedRelation ?? (await declaredRelationOf(tx, id)) ?? next.excludedRelation) as 'subordinate_unit' | 'soe_supervision' | null;
+  const declaredRelation = relation && (await checkExcludedRelation(tx, loaded.agency, loaded.enterprise, relation)) === 'declared' ? relation : null;
+  next.excludedRelation = declaredRelation ? null : relation;
   const outside = outsideOrder(next);
   const lead = CASE_WITHOUT_LEAD(loaded.facts);
   if (!outside && !lead.passed) throw DomainError.fromRules([lead]);
@@ -223,5 +238,15 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     after: 'draft',
     payload: patch,
   });
-  return { inspection: inspection!, checks: outside ? [outside] : [...basicGuards(loaded.facts), ...plan!.results], mergeCandidates: [] };
+  const declarations = outside ? [] : await recordInspectionDeclarations(tx, { at, audit }, actor, inspection!, loaded.facts, loaded.agency.districtCode, declaredRelation);
+  return { inspection: inspection!, checks: outside ? [outside] : [...basicGuards(loaded.facts), ...plan!.results], mergeCandidates: [], declarations };
+}
+
+/** The Art. 2 ¶2 relation a draft declared and the registry could not confirm (its pending register entry). */
+async function declaredRelationOf(tx: Db, inspectionId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ value: declarations.value })
+    .from(declarations)
+    .where(and(eq(declarations.kind, 'excluded_relation'), eq(declarations.subjectType, 'inspection'), eq(declarations.subjectId, inspectionId), eq(declarations.status, 'pending')));
+  return (row?.value as { relation?: string } | undefined)?.relation ?? null;
 }

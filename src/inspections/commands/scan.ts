@@ -1,3 +1,4 @@
+import { recordDeclaration } from '../../declarations/record.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
@@ -112,6 +113,10 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
     after,
     payload: { code, scanId, atEnterprise, location: input.location ?? null, position: input.position ?? null, distanceM, lateReason: input.lateReason ?? null, refusal: refusal?.detail ?? null },
   });
+  // Art. 17(1): the reason an officer gives for a late scan is evidence for the supervisors, not a switch.
+  if (!refusal && late && input.lateReason && isOfficer) {
+    await recordDeclaration(tx, { at, audit }, actor, { kind: 'late_scan_reason', subjectType: 'inspection', subjectId: i.id, agencyCode: i.agencyCode, enterpriseCode: i.enterpriseCode, districtCode: agency?.districtCode ?? null, value: { reason: input.lateReason, code, scanId } });
+  }
   let flagged = false;
   if (refusal || late) {
     flagged = Boolean(

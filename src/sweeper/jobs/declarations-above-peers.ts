@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { addDays } from '../../time/shanghai-date.js';
+import { notYetFlagged } from '../not-flagged.js';
+import { rowsOf, type SweepJob } from '../job.js';
+
+/**
+ * DECLARATIONS_ABOVE_PEERS (Art. 6: the justice bureaus supervise). An agency whose declared exemptions in
+ * the last DECLARATION_PEER_WINDOW_DAYS reach DECLARATION_PEER_MIN and DECLARATION_PEER_TIMES the median of
+ * its level's agencies (every active agency of that level that inspected in the period, those with no
+ * declaration counting as 0) is flagged once a month for the supervisors.
+ */
+export const declarationsAbovePeersJob: SweepJob = {
+  name: 'declarations-above-peers',
+  rule: 'DECLARATIONS_ABOVE_PEERS',
+  async runBatch(tx, { at, today, options }, limit) {
+    const s = options.relabelling;
+    const from = addDays(today, -s.declarationPeerWindowDays);
+    const month = today.slice(0, 7);
+    const due = await rowsOf<{ agency_code: string; district_code: string | null; n: number; median: number }>(
+      tx,
+      sql`WITH active AS (
+            SELECT a.code, a.level, a.district_code,
+                   (SELECT count(*)::int FROM declarations d
+                     WHERE d.agency_code = a.code AND d.status <> 'withdrawn' AND d.declared_at > ${from}::date) AS n
+              FROM agencies a
+             WHERE a.active AND EXISTS (SELECT 1 FROM inspections i WHERE i.agency_code = a.code AND i.counted_date > ${from}::date)
+          ), peers AS (
+            SELECT level, percentile_cont(0.5) WITHIN GROUP (ORDER BY n) AS median FROM active GROUP BY level
+          )
+          SELECT active.code AS agency_code, active.district_code, active.n, peers.median::float8 AS median
+            FROM active JOIN peers ON peers.level = active.level
+           WHERE active.n >= ${s.declarationPeerMin}::int
+             AND active.n >= ${s.declarationPeerTimes}::int * GREATEST(peers.median, 1)
+             AND ${notYetFlagged('DECLARATIONS_ABOVE_PEERS', 'agency', sql`active.code`, sql`${month}`)}
+           ORDER BY active.code
+           LIMIT ${limit}`,
+    );
+    let raised = 0;
+    for (const r of due) {
+      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
+        rule: 'DECLARATIONS_ABOVE_PEERS',
+        subjectType: 'agency',
+        subjectId: r.agency_code,
+        occurrence: month,
+        agencyCode: r.agency_code,
+        districtCode: r.district_code,
+        observed: { declarations: r.n, peerMedian: r.median },
+        limit: { DECLARATION_PEER_TIMES: s.declarationPeerTimes, DECLARATION_PEER_MIN: s.declarationPeerMin, DECLARATION_PEER_WINDOW_DAYS: s.declarationPeerWindowDays },
+        detail: `近${s.declarationPeerWindowDays}日声明事项${r.n}项，同层级主体中位数为${r.median}项，达到其${s.declarationPeerTimes}倍以上（倍数和最低项数为本平台的检测设置，非本办法规定），请监督核查所声明的事项`,
+        evidence: { from, to: today },
+      });
+      if (id) raised++;
+    }
+    return { selected: due.length, raised };
+  },
+};
