@@ -137,8 +137,8 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
     await page.locator('[data-item="0"][data-result=violation]').check();
     await page.getByTestId('outcome').selectOption('rectification');
     await page.getByTestId('submit-findings').click();
-    // A rectification order without its written notice is refused, naming the rule and the article.
-    await seeText(page.getByTestId('problem'), '第二十条');
+    // A rectification order without its written notice is refused beside the notice field, naming the article.
+    await seeText(page.locator('[data-error-for="outcome.noticeNo"]'), '第二十条');
     await page.getByTestId('notice-no').fill('武昌市监责改〔2026〕12号');
     await page.getByTestId('due-date').fill('2026-04-22');
     await page.getByTestId('submit-findings').click();
