@@ -75,7 +75,7 @@ export async function oidcLoginRoutes(app: FastifyInstance, opts: OidcLoginOptio
     async (req, reply) => {
       const { app: appName } = req.query as { app: App };
       const { dev, issuer, redirectUri } = target(req);
-      if (!issuer) return failed(reply, appName, '未配置统一身份认证服务（OIDC_ISSUER）');
+      if (!issuer) return failed(reply, appName, '未配置统一身份认证服务，请联系系统管理员');
       let config: oidc.Configuration;
       try {
         config = await configFor(issuer, dev);

@@ -23,7 +23,7 @@ import { addDays, shanghaiDate } from '../time/shanghai-date.js';
 const Entry = Type.Object({
   id: Type.String(),
   text: Type.String(),
-  due: Type.Optional(Type.String({ description: '期限（YYYY-MM-DD）' })),
+  due: Type.Optional(Type.String({ description: '期限 / due date, YYYY-MM-DD' })),
   overdue: Type.Optional(Type.Boolean()),
   href: Type.String({ description: '应用内的链接 / where the app opens it' }),
 });
