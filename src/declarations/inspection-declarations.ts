@@ -37,6 +37,8 @@ export async function inspectionDeclarations(tx: Db, i: Inspection, f: GuardFact
     out.push({ kind: 'team_exception_basis', value: { basis: i.teamExceptionBasis, inspectors: f.inspectors.length } });
   }
   if (i.onsiteReason && !ONSITE_WHEN_OFFSITE_SUFFICES({ ...f, onsiteReason: null }).passed) out.push({ kind: 'onsite_reason', value: { reason: i.onsiteReason } });
+  // Art. 32: the reason lets an off-site plan item cover an on-site routine visit (src/plans/item-coverage.ts).
+  if (i.offsiteFollowUpReason && i.kind === 'routine' && i.mode === 'onsite') out.push({ kind: 'offsite_follow_up_reason', value: { reason: i.offsiteFollowUpReason } });
   if (i.assistanceRef && !CROSS_REGION_NO_ASSISTANCE({ ...f, assistanceRef: null }).passed) out.push({ kind: 'assistance_arrangement', value: { assistanceRef: i.assistanceRef } });
   if (i.escalationGround && !JURISDICTION_TERRITORIAL({ ...f, escalationGround: null, escalationRef: null }).passed) {
     out.push({ kind: 'escalation_ground', value: { ground: i.escalationGround, ref: i.escalationRef } });

@@ -93,6 +93,17 @@ export const DECLARATION_KINDS = [
     zh: '理由记入声明事项',
     en: 'The reason is registered',
   }),
+  k(
+    'offsite_follow_up_reason',
+    '对非现场检查计划事项及时进行现场检查的理由（第三十二条）',
+    'offsiteFollowUpReason',
+    'ROUTINE_WITHOUT_PLAN',
+    null,
+    {
+      zh: '理由记入声明事项：计划所列的非现场检查事项因此覆盖该次现场检查；不予认可的，以该次检查无计划依据标记',
+      en: 'The reason is registered: it lets an off-site plan item cover this on-site visit; a rejection flags the visit as outside the plan',
+    },
+  ),
   k('no_penalty_ground', '不予处罚或免于处罚的情形（第二十条）', 'outcome.noPenaltyGround', 'NO_PENALTY_GROUND_UNFOUNDED', null, {
     zh: '载明的不予处罚、免于处罚情形记入声明事项',
     en: 'The stated no-penalty ground is registered',

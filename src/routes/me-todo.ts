@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
@@ -12,6 +12,9 @@ import { assertMayRead } from '../inspections/access.js';
 import { DomainError } from '../errors/domain-error.js';
 import { RuleResultSchema } from './inspection-schemas.js';
 import { addDays, shanghaiDate } from '../time/shanghai-date.js';
+import { outcomeKinds } from '../inspections/outcome.js';
+import { flagJurisdiction } from '../supervision/flag-scope.js';
+import { listNotices } from '../supervision-notices/repository.js';
 
 /**
  * GET /api/v1/me/todo: what waits for the signed-in person, by role (issue 24) — heads: schemes awaiting
@@ -49,7 +52,14 @@ async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList
   const drafts = await db.select().from(inspections).where(and(eq(inspections.agencyCode, p.agency!), eq(inspections.state, 'draft'))).orderBy(inspections.windowStart).limit(500);
   const names = await namesOf(db, drafts.map((d) => d.enterpriseCode));
   const entry = (i: (typeof drafts)[number], extra = '') => ({ id: i.id, text: `${names.get(i.enterpriseCode) ?? i.enterpriseCode}${extra}`, due: shanghaiDate(i.windowStart), href: `#/inspection/${i.id}` });
-  if (p.role === 'agency_head') return [list('approvals', '待批准的检查方案', drafts.map((i) => ({ ...entry(i, i.failedChecksReason ? '（预检有未通过的规则，附理由）' : ''), href: '#/approvals' })))];
+  if (p.role === 'agency_head') {
+    // 督办 (Art. 6 ¶2) speaks to the agency; its head answers.
+    const notices = await listNotices(db, p, { state: 'sent' }, today, { limit: 500, offset: 0 });
+    return [
+      list('approvals', '待批准的检查方案', drafts.map((i) => ({ ...entry(i, i.failedChecksReason ? '（预检有未通过的规则，附理由）' : ''), href: '#/approvals' }))),
+      list('notices', '待答复的督办', notices.map(({ notice: n, rule }) => ({ id: n.id, text: n.request || rule, due: n.dueDate, overdue: n.dueDate < today, href: '#/supervision' }))),
+    ];
+  }
   // Returned: the last entry about the draft is the head's return (an amendment after it answers it).
   const last = drafts.length
     ? await db
@@ -83,8 +93,10 @@ async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList
 }
 
 async function supervisorTodo(db: Db, p: Principal, today: string): Promise<TodoList[]> {
-  const inScope = (col: typeof flags.districtCode): SQL | undefined => (p.district ? eq(col, p.district) : undefined);
-  const open = await db.select().from(flags).where(and(eq(flags.state, 'open'), inScope(flags.districtCode))).orderBy(desc(flags.raisedAt)).limit(500);
+  // The flags this supervisor reviews: the same level rule as the register (Art. 6, src/supervision/flag-scope.ts).
+  const open = await db.select().from(flags).where(and(eq(flags.state, 'open'), flagJurisdiction(db, p))).orderBy(desc(flags.raisedAt)).limit(500);
+  const lateNotices = await listNotices(db, p, { overdue: true }, today, { limit: 500, offset: 0 });
+  const answered = await listNotices(db, p, { state: 'answered' }, today, { limit: 500, offset: 0 });
   let overdue: (typeof referrals.$inferSelect)[] = await db
     .select()
     .from(referrals)
@@ -99,6 +111,8 @@ async function supervisorTodo(db: Db, p: Principal, today: string): Promise<Todo
   return [
     list('flags', '新的违规标记', open.map((f) => ({ id: f.id, text: f.detail ?? f.rule, href: `#/flags/${f.id}` }))),
     list('overdue', '已逾期的移送（第二十三条）', overdue.map((r) => ({ id: r.id, text: r.description, due: r.dueDate ?? undefined, overdue: true, href: `#/referrals?id=${r.id}` }))),
+    list('overdueNotices', '逾期未答复的督办', lateNotices.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, overdue: true, href: `#/notices/${n.id}` }))),
+    list('answeredNotices', '已答复待审核的督办', answered.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, href: `#/notices/${n.id}` }))),
   ];
 }
 
@@ -116,12 +130,13 @@ async function enterpriseTodo(db: Db, p: Principal, today: string): Promise<Todo
     .where(and(eq(inspections.enterpriseCode, p.creditCode!), inArray(inspections.state, ['findings_recorded', 'result_notified', 'closed'])))
     .limit(500);
   const deadlines = open
-    .map((i) => ({ i, o: i.outcome as { kind?: string; dueDate?: string; noticeNo?: string } | null }))
-    .filter(({ o }) => (o?.kind === 'rectification' || o?.kind === 'stop_order') && o.dueDate && o.dueDate >= today)
+    .map((i) => ({ i, o: i.outcome as { kind?: string; dueDate?: string; noticeNo?: string } | null, kinds: outcomeKinds(i.outcome) }))
+    // 第二十条: an order to stop or rectify may stand beside other outcomes (a penalty referral), so every kind is read.
+    .filter(({ o, kinds }) => (kinds.includes('rectification') || kinds.includes('stop_order')) && o?.dueDate && o.dueDate >= today)
     .sort((a, b) => a.o!.dueDate!.localeCompare(b.o!.dueDate!));
   return [
     list('results', '近 30 日告知的检查结果', rows.map((i) => ({ id: i.id, text: `检查结果已告知（${shanghaiDate(i.updatedAt)}）`, href: `#/inspections/${i.id}` }))),
-    list('deadlines', '整改期限', deadlines.map(({ i, o }) => ({ id: i.id, text: `${o!.kind === 'stop_order' ? '责令停止' : '责令改正'}${o!.noticeNo ? `（${o!.noticeNo}）` : ''}`, due: o!.dueDate, href: `#/inspections/${i.id}` }))),
+    list('deadlines', '整改期限', deadlines.map(({ i, o, kinds }) => ({ id: i.id, text: `${kinds.includes('stop_order') ? '责令停止' : '责令改正'}${o!.noticeNo ? `（${o!.noticeNo}）` : ''}`, due: o!.dueDate, href: `#/inspections/${i.id}` }))),
   ];
 }
 

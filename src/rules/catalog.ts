@@ -47,7 +47,7 @@ export const RULES = [
   rule('PLAN_RETURNED', [a(14)], 'state_machine', 'low', '检查计划被退回，需调整后重新报送备案', 'Plan returned for adjustment and resubmission'),
   rule('PLAN_AMENDED_NOT_REFILED', [a(14)], 'guard+detector', 'medium', '检查计划调整后未报送备案', 'Adjusted plan items used before being reported for filing'),
   rule('PLAN_NOT_PUBLISHED', [a(14)], 'detector', 'low', '检查计划备案后未向社会公布', 'Filed plan not published'),
-  rule('ROUTINE_WITHOUT_PLAN', [a(13)], 'guard', 'high', '日常检查无已报送备案的年度检查计划', 'Routine inspection without a reported plan'),
+  rule('ROUTINE_WITHOUT_PLAN', [a(13)], 'guard+detector', 'high', '日常检查无已报送备案的年度检查计划', 'Routine inspection without a reported plan'),
   rule('SPECIAL_WITHOUT_APPROVAL', [a(13)], 'guard+detector', 'high', '专项检查计划未经批准和备案', 'Special plan not approved and filed'),
   rule('SPECIAL_APPROVER_NOT_COMPETENT', [a(13)], 'guard', 'high', '专项检查计划未经同级人民政府或者实行垂直管理的上级主管部门批准', 'Special plan approved by an authority Art. 13 does not name for the agency'),
   rule('CASE_WITHOUT_LEAD', [a(9), a(13)], 'guard+detector', 'high', '个案检查无线索来源', 'Case inspection without a lead'),

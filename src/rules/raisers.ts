@@ -96,7 +96,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   PLAN_RETURNED: { recordedBy: [cmd('returnPlan', 'src/plans/plan-filing.ts')] },
   PLAN_AMENDED_NOT_REFILED: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled'), job('special-plan-amended-not-refiled')] },
   PLAN_NOT_PUBLISHED: { raisedBy: [job('plan-not-published'), job('special-plan-not-published')] },
-  ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT] },
+  ROUTINE_WITHOUT_PLAN: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [REJECT_DECLARATION] },
   SPECIAL_WITHOUT_APPROVAL: { guardedBy: [DRAFT, ISSUE, CREATE_SPECIAL], raisedBy: [REJECT_DECLARATION] },
   SPECIAL_APPROVER_NOT_COMPETENT: { guardedBy: [APPROVE_SPECIAL] },
   CASE_WITHOUT_LEAD: { guardedBy: [DRAFT], raisedBy: [REJECT_DECLARATION] },

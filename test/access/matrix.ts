@@ -9,6 +9,8 @@ import type { Role } from '../../src/auth/principal.js';
  */
 export type Declared = 'public' | readonly Role[];
 
+const EVIDENCE_READERS: Declared = ['officer', 'agency_head', 'supervisor', 'enterprise'];
+
 export const MATRIX: Record<string, Declared> = {
   'GET /health': 'public',
   'GET /ready': 'public',
@@ -189,6 +191,22 @@ export const MATRIX: Record<string, Declared> = {
   'GET /api/v1/agency-relations': ['officer', 'agency_head', 'supervisor', 'admin'],
   'POST /api/v1/agency-relations': ['admin'],
   'DELETE /api/v1/agency-relations': ['admin'],
+  // Evidence on the phone and the 现场检查笔录 (issue 24): the agency attaches and signs; whoever may read the inspection reads them.
+  'POST /api/v1/inspections/{id}/evidence': ['officer', 'agency_head'],
+  'GET /api/v1/inspections/{id}/evidence': EVIDENCE_READERS,
+  'GET /api/v1/inspections/{id}/evidence/{evidenceId}/file': EVIDENCE_READERS,
+  'GET /api/v1/inspections/{id}/evidence/{evidenceId}/verify': EVIDENCE_READERS,
+  'GET /api/v1/inspections/{id}/record': EVIDENCE_READERS,
+  'POST /api/v1/inspections/{id}/record/signature': ['officer', 'agency_head'],
+  'GET /api/v1/inspections/{id}/record/signature.png': EVIDENCE_READERS,
+  'GET /api/v1/inspections/{id}/record.pdf': EVIDENCE_READERS,
+  // 督办 (Art. 6 ¶2): supervisors send and review; the addressed agency reads, its head answers.
+  'POST /api/v1/supervision-notices': ['supervisor'],
+  'GET /api/v1/supervision-notices': ['officer', 'agency_head', 'supervisor'],
+  'GET /api/v1/supervision-notices/{id}': ['officer', 'agency_head', 'supervisor'],
+  'POST /api/v1/supervision-notices/{id}/answer': ['agency_head'],
+  'POST /api/v1/supervision-notices/{id}/accept': ['supervisor'],
+  'POST /api/v1/supervision-notices/{id}/return': ['supervisor'],
 };
 
 /** Who, beyond the role, may act on one concrete record of agency A in district D1 at enterprise E1. */

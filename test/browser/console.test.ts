@@ -106,7 +106,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
     await seeText(page.getByTestId('inspection-story').locator('h1'), '武汉市生态环境局（测试）');
     await seeText(page.getByTestId('referrals'), '无移送');
     await page.getByTestId('verify-chain').click();
-    await seeText(page.locator('[data-testid=verify-result] .verify-ok'), /^审计哈希链完整：已校验 \d+ 条/);
+    await seeText(page.locator('[data-testid=verify-result] .verify-ok'), /^审计哈希链完整：自第 1 条起已校验全部 \d+ 条/);
   });
 
   it('shows text from the data as text, never as markup', async () => {

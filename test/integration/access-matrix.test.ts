@@ -51,7 +51,10 @@ describeDb('the access matrix', () => {
     });
 
     const inspection = await approvedInspection(t, w);
-    await t.call({ method: 'POST', url: `/api/v1/inspections/${inspection}/code`, as: w.officer });
+    const shown = (await t.call({ method: 'POST', url: `/api/v1/inspections/${inspection}/code`, as: w.officer })).json().code;
+    // The enterprise sees an inspection once its code was first presented there (issue 23: nothing before the
+    // visit); a scan before the window is refused but still counts as that presentation.
+    await t.call({ method: 'POST', url: `/api/v1/codes/${shown}/scan`, as: as.enterprise(w.enterprise.creditCode), payload: {} });
     const revocable = await approvedInspection(t, w);
     const code = (await t.call({ method: 'POST', url: `/api/v1/inspections/${revocable}/code`, as: w.officer })).json().code;
     const draft = (await t.call({ method: 'POST', url: '/api/v1/inspections', as: w.officer, payload: draftBody(w) })).json().inspection.id;

@@ -59,7 +59,8 @@ describeDb('case leads and enterprise reports read to the letter (第九条、�
       const plain = await report(w.enterprise.creditCode, '2026-03-30T10:00:00+08:00');
       expect(plain.statusCode, plain.body).toBe(201);
       expect(rules(plain)).toEqual(['ONSITE_WITHOUT_CODE']);
-      const labelled = await report(w.enterprise.creditCode, '2026-03-30T15:00:00+08:00', ['disguised_label']);
+      // Another day's visit: one report per visit (issue 23) would refuse a second report of the first.
+      const labelled = await report(w.enterprise.creditCode, '2026-03-29T15:00:00+08:00', ['disguised_label']);
       expect(rules(labelled)).toEqual(['DISGUISED_INSPECTION', 'ONSITE_WITHOUT_CODE']);
       const disguised = labelled.json().flags.find((f: { rule: string }) => f.rule === 'DISGUISED_INSPECTION');
       expect(disguised.article).toBe('第四十条第（五）项');

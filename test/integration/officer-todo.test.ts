@@ -71,7 +71,7 @@ describeDb('检查方案预检未通过仍提交的理由、负责人审批前�
 
     it('a supervisor and an enterprise get their own lists; an admin has none', async () => {
       const sup = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: w.supervisor })).json();
-      expect(sup.lists.map((l: { key: string }) => l.key)).toEqual(['flags', 'overdue']);
+      expect(sup.lists.map((l: { key: string }) => l.key)).toEqual(['flags', 'overdue', 'overdueNotices', 'answeredNotices']);
       const ent = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.enterprise(w.enterprise.creditCode) })).json();
       expect(ent.lists.map((l: { key: string }) => l.key)).toEqual(['results', 'deadlines']);
       expect((await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.admin() })).statusCode).toBe(403);

@@ -45,7 +45,7 @@ describeDb('第十三条、第十六条 计划条目只涵盖其所列的检查�
 
     const offsiteA = await ask(a.creditCode, 'offsite');
     expect(planRule(offsiteA)).toMatchObject({ passed: true });
-    expect(offsiteA.coverage).toEqual([{ matterCode, planId: plan.id, revision: 1, itemId: expect.any(String) }]);
+    expect(offsiteA.coverage).toEqual([{ matterCode, planId: plan.id, revision: 1, itemId: expect.any(String), filed: true }]);
 
     await newInspection(t.db, { agencyCode: agency.code, enterpriseCode: a.creditCode, matterCodes: [matterCode], countedDate: '2026-03-02', mode: 'offsite', state: 'recorded' });
     const second = planRule(await ask(a.creditCode, 'offsite'));

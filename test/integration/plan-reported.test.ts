@@ -124,6 +124,9 @@ describeDb('reported annual plans (第十三条、第十四条)', () => {
       expect(failed).not.toContain('ONSITE_WHEN_OFFSITE_SUFFICES');
       expect(res.json().inspection).toMatchObject({ mode: 'onsite', offsiteFollowUpReason: reason });
       expect(await t.db.select().from(enterpriseNotices).where(eq(enterpriseNotices.agencyCode, agency.code))).toEqual([]);
+      // The reason widens the plan's cover, so it is a declaration the supervisors see and may reject (issue 22).
+      const declared = await api('GET', `/declarations?agency=${agency.code}&kind=offsite_follow_up_reason`, citySup);
+      expect(declared.json()).toEqual([expect.objectContaining({ kind: 'offsite_follow_up_reason', subjectId: res.json().inspection.id, status: 'pending' })]);
     });
 
     it('第十三条 still refuses a routine inspection when no plan has been reported', async () => {

@@ -107,6 +107,11 @@ describeDb('第六条 督办：监督人员就违规标记督办，行政执法�
       expect(overdue.json().find((x: { id: string }) => x.id === n.id)).toMatchObject({ overdue: true });
       const agencySide = await t.call({ method: 'GET', url: `/api/v1/supervision-notices/${n.id}`, as: as.officer(w.d1.agency.code) });
       expect(agencySide.json()).toMatchObject({ overdue: true });
+      // Both to-do lists carry it: the head's to answer, the supervisor's as overdue.
+      const headTodo = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.head(w.d1.agency.code) })).json();
+      expect(headTodo.lists.find((l: { key: string }) => l.key === 'notices').entries).toContainEqual(expect.objectContaining({ id: n.id, overdue: true, due: '2026-04-03' }));
+      const supTodo = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: sup1 })).json();
+      expect(supTodo.lists.find((l: { key: string }) => l.key === 'overdueNotices').entries.map((e: { id: string }) => e.id)).toContain(n.id);
       const late = await t.call({ method: 'POST', url: `/api/v1/supervision-notices/${n.id}/answer`, as: as.head(w.d1.agency.code), payload: { answer: '已补扫并整改' } });
       expect(late.json()).toMatchObject({ state: 'answered', overdue: false, answeredLate: true });
     });
