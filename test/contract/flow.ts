@@ -1,5 +1,6 @@
 // The whole path of an inspection as an integrator writes it against the generated types (no casts):
-// checked by test/integration/generated-client.test.ts, never run.
+// checked by test/integration/generated-client.test.ts beside the types it generates (./api.js exists only there,
+// so the project's own tsconfig leaves this folder out), never run.
 import createClient from 'openapi-fetch';
 import type { paths } from './api.js';
 
