@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSync } from 'oxc-parser';
+import { sourceLiterals, tsSources } from '../support/source-literals.js';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors/registry.js';
 import { RULES } from '../../src/rules/catalog.js';
@@ -85,25 +85,8 @@ export function checkMessage(text: string, impliedArticles: readonly number[] = 
   return problems;
 }
 
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-
-/** Every string and template literal of a file (template interpolations as PLACEHOLDER). */
-function literals(file: string): string[] {
-  const { program, errors } = parseSync(file, readFileSync(file, 'utf8'));
-  if (errors.length > 0) throw new Error(`${file}: ${errors[0]!.message}`);
-  const out: string[] = [];
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (n === null || typeof n !== 'object') return;
-    const node = n as { type?: string; value?: unknown; quasis?: { value: { cooked: string | null } }[] };
-    if (node.type === 'Literal' && typeof node.value === 'string') out.push(node.value);
-    else if (node.type === 'TemplateLiteral') out.push(node.quasis!.map((q) => q.value.cooked ?? '').join(PLACEHOLDER));
-    for (const v of Object.values(n)) if (v !== null && typeof v === 'object') visit(v);
-  };
-  visit(program);
-  return out;
-}
+const sources = tsSources;
+const literals = (file: string): string[] => sourceLiterals(file, PLACEHOLDER);
 
 describe('设置不冒充本办法条文（第二十二号问题第12点）', () => {
   it('the checker reads the Order: it knows what 第二十三条 and 第十三条 say and what they do not', () => {

@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-// oxc's parser reads the sources: TypeScript 7, which type-checks the project, is the native compiler and
-// ships no JavaScript API.
-import { parseSync } from 'oxc-parser';
 import { describe, expect, it } from 'vitest';
+// oxc's parser reads the sources (test/support/source-literals.ts): TypeScript 7, which type-checks the
+// project, is the native compiler and ships no JavaScript API.
+import { sourceLiterals, tsSources } from '../support/source-literals.js';
 
 /**
  * Issue 11: a zh-CN message carries no English word. This scans every string and template literal under
@@ -35,24 +33,9 @@ const SKIPPED_FILES = [/^src\/app\.ts$/, /^src\/cli\//, /^src\/server\.ts$/, /^s
  */
 const PENDING: Record<string, string[]> = { 'src/rules/catalog.ts': ['Enterprise', 'the', 'list', 'site', 'routine', 'inspection'] };
 
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-
-function literalTexts(file: string): string[] {
-  const { program, errors } = parseSync(file, readFileSync(file, 'utf8'));
-  if (errors.length > 0) throw new Error(`${file}: ${errors[0]!.message}`);
-  const out: string[] = [];
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (n === null || typeof n !== 'object') return;
-    const node = n as { type?: string; value?: unknown; quasis?: { value: { cooked: string | null } }[] };
-    if (node.type === 'Literal' && typeof node.value === 'string') out.push(node.value);
-    else if (node.type === 'TemplateLiteral') out.push(node.quasis!.map((q) => q.value.cooked ?? '').join(' '));
-    for (const v of Object.values(n)) if (v !== null && typeof v === 'object') visit(v);
-  };
-  visit(program);
-  return out;
-}
+const sources = tsSources;
+// Interpolations are code, not text: a space stands for each.
+const literalTexts = (file: string): string[] => sourceLiterals(file, ' ');
 
 describe('中文提示不夹英文（第十一号问题：中文提示中不得夹杂英文单词）', () => {
   it('no Chinese literal under src/ carries an English word outside the allow-list', () => {
