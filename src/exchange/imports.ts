@@ -8,6 +8,8 @@ import { raiseFlag } from '../flags/raise.js';
 import { outsideOrder } from '../inspections/order-scope.js';
 import { insertInspection, lockEnterprise, updateInspection, type Inspection } from '../inspections/repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
+import { isUpperAuthorityOf, namedAuthority } from '../plans/upper-authority.js';
+import { findAgency } from '../registry/agencies.repository.js';
 import type { PlatformClient } from './clients.repository.js';
 import type { RawRow } from './import-parse.js';
 import { checkRowShape, partSourceId, PART_SEPARATOR, rowHash, type CooperatingPart, type FieldProblem, type ImportRow } from './import-row.js';
@@ -82,6 +84,20 @@ function checkAgainstRegistry(row: ImportRow, reg: Registry, client: PlatformCli
   return problems;
 }
 
+/**
+ * Art. 15 (上级主管部门部署的专项检查计划，不纳入年度检查频次): `deployedBy` takes a row out of the caps, so it is evidence,
+ * not a switch. An authority the registry holds must be upper to the row's agency; the agency itself or another
+ * registered unit is refused. One the registry does not hold (a provincial or national authority) is taken as the
+ * platform states it: the platform is a registered client answerable for its rows.
+ */
+async function checkDeployment(tx: Db, row: ImportRow): Promise<FieldProblem[]> {
+  if (!row.deployedBy) return [];
+  const [named, own] = await Promise.all([namedAuthority(tx, row.deployedBy), findAgency(tx, row.agencyCode)]);
+  if (!named || !own || isUpperAuthorityOf(named, own)) return [];
+  const why = named.code === own.code ? '部署机关不能是本单位' : `${named.name}不是${own.name}的上级主管部门`;
+  return [{ field: 'deployedBy', message: `${why}：只有上级主管部门部署的专项检查不纳入年度检查频次（第十五条）` }];
+}
+
 /** Art. 17: an on-site routine or special inspection needs a code; one imported without it is a finding for supervisors. */
 export function needsCode(row: Pick<ImportRow, 'kind' | 'mode'>): boolean {
   return row.mode === 'onsite' && (row.kind === 'routine' || row.kind === 'special');
@@ -137,7 +153,7 @@ export async function importInspections(tx: Db, { at, audit }: CommandScope, act
       continue;
     }
     const row = s.row;
-    const problems = checkAgainstRegistry(row, reg, client);
+    const problems = [...checkAgainstRegistry(row, reg, client), ...(await checkDeployment(tx, row))];
     if (problems.length) {
       reports.push({ line: s.line, sourceId: row.sourceId, status: 'refused', errors: problems });
       continue;
