@@ -60,7 +60,7 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
       { app: 'officer', who: w.head, hash: 'approvals' },
       { app: 'officer', who: w.head, hash: 'supervision' },
       { app: 'console', who: null, hash: '' },
-      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings', 'audit', 'notices', `notices/${notice.id}`].map((h) => ({ app: 'console', who: supervisor, hash: h })),
+      ...['dashboard', 'flags', `flags/${flagId}`, 'inspections', `inspections/${coded.id}`, 'plans', 'reports', 'ratings', 'audit', 'notices', `notices/${notice.id}`, 'declarations'].map((h) => ({ app: 'console', who: supervisor, hash: h })),
       { app: 'portal', who: null, hash: '' },
       ...['check', 'inspections', 'report', 'reports', 'notices'].map((h) => ({ app: 'portal', who: enterprise, hash: h })),
       { app: 'check', who: null, hash: '', path: `/v/${coded.code}?k=${coded.kid}&s=${coded.signature}` },
