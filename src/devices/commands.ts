@@ -14,7 +14,7 @@ import { legalReviewOutcome, technicalReviewOutcome, type LegalPointKey, type Re
 
 /**
  * Monitoring-device commands (Art. 34–36). The agency that sets a device up registers it, reviews it
- * (legal, then technical), publishes its location and puts it into use; each step is one transaction
+ * (legal and technical, in either order), publishes its location and puts it into use; each step is one transaction
  * that locks the row, lets the machine decide, and writes the row and its audit entry together.
  */
 function assertOwnDevice(p: Principal, agencyCode: string): void {

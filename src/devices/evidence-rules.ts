@@ -18,7 +18,8 @@ export interface DeviceEvidenceFacts {
 const STATE_ZH: Record<string, string> = {
   registered: '已登记未审核',
   legal_reviewed: '已通过法制审核、未通过技术审核',
-  technical_reviewed: '已通过审核、未公布设置地点',
+  technical_reviewed: '已通过技术审核、未通过法制审核',
+  reviewed: '已通过审核、未公布设置地点',
   published: '已公布设置地点、未正式投入使用',
   in_use: '使用中',
   maintenance: '维护中',

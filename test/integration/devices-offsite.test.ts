@@ -52,9 +52,9 @@ describeDb('monitoring devices and off-site inspections (Art. 32–37)', () => {
       expect(missing.json().errors[0].field).toMatch(/^body\.(siteAndSign|soleEvidenceBasis|otherLegalRequirements)$/);
     });
 
-    it('refuses the technical review before the legal one passes (409 with the allowed events)', async () => {
-      const res = await step(id, 'technical-review', TECHNICAL_OK, w.head);
-      expect(res.json()).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', currentState: 'registered', allowedEvents: ['LEGAL_REVIEW', 'RETIRE'] });
+    it('refuses publication before both reviews pass (409 with the allowed events)', async () => {
+      const res = await step(id, 'publish', { publicationRef: '武昌区市场监管局公告〔2026〕2号' });
+      expect(res.json()).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', currentState: 'registered', allowedEvents: ['LEGAL_REVIEW', 'RETIRE', 'TECHNICAL_REVIEW'] });
     });
 
     it('still refuses evidence after the legal review alone', async () => {
@@ -74,7 +74,7 @@ describeDb('monitoring devices and off-site inspections (Art. 32–37)', () => {
       expect((await step(id, 'technical-review', noNumber, w.head)).json()).toMatchObject({ status: 400, errors: [{ field: 'body.qualityCertificateNo' }] });
       expect((await step(id, 'technical-review', TECHNICAL_OK)).json()).toMatchObject({ status: 422, code: 'DEVICE_UNREVIEWED' });
       const res = await step(id, 'technical-review', TECHNICAL_OK, w.head);
-      expect(res.json()).toMatchObject({ state: 'technical_reviewed', qualityCertificateNo: 'ZJ-2026-0088', technicalReview: { passed: true, article: '第三十六条' } });
+      expect(res.json()).toMatchObject({ state: 'reviewed', qualityCertificateNo: 'ZJ-2026-0088', technicalReview: { passed: true, article: '第三十六条' } });
     });
 
     it('refuses evidence from a reviewed device whose location is not yet published: DEVICE_NOT_PUBLISHED (Art. 34)', async () => {
@@ -148,6 +148,39 @@ describeDb('monitoring devices and off-site inspections (Art. 32–37)', () => {
       expect(actions.filter((a) => a === 'refused.DEVICE_UNREVIEWED').length).toBeGreaterThanOrEqual(4);
       expect(actions.filter((a) => a === 'device.activated')).toHaveLength(2);
       expect((await t.call({ method: 'GET', url: `/api/v1/devices/${id}`, as: as.officer(w.city.code) })).statusCode).toBe(403);
+    });
+  });
+
+  describe('第三十四条 设置地点公布前须经法制审核和技术审核（第三十五条），两项审核不分先后', () => {
+    it('takes the technical review first, then the legal one, then publishes and puts the device into use', async () => {
+      t.clock.set('2026-04-03T09:00:00+08:00');
+      const created = await t.call({ method: 'POST', url: '/api/v1/devices', as: w.officer, payload: deviceBody(w) });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id as string;
+
+      const failed = await step(id, 'technical-review', { ...TECHNICAL_OK, reliableAndComplete: { satisfied: false, note: '夜间识别率不足' } }, w.head);
+      expect(failed.json()).toMatchObject({ state: 'registered', technicalReview: { passed: false, failedItems: [2] } });
+
+      const technical = await step(id, 'technical-review', TECHNICAL_OK, w.head);
+      expect(technical.statusCode, technical.body).toBe(200);
+      expect(technical.json()).toMatchObject({ state: 'technical_reviewed', stateZh: '已通过技术审核、待法制审核', technicalReview: { passed: true } });
+      // One review is not both: the location may not yet be published, and the other review is what is owed.
+      expect((await step(id, 'publish', { publicationRef: '武昌区市场监管局公告〔2026〕4号' })).json()).toMatchObject({
+        status: 409,
+        code: 'INVALID_TRANSITION',
+        currentState: 'technical_reviewed',
+        allowedEvents: ['LEGAL_REVIEW', 'RETIRE'],
+      });
+
+      const legal = await step(id, 'legal-review', LEGAL_OK, w.head);
+      expect(legal.json()).toMatchObject({ state: 'reviewed', stateZh: '已通过法制审核和技术审核', legalReview: { passed: true }, technicalReview: { passed: true } });
+
+      t.clock.set('2026-04-03T10:00:00+08:00');
+      expect((await step(id, 'publish', { publicationRef: '武昌区市场监管局公告〔2026〕4号' })).json()).toMatchObject({ state: 'published' });
+      const listed = (await t.call({ method: 'GET', url: '/api/v1/devices/public' })).json();
+      expect(listed.map((d: { id: string }) => d.id)).toContain(id);
+      t.clock.set('2026-04-03T10:10:00+08:00');
+      expect((await step(id, 'activate', {}, w.head)).json()).toMatchObject({ state: 'in_use', evidenceUsable: true });
     });
   });
 

@@ -139,6 +139,37 @@ describeDb('第二十四条、第二十九条 上级主管部门工作平台的�
     });
   });
 
+  describe('第十五条 上级主管部门部署的专项检查计划，不纳入年度检查频次', () => {
+    it('an imported special inspection naming the upper authority that deployed it counts toward no cap; one without counts', async () => {
+      // The world's cap is 2 inspections a year per agency. Two special inspections were recorded on the platform:
+      // one executing the provincial authority's deployment, one the agency's own.
+      const e = await newEnterprise(t.db, { districtCode: w.districtCode });
+      const special = { kind: 'special', enterpriseCode: e.creditCode, sourceCode: undefined };
+      const report = (
+        await post(
+          ndjson([
+            row({ ...special, sourceId: 'SP-DEPLOYED-1', deployedBy: '湖北省市场监督管理局' }),
+            row({ ...special, sourceId: 'SP-OWN-1', windowStart: '2026-03-12T09:00:00+08:00', windowEnd: '2026-03-12T11:00:00+08:00' }),
+          ]),
+        )
+      ).json();
+      expect(report, JSON.stringify(report)).toMatchObject({ created: 2 });
+
+      t.clock.set('2026-03-20T09:00:00+08:00');
+      const frequency = await t.call({ method: 'GET', url: `/api/v1/enterprises/${e.creditCode}/frequency?agency=${w.agency.code}&matter=${w.matter}`, as: w.officer });
+      expect(frequency.statusCode, frequency.body).toBe(200);
+      expect(frequency.json().caps).toHaveLength(1);
+      expect(frequency.json()).toMatchObject({ article: '第十五条', allowed: true, caps: [{ limit: 2, used: 1, remaining: 1 }] });
+
+      // Had the deployed one counted, the cap of 2 would be used up; with it left out, one more code may be issued here.
+      const id = await approvedInspection(t, w, { enterpriseCode: e.creditCode });
+      const code = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer });
+      expect(code.statusCode, code.body).toBe(201);
+      const after = (await t.call({ method: 'GET', url: `/api/v1/enterprises/${e.creditCode}/frequency?agency=${w.agency.code}&matter=${w.matter}`, as: w.officer })).json();
+      expect(after).toMatchObject({ allowed: false, caps: [{ used: 2, remaining: 0 }] });
+    });
+  });
+
   describe('第十七条 报送的现场日常检查未附检查码：形成违规标记，不默认接受', () => {
     it('raises ONSITE_WITHOUT_CODE for supervisors on the imported inspection', async () => {
       const report = (await post(ndjson([row({ sourceId: 'FLAG-NO-CODE', sourceCode: undefined }), row({ sourceId: 'FLAG-WITH-CODE' }), row({ sourceId: 'FLAG-CASE', kind: 'case', sourceCode: undefined })]))).json();

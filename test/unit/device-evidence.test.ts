@@ -21,7 +21,7 @@ const logged: DeviceEvidenceFacts = {
   stateLog: [
     { state: 'registered', from: '2026-02-28T02:00:00Z' },
     { state: 'legal_reviewed', from: '2026-03-01T02:00:00Z' },
-    { state: 'technical_reviewed', from: '2026-03-05T02:00:00Z' },
+    { state: 'reviewed', from: '2026-03-05T02:00:00Z' },
     { state: 'published', from: '2026-03-10T02:00:00Z' },
     { state: 'in_use', from: '2026-03-12T02:00:00Z' },
     { state: 'maintenance', from: '2026-04-01T02:00:00Z' },

@@ -58,28 +58,38 @@ describe('referral machine (Art. 23)', () => {
 });
 
 describe('monitoring device machine (Art. 34–36)', () => {
-  it('goes registered → legal review → technical review → published → in use', () => {
+  it('goes registered → legal review → technical review → reviewed → published → in use', () => {
     expect(device('registered', { type: 'LEGAL_REVIEW', passed: true })).toMatchObject({ ok: true, state: 'legal_reviewed' });
-    expect(device('legal_reviewed', { type: 'TECHNICAL_REVIEW', passed: true })).toMatchObject({ ok: true, state: 'technical_reviewed' });
-    expect(device('technical_reviewed', { type: 'PUBLISH' })).toMatchObject({ ok: true, state: 'published' });
+    expect(device('legal_reviewed', { type: 'TECHNICAL_REVIEW', passed: true })).toMatchObject({ ok: true, state: 'reviewed' });
+    expect(device('reviewed', { type: 'PUBLISH' })).toMatchObject({ ok: true, state: 'published' });
     expect(device('published', { type: 'ACTIVATE' })).toMatchObject({ ok: true, state: 'in_use' });
+  });
+
+  it('第三十五条 asks for both reviews, not an order: the technical review may come first', () => {
+    expect(device('registered', { type: 'TECHNICAL_REVIEW', passed: true })).toMatchObject({ ok: true, state: 'technical_reviewed' });
+    expect(device('technical_reviewed', { type: 'LEGAL_REVIEW', passed: true })).toMatchObject({ ok: true, state: 'reviewed' });
   });
 
   it('keeps a device where it was when a review fails (the failed review is still taken and recorded)', () => {
     expect(transitionOrRefuse(deviceMachine, '设备', 'registered', {}, { type: 'LEGAL_REVIEW', passed: false })).toBe('registered');
+    expect(transitionOrRefuse(deviceMachine, '设备', 'registered', {}, { type: 'TECHNICAL_REVIEW', passed: false })).toBe('registered');
     expect(transitionOrRefuse(deviceMachine, '设备', 'legal_reviewed', {}, { type: 'TECHNICAL_REVIEW', passed: false })).toBe('legal_reviewed');
+    expect(transitionOrRefuse(deviceMachine, '设备', 'technical_reviewed', {}, { type: 'LEGAL_REVIEW', passed: false })).toBe('technical_reviewed');
   });
 
-  it('refuses the technical review before the legal one, publication before both, use before publication', () => {
-    expect(device('registered', { type: 'TECHNICAL_REVIEW', passed: true })).toEqual({ ok: false, state: 'registered', allowed: ['LEGAL_REVIEW', 'RETIRE'] });
+  it('refuses publication until both reviews have passed, use before publication, and a passed review twice', () => {
+    expect(device('registered', { type: 'PUBLISH' })).toEqual({ ok: false, state: 'registered', allowed: ['LEGAL_REVIEW', 'RETIRE', 'TECHNICAL_REVIEW'] });
     expect(device('legal_reviewed', { type: 'PUBLISH' })).toMatchObject({ ok: false });
-    expect(device('technical_reviewed', { type: 'ACTIVATE' })).toEqual({ ok: false, state: 'technical_reviewed', allowed: ['PUBLISH', 'RETIRE'] });
+    expect(device('technical_reviewed', { type: 'PUBLISH' })).toMatchObject({ ok: false });
+    expect(device('legal_reviewed', { type: 'LEGAL_REVIEW', passed: true })).toMatchObject({ ok: false });
+    expect(device('technical_reviewed', { type: 'TECHNICAL_REVIEW', passed: true })).toMatchObject({ ok: false });
+    expect(device('reviewed', { type: 'ACTIVATE' })).toEqual({ ok: false, state: 'reviewed', allowed: ['PUBLISH', 'RETIRE'] });
   });
 
   it('goes to maintenance and back, and retires from anywhere but retired', () => {
     expect(device('in_use', { type: 'MAINTENANCE' })).toMatchObject({ ok: true, state: 'maintenance' });
     expect(device('maintenance', { type: 'ACTIVATE' })).toMatchObject({ ok: true, state: 'in_use' });
-    for (const s of ['registered', 'legal_reviewed', 'technical_reviewed', 'published', 'in_use', 'maintenance']) {
+    for (const s of ['registered', 'legal_reviewed', 'technical_reviewed', 'reviewed', 'published', 'in_use', 'maintenance']) {
       expect(device(s, { type: 'RETIRE' }), s).toMatchObject({ ok: true, state: 'retired' });
     }
     expect(device('retired', { type: 'ACTIVATE' })).toEqual({ ok: false, state: 'retired', allowed: [] });
