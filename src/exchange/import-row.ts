@@ -24,6 +24,12 @@ export interface ImportRow {
   /** Whether the inspection tested samples (检验检测): a later test of the same matter repeats it (Art. 40(7)). */
   sampled: boolean;
   /**
+   * The product (产品) and batch (批次) a sampled row tested, for REPEATED_TESTING (Art. 40(7)): without a product a
+   * platform's test proves no repeat. Absent otherwise (so a resend of an older row hashes as before).
+   */
+  sampledProduct?: string;
+  sampledBatch?: string;
+  /**
    * A “综合查一次” joint visit (Art. 26, 29) recorded on the platform: the row's agency is the lead unit (发起单位)
    * and these are the cooperating units (协同单位), each with its own matters and optionally its own result.
    * Empty for a single inspection.
@@ -51,7 +57,7 @@ export interface FieldProblem {
 const KINDS = ['routine', 'special', 'case'] as const;
 const MODES = ['onsite', 'offsite'] as const;
 const OUTCOMES = ['no_violation', 'stop_order', 'rectification', 'penalty_referral'] as const;
-const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled', 'cooperating', 'deployedBy']);
+const FIELDS = new Set(['sourceId', 'agencyCode', 'enterpriseCode', 'kind', 'mode', 'matterCodes', 'windowStart', 'windowEnd', 'sourceCode', 'outcome', 'sampled', 'sampledProduct', 'sampledBatch', 'cooperating', 'deployedBy']);
 const MAX_COOPERATING = 20;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
@@ -109,6 +115,9 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
   if (sampledRaw !== undefined && sampledRaw !== null && sampledRaw !== true && sampledRaw !== false && sampledRaw !== 'true' && sampledRaw !== 'false') {
     problems.push({ field: 'sampled', message: '应为布尔值（是或否）' });
   }
+  const sampledProduct = text(value.sampledProduct, 'sampledProduct', problems, 200, false);
+  const sampledBatch = text(value.sampledBatch, 'sampledBatch', problems, 100, false);
+  if ((sampledProduct || sampledBatch) && !sampled) problems.push({ field: 'sampledProduct', message: '仅抽样检测的检查可载明检测的产品和批次' });
   const matters = value.matterCodes;
   let matterCodes: string[] = [];
   if (!Array.isArray(matters) || matters.length === 0 || matters.length > 50 || !matters.every((m) => typeof m === 'string' && m.length > 0 && m.length <= 64)) {
@@ -146,6 +155,8 @@ export function checkRowShape(value: Record<string, unknown>): { row: ImportRow 
       sourceCode,
       outcome,
       sampled,
+      ...(sampledProduct ? { sampledProduct } : {}),
+      ...(sampledBatch ? { sampledBatch } : {}),
       cooperating,
       ...(deployedBy ? { deployedBy } : {}),
     },

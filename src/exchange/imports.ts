@@ -121,7 +121,7 @@ function columnsOf(row: ImportRow, scope: string, part?: CooperatingPart) {
     entityScope: scope,
     // The platform's result, for 检查结果互认 (Art. 24): what it found and whether it tested samples.
     // A cooperating unit's part carries its own result; whether samples were tested is the visit's, on the lead's row.
-    outcome: part ? (part.outcome ? { kind: part.outcome, recordedOn: 'source', sampled: false } : null) : row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled } : null,
+    outcome: part ? (part.outcome ? { kind: part.outcome, recordedOn: 'source', sampled: false } : null) : row.outcome || row.sampled ? { kind: row.outcome, recordedOn: 'source', sampled: row.sampled, ...(row.sampledProduct ? { product: row.sampledProduct } : {}), ...(row.sampledBatch ? { batch: row.sampledBatch } : {}) } : null,
     // The visit's one code hangs on the lead's row, as a local joint visit's does (src/db/schema/joint.ts).
     sourceCode: part ? null : row.sourceCode,
   };

@@ -11,7 +11,11 @@ export interface FindingsInput {
   items: { item: string; result: 'compliant' | 'violation' | 'not_applicable'; note?: string }[];
   /** Art. 20: one or several outcomes (src/inspections/outcome.ts). */
   outcome: OutcomeInput;
-  sampling?: { samples: number; costBorneBy: 'agency' | 'enterprise'; amountYuan?: number; repeatOfEarlierTest?: boolean };
+  /**
+   * Art. 22, 40(7): the test, with the product (产品) and batch (批次) tested, which REPEATED_TESTING compares
+   * with earlier recognised tests.
+   */
+  sampling?: { samples: number; costBorneBy: 'agency' | 'enterprise'; amountYuan?: number; product?: string; batch?: string; repeatOfEarlierTest?: boolean };
   /** Violations outside the agency's jurisdiction, to be referred within 10 working days (Art. 23). */
   outOfJurisdiction?: { description: string; competentAgencyCode: string; foundOn?: string }[];
 }

@@ -19,6 +19,9 @@ export interface RecognisedResult {
   outcome: string | null;
   /** Whether the result included a test (sampling here, `sampled` on an imported row). */
   tested: boolean;
+  /** The product and batch the test tested, where recorded (findings' sampling, or an imported row's). */
+  product: string | null;
+  batch: string | null;
   sourceSystem: string | null;
   sourceId: string | null;
 }
@@ -28,6 +31,13 @@ type Subject = { id?: string; agencyCode: string; enterpriseCode: string; matter
 export function resultTested(findings: unknown, outcome: unknown): boolean {
   const samples = (findings as { sampling?: { samples?: number } } | null)?.sampling?.samples ?? 0;
   return samples > 0 || (outcome as { sampled?: boolean } | null)?.sampled === true;
+}
+
+/** The product and batch a result's test recorded: the findings' sampling here, the outcome of an imported row. */
+export function resultTestedItem(findings: unknown, outcome: unknown): { product: string | null; batch: string | null } {
+  const sampling = (findings as { sampling?: { product?: string; batch?: string } } | null)?.sampling;
+  const imported = outcome as { product?: string; batch?: string } | null;
+  return { product: sampling?.product?.trim() || imported?.product?.trim() || null, batch: sampling?.batch?.trim() || imported?.batch?.trim() || null };
 }
 
 export async function recognisedResults(db: Db, s: Subject, days: number): Promise<RecognisedResult[]> {
@@ -64,6 +74,7 @@ export async function recognisedResults(db: Db, s: Subject, days: number): Promi
     countedDate: r.countedDate,
     outcome: (r.outcome as { kind?: string } | null)?.kind ?? null,
     tested: resultTested(r.findings, r.outcome),
+    ...resultTestedItem(r.findings, r.outcome),
     sourceSystem: r.sourceSystem,
     sourceId: r.sourceId,
   }));

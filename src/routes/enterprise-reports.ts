@@ -83,6 +83,7 @@ const ReportView = Type.Object({
   photo: Nullable(Type.Object({ contentType: Str, bytes: Type.Integer(), sha256: Str, url: Str })),
   createdAt: Str,
   flags: Type.Array(ReportFlag, { description: '本报告引发的违规标记 / flags the report raised' }),
+  notesZh: Type.Optional(Type.Array(Str, { description: '提交时的说明，如勾选的禁止行为为何未作标记 / why a ticked prohibition raised no flag (on filing only)' })),
 });
 
 type ReportFlagRow = { id: string; rule: string; article: string; state: string };
@@ -133,7 +134,8 @@ export const enterpriseReportRoutes: FastifyPluginAsyncTypebox = async (app) => 
         const out = await fileEnterpriseReport(tx, scope, actor, req.body as ReportInput, app.services.config.reports);
         const flags = (await flagsOnSubjects(tx, 'enterprise_report', [out.report.id])).get(out.report.id) ?? [];
         const named = await readableReport(tx, actor, out.report.id);
-        return reportView(named, flags, await caseVisitsByIds(tx, [out.report.caseInspectionId]));
+        const view = reportView(named, flags, await caseVisitsByIds(tx, [out.report.caseInspectionId]));
+        return out.notesZh.length ? { ...view, notesZh: out.notesZh } : view;
       });
       return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
     },

@@ -37,6 +37,8 @@ const Findings = Type.Object(
           samples: Type.Integer({ minimum: 1, maximum: 1000 }),
           costBorneBy: Type.Union([Type.Literal('agency'), Type.Literal('enterprise')], { description: '第二十二条：费用由行政执法主体支付' }),
           amountYuan: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000_000 })),
+          product: Type.Optional(ShortText('检测的产品 / product tested (第四十条第（七）项)', 200)),
+          batch: Type.Optional(ShortText('产品批次 / batch tested (第四十条第（七）项)', 100)),
           repeatOfEarlierTest: Type.Optional(Type.Boolean({ description: '第四十条第（七）项：是否重复检测' })),
         },
         { additionalProperties: false },

@@ -42,6 +42,8 @@ const Drafted = Type.Object({
         countedDate: Type.String(),
         outcome: Type.Union([Type.String(), Type.Null()]),
         tested: Type.Boolean({ description: '是否检验检测 / whether samples were tested' }),
+        product: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: '检测的产品 / product tested, where recorded' })),
+        batch: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: '产品批次 / batch tested, where recorded' })),
         sourceSystem: Type.Union([Type.String(), Type.Null()]),
         sourceId: Type.Union([Type.String(), Type.Null()]),
       }),

@@ -9,6 +9,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag, type FlagInput } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
+import { publishedMatterOn } from '../registry/matters.repository.js';
 import { isOutOfArea, isOutsideWuhan } from '../registry/territory.js';
 import { ruleArticle, ruleDef, type RuleId } from '../rules/catalog.js';
 import { SCOPE_EFFECTIVE_DATE } from '../rules/scope.js';
@@ -159,6 +160,24 @@ async function outsideOrderVisitAt(tx: Db, enterprise: string, at: Date, agencyC
   return row?.id;
 }
 
+/**
+ * Art. 40(7) excepts food, drugs and like products (直接涉及人民群众健康的食品药品等产品): a visit matched to a
+ * recorded inspection (by its valid code, or a recorded case inspection) whose matters are all food or drugs on
+ * the agency's published list is one where a repeated test is not forbidden.
+ */
+async function foodDrugVisit(tx: Db, validCode: string | null, caseInspectionId: string | undefined): Promise<boolean> {
+  let inspectionId = caseInspectionId;
+  if (!inspectionId && validCode) {
+    const [code] = await tx.select({ inspectionId: inspectionCodes.inspectionId }).from(inspectionCodes).where(eq(inspectionCodes.code, validCode)).limit(1);
+    inspectionId = code?.inspectionId ?? undefined;
+  }
+  if (!inspectionId) return false;
+  const [i] = await tx.select({ agencyCode: inspections.agencyCode, matterCodes: inspections.matterCodes, countedDate: inspections.countedDate }).from(inspections).where(eq(inspections.id, inspectionId)).limit(1);
+  if (!i || i.matterCodes.length === 0) return false;
+  for (const c of i.matterCodes) if (!(await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug) return false;
+  return true;
+}
+
 export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput, limits: ReportSettings = DEFAULT_REPORT_SETTINGS) {
   const enterprise = await findEnterprise(tx, actor.creditCode ?? '');
   if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
@@ -245,8 +264,13 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
       }
     }
   }
+  // Art. 40(7): repeated testing is forbidden except of food, drugs and like products; the answer says why no flag.
+  const notesZh: string[] = [];
+  const foodDrug = prohibitions.includes('repeated_testing') && (await foodDrugVisit(tx, validCode, recordedCase?.inspectionId));
+  if (foodDrug) notesZh.push('该次检查的事项均为食品药品等直接涉及人民群众健康的产品，第四十条第（七）项禁止重复检验检测的规定不适用于此类产品，故不作重复检测标记');
   for (const key of prohibitions) {
     const p = PROHIBITIONS[key];
+    if (key === 'repeated_testing' && foodDrug) continue;
     // Art. 40(5) is about a visit held out as something other than an inspection; one the engine recorded as
     // outside the Order was declared as such, and that declaration is weighed apart (not a disguise the enterprise could see).
     if (key === 'disguised_label' && outsideVisit) continue;
@@ -289,5 +313,5 @@ export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, 
     districtCode: enterprise.districtCode,
     payload: { ...evidence, prohibitions, validCode, caseInspectionId: recordedCase?.inspectionId ?? null, photoBytes: photo?.data.length ?? null, flags: raised.map((r) => r.rule), groupedInto: grouped.map((g) => g.flagId) },
   });
-  return { report: report!, flags: raised, grouped };
+  return { report: report!, flags: raised, grouped, notesZh };
 }

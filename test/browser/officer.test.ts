@@ -141,9 +141,15 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
     await seeText(page.locator('[data-error-for="outcome.noticeNo"]'), '第二十条');
     await page.getByTestId('notice-no').fill('武昌市监责改〔2026〕12号');
     await page.getByTestId('due-date').fill('2026-04-22');
+    // 第四十条第（七）项: the test names its product and batch, which a later test is compared with.
+    await page.getByTestId('samples').fill('1');
+    await page.getByTestId('sampling-product').fill('鲜牛奶');
+    await page.getByTestId('sampling-batch').fill('N-0408');
     await page.getByTestId('submit-findings').click();
     await page.getByTestId('notify').waitFor();
     expect(await state()).toBe('findings_recorded');
+    const recorded = (await t.call({ method: 'GET', url: `/api/v1/inspections/${inspectionId}`, as: w.officer })).json().inspection;
+    expect(recorded.findings.sampling).toMatchObject({ samples: 1, costBorneBy: 'agency', product: '鲜牛奶', batch: 'N-0408' });
     await page.getByTestId('notify').click();
     await page.getByTestId('close').waitFor();
     expect(await state()).toBe('result_notified');

@@ -30,6 +30,8 @@ describeDb('第二十四条、第四十条第（七）项 检查结果互认：�
       windowEnd: '2026-03-15T12:00:00+08:00',
       outcome: 'no_violation',
       sampled: true,
+      sampledProduct: '压力容器',
+      sampledBatch: 'RQ-2026-01',
     };
     const res = await t.call({ method: 'POST', url: '/api/v1/imports/inspections', headers: { ...p.headers, 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(row) });
     expect(res.json().created, res.body).toBe(1);
@@ -55,7 +57,7 @@ describeDb('第二十四条、第四十条第（七）项 检查结果互认：�
       method: 'POST',
       url: `/api/v1/inspections/${id}/findings`,
       as: w.officer,
-      payload: { methods: ['sampling'], items: [{ item: '压力容器定期检验', result: 'compliant' }], outcome: { kind: 'no_violation' }, sampling: { samples: 2, costBorneBy: 'agency' } },
+      payload: { methods: ['sampling'], items: [{ item: '压力容器定期检验', result: 'compliant' }], outcome: { kind: 'no_violation' }, sampling: { samples: 2, costBorneBy: 'agency', product: '压力容器', batch: 'RQ-2026-01' } },
     });
     expect(res.statusCode, res.body).toBe(200);
     const [flag] = await t.db.select().from(flags).where(and(eq(flags.rule, 'REPEATED_TESTING'), eq(flags.subjectId, id)));

@@ -40,6 +40,9 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
   const proportionality = asInput(h('input', { placeholder: '过罚相当说明（可选）' }));
   const samples = asInput(h('input', { type: 'number', min: '0', value: '0', 'data-testid': 'samples' }));
   const costBy = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'cost-by' }, h('option', { value: 'agency' }, '实施检查的单位（第二十二条）'), h('option', { value: 'enterprise' }, '企业')));
+  // Art. 40(7): the product and batch tested, compared with earlier tests for a repeat.
+  const product = asInput(h('input', { 'data-testid': 'sampling-product', 'data-field': 'sampling.product', maxlength: '200', placeholder: '如：电梯曳引钢丝绳' }));
+  const batch = asInput(h('input', { 'data-testid': 'sampling-batch', 'data-field': 'sampling.batch', maxlength: '100', placeholder: '批号或生产日期（无则不填）' }));
   const ojDesc = asInput(h('input', { 'data-testid': 'oj-description', placeholder: '违法行为描述' }));
   const ojAgency = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'oj-agency' }, h('option', { value: '' }, '（无）'), agencies.filter((a) => a.code !== inspection.agencyCode).map((a) => h('option', { value: a.code }, a.name))));
 
@@ -58,7 +61,7 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
       },
     };
     if (body.outcome.kinds.includes('penalty_referral') && !('noPenaltyGround' in body.outcome)) body.outcome.noPenaltyGround = null;
-    if (Number(samples.value) > 0) body.sampling = { samples: Number(samples.value), costBorneBy: costBy.value };
+    if (Number(samples.value) > 0) body.sampling = { samples: Number(samples.value), costBorneBy: costBy.value, ...(product.value.trim() ? { product: product.value.trim() } : {}), ...(batch.value.trim() ? { batch: batch.value.trim() } : {}) };
     if (ojDesc.value.trim() && ojAgency.value) body.outOfJurisdiction = [{ description: ojDesc.value.trim(), competentAgencyCode: ojAgency.value }];
     if (body.methods.length === 0) return showFieldErrors(form, new ApiError({ errors: [{ field: 'body.methods', message: '请至少选择一种检查方式（第十九条）。' }] }, 400));
     try {
@@ -91,7 +94,7 @@ export async function findingsForm({ api, labels, inspection, onDone, out }) {
       h('label', { class: 'field' }, '依法不予处罚或者免于处罚的理由（第二十条第三款）', noPenaltyGround),
       h('label', { class: 'field' }, '其他情形所依据的规定（第二十条第一款第（五）项）', otherBasis),
     ),
-    h('fieldset', {}, h('legend', {}, '抽样检测（第二十二条）'), h('label', { class: 'field' }, '样品数量', samples), h('label', { class: 'field' }, '费用承担', costBy)),
+    h('fieldset', {}, h('legend', {}, '抽样检测（第二十二条）'), h('label', { class: 'field' }, '样品数量', samples), h('label', { class: 'field' }, '费用承担', costBy), h('label', { class: 'field' }, '检测的产品（第四十条第（七）项）', product), h('label', { class: 'field' }, '产品批次', batch)),
     h('fieldset', {}, h('legend', {}, '不属于本单位管辖的违法行为（第二十三条，移送）'), h('label', { class: 'field' }, '违法行为', ojDesc), h('label', { class: 'field' }, '有管辖权的单位', ojAgency)),
     h('button', { type: 'button', class: 'primary big', 'data-testid': 'submit-findings', onclick: submit }, '保存检查情况'),
   );

@@ -14,7 +14,7 @@ import type { InspectionHooks } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
 import type { Inspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
-import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults } from '../recognised-results.js';
+import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
 import { noteFollowUpRecorded } from '../../flags/follow-up-recorded.js';
 
 export type { FindingsInput };
@@ -35,6 +35,18 @@ async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+const sameText = (a: string, b: string) => a.normalize('NFKC').replace(/\s+/g, '') === b.normalize('NFKC').replace(/\s+/g, '');
+
+/**
+ * Whether an earlier recognised test tested what this one tests: the same product, and the same batch where the
+ * earlier one recorded a batch. Without a product on either side nothing shows the two tests are of one thing.
+ */
+function sameItemTested(earlier: RecognisedResult, now: { product?: string; batch?: string }): boolean {
+  if (!earlier.product || !now.product?.trim() || !sameText(earlier.product, now.product)) return false;
+  if (!earlier.batch) return true;
+  return !!now.batch?.trim() && sameText(earlier.batch, now.batch);
+}
+
 /** Detectors that read the findings: CODE_NOT_SCANNED, COST_SHIFTED, REPEATED_TESTING. */
 async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput, resultsDays: number): Promise<Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[]> {
   const out: Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[] = [];
@@ -46,19 +58,23 @@ async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput, resultsDay
   if (f.sampling?.costBorneBy === 'enterprise') {
     out.push({ rule: 'COST_SHIFTED', observed: f.sampling, limit: 'paid by the agency', detail: `抽样检验费用记为由企业承担（${f.sampling.amountYuan ?? '金额未填'}元），应由行政执法主体支付` });
   }
-  // Art. 24, 40(7): a test where another agency or a platform already tested the same matter recently repeats it
-  // (检查结果互认), as does one the officer records as a repeat.
-  const earlierTests = f.sampling && f.sampling.samples > 0 ? (await recognisedResults(tx, i, resultsDays)).filter((r) => r.tested) : [];
+  // Art. 40(7) forbids repeating a test (重复检验、检疫、检测或者技术鉴定), except of food, drugs and like products.
+  // A repeat is a test of the same product and batch that another agency or a platform already tested recently
+  // (the results Art. 24 has the platforms share); a test of another product or batch of the same matter is a new
+  // test. An earlier test that recorded no product proves no repeat (docs/COMPLIANCE.md, 第四十条).
+  const tested = f.sampling && f.sampling.samples > 0 ? f.sampling : undefined;
+  const earlierTests = tested ? (await recognisedResults(tx, i, resultsDays)).filter((r) => r.tested && sameItemTested(r, tested)) : [];
   if (f.sampling?.repeatOfEarlierTest || earlierTests.length > 0) {
     const foodDrug: boolean[] = [];
     for (const c of i.matterCodes) foodDrug.push((await publishedMatterOn(tx, i.agencyCode, c, i.countedDate))?.foodDrug ?? false);
     if (!foodDrug.some(Boolean)) {
       const earlier = earlierTests[0];
       const by = earlier ? ((await findAgency(tx, earlier.agencyCode))?.name ?? earlier.agencyCode) : '';
+      const item = `${earlier?.product ?? tested?.product ?? ''}${(earlier?.batch ?? tested?.batch) ? `（批次 ${earlier?.batch ?? tested?.batch}）` : ''}`;
       const detail = earlier
-        ? `对同一项目重复检验检测：${by}已于${earlier.countedDate}${earlier.sourceSystem ? `在上级平台（来源系统 ${earlier.sourceSystem}，编号 ${earlier.sourceId}）` : ''}检测同一事项，检查结果应当互认（第二十四条），且不属于食品药品等直接涉及群众健康的产品`
-        : '对同一项目重复检验检测，且不属于食品药品等直接涉及群众健康的产品';
-      out.push({ rule: 'REPEATED_TESTING', observed: { sampling: f.sampling, earlierTests: earlierTests.map((r) => r.inspectionId) }, limit: 'no repeated testing except food and drugs', detail });
+        ? `重复检验检测：${by}已于${earlier.countedDate}${earlier.sourceSystem ? `在上级平台（来源系统 ${earlier.sourceSystem}，编号 ${earlier.sourceId}）` : ''}检测同一产品${item}，本次再次检测，该产品不属于直接涉及人民群众健康的食品药品等产品，违反第四十条第（七）项“禁止重复检验、检疫、检测或者技术鉴定”。前次结果系第二十四条所称检查结果互认的信息`
+        : `执法人员记录本次为重复检验检测${item ? `（${item}）` : ''}，该事项不属于直接涉及人民群众健康的食品药品等产品，违反第四十条第（七）项“禁止重复检验、检疫、检测或者技术鉴定”`;
+      out.push({ rule: 'REPEATED_TESTING', observed: { sampling: f.sampling, earlierTests: earlierTests.map((r) => ({ inspectionId: r.inspectionId, product: r.product, batch: r.batch })) }, limit: 'no repeated test of the same product and batch, except food and drugs', detail });
     }
   }
   return out;
