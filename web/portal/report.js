@@ -73,6 +73,8 @@ export async function reportView({ api, agencyNames, query }) {
           r.authorised || r.caseInspection ? 'ok' : 'info',
         ),
         r.flags.length ? h('ul', { 'data-testid': 'report-flags' }, r.flags.map((x) => h('li', {}, `${x.ruleTitleZh}（${x.article}）`))) : null,
+        // Why a ticked prohibition raised nothing (e.g. repeat testing of food or drugs, 第四十条第（七）项).
+        r.notesZh?.length ? h('ul', { class: 'muted', 'data-testid': 'report-notes' }, r.notesZh.map((n) => h('li', {}, n))) : null,
       );
       e.target.reset();
       fill(preview);
