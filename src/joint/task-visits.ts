@@ -11,6 +11,7 @@ import { updateInspection, type Inspection } from '../inspections/repository.js'
 import { nextState } from '../inspections/transition.js';
 import { agencyNamesOf, findAgency } from '../registry/agencies.repository.js';
 import { openReferralsFromFindings } from '../referrals/open.js';
+import { declareNoPenaltyGround } from '../declarations/no-penalty.js';
 import { mergeChecklist, type ChecklistLine } from './checklist.js';
 import { splitFindings, type JointFindingsInput } from './findings-split.js';
 import { assertLead } from './task-access.js';
@@ -96,6 +97,7 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
     // Art. 23 holds for a joint visit as for a single one: each unit refers what it found outside its
     // jurisdiction, in this transaction (the visit's date is the finding date; 期限待定 when next year is missing).
     await openReferralsFromFindings(tx, scope, actor, p, f.outOfJurisdiction ?? []);
+    await declareNoPenaltyGround(tx, scope, actor, p, f.outcome);
     if (!scanned) {
       const id = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
         rule: 'CODE_NOT_SCANNED',

@@ -1,4 +1,4 @@
-import { recordDeclaration } from '../../declarations/record.js';
+import { declareNoPenaltyGround } from '../../declarations/no-penalty.js';
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
@@ -120,9 +120,7 @@ export async function recordFindings(
     payload: f,
   }, hooks);
   await openReferralsFromFindings(tx, scope, actor, inspection, f.outOfJurisdiction ?? []);
-  // Art. 20: a stated no-penalty ground (不予处罚、免于处罚) cannot be checked here; it goes before the supervisors.
-  if (f.outcome.noPenaltyGround) {
-    await recordDeclaration(tx, scope, actor, { kind: 'no_penalty_ground', subjectType: 'inspection', subjectId: inspection.id, agencyCode: inspection.agencyCode, enterpriseCode: inspection.enterpriseCode, value: { ground: f.outcome.noPenaltyGround } });
-  }
+  await declareNoPenaltyGround(tx, scope, actor, inspection, f.outcome);
   return { inspection, flags: raised };
 }
+
