@@ -3,6 +3,7 @@
  * so the three front ends show the Order's words instead of hard-coding them each.
  */
 import { ESCALATION_GROUNDS } from '../rules/escalation.js';
+import { LEAD_KINDS_ZH } from '../rules/onsite.js';
 import { OUTCOME_KIND_ZH } from './outcome.js';
 
 export { KIND_ZH } from './documents.js';
@@ -29,17 +30,8 @@ export const METHOD_ZH: Record<string, string> = {
 /** One checklist item's result (Art. 18(4)). */
 export const ITEM_RESULT_ZH: Record<string, string> = { compliant: '符合', violation: '违法', not_applicable: '不适用' };
 
-/** Art. 9, 13: where a case inspection's lead came from. */
-export const LEAD_KIND_ZH: Record<string, string> = {
-  complaint: '投诉举报',
-  referral: '移送',
-  assignment: '转办交办',
-  platform_monitoring: '平台监测',
-  enterprise_request: '企业申请',
-  follow_up: '跟踪检查',
-  // Art. 9's list ends in 等: a lead of another kind, described in its reference.
-  other: '其他线索',
-};
+/** Art. 9, 13: where a case inspection's lead came from (one list: src/rules/onsite.ts). */
+export const LEAD_KIND_ZH: Record<string, string> = LEAD_KINDS_ZH;
 
 /** How the result reached the enterprise (Art. 18(5)). */
 export const NOTIFY_METHOD_ZH: Record<string, string> = { written: '书面告知', electronic: '电子送达', on_site: '现场告知' };

@@ -7,14 +7,18 @@ import { ruleResult, type RuleResult } from './result.js';
  */
 export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up', 'other'] as const;
 
-/** The lead kinds in words, for the message: every kind the engine takes, in its order. */
-const LEAD_KINDS_ZH: Record<(typeof LEAD_KINDS)[number], string> = {
+/**
+ * Art. 9, 13: where a case inspection's lead came from, in words — for CASE_WITHOUT_LEAD's message (every kind,
+ * in this order) and for every screen (src/inspections/terms-zh.ts serves it as LEAD_KIND_ZH).
+ */
+export const LEAD_KINDS_ZH: Record<(typeof LEAD_KINDS)[number], string> = {
   complaint: '投诉举报',
   referral: '移送',
   assignment: '转办交办',
   platform_monitoring: '平台监测',
   enterprise_request: '企业申请',
   follow_up: '跟踪检查',
+  // Art. 9's list ends in 等: a lead of another kind, described in its reference.
   other: '其他线索',
 };
 
