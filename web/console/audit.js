@@ -1,5 +1,6 @@
 // @ts-check
 import { download, fill, fmtTime, h, problemBox } from '../assets/ui.js';
+import { filterForm } from './pickers.js';
 
 /**
  * 审计日志 (the audit log, Art. 8, 24: 全过程记录、可追溯): browse and filter the entries within the
@@ -83,18 +84,9 @@ export async function auditView({ api, query, labels }) {
     ),
   );
 
-  const form = h(
-    'form',
-    {
-      class: 'toolbar card',
-      'aria-label': '筛选审计日志',
-      onsubmit: (/** @type {SubmitEvent} */ e) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(/** @type {HTMLFormElement} */ (e.target))) if (String(v).trim()) next.set(k, String(v).trim());
-        location.hash = `#/audit?${next}`;
-      },
-    },
+  const form = filterForm(
+    'audit',
+    { 'aria-label': '筛选审计日志' },
     select('action', query.get('action'), Object.entries(actions).sort((a, b) => a[1].localeCompare(b[1], 'zh-CN')), '动作'),
     select('agency', query.get('agency'), [...agencies].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN')), '行政执法主体'),
     select('subjectType', query.get('subjectType'), Object.entries(subjects), '对象类型'),

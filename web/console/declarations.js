@@ -1,4 +1,5 @@
 import { fill, fmtTime, h, notice, problemBox } from '/assets/ui.js';
+import { filterForm } from './pickers.js';
 
 /**
  * 声明事项 (the declared-exemption register, issue 22): what officers declared that relaxed a rule and the
@@ -69,17 +70,9 @@ export async function declarationsView({ api, query, rerender }) {
   countQuery.delete('offset');
   const [{ items, total }, counts] = await Promise.all([api.page(`/api/v1/declarations?${q}`), api(`/api/v1/declarations/counts?${countQuery}`)]);
 
-  const form = h(
-    'form',
-    {
-      class: 'toolbar card',
-      onsubmit: (e) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(e.target)) if (String(v).trim()) next.set(k, String(v).trim());
-        location.hash = `#/declarations?${next}`;
-      },
-    },
+  const form = filterForm(
+    'declarations',
+    {},
     picker('agency', query.get('agency'), counts.agencies.map((a) => [a.code, a.name ?? a.code]), '行政执法主体'),
     picker('officer', query.get('officer'), counts.officers.map((o) => [o.code, o.name ?? o.code]), '声明人'),
     picker('kind', query.get('kind'), kinds.filter((k) => k.registered).map((k) => [k.kind, k.labelZh]), '种类'),

@@ -1,6 +1,6 @@
 import { fill, fmtTime, h, notice, problemBox, SEVERITY_ZH } from '/assets/ui.js';
 import { flagNoticesSection } from './notices.js';
-import { agencyPicker, enterprisePicker } from './pickers.js';
+import { agencyPicker, enterprisePicker, filterForm } from './pickers.js';
 import { articleQuote, readableTable } from './readable.js';
 
 /**
@@ -23,17 +23,9 @@ export async function flagsView({ api, query }) {
   q.set('limit', String(PAGE));
   const { items, total } = await api.page(`/api/v1/flags?${q}`);
 
-  const form = h(
-    'form',
-    {
-      class: 'toolbar card',
-      onsubmit: (e) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(e.target)) if (String(v).trim()) next.set(k, String(v).trim());
-        location.hash = `#/flags?${next}`;
-      },
-    },
+  const form = filterForm(
+    'flags',
+    {},
     select('rule', query.get('rule'), Object.fromEntries(rules.map((r) => [r.id, `${r.titleZh}（${r.id}）`])), '规则'),
     select('state', query.get('state'), STATES, '状态'),
     select('severity', query.get('severity'), SEVERITY_ZH, '严重程度'),

@@ -1,7 +1,7 @@
 import { fill, fmtTime, h, problemBox } from '/assets/ui.js';
 import { label } from '/shared/labels.js';
 import { auditTable } from './flags.js';
-import { agencyPicker, enterprisePicker } from './pickers.js';
+import { agencyPicker, enterprisePicker, filterForm } from './pickers.js';
 
 /**
  * 行政检查: the jurisdiction's inspections, and one inspection's whole story — scheme, code, scans,
@@ -26,17 +26,9 @@ export async function inspectionsView({ api, query, labels }) {
     'div',
     {},
     h('h1', {}, '行政检查'),
-    h(
-      'form',
-      {
-        class: 'toolbar card',
-        onsubmit: (e) => {
-          e.preventDefault();
-          const next = new URLSearchParams();
-          for (const [k, v] of new FormData(e.target)) if (String(v).trim()) next.set(k, String(v).trim());
-          location.hash = `#/inspections?${next}`;
-        },
-      },
+    filterForm(
+      'inspections',
+      {},
       await agencyPicker(api, 'agency', query.get('agency'), '行政执法主体'),
       enterprisePicker(api, 'enterprise', query.get('enterprise'), '企业'),
       h('label', {}, '类型', h('select', { name: 'kind', 'data-testid': 'filter-kind' }, h('option', { value: '' }, '全部'), ...['routine', 'special', 'case'].map((k) => h('option', { value: k, selected: k === query.get('kind') }, label(labels.kinds, k))))),

@@ -1,6 +1,7 @@
 // @ts-check
 import { fill, fmtDate, fmtTime, h, notice, todayShanghai } from '../assets/ui.js';
 import { actionButton, field } from './actions.js';
+import { filterForm } from './pickers.js';
 
 /**
  * 督办 (Art. 6 ¶2): the notices this bureau sent, overdue ones first; one notice with the agency's answer, to
@@ -26,17 +27,9 @@ export async function noticesView({ api, query }) {
   const { items, total } = await api.page(`/api/v1/supervision-notices?${q}`);
   const state = h('select', { name: 'state', 'data-testid': 'filter-state' }, h('option', { value: '' }, '全部'), ...Object.entries(STATE_ZH).map(([v, t]) => h('option', { value: v, selected: v === query.get('state') }, t)));
   const overdue = h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: query.get('overdue') === 'true', 'data-testid': 'filter-overdue' });
-  const form = h(
-    'form',
-    {
-      class: 'toolbar card',
-      onsubmit: (/** @type {SubmitEvent} */ e) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(/** @type {HTMLFormElement} */ (e.target))) if (String(v).trim()) next.set(k, String(v).trim());
-        location.hash = `#/notices?${next}`;
-      },
-    },
+  const form = filterForm(
+    'notices',
+    {},
     h('label', {}, '状态', state),
     h('label', { class: 'check' }, overdue, '仅看逾期未答复'),
     h('button', { class: 'primary', type: 'submit' }, '查询'),

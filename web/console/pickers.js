@@ -63,3 +63,20 @@ export function enterprisePicker(api, name, value, label) {
   }
   return h('label', {}, label, search, options, hidden);
 }
+
+/**
+ * A filter bar: submitting it moves to `#/<view>?<its non-empty fields>`, so every filtered list is a link a
+ * supervisor can keep or send. `attrs` adds to the form's own (an aria-label, a test id).
+ * @param {string} view
+ * @param {Record<string, string>} attrs
+ * @param {...any} fields
+ */
+export function filterForm(view, attrs, ...fields) {
+  const submit = (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    for (const [k, v] of new FormData(/** @type {HTMLFormElement} */ (e.target))) if (String(v).trim()) next.set(k, String(v).trim());
+    location.hash = `#/${view}?${next}`;
+  };
+  return h('form', { class: 'toolbar card', ...attrs, onsubmit: submit }, ...fields);
+}
