@@ -26,7 +26,7 @@ export async function flagsView({ api, query }) {
   const form = filterForm(
     'flags',
     {},
-    select('rule', query.get('rule'), Object.fromEntries(rules.map((r) => [r.id, `${r.titleZh}（${r.id}）`])), '规则'),
+    select('rule', query.get('rule'), Object.fromEntries(rules.map((r) => [r.id, `${r.titleZh}（${r.article}）`])), '规则'),
     select('state', query.get('state'), STATES, '状态'),
     select('severity', query.get('severity'), SEVERITY_ZH, '严重程度'),
     await agencyPicker(api, 'agency', query.get('agency'), '行政执法主体'),
@@ -41,7 +41,7 @@ export async function flagsView({ api, query }) {
       'tr',
       { class: 'clickable', 'data-testid': 'flag-row', dataset: { rule: f.rule, id: f.id }, onclick: () => (location.hash = `#/flags/${f.id}`) },
       h('td', {}, fmtTime(f.raisedAt)),
-      h('td', {}, h('div', {}, f.ruleTitleZh), h('div', { class: 'muted' }, `${f.rule} · ${f.article}`)),
+      h('td', {}, h('div', {}, f.ruleTitleZh), h('div', { class: 'muted' }, f.article)),
       h('td', {}, badge(f.severity, SEVERITY_ZH[f.severity] ?? f.severity)),
       h('td', {}, f.agencyName ?? f.agencyCode ?? '—'),
       h('td', {}, f.enterpriseName ?? f.enterpriseCode ?? '—'),
