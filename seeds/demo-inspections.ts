@@ -5,7 +5,7 @@ import { newCodeId } from '../src/codes/code-id.js';
 import type { CodeFacts } from '../src/codes/facts.js';
 import { codeScans, inspectionCodes, inspections, type Inspector } from '../src/db/schema/index.js';
 import { DomainError } from '../src/errors/domain-error.js';
-import type { FindingsInput } from '../src/inspections/commands/findings.js';
+import type { FindingsInput } from '../src/visits/commands/findings.js';
 import { openReferralsFromFindings } from '../src/referrals/open.js';
 import { reviewFlag } from '../src/supervision/flag-review.js';
 import { addDays, shanghaiDate, shanghaiYear } from '../src/time/shanghai-date.js';

@@ -1,5 +1,5 @@
 import { ESCALATION_GROUNDS } from '../rules/escalation.js';
-import { LEAD_KIND_ZH } from '../inspections/terms-zh.js';
+import { LEAD_KIND_ZH } from '../visits/terms-zh.js';
 
 const RELATION_ZH: Record<string, string> = { soe_supervision: '国有资产监督管理关系', subordinate_unit: '隶属关系（所属单位）' };
 

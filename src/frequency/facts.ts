@@ -1,7 +1,7 @@
-import { visibleToEnterpriseSql } from '../inspections/enterprise-disclosure.js';
+import { visibleToEnterpriseSql } from '../visits/enterprise-disclosure.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { underOrderSql } from '../inspections/order-scope.js';
+import { underOrderSql } from '../visits/order-scope.js';
 import { enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList } from '../db/schema/index.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturbEntry } from '../rules/frequency.js';

@@ -1,7 +1,7 @@
 import { and, eq, min } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { codeScans, inspectionCodes } from '../db/schema/index.js';
-import type { Inspection } from '../inspections/repository.js';
+import type { Inspection } from '../visits/repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 
 /**

@@ -9,7 +9,7 @@ import { inspections, type ReferralEvidence } from '../db/schema/index.js';
 import { assertDeviceEvidence } from '../devices/evidence.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
-import type { Inspection } from '../inspections/repository.js';
+import type { Inspection } from '../visits/repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { insertReferral, type Referral } from './repository.js';

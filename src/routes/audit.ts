@@ -10,7 +10,7 @@ import { AuditRollbackError, checkpointNow, sealPending } from '../audit/sealer.
 import { listCheckpoints, verifyChain } from '../audit/verify.js';
 import { principalOf } from '../auth/plugin.js';
 import { DomainError } from '../errors/domain-error.js';
-import { PublishedKey } from './code-schemas.js';
+import { PublishedKey } from '../visits/schemas/code-schemas.js';
 import { AgencyCode, AnyJson, CreditCode, DistrictCode, Instant, Page, responses } from '../http/schemas.js';
 
 const Entry = Type.Object({

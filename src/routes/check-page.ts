@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { html, type SafeHtml } from '../http/html.js';
-import { KIND_ZH, windowText } from '../inspections/documents.js';
-import type { PublicCheck } from '../inspections/public-check.js';
+import { KIND_ZH, windowText } from '../visits/documents.js';
+import type { PublicCheck } from '../visits/public-check.js';
 
 const COLOR: Record<PublicCheck['status'], string> = {
   valid: '#1a7f37',

@@ -11,7 +11,7 @@ import { commandContext } from '../http/context.js';
 import { Page, responses } from '../http/schemas.js';
 import { findNotice, listNotices, type EnterpriseNotice } from '../offsite/notices.repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { NoticeView, noticeView } from './notice-schemas.js';
+import { NoticeView, noticeView } from '../visits/schemas/notice-schemas.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -6,13 +6,13 @@ import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditEntries, enterprises, flags, inspections, referrals } from '../db/schema/index.js';
 import { responses } from '../http/schemas.js';
-import { currentChecks } from '../inspections/current-checks.js';
-import { findInspection } from '../inspections/repository.js';
-import { assertMayRead } from '../inspections/access.js';
+import { currentChecks } from '../visits/current-checks.js';
+import { findInspection } from '../visits/repository.js';
+import { assertMayRead } from '../access/visits.js';
 import { DomainError } from '../errors/domain-error.js';
-import { RuleResultSchema } from './inspection-schemas.js';
+import { RuleResultSchema } from '../visits/schemas/inspection-schemas.js';
 import { addDays, shanghaiDate } from '../time/shanghai-date.js';
-import { outcomeKinds } from '../inspections/outcome.js';
+import { outcomeKinds } from '../visits/outcome.js';
 import { flagJurisdiction } from '../supervision/flag-scope.js';
 import { listNotices } from '../supervision-notices/repository.js';
 

@@ -7,12 +7,12 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, AnyJson, CalendarDate, CreditCode, Instant, responses, ShortText } from '../http/schemas.js';
-import { assertMayRead } from '../inspections/access.js';
-import { findInspection } from '../inspections/repository.js';
+import { assertMayRead } from '../access/visits.js';
+import { findInspection } from '../visits/repository.js';
 import { findNotice } from '../offsite/notices.repository.js';
 import { offsiteRefusalSubject, recordOffsite, type OffsiteInput } from '../offsite/record.js';
-import { noticeView, NoticeView } from './notice-schemas.js';
-import { Checklist, Inspectors, InspectionView, inspectionView, MatterCodes, RuleResultSchema } from './inspection-schemas.js';
+import { noticeView, NoticeView } from '../visits/schemas/notice-schemas.js';
+import { Checklist, Inspectors, InspectionView, inspectionView, MatterCodes, RuleResultSchema } from '../visits/schemas/inspection-schemas.js';
 
 const Sources = ['document_review', 'data_sharing', 'monitoring', 'internet_plus', 'big_data'] as const;
 

@@ -5,7 +5,7 @@ import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, Page, responses, Uuid } from '../http/schemas.js';
 import { listRatings, rateInspection, type Rating } from '../supervision/ratings.js';
-import { inspectionRefusalSubject } from '../inspections/refusal-subject.js';
+import { inspectionRefusalSubject } from '../visits/refusal-subject.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();

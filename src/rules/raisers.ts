@@ -58,17 +58,17 @@ export function rolesOf(def: Pick<RuleDef, 'kind'>): RuleRole[] {
 const cmd = (command: string, file: string): CommandRef => ({ command, file });
 const job = (name: string): JobRef => ({ job: name });
 
-const DRAFT = cmd('draftInspection', 'src/inspections/commands/draft.ts');
-const ISSUE = cmd('issueCode', 'src/inspections/commands/issue-code.ts');
-const SCAN = cmd('scanCode', 'src/inspections/commands/scan.ts');
-const FINDINGS = cmd('recordFindings', 'src/inspections/commands/findings.ts');
+const DRAFT = cmd('draftInspection', 'src/visits/commands/draft.ts');
+const ISSUE = cmd('issueCode', 'src/visits/commands/issue-code.ts');
+const SCAN = cmd('scanCode', 'src/visits/commands/scan.ts');
+const FINDINGS = cmd('recordFindings', 'src/visits/commands/findings.ts');
 const REPORT = cmd('fileEnterpriseReport', 'src/supervision/enterprise-report.ts');
 const SUBMIT_PLAN = cmd('submitPlan', 'src/plans/plan-submit.ts');
 const CREATE_SPECIAL = cmd('createSpecialPlan', 'src/plans/special-plan-create.ts');
 const APPROVE_SPECIAL = cmd('approveSpecialPlan', 'src/plans/special-plan-commands.ts');
-const LAUNCH_JOINT = cmd('launchJointTask', 'src/joint/task-launch.ts');
-const JOINT_CODES = cmd('issueJointCodes', 'src/joint/task-code.ts');
-const JOINT_FINDINGS = cmd('recordJointFindings', 'src/joint/task-visits.ts');
+const LAUNCH_JOINT = cmd('launchJointTask', 'src/visits/joint/task-launch.ts');
+const JOINT_CODES = cmd('issueJointCodes', 'src/visits/joint/task-code.ts');
+const JOINT_FINDINGS = cmd('recordJointFindings', 'src/visits/joint/task-visits.ts');
 const OFFSITE = cmd('recordOffsite', 'src/offsite/record.ts');
 const OPEN_REFERRAL = cmd('openReferral', 'src/referrals/open.ts');
 const SEND_REFERRAL = cmd('sendReferral', 'src/referrals/steps.ts');
@@ -126,7 +126,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
   REFERRAL_REFUSED: { guardedBy: [REFUSE_REFERRAL], raisedBy: [cmd('flagRefusalAttempt', 'src/referrals/refusal-flag.ts')] },
   REFERRAL_NOT_RECEIVED: { raisedBy: [job('referral-not-received')] },
   CRIME_TRANSFER: { recordedBy: [cmd('transferCrime', 'src/referrals/steps.ts'), cmd('recordCrimeTransfer', 'src/referrals/crime-transfer.ts')] },
-  JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/joint/part-hooks.ts'), JOINT_CODES] },
+  JOINT_NOT_COORDINATED: { raisedBy: [job('joint-not-coordinated'), cmd('afterSingleCode', 'src/visits/joint/part-hooks.ts'), JOINT_CODES] },
   JOINT_LIST_UNAPPROVED: { guardedBy: [LAUNCH_JOINT] },
   JOINT_OFFLINE: { recordedBy: [LAUNCH_JOINT] },
   JOINT_ONE_FORM: { recordedBy: [JOINT_FINDINGS] },

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agencies, inspections } from '../db/schema/index.js';
-import { LEAD_KIND_ZH } from '../inspections/terms-zh.js';
+import { LEAD_KIND_ZH } from '../visits/terms-zh.js';
 
 /**
  * Visits the agency recorded as on-site case inspections (个案检查, Art. 9). Art. 17 requires the code for

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
-import { underOrderSql } from '../inspections/order-scope.js';
+import { underOrderSql } from '../visits/order-scope.js';
 import {
   agencies,
   codeScans,
@@ -15,7 +15,7 @@ import {
   plans,
   referrals,
 } from '../db/schema/index.js';
-import { KIND_ZH } from '../inspections/documents.js';
+import { KIND_ZH } from '../visits/documents.js';
 import { dutyStatus } from '../plans/annual-duty.js';
 import { planDeadline } from '../plans/plans.repository.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';

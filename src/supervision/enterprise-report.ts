@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, not, notInArray, sql } from 'drizzle-orm';
-import { underOrderSql } from '../inspections/order-scope.js';
+import { underOrderSql } from '../visits/order-scope.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
-import { outcomeSummaryZh } from '../inspections/outcome.js';
+import { outcomeSummaryZh } from '../visits/outcome.js';
 import { FLAG_STATE_ZH, type FlagState } from '../../machines/flag.machine.js';
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, codeScans, enterprises, inspectionCodes, inspections } from '../db/schema/index.js';
-import { KIND_ZH } from '../inspections/documents.js';
+import { KIND_ZH } from '../visits/documents.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
 import type { CsvValue } from './csv.js';
 import type { NamedFlag } from './flags.repository.js';

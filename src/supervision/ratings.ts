@@ -5,7 +5,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionRatings } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
-import { findInspection } from '../inspections/repository.js';
+import { findInspection } from '../visits/repository.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { shanghaiDayRange } from './shanghai-time.js';
 import { withinJurisdiction } from './jurisdiction.js';

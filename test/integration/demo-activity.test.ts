@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../../seeds/demo.js';
-import { findCode } from '../../src/inspections/repository.js';
+import { findCode } from '../../src/visits/repository.js';
 import { as } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';

@@ -4,8 +4,8 @@ import { newInspectionWorld, type InspectionWorld } from '../support/inspection-
 import { issuedCode } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
-import { noticeInput } from '../../src/inspections/documents.js';
-import { codeOfInspection, findInspection } from '../../src/inspections/repository.js';
+import { noticeInput } from '../../src/visits/documents.js';
+import { codeOfInspection, findInspection } from '../../src/visits/repository.js';
 import { FALLBACK_COMPLAINT_CONTACT } from '../../src/codes/notice-pdf.js';
 
 /**

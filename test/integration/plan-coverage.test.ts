@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { planAndCapChecks } from '../../src/inspections/plan-checks.js';
+import { planAndCapChecks } from '../../src/visits/plan-checks.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import { as, newAgency, newDistrict, newEnterprise, newJusticeBureau, newMatter } from '../support/factories.js';
 import { fullItem, newFiledPlan, newInspection } from '../support/plan-factories.js';

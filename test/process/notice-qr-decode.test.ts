@@ -8,8 +8,8 @@ import type { CodeFacts } from '../../src/codes/facts.js';
 import { generateKeyring, type SignatureAlg } from '../../src/codes/keyring.js';
 import { renderInspectionNotice } from '../../src/codes/notice-pdf.js';
 import { checkUrl, parseCheckUrl } from '../../src/codes/signed-code.js';
-import { codeCheckUrl } from '../../src/inspections/documents.js';
-import type { InspectionCode } from '../../src/inspections/repository.js';
+import { codeCheckUrl } from '../../src/visits/documents.js';
+import type { InspectionCode } from '../../src/visits/repository.js';
 import { sampleNotice } from '../support/notice-sample.js';
 
 /** Runs a tool; a missing one fails the test, naming the package scripts/setup-system.sh installs. */

@@ -3,9 +3,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Issue 11: dependencies point one way. src/joint (综合查一次) may use src/inspections; the inspection
- * module declares hooks (src/inspections/hooks.ts) and never imports joint code, directly or through
- * another module it imports.
+ * Issue 11: dependencies point one way. Inside the visit aggregate (src/visits, issue 25) the joint
+ * coordination (src/visits/joint, 综合查一次) may use the visit's commands; the visit declares hooks
+ * (src/visits/hooks.ts) and never imports joint code, directly or through another module it imports.
  */
 const root = resolve(__dirname, '../..');
 const src = join(root, 'src');
@@ -40,15 +40,18 @@ function chainsInto(start: string, forbidden: string): string[][] {
   return out;
 }
 
-describe('依赖方向：检查模块不依赖“综合查一次”模块（第二十六条至第三十一条由 src/joint 实现）', () => {
-  it('no file under src/inspections imports src/joint, directly or through the modules it imports', () => {
-    const offending = filesUnder(join(src, 'inspections')).flatMap((f) => chainsInto(f, join(src, 'joint') + '/'));
+describe('依赖方向：检查模块不依赖“综合查一次”模块（第二十六条至第三十一条由 src/visits/joint 实现）', () => {
+  it('no file under src/visits outside src/visits/joint imports src/visits/joint, directly or through the modules it imports', () => {
+    const joint = join(src, 'visits/joint') + '/';
+    const offending = filesUnder(join(src, 'visits'))
+      .filter((f) => !f.startsWith(joint))
+      .flatMap((f) => chainsInto(f, joint));
     expect(offending.map((chain) => chain.map((p) => relative(root, p)).join(' → '))).toEqual([]);
   });
 
-  it('the hook interface is what the app wires: src/joint implements it, src/inspections only declares it', () => {
-    const hooks = readFileSync(join(src, 'inspections/hooks.ts'), 'utf8');
+  it('the hook interface is what the app wires: src/visits/joint implements it, src/visits only declares it', () => {
+    const hooks = readFileSync(join(src, 'visits/hooks.ts'), 'utf8');
     expect(hooks).toContain('export interface InspectionHooks');
-    expect(readFileSync(join(src, 'joint/inspection-hooks.ts'), 'utf8')).toContain('InspectionHooks');
+    expect(readFileSync(join(src, 'visits/joint/inspection-hooks.ts'), 'utf8')).toContain('InspectionHooks');
   });
 });

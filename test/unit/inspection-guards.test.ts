@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../machines/kernel.js';
 import { inspectionMachine } from '../../machines/inspection.machine.js';
-import { basicGuards } from '../../src/inspections/guards.js';
+import { basicGuards } from '../../src/visits/guards.js';
 import type { GuardFacts } from '../../src/rules/guard-facts.js';
 
 const facts = (over: Partial<GuardFacts> = {}): GuardFacts => ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JointEntryItem } from '../../src/db/schema/index.js';
 import { DomainError } from '../../src/errors/domain-error.js';
-import { lineAgencies, linesOf, mergeChecklist, normalizeItemText } from '../../src/joint/checklist.js';
-import { splitFindings, type JointFindingsInput } from '../../src/joint/findings-split.js';
-import { entryProblems } from '../../src/joint/list-entry.js';
-import { JOINT_TEAM_TOO_LARGE } from '../../src/joint/task-guards.js';
+import { lineAgencies, linesOf, mergeChecklist, normalizeItemText } from '../../src/visits/joint/checklist.js';
+import { splitFindings, type JointFindingsInput } from '../../src/visits/joint/findings-split.js';
+import { entryProblems } from '../../src/visits/joint/list-entry.js';
+import { JOINT_TEAM_TOO_LARGE } from '../../src/visits/joint/task-guards.js';
 
 const item = (agencyCode: string, matterCode: string, text: string, standard: string): JointEntryItem => ({ agencyCode, matterCode, text, standard });
 const ITEMS = [

@@ -47,7 +47,7 @@ export const inspections = pgTable(
     teamExceptionBasis: text('team_exception_basis'),
     /** Art. 12: the recorded assistance arrangement for an out-of-territory inspection. */
     assistanceRef: text('assistance_ref'),
-    /** Art. 11 ¶2: the ground for escalating above the lowest statutory level (src/inspections/escalation.ts). */
+    /** Art. 11 ¶2: the ground for escalating above the lowest statutory level (src/visits/escalation.ts). */
     escalationGround: text('escalation_ground'),
     /** Art. 11 ¶2: the designation, assignment or upper authority's rule the escalation rests on. */
     escalationRef: text('escalation_ref'),

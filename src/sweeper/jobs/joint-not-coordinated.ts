@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../flags/raise.js';
 import { COUNTED_STATES } from '../../frequency/facts.js';
-import { findInspection } from '../../inspections/repository.js';
-import { flagUncoordinatedSingle } from '../../joint/coordination-flag.js';
+import { findInspection } from '../../visits/repository.js';
+import { flagUncoordinatedSingle } from '../../visits/joint/coordination-flag.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
 // Codes issued in the last 30 days are looked at: the later of two uncoordinated visits carries the flag,

@@ -1,0 +1,43 @@
+import type { InspectionEvent } from '../../machines/inspection.machine.js';
+import type { Principal } from '../auth/principal.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Db } from '../db/client.js';
+import type { Coordination } from './coordination-advice.js';
+import type { Inspection, InspectionCode } from './repository.js';
+import type { RevocationCategory } from '../codes/revocation.js';
+
+/**
+ * The points where another flow (综合查一次, src/visits/joint) takes part in a single inspection's commands. The
+ * inspection module declares them and never imports their implementation: the app wires the joint one in
+ * at build time (src/visits/joint/inspection-hooks.ts, Services.inspectionHooks), so dependencies point one way.
+ *
+ * Order matters: hooks that may refuse run before anything is written and write nothing; hooks that write
+ * run only once the machine has allowed the transition.
+ */
+export interface InspectionHooks {
+  /** Before a single inspection's code: refuses when the row is not the caller's to code (read-only). */
+  beforeCode(tx: Db, i: Inspection): Promise<void>;
+  /** After the code is issued and the row moved: detectors that read the issued visit (Art. 26). */
+  afterCode(tx: Db, scope: CommandScope, actor: Principal, i: Inspection): Promise<void>;
+  /**
+   * Before a state step on a row: the stepped row when another flow took the step for it, undefined when
+   * the single-inspection command goes on. Refusing here writes nothing.
+   */
+  onStep(tx: Db, scope: CommandScope, actor: Principal, i: Inspection, step: InspectionStep): Promise<Inspection | undefined>;
+  /** After an accepted scan moved the scanned row: the other rows the same code covers move too. */
+  afterScan(tx: Db, scope: CommandScope, code: InspectionCode): Promise<void>;
+  /** After an on-site draft is inserted: the coordination advice (Art. 26), kept with the officer's reason. */
+  adviseDraft(tx: Db, scope: CommandScope, actor: Principal, d: Inspection, aloneReason: string | undefined): Promise<Coordination | undefined>;
+}
+
+/** What is asked of the row: a machine event, or the revocation of its code (which cancels the visit). */
+export type InspectionStep = { type: 'event'; event: InspectionEvent } | { type: 'revoke_code'; code: string; reason: string; category: RevocationCategory };
+
+/** For callers with no other flow to consult (unit tests, scripts): every hook a no-op. */
+export const NO_INSPECTION_HOOKS: InspectionHooks = {
+  beforeCode: async () => undefined,
+  afterCode: async () => undefined,
+  onStep: async () => undefined,
+  afterScan: async () => undefined,
+  adviseDraft: async () => undefined,
+};

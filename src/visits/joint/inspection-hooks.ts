@@ -1,0 +1,18 @@
+import type { InspectionHooks } from '../hooks.js';
+import { adviseSingleDraft } from './coordination.js';
+import { afterSingleCode, refuseCodeForPart, scanJointParts, stepOnJointPart } from './part-hooks.js';
+import type { JointSettings } from '../../joint/settings.js';
+
+/**
+ * The joint implementation of the inspection commands' hooks (综合查一次, Art. 26–31), built once per app
+ * with its settings (src/app.ts). The inspection module only knows the interface.
+ */
+export function jointInspectionHooks(settings: JointSettings): InspectionHooks {
+  return {
+    beforeCode: (tx, i) => refuseCodeForPart(tx, i),
+    afterCode: (tx, scope, actor, i) => afterSingleCode(tx, scope, actor, i, settings),
+    onStep: (tx, scope, actor, i, step) => stepOnJointPart(tx, scope, actor, i, step),
+    afterScan: (tx, scope, code) => scanJointParts(tx, scope, code),
+    adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope.at, actor, d, aloneReason),
+  };
+}
