@@ -1,4 +1,5 @@
-import { setup } from 'xstate';
+import { and, setup } from 'xstate';
+import type { RuleResult } from '../src/rules/result.js';
 
 /**
  * An inspection's life (Art. 9, 16–25). On-site routine and special inspections need the scheme approved
@@ -18,7 +19,12 @@ export interface InspectionContext {
 
 export type InspectionEvent =
   | { type: 'APPROVE' }
-  | { type: 'ISSUE_CODE' }
+  /**
+   * Art. 17(1): the code is issued only when no guard rule failed. The command runs every issuance rule
+   * (src/visits/commands/issue-code.ts) and puts the failed results on the event; the machine's one guard,
+   * noRuleFailed, is where the decision is made, and the refusal names those rules.
+   */
+  | { type: 'ISSUE_CODE'; failed: readonly RuleResult[] }
   | { type: 'SCAN' }
   | { type: 'START' }
   | { type: 'RECORD_FINDINGS' }
@@ -41,6 +47,7 @@ export const inspectionMachine = setup({
     isOnsite: ({ context }) => context.mode === 'onsite',
     isOffsite: ({ context }) => context.mode === 'offsite',
     isCase: ({ context }) => context.kind === 'case',
+    noRuleFailed: ({ event }) => event.type === 'ISSUE_CODE' && event.failed.length === 0,
   },
 }).createMachine({
   id: 'inspection',
@@ -64,7 +71,7 @@ export const inspectionMachine = setup({
     },
     approved: {
       on: {
-        ISSUE_CODE: { guard: 'needsCode', target: 'code_issued' },
+        ISSUE_CODE: { guard: and(['needsCode', 'noRuleFailed']), target: 'code_issued' },
         START: { guard: 'startsWithoutCode', target: 'in_progress' },
         MERGE: { guard: 'isCase', target: 'merged' },
         REOPEN_FOR_APPROVAL: { target: 'draft' },

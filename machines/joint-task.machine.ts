@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import type { RuleResult } from '../src/rules/result.js';
 
 /**
  * A “综合查一次” joint task (Art. 28–31), launched and assigned on the platform (Art. 29). The lead unit
@@ -17,7 +18,8 @@ export type JointTaskEvent =
   | { type: 'UNIT_STEP' }
   /** Re-evaluated after every unit step: outstanding = units not yet approved or declined. */
   | { type: 'UNIT_SETTLED'; outstanding: number; approvedUnits: number }
-  | { type: 'ISSUE_CODE' }
+  /** The codes are issued only when none of the visit's rules failed (the failed results travel on the event). */
+  | { type: 'ISSUE_CODE'; failed: readonly RuleResult[] }
   /** A step of one visit (scan, findings, notification) — allowed while the codes are live. */
   | { type: 'VISIT_STEP' }
   /** A visit closed or its code was revoked; openVisits = visits neither closed nor cancelled. */
@@ -34,6 +36,7 @@ export const jointTaskMachine = setup({
     isNoVisitOpenAndOneClosed: ({ event }) => event.type === 'VISIT_ENDED' && event.openVisits === 0 && event.closedVisits > 0,
     isNoVisitOpenOrClosed: ({ event }) => event.type === 'VISIT_ENDED' && event.openVisits === 0 && event.closedVisits === 0,
     hasCancelReason: ({ event }) => event.type === 'CANCEL' && hasText(event.reason),
+    noRuleFailed: ({ event }) => event.type === 'ISSUE_CODE' && event.failed.length === 0,
   },
 }).createMachine({
   id: 'jointTask',
@@ -49,7 +52,7 @@ export const jointTaskMachine = setup({
     },
     approved: {
       on: {
-        ISSUE_CODE: { target: 'code_issued' },
+        ISSUE_CODE: { guard: 'noRuleFailed', target: 'code_issued' },
         CANCEL: { guard: 'hasCancelReason', target: 'cancelled' },
       },
     },

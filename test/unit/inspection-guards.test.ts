@@ -85,15 +85,15 @@ describe('第十八条第（一）项、第（二）项 the team of an Art. 17 v
 describe('inspection machine', () => {
   const ctx = { kind: 'routine', mode: 'onsite' } as const;
   it('needs approval before a code, and a code before a scan', () => {
-    expect(decide(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE', 'RETURN', 'START'] });
-    expect(decide(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
+    expect(decide(inspectionMachine, 'draft', ctx, { type: 'ISSUE_CODE', failed: [] })).toMatchObject({ ok: false, allowed: ['APPROVE', 'CANCEL', 'MERGE', 'RECORD_OFFSITE', 'RETURN', 'START'] });
+    expect(decide(inspectionMachine, 'approved', ctx, { type: 'ISSUE_CODE', failed: [] })).toMatchObject({ ok: true, state: 'code_issued' });
     expect(decide(inspectionMachine, 'approved', ctx, { type: 'SCAN' }).ok).toBe(false);
     expect(decide(inspectionMachine, 'code_issued', ctx, { type: 'SCAN' })).toMatchObject({ ok: true, state: 'in_progress' });
   });
   it('starts an on-site case inspection without a code, and never issues one for it', () => {
     const c = { kind: 'case', mode: 'onsite' } as const;
     expect(decide(inspectionMachine, 'approved', c, { type: 'START' })).toMatchObject({ ok: true, state: 'in_progress' });
-    expect(decide(inspectionMachine, 'approved', c, { type: 'ISSUE_CODE' }).ok).toBe(false);
+    expect(decide(inspectionMachine, 'approved', c, { type: 'ISSUE_CODE', failed: [] }).ok).toBe(false);
     expect(decide(inspectionMachine, 'approved', ctx, { type: 'START' }).ok).toBe(false);
   });
   it('records an off-site inspection without a visit', () => {

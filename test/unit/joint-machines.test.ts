@@ -70,9 +70,9 @@ describe('joint task machine (Art. 26–31)', () => {
   });
 
   it('issues its code once, from approved only', () => {
-    expect(task('launched', { type: 'ISSUE_CODE' })).toMatchObject({ ok: false, allowed: ['CANCEL', 'UNIT_SETTLED', 'UNIT_STEP'] });
-    expect(task('approved', { type: 'ISSUE_CODE' })).toMatchObject({ ok: true, state: 'code_issued' });
-    expect(task('code_issued', { type: 'ISSUE_CODE' })).toMatchObject({ ok: false });
+    expect(task('launched', { type: 'ISSUE_CODE', failed: [] })).toMatchObject({ ok: false, allowed: ['CANCEL', 'UNIT_SETTLED', 'UNIT_STEP'] });
+    expect(task('approved', { type: 'ISSUE_CODE', failed: [] })).toMatchObject({ ok: true, state: 'code_issued' });
+    expect(task('code_issued', { type: 'ISSUE_CODE', failed: [] })).toMatchObject({ ok: false });
   });
 
   it('closes when no visit is open and one was made; is cancelled when every visit’s code was revoked', () => {

@@ -7,6 +7,7 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
+import type { RuleResult } from '../../rules/result.js';
 import { shanghaiYear } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../../access/visits.js';
 import { loadGuardFacts } from '../guard-facts.js';
@@ -15,10 +16,11 @@ import { basicGuards } from '../guards.js';
 import { outsideOrder } from '../order-scope.js';
 import { SCOPE_NO_CODE } from '../../rules/scope.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
-import { findInspection, lockEnterprise, updateInspection } from '../repository.js';
+import { findInspection, lockEnterprise, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 
-export interface IssuedCode {
+/** The signed code of one visit, as both the single inspection and the joint task answer it. */
+export interface IssuedVisitCode {
   code: string;
   kid: string;
   signature: string;
@@ -35,13 +37,89 @@ export interface IssuedCode {
   validityNote: string | null;
 }
 
+export type IssuedCode = IssuedVisitCode;
+
 /**
- * Issues the inspection code (Art. 17(1)) in one transaction: lock the enterprise, re-check every guard
+ * One visit to code: one enterprise, one window, one team, and its agency parts (the inspection rows:
+ * one for a single inspection, one per participating unit for a joint visit). The code hangs on `lead`.
+ */
+export interface VisitToCode {
+  lead: Inspection;
+  parts: readonly Inspection[];
+  agencies: string[];
+  matters: string[];
+  kind: CodeFacts['kind'];
+  windowStart: Date;
+  windowEnd: Date;
+  inspectorCount: number;
+  /** Every issuance rule's failed results: the machine's noRuleFailed guard refuses the code by them. */
+  failed: readonly RuleResult[];
+  /** What else a part's row records with its code (the plan coverage, the joint team). */
+  patch?: (part: Inspection) => Partial<NewInspection>;
+  /** The part's audit payload besides the code. */
+  payload: (part: Inspection, signed: { kid: string; signature: string; validFrom: string }) => object;
+  districtOf: (part: Inspection) => Promise<string | null>;
+}
+
+/**
+ * Issues a visit's code (Art. 17(1), and Art. 29 for a joint visit): every part's transition is decided
+ * first (the machine refuses by the failed rules or by the state), then the code — a new id, the facts,
+ * the signature (the one place a code is signed), the row — and each part moves with its audit entry.
+ * The caller holds the enterprise's lock and has re-read the parts under it.
+ */
+export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, v: VisitToCode): Promise<IssuedVisitCode> {
+  const moves = v.parts.map((part) => ({ part, after: nextState(part, { type: 'ISSUE_CODE', failed: v.failed }) }));
+  const code = newCodeId(shanghaiYear(v.windowStart));
+  const validFrom = effectiveStart(v.windowStart, at); // Art. 17(1): never vouches for a moment before it exists
+  const fromIssuance = startsAtIssuance(v.windowStart, at);
+  const facts: CodeFacts = {
+    code,
+    inspectionId: v.lead.id,
+    agencies: v.agencies,
+    enterprise: v.lead.enterpriseCode,
+    matters: v.matters,
+    kind: v.kind,
+    validFrom: validFrom.toISOString(),
+    validTo: v.windowEnd.toISOString(),
+    inspectorCount: v.inspectorCount,
+  };
+  const { kid, signature } = keyring.sign(facts);
+  await tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
+  for (const { part, after } of moves) {
+    await updateInspection(tx, part, { state: after, ...v.patch?.(part) }, at);
+    await audit({
+      action: 'inspection.code_issued',
+      subjectType: 'inspection',
+      subjectId: part.id,
+      agencyCode: part.agencyCode,
+      enterpriseCode: part.enterpriseCode,
+      districtCode: await v.districtOf(part),
+      before: part.state,
+      after,
+      payload: { code, ...v.payload(part, { kid, signature, validFrom: facts.validFrom }) },
+    });
+  }
+  return {
+    code,
+    kid,
+    signature,
+    facts,
+    inspectionId: v.lead.id,
+    validFrom: facts.validFrom,
+    validTo: facts.validTo,
+    windowStart: v.windowStart.toISOString(),
+    validFromIssuance: fromIssuance,
+    validityNote: fromIssuance ? FROM_ISSUANCE_ZH : null,
+  };
+}
+
+/**
+ * Issues a single inspection's code (Art. 17(1)) in one transaction: lock the enterprise, re-check every guard
  * with the counts as they are now, insert the code, move the inspection, write the audit entry. Two
  * requests racing for the last slot under a cap serialise on the lock; the second sees the first's code
  * in its count and is refused with FREQUENCY_CAP.
  */
-export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, id: string, hooks: InspectionHooks): Promise<IssuedCode> {
+export async function issueCode(tx: Db, scope: CommandScope, actor: Principal, keyring: Keyring, id: string, hooks: InspectionHooks): Promise<IssuedCode> {
   // The enterprise's lock first, then the row: the joint-task code takes the same locks in that order.
   const before = await findInspection(tx, id);
   if (!before) throw DomainError.notFound('行政检查', id);
@@ -53,64 +131,25 @@ export async function issueCode(tx: Db, { at, audit }: CommandScope, actor: Prin
   if (outside) throw DomainError.fromRules([SCOPE_NO_CODE(outside)]);
   await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
   // ONSITE_WITHOUT_APPROVAL (Art. 17(1)) is the machine's: a draft refuses ISSUE_CODE by that rule.
-  const state = nextState(i, { type: 'ISSUE_CODE' });
-  if (at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
+  nextState(i, { type: 'ISSUE_CODE', failed: [] });
+  if (scope.at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
   const loaded = await loadGuardFacts(tx, i);
-  const { facts, agency } = loaded;
   const plan = await planAndCapChecks(tx, i, knownFromGuardFacts(loaded));
-  const failed = [...basicGuards(facts), ...plan.results].filter((r) => !r.passed);
-  if (failed.length > 0) throw DomainError.fromRules(failed);
-
-  const code = newCodeId(shanghaiYear(i.windowStart));
-  const validFrom = effectiveStart(i.windowStart, at); // Art. 17(1): never vouches for a moment before it exists
-  const fromIssuance = startsAtIssuance(i.windowStart, at);
-  const codeFacts: CodeFacts = {
-    code,
-    inspectionId: i.id,
+  const checks = [...basicGuards(loaded.facts), ...plan.results];
+  const issued = await issueVisitCode(tx, scope, actor, keyring, {
+    lead: i,
+    parts: [i],
     agencies: [i.agencyCode],
-    enterprise: i.enterpriseCode,
     matters: i.matterCodes,
     kind: i.kind,
-    validFrom: validFrom.toISOString(),
-    validTo: i.windowEnd.toISOString(),
+    windowStart: i.windowStart,
+    windowEnd: i.windowEnd,
     inspectorCount: i.inspectors.length,
-  };
-  const { kid, signature } = keyring.sign(codeFacts);
-  await tx.insert(inspectionCodes).values({
-    code,
-    inspectionId: i.id,
-    kid,
-    signature,
-    facts: codeFacts,
-    validFrom,
-    validTo: i.windowEnd,
-    state: 'active',
-    issuedBy: actor.sub,
-    issuedAt: at,
+    failed: checks.filter((r) => !r.passed),
+    patch: () => ({ countsTowardCap: i.countsTowardCap && !plan.upperDeployed, planCoverage: plan.coverage }),
+    payload: (_p, s) => ({ ...s, windowStart: i.windowStart.toISOString(), checks: checks.map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) }),
+    districtOf: async () => loaded.agency.districtCode,
   });
-  await updateInspection(tx, i, { state, countsTowardCap: i.countsTowardCap && !plan.upperDeployed, planCoverage: plan.coverage }, at);
-  await audit({
-    action: 'inspection.code_issued',
-    subjectType: 'inspection',
-    subjectId: i.id,
-    agencyCode: i.agencyCode,
-    enterpriseCode: i.enterpriseCode,
-    districtCode: agency.districtCode,
-    before: i.state,
-    after: state,
-    payload: { code, kid, signature, validFrom: codeFacts.validFrom, windowStart: i.windowStart.toISOString(), checks: [...basicGuards(facts), ...plan.results].map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) },
-  });
-  await hooks.afterCode(tx, { at, audit }, actor, i); // JOINT_NOT_COORDINATED (Art. 26), once the code is issued
-  return {
-    code,
-    kid,
-    signature,
-    facts: codeFacts,
-    inspectionId: i.id,
-    validFrom: codeFacts.validFrom,
-    validTo: codeFacts.validTo,
-    windowStart: i.windowStart.toISOString(),
-    validFromIssuance: fromIssuance,
-    validityNote: fromIssuance ? FROM_ISSUANCE_ZH : null,
-  };
+  await hooks.afterCode(tx, scope, actor, i); // JOINT_NOT_COORDINATED (Art. 26), once the code is issued
+  return issued;
 }

@@ -2,6 +2,7 @@ import { jointTaskMachine, type JointTaskEvent, type JointTaskState } from '../.
 import { jointUnitMachine, type JointUnitEvent, type JointUnitState } from '../../../machines/joint-unit.machine.js';
 import type { CommandScope } from '../../commands/command.js';
 import { transitionOrRefuse } from '../../commands/transition.js';
+import { transitionOrRefuseByRules } from '../transition.js';
 import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { agencyNameOf, findAgency } from '../../registry/agencies.repository.js';
@@ -15,7 +16,7 @@ export async function lockTask(tx: Db, id: string): Promise<JointTask> {
 }
 
 export const taskTransition = (task: Pick<JointTask, 'state'>, event: JointTaskEvent) =>
-  transitionOrRefuse(jointTaskMachine, '“综合查一次”任务', task.state, {}, event) as JointTaskState;
+  transitionOrRefuseByRules(jointTaskMachine, '“综合查一次”任务', task.state, {}, event) as JointTaskState;
 
 /** The refusal names the unit's agency by name (issue 11), so its name is read with the state. */
 export async function unitTransition(tx: Db, unit: Pick<JointTaskUnit, 'state' | 'agencyCode'>, event: JointUnitEvent): Promise<JointUnitState> {
