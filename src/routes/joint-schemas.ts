@@ -8,7 +8,7 @@ import { AgencyCode, CreditCode, Instant, OpenObject, ShortText, Uuid } from '..
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../machines/inspection.machine.js';
 import type { JointList } from '../joint/lists.repository.js';
 import { mayReadDeclineReason, type TaskDetail } from '../joint/task-read.js';
-import { MatterCode } from './plan-schemas.js';
+import { MatterCode } from '../plans/schemas.js';
 import { InspectorSchema } from './inspection-schemas.js';
 import { EscalationGround } from './inspection-schemas.js';
 

@@ -18,7 +18,7 @@ import { listJointTasks } from '../joint/tasks.repository.js';
 import { jointTaskRefusalSubject } from '../joint/refusal-subject.js';
 import { RuleResultSchema } from './inspection-schemas.js';
 import { finitePage, IdParams, JointTaskView, jointTaskView, LaunchBody, Officers } from './joint-schemas.js';
-import { MatterCode } from './plan-schemas.js';
+import { MatterCode } from '../plans/schemas.js';
 import { jointTaskVisitRoutes } from './joint-task-visits.js';
 import { refusalSubjectOf } from '../registry/refusal-subject.js';
 import { EscalationGround } from './inspection-schemas.js';
