@@ -20,6 +20,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: two workers keep both busy without PGlite instances fighting over memory.
     maxWorkers: 2,
+    // @fastify/autoload imports the route files (src/routes/index.ts); run through vitest, its import() must go
+    // through vitest's module runner (TypeScript, and the same module instances as the test), not Node's loader.
+    server: { deps: { inline: ['@fastify/autoload'] } },
     projects: [
       // Unit tests share no mutable module state, so one module graph per worker serves them all (isolate: false
       // halves the project's time; a shuffled run keeps passing).

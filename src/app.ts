@@ -129,6 +129,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT,
+    // The route plugins are imported when @fastify/autoload registers them (src/routes/index.ts), so the
+    // first boot of a process compiles every route module inside the plugin timeout; 10 s (the default) is
+    // too short on a loaded two-core machine. A plugin that truly hangs still fails, after a minute.
+    pluginTimeout: 60_000,
     // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },

@@ -137,3 +137,5 @@ export const declarationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+export default declarationRoutes;

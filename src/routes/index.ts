@@ -1,108 +1,36 @@
+import autoload from '@fastify/autoload';
 import type { FastifyInstance } from 'fastify';
-import { adminAlertRoutes } from './admin-alerts.js';
-import { agencyRoutes } from './agencies.js';
-import { auditRoutes, auditWellKnownRoutes } from './audit.js';
-import { calendarRoutes } from './calendar.js';
-import { districtRoutes } from './districts.js';
-import { enterpriseRoutes } from './enterprises.js';
-import { matterRoutes } from './matters.js';
-import { planRoutes } from './plans.js';
-import { referralRoutes } from './referrals.js';
-import { crimeTransferRoutes } from './crime-transfers.js';
-import { deviceRoutes } from './devices.js';
-import { offsiteInspectionRoutes } from './offsite-inspections.js';
-import { enterpriseNoticeRoutes } from './enterprise-notices.js';
-import { specialPlanRoutes } from './special-plans.js';
-import { frequencyRoutes } from './frequency.js';
-import { frequencyRuleRoutes } from './frequency-rules.js';
-import { noDisturbRoutes } from './no-disturb.js';
-import { publicListRoutes } from './public-lists.js';
-import { regulationRoutes } from './regulation.js';
-import { labelRoutes } from './labels.js';
-import { systemRoutes } from './system.js';
-import { checkPageRoutes } from './check-page.js';
-import { meTodoRoutes } from './me-todo.js';
-import { flagRoutes } from './flags.js';
-import { enterpriseReportRoutes } from './enterprise-reports.js';
-import { caseVisitRoutes } from './case-visits.js';
-import { ratingRoutes } from './ratings.js';
-import { dashboardRoutes } from './dashboard.js';
-import { webRoutes } from './web.js';
-import { platformClientRoutes } from './platform-clients.js';
-import { webhookDeadLetterRoutes } from './webhook-dead-letters.js';
-import { eventRoutes } from './events.js';
-import { importRoutes } from './imports.js';
-import { supervisionNoticeRoutes } from '../supervision-notices/routes.js';
-import { declarationRoutes } from '../declarations/routes.js';
-import { agencyRelationRoutes } from './agency-relations.js';
-// The visit aggregate's routes (src/visits): each file is one default-exported plugin.
-import codeRoutes from '../visits/routes/codes.js';
-import wellKnownRoutes from '../visits/routes/codes-well-known.js';
-import inspectionDocumentRoutes from '../visits/routes/inspection-documents.js';
-import inspectionEvidenceRoutes from '../visits/routes/inspection-evidence.js';
-import inspectionExportRoutes from '../visits/routes/inspection-export.js';
-import inspectionPreCheckRoutes from '../visits/routes/inspection-pre-check.js';
-import inspectionRecordRoutes from '../visits/routes/inspection-record.js';
-import inspectionStepRoutes from '../visits/routes/inspection-steps.js';
-import inspectionRoutes from '../visits/routes/inspections.js';
-import jointListRoutes from '../visits/joint/routes/joint-lists.js';
-import jointStatsRoutes from '../visits/joint/routes/joint-stats.js';
-import jointTaskVisitRoutes from '../visits/joint/routes/joint-task-visits.js';
-import jointTaskRoutes from '../visits/joint/routes/joint-tasks.js';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Routes live in their aggregate's folder (src/plans/routes.ts, src/registry/agency-routes.ts, …) and are
+ * loaded by @fastify/autoload: every file under src/ whose name ends in `routes.ts` default-exports one
+ * encapsulated plugin. `*root-routes.ts` serve outside the API (health, web apps, check page, /.well-known);
+ * the others under /api/v1. Folder names never become URL segments (dirNameRoutePrefix: false), and an
+ * index.ts does not hide its siblings (indexPattern matches nothing), so a URL is written in its route file only.
+ *
+ * An aggregate with many routes may keep them in a `routes/` folder of its own (src/visits/routes/*.ts): every
+ * file there is a route plugin too.
+ */
+const SRC = fileURLToPath(new URL('..', import.meta.url));
+const NO_INDEX = /^\0$/;
+const isRouteFile = (path: string) => (/routes\.ts$/.test(path) || /\/routes\/[^/]+\.ts$/.test(path)) && !path.startsWith('/routes/');
+const isRootRouteFile = (path: string) => /root-routes\.ts$/.test(path);
+
+const routeFiles = (match: (path: string) => boolean) => ({
+  dir: SRC,
+  dirNameRoutePrefix: false,
+  indexPattern: NO_INDEX,
+  autoHooks: false,
+  forceESM: true,
+  matchFilter: match,
+});
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(systemRoutes);
-  await app.register(wellKnownRoutes);
-  await app.register(auditWellKnownRoutes);
-  await app.register(checkPageRoutes);
-  await app.register(webRoutes);
+  await app.register(autoload, routeFiles((p) => isRouteFile(p) && isRootRouteFile(p)));
   await app.register(
     async (api) => {
-      await api.register(districtRoutes);
-      await api.register(agencyRoutes);
-      await api.register(enterpriseRoutes);
-      await api.register(matterRoutes);
-      await api.register(publicListRoutes);
-      await api.register(calendarRoutes);
-      await api.register(inspectionRoutes);
-      await api.register(inspectionStepRoutes);
-      await api.register(inspectionPreCheckRoutes);
-      await api.register(meTodoRoutes);
-      await api.register(inspectionDocumentRoutes);
-      await api.register(inspectionEvidenceRoutes);
-      await api.register(inspectionRecordRoutes);
-      await api.register(codeRoutes);
-      await api.register(auditRoutes);
-      await api.register(regulationRoutes);
-      await api.register(labelRoutes);
-      await api.register(planRoutes);
-      await api.register(referralRoutes);
-      await api.register(crimeTransferRoutes);
-      await api.register(deviceRoutes);
-      await api.register(offsiteInspectionRoutes);
-      await api.register(enterpriseNoticeRoutes);
-      await api.register(specialPlanRoutes);
-      await api.register(frequencyRuleRoutes);
-      await api.register(noDisturbRoutes);
-      await api.register(frequencyRoutes);
-      await api.register(flagRoutes);
-      await api.register(supervisionNoticeRoutes);
-      await api.register(enterpriseReportRoutes);
-      await api.register(caseVisitRoutes);
-      await api.register(ratingRoutes);
-      await api.register(inspectionExportRoutes);
-      await api.register(dashboardRoutes);
-      await api.register(jointListRoutes);
-      await api.register(jointTaskRoutes);
-      await api.register(jointTaskVisitRoutes);
-      await api.register(jointStatsRoutes);
-      await api.register(adminAlertRoutes);
-      await api.register(platformClientRoutes);
-      await api.register(webhookDeadLetterRoutes);
-      await api.register(eventRoutes);
-      await api.register(importRoutes);
-      await api.register(declarationRoutes);
-      await api.register(agencyRelationRoutes);
+      await api.register(autoload, routeFiles((p) => isRouteFile(p) && !isRootRouteFile(p)));
     },
     { prefix: '/api/v1' },
   );

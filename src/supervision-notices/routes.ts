@@ -131,3 +131,5 @@ export const supervisionNoticeRoutes: FastifyPluginAsyncTypebox = async (app) =>
   review('accept', '办结督办（认可答复）/ accept the answer and close the notice');
   review('return', '退回答复，说明仍需答复的内容 / return the answer, saying what is missing');
 };
+
+export default supervisionNoticeRoutes;

@@ -10,13 +10,11 @@ import { describe, expect, it } from 'vitest';
  */
 const src = resolve(__dirname, '../../src');
 
-/** Every route file: src/routes and each aggregate's routes folder (src/visits/routes, src/visits/joint/routes). */
-function routeFiles(dir = src): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return routeFiles(p);
-    return e.name.endsWith('.ts') && /\/routes$/.test(dir) ? [p] : [];
-  });
+/** The route files, as src/routes/index.ts autoloads them: each aggregate's `*routes.ts` and the files of an aggregate's own `routes/` folder. */
+function routeFiles(): string[] {
+  return readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && (/routes\.ts$/.test(f) || /(^|\/)routes\/[^/]+\.ts$/.test(f)))
+    .map((f) => join(src, f));
 }
 
 function commandCalls(): { file: string; line: number; subject: string }[] {
@@ -36,7 +34,7 @@ function commandCalls(): { file: string; line: number; subject: string }[] {
 }
 
 describe('审计：每一项规则拒绝都记入审计链（每个命令都声明拒绝对象）', () => {
-  it('every runCommand and runIdempotent call in the route files passes a refusal subject', () => {
+  it('every runCommand and runIdempotent call in a route file passes a refusal subject', () => {
     const calls = commandCalls();
     expect(calls.length).toBeGreaterThan(40);
     expect(calls.filter((c) => /^(null|undefined)\b/.test(c.subject)).map((c) => `${c.file}:${c.line}`)).toEqual([]);

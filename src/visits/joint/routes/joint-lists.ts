@@ -14,7 +14,7 @@ import { amendJointList, approveJointList, editJointList, proposeJointList, publ
 import { findJointList, listJointLists, type JointList } from '../lists.repository.js';
 import { findAgency } from '../../../registry/agencies.repository.js';
 import { finitePage, IdParams, JointEntry, JointListBody, JointListStateSchema, JointListView, jointListView } from '../schemas/joint-schemas.js';
-import { HistoryEntry, historyView } from '../../../routes/plan-schemas.js';
+import { HistoryEntry, historyView } from '../../../plans/schemas.js';
 import { refusalSubjectOf } from '../../../registry/refusal-subject.js';
 
 const PUBLIC_STATES = ['published', 'superseded'] as const;

@@ -18,7 +18,7 @@ import { listJointTasks } from '../tasks.repository.js';
 import { jointTaskRefusalSubject } from '../refusal-subject.js';
 import { RuleResultSchema } from '../../schemas/inspection-schemas.js';
 import { finitePage, IdParams, JointTaskView, jointTaskView, LaunchBody, Officers } from '../schemas/joint-schemas.js';
-import { MatterCode } from '../../../routes/plan-schemas.js';
+import { MatterCode } from '../../../plans/schemas.js';
 import { refusalSubjectOf } from '../../../registry/refusal-subject.js';
 import { EscalationGround } from '../../schemas/inspection-schemas.js';
 

@@ -8,7 +8,7 @@ import { AgencyCode, CreditCode, Instant, OpenObject, ShortText, Uuid } from '..
 import { INSPECTION_STATE_ZH, type InspectionState } from '../../../../machines/inspection.machine.js';
 import type { JointList } from '../lists.repository.js';
 import { mayReadDeclineReason, type TaskDetail } from '../task-read.js';
-import { MatterCode } from '../../../routes/plan-schemas.js';
+import { MatterCode } from '../../../plans/schemas.js';
 import { InspectorSchema } from '../../schemas/inspection-schemas.js';
 import { EscalationGround } from '../../schemas/inspection-schemas.js';
 
