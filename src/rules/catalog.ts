@@ -29,6 +29,13 @@ export function ruleDef(id: RuleId): RuleDef {
   return byId.get(id)!;
 }
 
+/** The declaration of a rule named by a string another module holds (a machine state's `meta.refusedBy`). */
+export function declarationOf(id: string): (typeof RULES)[number] {
+  const found = RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`no rule ${id} is declared`);
+  return found;
+}
+
 export function ruleArticle(id: RuleId): string {
   return articlesLabel(ruleDef(id).articles);
 }
