@@ -2,8 +2,7 @@ import type { AnyStateMachine, EventFromLogic } from 'xstate';
 import { decide } from '../../machines/kernel.js';
 import { eventLabel, stateLabel } from '../../machines/labels.js';
 import { DomainError } from '../errors/domain-error.js';
-import type { RuleId } from '../rules/catalog.js';
-import { ruleResult } from '../rules/result.js';
+import { declarationOf } from '../rules/catalog.js';
 
 /**
  * The kernel's decision as a command sees it: the next state, or 409 INVALID_TRANSITION naming the
@@ -25,7 +24,7 @@ export function transitionOrRefuse<M extends AnyStateMachine>(
   const allowed = decision.allowed.filter((e) => e !== type);
   if (decision.refusedBy) {
     const { rule, limit, detail } = decision.refusedBy;
-    const refused = DomainError.fromRules([ruleResult(rule as RuleId, false, state, limit, detail)]);
+    const refused = DomainError.fromRules([declarationOf(rule).fail(state, limit, detail)]);
     // The rule's refusal carries the same identifiers as any refused transition.
     throw new DomainError(refused.code, refused.detail, { ...refused.extensions, currentState: state, allowedEvents: allowed });
   }

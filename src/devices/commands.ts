@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeviceUnreviewed } from '../rules/declarations/devices.js';
 import { deviceMachine, type DeviceEvent, type DeviceState } from '../../machines/device.machine.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
@@ -9,7 +10,6 @@ import { findAgency } from '../registry/agencies.repository.js';
 import { findDistrict } from '../registry/districts.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { findDevice, insertDevice, updateDevice, type Device, type NewDevice } from './repository.js';
-import { ruleResult } from '../rules/result.js';
 import { legalReviewOutcome, technicalReviewOutcome, type LegalPointKey, type ReviewAnswer, type TechnicalPointKey } from './reviews.js';
 
 /**
@@ -115,7 +115,7 @@ function notTheRegistrant(actor: Principal, article: '第三十五条' | '第三
     if (d.createdBy !== actor.sub) return;
     const what = article === '第三十五条' ? '法制审核' : '技术审核';
     throw DomainError.fromRules([
-      ruleResult('DEVICE_UNREVIEWED', false, { reviewer: actor.sub, registrant: d.createdBy }, 'a reviewer other than the registrant', `${what}须由设备登记人以外的人员作出（${article}）`),
+      DeviceUnreviewed.fail({ reviewer: actor.sub, registrant: d.createdBy }, 'a reviewer other than the registrant', `${what}须由设备登记人以外的人员作出（${article}）`),
     ]);
   };
 }

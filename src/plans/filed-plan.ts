@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import { PlanAmendedNotRefiled, RoutineWithoutPlan } from '../rules/declarations/plans.js';
+import type { RuleResult } from '../rules/result.js';
 import { loadCoverageUsage } from './coverage-facts.js';
 import { pickCoveringItem, type CoverageQuestion } from './item-coverage.js';
 import { diffItems } from './plan-item-diff.js';
@@ -50,7 +51,7 @@ export function itemsInForce(plan: Plan, current: readonly PlanItem[], version: 
 /** Pure: decides by matter alone (the joint-inspection guard of Art. 28 asks only that). */
 export function filedPlanCovering(plan: Plan | undefined, current: readonly PlanItem[], version: PlanVersion | undefined, matterCode: string, year: number): PlanCoverage {
   if (!plan) {
-    return { refusal: ruleResult('ROUTINE_WITHOUT_PLAN', false, null, 'reported', `本单位无${year}年度日常检查计划，不得实施日常检查（第十三条）`) };
+    return { refusal: RoutineWithoutPlan.fail(null, 'reported', `本单位无${year}年度日常检查计划，不得实施日常检查（第十三条）`) };
   }
   const f = itemsInForce(plan, current, version);
   const matching = f.inForce.filter((i) => i.matterCode === matterCode);
@@ -59,31 +60,25 @@ export function filedPlanCovering(plan: Plan | undefined, current: readonly Plan
   if (plan.state === 'returned' && pending) {
     const reason = plan.returnedReason ? `（退回理由：${plan.returnedReason}）` : '';
     return {
-      refusal: ruleResult(
-        'ROUTINE_WITHOUT_PLAN',
-        false,
-        { matterCode, state: plan.state, returnedAt: plan.returnedAt?.toISOString() ?? null },
+      refusal: RoutineWithoutPlan.fail({ matterCode, state: plan.state, returnedAt: plan.returnedAt?.toISOString() ?? null },
         'reported',
         `${year}年度日常检查计划已被司法行政部门退回${reason}，检查事项 ${matterCode} 须重新调整并报送备案后方可据此实施检查（第十四条）`,
       ),
     };
   }
   if (f.revision === null) {
-    return { refusal: ruleResult('ROUTINE_WITHOUT_PLAN', false, plan.state, 'reported', `${year}年度日常检查计划尚未报送司法行政部门备案，不得实施日常检查（第十三条）`) };
+    return { refusal: RoutineWithoutPlan.fail(plan.state, 'reported', `${year}年度日常检查计划尚未报送司法行政部门备案，不得实施日常检查（第十三条）`) };
   }
   if (pending) {
     return {
-      refusal: ruleResult(
-        'PLAN_AMENDED_NOT_REFILED',
-        false,
-        { matterCode, revision: plan.revision, filedRevision: f.revision, amendedAt: plan.amendedAt?.toISOString() ?? null },
+      refusal: PlanAmendedNotRefiled.fail({ matterCode, revision: plan.revision, filedRevision: f.revision, amendedAt: plan.amendedAt?.toISOString() ?? null },
         'reported',
         `${year}年度日常检查计划调整后（第${plan.revision}版）检查事项 ${matterCode} 的内容为新增或已变更，尚未报送备案，不得据此实施检查（第十四条第二款）`,
       ),
     };
   }
   return {
-    refusal: ruleResult('ROUTINE_WITHOUT_PLAN', false, matterCode, f.inForce.map((i) => i.matterCode), `检查事项 ${matterCode} 未列入已报送备案的${year}年度日常检查计划（第十三条）`),
+    refusal: RoutineWithoutPlan.fail(matterCode, f.inForce.map((i) => i.matterCode), `检查事项 ${matterCode} 未列入已报送备案的${year}年度日常检查计划（第十三条）`),
   };
 }
 

@@ -1,4 +1,5 @@
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
+import { RoutineWithoutPlan } from '../rules/declarations/plans.js';
 import type { FiledItem } from './plan-versions.repository.js';
 
 /**
@@ -64,6 +65,6 @@ export function pickCoveringItem(items: readonly FiledItem[], q: CoverageQuestio
   }
   const detail = `${q.year}年度日常检查计划中检查事项 ${q.matterCode} 的计划内容不涵盖本次检查：${[...new Set(reasons)].join('；')}（第十三条）`;
   return {
-    refusal: ruleResult('ROUTINE_WITHOUT_PLAN', false, { matterCode: q.matterCode, mode: q.mode, enterpriseCode: q.enterpriseCode, ...u }, 'a plan item whose method, targets and frequency fit', detail),
+    refusal: RoutineWithoutPlan.fail({ matterCode: q.matterCode, mode: q.mode, enterpriseCode: q.enterpriseCode, ...u }, 'a plan item whose method, targets and frequency fit', detail),
   };
 }

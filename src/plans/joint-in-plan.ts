@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
+import { JointInPlan } from '../rules/declarations/plans.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
 import { findFiledPlanCovering } from './filed-plan.js';
 
 /**
@@ -31,16 +32,13 @@ export async function jointMattersInPlans(db: Db, question: JointPlanQuestion): 
       const observed = { agencyCode: p.agencyCode, role: p.role, matterCode, year: question.year };
       if ('refusal' in coverage) {
         out.push(
-          ruleResult(
-            'JOINT_IN_PLAN',
-            false,
-            { ...observed, cause: coverage.refusal.rule, causeObserved: coverage.refusal.observed },
+          JointInPlan.fail({ ...observed, cause: coverage.refusal.rule, causeObserved: coverage.refusal.observed },
             'in the unit’s filed annual routine plan',
             `${ROLE_ZH[p.role]}${name}的“综合查一次”检查事项 ${matterCode} 未列入其已备案的${question.year}年度日常检查计划：${coverage.refusal.detail ?? coverage.refusal.rule}（第二十八条）`,
           ),
         );
       } else {
-        out.push(ruleResult('JOINT_IN_PLAN', true, { ...observed, planId: coverage.plan.id }, 'in the unit’s filed annual routine plan'));
+        out.push(JointInPlan.pass({ ...observed, planId: coverage.plan.id }, 'in the unit’s filed annual routine plan'));
       }
     }
   }

@@ -1,4 +1,5 @@
 import { decide } from '../../machines/kernel.js';
+import { MatterUnpublished } from '../rules/declarations/authority.js';
 import { settingZh } from '../rules/setting-text.js';
 import { planMachine, type PlanEvent } from '../../machines/plan.machine.js';
 import type { Principal } from '../auth/principal.js';
@@ -8,7 +9,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
 import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
 import { PLAN_CONTENT } from '../rules/plan-content.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { hasAnnualDuty, standingAfterSubmit } from './annual-duty.js';
 import { isOutsideWuhan } from '../registry/territory.js';
@@ -43,9 +44,9 @@ export function decideSubmit(plan: Pick<Plan, 'state'>, content: RuleResult, unp
 
 async function unpublishedResult(tx: Db, plan: Plan, agency: Agency, items: readonly PlanItem[], today: string): Promise<RuleResult> {
   const missing = await unplannableMatters(tx, plan.agencyCode, items.map((i) => i.matterCode), plan.year, today);
-  if (!missing.length) return ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
+  if (!missing.length) return MatterUnpublished.pass([], 'published');
   const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${plan.year}年度内无生效版本），不得列入计划：${missing.join('、')}`;
-  return ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail);
+  return MatterUnpublished.fail(missing, 'published', detail);
 }
 
 /**
@@ -79,7 +80,7 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
   // A plan that cannot be submitted in its state is told so before its content is read.
   if (plan.state !== 'draft' && plan.state !== 'returned') planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
   const content = PLAN_CONTENT({ agencyCode: plan.agencyCode, year: plan.year, items });
-  const unpublished = content.passed ? await unpublishedResult(tx, plan, agency, items, today) : ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
+  const unpublished = content.passed ? await unpublishedResult(tx, plan, agency, items, today) : MatterUnpublished.pass([], 'published');
   const state = decideSubmit(plan, content, unpublished);
   const bureau = await sameLevelJusticeBureau(tx, agency);
   if (!bureau) throw new DomainError('REFERENCE_INVALID', `未找到${agency.name}的同级司法行政部门，无法报送备案`);

@@ -1,4 +1,6 @@
 import { specialPlanMachine, type SpecialPlanEvent } from '../../machines/special-plan.machine.js';
+import { MatterUnpublished } from '../rules/declarations/authority.js';
+import { SpecialApproverNotCompetent } from '../rules/declarations/plans.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import { transitionOrRefuse } from '../commands/transition.js';
@@ -6,7 +8,6 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
-import { ruleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from './plan-access.js';
 import { DEFAULT_SPECIAL_PLAN_SETTINGS, type SpecialPlanSettings } from './special-plan-settings.js';
@@ -118,13 +119,13 @@ export async function approveSpecialPlan(
     const missing = await unpublishedMatters(tx, plan.agencyCode, plan.matterCodes, today);
     if (missing.length) {
       const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${today}）：${missing.join('、')}`;
-      throw DomainError.fromRules([ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail)]);
+      throw DomainError.fromRules([MatterUnpublished.fail(missing, 'published', detail)]);
     }
     const problem = approverProblem(agency, approval.approverKind, settings);
     if (problem) {
       const observed = { approverKind: approval.approverKind, verticallyManaged: agency.verticallyManaged };
       const limit = agency.verticallyManaged ? 'upper_authority' : 'same_level_government';
-      throw DomainError.fromRules([ruleResult('SPECIAL_APPROVER_NOT_COMPETENT', false, observed, limit, `${problem}（第十三条第二款）`)]);
+      throw DomainError.fromRules([SpecialApproverNotCompetent.fail(observed, limit, `${problem}（第十三条第二款）`)]);
     }
   }
   // The published-matter check above is the rule MATTER_UNPUBLISHED (Art. 7) with the matters it names; the

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { MatterUnpublished } from '../rules/declarations/authority.js';
+import { SpecialWithoutApproval } from '../rules/declarations/plans.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
-import { ruleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from './plan-access.js';
 import { assertWindow, auditSpecial, specialTransition, unpublishedMatters, type SpecialPlanFields } from './special-plan-commands.js';
@@ -73,7 +74,7 @@ async function deployFromHeldPlan(tx: Db, scope: CommandScope, agency: Agency, i
   const upperAgency = upper ? await findAgency(tx, upper.agencyCode) : undefined;
   const problem = deploymentProblem(upper, upperAgency, agency, input);
   if (problem) {
-    throw DomainError.fromRules([ruleResult('SPECIAL_WITHOUT_APPROVAL', false, { deployedFromId }, 'upper_authority_published_plan', `${problem}（第十三条）`)]);
+    throw DomainError.fromRules([SpecialWithoutApproval.fail({ deployedFromId }, 'upper_authority_published_plan', `${problem}（第十三条）`)]);
   }
   const state = specialTransition({ state: 'draft' }, { type: 'DEPLOY', upperPlanUsable: true });
   const plan = await insertSpecialPlan(tx, {
@@ -101,13 +102,13 @@ async function deployByDocument(tx: Db, scope: CommandScope, actor: Principal, a
   const named = await namedAuthority(tx, record.deploymentAuthority);
   if (named && !isUpperAuthorityOf(named, agency)) {
     const detail = named.code === agency.code ? `${agency.name}不能作为自身的上级部署机关；执行上级部署的专项检查须由上级主管部门部署（第十三条第二款、第十五条）` : `${named.name}不是${agency.name}的上级主管部门，不能作为上级部署机关（第十三条第二款、第十五条）`;
-    throw DomainError.fromRules([ruleResult('SPECIAL_WITHOUT_APPROVAL', false, { deploymentAuthority: record.deploymentAuthority }, 'an upper authority of the agency', detail)]);
+    throw DomainError.fromRules([SpecialWithoutApproval.fail({ deploymentAuthority: record.deploymentAuthority }, 'an upper authority of the agency', detail)]);
   }
   const today = shanghaiDate(scope.at);
   const missing = await unpublishedMatters(tx, agency.code, base.matterCodes, today);
   if (missing.length) {
     const detail = `以下检查事项未列入${agency.name}已公布的行政检查事项清单（${today}），不能执行：${missing.join('、')}`;
-    throw DomainError.fromRules([ruleResult('MATTER_UNPUBLISHED', false, missing, 'published', detail)]);
+    throw DomainError.fromRules([MatterUnpublished.fail(missing, 'published', detail)]);
   }
   const state = specialTransition({ state: 'draft' }, { type: 'DEPLOY', upperPlanUsable: true });
   const plan = await insertSpecialPlan(tx, { ...base, state, ...record });

@@ -1,7 +1,8 @@
 import { stateLabel } from '../../machines/labels.js';
+import { PlanAmendedNotRefiled, SpecialWithoutApproval } from '../rules/declarations/plans.js';
 import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import type { Db } from '../db/client.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
 import { lastPublishedVersion, type SpecialPlanVersion } from './special-plan-versions.repository.js';
 import { findSpecialPlan, USABLE_SPECIAL_STATES, type SpecialPlan } from './special-plans.repository.js';
 
@@ -23,7 +24,7 @@ export type SpecialPlanUse = { plan: SpecialPlan; upperDeployed: boolean; revisi
 type Scope = Pick<SpecialPlan, 'matterCodes' | 'startDate' | 'endDate'>;
 
 const refuse = (observed: unknown, detail: string): SpecialPlanUse => ({
-  refusal: ruleResult('SPECIAL_WITHOUT_APPROVAL', false, observed, 'approved_filed_published_or_deployed', `${detail}（第十三条）`),
+  refusal: SpecialWithoutApproval.fail(observed, 'approved_filed_published_or_deployed', `${detail}（第十三条）`),
 });
 
 const covers = (s: Scope, matterCode: string, date: string) => s.matterCodes.includes(matterCode) && date >= s.startDate && date <= s.endDate;
@@ -63,7 +64,7 @@ function underAdjustment(plan: SpecialPlan, inForce: SpecialPlanVersion, matterC
   if (!old && !adjusted) return outsideScope(plan, inForce, matterCode, date);
   const detail = `专项检查计划“${plan.title}”已调整（第${plan.revision}版），调整涉及检查事项 ${matterCode} 于 ${date} 的实施，须待调整后的计划重新备案并公布（第十四条第二款）`;
   return {
-    refusal: ruleResult('PLAN_AMENDED_NOT_REFILED', false, { revision: plan.revision, inForceRevision: inForce.revision, matterCode, date }, 'filed_and_published', detail),
+    refusal: PlanAmendedNotRefiled.fail({ revision: plan.revision, inForceRevision: inForce.revision, matterCode, date }, 'filed_and_published', detail),
   };
 }
 

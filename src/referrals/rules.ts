@@ -1,6 +1,5 @@
 import { CalendarYearUnpublishedError, type WorkingCalendar } from '../calendar/working-calendar.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
-import { isPast, workingDayDeadline } from '../deadlines/working-days.js';
+import { workingDayDeadline } from '../deadlines/working-days.js';
 
 /** Art. 23: 在 10 个工作日内移送有管辖权的行政执法主体. */
 export const REFERRAL_WORKING_DAYS = 10;
@@ -40,37 +39,5 @@ export function foundOnProblem(foundOn: string, span: { earliest: string | null;
   return null;
 }
 
-export interface ReferralTiming {
-  state: string;
-  foundOn: string;
-  /** Null while 期限待定: nothing can be late against a date not yet known. */
-  dueDate: string | null;
-  /** Shanghai date it was sent, when it was. */
-  sentOn: string | null;
-}
-
-/**
- * REFERRAL_OVERDUE (Art. 23): sent after the due date, or still unsent when it has passed. A referral that
- * left the administrative path for a criminal-case transfer before sending is not "unsent".
- */
-export function REFERRAL_OVERDUE(r: ReferralTiming, today: string): RuleResult {
-  if (r.dueDate === null) return ruleResult('REFERRAL_OVERDUE', true, r.sentOn ?? r.state, 'due date pending');
-  const late = r.sentOn !== null ? isPast(r.dueDate, r.sentOn) : r.state === 'opened' && isPast(r.dueDate, today);
-  const observed = r.sentOn ?? (r.state === 'opened' ? `unsent on ${today}` : r.state);
-  const detail =
-    r.sentOn !== null
-      ? `违法线索于${r.foundOn}发现，${r.sentOn}才移送，超过第二十三条规定的10个工作日（应于${r.dueDate}前移送）`
-      : `违法线索于${r.foundOn}发现，截至${today}仍未移送有管辖权的行政执法主体，已超过第二十三条规定的10个工作日（应于${r.dueDate}前移送）`;
-  return ruleResult('REFERRAL_OVERDUE', !late, observed, r.dueDate, detail);
-}
-
-/** REFERRAL_REFUSED (Art. 23): the competent agency 应当接收; a refusal is refused and recorded. */
-export function REFERRAL_REFUSED(reason: string): RuleResult {
-  return ruleResult(
-    'REFERRAL_REFUSED',
-    false,
-    reason,
-    'accept, or escalate a dispute over competence to the common superior',
-    `有管辖权的行政执法主体应当接收移送（第二十三条），不能拒收；对管辖有争议的，请通过报请共同上级操作办理。拒收理由已记录：${reason}`,
-  );
-}
+/** REFERRAL_OVERDUE and REFERRAL_REFUSED are declared in src/rules/declarations/referrals.ts. */
+export { REFERRAL_OVERDUE, REFERRAL_REFUSED, type ReferralTiming } from '../rules/declarations/referrals.js';

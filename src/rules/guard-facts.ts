@@ -1,8 +1,13 @@
-import type { Inspector } from '../db/schema/inspections.js';
+/** An inspector on a visit, as the inspection row stores it (src/db/schema/inspections.ts uses this shape). */
+export interface Inspector {
+  name: string;
+  certificateNo: string;
+  officerId?: string;
+}
 
 /**
  * The facts the code-issuance guards (Art. 3, 7, 9, 11, 12, 18, 32, 43) judge, loaded by the inspection
- * commands (src/inspections/guard-facts.ts) and passed to the pure checks in src/rules/{scope,authority,onsite}.ts.
+ * commands (src/visits/guard-facts.ts) and passed to the pure checks in src/rules/{scope,authority,onsite}.ts.
  */
 export interface MatterFact {
   code: string;

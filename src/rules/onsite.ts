@@ -1,114 +1,12 @@
-import type { GuardFacts } from './guard-facts.js';
-import { ruleResult, type RuleResult } from './result.js';
-
-/**
- * The inspection itself (Art. 9, 13, 18, 32): a case inspection's lead, the on-site team and its
- * certificates, off-site first. Each check is named by its rule id.
- */
-export const LEAD_KINDS = ['complaint', 'referral', 'assignment', 'platform_monitoring', 'enterprise_request', 'follow_up', 'other'] as const;
-
-/**
- * Art. 9, 13: where a case inspection's lead came from, in words — for CASE_WITHOUT_LEAD's message (every kind,
- * in this order) and for every screen (src/inspections/terms-zh.ts serves it as LEAD_KIND_ZH).
- */
-export const LEAD_KINDS_ZH: Record<(typeof LEAD_KINDS)[number], string> = {
-  complaint: '投诉举报',
-  referral: '移送',
-  assignment: '转办交办',
-  platform_monitoring: '平台监测',
-  enterprise_request: '企业申请',
-  follow_up: '跟踪检查',
-  // Art. 9's list ends in 等: a lead of another kind, described in its reference.
-  other: '其他线索',
-};
-
-/**
- * Art. 9: 根据投诉举报、转办交办、平台监测、企业申请等实施的有线索可查的检查. The list ends in 等, so it is open:
- * a lead of another kind (a newspaper report, a letter from another authority) is `other`, and since the
- * article asks a lead that can be traced (有线索可查), an `other` lead must say what it is and where it is
- * found (`leadRef`, e.g. 《长江日报》2026年3月5日报道). The other kinds keep their reference optional as before.
- */
-export function CASE_WITHOUT_LEAD(f: GuardFacts): RuleResult {
-  const known = f.leadKind !== null && (LEAD_KINDS as readonly string[]).includes(f.leadKind);
-  const described = f.leadKind !== 'other' || Boolean(f.leadRef?.trim());
-  const ok = f.kind !== 'case' || (known && described);
-  const kinds = LEAD_KINDS.map((k) => LEAD_KINDS_ZH[k]).join('、');
-  const detail = known && !described
-    ? '个案检查的线索为其他线索的，须写明线索内容及出处（如某报某日的报道），以便有线索可查（第九条）'
-    : `个案检查须载明线索来源：${kinds}（第九条：根据投诉举报、转办交办、平台监测、企业申请等实施的有线索可查的检查）`;
-  return ruleResult('CASE_WITHOUT_LEAD', ok, f.leadKind, LEAD_KINDS, detail);
-}
-
-/**
- * Art. 18 governs 本办法第十七条规定的现场检查 — on-site routine and special inspections. A case inspection is
- * not one, and the Order sets it no team rule (its own laws do; docs/COMPLIANCE.md), so neither check
- * below applies to it.
- */
-const isArticle17Visit = (f: GuardFacts) => f.mode === 'onsite' && f.kind !== 'case';
-const isCertified = (i: { certificateNo: string }) => i.certificateNo.trim() !== '';
-
-/**
- * Art. 18(1): 不得少于两人，法律另有规定的除外 — at least two certified inspectors. A recorded legal basis for
- * a smaller team relaxes the count to one; it never relaxes the certificate (INSPECTOR_UNCERTIFIED).
- */
-export function TEAM_TOO_SMALL(f: GuardFacts): RuleResult {
-  const certified = f.inspectors.filter(isCertified).length;
-  const minimum = f.teamExceptionBasis ? 1 : 2;
-  const detail = f.teamExceptionBasis
-    ? `持执法证的检查人员为 ${certified} 人；依据“${f.teamExceptionBasis}”可少于两人，但至少须有一名持证检查人员`
-    : `持执法证的检查人员仅 ${certified} 人，现场检查不得少于两人（法律另有规定的须载明依据）`;
-  return ruleResult('TEAM_TOO_SMALL', !isArticle17Visit(f) || certified >= minimum, certified, minimum, detail, f.teamExceptionBasis ? detail : undefined);
-}
-
-/** Art. 18(2): 主动出示执法证件 — every inspector on the visit holds an enforcement certificate. */
-export function INSPECTOR_UNCERTIFIED(f: GuardFacts): RuleResult {
-  const without = f.inspectors.filter((i) => !isCertified(i)).map((i) => i.name);
-  return ruleResult(
-    'INSPECTOR_UNCERTIFIED',
-    !isArticle17Visit(f) || without.length === 0,
-    without.length,
-    0,
-    `检查人员 ${without.join('、')} 未登记执法证件号；现场检查的每名检查人员均须持有并主动出示执法证件`,
-  );
-}
-
-export function ONSITE_WHEN_OFFSITE_SUFFICES(f: GuardFacts): RuleResult {
-  const capableMatters = f.matters.filter((m) => m.published?.offsiteCapable);
-  const capable = capableMatters.map((m) => m.code);
-  // The Art. 32 follow-up reason (an off-site item followed up on site) is such a reason too.
-  const ok = f.mode !== 'onsite' || capable.length === 0 || Boolean(f.onsiteReason) || Boolean(f.offsiteFollowUpReason);
-  const named = capableMatters.map((m) => `“${m.published!.name}”`).join('、');
-  return ruleResult('ONSITE_WHEN_OFFSITE_SUFFICES', ok, capable, 'a reason why off-site will not serve', `检查事项${named}可通过非现场检查实施，现场检查须说明非现场检查不能达到目的的理由`);
-}
-
-/** Art. 17: a visit under a code needs the code in force — not revoked, not spent with its closed inspection. */
-export function ONSITE_WITHOUT_CODE(codeState: string): RuleResult {
-  const detail = codeState === 'revoked' ? '该检查码已被撤销，不能据此实施检查' : '该检查已结束，检查码已失效';
-  return ruleResult('ONSITE_WITHOUT_CODE', codeState === 'active', codeState, 'active', codeState === 'active' ? undefined : detail);
-}
-
-export interface ScanFacts {
-  /** Where the scan happened (the scanning enterprise) and whom the code names. */
-  atEnterprise: string;
-  enterprise: string;
-  at: Date;
-  /** The code's effective start (never before its issuance) and its end. */
-  validFrom: Date;
-  validTo: Date;
-  /** Art. 17(1) read with emergencies: a late scan with its reason is accepted (and flagged). */
-  lateReason?: string | null;
-}
-
-/** Art. 17(1): the code is scanned at the enterprise it names, within its validity (a late scan only with a reason). */
-export function CODE_OUTSIDE_WINDOW(f: ScanFacts): RuleResult {
-  if (f.atEnterprise !== f.enterprise) {
-    return ruleResult('CODE_OUTSIDE_WINDOW', false, { enterprise: f.atEnterprise }, { enterprise: f.enterprise }, '该检查码登记的检查对象不是本企业');
-  }
-  if (f.at < f.validFrom) {
-    return ruleResult('CODE_OUTSIDE_WINDOW', false, f.at.toISOString(), { from: f.validFrom.toISOString() }, '尚未到检查码的生效时间');
-  }
-  if (f.at > f.validTo && !f.lateReason) {
-    return ruleResult('CODE_OUTSIDE_WINDOW', false, f.at.toISOString(), { to: f.validTo.toISOString() }, '已超过检查码登记的检查时间；确因紧急情况或系统故障补扫的，须说明理由');
-  }
-  return ruleResult('CODE_OUTSIDE_WINDOW', true, f.at.toISOString(), { from: f.validFrom.toISOString(), to: f.validTo.toISOString() });
-}
+/** Compatibility: the on-site checks now live in their declarations (src/rules/declarations/onsite.ts). */
+export {
+  CASE_WITHOUT_LEAD,
+  CODE_OUTSIDE_WINDOW,
+  INSPECTOR_UNCERTIFIED,
+  LEAD_KINDS,
+  LEAD_KINDS_ZH,
+  ONSITE_WHEN_OFFSITE_SUFFICES,
+  ONSITE_WITHOUT_CODE,
+  TEAM_TOO_SMALL,
+  type ScanFacts,
+} from './declarations/onsite.js';

@@ -1,4 +1,15 @@
-import { ruleArticle, type RuleId } from './catalog.js';
+import type { RuleId } from './catalog.js';
+
+/**
+ * Each rule's article citation, registered by its declaration (src/rules/define.ts) when its module loads:
+ * a result is built only by a declaration's own code, so its rule is always registered. Kept here, not
+ * read from the catalogue, so a declaration module never imports the catalogue that lists it.
+ */
+const ARTICLES = new Map<string, string>();
+
+export function registerArticle(rule: string, article: string): void {
+  ARTICLES.set(rule, article);
+}
 
 /**
  * What every rule function returns (json-rules-engine style): the fact observed and the limit, so the
@@ -27,7 +38,8 @@ export function ruleResult(
   detail?: string,
   passedDetail?: string,
 ): RuleResult {
-  const article = ruleArticle(rule);
+  const article = ARTICLES.get(rule);
+  if (article === undefined) throw new Error(`rule ${rule} has no declaration loaded`);
   const text = passed ? (passedDetail ?? (detail ? `符合${article}的规定` : undefined)) : detail;
   return { rule, article, observed, limit, passed, ...(text ? { detail: text } : {}) };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { CaseMergeable } from '../../rules/declarations/plans.js';
 import { settingZh } from '../../rules/setting-text.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
-import { ruleResult } from '../../rules/result.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -57,10 +57,7 @@ export const caseMergeableJob: SweepJob = {
     );
     let raised = 0;
     for (const c of due) {
-      const result = ruleResult(
-        'CASE_MERGEABLE',
-        false,
-        c.pending,
+      const result = CaseMergeable.fail(c.pending,
         `merged into a pending planned task within ${days} days`,
         `${c.name}于${c.counted_date}对该企业单独实施个案现场检查，而本单位对该企业有尚未执行的计划检查任务（${c.pending.length} 项）可以合并实施，未予合并（第十三条第三款）；${settingZh('可合并的检查日期间隔', days, '日')}`,
       );

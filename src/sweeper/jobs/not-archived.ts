@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { NotArchived } from '../../rules/declarations/onsite.js';
 import { settingZh } from '../../rules/setting-text.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
-import { ruleResult } from '../../rules/result.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -45,7 +45,7 @@ export const notArchivedJob: SweepJob = {
     for (const i of due) {
       const notifiedOn = shanghaiDate(new Date(i.result_notified_at));
       const deadline = addDays(notifiedOn, days);
-      const result = ruleResult('NOT_ARCHIVED', false, `unarchived on ${today}`, deadline, `${i.name}于${notifiedOn}告知检查结果，截至${today}仍未将行政执法文书、证据等归档，违反第二十五条；${settingZh('归档期限', days, '日')}，应于${deadline}前归档`);
+      const result = NotArchived.fail(`unarchived on ${today}`, deadline, `${i.name}于${notifiedOn}告知检查结果，截至${today}仍未将行政执法文书、证据等归档，违反第二十五条；${settingZh('归档期限', days, '日')}，应于${deadline}前归档`);
       const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
         rule: result.rule,
         subjectType: 'inspection',
