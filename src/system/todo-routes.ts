@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
@@ -14,13 +14,13 @@ import { RuleResultSchema } from '../visits/schemas/inspection-schemas.js';
 import { addDays, shanghaiDate } from '../time/shanghai-date.js';
 import { outcomeKinds } from '../visits/outcome.js';
 import { flagJurisdiction } from '../supervision/flag-scope.js';
-import { listNotices } from '../supervision-notices/repository.js';
+import { countNotices, listNotices } from '../supervision-notices/repository.js';
 
 /**
  * GET /api/v1/me/todo: what waits for the signed-in person, by role (issue 24) — heads: schemes awaiting
  * approval; officers: schemes the head returned and referrals due (Art. 23); supervisors: new flags and
  * overdue referrals in their jurisdiction; enterprises: results notified to them and rectification
- * deadlines (Art. 20). Each list is counted in full and shows its first entries; the apps show the
+ * deadlines (Art. 20). Each list is counted in full (SQL count) and shows its first 20 entries; the apps show the
  * counts beside their navigation and the lists as notifications.
  */
 const Entry = Type.Object({
@@ -40,7 +40,16 @@ const Todo = Type.Object({ total: Type.Integer(), lists: Type.Array(TodoList) })
 type TodoList = { key: string; title: string; count: number; entries: { id: string; text: string; due?: string; overdue?: boolean; href: string }[] };
 
 const SHOWN = 20;
-const list = (key: string, title: string, entries: TodoList['entries']): TodoList => ({ key, title, count: entries.length, entries: entries.slice(0, SHOWN) });
+const list = (key: string, title: string, count: number, entries: TodoList['entries']): TodoList => ({ key, title, count, entries });
+
+/**
+ * Counts run in SQL (`count(*)`) and only the first SHOWN rows are read: a list may hold thousands of
+ * entries (a district's open flags), and the count beside the navigation must be right, not capped.
+ */
+async function counted(q: Promise<{ n: number }[]>): Promise<number> {
+  const [row] = await q;
+  return Number(row?.n ?? 0);
+}
 
 async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
@@ -48,45 +57,56 @@ async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
+/** The action of the latest entry about a draft among drafted/amended/returned: a return is answered by an amendment after it. */
+const lastDraftAction = sql<string | null>`(select ${auditEntries.action} from ${auditEntries}
+  where ${auditEntries.subjectType} = 'inspection' and ${auditEntries.subjectId} = ${inspections.id}::text
+    and ${auditEntries.action} in ('inspection.drafted', 'inspection.amended', 'inspection.returned')
+  order by ${auditEntries.id} desc limit 1)`;
+
 async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList[]> {
-  const drafts = await db.select().from(inspections).where(and(eq(inspections.agencyCode, p.agency!), eq(inspections.state, 'draft'))).orderBy(inspections.windowStart).limit(500);
-  const names = await namesOf(db, drafts.map((d) => d.enterpriseCode));
-  const entry = (i: (typeof drafts)[number], extra = '') => ({ id: i.id, text: `${names.get(i.enterpriseCode) ?? i.enterpriseCode}${extra}`, due: shanghaiDate(i.windowStart), href: `#/inspection/${i.id}` });
+  const draftsOfAgency = and(eq(inspections.agencyCode, p.agency!), eq(inspections.state, 'draft'));
+  const entry = (names: Map<string, string>, i: typeof inspections.$inferSelect, extra = '') => ({ id: i.id, text: `${names.get(i.enterpriseCode) ?? i.enterpriseCode}${extra}`, due: shanghaiDate(i.windowStart), href: `#/inspection/${i.id}` });
   if (p.role === 'agency_head') {
-    // 督办 (Art. 6 ¶2) speaks to the agency; its head answers.
-    const notices = await listNotices(db, p, { state: 'sent' }, today, { limit: 500, offset: 0 });
+    const [drafts, draftCount, notices, noticeCount] = await Promise.all([
+      db.select().from(inspections).where(draftsOfAgency).orderBy(inspections.windowStart).limit(SHOWN),
+      counted(db.select({ n: count() }).from(inspections).where(draftsOfAgency)),
+      // 督办 (Art. 6 ¶2) speaks to the agency; its head answers.
+      listNotices(db, p, { state: 'sent' }, today, { limit: SHOWN, offset: 0 }),
+      countNotices(db, p, { state: 'sent' }, today),
+    ]);
+    const names = await namesOf(db, drafts.map((d) => d.enterpriseCode));
     return [
-      list('approvals', '待批准的检查方案', drafts.map((i) => ({ ...entry(i, i.failedChecksReason ? '（预检有未通过的规则，附理由）' : ''), href: '#/approvals' }))),
-      list('notices', '待答复的督办', notices.map(({ notice: n, rule }) => ({ id: n.id, text: n.request || rule, due: n.dueDate, overdue: n.dueDate < today, href: '#/supervision' }))),
+      list('approvals', '待批准的检查方案', draftCount, drafts.map((i) => ({ ...entry(names, i, i.failedChecksReason ? '（预检有未通过的规则，附理由）' : ''), href: '#/approvals' }))),
+      list('notices', '待答复的督办', noticeCount, notices.map(({ notice: n, rule }) => ({ id: n.id, text: n.request || rule, due: n.dueDate, overdue: n.dueDate < today, href: '#/supervision' }))),
     ];
   }
-  // Returned: the last entry about the draft is the head's return (an amendment after it answers it).
-  const last = drafts.length
+  const isReturned = and(draftsOfAgency, eq(lastDraftAction, 'inspection.returned'));
+  const referralsDue = or(
+    and(eq(referrals.agencyCode, p.agency!), eq(referrals.state, 'opened')),
+    and(eq(referrals.competentAgencyCode, p.agency!), inArray(referrals.state, ['sent', 'received', 'escalated'])),
+  );
+  const [returned, returnedCount, due, dueCount] = await Promise.all([
+    db.select().from(inspections).where(isReturned).orderBy(inspections.windowStart).limit(SHOWN),
+    counted(db.select({ n: count() }).from(inspections).where(isReturned)),
+    db.select().from(referrals).where(referralsDue).orderBy(referrals.dueDate).limit(SHOWN),
+    counted(db.select({ n: count() }).from(referrals).where(referralsDue)),
+  ]);
+  const names = await namesOf(db, returned.map((d) => d.enterpriseCode));
+  const reasons = returned.length
     ? await db
-        .select({ subjectId: auditEntries.subjectId, action: auditEntries.action, payload: auditEntries.payload })
+        .select({ subjectId: auditEntries.subjectId, payload: auditEntries.payload })
         .from(auditEntries)
-        .where(and(eq(auditEntries.subjectType, 'inspection'), inArray(auditEntries.subjectId, drafts.map((d) => d.id)), inArray(auditEntries.action, ['inspection.drafted', 'inspection.amended', 'inspection.returned'])))
+        .where(and(eq(auditEntries.subjectType, 'inspection'), inArray(auditEntries.subjectId, returned.map((d) => d.id)), eq(auditEntries.action, 'inspection.returned')))
         .orderBy(desc(auditEntries.id))
     : [];
-  const latest = new Map<string, { action: string; payload: unknown }>();
-  for (const row of last) if (!latest.has(row.subjectId)) latest.set(row.subjectId, row);
-  const returned = drafts.filter((d) => latest.get(d.id)?.action === 'inspection.returned');
-  const due = await db
-    .select()
-    .from(referrals)
-    .where(
-      or(
-        and(eq(referrals.agencyCode, p.agency!), eq(referrals.state, 'opened')),
-        and(eq(referrals.competentAgencyCode, p.agency!), inArray(referrals.state, ['sent', 'received', 'escalated'])),
-      ),
-    )
-    .orderBy(referrals.dueDate)
-    .limit(500);
+  const reason = new Map<string, string>();
+  for (const r of reasons) if (!reason.has(r.subjectId)) reason.set(r.subjectId, String((r.payload as { reason?: string } | null)?.reason ?? ''));
   return [
-    list('returned', '负责人退回的检查方案', returned.map((d) => entry(d, `：${String((latest.get(d.id)?.payload as { reason?: string } | undefined)?.reason ?? '')}`))),
+    list('returned', '负责人退回的检查方案', returnedCount, returned.map((d) => entry(names, d, `：${reason.get(d.id) ?? ''}`))),
     list(
       'referrals',
       '待移送、待受理的移送（第二十三条）',
+      dueCount,
       due.map((r) => ({ id: r.id, text: `${r.agencyCode === p.agency ? '待移送' : '待受理'}：${r.description}`, due: r.dueDate ?? undefined, overdue: r.dueDate !== null && r.dueDate < today, href: `#/referrals/${r.id}` })),
     ),
   ];
@@ -94,49 +114,61 @@ async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList
 
 async function supervisorTodo(db: Db, p: Principal, today: string): Promise<TodoList[]> {
   // The flags this supervisor reviews: the same level rule as the register (Art. 6, src/supervision/flag-scope.ts).
-  const open = await db.select().from(flags).where(and(eq(flags.state, 'open'), flagJurisdiction(db, p))).orderBy(desc(flags.raisedAt)).limit(500);
-  const lateNotices = await listNotices(db, p, { overdue: true }, today, { limit: 500, offset: 0 });
-  const answered = await listNotices(db, p, { state: 'answered' }, today, { limit: 500, offset: 0 });
-  let overdue: (typeof referrals.$inferSelect)[] = await db
-    .select()
-    .from(referrals)
-    .where(and(inArray(referrals.state, ['opened', 'sent', 'received', 'escalated']), lt(referrals.dueDate, today)))
-    .orderBy(referrals.dueDate)
-    .limit(500);
-  if (p.district) {
-    const own = await db.select({ code: agencies.code }).from(agencies).where(eq(agencies.districtCode, p.district));
-    const codes = new Set(own.map((a) => a.code));
-    overdue = overdue.filter((r) => codes.has(r.agencyCode) || codes.has(r.competentAgencyCode));
-  }
+  const openFlags = and(eq(flags.state, 'open'), flagJurisdiction(db, p));
+  const own = p.district ? db.select({ code: agencies.code }).from(agencies).where(eq(agencies.districtCode, p.district)) : undefined;
+  const overdueReferrals = and(
+    inArray(referrals.state, ['opened', 'sent', 'received', 'escalated']),
+    lt(referrals.dueDate, today),
+    own ? or(inArray(referrals.agencyCode, own), inArray(referrals.competentAgencyCode, own)) : undefined,
+  );
+  const [open, openCount, overdue, overdueCount, late, lateCount, answered, answeredCount] = await Promise.all([
+    db.select().from(flags).where(openFlags).orderBy(desc(flags.raisedAt)).limit(SHOWN),
+    counted(db.select({ n: count() }).from(flags).where(openFlags)),
+    db.select().from(referrals).where(overdueReferrals).orderBy(referrals.dueDate).limit(SHOWN),
+    counted(db.select({ n: count() }).from(referrals).where(overdueReferrals)),
+    listNotices(db, p, { overdue: true }, today, { limit: SHOWN, offset: 0 }),
+    countNotices(db, p, { overdue: true }, today),
+    listNotices(db, p, { state: 'answered' }, today, { limit: SHOWN, offset: 0 }),
+    countNotices(db, p, { state: 'answered' }, today),
+  ]);
   return [
-    list('flags', '新的违规标记', open.map((f) => ({ id: f.id, text: f.detail ?? f.rule, href: `#/flags/${f.id}` }))),
-    list('overdue', '已逾期的移送（第二十三条）', overdue.map((r) => ({ id: r.id, text: r.description, due: r.dueDate ?? undefined, overdue: true, href: `#/referrals?id=${r.id}` }))),
-    list('overdueNotices', '逾期未答复的督办', lateNotices.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, overdue: true, href: `#/notices/${n.id}` }))),
-    list('answeredNotices', '已答复待审核的督办', answered.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, href: `#/notices/${n.id}` }))),
+    list('flags', '新的违规标记', openCount, open.map((f) => ({ id: f.id, text: f.detail ?? f.rule, href: `#/flags/${f.id}` }))),
+    list('overdue', '已逾期的移送（第二十三条）', overdueCount, overdue.map((r) => ({ id: r.id, text: r.description, due: r.dueDate ?? undefined, overdue: true, href: `#/referrals?id=${r.id}` }))),
+    list('overdueNotices', '逾期未答复的督办', lateCount, late.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, overdue: true, href: `#/notices/${n.id}` }))),
+    list('answeredNotices', '已答复待审核的督办', answeredCount, answered.map(({ notice: n, agencyName }) => ({ id: n.id, text: `${agencyName ?? ''}：${n.request}`, due: n.dueDate, href: `#/notices/${n.id}` }))),
   ];
 }
 
+/**
+ * 第二十条: an order to stop or rectify may stand beside other outcomes (a penalty referral), so every kind is
+ * read — `kinds` when the row has it, the single `kind` of older rows otherwise (outcomeKinds, in SQL).
+ */
+const ordersFollowUp = sql`(case when jsonb_typeof(${inspections.outcome}->'kinds') = 'array' and jsonb_array_length(${inspections.outcome}->'kinds') > 0
+  then (${inspections.outcome}->'kinds') @> '["rectification"]'::jsonb or (${inspections.outcome}->'kinds') @> '["stop_order"]'::jsonb
+  else coalesce(${inspections.outcome}->>'kind' in ('rectification', 'stop_order'), false) end)`;
+
 async function enterpriseTodo(db: Db, p: Principal, today: string): Promise<TodoList[]> {
   const since = new Date(`${addDays(today, -30)}T00:00:00+08:00`);
-  const rows = await db
-    .select()
-    .from(inspections)
-    .where(and(eq(inspections.enterpriseCode, p.creditCode!), inArray(inspections.state, ['result_notified', 'closed', 'archived']), gte(inspections.updatedAt, since)))
-    .orderBy(desc(inspections.updatedAt))
-    .limit(200);
-  const open = await db
-    .select()
-    .from(inspections)
-    .where(and(eq(inspections.enterpriseCode, p.creditCode!), inArray(inspections.state, ['findings_recorded', 'result_notified', 'closed'])))
-    .limit(500);
-  const deadlines = open
-    .map((i) => ({ i, o: i.outcome as { kind?: string; dueDate?: string; noticeNo?: string } | null, kinds: outcomeKinds(i.outcome) }))
-    // 第二十条: an order to stop or rectify may stand beside other outcomes (a penalty referral), so every kind is read.
-    .filter(({ o, kinds }) => (kinds.includes('rectification') || kinds.includes('stop_order')) && o?.dueDate && o.dueDate >= today)
-    .sort((a, b) => a.o!.dueDate!.localeCompare(b.o!.dueDate!));
+  const notified = and(eq(inspections.enterpriseCode, p.creditCode!), inArray(inspections.state, ['result_notified', 'closed', 'archived']), gte(inspections.updatedAt, since));
+  const dueDate = sql<string>`${inspections.outcome}->>'dueDate'`;
+  const deadlinesOpen = and(eq(inspections.enterpriseCode, p.creditCode!), inArray(inspections.state, ['findings_recorded', 'result_notified', 'closed']), ordersFollowUp, gte(dueDate, today));
+  const [rows, rowCount, open, openCount] = await Promise.all([
+    db.select().from(inspections).where(notified).orderBy(desc(inspections.updatedAt)).limit(SHOWN),
+    counted(db.select({ n: count() }).from(inspections).where(notified)),
+    db.select().from(inspections).where(deadlinesOpen).orderBy(dueDate).limit(SHOWN),
+    counted(db.select({ n: count() }).from(inspections).where(deadlinesOpen)),
+  ]);
   return [
-    list('results', '近 30 日告知的检查结果', rows.map((i) => ({ id: i.id, text: `检查结果已告知（${shanghaiDate(i.updatedAt)}）`, href: `#/inspections/${i.id}` }))),
-    list('deadlines', '整改期限', deadlines.map(({ i, o, kinds }) => ({ id: i.id, text: `${kinds.includes('stop_order') ? '责令停止' : '责令改正'}${o!.noticeNo ? `（${o!.noticeNo}）` : ''}`, due: o!.dueDate, href: `#/inspections/${i.id}` }))),
+    list('results', '近 30 日告知的检查结果', rowCount, rows.map((i) => ({ id: i.id, text: `检查结果已告知（${shanghaiDate(i.updatedAt)}）`, href: `#/inspections/${i.id}` }))),
+    list(
+      'deadlines',
+      '整改期限',
+      openCount,
+      open.map((i) => {
+        const o = i.outcome as { dueDate?: string; noticeNo?: string };
+        return { id: i.id, text: `${outcomeKinds(i.outcome).includes('stop_order') ? '责令停止' : '责令改正'}${o.noticeNo ? `（${o.noticeNo}）` : ''}`, due: o.dueDate, href: `#/inspections/${i.id}` };
+      }),
+    ),
   ];
 }
 

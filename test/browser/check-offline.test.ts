@@ -55,7 +55,7 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
     // The service worker has taken the page's files into its cache before the network goes.
     const cached = await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
-      const cache = await caches.open('wh327-check-v1');
+      const cache = await caches.open('wh327-check-v2');
       return Boolean(await cache.match('/portal/check-offline.html')) && Boolean(await cache.match('/portal/offline-verify.js'));
     });
     expect(cached).toBe(true);
@@ -105,7 +105,7 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
     }
   });
 
-  it('online, explains an altered QR beside the platform’s 有效 instead of showing two bare verdicts', async () => {
+  it('online, turns the one verdict to 签名无效 for an altered QR and says in one line why it differs from the platform’s record', async () => {
     const url = new URL(second);
     const message = JSON.parse(Buffer.from(new URLSearchParams(url.hash.slice(1)).get('m')!, 'base64url').toString('utf8'));
     const altered = Buffer.from(JSON.stringify({ ...message, validTo: '2026-04-30T09:00:00.000Z' })).toString('base64url');
@@ -113,7 +113,8 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
     await page.goto(`${url.origin}${url.pathname}${url.search}#m=${altered}`);
     await verdict().waitFor();
     expect(await verdict().getAttribute('data-verdict')).toBe('forged');
-    await seeText(page.getByTestId('verdict-difference'), '与上方结果不同的原因');
+    await seeText(page.getByTestId('verdict'), '签名无效');
+    await seeText(page.getByTestId('verdict-difference'), '不同的原因');
   });
 
   it('checks a compact QR (no #m=) by fetching its signed message online, and again offline from the kept copy', async () => {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as } from '../support/factories.js';
+import { flags } from '../../src/db/schema/index.js';
+import { as, newJusticeBureau } from '../support/factories.js';
 import { draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -75,6 +77,40 @@ describeDb('检查方案预检未通过仍提交的理由、负责人审批前�
       const ent = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.enterprise(w.enterprise.creditCode) })).json();
       expect(ent.lists.map((l: { key: string }) => l.key)).toEqual(['results', 'deadlines']);
       expect((await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.admin() })).statusCode).toBe(403);
+    });
+  });
+
+  describe('第六条 监督：待办计数不设上限', () => {
+    /** Open flags against the world's agency, in one multi-row insert: a register as a busy district has it, made cheaply. */
+    const openFlags = async (n: number) =>
+      t.db.insert(flags).values(
+        Array.from({ length: n }, (_, k) => ({
+          id: randomUUID(),
+          rule: 'TEAM_TOO_SMALL',
+          article: '第十八条第（一）项',
+          severity: 'high',
+          subjectType: 'inspection',
+          subjectId: randomUUID(),
+          agencyCode: w.agency.code,
+          districtCode: w.districtCode,
+          detail: `测试标记 ${k + 1}`,
+          raisedAt: new Date(Date.UTC(2026, 3, 1, 0, 0, k % 60)),
+        })),
+      );
+
+    it('counts 520 new flags as 520 (counted in SQL, not capped at a page) and shows only the first 20', async () => {
+      const before = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: w.supervisor })).json();
+      const had = before.lists.find((l: { key: string }) => l.key === 'flags').count;
+      await openFlags(520);
+      const sup = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: w.supervisor })).json();
+      const list = sup.lists.find((l: { key: string }) => l.key === 'flags');
+      expect(list.count).toBe(had + 520);
+      expect(list.entries).toHaveLength(20);
+      expect(sup.total).toBe(sup.lists.reduce((n: number, l: { count: number }) => n + l.count, 0));
+      // Another district's supervisor counts none of them (Art. 6: each reviews its own jurisdiction).
+      const bureau = await newJusticeBureau(t.db, { districtCode: w.otherDistrictCode });
+      const other = (await t.call({ method: 'GET', url: '/api/v1/me/todo', as: as.supervisor(bureau.code, w.otherDistrictCode) })).json();
+      expect(other.lists.find((l: { key: string }) => l.key === 'flags').count).toBe(0);
     });
   });
 

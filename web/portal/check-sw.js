@@ -3,7 +3,8 @@
  * with the offline shell, whose script verifies the QR's signed message against the key set kept in
  * localStorage (docs/CODE-FORMAT.md §7). Online, the server's page is always preferred.
  */
-const CACHE = 'wh327-check-v1';
+// v2: the page shows one verdict (the shell carries the verdict box); a new name re-caches the shell.
+const CACHE = 'wh327-check-v2';
 const SHELL = '/portal/check-offline.html';
 const FILES = [SHELL, '/portal/check-offline.js', '/portal/offline-verify.js', '/assets/base.css', '/portal/portal.css'];
 
@@ -26,6 +27,17 @@ self.addEventListener('fetch', (event) => {
   if (event.request.mode === 'navigate' && url.pathname.startsWith('/v/')) {
     event.respondWith(fetch(event.request).catch(() => caches.match(SHELL)));
   } else if (FILES.includes(url.pathname)) {
-    event.respondWith(fetch(event.request).catch(() => caches.match(url.pathname)));
+    // Network first, and the fresh copy kept: the shell a phone falls back to is the one it last saw online.
+    event.respondWith(
+      fetch(event.request)
+        .then((res) => {
+          if (res.ok) {
+            const copy = res.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(url.pathname, copy)));
+          }
+          return res;
+        })
+        .catch(() => caches.match(url.pathname)),
+    );
   }
 });

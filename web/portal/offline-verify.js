@@ -38,6 +38,17 @@ export function cachedKeys() {
   }
 }
 
+/** Keeps a key set the page carried (the server's /v/ page embeds the published keys); answers the saved set. */
+export function keepKeys(keys) {
+  const saved = { fetchedAt: new Date().toISOString(), keys };
+  try {
+    localStorage.setItem(KEYS_STORE, JSON.stringify(saved));
+  } catch {
+    // storage full or disabled: this visit still verifies with the keys it carries
+  }
+  return saved;
+}
+
 /** Fetches the published keys and keeps them; resolves to the saved set, the fresh one when online. */
 export async function refreshKeys() {
   try {
@@ -100,7 +111,7 @@ export async function verifyLocation(loc, keySet) {
   if (!kid || !sigText) return { verdict: 'no_message', code };
   // A compact QR carries no message: fetch it (or use the copy kept from an earlier visit) and verify it alike.
   const messageText = fromQr ?? (await signedMessageFor(code, kid, sigText));
-  if (messageText === null) return { verdict: 'no_message', code };
+  if (messageText === null) return { verdict: 'no_message', code, compact: true };
   const signature = decodeBase64url(sigText);
   const message = decodeBase64url(messageText);
   if (!signature || !message) return { verdict: 'refused', code };

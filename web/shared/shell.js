@@ -75,7 +75,29 @@ export function startShell(opts) {
   const store = session(opts.app);
   const arrived = takeSignInCookie(opts.app);
   if (arrived) store.set(arrived);
-  const api = apiClient(store.get);
+  const baseApi = apiClient(store.get);
+  /**
+   * The API client the views get: a write that succeeds may change what waits for the person (a scheme
+   * approved, a 督办 answered), so it marks the to-do count stale and refreshes it.
+   * @type {Api}
+   */
+  const api = Object.assign(
+    /** @type {Api} */ (async (path, o) => afterWrite(o, await baseApi(path, o))),
+    { page: baseApi.page, raw: /** @type {Api['raw']} */ (async (path, o) => afterWrite(o, await baseApi.raw(path, o))) },
+  );
+  /**
+   * @template T
+   * @param {{ method?: string } | undefined} o
+   * @param {T} result
+   * @returns {T}
+   */
+  function afterWrite(o, result) {
+    if (o?.method && o.method !== 'GET') {
+      todoFetchedAt = 0;
+      refreshTodo();
+    }
+    return result;
+  }
   const root = byId('app');
   const nav = document.getElementById('nav');
   const who = document.getElementById('who');
@@ -91,7 +113,13 @@ export function startShell(opts) {
   };
 
   // To-do counts and notifications (GET /api/v1/me/todo): a button in the header with the count, and the
-  // lists under it, refreshed on every navigation.
+  // lists under it. Fetched when the person signs in, after each write the app makes, and on navigation
+  // only when the last count is older than TODO_MAX_AGE_MS (others' work — a new flag, a returned
+  // scheme — reaches the count within that time), not on every navigation.
+  const TODO_MAX_AGE_MS = 60_000;
+  let todoFetchedAt = 0;
+  /** @type {string | null} whose count is shown: a new sign-in fetches at once */
+  let todoFor = null;
   const todoPanel = h('div', { class: 'todo-panel card', hidden: true, 'data-testid': 'todo-panel', role: 'region', 'aria-label': '待办与通知' });
   const todoButton = h('button', { type: 'button', 'data-testid': 'todo', 'aria-expanded': 'false', onclick: () => {
     todoPanel.hidden = !todoPanel.hidden;
@@ -99,6 +127,8 @@ export function startShell(opts) {
   } }, '待办');
   async function refreshTodo() {
     if (!me || me.role === 'admin') return;
+    todoFetchedAt = Date.now();
+    todoFor = me.sub;
     try {
       /** @type {{ total: number, lists: { key: string, title: string, count: number, entries: { id: string, text: string, due?: string, overdue?: boolean, href: string }[] }[] }} */
       const todo = await api('/api/v1/me/todo');
@@ -118,7 +148,8 @@ export function startShell(opts) {
         ),
       );
     } catch {
-      // The to-do list is a convenience: a failure leaves the button without a count.
+      // The to-do list is a convenience: a failure leaves the button without a count, and the next navigation tries again.
+      todoFetchedAt = 0;
     }
   }
 
@@ -128,6 +159,7 @@ export function startShell(opts) {
     if (!me) {
       todoPanel.hidden = true;
       todoPanel.remove();
+      todoFor = null;
       return fill(who);
     }
     fill(
@@ -137,7 +169,7 @@ export function startShell(opts) {
       h('button', { type: 'button', 'data-testid': 'signout', onclick: signOut }, '退出'),
     );
     if (!todoPanel.isConnected) root.before(todoPanel);
-    refreshTodo();
+    if (todoFor !== me.sub || Date.now() - todoFetchedAt > TODO_MAX_AGE_MS) refreshTodo();
   }
 
   /** @param {string} [message] */
