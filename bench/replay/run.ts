@@ -24,13 +24,13 @@ import { buildWorld } from './world.js';
  *   npm run replay -- [--seed 327] [--fraction 0.01] [--db postgres|pglite|postgres://…] [--plots docs/bench]
  * The same seed and fraction give the same year (the registry, the enterprises, every scheme and its day);
  * latencies are this machine's. Set-up (registry, enterprises) is inserted directly; every operation
- * measured is an API call (app.inject). The default fraction, 0.2 % of 600 k enterprises (1,200, ~450 schemes), keeps a run
+ * measured is an API call (app.inject). The default fraction, 0.1 % of 600 k enterprises (600, ~200 schemes), keeps a run
  * under 10 minutes on a loaded 2-core machine; --plots writes the SVG charts of docs/BENCHMARKS.md's "Year replay".
  */
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '327' },
-    fraction: { type: 'string', default: '0.002' },
+    fraction: { type: 'string', default: '0.001' },
     db: { type: 'string', default: 'postgres' },
     plots: { type: 'string' },
     json: { type: 'string' },
