@@ -4,6 +4,7 @@
  */
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const FONT = 'font-family="sans-serif" font-size="11"';
+const TITLE = 'font-family="sans-serif" font-size="13"';
 
 export function barChart(title: string, bars: { label: string; value: number; note?: string }[], opts: { unit?: string; width?: number; height?: number; color?: string } = {}): string {
   const width = opts.width ?? 640;
@@ -17,7 +18,7 @@ export function barChart(title: string, bars: { label: string; value: number; no
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="18" text-anchor="middle" ${FONT} font-size="13">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" ${TITLE}>${esc(title)}</text>`,
     `<line x1="${left}" y1="${y(0)}" x2="${width - 10}" y2="${y(0)}" stroke="#333"/>`,
     `<text x="${left - 4}" y="${y(max) + 4}" text-anchor="end" ${FONT}>${esc(fmtNum(max))}${esc(opts.unit ?? '')}</text>`,
     `<text x="${left - 4}" y="${y(0) + 4}" text-anchor="end" ${FONT}>0</text>`,
@@ -46,7 +47,7 @@ export function lineChart(title: string, points: { label: string; value: number 
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="18" text-anchor="middle" ${FONT} font-size="13">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" ${TITLE}>${esc(title)}</text>`,
     `<line x1="${left}" y1="${y(0)}" x2="${width - 10}" y2="${y(0)}" stroke="#333"/>`,
     `<text x="${left - 4}" y="${y(max) + 4}" text-anchor="end" ${FONT}>${esc(fmtNum(max))}${esc(opts.unit ?? '')}</text>`,
     `<text x="${left - 4}" y="${y(0) + 4}" text-anchor="end" ${FONT}>0</text>`,
