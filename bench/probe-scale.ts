@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
@@ -139,4 +140,4 @@ if (logStart >= 0) {
   writeFileSync(values.plans!, buf.toString('utf8'));
   console.log(`plans of statements over ${values['explain-ms']} ms: ${values.plans} (${(size / 1024).toFixed(0)} KiB)`);
 }
-writeFileSync('bench/scale-last-run.json', JSON.stringify({ total, agency, bureauRows: Number(largest!.n), figures, sweepMs, sweepCpu, load: loadavg() }, null, 2));
+writeFileSync(join(tmpdir(), 'wh327-scale-last-run.json'), JSON.stringify({ total, agency, bureauRows: Number(largest!.n), figures, sweepMs, sweepCpu, load: loadavg() }, null, 2));
