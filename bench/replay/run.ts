@@ -21,11 +21,11 @@ import { buildWorld } from './world.js';
 
 /**
  * npm run replay — a year of a synthetic Wuhan through the HTTP API at an accelerated clock.
- *   npm run replay -- [--seed 327] [--fraction 0.01] [--db postgres|pglite|postgres://…] [--plots docs/bench]
+ *   npm run replay -- [--seed 327] [--fraction 0.001] [--db postgres|pglite|postgres://…] [--plots docs/bench]
  * The same seed and fraction give the same year (the registry, the enterprises, every scheme and its day);
  * latencies are this machine's. Set-up (registry, enterprises) is inserted directly; every operation
- * measured is an API call (app.inject). The default fraction, 0.1 % of 600 k enterprises (600, ~200 schemes), keeps a run
- * under 10 minutes on a loaded 2-core machine; --plots writes the SVG charts of docs/BENCHMARKS.md's "Year replay".
+ * measured is an API call (app.inject). The default fraction, 0.1 % of 600 k enterprises (600, ~200 schemes), ran in
+ * 277 s at load average ~25 and 869 s at ~37 on this 2-core machine (docs/BENCHMARKS.md); --plots writes the SVG charts of docs/BENCHMARKS.md's "Year replay".
  */
 const { values } = parseArgs({
   options: {
