@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { sealPending } from '../src/audit/sealer.js';
 import { verifyChain } from '../src/audit/verify.js';
 import { openDatabase } from '../src/db/client.js';
 import { systemClock } from '../src/time/clock.js';
+import { backendCpuSeconds, cpuSince } from './lib/backend-cpu.js';
 
 /**
  * Probe for the audit verification figure (bench/run.ts step 4) on its own: seeds N sealed entries in a
@@ -16,6 +18,7 @@ import { systemClock } from '../src/time/clock.js';
  * Each run also shows the CPU time it took in this process and in its PostgreSQL backends (read from /proc
  * when the server runs on this machine; parallel workers, which live within one query, are not counted): the
  * walk is bound by whichever is near the wall time, or by both when their sum is near twice it on two cores.
+ * The figure that noise on a shared machine does not move is their sum per entry (µs per entry, target ≤ 5).
  * `npx tsx bench/probe-audit.ts --entries 200000`.
  */
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' }, mac: { type: 'boolean', default: false } } });
@@ -26,7 +29,8 @@ await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 await admin.query(`CREATE DATABASE ${name}`);
 await admin.end();
-const database = await openDatabase({ url: Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString() });
+const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const database = await openDatabase({ url });
 await database.migrate();
 const n = Number(values.entries);
 await database.db.execute(sql.raw(`INSERT INTO audit_entries (occurred_at, actor, role, action, subject_type, subject_id, payload, payload_hash)
@@ -35,21 +39,6 @@ await database.db.execute(sql.raw(`INSERT INTO audit_pending (entry_id) SELECT i
 await sealPending(database.db, systemClock);
 await database.db.execute(sql.raw('VACUUM ANALYZE audit_chain'));
 await database.db.execute(sql.raw('VACUUM ANALYZE audit_entries'));
-/** CPU seconds of this database's backends, by pid (none when /proc does not show them). */
-async function backendCpu(): Promise<Map<number, number>> {
-  const res = await database.db.execute<{ pid: number }>(sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
-  const cpu = new Map<number, number>();
-  for (const { pid } of (res as unknown as { rows: { pid: number }[] }).rows) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu.set(pid, (Number(f[11]) + Number(f[12])) / 100);
-    } catch {
-      // Another machine's server, or the backend ended.
-    }
-  }
-  return cpu;
-}
 const macKeys = values.mac ? generateAuditMacKeys() : undefined;
 const runs = Number(values.runs);
 for (let i = 0; i < runs; i++) {
@@ -59,19 +48,20 @@ for (let i = 0; i < runs; i++) {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
-  const pg0 = await backendCpu();
+  const pg0 = await backendCpuSeconds(url);
   const js0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const report = await verifyChain(database.db, { macKeys });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const js = process.cpuUsage(js0);
-  let pgCpu = 0;
-  for (const [pid, s] of await backendCpu()) pgCpu += s - (pg0.get(pid) ?? 0);
+  const pgCpu = cpuSince(pg0, await backendCpuSeconds(url));
+  const jsCpu = (js.user + js.system) / 1e6;
   // With MAC keys every seeded entry is reported forged (they have no MAC): count the rows walked.
   const rows = report.headSeq - report.startSeq;
   console.log(
     `run ${i + 1}: ${rows} entries in ${secs.toFixed(2)} s = ${Math.round(rows / secs)} entries/s (ok ${report.ok}${macKeys ? ', MACs checked' : ''}); ` +
-      `CPU: JavaScript ${((js.user + js.system) / 1e6).toFixed(2)} s, PostgreSQL ${pgCpu.toFixed(2)} s`,
+      `CPU: JavaScript ${jsCpu.toFixed(2)} s, PostgreSQL ${pgCpu.toFixed(2)} s = ${(((jsCpu + pgCpu) / rows) * 1e6).toFixed(2)} µs per entry ` +
+      `(JavaScript ${((jsCpu / rows) * 1e6).toFixed(2)}, PostgreSQL ${((pgCpu / rows) * 1e6).toFixed(2)}; target ≤ 5); load average ${loadavg()[0]!.toFixed(1)}`,
   );
   if (session) {
     const { profile } = await session.post('Profiler.stop');

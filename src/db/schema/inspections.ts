@@ -98,6 +98,9 @@ export const inspections = pgTable(
     // The hot path of every cap check: one enterprise's inspections in a period.
     index('inspections_enterprise_date_idx').on(t.enterpriseCode, t.countedDate),
     index('inspections_agency_state_idx').on(t.agencyCode, t.state),
+    // An agency's list (GET /inspections?agency=…, newest window first): at 10 M rows without it the first page
+    // was a parallel scan of the whole table, 5.4 s for a bureau of 770 k (docs/BENCHMARKS.md, 10 M).
+    index('inspections_agency_window_idx').on(t.agencyCode, t.windowStart),
     index('inspections_state_idx').on(t.state),
     // The follow-up sweeper (RECTIFICATION_NO_FOLLOWUP) reads due orders and their follow-ups by these.
     index('inspections_follow_up_due_idx').on(t.followUpDue),

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/db/client.js';
+import { agencies, districts, enterprises, inspectionMatters } from '../../src/db/schema/index.js';
+import { scopeOf, type EntityType } from '../../src/registry/entity-scope.js';
+import { makeCreditCode } from '../../seeds/credit-codes.js';
+import { DEMO_MATTERS_EFFECTIVE } from '../../seeds/demo.js';
+import { seedFrequencyRules } from '../../seeds/frequency-rules.js';
+import { MATTER_CATALOG } from '../../seeds/matter-catalog.js';
+import { wuhanAgencies } from '../../seeds/wuhan-agencies.js';
+import { adminCodeOf, WUHAN_DISTRICTS } from '../../seeds/wuhan-districts.js';
+import { DISTRICT_WEIGHTS, FULL_SCALE_ENTERPRISES, INDUSTRIES, prng, RISK_CLASSES, weighted } from './model.js';
+
+export interface ReplayEnterprise {
+  creditCode: string;
+  districtCode: string;
+  industry: (typeof INDUSTRIES)[number];
+  riskClass: 'A' | 'B' | 'C' | 'D';
+}
+
+const TYPES: [EntityType, number][] = [
+  ['limited_company', 66],
+  ['individual_business', 28],
+  ['joint_stock_company', 4],
+  ['partnership_enterprise', 2],
+];
+
+/**
+ * The registry, inserted directly (set-up, not measured): the project's Wuhan seed — 13 districts and the
+ * development zones, the city and district bureaus, the published matter catalogue, the demo frequency caps —
+ * and `fraction` × 600 k enterprises with an industry and a risk class, drawn from `seed`.
+ */
+export async function buildWorld(db: Db, seed: number, fraction: number, at: Date): Promise<{ enterprises: ReplayEnterprise[]; agencyCodes: string[] }> {
+  const rnd = prng(seed);
+  await db.insert(districts).values(WUHAN_DISTRICTS.map((d, i) => ({ ...d, sort: i })));
+  const agencyRows = wuhanAgencies().map((a) => ({ ...a, createdAt: at }));
+  await db.insert(agencies).values(agencyRows);
+  const matterRows = agencyRows.flatMap((a) =>
+    (MATTER_CATALOG[a.code.split('-').pop()!] ?? []).map((m) => ({ ...m, id: randomUUID(), agencyCode: a.code, version: 1, state: 'published' as const, effectiveFrom: DEMO_MATTERS_EFFECTIVE, publishedAt: at, createdAt: at })),
+  );
+  for (let i = 0; i < matterRows.length; i += 500) await db.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
+
+  const count = Math.max(100, Math.round(FULL_SCALE_ENTERPRISES * fraction));
+  const districtList = WUHAN_DISTRICTS.map((d) => d.code as string);
+  const out: ReplayEnterprise[] = [];
+  const rows: (typeof enterprises.$inferInsert)[] = [];
+  for (let i = 0; i < count; i++) {
+    const districtCode = weighted(rnd, districtList, (d) => DISTRICT_WEIGHTS[d] ?? 1);
+    const industry = weighted(rnd, INDUSTRIES, (x) => x.share);
+    const riskClass = weighted(rnd, RISK_CLASSES, (x) => x.share).cls;
+    const type = weighted(rnd, TYPES, ([, w]) => w)[0];
+    const creditCode = makeCreditCode(type, adminCodeOf(districtCode), 20_000_000 + i);
+    const district = WUHAN_DISTRICTS.find((d) => d.code === districtCode)!;
+    const name = type === 'individual_business' ? `${district.name.replace(/区$/, '')}第${i + 1}号${industry.word}经营部` : `武汉市第${i + 1}号${industry.word}有限公司`;
+    rows.push({ creditCode, name, districtCode, address: `湖北省武汉市${district.name}模拟路${(i % 999) + 1}号`, entityType: type, scope: scopeOf(type), riskClass, createdAt: at });
+    out.push({ creditCode, districtCode, industry, riskClass });
+  }
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(enterprises).values(rows.slice(i, i + 1000));
+  await db.transaction((tx) => seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, rows.map((r) => ({ creditCode: r.creditCode, riskClass: r.riskClass ?? null, scope: r.scope }))));
+  return { enterprises: out, agencyCodes: agencyRows.filter((a) => !a.isJusticeBureau).map((a) => a.code) };
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "inspections_agency_window_idx" ON "inspections" USING btree ("agency_code","window_start");
