@@ -91,6 +91,9 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       application_name: options.applicationName ?? 'wh327-api',
       // Fail fast while the server is down so requests answer 503 instead of hanging.
       connectionTimeoutMillis: 3000,
+      // Every query the engine sends is short and planned anew; PostgreSQL's JIT compiled the sampling-ratio
+      // count on each issuance and spent about a third of its CPU doing so at 10 M rows (docs/BENCHMARKS.md).
+      options: '-c jit=off',
     });
     // A client killed by the server (restart, pg_terminate_backend) emits 'error'; unhandled, that would
     // crash the process. Idle clients report through the pool, checked-out ones through themselves; the
