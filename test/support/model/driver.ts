@@ -1,0 +1,113 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestApp } from '../test-app.js';
+import { createTestApp } from '../test-app.js';
+import { describeDb } from '../test-database.js';
+import { planModel, type ModelEvent, type ModelShape, type StatePath } from './graph.js';
+
+/**
+ * The API half of the model-based tests (issue 25). A model file gives, per machine, how to make a fresh row
+ * at the initial state, how to read its state back through the API, and per event type the request that
+ * sends it. `describeModel` then drives, on one app and database per file and a fresh row per case:
+ *
+ *   - for every branch of every transition, the shortest path (@xstate/graph) to its source state, then the
+ *     event, and reads the state the machine says it leads to;
+ *   - for every reachable state, every event it does not take: refused with 409 INVALID_TRANSITION, or 422
+ *     with the rule the state's meta.refusedBy names, and the row stays where it was.
+ */
+
+/** What an event's sender answers: the response, or why this event cannot even be asked for in this state. */
+export type Sent = LightMyRequestResponse | { cannotSend: string };
+
+export interface EventDriver<W, R> {
+  /**
+   * 'api': one request. 'command': the event is internal — the machine receives it from a command that another
+   * request runs (the driver makes that request, or calls the command the route would), `why` says which.
+   */
+  via: 'api' | 'command';
+  why?: string;
+  send(ctx: { t: TestApp; w: W; row: R; start: string }, event: ModelEvent): Promise<Sent>;
+}
+
+export interface ModelSpec<W, R> extends ModelShape {
+  title: string;
+  setup(t: TestApp): Promise<W>;
+  create(t: TestApp, w: W, start: string): Promise<R>;
+  /** The row's state as the API shows it. */
+  read(t: TestApp, w: W, row: R): Promise<string>;
+  events: Record<string, EventDriver<W, R>>;
+}
+
+const describeEvent = (e: { type: string }) => {
+  const { type, ...rest } = e;
+  return Object.keys(rest).length ? `${type} ${JSON.stringify(rest)}` : type;
+};
+
+function ok(res: Sent, what: string): LightMyRequestResponse {
+  if ('cannotSend' in res) throw new Error(`${what}: cannot send (${res.cannotSend})`);
+  if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+  return res;
+}
+
+export function describeModel<W, R>(spec: ModelSpec<W, R>): void {
+  const plan = planModel(spec);
+
+  describeDb(`model: ${spec.title}`, () => {
+    let t: TestApp;
+    let w: W;
+    beforeAll(async () => {
+      t = await createTestApp();
+      w = await spec.setup(t);
+    });
+    afterAll(() => t.close());
+
+    async function walk(path: StatePath): Promise<R> {
+      const row = await spec.create(t, w, path.start);
+      for (const step of path.steps) {
+        ok(await spec.events[step.event.type]!.send({ t, w, row, start: path.start }, step.event), `path to ${path.state}: ${describeEvent(step.event)}`);
+        expect(await spec.read(t, w, row), `path to ${path.state}: after ${describeEvent(step.event)}`).toBe(step.state);
+      }
+      return row;
+    }
+
+    it('covers every transition the machine defines', () => {
+      expect(plan.uncovered.map((u) => u.key)).toEqual([]);
+    });
+
+    for (const c of plan.transitions) {
+      it(`[${c.path.start}] ${c.transition.key}${c.transition.guard ? ` [${c.transition.guard}]` : ''}`, async () => {
+        const row = await walk(c.path);
+        const res = ok(await spec.events[c.event.type]!.send({ t, w, row, start: c.path.start }, c.event), describeEvent(c.event));
+        expect(res.statusCode).toBeLessThan(300);
+        expect(await spec.read(t, w, row)).toBe(c.expected);
+      });
+    }
+
+    const byState = new Map<string, typeof plan.refusals>();
+    for (const r of plan.refusals) {
+      const k = `${r.path.start}|${r.path.state}`;
+      byState.set(k, [...(byState.get(k) ?? []), r]);
+    }
+    for (const refusals of byState.values()) {
+      const path = refusals[0]!.path;
+      it(`[${path.start}] ${path.state} refuses ${refusals.map((r) => r.event.type).join(', ')}`, async () => {
+        const row = await walk(path);
+        for (const r of refusals) {
+          const res = await spec.events[r.event.type]!.send({ t, w, row, start: path.start }, r.event);
+          if ('cannotSend' in res) {
+            // The request names something this state does not have yet (a code to scan): nothing to send.
+            expect(res.cannotSend, r.event.type).toBeTruthy();
+            continue;
+          }
+          const body = res.json() as { code?: string; currentState?: string };
+          if (r.rule) {
+            expect({ event: r.event.type, status: res.statusCode, code: body.code }).toEqual({ event: r.event.type, status: 422, code: r.rule });
+          } else {
+            expect({ event: r.event.type, status: res.statusCode, code: body.code }).toEqual({ event: r.event.type, status: 409, code: 'INVALID_TRANSITION' });
+          }
+          expect(await spec.read(t, w, row), `${r.event.type} refused: the row stays`).toBe(path.state);
+        }
+      });
+    }
+  });
+}
