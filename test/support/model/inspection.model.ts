@@ -3,7 +3,7 @@ import { inspectionMachine } from '../../../machines/inspection.machine.js';
 import { as } from '../factories.js';
 import { draftBody, newInspectionWorld, type InspectionWorld } from '../inspection-world.js';
 import { offsiteBody } from '../referral-factories.js';
-import { TEST_START, type TestApp } from '../test-app.js';
+import type { TestApp } from '../test-app.js';
 import type { EventDriver, ModelSpec } from './driver.js';
 
 /**
@@ -73,12 +73,13 @@ export const inspectionModel: ModelSpec<World, Row> = {
           : { status: 422, code: 'ONSITE_WITHOUT_CODE', why: 'the code is no longer live once the inspection is closed or cancelled (Art. 17(2))' },
       async send({ t, w, row }) {
         if (!row.code) return { cannotSend: 'no code has been issued: the enterprise has nothing to scan' };
-        // In the window the code names (inspection-world.ts WINDOW), then back to the file's clock.
+        // In the window the code names (inspection-world.ts WINDOW), then back to where the file's clock was.
+        const before = t.clock.now();
         t.clock.set('2026-04-08T10:00:00+08:00');
         try {
           return await t.call({ method: 'POST', url: `/api/v1/codes/${row.code}/scan`, as: as.enterprise(w.enterprise.creditCode), payload: { location: '厂区大门' } });
         } finally {
-          t.clock.set(TEST_START);
+          t.clock.set(before);
         }
       },
     },
