@@ -60,16 +60,20 @@ function ok(res: Sent, what: string): LightMyRequestResponse {
   return res;
 }
 
+/** A case walks a whole path (a joint task: ten requests and two signed codes); on a loaded machine that outlasts 30 s. */
+const CASE_TIMEOUT = 120_000;
+
 export function describeModel<W, R>(spec: ModelSpec<W, R>): void {
   const plan = planModel(spec);
 
   describeDb(`model: ${spec.title}`, () => {
     let t: TestApp;
     let w: W;
+    // A world of several agencies (and, for the joint models, a published list) can outlast the default hook
+    // timeout on a loaded machine.
     beforeAll(async () => {
       t = await createTestApp();
       w = await spec.setup(t);
-      // A world of several agencies and a published list; on a machine shared by many runs that outlasts the default.
     }, 180_000);
     afterAll(() => t.close());
 
@@ -96,7 +100,7 @@ export function describeModel<W, R>(spec: ModelSpec<W, R>): void {
           expect({ status: sent.statusCode, code: sent.json().code }).toEqual(driver.answers);
         } else ok(sent, describeEvent(c.event));
         expect(await spec.read(t, w, row)).toBe(c.expected);
-      });
+      }, CASE_TIMEOUT);
     }
 
     const byState = new Map<string, typeof plan.refusals>();
@@ -138,7 +142,7 @@ export function describeModel<W, R>(spec: ModelSpec<W, R>): void {
           }
           expect(await spec.read(t, w, row), `${r.event.type} refused: the row stays`).toBe(path.state);
         }
-      });
+      }, CASE_TIMEOUT);
     }
   });
 }
