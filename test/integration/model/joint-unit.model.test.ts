@@ -1,0 +1,4 @@
+import { describeModel } from '../../support/model/driver.js';
+import { jointUnitModel } from '../../support/model/joint-unit.model.js';
+
+describeModel(jointUnitModel);

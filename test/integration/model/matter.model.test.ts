@@ -1,0 +1,4 @@
+import { describeModel } from '../../support/model/driver.js';
+import { matterModel } from '../../support/model/matter.model.js';
+
+describeModel(matterModel);

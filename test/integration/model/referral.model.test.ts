@@ -1,0 +1,4 @@
+import { describeModel } from '../../support/model/driver.js';
+import { referralModel } from '../../support/model/referral.model.js';
+
+describeModel(referralModel);
