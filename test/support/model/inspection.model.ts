@@ -49,7 +49,11 @@ export const inspectionModel: ModelSpec<World, Row> = {
   machine: inspectionMachine,
   starts: Object.entries(STARTS).map(([name, context]) => ({ name, context })),
   samples: Object.fromEntries(
-    ['APPROVE', 'ISSUE_CODE', 'SCAN', 'START', 'RECORD_FINDINGS', 'RECORD_OFFSITE', 'NOTIFY_RESULT', 'CLOSE', 'ARCHIVE', 'MERGE', 'REOPEN_FOR_APPROVAL', 'RETURN', 'CANCEL'].map((type) => [type, [{ type }]]),
+    ['APPROVE', 'ISSUE_CODE', 'SCAN', 'START', 'RECORD_FINDINGS', 'RECORD_OFFSITE', 'NOTIFY_RESULT', 'CLOSE', 'ARCHIVE', 'MERGE', 'REOPEN_FOR_APPROVAL', 'RETURN', 'CANCEL'].map((type) => [
+      type,
+      // ISSUE_CODE carries the issuance rules' failed results; the API sends it with none when every rule passes.
+      [type === 'ISSUE_CODE' ? { type, failed: [] } : { type }],
+    ]),
   ),
   setup: (t) => newInspectionWorld(t, { cap: 100_000 }),
   create: async (t, w, start) => ({ id: await draft(t, w, bodyFor(w, start)) }),

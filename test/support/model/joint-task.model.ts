@@ -55,7 +55,7 @@ export const jointTaskModel: ModelSpec<World, Row> = {
       { type: 'UNIT_SETTLED', outstanding: 0, approvedUnits: 3 },
       { type: 'UNIT_SETTLED', outstanding: 2, approvedUnits: 1 },
     ],
-    ISSUE_CODE: [{ type: 'ISSUE_CODE' }],
+    ISSUE_CODE: [{ type: 'ISSUE_CODE', failed: [] }],
     VISIT_STEP: [{ type: 'VISIT_STEP' }],
     VISIT_ENDED: [
       { type: 'VISIT_ENDED', openVisits: 0, closedVisits: 2 },
