@@ -8,7 +8,7 @@ import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/age
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { ruleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertActsForAgency } from './plan-access.js';
+import { assertActsForAgency } from '../access/index.js';
 import { DEFAULT_SPECIAL_PLAN_SETTINGS, type SpecialPlanSettings } from './special-plan-settings.js';
 import { markVersionPublished } from './special-plan-versions.repository.js';
 import { findSpecialPlan, updateSpecialPlan, type SpecialPlan, type SpecialPlanState } from './special-plans.repository.js';
