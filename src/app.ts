@@ -118,6 +118,9 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
+    // The route files are imported while their plugin loads (@fastify/autoload, src/routes/index.ts); compiling
+    // them on first import (tsx, the test runner) on a busy machine can take longer than Fastify's 10 s default.
+    pluginTimeout: 120_000,
     // One access-log line per request, successful ones sampled (src/http/access-log.ts).
     logController: new AccessLogController(config),
     // A client's X-Request-Id is kept (to follow one request across systems) only when it is short and
