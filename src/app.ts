@@ -118,6 +118,9 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
+    // The route files are imported while their plugin loads (@fastify/autoload, src/routes/index.ts); compiling
+    // them on first import (tsx, the test runner) on a busy machine can take longer than Fastify's 10 s default.
+    pluginTimeout: 120_000,
     // One access-log line per request, successful ones sampled (src/http/access-log.ts).
     logController: new AccessLogController(config),
     // A client's X-Request-Id is kept (to follow one request across systems) only when it is short and
@@ -129,10 +132,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT,
-    // The route plugins are imported when @fastify/autoload registers them (src/routes/index.ts), so the
-    // first boot of a process compiles every route module inside the plugin timeout; 10 s (the default) is
-    // too short on a loaded two-core machine. A plugin that truly hangs still fails, after a minute.
-    pluginTimeout: 60_000,
     // Behind a reverse proxy, which X-Forwarded-For hops to believe for req.ip (rate limits, logs): TRUST_PROXY.
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },

@@ -14,6 +14,10 @@ export interface AuditInput {
   subjectId: string;
   agencyCode?: string | null;
   enterpriseCode?: string | null;
+  /**
+   * The district the entry is filed under (a district supervisor sees its own). Left out, it is derived in
+   * SQL: the agency's district when an agency is named, otherwise the enterprise's; null stays null.
+   */
   districtCode?: string | null;
   before?: string | null;
   after?: string | null;
@@ -28,13 +32,18 @@ export interface AuditInput {
  * so the verifier re-checks every payload inside the database instead of re-serialising it in JavaScript.
  *
  * The entry's id is drawn from the sequence first so the append MAC (src/audit/mac.ts) can cover it: a
- * row copied or written by anything but this function does not verify. That costs one more round trip.
+ * row copied or written by anything but this function does not verify. That costs one more round trip,
+ * which also derives the district when the caller left it out, so the MAC covers the district as stored.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
   const payload = JSON.stringify(input.payload ?? {});
   const keys = configuredAuditMac();
-  const idRes = await tx.execute<{ id: string }>(sql`SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) AS id`);
-  const id = Number((idRes as unknown as { rows: { id: string }[] }).rows[0]!.id);
+  const idRes = await tx.execute<{ id: string; district_code: string | null }>(
+    sql`SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) AS id, ${districtOf(input)} AS district_code`,
+  );
+  const first = (idRes as unknown as { rows: { id: string; district_code: string | null }[] }).rows[0]!;
+  const id = Number(first.id);
+  const districtCode = first.district_code;
   const occurredAt = input.at.toISOString();
   const sealed = keys?.sign({
     id,
@@ -46,13 +55,13 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
     subjectId: input.subjectId,
     agencyCode: input.agencyCode ?? null,
     enterpriseCode: input.enterpriseCode ?? null,
-    districtCode: input.districtCode ?? null,
+    districtCode,
     beforeState: input.before ?? null,
     afterState: input.after ?? null,
     requestId: input.requestId ?? null,
     payload: JSON.parse(payload),
   });
-  const data = JSON.stringify(eventData(input));
+  const data = JSON.stringify(eventData({ ...input, districtCode }));
   // One round trip: the entry, its place in the sealer's queue and its outbound event (the outbox of
   // src/exchange, Art. 8, 24, 29) are written by one statement, so none commits without the others.
   await tx.execute(sql`
@@ -60,14 +69,22 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
       INSERT INTO audit_entries (id, occurred_at, actor, role, action, subject_type, subject_id, agency_code, enterprise_code,
                                  district_code, before_state, after_state, payload, payload_hash, request_id, mac, mac_kid)
       VALUES (${id}, ${occurredAt}, ${input.actor}, ${input.role}, ${input.action}, ${input.subjectType}, ${input.subjectId},
-              ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${input.districtCode ?? null}, ${input.before ?? null},
+              ${input.agencyCode ?? null}, ${input.enterpriseCode ?? null}, ${districtCode}, ${input.before ?? null},
               ${input.after ?? null}, ${payload}::jsonb, encode(sha256(convert_to((${payload}::jsonb)::text, 'UTF8')), 'hex'),
               ${input.requestId ?? null}, ${sealed?.mac ?? null}, ${sealed?.kid ?? null})
       RETURNING id),
     event AS (
       INSERT INTO domain_events (id, occurred_at, action, subject_type, subject_id, agency_code, enterprise_code, district_code, data, audit_entry_id)
       SELECT ${newRowId()}::uuid, ${occurredAt}::timestamptz, ${input.action}::text, ${input.subjectType}::text, ${input.subjectId}::text,
-             ${input.agencyCode ?? null}::text, ${input.enterpriseCode ?? null}::text, ${input.districtCode ?? null}::text, ${data}::jsonb, id FROM entry)
+             ${input.agencyCode ?? null}::text, ${input.enterpriseCode ?? null}::text, ${districtCode}::text, ${data}::jsonb, id FROM entry)
     INSERT INTO audit_pending (entry_id) SELECT id FROM entry`);
   return id;
+}
+
+/** The entry's district: as given, or the named agency's, or (no agency) the named enterprise's. */
+function districtOf(input: AuditInput) {
+  if (input.districtCode !== undefined) return sql`${input.districtCode}::text`;
+  if (input.agencyCode) return sql`(SELECT district_code FROM agencies WHERE code = ${input.agencyCode})`;
+  if (input.enterpriseCode) return sql`(SELECT district_code FROM enterprises WHERE credit_code = ${input.enterpriseCode})`;
+  return sql`NULL::text`;
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { ruleArticle } from '../rules/catalog.js';
-import { assertDeclarationWithinJurisdiction, assertNotOwnUnit } from './access.js';
+import { assertDeclarationWithinJurisdiction, assertNotOwnUnit } from '../access/index.js';
 import { declarationKind } from './kinds.js';
 import { findDeclaration, type Declaration } from './repository.js';
 import { describeValue } from './describe.js';

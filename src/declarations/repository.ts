@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, declarations, enterprises } from '../db/schema/index.js';
 import { shanghaiDayRange } from '../supervision/shanghai-time.js';
-import { declarationJurisdiction } from './access.js';
+import { declarationJurisdiction } from '../access/index.js';
 
 /** The register's thin queries, always narrowed to the caller's supervising level. */
 export type Declaration = typeof declarations.$inferSelect;

@@ -6,7 +6,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { Page, responses, Uuid } from '../http/schemas.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { assertDeclarationWithinJurisdiction } from './access.js';
+import { assertDeclarationWithinJurisdiction } from '../access/index.js';
 import { confirmDeclaration, rejectDeclaration } from './commands.js';
 import { againstPeers } from './peers.js';
 import { countDeclarations, declarationCounts, findDeclaration, findNamedDeclaration, listDeclarations, type DeclarationFilter } from './repository.js';

@@ -8,7 +8,6 @@ import { auditEntries, inspectionEvidence, inspectionEvidenceFiles } from '../db
 import { DomainError } from '../errors/domain-error.js';
 import { assertMayRead, assertOwnAgency } from '../access/visits.js';
 import { findInspection, type Inspection } from '../visits/repository.js';
-import { findAgency } from '../registry/agencies.repository.js';
 import { readFileFacts } from './exif.js';
 import { kindOf, sniffEvidenceType, type EvidenceType } from './media.js';
 import { EVIDENCE_SETTING_NAMES } from './settings.js';
@@ -93,14 +92,12 @@ export async function attachEvidence(tx: Db, { at, audit }: CommandScope, actor:
   };
   await tx.insert(inspectionEvidence).values(row);
   await tx.insert(inspectionEvidenceFiles).values({ evidenceId: row.id, data });
-  const agency = await findAgency(tx, i.agencyCode);
   await audit({
     action: 'evidence.attached',
     subjectType: 'inspection_evidence',
     subjectId: row.id,
     agencyCode: i.agencyCode,
     enterpriseCode: i.enterpriseCode,
-    districtCode: agency?.districtCode ?? null,
     // The hash is on the chain: a file changed or swapped later no longer matches what was recorded here.
     payload: {
       inspectionId: i.id,

@@ -75,14 +75,12 @@ export async function signRecord(tx: Db, { at, audit }: CommandScope, actor: Pri
     signedAt: at,
   };
   await tx.insert(inspectionRecordSignatures).values(row);
-  const agency = await findAgency(tx, i.agencyCode);
   await audit({
     action: 'record.signed',
     subjectType: 'inspection',
     subjectId: i.id,
     agencyCode: i.agencyCode,
     enterpriseCode: i.enterpriseCode,
-    districtCode: agency?.districtCode ?? null,
     before: i.state,
     after: i.state,
     payload: { signerName: row.signerName, signerRole: row.signerRole, signatureSha256: row.signatureSha256, signatureBytes: png.length, findingsSha256: row.findingsSha256 },

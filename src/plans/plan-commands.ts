@@ -6,7 +6,7 @@ import { transitionOrRefuse } from '../commands/transition.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
-import { assertActsForAgency } from './plan-access.js';
+import { assertActsForAgency } from '../access/index.js';
 import {
   findPlan,
   findPlanFor,

@@ -5,7 +5,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { ruleArticle } from '../rules/catalog.js';
 import { findAgency, sameLevelJusticeBureau } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertFilingBureau } from './plan-access.js';
+import { assertFilingBureau } from '../access/index.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
 import { resubmitDeadline } from './annual-duty.js';
 import { DEFAULT_PLAN_SETTINGS, type PlanSettings } from './plan-settings.js';

@@ -13,7 +13,7 @@ import type { RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { hasAnnualDuty, standingAfterSubmit } from './annual-duty.js';
 import { isOutsideWuhan } from '../registry/territory.js';
-import { assertActsForAgency } from './plan-access.js';
+import { assertActsForAgency } from '../access/index.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
 import { unplannableMatters } from './plannable-matters.js';
 import { planItemsOf, updatePlan, type Plan, type PlanItem, type PlanState } from './plans.repository.js';

@@ -11,7 +11,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, Page, responses, Uuid } from '../http/schemas.js';
-import { mayView, visibilityFilter } from './plan-access.js';
+import { mayViewPlan, planVisibility } from '../access/index.js';
 import { amendPlan, draftPlan, editPlan, publishPlan } from './plan-commands.js';
 import { submitPlan } from './plan-submit.js';
 import { filePlan, returnPlan } from './plan-filing.js';
@@ -78,7 +78,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { overdue, ...q } = req.query;
       const day = today();
-      const rows = await listPlans(app.services.db, { ...q, ...(overdue ? { overdueOn: day } : {}), ...visibilityFilter(principalOf(req)) });
+      const rows = await listPlans(app.services.db, { ...q, ...(overdue ? { overdueOn: day } : {}), ...planVisibility(principalOf(req)) });
       return Promise.all(rows.map(async (p) => planView(p, await planItemsOf(app.services.db, p.id), day)));
     },
   );
@@ -93,7 +93,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const db = app.services.db;
       const plan = await findPlan(db, req.params.id);
       if (!plan) throw DomainError.notFound('年度日常检查计划', req.params.id);
-      if (!mayView(principalOf(req), plan, await findAgency(db, plan.agencyCode))) {
+      if (!mayViewPlan(principalOf(req), plan, await findAgency(db, plan.agencyCode))) {
         throw new DomainError('OUT_OF_SCOPE', '未公布的检查计划仅本单位和司法行政部门可以查看');
       }
       const history = await listAudit(db, { subjectType: 'plan', subjectId: plan.id, limit: 500, offset: 0 });
@@ -106,7 +106,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const db = app.services.db;
     const plan = await findPlan(db, id);
     if (!plan) throw DomainError.notFound('年度日常检查计划', id);
-    if (!mayView(principalOf(req), plan, await findAgency(db, plan.agencyCode))) {
+    if (!mayViewPlan(principalOf(req), plan, await findAgency(db, plan.agencyCode))) {
       throw new DomainError('OUT_OF_SCOPE', '未公布的检查计划仅本单位和司法行政部门可以查看');
     }
     return plan;

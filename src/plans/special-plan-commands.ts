@@ -9,7 +9,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertActsForAgency } from './plan-access.js';
+import { assertActsForAgency } from '../access/index.js';
 import { DEFAULT_SPECIAL_PLAN_SETTINGS, type SpecialPlanSettings } from './special-plan-settings.js';
 import { markVersionPublished } from './special-plan-versions.repository.js';
 import { findSpecialPlan, updateSpecialPlan, type SpecialPlan, type SpecialPlanState } from './special-plans.repository.js';

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertActsForAgency } from './plan-access.js';
+import { assertActsForAgency } from '../access/index.js';
 import { assertWindow, auditSpecial, specialTransition, unpublishedMatters, type SpecialPlanFields } from './special-plan-commands.js';
 import { findSpecialPlan, insertSpecialPlan, type SpecialPlan } from './special-plans.repository.js';
 import { isUpperAuthorityOf, namedAuthority } from './upper-authority.js';

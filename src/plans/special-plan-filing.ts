@@ -3,7 +3,7 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency, sameLevelJusticeBureau } from '../registry/agencies.repository.js';
-import { assertFilingBureau } from './plan-access.js';
+import { assertFilingBureau } from '../access/index.js';
 import { auditSpecial, lockSpecialPlan, specialTransition } from './special-plan-commands.js';
 import { insertSpecialPlanVersion } from './special-plan-versions.repository.js';
 import { updateSpecialPlan } from './special-plans.repository.js';

@@ -10,7 +10,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, CalendarDate, Page, responses, ShortText, Uuid } from '../http/schemas.js';
-import { mayView, visibilityFilter } from './plan-access.js';
+import { mayViewPlan, planVisibility } from '../access/index.js';
 import { createSpecialPlan } from './special-plan-create.js';
 import { amendSpecialPlan, approveSpecialPlan, editSpecialPlan, publishSpecialPlan } from './special-plan-commands.js';
 import { fileSpecialPlan, returnSpecialPlan } from './special-plan-filing.js';
@@ -52,7 +52,7 @@ const reasonOf = (req: FastifyRequest) => (req.body as { reason: string }).reaso
 /** Who may read a plan: a deployed plan is as public as the deployment it executes. */
 async function assertMayView(req: FastifyRequest, plan: SpecialPlan): Promise<void> {
   const visible = plan.state === 'deployed' ? { ...plan, state: 'published' } : plan;
-  if (!mayView(principalOf(req), visible, await findAgency(req.server.services.db, plan.agencyCode))) {
+  if (!mayViewPlan(principalOf(req), visible, await findAgency(req.server.services.db, plan.agencyCode))) {
     throw new DomainError('OUT_OF_SCOPE', '未公布的专项检查计划仅本单位和司法行政部门可以查看');
   }
 }
@@ -84,7 +84,7 @@ export const specialPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Type.Array(SpecialPlanView)),
       },
     },
-    async (req) => (await listSpecialPlans(app.services.db, { ...req.query, ...visibilityFilter(principalOf(req)) })).map(specialPlanView),
+    async (req) => (await listSpecialPlans(app.services.db, { ...req.query, ...planVisibility(principalOf(req)) })).map(specialPlanView),
   );
 
   app.get(

@@ -11,7 +11,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { AgencyCode, Page, responses, ShortText } from '../http/schemas.js';
-import { assertMayReadReferral } from './access.js';
+import { assertMayReadReferral } from '../access/index.js';
 import { openReferral } from './open.js';
 import { flagRefusalAttempt } from './refusal-flag.js';
 import { findReferral, listReferrals } from './repository.js';

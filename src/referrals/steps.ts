@@ -7,7 +7,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { ruleArticle } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertActsOn, type ReferralSide } from './access.js';
+import { assertActsOn, type ReferralSide } from '../access/index.js';
 import { findReferral, updateReferral, type NewReferral, type Referral } from './repository.js';
 import { REFERRAL_REFUSED, REFERRAL_OVERDUE } from './rules.js';
 import { flagIfSentLate } from './late-flag.js';

@@ -1,6 +1,8 @@
 import autoload from '@fastify/autoload';
 import type { FastifyInstance } from 'fastify';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Routes live in their aggregate's folder (src/plans/routes.ts, src/registry/agency-routes.ts, …) and are
@@ -16,6 +18,16 @@ const SRC = fileURLToPath(new URL('..', import.meta.url));
 const NO_INDEX = /^\0$/;
 const isRouteFile = (path: string) => (/routes\.ts$/.test(path) || /\/routes\/[^/]+\.ts$/.test(path)) && !path.startsWith('/routes/');
 const isRootRouteFile = (path: string) => /root-routes\.ts$/.test(path);
+
+// Compile and load the route modules now, while the app's modules load, rather than inside autoload's
+// plugin: a first compile (tsx, the test runner's transform) on a busy machine would otherwise count against
+// the plugin's start timeout and a test's setup time. autoload then finds them already loaded.
+await Promise.all(
+  readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+    .map((f) => '/' + f.split('\\').join('/'))
+    .filter(isRouteFile)
+    .map((f) => import(pathToFileURL(join(SRC, f)).href)),
+);
 
 const routeFiles = (match: (path: string) => boolean) => ({
   dir: SRC,

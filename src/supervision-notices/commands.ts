@@ -12,7 +12,7 @@ import { findAgency } from '../registry/agencies.repository.js';
 import { assertFlagWithinJurisdiction } from '../supervision/flag-scope.js';
 import { findFlag } from '../supervision/flags.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertMayAnswer, assertMayReadNotice } from './access.js';
+import { assertMayAnswer, assertMayReadNotice } from '../access/index.js';
 import { findNotice, type SupervisionNotice } from './repository.js';
 
 export interface SendNoticeInput {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, flags, supervisionNotices } from '../db/schema/index.js';
-import { noticeScope } from './access.js';
+import { noticeScope } from '../access/index.js';
 
 export type SupervisionNotice = typeof supervisionNotices.$inferSelect;
 

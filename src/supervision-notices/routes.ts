@@ -7,7 +7,7 @@ import { commandContext } from '../http/context.js';
 import { runIdempotent } from '../http/idempotency.js';
 import { Page, responses, Uuid } from '../http/schemas.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { assertMayReadNotice } from './access.js';
+import { assertMayReadNotice } from '../access/index.js';
 import { answerNotice, reviewNotice, sendNotice } from './commands.js';
 import { countNotices, findNamedNotice, findNotice, listNotices } from './repository.js';
 import { NoticeQuery, NoticeView, noticeView, SendNoticeBody } from './schemas.js';

@@ -6,7 +6,6 @@ import type { Db } from '../db/client.js';
 import { agencies, enterprises, inspectionRatings } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findInspection } from '../visits/repository.js';
-import { findAgency } from '../registry/agencies.repository.js';
 import { shanghaiDayRange } from './shanghai-time.js';
 import { withinJurisdiction } from './jurisdiction.js';
 
@@ -31,14 +30,12 @@ export async function rateInspection(tx: Db, { at, audit }: CommandScope, actor:
     .onConflictDoNothing()
     .returning();
   if (!row) throw new DomainError('ALREADY_EXISTS', '本次检查已评价过，每次检查只能评价一次');
-  const agency = await findAgency(tx, i.agencyCode);
   await audit({
     action: 'inspection.rated',
     subjectType: 'inspection',
     subjectId: i.id,
     agencyCode: i.agencyCode,
     enterpriseCode: i.enterpriseCode,
-    districtCode: agency?.districtCode ?? null,
     payload: { ratingId: row.id, score: input.score, comment },
   });
   return row;

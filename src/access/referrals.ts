@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import type { Referral } from './repository.js';
+import type { Referral } from '../referrals/repository.js';
 
 /**
  * Who acts on a referral (Art. 23): the finding agency sends it (and, before sending, may turn it into a
