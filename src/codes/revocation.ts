@@ -4,7 +4,9 @@
  * 隐私 is forbidden), so it stays internal — in the code row and the audit log — and the public check
  * shows only which of these kinds of revocation it was.
  */
-export const REVOCATION_CATEGORIES = ['inspection_cancelled', 'team_changed', 'schedule_changed', 'issued_in_error', 'other'] as const;
+import { REVOCATION_CATEGORIES } from '../db/schema/inspections.js';
+
+export { REVOCATION_CATEGORIES };
 export type RevocationCategory = (typeof REVOCATION_CATEGORIES)[number];
 
 export const REVOCATION_CATEGORY_ZH: Record<RevocationCategory, string> = {

@@ -1,6 +1,11 @@
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies, enterprises } from './registry.js';
-import { REVOCATION_CATEGORIES } from '../../codes/revocation.js';
+
+/**
+ * What the public learns about a revoked code: a category, never the free-text reason (src/codes/revocation.ts
+ * gives their words). Defined here so the schema imports no domain code.
+ */
+export const REVOCATION_CATEGORIES = ['inspection_cancelled', 'team_changed', 'schedule_changed', 'issued_in_error', 'other'] as const;
 
 export interface Inspector {
   name: string;
