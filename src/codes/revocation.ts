@@ -6,7 +6,6 @@
  */
 import { REVOCATION_CATEGORIES } from '../db/schema/inspections.js';
 
-// The categories are the column's allowed values, so they are declared with the table (the database layer imports no domain code).
 export { REVOCATION_CATEGORIES };
 export type RevocationCategory = (typeof REVOCATION_CATEGORIES)[number];
 

@@ -1,3 +1,4 @@
+import { ItemResult } from '../visits/schemas/outcome-schema.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
@@ -54,7 +55,7 @@ const CreateOffsite = Type.Object(
     summary: ShortText('检查情况摘要 / summary', 2000),
     items: Type.Array(
       Type.Object(
-        { item: ShortText('检查项目 / item', 200), result: Type.Union([Type.Literal('compliant'), Type.Literal('violation'), Type.Literal('not_applicable')]), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+        { item: ShortText('检查项目 / item', 200), result: ItemResult, note: Type.Optional(Type.String({ maxLength: 1000 })) },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 200 },

@@ -7,7 +7,8 @@ import { AUDIT_ACTION_ZH, AUDIT_SUBJECT_ZH } from '../audit/action-labels.js';
 import { articlesLabel } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
 import { PERIOD_ZH } from '../time/periods.js';
-import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH, OUTCOME_ZH } from '../visits/terms-zh.js';
+import { ESCALATION_GROUND_ZH, ITEM_RESULT_ZH, KIND_ZH, LEAD_KIND_ZH, METHOD_ZH, MODE_ZH, NOTIFY_METHOD_ZH } from '../visits/terms-zh.js';
+import { OUTCOME_KIND_ZH as OUTCOME_ZH } from '../visits/outcome.js';
 
 const Names = Type.Record(Type.String(), Type.String());
 const Labels = Type.Object({

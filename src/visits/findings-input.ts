@@ -5,10 +5,18 @@
  */
 import type { OutcomeInput } from './outcome.js';
 
+/** Art. 19 (一)–(七): the methods of an on-site inspection (their words: METHOD_ZH in terms-zh.ts). */
+export const METHODS = ['statement', 'documents', 'self_report', 'site_survey', 'sampling', 'inquiry', 'other'] as const;
+export type Method = (typeof METHODS)[number];
+
+/** One checklist item's result (Art. 18(4)). */
+export const ITEM_RESULTS = ['compliant', 'violation', 'not_applicable'] as const;
+export type ItemResult = (typeof ITEM_RESULTS)[number];
+
 /** What an officer records at the end of a visit (Art. 18(4), 19, 20, 22, 23). */
 export interface FindingsInput {
   methods: string[];
-  items: { item: string; result: 'compliant' | 'violation' | 'not_applicable'; note?: string }[];
+  items: { item: string; result: ItemResult; note?: string }[];
   /** Art. 20: one or several outcomes (src/visits/outcome.ts). */
   outcome: OutcomeInput;
   /**

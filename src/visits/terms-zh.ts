@@ -4,7 +4,7 @@
  */
 import { ESCALATION_GROUNDS } from '../rules/escalation.js';
 import { LEAD_KINDS_ZH } from '../rules/onsite.js';
-import { OUTCOME_KIND_ZH } from './outcome.js';
+import type { ItemResult, Method } from './findings-input.js';
 
 export { KIND_ZH } from './documents.js';
 
@@ -12,9 +12,6 @@ export { KIND_ZH } from './documents.js';
 export const ESCALATION_GROUND_ZH: Record<string, string> = Object.fromEntries(Object.entries(ESCALATION_GROUNDS).map(([k, g]) => [k, `${g.zh}（${g.cite}）`]));
 
 export const MODE_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
-
-/** Art. 20 (一)–(五): the ways an inspection ends (one visit may record several, src/visits/outcome.ts). */
-export const OUTCOME_ZH: Record<string, string> = { ...OUTCOME_KIND_ZH };
 
 /** Art. 19 (一)–(七): the methods of an on-site inspection. */
 export const METHOD_ZH: Record<string, string> = {
@@ -25,10 +22,10 @@ export const METHOD_ZH: Record<string, string> = {
   sampling: '抽取样品检验检测',
   inquiry: '询问有关人员',
   other: '法律法规规章规定的其他方式',
-};
+} satisfies Record<Method, string>;
 
 /** One checklist item's result (Art. 18(4)). */
-export const ITEM_RESULT_ZH: Record<string, string> = { compliant: '符合', violation: '违法', not_applicable: '不适用' };
+export const ITEM_RESULT_ZH: Record<string, string> = { compliant: '符合', violation: '违法', not_applicable: '不适用' } satisfies Record<ItemResult, string>;
 
 /** Art. 9, 13: where a case inspection's lead came from (one list: src/rules/onsite.ts). */
 export const LEAD_KIND_ZH: Record<string, string> = LEAD_KINDS_ZH;

@@ -90,13 +90,18 @@ describeDb('an on-site routine inspection from draft to archive (Art. 17–25)',
     for (const s of ['行政检查通知书', w.enterprise.name, w.agency.name, '42010620230001', code]) expect(text).toContain(s);
   });
 
-  it('records the enterprise’s scan on entry and moves the inspection in progress', async () => {
+  it('第十七条第（二）项、第十八条第（二）项 records the enterprise’s check of the code without starting the inspection; the officers’ scan on entry starts it', async () => {
     const res = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: as.enterprise(w.enterprise.creditCode), payload: { location: '厂区大门' } });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ accepted: true, flagged: false });
+    const checked = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.supervisor })).json();
+    expect(checked.inspection.state).toBe('code_issued');
+    expect(checked.scans).toHaveLength(1);
+    const scan = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: w.officer, payload: { location: '厂区大门' } });
+    expect(scan.statusCode).toBe(201);
     const detail = (await t.call({ method: 'GET', url: `/api/v1/inspections/${id}`, as: w.supervisor })).json();
     expect(detail.inspection.state).toBe('in_progress');
-    expect(detail.scans).toHaveLength(1);
+    expect(detail.scans).toHaveLength(2);
   });
 
   it('records findings with a rectification order and schedules the follow-up (Art. 20)', async () => {
@@ -147,7 +152,8 @@ describeDb('an on-site routine inspection from draft to archive (Art. 17–25)',
       'inspection.drafted',
       'inspection.approved',
       'inspection.code_issued',
-      'code.scanned',
+      'code.scanned', // the enterprise's check of the code (starts nothing)
+      'code.scanned', // the officers' scan on entry (Art. 17(2))
       'inspection.findings_recorded',
       'inspection.result_notified',
       'inspection.closed',

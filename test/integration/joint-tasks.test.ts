@@ -122,9 +122,13 @@ describeDb('a 综合查一次 of three agencies: launch, assign, one code, one f
     expect(certificates.map((l: { serves: { agencyCode: string }[] }) => l.serves.map((s) => s.agencyCode))).toEqual([[w.market.code], [w.health.code]]);
   });
 
-  it('moves every unit’s part in progress when the enterprise scans the one code', async () => {
+  it('第十七条第（二）项 moves every unit’s part in progress when the lead unit’s officers scan the one code, not when the enterprise checks it', async () => {
     const res = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: as.enterprise(w.enterprise.creditCode), payload: { location: '前厅' } });
     expect(res.statusCode).toBe(201);
+    const checked = (await t.call({ method: 'GET', url: url(), as: lead() })).json();
+    expect(checked.visits[0].parts.map((p: { state: string }) => p.state)).toEqual(['code_issued', 'code_issued', 'code_issued']);
+    const scan = await t.call({ method: 'POST', url: `/api/v1/codes/${code}/scan`, as: lead(), payload: { location: '前厅' } });
+    expect(scan.statusCode).toBe(201);
     const detail = (await t.call({ method: 'GET', url: url(), as: lead() })).json();
     expect(detail.visits[0].parts.map((p: { state: string }) => p.state)).toEqual(['in_progress', 'in_progress', 'in_progress']);
   });

@@ -1,6 +1,12 @@
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies, enterprises } from './registry.js';
 
+/**
+ * What the public learns about a revoked code: a category, never the free-text reason (src/codes/revocation.ts
+ * gives their words). Defined here so the schema imports no domain code.
+ */
+export const REVOCATION_CATEGORIES = ['inspection_cancelled', 'team_changed', 'schedule_changed', 'issued_in_error', 'other'] as const;
+
 export interface Inspector {
   name: string;
   certificateNo: string;
@@ -113,9 +119,6 @@ export const inspections = pgTable(
  * 检查码 (Art. 17): a short id plus an Ed25519 signature over its facts. One active code per inspection;
  * the public check compares against the stored signature instead of re-verifying it (DESIGN.md).
  */
-/** What the public learns about a revoked code: one of these categories, never the head's free-text reason (src/codes/revocation.ts). */
-export const REVOCATION_CATEGORIES = ['inspection_cancelled', 'team_changed', 'schedule_changed', 'issued_in_error', 'other'] as const;
-
 export const inspectionCodes = pgTable(
   'inspection_codes',
   {

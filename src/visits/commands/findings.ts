@@ -12,7 +12,7 @@ import { openReferralsFromFindings } from '../../referrals/open.js';
 import type { FindingsInput } from '../findings-input.js';
 import type { InspectionHooks } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
-import type { Inspection } from '../repository.js';
+import type { Inspection, NewInspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
 import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
 import { noteFollowUpRecorded } from '../../flags/follow-up-recorded.js';
@@ -25,14 +25,31 @@ function validate(f: FindingsInput): FindingsInput & { outcome: Outcome } {
   return { ...f, outcome: normaliseOutcome(f.outcome, violations, 'body.outcome') };
 }
 
-async function wasScanned(tx: Db, inspectionId: string): Promise<boolean> {
+/** Whether the visit's code was scanned on entry (Art. 17(2)); `which` is the visit's lead row or its code. */
+export async function wasScanned(tx: Db, which: { inspectionId: string } | { code: string | null }): Promise<boolean> {
+  if ('code' in which && !which.code) return false;
   const rows = await tx
     .select({ id: codeScans.id })
     .from(codeScans)
     .innerJoin(inspectionCodes, eq(inspectionCodes.code, codeScans.code))
-    .where(and(eq(inspectionCodes.inspectionId, inspectionId), eq(codeScans.accepted, true)))
+    .where(and('code' in which ? eq(inspectionCodes.code, which.code!) : eq(inspectionCodes.inspectionId, which.inspectionId), eq(codeScans.accepted, true)))
     .limit(1);
   return rows.length > 0;
+}
+
+/** What a part's row records with its findings (Art. 18(4), 20): the findings, the outcome, the follow-up due. */
+export function findingsPatch(f: FindingsInput, at: Date): Partial<NewInspection> {
+  const outcome = f.outcome as Outcome;
+  return { findings: f, findingsAt: at, outcome, followUpDue: followUpDueOf(outcome) };
+}
+
+/**
+ * What follows a part's findings, for a single inspection and each unit of a joint visit alike: Art. 23's
+ * referrals of what was found outside the unit's jurisdiction, and Art. 20 ¶3's no-penalty ground.
+ */
+export async function afterFindings(tx: Db, scope: CommandScope, actor: Principal, part: Inspection, f: FindingsInput): Promise<void> {
+  await openReferralsFromFindings(tx, scope, actor, part, f.outOfJurisdiction ?? []);
+  await declareNoPenaltyGround(tx, scope, actor, part, f.outcome);
 }
 
 const sameText = (a: string, b: string) => a.normalize('NFKC').replace(/\s+/g, '') === b.normalize('NFKC').replace(/\s+/g, '');
@@ -52,7 +69,7 @@ async function findingsFlags(tx: Db, i: Inspection, f: FindingsInput, resultsDay
   const out: Omit<FlagInput, 'subjectType' | 'subjectId' | 'agencyCode' | 'enterpriseCode' | 'districtCode'>[] = [];
   // Outside the Order (Art. 2 ¶2, 4) there is no code to scan, and no Order detector applies.
   if (outsideOrder(i)) return out;
-  if (i.mode === 'onsite' && i.kind !== 'case' && !(await wasScanned(tx, i.id))) {
+  if (i.mode === 'onsite' && i.kind !== 'case' && !(await wasScanned(tx, { inspectionId: i.id }))) {
     out.push({ rule: 'CODE_NOT_SCANNED', observed: 'no accepted scan', limit: 'scan on entry', detail: '记录检查情况前未出示检查码并扫码' });
   }
   if (f.sampling?.costBorneBy === 'enterprise') {
@@ -90,17 +107,11 @@ export async function recordFindings(
   resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
 ): Promise<{ inspection: Inspection; flags: string[] }> {
   f = validate(f);
-  const outcome = f.outcome as Outcome;
   const raised: string[] = [];
   const inspection = await stepInspection(tx, scope, actor, id, {
     event: { type: 'RECORD_FINDINGS' },
     action: 'inspection.findings_recorded',
-    patch: (_i, at) => ({
-      findings: f,
-      findingsAt: at,
-      outcome,
-      followUpDue: followUpDueOf(outcome),
-    }),
+    patch: (_i, at) => findingsPatch(f, at),
     check: async (t, i, at) => {
       const agency = await findAgency(t, i.agencyCode);
       for (const flag of await findingsFlags(t, i, f, resultsRecognisedDays)) {
@@ -119,8 +130,7 @@ export async function recordFindings(
     },
     payload: f,
   }, hooks);
-  await openReferralsFromFindings(tx, scope, actor, inspection, f.outOfJurisdiction ?? []);
-  await declareNoPenaltyGround(tx, scope, actor, inspection, f.outcome);
+  await afterFindings(tx, scope, actor, inspection, f);
   return { inspection, flags: raised };
 }
 

@@ -41,21 +41,47 @@ export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor:
   // step the row's state does not allow.
   const state = nextState(i, spec.event);
   await spec.check?.(tx, i, at);
-  const out = await updateInspection(tx, i, { ...(spec.patch?.(i, at) ?? {}), state }, at);
-  const agency = await findAgency(tx, i.agencyCode);
+  return writePart(tx, { at, audit }, i, state, spec.action, { patch: spec.patch?.(i, at), payload: spec.payload ?? {} });
+}
+
+/**
+ * Writes one part row of a visit after the machine allowed its step, with the part's audit entry. A single
+ * inspection's steps and a joint visit's (every part together) write through here.
+ */
+export async function writePart(
+  tx: Db,
+  { at, audit }: Pick<CommandScope, 'at' | 'audit'>,
+  part: Inspection,
+  state: string,
+  action: string,
+  { patch = {}, payload = {} }: { patch?: Partial<NewInspection>; payload?: unknown },
+): Promise<Inspection> {
+  const out = await updateInspection(tx, part, { ...patch, state }, at);
   await audit({
-    action: spec.action,
+    action,
     subjectType: 'inspection',
-    subjectId: i.id,
-    agencyCode: i.agencyCode,
-    enterpriseCode: i.enterpriseCode,
-    districtCode: agency?.districtCode ?? null,
-    before: i.state,
+    subjectId: part.id,
+    agencyCode: part.agencyCode,
+    enterpriseCode: part.enterpriseCode,
+    districtCode: (await findAgency(tx, part.agencyCode))?.districtCode ?? null,
+    before: part.state,
     after: state,
-    payload: spec.payload ?? {},
+    payload,
   });
   return out;
 }
+
+/** The code row follows the visit: closed with it (Art. 18(6)); `which` is the visit's lead row or its code. */
+export async function closeVisitCode(tx: Db, which: { inspectionId: string } | { code: string }): Promise<void> {
+  await tx.update(inspectionCodes).set({ state: 'closed' }).where(codeWhere(which));
+}
+
+/** Revokes the visit's code at once (the public check shows it), with the reason and its category. */
+export async function revokeVisitCode(tx: Db, which: { inspectionId: string } | { code: string }, actor: Principal, reason: string, category: RevocationCategory, at: Date): Promise<void> {
+  await tx.update(inspectionCodes).set({ state: 'revoked', revokedReason: reason, revokedCategory: category, revokedBy: actor.sub, revokedAt: at }).where(codeWhere(which));
+}
+
+const codeWhere = (which: { inspectionId: string } | { code: string }) => ('code' in which ? eq(inspectionCodes.code, which.code) : eq(inspectionCodes.inspectionId, which.inspectionId));
 
 export const approveSpec = (actor: Principal, note?: string): StepSpec => ({
   event: { type: 'APPROVE' },
@@ -99,9 +125,7 @@ export const closeSpec = (): StepSpec => ({
   event: { type: 'CLOSE' },
   action: 'inspection.closed',
   patch: (_i, at) => ({ closedAt: at }),
-  check: async (tx, i) => {
-    await tx.update(inspectionCodes).set({ state: 'closed' }).where(eq(inspectionCodes.inspectionId, i.id));
-  },
+  check: (tx, i) => closeVisitCode(tx, { inspectionId: i.id }),
 });
 
 export const archiveSpec = (archiveRef: string): StepSpec => ({
@@ -115,12 +139,7 @@ export const archiveSpec = (archiveRef: string): StepSpec => ({
 export const cancelSpec = (actor: Principal, reason: string, category: RevocationCategory = 'inspection_cancelled'): StepSpec => ({
   event: { type: 'CANCEL' },
   action: 'inspection.cancelled',
-  check: async (tx, i, at) => {
-    await tx
-      .update(inspectionCodes)
-      .set({ state: 'revoked', revokedReason: reason, revokedCategory: category, revokedBy: actor.sub, revokedAt: at })
-      .where(eq(inspectionCodes.inspectionId, i.id));
-  },
+  check: (tx, i, at) => revokeVisitCode(tx, { inspectionId: i.id }, actor, reason, category, at),
   payload: { reason },
 });
 

@@ -97,11 +97,14 @@ export async function scanCode(tx: Db, { at, audit }: CommandScope, actor: Princ
   });
   const agency = await findAgency(tx, i.agencyCode);
   let after = i.state;
-  if (!refusal && i.state === 'code_issued') {
+  // Art. 17(2): the officers start the inspection by showing the code and scanning it on entry (进入……场所……出示检查码并扫码后开展行政检查工作).
+  // The enterprise's own check of the code (Art. 18(2): the code is shown to it) is recorded, but starts nothing:
+  // the officer's scan step stays theirs.
+  if (!refusal && isOfficer && i.state === 'code_issued') {
     after = nextState(i, { type: 'SCAN' });
     await updateInspection(tx, i, { state: after }, at);
   }
-  if (!refusal) await hooks.afterScan(tx, { at, audit }, row); // a joint code's scan moves every unit's part of the visit
+  if (!refusal && isOfficer) await hooks.afterScan(tx, { at, audit }, row); // a joint code's scan moves every unit's part of the visit
   await audit({
     action: refusal ? 'code.scan_refused' : 'code.scanned',
     subjectType: 'inspection',

@@ -4,9 +4,9 @@ import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { InspectionStep } from '../hooks.js';
-import { updateInspection, type Inspection, type InspectionCode } from '../repository.js';
+import type { Inspection, InspectionCode } from '../repository.js';
+import { writePart } from '../commands/lifecycle.js';
 import { nextState } from '../transition.js';
-import { findAgency } from '../../registry/agencies.repository.js';
 import { flagUncoordinatedSingle } from './coordination-flag.js';
 import { DEFAULT_JOINT_SETTINGS, type JointSettings } from '../../joint/settings.js';
 import { revokeJointVisit } from './task-visits.js';
@@ -42,19 +42,7 @@ export async function scanJointParts(tx: Db, { at, audit }: Pick<CommandScope, '
   if (!lead) return;
   for (const { inspection: p } of await partsOf(tx, lead.taskId, { enterpriseCode: lead.enterpriseCode, lock: true })) {
     if (p.id === code.inspectionId || p.state !== 'code_issued') continue;
-    const after = nextState(p, { type: 'SCAN' });
-    await updateInspection(tx, p, { state: after }, at);
-    await audit({
-      action: 'code.scanned',
-      subjectType: 'inspection',
-      subjectId: p.id,
-      agencyCode: p.agencyCode,
-      enterpriseCode: p.enterpriseCode,
-      districtCode: (await findAgency(tx, p.agencyCode))?.districtCode ?? null,
-      before: p.state,
-      after,
-      payload: { code: code.code, jointTaskId: lead.taskId },
-    });
+    await writePart(tx, { at, audit }, p, nextState(p, { type: 'SCAN' }), 'code.scanned', { payload: { code: code.code, jointTaskId: lead.taskId } });
   }
 }
 

@@ -1,17 +1,15 @@
-import { and, eq } from 'drizzle-orm';
-import { followUpDueOf, outcomeSummaryZh, type Outcome as StoredOutcome } from '../outcome.js';
+import { outcomeSummaryZh, type Outcome as StoredOutcome } from '../outcome.js';
+import { afterFindings, findingsPatch, wasScanned } from '../commands/findings.js';
+import { closeVisitCode, revokeVisitCode, writePart } from '../commands/lifecycle.js';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
-import { codeScans, inspectionCodes } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { ruleArticle } from '../../rules/catalog.js';
 import { raiseFlag } from '../../flags/raise.js';
-import { updateInspection, type Inspection } from '../repository.js';
+import type { Inspection } from '../repository.js';
 import { nextState } from '../transition.js';
 import { agencyNamesOf, findAgency } from '../../registry/agencies.repository.js';
-import { openReferralsFromFindings } from '../../referrals/open.js';
-import { declareNoPenaltyGround } from '../../declarations/no-penalty.js';
 import { mergeChecklist, type ChecklistLine } from './checklist.js';
 import { splitFindings, type JointFindingsInput } from './findings-split.js';
 import { assertLead } from '../../access/visits.js';
@@ -56,26 +54,6 @@ async function openVisit(tx: Db, actor: Principal, taskId: string, enterpriseCod
   return { task, units: (await unitsOf(tx, task.id)).filter((u) => u.state === 'approved'), visit, parts };
 }
 
-async function auditPart(tx: Db, scope: CommandScope, action: string, before: Inspection, after: string, payload: object) {
-  await scope.audit({
-    action,
-    subjectType: 'inspection',
-    subjectId: before.id,
-    agencyCode: before.agencyCode,
-    enterpriseCode: before.enterpriseCode,
-    districtCode: (await findAgency(tx, before.agencyCode))?.districtCode ?? null,
-    before: before.state,
-    after,
-    payload,
-  });
-}
-
-async function wasScanned(tx: Db, code: string | null): Promise<boolean> {
-  if (!code) return false;
-  const rows = await tx.select({ id: codeScans.id }).from(codeScans).where(and(eq(codeScans.code, code), eq(codeScans.accepted, true))).limit(1);
-  return rows.length > 0;
-}
-
 export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Principal, taskId: string, input: JointFindingsInput) {
   const { task, units, visit, parts } = await openVisit(tx, actor, taskId, input.enterpriseCode);
   const lines = taskChecklist(task, units);
@@ -86,18 +64,15 @@ export async function recordJointFindings(tx: Db, scope: CommandScope, actor: Pr
   for (const [k, x] of (input.outOfJurisdiction ?? []).entries()) {
     if (!(await findAgency(tx, x.competentAgencyCode))) throw DomainError.field(`body.outOfJurisdiction[${k}].competentAgencyCode`, `行政执法主体 ${x.competentAgencyCode} 不存在`, 'REFERENCE_INVALID');
   }
-  const scanned = await wasScanned(tx, visit.code);
+  const scanned = await wasScanned(tx, { code: visit.code });
   const flags: string[] = [];
   for (const p of parts) {
     const f = split.get(p.agencyCode)!;
     const state = nextState(p, { type: 'RECORD_FINDINGS' });
-    const followUpDue = followUpDueOf(f.outcome as StoredOutcome);
-    await updateInspection(tx, p, { state, findings: f, findingsAt: scope.at, outcome: f.outcome, followUpDue }, scope.at);
-    await auditPart(tx, scope, 'inspection.findings_recorded', p, state, { jointTaskId: task.id, ...f });
+    await writePart(tx, scope, p, state, 'inspection.findings_recorded', { patch: findingsPatch(f, scope.at), payload: { jointTaskId: task.id, ...f } });
     // Art. 23 holds for a joint visit as for a single one: each unit refers what it found outside its
     // jurisdiction, in this transaction (the visit's date is the finding date; 期限待定 when next year is missing).
-    await openReferralsFromFindings(tx, scope, actor, p, f.outOfJurisdiction ?? []);
-    await declareNoPenaltyGround(tx, scope, actor, p, f.outcome);
+    await afterFindings(tx, scope, actor, p, f);
     if (!scanned) {
       const id = await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
         rule: 'CODE_NOT_SCANNED',
@@ -128,8 +103,7 @@ export async function notifyJointResult(tx: Db, scope: CommandScope, actor: Prin
   const results = [];
   for (const p of parts) {
     const state = nextState(p, { type: 'NOTIFY_RESULT' });
-    await updateInspection(tx, p, { state, resultNotifiedAt: scope.at }, scope.at);
-    await auditPart(tx, scope, 'inspection.result_notified', p, state, { jointTaskId: task.id, method: input.method });
+    await writePart(tx, scope, p, state, 'inspection.result_notified', { patch: { resultNotifiedAt: scope.at }, payload: { jointTaskId: task.id, method: input.method } });
     const outcome = p.outcome as StoredOutcome;
     const findings = p.findings as { items: { item: string; result: string }[] };
     results.push({
@@ -165,10 +139,9 @@ export async function closeJointVisit(tx: Db, scope: CommandScope, actor: Princi
   const { task, visit, parts } = await openVisit(tx, actor, taskId, input.enterpriseCode);
   for (const p of parts) {
     const state = nextState(p, { type: 'CLOSE' });
-    await updateInspection(tx, p, { state, closedAt: scope.at }, scope.at);
-    await auditPart(tx, scope, 'inspection.closed', p, state, { jointTaskId: task.id });
+    await writePart(tx, scope, p, state, 'inspection.closed', { patch: { closedAt: scope.at }, payload: { jointTaskId: task.id } });
   }
-  if (visit.code) await tx.update(inspectionCodes).set({ state: 'closed' }).where(eq(inspectionCodes.code, visit.code));
+  if (visit.code) await closeVisitCode(tx, { code: visit.code });
   await updateVisit(tx, visit, { closedAt: scope.at });
   await auditTask(tx, scope, 'visit_closed', task, task.state, {}, visit.enterpriseCode);
   return visitEnded(tx, scope, task);
@@ -180,12 +153,9 @@ async function cancelVisit(tx: Db, scope: CommandScope, actor: Principal, task: 
   const out: Inspection[] = [];
   for (const p of parts) {
     const state = nextState(p, { type: 'CANCEL' });
-    out.push(await updateInspection(tx, p, { state }, scope.at));
-    await auditPart(tx, scope, p.id === parts[0]!.id && action === 'code.revoked' ? 'code.revoked' : 'inspection.cancelled', p, state, { jointTaskId: task.id, code: visit.code, reason });
+    out.push(await writePart(tx, scope, p, state, p.id === parts[0]!.id && action === 'code.revoked' ? 'code.revoked' : 'inspection.cancelled', { payload: { jointTaskId: task.id, code: visit.code, reason } }));
   }
-  if (visit.code) {
-    await tx.update(inspectionCodes).set({ state: 'revoked', revokedReason: reason, revokedCategory: category, revokedBy: actor.sub, revokedAt: scope.at }).where(eq(inspectionCodes.code, visit.code));
-  }
+  if (visit.code) await revokeVisitCode(tx, { code: visit.code }, actor, reason, category, scope.at);
   await updateVisit(tx, visit, { cancelledAt: scope.at });
   return out;
 }

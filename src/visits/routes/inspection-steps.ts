@@ -10,20 +10,17 @@ import { mergeInspection } from '../commands/merge.js';
 import { approveSpec, archiveSpec, cancelSpec, closeSpec, notifySpec, returnSpec, startSpec, stepInspection, type StepSpec } from '../commands/lifecycle.js';
 import { inspectionRefusalSubject } from '../refusal-subject.js';
 import type { Inspection } from '../repository.js';
-import { OutcomeFields } from '../schemas/outcome-schema.js';
+import { ItemResult, Methods, OutcomeFields } from '../schemas/outcome-schema.js';
 import { Id, InspectionView, inspectionView } from '../schemas/inspection-schemas.js';
 
 const Findings = Type.Object(
   {
-    methods: Type.Array(
-      Type.Union(['statement', 'documents', 'self_report', 'site_survey', 'sampling', 'inquiry', 'other'].map((m) => Type.Literal(m))),
-      { minItems: 1, maxItems: 7, uniqueItems: true, description: '第十九条检查方式 / methods used (Art. 19)' },
-    ),
+    methods: Methods('第十九条检查方式 / methods used (Art. 19)'),
     items: Type.Array(
       Type.Object(
         {
           item: ShortText('检查项目 / item', 200),
-          result: Type.Union([Type.Literal('compliant'), Type.Literal('violation'), Type.Literal('not_applicable')]),
+          result: ItemResult,
           note: Type.Optional(Type.String({ maxLength: 1000 })),
         },
         { additionalProperties: false },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { CalendarDate, ShortText } from '../../http/schemas.js';
+import { ITEM_RESULTS, METHODS } from '../findings-input.js';
 import { OUTCOME_KINDS } from '../outcome.js';
 
 const Kind = Type.Union(
@@ -21,3 +22,11 @@ export const OutcomeFields = {
   noPenaltyGround: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], { description: '依法不予处罚或者免于处罚的理由（如首违不罚；第二十条第三款）/ the no-penalty ground, or null when none' })),
   otherBasis: Type.Optional(ShortText('“其他情形”所依据的规定（第二十条第一款第（五）项）/ the provision for (5)', 500)),
 };
+
+/**
+ * The Art. 19 and 18(4) vocabularies every findings body uses (a single inspection's, a joint visit's one
+ * form, an off-site record): one home, src/visits/findings-input.ts.
+ */
+export const Methods = (description: string) => Type.Array(Type.Union(METHODS.map((m) => Type.Literal(m))), { minItems: 1, maxItems: 7, uniqueItems: true, description });
+
+export const ItemResult = Type.Union(ITEM_RESULTS.map((r) => Type.Literal(r)));

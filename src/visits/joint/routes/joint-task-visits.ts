@@ -14,7 +14,7 @@ import { checklistView, enterpriseNames, listTitle, loadTaskDetail } from '../ta
 import { cancelJointTask, closeJointVisit, notifyJointResult, recordJointFindings, resolveEnterprise } from '../task-visits.js';
 import { findEnterprise } from '../../../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../../../registry/matters.repository.js';
-import { OutcomeFields } from '../../schemas/outcome-schema.js';
+import { ItemResult, Methods, OutcomeFields } from '../../schemas/outcome-schema.js';
 import { IdParams, JointTaskView, jointTaskView } from '../schemas/joint-schemas.js';
 import { jointTaskRefusalSubject } from '../refusal-subject.js';
 
@@ -23,17 +23,12 @@ const Outcome = OutcomeFields;
 const Findings = Type.Object(
   {
     enterpriseCode: Type.Optional(CreditCode),
-    methods: Type.Array(Type.Union(['statement', 'documents', 'self_report', 'site_survey', 'sampling', 'inquiry', 'other'].map((m) => Type.Literal(m))), {
-      minItems: 1,
-      maxItems: 7,
-      uniqueItems: true,
-      description: '第十九条检查方式 / methods used',
-    }),
+    methods: Methods('第十九条检查方式 / methods used'),
     items: Type.Array(
       Type.Object(
         {
           line: Type.Integer({ minimum: 1, maximum: 1000, description: '综合检查表单的行号 / line of the combined checklist' }),
-          result: Type.Union([Type.Literal('compliant'), Type.Literal('violation'), Type.Literal('not_applicable')]),
+          result: ItemResult,
           note: Type.Optional(Type.String({ maxLength: 1000 })),
         },
         { additionalProperties: false },
