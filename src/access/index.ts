@@ -5,10 +5,10 @@
  * - referrals.ts: the finding and the competent agency, and who reads a referral
  * - declarations.ts: a declaration's jurisdiction, and no one confirms their own unit's
  * - supervision-notices.ts: 督办 — who reads a notice and who answers it
- * Inspections and joint tasks: src/inspections/access.ts and src/joint/task-access.ts until the visit
- * aggregate's policy (visits.ts) lands here.
+ * - visits.ts: inspections and joint tasks — the acting unit, the lead unit, who reads a visit (Art. 40(6))
  */
 export { assertActsForAgency, assertFilingBureau, mayView as mayViewPlan, visibilityFilter as planVisibility } from './plans.js';
 export { assertActsOn, assertMayReadReferral, type ReferralSide } from './referrals.js';
 export { assertDeclarationWithinJurisdiction, assertNotOwnUnit, declarationJurisdiction } from './declarations.js';
 export { assertMayAnswer, assertMayReadNotice, noticeScope } from './supervision-notices.js';
+export * from './visits.js';

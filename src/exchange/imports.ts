@@ -133,7 +133,7 @@ function columnsOf(row: ImportRow, scope: string, part?: CooperatingPart) {
  * and written nowhere; the per-row report says which is which. Idempotent by (source system, source id):
  * an identical row changes nothing, a different one is a correction (a new source version, audited).
  * The enterprises' cap locks are taken in one order before any write, so an import and a code issued here
- * at the same enterprise are serialised exactly as two local codes are (src/inspections/repository.ts).
+ * at the same enterprise are serialised exactly as two local codes are (src/visits/repository.ts).
  */
 export async function importInspections(tx: Db, { at, audit }: CommandScope, actor: Principal, client: PlatformClient, raw: RawRow[]): Promise<ImportReport> {
   const shaped = raw.map((r) => {
@@ -313,7 +313,7 @@ async function partRowsOf(tx: Db, sourceSystem: string, sourceId: string): Promi
 /**
  * 综合查一次 imported (Art. 26, 29): each cooperating unit's part is an inspection row of that agency at the
  * enterprise, same kind, window and counted date as the lead's, exactly as a local joint task stores one row
- * per participating agency (src/joint) — so each part counts toward that agency's cap and is seen by the
+ * per participating agency (src/visits/joint) — so each part counts toward that agency's cap and is seen by the
  * coordination advice like any planned visit. Each part is versioned and audited on its own row.
  */
 async function applyParts(

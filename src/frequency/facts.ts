@@ -24,7 +24,7 @@ export interface FrequencyFactsQuery {
   date: string;
   agencyCode: string;
   matterCode: string;
-  /** The enterprise asking about itself: only inspections it may already see count in the answer (src/inspections/enterprise-disclosure.ts). */
+  /** The enterprise asking about itself: only inspections it may already see count in the answer (src/visits/enterprise-disclosure.ts). */
   enterpriseView?: Date;
 }
 

@@ -113,7 +113,7 @@ export const inspectionModel: ModelSpec<World, Row> = {
     },
     REOPEN_FOR_APPROVAL: {
       via: 'command',
-      why: 'Sent to an approved scheme by the merge of a case inspection that adds a matter to it (Art. 13 ¶3, src/inspections/commands/merge.ts). The driver drafts such a case inspection (the off-site capable matter is the extra one) and merges it into the row. A merge reopens only an approved scheme: into a draft it adds the matter without a transition, into a coded or executed one it is refused (400 body.into), so in no other state is REOPEN_FOR_APPROVAL sent.',
+      why: 'Sent to an approved scheme by the merge of a case inspection that adds a matter to it (Art. 13 ¶3, src/visits/commands/merge.ts). The driver drafts such a case inspection (the off-site capable matter is the extra one) and merges it into the row. A merge reopens only an approved scheme: into a draft it adds the matter without a transition, into a coded or executed one it is refused (400 body.into), so in no other state is REOPEN_FOR_APPROVAL sent.',
       async send({ t, w, row }) {
         const state = (await inspectionModel.read(t, w, row)) as string;
         if (state !== 'approved') return { cannotSend: 'a merge reopens only an approved scheme' };

@@ -9,7 +9,7 @@ import { getTask, jointModelWorld, launch, unitStep, type JointModelWorld } from
 /**
  * A “综合查一次” joint task (Art. 28–31), visiting two restaurants so that one visit can end while the other
  * is still open. UNIT_STEP, UNIT_SETTLED, VISIT_STEP and VISIT_ENDED are the task's reading of what a unit or
- * visit request did (src/joint/task-units.ts, task-visits.ts): each is driven by those requests.
+ * visit request did (src/visits/joint/task-units.ts, task-visits.ts): each is driven by those requests.
  */
 type World = JointModelWorld;
 interface Row {
@@ -40,8 +40,8 @@ const closeVisit = (t: TestApp, w: World, row: Row, enterpriseCode: string) => [
 ];
 const revoke = (t: TestApp, w: World, code: string) => () => t.call({ method: 'POST', url: `/api/v1/codes/${code}/revoke`, as: as.head(w.market.code), payload: { reason: '企业停业装修' } });
 
-const WHY_UNIT = 'The task reads every unit request (assign, accept, decline, approve: src/joint/task-units.ts) as UNIT_STEP, then as UNIT_SETTLED with the units still outstanding; ';
-const WHY_VISIT = 'The task reads every visit request (findings, notify-result, close: src/joint/task-visits.ts) as VISIT_STEP, and a visit closed or its code revoked as VISIT_ENDED with the visits still open; ';
+const WHY_UNIT = 'The task reads every unit request (assign, accept, decline, approve: src/visits/joint/task-units.ts) as UNIT_STEP, then as UNIT_SETTLED with the units still outstanding; ';
+const WHY_VISIT = 'The task reads every visit request (findings, notify-result, close: src/visits/joint/task-visits.ts) as VISIT_STEP, and a visit closed or its code revoked as VISIT_ENDED with the visits still open; ';
 
 const driver = (why: string | undefined, send: EventDriver<World, Row>['send']): EventDriver<World, Row> => ({ via: why ? 'command' : 'api', ...(why ? { why } : {}), send });
 
