@@ -107,6 +107,7 @@ export const AUDIT_ACTION_ZH: Record<string, string> = {
   'supervision_notice.answered': '答复督办',
   'supervision_notice.returned': '退回督办答复',
   'supervision_notice.sent': '发出督办',
+  'seed.loaded': '载入演示数据',
 };
 
 /** The Chinese names of the kinds of subject an audit entry is about (对象类型). */
@@ -127,4 +128,5 @@ export const AUDIT_SUBJECT_ZH: Record<string, string> = {
   joint_task: '联合检查任务',
   code: '检查码',
   notice: '通知',
+  seed: '演示数据',
 };

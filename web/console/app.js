@@ -36,5 +36,6 @@ startShell({
     wrongRole: '本平台供司法行政部门监督人员使用，请使用监督人员身份的令牌。',
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role supervisor --agency WH-SFJ'), '（区级监督加 ', h('code', {}, '--district 420106'), '）'],
   },
-  who: (me) => `${me.name ?? me.sub} · ${me.agency ?? ''}${me.district ? ` · 辖区 ${me.district}` : ' · 全市'}`,
+  // The unit is shown by name under the person (me.unitName); its code is no help to a reader.
+  who: (me) => `${me.name ?? me.sub}${me.district ? '' : ' · 全市'}`,
 });

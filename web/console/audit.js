@@ -68,7 +68,8 @@ export async function auditView({ api, query, labels }) {
   const actorOf = (e) => {
     const unit = String(e.actor).split(':')[1];
     const unitName = unit ? agencies.get(unit) : undefined;
-    return h('td', {}, h('div', {}, `${labels.roles?.[e.role] ?? e.role}${unitName ? ` · ${unitName}` : ''}`), h('div', { class: 'muted' }, e.actor));
+    // The login subject only where no unit name stands for it (kept in the tooltip for whoever traces a login).
+    return h('td', { title: e.actor }, h('div', {}, `${labels.roles?.[e.role] ?? e.role}${unitName ? ` · ${unitName}` : ''}`), unitName ? null : h('div', { class: 'muted' }, e.actor));
   };
   const rows = entries.map((/** @type {any} */ e) =>
     h(

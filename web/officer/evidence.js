@@ -106,7 +106,11 @@ export async function evidenceSection({ api, inspection, canAttach }) {
   await refresh();
   if (!canAttach) return h('section', { class: 'card', 'data-testid': 'evidence' }, h('h2', {}, '现场取证'), list);
 
-  const input = /** @type {HTMLInputElement} */ (h('input', { type: 'file', accept: 'image/*,video/*', capture: 'environment', 'data-testid': 'evidence-file', 'aria-describedby': 'evidence-help' }));
+  // The browser's own file button speaks the browser's language ("Choose File" on an English system): the
+  // input is hidden behind a button in Chinese, and the chosen file's name is said beside it.
+  const input = /** @type {HTMLInputElement} */ (h('input', { type: 'file', class: 'file-input', accept: 'image/*,video/*', capture: 'environment', 'data-testid': 'evidence-file', 'aria-describedby': 'evidence-help' }));
+  const chosen = h('span', { class: 'muted', 'data-testid': 'evidence-chosen' }, '未选择文件');
+  input.addEventListener('change', () => fill(chosen, input.files?.[0]?.name ?? '未选择文件'));
   const note = /** @type {HTMLInputElement} */ (h('input', { 'data-testid': 'evidence-note', placeholder: '说明（可选），如：仓库货架', maxlength: '500' }));
   const consent = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': 'evidence-consent' }));
   const send = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'primary', 'data-testid': 'attach-evidence' }, '上传取证材料'));
@@ -125,6 +129,7 @@ export async function evidenceSection({ api, inspection, canAttach }) {
         body: { dataBase64: await base64Of(file), ...(file.type ? { contentType: file.type } : {}), ...(note.value.trim() ? { note: note.value.trim() } : {}), device },
       });
       input.value = '';
+      fill(chosen, '未选择文件');
       note.value = '';
       await refresh();
     } catch (err) {
@@ -141,7 +146,7 @@ export async function evidenceSection({ api, inspection, canAttach }) {
     'section',
     { class: 'card', 'data-testid': 'evidence' },
     h('h2', {}, '现场取证'),
-    h('label', { class: 'field' }, '拍照或录制短视频', input),
+    h('div', { class: 'file-field' }, h('span', { class: 'field-title' }, '拍照或录制短视频'), h('label', { class: 'button file-pick' }, '拍照或选择文件', input), chosen),
     h('p', { class: 'muted', id: 'evidence-help' }, '拍摄时间和地点优先取照片自带的记录；没有时按下方选择取本机时间和位置。'),
     fileError,
     h('label', { class: 'field' }, '说明', note),

@@ -185,7 +185,7 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
         { class: 'facts' },
         h('dt', {}, '状态'), h('dd', { 'data-testid': 'state' }, label(labels.states.inspection, i.state)),
         h('dt', {}, '种类'), h('dd', {}, `${label(labels.kinds, i.kind)} · ${label(labels.modes, i.mode)}`),
-        h('dt', {}, '检查事项'), h('dd', {}, i.matterCodes.join('、')),
+        h('dt', {}, '检查事项'), h('dd', { 'data-testid': 'matters' }, (await matterNames(api, i.agencyCode, i.matterCodes)).join('、')),
         h('dt', {}, '检查时间'), h('dd', {}, `${fmtTime(i.windowStart)} 至 ${fmtTime(i.windowEnd)}`),
         h('dt', {}, '检查人员'), h('dd', {}, i.inspectors.map((/** @type {any} */ p) => `${p.name}（${p.certificateNo || '无证'}）`).join('、')),
         outcome ? [h('dt', {}, '处理结果'), h('dd', {}, outcome.summaryZh ?? label(labels.outcomes, outcome.kind), outcome.noticeNo ? `，文号 ${outcome.noticeNo}` : '')] : null,
@@ -198,4 +198,16 @@ export async function inspectionView({ api, me, labels, args, rerender }) {
     ['findings_recorded', 'result_notified', 'closed', 'archived'].includes(i.state) ? await recordSection({ api, inspection: i, canSign: ['findings_recorded', 'result_notified'].includes(i.state) && me.agency === i.agencyCode }) : null,
     h('section', { class: 'card' }, h('h2', {}, '下一步'), out, todo.length ? steps : h('p', { class: 'muted' }, '没有需要办理的操作。')),
   );
+}
+
+/**
+ * The matters by name (名称, not 编码): the agency's catalogue (第七条), read once per view; a code the
+ * catalogue no longer lists keeps its code.
+ * @param {import('../shared/shell.js').Api} api @param {string} agency @param {string[]} codes
+ */
+async function matterNames(api, agency, codes) {
+  /** @type {any[]} */
+  const rows = await api(`/api/v1/matters?agency=${encodeURIComponent(agency)}&limit=500`).catch(() => []);
+  const byCode = new Map(rows.map((m) => [m.matterCode, m.name]));
+  return codes.map((c) => byCode.get(c) ?? c);
 }

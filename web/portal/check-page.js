@@ -27,7 +27,12 @@ if (claims?.role === 'enterprise') {
       button.disabled = false;
     }
   });
-  fill(section, h('p', { class: 'muted' }, `已登录企业 ${claims.creditCode ?? ''}：核验并登记本次扫码。`), button, out);
+  // The enterprise by name (/me's unitName), not its credit code; the line says so once the name is known.
+  const signedInAs = h('p', { class: 'muted', 'data-testid': 'signed-in-as' }, '已登录企业：核验并登记本次扫码。');
+  apiClient(() => token)('/api/v1/me')
+    .then((me) => me?.unitName && fill(signedInAs, `已登录企业 ${me.unitName}：核验并登记本次扫码。`))
+    .catch(() => {});
+  fill(section, signedInAs, button, out);
 } else {
   fill(section, h('p', {}, '被检查企业：', h('a', { href: '/portal/' }, '登录企业服务'), '后重新扫码，可一键核验本次检查是否经过授权并登记扫码。'));
 }
