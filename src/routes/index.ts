@@ -37,6 +37,7 @@ import { webRoutes } from './web.js';
 import { jointListRoutes } from './joint-lists.js';
 import { jointTaskRoutes } from './joint-tasks.js';
 import { jointStatsRoutes } from './joint-stats.js';
+import { proposalRoutes } from '../proposals/routes.js';
 import { platformClientRoutes } from './platform-clients.js';
 import { webhookDeadLetterRoutes } from './webhook-dead-letters.js';
 import { eventRoutes } from './events.js';
@@ -88,6 +89,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await api.register(jointListRoutes);
       await api.register(jointTaskRoutes);
       await api.register(jointStatsRoutes);
+      await api.register(proposalRoutes);
       await api.register(adminAlertRoutes);
       await api.register(platformClientRoutes);
       await api.register(webhookDeadLetterRoutes);

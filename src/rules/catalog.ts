@@ -1,4 +1,5 @@
 import { articlesLabel, type ArticleRef } from './article.js';
+import { PROPOSAL_RULES } from '../proposals/rules.js';
 
 /**
  * The regulation read as rules (shared/regulation/RULES.md). A guard refuses an action; a detector
@@ -96,6 +97,7 @@ export const RULES = [
   rule('LEAD_SHARED', [a(9)], 'detector', 'medium', '同一线索编号用于多家企业的个案检查', 'One lead reference serving case inspections of several enterprises'),
   rule('DECLARATIONS_ABOVE_PEERS', [a(6)], 'detector', 'medium', '声明事项明显多于同级同类主体', 'Declared exemptions far above the agency’s peers'),
   rule('QUOTA', [a(40, 4)], 'detector', 'medium', '下达检查指标或与考核挂钩', 'Inspection quota tied to evaluation'),
+  ...PROPOSAL_RULES,
 ] as const satisfies readonly RuleDef[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -1,4 +1,5 @@
 import { RULES, type RuleDef, type RuleId } from './catalog.js';
+import { PROPOSAL_RAISERS } from '../proposals/rules.js';
 
 /**
  * How each rule of the catalogue is applied: which commands refuse with it (guards), where its flag is
@@ -150,6 +151,7 @@ export const RAISERS: Record<RuleId, RuleRaisers> = {
       en: 'Evaluation schemes, quotas and budget-performance targets are not in the engine’s data, so a quota or a link to inspection counts or fines cannot be seen',
     },
   },
+  ...PROPOSAL_RAISERS,
 };
 
 /** What GET /api/v1/rules and the compliance doc say about a rule's application. */
