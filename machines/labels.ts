@@ -2,6 +2,7 @@ import { DEVICE_STATE_ZH } from './device.machine.js';
 import { FLAG_STATE_ZH } from './flag.machine.js';
 import { INSPECTION_STATE_ZH } from './inspection.machine.js';
 import { JOINT_LIST_STATE_ZH } from './joint-list.machine.js';
+import { JOINT_PROPOSAL_STATE_ZH, PROPOSAL_UNIT_STATE_ZH } from './joint-proposal.machine.js';
 import { JOINT_TASK_STATE_ZH } from './joint-task.machine.js';
 import { JOINT_UNIT_STATE_ZH } from './joint-unit.machine.js';
 import { REFERRAL_STATE_ZH } from './referral.machine.js';
@@ -19,6 +20,8 @@ export const STATE_LABELS: Record<string, Record<string, string>> = {
   jointList: JOINT_LIST_STATE_ZH,
   jointTask: JOINT_TASK_STATE_ZH,
   jointUnit: JOINT_UNIT_STATE_ZH,
+  jointProposal: JOINT_PROPOSAL_STATE_ZH,
+  jointProposalUnit: PROPOSAL_UNIT_STATE_ZH,
   referral: REFERRAL_STATE_ZH,
   supervisionNotice: SUPERVISION_NOTICE_STATE_ZH,
   matter: { draft: '草稿', published: '已公布', withdrawn: '已撤销' },
@@ -47,6 +50,8 @@ export const EVENT_LABELS: Record<string, Record<string, string>> = {
   jointList: { EDIT: '修改', REVIEW_PASS: '审核通过', REVIEW_RETURN: '审核退回', APPROVE: '批准', PUBLISH: '公布', AMEND: '修订', SUPERSEDE: '以新版本替代' },
   jointTask: { UNIT_STEP: '办理单位分工', UNIT_SETTLED: '确认各单位分工', ISSUE_CODE: '获取联合检查码', VISIT_STEP: '办理检查', VISIT_ENDED: '结束检查', CANCEL: '取消任务' },
   jointUnit: { ASSIGN: '分配任务', ACCEPT: '接受任务', DECLINE: '拒绝任务', APPROVE: '批准本单位检查方案' },
+  jointProposal: { UNIT_ANSWERED: '单位答复', LAPSE: '逾期未答复' },
+  jointProposalUnit: { ACCEPT: '接受联合检查建议', DECLINE: '拒绝联合检查建议', LAPSE: '逾期未答复' },
   matter: { PUBLISH: '公布', WITHDRAW: '撤销' },
   plan: { EDIT: '修改', SUBMIT: '报送备案', FILE: '备案', RETURN: '退回', PUBLISH: '公布', AMEND: '调整' },
   supervisionNotice: SUPERVISION_NOTICE_EVENT_ZH,

@@ -17,16 +17,17 @@ export function prng(seed: number): () => number {
 
 const BRANDS = ['长江', '江城', '楚天', '晴川', '黄鹤', '东湖', '汉江', '光谷', '知音', '珞珈', '龟山', '南岸', '汉正', '鹦鹉', '沙湖', '月湖', '荆楚', '九省', '金银湖', '汤逊湖'];
 const TRADES = [
-  { word: '食品', kind: 'food' },
-  { word: '餐饮管理', kind: 'food' },
-  { word: '化工', kind: 'chem' },
-  { word: '机械制造', kind: 'mfg' },
-  { word: '物流', kind: 'transport' },
-  { word: '医药', kind: 'drug' },
-  { word: '建材', kind: 'mfg' },
-  { word: '电子科技', kind: 'mfg' },
-  { word: '汽车零部件', kind: 'mfg' },
-  { word: '商贸', kind: 'trade' },
+  // industry: 国民经济行业分类 (GB/T 4754-2017) of the trade word; licences: what such a business holds.
+  { word: '食品', kind: 'food', industry: 'F5122', licences: ['food_business'] },
+  { word: '餐饮管理', kind: 'food', industry: 'H6210', licences: ['food_business', 'public_health'] },
+  { word: '化工', kind: 'chem', industry: 'C2614', licences: ['hazardous_chemicals'] },
+  { word: '机械制造', kind: 'mfg', industry: 'C3431', licences: ['special_equipment'] },
+  { word: '物流', kind: 'transport', industry: 'G5430', licences: [] },
+  { word: '医药', kind: 'drug', industry: 'F5251', licences: ['drug_retail'] },
+  { word: '建材', kind: 'mfg', industry: 'C3021', licences: [] },
+  { word: '电子科技', kind: 'mfg', industry: 'C3971', licences: [] },
+  { word: '汽车零部件', kind: 'mfg', industry: 'C3670', licences: ['special_equipment'] },
+  { word: '商贸', kind: 'trade', industry: 'F5191', licences: [] },
 ];
 const STREETS = ['解放大道', '中山大道', '武珞路', '珞喻路', '汉阳大道', '建设大道', '和平大道', '关山大道', '雄楚大道', '金银潭大道', '黄浦大街', '民族大道'];
 
@@ -75,6 +76,9 @@ export interface EnterpriseSeed {
   entityType: EntityType;
   scope: 'in_scope' | 'by_reference' | 'out_of_scope';
   riskClass: 'A' | 'B' | 'C' | 'D' | null;
+  /** GB/T 4754 industry code and licences held, from the trade word (no draw: other demo values stay as they were). */
+  industryCode: string;
+  licenceKinds: string[];
   /** Demo premises (WGS-84), near the district's centre, for the scan's distance check (亮码即定位). */
   latitude: number;
   longitude: number;
@@ -96,7 +100,8 @@ export function demoEnterprises(count: number, seed = 327): EnterpriseSeed[] {
     const district = WUHAN_DISTRICTS[Math.floor(rnd() * WUHAN_DISTRICTS.length)]!;
     const type = pick(rnd, TYPE_WEIGHTS);
     const brand = BRANDS[Math.floor(rnd() * BRANDS.length)]!;
-    const trade = TRADES[Math.floor(rnd() * TRADES.length)]!.word;
+    const tradeRow = TRADES[Math.floor(rnd() * TRADES.length)]!;
+    const trade = tradeRow.word;
     const name = nameFor(type, brand, trade, district.name.replace(/区$/, ''), i);
     if (names.has(name)) continue;
     names.add(name);
@@ -109,6 +114,8 @@ export function demoEnterprises(count: number, seed = 327): EnterpriseSeed[] {
       entityType: type,
       scope: scopeOf(type),
       riskClass: scopeOf(type) === 'out_of_scope' ? null : pick(rnd, RISK),
+      industryCode: tradeRow.industry,
+      licenceKinds: tradeRow.licences,
       ...demoPremises(district.code, seed, out.length),
     });
   }

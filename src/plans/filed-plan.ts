@@ -2,6 +2,8 @@ import type { Db } from '../db/client.js';
 import { PlanAmendedNotRefiled, RoutineWithoutPlan } from '../rules/declarations/plans.js';
 import type { RuleResult } from '../rules/result.js';
 import { loadCoverageUsage } from './coverage-facts.js';
+import { classPopulations } from '../proposals/class-population.js';
+import { findAgency } from '../registry/agencies.repository.js';
 import { pickCoveringItem, type CoverageQuestion } from './item-coverage.js';
 import { diffItems } from './plan-item-diff.js';
 import { lastFiledVersion, type FiledItem, type PlanVersion } from './plan-versions.repository.js';
@@ -112,6 +114,8 @@ export async function findCoveringItem(
 ): Promise<PlanCoverage> {
   const byMatter = await findFiledPlanCovering(db, agencyCode, q.matterCode, q.year, options);
   if ('refusal' in byMatter) return byMatter;
-  const pick = pickCoveringItem(byMatter.items, q, await loadCoverageUsage(db, agencyCode, q, excludeId));
+  const usage = await loadCoverageUsage(db, agencyCode, q, excludeId);
+  usage.classPopulations = await classPopulations(db, (await findAgency(db, agencyCode))?.districtCode ?? null, byMatter.items);
+  const pick = pickCoveringItem(byMatter.items, q, usage);
   return 'refusal' in pick ? pick : { ...byMatter, item: pick.item };
 }

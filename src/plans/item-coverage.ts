@@ -24,6 +24,8 @@ export interface CoverageUsage {
   otherEnterprises: number;
   /** Enterprises in scope within the agency's territory: the class a class item samples from. */
   population: number;
+  /** Exact populations of class items whose class is a filter, by item id (src/proposals/class-population.ts). */
+  classPopulations?: Record<string, number>;
 }
 
 export const MODE_ZH = { onsite: '现场检查', offsite: '非现场检查' } as const;
@@ -44,9 +46,10 @@ export function whyNotCovered(item: FiledItem, q: CoverageQuestion, u: CoverageU
     return `企业 ${q.enterpriseCode} 不在计划所列检查对象名单内`;
   }
   if (item.targetKind === 'class' && u.sameEnterprise === 0) {
-    const cap = sampleSize(Number(item.samplingRatio ?? 0), u.population);
+    const population = u.classPopulations?.[item.id] ?? u.population;
+    const cap = sampleSize(Number(item.samplingRatio ?? 0), population);
     if (u.otherEnterprises >= cap) {
-      return `计划按检查比例 ${Number(item.samplingRatio)} 抽查“${item.targetClass ?? ''}”（${u.population} 户中至多 ${cap} 户），本年度已检查 ${u.otherEnterprises} 户`;
+      return `计划按检查比例 ${Number(item.samplingRatio)} 抽查“${item.targetClass ?? ''}”（${population} 户中至多 ${cap} 户），本年度已检查 ${u.otherEnterprises} 户`;
     }
   }
   if (u.sameEnterprise >= item.frequency) return `计划检查频次为每户每年 ${item.frequency} 次，本年度已对该企业检查 ${u.sameEnterprise} 次`;

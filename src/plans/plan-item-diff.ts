@@ -19,6 +19,8 @@ export function itemKey(i: Comparable): string {
     i.method,
     i.frequency,
     i.necessity,
+    // Appended last, null when absent, so versions filed before class filters existed keep their keys.
+    i.classFilter ?? null,
   ]);
 }
 

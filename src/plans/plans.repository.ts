@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { agencies, planItems, plans } from '../db/schema/index.js';
+import { agencies, planItems, plans, type PlanClassFilter } from '../db/schema/index.js';
 
 export type Plan = typeof plans.$inferSelect;
 export type NewPlan = typeof plans.$inferInsert;
@@ -16,6 +16,8 @@ export interface PlanItemInput {
   targetEnterprises?: string[];
   targetClass?: string;
   samplingRatio?: number;
+  /** The class as a registry filter (src/proposals/class-filter.ts); absent: a free-text class (未匹配). */
+  classFilter?: PlanClassFilter;
   checkItems?: string[];
   method: 'onsite' | 'offsite';
   frequency?: number;
@@ -77,6 +79,7 @@ export async function replacePlanItems(db: Db, planId: string, items: readonly P
         targetKind: i.targetKind,
         targetEnterprises: i.targetEnterprises ?? [],
         targetClass: i.targetClass ?? null,
+        classFilter: i.classFilter ?? null,
         // A named list is inspected in full; the stated ratio is kept when given.
         samplingRatio: i.samplingRatio ?? (i.targetKind === 'named' ? 1 : null),
         checkItems: i.checkItems ?? [],

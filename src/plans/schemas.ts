@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { AnyJson } from '../http/schemas.js';
+import { classZh } from '../proposals/class-filter.js';
+import { ClassFilterBody } from '../proposals/class-filter-schema.js';
 import type { listAudit } from '../audit/query.js';
 import { CreditCode } from '../http/schemas.js';
 import { dutyStatus } from './annual-duty.js';
@@ -25,6 +27,7 @@ export const PlanItemBody = Type.Object(
     targetEnterprises: Type.Optional(Type.Array(CreditCode, { maxItems: 5000, description: '检查对象名单 / named enterprises' })),
     targetClass: Type.Optional(Type.String({ maxLength: 200, description: '检查对象类别 / class of enterprises' })),
     samplingRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: '检查比例 / sampling ratio (0–1]' })),
+    classFilter: Type.Optional(ClassFilterBody),
     checkItems: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200, description: '检查项目 / items checked' })),
     method: Type.Union([Type.Literal('onsite'), Type.Literal('offsite')], { description: '检查方式：onsite 现场 | offsite 非现场' }),
     frequency: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: '检查频次（每户每年）/ inspections per enterprise per year' })),
@@ -41,6 +44,8 @@ export const PlanItemView = Type.Object({
   targetEnterprises: Type.Array(Str),
   targetClass: Nullable(Str),
   samplingRatio: Nullable(Type.Number()),
+  classFilter: Type.Optional(Nullable(ClassFilterBody)),
+  classZh: Type.Optional(Type.String({ description: '检查对象类别的中文表述；未匹配的文字类别注明“未匹配” / the class in Chinese' })),
   checkItems: Type.Array(Str),
   method: Str,
   frequency: Type.Integer({ description: '0 表示尚未填写 / 0 = not stated' }),
@@ -119,7 +124,7 @@ export function planView(p: Plan, items: readonly PlanItem[], today: string) {
     amendedAt: iso(p.amendedAt),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
-    items: items.map(({ planId: _planId, ...item }) => item),
+    items: items.map(({ planId: _planId, ...item }) => (item.targetKind === 'class' ? { ...item, classZh: classZh(item.targetClass, item.classFilter) } : item)),
   };
 }
 

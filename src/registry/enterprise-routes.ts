@@ -44,10 +44,14 @@ const Enterprise = Type.Object({
   entityTypeZh: Type.String(),
   scope: Scope,
   riskClass: Type.Union([RiskClass, Type.Null()]),
+  industryCode: Type.Union([Type.String(), Type.Null()], { description: '国民经济行业分类（GB/T 4754）代码 / industry code' }),
+  licenceKinds: Type.Array(Type.String(), { description: '持有的许可证种类 / licence kinds held' }),
   latitude: Type.Union([Type.Number(), Type.Null()], { description: '登记经营场所纬度（WGS-84）/ premises latitude' }),
   longitude: Type.Union([Type.Number(), Type.Null()], { description: '登记经营场所经度（WGS-84）/ premises longitude' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
+const IndustryCode = Type.String({ pattern: '^[A-T][0-9]{2,4}$', description: '国民经济行业分类（GB/T 4754）代码，如 H6210 / industry code' });
+const LicenceKinds = Type.Array(Type.String({ pattern: '^[a-z_]{1,64}$' }), { maxItems: 20, uniqueItems: true, description: '持有的许可证种类，如 food_business / licence kinds held' });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: '登记经营场所纬度（WGS-84），用于扫码位置核对 / premises latitude' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: '登记经营场所经度（WGS-84）/ premises longitude' });
 
@@ -139,6 +143,8 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             premisesDistrictCodes: Type.Optional(PremisesDistricts),
             entityType: EntityTypeSchema,
             riskClass: Type.Optional(RiskClass),
+            industryCode: Type.Optional(IndustryCode),
+            licenceKinds: Type.Optional(LicenceKinds),
             latitude: Type.Optional(Latitude),
             longitude: Type.Optional(Longitude),
           },
@@ -193,6 +199,8 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             premisesDistrictCodes: Type.Optional(PremisesDistricts),
             entityType: Type.Optional(EntityTypeSchema),
             riskClass: Type.Optional(Type.Union([RiskClass, Type.Null()])),
+            industryCode: Type.Optional(Type.Union([IndustryCode, Type.Null()])),
+            licenceKinds: Type.Optional(LicenceKinds),
             latitude: Type.Optional(Type.Union([Latitude, Type.Null()])),
             longitude: Type.Optional(Type.Union([Longitude, Type.Null()])),
           },

@@ -16,6 +16,7 @@ import { notArchivedJob } from './jobs/not-archived.js';
 import { caseRelabellingJob } from './jobs/case-relabelling.js';
 import { leadSharedJob } from './jobs/lead-shared.js';
 import { declarationsAbovePeersJob } from './jobs/declarations-above-peers.js';
+import { proposalLapsedJob } from './jobs/proposal-lapsed.js';
 
 /**
  * Every due-date job, in the order a pass runs them. A new job is its own file under jobs/ plus its line
@@ -32,6 +33,7 @@ export const SWEEP_JOBS: readonly SweepJob[] = [
   resultNotNotifiedJob, // RESULT_NOT_NOTIFIED, Art. 18(5)
   rectificationNoFollowupJob, // RECTIFICATION_NO_FOLLOWUP, Art. 20
   jointNotCoordinatedJob, // JOINT_NOT_COORDINATED, Art. 26
+  proposalLapsedJob, // JOINT_PROPOSAL_LAPSED, Art. 28
   frequencyCapExceededJob, // FREQUENCY_CAP (detector), Art. 15, 40(10)
   caseFrequencyAnomalyJob, // CASE_FREQUENCY_ANOMALY, Art. 15
   caseMergeableJob, // CASE_MERGEABLE, Art. 13 ¶3

@@ -14,3 +14,4 @@ export * from "./exchange.js";
 export * from "./supervision-notices.js";
 export * from "./evidence.js";
 export * from "./declarations.js";
+export * from './proposals.js';

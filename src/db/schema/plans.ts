@@ -73,6 +73,18 @@ export const planVersions = pgTable(
   (t) => [uniqueIndex('plan_versions_plan_revision_uq').on(t.planId, t.revision)],
 );
 
+/**
+ * A class of enterprises as a filter over the registry (every stated axis must match; an empty or absent
+ * axis does not narrow): industry code prefixes (GB/T 4754), licence kinds held (any of), risk classes,
+ * districts. With it a class item's population is exact; a class stated only in words stays unmatched.
+ */
+export interface PlanClassFilter {
+  industryPrefixes?: string[];
+  licenceKinds?: string[];
+  riskClasses?: ('A' | 'B' | 'C' | 'D')[];
+  districtCodes?: string[];
+}
+
 /** One line of a plan: a matter and how it will be inspected (Art. 13's required content). */
 export const planItems = pgTable(
   'plan_items',
@@ -87,6 +99,8 @@ export const planItems = pgTable(
     targetKind: text('target_kind', { enum: ['named', 'class'] }).notNull(),
     targetEnterprises: text('target_enterprises').array().notNull().default([]),
     targetClass: text('target_class'),
+    /** The class as a filter (PlanClassFilter); null: a free-text class, marked 未匹配 (unmatched). */
+    classFilter: jsonb('class_filter').$type<PlanClassFilter>(),
     samplingRatio: numeric('sampling_ratio', { precision: 5, scale: 4, mode: 'number' }),
     checkItems: text('check_items').array().notNull().default([]),
     method: text('method', { enum: ['onsite', 'offsite'] }).notNull(),

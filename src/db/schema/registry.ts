@@ -64,6 +64,10 @@ export const enterprises = pgTable(
     scope: text('scope', { enum: ['in_scope', 'by_reference', 'out_of_scope'] }).notNull(),
     /** Risk / credit class used by graded frequency caps (A = lowest risk). */
     riskClass: text('risk_class', { enum: ['A', 'B', 'C', 'D'] }),
+    /** 国民经济行业分类 (GB/T 4754-2017) code, e.g. `H6210` 正餐服务: what a plan item's class filters on; null when not recorded. */
+    industryCode: text('industry_code'),
+    /** Kinds of licence held (e.g. `food_business` 食品经营许可证), the other axis of a plan item's class. */
+    licenceKinds: text('licence_kinds').array().notNull().default(sql`'{}'::text[]`),
     /** The registered premises (WGS-84 degrees), for the scan's distance check (亮码即定位); null when not surveyed. */
     latitude: doublePrecision('latitude'),
     longitude: doublePrecision('longitude'),

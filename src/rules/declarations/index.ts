@@ -5,6 +5,7 @@ import * as joint from './joint.js';
 import * as onsite from './onsite.js';
 import * as plans from './plans.js';
 import * as prohibitions from './prohibitions.js';
+import * as proposals from './proposals.js';
 import * as referrals from './referrals.js';
 import * as relabelling from './relabelling.js';
 import * as scope from './scope.js';
@@ -60,6 +61,8 @@ export const DECLARATIONS = [
   joint.JointOffline,
   joint.JointOneForm,
   joint.JointTeamTooLarge,
+  proposals.JointProposalDeclinedWithoutReason,
+  proposals.JointProposalLapsed,
   onsite.OnsiteWhenOffsiteSuffices,
   devices.DeviceNotPublished,
   devices.DeviceUnreviewed,

@@ -31,6 +31,8 @@ export interface LaunchInput {
   assistanceRef?: string;
   onsiteReason?: string;
   note?: string;
+  /** Only these of the entry's units take part (a proposal's units, src/proposals); absent: every unit. */
+  unitCodes?: string[];
 }
 
 export interface Launched {
@@ -48,7 +50,8 @@ export interface Launched {
 export async function launchJointTask(tx: Db, scope: CommandScope, actor: Principal, settings: JointSettings, input: LaunchInput): Promise<Launched> {
   const list = await findJointList(tx, input.listId, 'share');
   if (!list) throw DomainError.field('body.listId', `“综合查一次”事项清单 ${input.listId} 不存在`, 'REFERENCE_INVALID');
-  const entry = list.entries.find((e) => e.code === input.entryCode);
+  const listed = list.entries.find((e) => e.code === input.entryCode);
+  const entry = listed && input.unitCodes ? { ...listed, units: listed.units.filter((u) => input.unitCodes!.includes(u.agencyCode)) } : listed;
   if (!entry) throw DomainError.field('body.entryCode', `清单中没有事项 ${input.entryCode}`, 'REFERENCE_INVALID');
   const lead = leadOf(entry);
   if (actor.role !== 'agency_head' || actor.agency !== lead.agencyCode) {
