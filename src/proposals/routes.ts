@@ -220,3 +220,5 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+export default proposalRoutes;
