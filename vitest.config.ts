@@ -48,7 +48,10 @@ export default defineConfig({
           isolate: false,
         },
       },
-      // The console and the portal in Debian's Chromium (playwright-core), against the app on PGlite.
+      // The console and the portal in Debian's Chromium (playwright-core), against the app on PGlite. Like the
+      // database projects, without per-file isolation: a worker loads the app's modules, compiles its schemas and
+      // starts Chromium once (test/browser/browser-support.ts openBrowser), and each file opens its own app,
+      // database and browser context.
       {
         extends: true,
         test: {
@@ -56,6 +59,7 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           env: { TEST_DB: 'pglite' },
           globalSetup: ['test/support/pglite-global-setup.ts'],
+          isolate: false,
         },
       },
     ],

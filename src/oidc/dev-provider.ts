@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { DevKey } from '../auth/dev-key.js';
 import type { Db } from '../db/client.js';
 import { DEV_OIDC_AUDIENCE, DEV_OIDC_CLIENT_ID, DEV_OIDC_KID } from './constants.js';
@@ -129,21 +129,29 @@ export async function devOidcPlugin(app: FastifyInstance, opts: { db: Db; devKey
     peopleLoad = undefined;
     throw err;
   }));
-  const providerFor = (req: FastifyRequest): Provider => {
-    if (!opts.holder.provider) {
+  // oidc-provider (with Koa and its other dependencies) takes seconds to import and warns on Node 20 as it
+  // loads, so it is imported on the first request to /oidc, not with the app: an app that is never signed in
+  // to through it (every test file but one) never loads it.
+  let building: Promise<Provider> | undefined;
+  const providerFor = (req: FastifyRequest): Promise<Provider> =>
+    (building ??= (async () => {
       const origin = requestOrigin(req);
-      opts.holder.issuer = devIssuerFor(origin);
-      const provider = new Provider(opts.holder.issuer, configuration(origin, opts.devKey, people));
+      const issuer = devIssuerFor(origin);
+      opts.holder.issuer = issuer;
+      const { default: OidcProvider } = await import('oidc-provider');
+      const provider = new OidcProvider(issuer, configuration(origin, opts.devKey, people));
       opts.holder.provider = provider;
-    }
-    return opts.holder.provider;
-  };
+      return provider;
+    })().catch((err: unknown) => {
+      building = undefined;
+      throw err;
+    }));
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 
   const hidden = { hide: true };
   app.get(`${MOUNT}/interaction/:uid`, { config: { access: 'public' }, schema: hidden }, async (req, reply) => {
-    const provider = providerFor(req);
+    const provider = await providerFor(req);
     reply.hijack();
     try {
       const details = await provider.interactionDetails(req.raw, reply.raw);
@@ -156,7 +164,7 @@ export async function devOidcPlugin(app: FastifyInstance, opts: { db: Db; devKey
     }
   });
   app.post(`${MOUNT}/interaction/:uid/login/:account`, { config: { access: 'public' }, schema: hidden }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const provider = providerFor(req);
+    const provider = await providerFor(req);
     const { account } = req.params as { account: string };
     reply.hijack();
     try {
@@ -167,8 +175,8 @@ export async function devOidcPlugin(app: FastifyInstance, opts: { db: Db; devKey
       reply.raw.end('登录会话已失效，请回到应用重新登录。');
     }
   });
-  const handle = (req: FastifyRequest, reply: FastifyReply) => {
-    const provider = providerFor(req);
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+    const provider = await providerFor(req);
     reply.hijack();
     const raw = req.raw as typeof req.raw & { originalUrl?: string };
     // As a Koa app mounted at /oidc: the provider routes on the path below the mount, and builds its URLs from originalUrl.

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as, newJusticeBureau } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
 import { issuedCode, newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, serve } from './browser-support.js';
 
 // The app's CSP (script-src 'self') refuses an injected <script>, so axe-core's source is evaluated
 // through the DevTools protocol instead, which the page's CSP does not govern.
@@ -39,7 +39,7 @@ describeBrowser('三个前端的每个页面：无障碍检查无违规，页面
   let pages: { app: string; who: Principal | null; hash: string; path?: string }[];
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser()]);
     w = await newInspectionWorld(t, { cap: 5 });
     const bureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
     const draft = await approvedInspection(t, w);

@@ -1,5 +1,6 @@
+import { chromium, type Browser as PlaywrightBrowser } from 'playwright-core';
 import { describe } from 'vitest';
-import { chromiumInstalled, CHROMIUM_PATH } from '../../scripts/chromium.js';
+import { CHROMIUM_ARGS, chromiumInstalled, CHROMIUM_PATH, type Browser } from '../../scripts/chromium.js';
 import type { TestApp } from '../support/test-app.js';
 
 /**
@@ -37,4 +38,33 @@ export async function seeText(locator: import('playwright-core').Locator, expect
   if (expected instanceof RegExp) expect(text).toMatch(expected);
   else if (mode === 'exact') expect(text).toBe(expected);
   else expect(text).toContain(expected);
+}
+
+// One Chromium per worker process (on globalThis: the browser project runs file after file in a worker, see
+// vitest.config.ts), and a fresh context for every file: a context has its own cookies, storage, cache,
+// permissions and network state, as the fresh profile of launchChromium had, without starting a browser
+// (~1 s of CPU) per file. Playwright kills the browser when the worker process exits.
+const SHARED_CHROMIUM = Symbol.for('wh327.chromium');
+const chromiumStore = globalThis as { [SHARED_CHROMIUM]?: Promise<PlaywrightBrowser> };
+
+function sharedChromium(): Promise<PlaywrightBrowser> {
+  const running = chromiumStore[SHARED_CHROMIUM];
+  if (running) return running;
+  const launched = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  chromiumStore[SHARED_CHROMIUM] = launched;
+  // A browser that crashed or failed to start is launched again by the next file.
+  const forget = () => {
+    if (chromiumStore[SHARED_CHROMIUM] === launched) delete chromiumStore[SHARED_CHROMIUM];
+  };
+  void launched.then((b) => b.on('disconnected', forget), forget);
+  return launched;
+}
+
+/**
+ * A fresh browser context (zh-CN, Beijing time, the given viewport) in the worker's shared Chromium: the
+ * same `Browser` as launchChromium (scripts/chromium.ts) gives, whose close() closes the context only.
+ */
+export async function openBrowser(viewport = { width: 1366, height: 900 }): Promise<Browser> {
+  const context = await (await sharedChromium()).newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return { context, close: () => context.close() };
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
 import { checkUrl } from '../../src/codes/signed-code.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 /**
  * 第十七条第（二）项 现场出示检查码并扫码: the enterprise at its gate checks the QR on its phone. Once the phone
@@ -31,7 +31,7 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
   const verdict = () => page.getByTestId('offline-verdict');
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
     w = await newInspectionWorld(t, { cap: 5 });
     base = await serve(t);
     t.clock.set('2026-04-02T09:00:00+08:00');

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import { appendAudit } from '../../src/audit/append.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as, newAgency, newEnterprise, newJusticeBureau } from '../support/factories.js';
 import { asSuperuser } from '../support/superuser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -25,7 +25,7 @@ describeBrowser('监督平台 审计日志页：浏览、筛选、导出、自�
   let supervisor: Principal;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser()]);
     const bureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
     const agency = await newAgency(t.db, { name: '武汉市生态环境局（测试）' });
     const enterprise = await newEnterprise(t.db, { name: '武汉测试化工有限公司' });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as, newAgency, newEnterprise, newJusticeBureau, newMatter } from '../support/factories.js';
 import { newFiledPlan, newInspection } from '../support/plan-factories.js';
 import { newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 describeBrowser('the supervisors’ console: dashboard, plan filing, flag review', () => {
   let t: TestApp;
@@ -21,7 +21,7 @@ describeBrowser('the supervisors’ console: dashboard, plan filing, flag review
 
   beforeAll(async () => {
     // The browser starts while the database migrates: two processes, two cores.
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser()]);
     const bureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
     const agency = await newAgency(t.db, { name: '武汉市生态环境局（测试）' });
     const matter = await newMatter(t.db, agency.code, { name: '排污许可证执行情况检查', domain: 'environment' });

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import { draftBody, newInspectionWorld, TEAM, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 // Evaluated through the DevTools protocol: the console's CSP refuses an injected <script> (as in accessibility.test.ts).
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -19,7 +19,7 @@ describeBrowser('the console’s register of declared exemptions (第六条, 第
   let inspectionId: string;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser()]);
     w = await newInspectionWorld(t);
     const drafted = await t.call({ method: 'POST', url: '/api/v1/inspections', as: w.officer, payload: draftBody(w, { inspectors: [TEAM[0]], teamExceptionBasis: { law: '《中华人民共和国某某法》', article: '第二十条' } }) });
     if (drafted.statusCode !== 201) throw new Error(drafted.body);

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import { as } from '../support/factories.js';
 import { exifJpeg } from '../support/evidence-files.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PREMISES = { latitude: 30.5431, longitude: 114.3162 };
@@ -28,7 +28,7 @@ describeBrowser('现场取证与现场检查笔录：手机上拍照上传并核
   const photo = exifJpeg({ taken: '2026:04:08 10:12:00', offset: '+08:00', latitude: 30.5433, longitude: 114.3164 });
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
     w = await newInspectionWorld(t);
     expect((await t.call({ method: 'PATCH', url: `/api/v1/enterprises/${w.enterprise.creditCode}`, as: as.admin(), payload: PREMISES })).statusCode).toBe(200);
     id = await approvedInspection(t, w);

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -21,7 +21,7 @@ describeBrowser('掌上执法：通过统一身份认证登录并走完检查流
   let base: string;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
     w = await newInspectionWorld(t, { cap: 20 });
     t.clock.set('2026-04-08T10:30:00+08:00');
     base = await serve(t);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { launchedTask, newJointWorld, publishedJointList } from '../support/joint-world.js';
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 /**
  * 掌上执法 on a phone (390×844): the officer's whole path from a draft to a notified result, the head's
@@ -23,7 +23,7 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
   let inspectionId: string;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
     w = await newInspectionWorld(t, { cap: 5 });
     t.clock.set('2026-04-08T08:30:00+08:00');
     base = await serve(t);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { enterpriseNotices } from '../../src/db/schema/index.js';
 import { as } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { issuedCode } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and forged codes; a report that reaches the supervisors', () => {
   let t: TestApp;
@@ -22,7 +22,7 @@ describeBrowser('the enterprises’ portal: one-tap check of valid, revoked and 
 
   beforeAll(async () => {
     // The browser starts while the database migrates: two processes, two cores.
-    [t, browser] = await Promise.all([createTestApp(), launchChromium({ width: 390, height: 844 })]);
+    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
     w = await newInspectionWorld(t, { cap: 5 });
     ent = as.enterprise(w.enterprise.creditCode);
     valid = await issuedCode(t, w);

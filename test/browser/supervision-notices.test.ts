@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as, newAgency, newJusticeBureau } from '../support/factories.js';
 import { newFlag } from '../support/supervision-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, seeText, serve } from './browser-support.js';
+import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
 /**
  * 第六条第二款 督办 end to end in the two apps: the supervisor sends it from the flag's page in the console
@@ -21,7 +21,7 @@ describeBrowser('第六条 督办：监督平台发出，掌上执法答复，�
   let flagId: string;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp({ start: '2026-04-08T10:00:00+08:00' }), launchChromium()]);
+    [t, browser] = await Promise.all([createTestApp({ start: '2026-04-08T10:00:00+08:00' }), openBrowser()]);
     const bureau = await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' });
     const agency = await newAgency(t.db, { name: '武汉市生态环境局（测试）' });
     flagId = await newFlag(t.db, '2026-04-03T02:00:00Z', { rule: 'COST_SHIFTED', agencyCode: agency.code, detail: '抽样检验费用 1800 元由企业承担' });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { as, newEnterprise, newMatter } from '../support/factories.js';
-import { draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { draftBody, type InspectionWorld } from '../support/inspection-world.js';
+import { inspectionWorldPerFile } from '../support/inspection-world-suite.js';
+import type { TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
 /** Art. 11 and 12 read to the letter: the lowest level only where it may inspect; territory includes premises. */
@@ -9,12 +10,7 @@ describeDb('jurisdiction read to the letter (第十一条、第十二条)', () =
   let t: TestApp;
   let w: InspectionWorld;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    w = await newInspectionWorld(t, { cap: 50 });
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.clock.set('2026-04-01T10:00:00+08:00'));
+  inspectionWorldPerFile({ cap: 50, now: '2026-04-01T10:00:00+08:00' }, (s) => ({ t, w } = s));
 
   type Check = { rule: string; passed: boolean; detail?: string };
   /** A case inspection (a lead, so no plan is needed) drafted by `agencyCode`: its checks. */

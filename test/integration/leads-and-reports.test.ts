@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { as, newEnterprise } from '../support/factories.js';
-import { approvedInspection, draftBody, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { approvedInspection, draftBody, type InspectionWorld } from '../support/inspection-world.js';
+import { inspectionWorldPerFile } from '../support/inspection-world-suite.js';
+import type { TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
 /** 第九条 (a lead list ending in 等) and 第四十条第（五）项 (a disguised inspection needs a sign of its label). */
@@ -9,12 +10,7 @@ describeDb('case leads and enterprise reports read to the letter (第九条、�
   let t: TestApp;
   let w: InspectionWorld;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    w = await newInspectionWorld(t, { cap: 50 });
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.clock.set('2026-04-01T10:00:00+08:00'));
+  inspectionWorldPerFile({ cap: 50, now: '2026-04-01T10:00:00+08:00' }, (s) => ({ t, w } = s));
 
   const draftCase = (over: Record<string, unknown>) => t.call({ method: 'POST', url: '/api/v1/inspections', as: w.officer, payload: draftBody(w, { kind: 'case', ...over }) });
 

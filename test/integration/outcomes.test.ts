@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { as } from '../support/factories.js';
-import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { approvedInspection, type InspectionWorld } from '../support/inspection-world.js';
+import { inspectionWorldPerFile } from '../support/inspection-world-suite.js';
+import type { TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
 /**
@@ -12,12 +13,7 @@ describeDb('inspection outcomes (第二十条)', () => {
   let t: TestApp;
   let w: InspectionWorld;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    w = await newInspectionWorld(t, { cap: 50 });
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.clock.set('2026-04-08T10:00:00+08:00'));
+  inspectionWorldPerFile({ cap: 50, now: '2026-04-08T10:00:00+08:00' }, (s) => ({ t, w } = s));
 
   /** An on-site case inspection started on site (no code needed for a case inspection), ready for findings. */
   async function startedCase(ref: string): Promise<string> {
