@@ -43,6 +43,9 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/integration/**/*.test.ts', 'test/postgres/**/*.test.ts'],
+          // The model-based tests walk every machine's paths through the API on the embedded database (issue 25);
+          // what they check is the machines and the routes, which do not differ between the two databases.
+          exclude: ['test/integration/model/**'],
           env: { TEST_DB: 'pg' },
           globalSetup: ['test/support/postgres-global-setup.ts'],
           isolate: false,
