@@ -1,4 +1,5 @@
 import { decide } from '../../machines/kernel.js';
+import { PlanFilingDeadline } from '../rules/declarations/plans.js';
 import { MatterUnpublished } from '../rules/declarations/authority.js';
 import { settingZh } from '../rules/setting-text.js';
 import { planMachine, type PlanEvent } from '../../machines/plan.machine.js';
@@ -97,7 +98,7 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
   const dutyBearer = hasAnnualDuty({ active: agency.active, createdAt: agency.createdAt, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) }, plan.year);
   if (standing.submittedLate && !plan.submittedLate && dutyBearer) {
     await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
-      rule: 'PLAN_FILING_DEADLINE',
+      rule: PlanFilingDeadline.id,
       subjectType: 'agency',
       subjectId: plan.agencyCode,
       occurrence: String(plan.year),
