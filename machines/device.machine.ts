@@ -20,6 +20,11 @@ export type DeviceEvent =
   | { type: 'MAINTENANCE' }
   | { type: 'RETIRE' };
 
+/**
+ * A state table (issue 25: one place decides): the reviews' outcomes travel on their events; the device
+ * rules (DEVICE_UNREVIEWED, DEVICE_NOT_PUBLISHED, DEVICE_NOT_IN_USE) are judged by their declarations
+ * (src/rules/declarations/devices.ts) against the capture time, not by this machine. No count guards.
+ */
 export const deviceMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as DeviceEvent },
   // Named so a failed review is a transition (xstate counts a targetless one only by its actions); the

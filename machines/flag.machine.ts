@@ -12,6 +12,7 @@ export type FlagEvent = { type: 'ACKNOWLEDGE' } | { type: 'RESOLVE'; note: strin
 
 const hasText = (s: string) => s.trim().length > 0;
 
+/** A state table: its guards check a resolution or a dismissal says why. No rule is judged here. */
 export const flagMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as FlagEvent },
   guards: {

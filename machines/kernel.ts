@@ -6,6 +6,11 @@ import { getNextTransitions, transition, type AnyMachineSnapshot, type AnyStateM
  * guards decide, judging the facts the event carries — and, if so, the next state. A self-transition that
  * the machine allows (editing a draft in place) is allowed; an event no enabled transition takes is
  * refused with the events the state does accept, so the API can answer 409 with them.
+ *
+ * One place decides (issue 25): a machine either receives the failed rule results on its event and one
+ * guard checks there are none (the plan's SUBMIT), or is a state table whose guards only check that an
+ * event carries what its step records. Rules are judged by their declarations (src/rules/declarations/),
+ * never recounted in a guard. Machines import nothing from src/db, src/audit or src/codes.
  */
 export type Decision<M extends AnyStateMachine> =
   | { ok: true; state: string; snapshot: SnapshotFrom<M> }

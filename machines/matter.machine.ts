@@ -11,6 +11,7 @@ export interface MatterContext {
 
 export type MatterEvent = { type: 'PUBLISH'; effectiveFrom: string } | { type: 'WITHDRAW' };
 
+/** A state table: its one guard checks the publication carries a date. No rule is judged here. */
 export const matterMachine = setup({
   types: { context: {} as MatterContext, events: {} as MatterEvent },
   guards: {

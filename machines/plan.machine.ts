@@ -1,4 +1,5 @@
-import { and, setup } from 'xstate';
+import { setup } from 'xstate';
+import type { RuleResult } from '../src/rules/result.js';
 
 /**
  * 年度日常检查计划 (Art. 13–14). An agency drafts its plan, the agency head submits it to the same-level
@@ -10,13 +11,16 @@ import { and, setup } from 'xstate';
  * used for routine inspections (PLAN_AMENDED_NOT_REFILED). Draft rather than submitted, because an
  * adjustment is real editing work by officers that the head then approves by submitting it.
  *
- * Facts the guards need travel on the event; the command loads them. No I/O, no clock.
+ * SUBMIT carries the failed results of the rules a submission must pass (PLAN_CONTENT, Art. 13: every
+ * field stated; MATTER_UNPUBLISHED, Art. 7: every matter on the published list), which the command computes
+ * with their declarations (src/rules/declarations/); one guard checks there are none. The rules decide what
+ * is wrong, the machine only whether the state takes the event. No I/O, no clock.
  */
 export type PlanState = 'draft' | 'submitted' | 'returned' | 'filed' | 'published';
 
 export type PlanEvent =
   | { type: 'EDIT' }
-  | { type: 'SUBMIT'; missingFields: number; unpublishedMatters: number }
+  | { type: 'SUBMIT'; failed: readonly RuleResult[] }
   | { type: 'FILE' }
   | { type: 'RETURN'; reason: string }
   | { type: 'PUBLISH' }
@@ -27,10 +31,8 @@ const hasText = (s: string) => s.trim().length > 0;
 export const planMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as PlanEvent },
   guards: {
-    /** Art. 13: matters, basis, targets, items, method, frequency, ratio and necessity all stated. */
-    hasRequiredContent: ({ event }) => event.type === 'SUBMIT' && event.missingFields === 0,
-    /** Art. 7: every matter in the plan is on the agency's published list. */
-    areMattersPublished: ({ event }) => event.type === 'SUBMIT' && event.unpublishedMatters === 0,
+    /** Art. 13, 7: no rule the submission must pass failed (the command judged them; the event carries the failures). */
+    hasNoFailedRules: ({ event }) => event.type === 'SUBMIT' && event.failed.length === 0,
     /** Art. 14: the bureau tells the agency what to adjust. */
     hasReturnReason: ({ event }) => event.type === 'RETURN' && hasText(event.reason),
     /** An adjustment says why, so the bureau can review what changed when it is refiled. */
@@ -44,7 +46,7 @@ export const planMachine = setup({
     draft: {
       on: {
         EDIT: { target: 'draft' },
-        SUBMIT: { guard: and(['hasRequiredContent', 'areMattersPublished']), target: 'submitted' },
+        SUBMIT: { guard: 'hasNoFailedRules', target: 'submitted' },
       },
     },
     submitted: {
@@ -56,7 +58,7 @@ export const planMachine = setup({
     returned: {
       on: {
         EDIT: { target: 'returned' },
-        SUBMIT: { guard: and(['hasRequiredContent', 'areMattersPublished']), target: 'submitted' },
+        SUBMIT: { guard: 'hasNoFailedRules', target: 'submitted' },
       },
     },
     filed: {

@@ -24,6 +24,12 @@ export type ReferralEvent =
 
 const hasText = (s: string) => s.trim().length > 0;
 
+/**
+ * A state table (issue 25: one place decides): its guards ask only whether the event carries what the
+ * step records (a superior and a ground, a transfer document). REFERRAL_OVERDUE, REFERRAL_REFUSED and
+ * REFERRAL_NOT_RECEIVED are judged by their declarations (src/rules/declarations/referrals.ts) in the
+ * commands and the sweeper. No count guards.
+ */
 export const referralMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as ReferralEvent },
   // Named so the refusal is a transition (xstate counts a transition with no target only by its actions);

@@ -32,6 +32,13 @@ export type SpecialPlanEvent =
 
 const hasText = (s: string) => s.trim().length > 0;
 
+/**
+ * A state table (issue 25: one place decides): its guards ask only whether the event carries what the
+ * step records (an approval's approver and document, a reason). The rules — SPECIAL_WITHOUT_APPROVAL,
+ * SPECIAL_APPROVER_NOT_COMPETENT, MATTER_UNPUBLISHED — are judged by the commands with their declarations
+ * (src/rules/declarations/plans.ts) and refuse before the machine is asked; DEPLOY's `upperPlanUsable`
+ * is that judgement's outcome, never recomputed here. No count guards.
+ */
 export const specialPlanMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as SpecialPlanEvent },
   guards: {

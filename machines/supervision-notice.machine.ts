@@ -15,6 +15,7 @@ export type SupervisionNoticeEvent =
 
 const hasText = (s: string) => s.trim().length > 0;
 
+/** A state table: its guards check an answer or a return carries its text. No rule is judged here. */
 export const supervisionNoticeMachine = setup({
   types: { context: {} as Record<string, never>, events: {} as SupervisionNoticeEvent },
   guards: {

@@ -59,8 +59,11 @@ async function domainOf(db: Db, agencyCode: string, matterCode: string, day: str
   return latest?.domain ?? '';
 }
 
-/** The enterprise's counted inspections between `from` and `to` (index inspections_enterprise_date_idx). */
-async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string, enterpriseView?: Date): Promise<CountedInspection[]> {
+/**
+ * The enterprise's counted inspections between `from` and `to` (index inspections_enterprise_date_idx): the
+ * history the guard counts, and the one the sweeper's frequency detectors count each candidate over.
+ */
+export async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string, enterpriseView?: Date): Promise<CountedInspection[]> {
   const rows = await db
     .select({
       id: inspections.id,

@@ -1,4 +1,5 @@
 import { decide } from '../../machines/kernel.js';
+import { PlanFilingDeadline } from '../rules/declarations/plans.js';
 import { MatterUnpublished } from '../rules/declarations/authority.js';
 import { settingZh } from '../rules/setting-text.js';
 import { planMachine, type PlanEvent } from '../../machines/plan.machine.js';
@@ -19,27 +20,24 @@ import { unplannableMatters } from './plannable-matters.js';
 import { planItemsOf, updatePlan, type Plan, type PlanItem, type PlanState } from './plans.repository.js';
 
 /**
- * What the plan machine's SUBMIT guards decide on (Art. 13 content, Art. 7 published list), built from
- * the rule results the command computed from the plan's own items and the matter list on that day.
+ * The plan machine's SUBMIT: the failed results among the rules a submission must pass (Art. 13 content,
+ * Art. 7 published list), computed by their declarations from the plan's own items and the matter list.
  */
 export function submitEvent(content: RuleResult, unpublished: RuleResult): Extract<PlanEvent, { type: 'SUBMIT' }> {
-  return {
-    type: 'SUBMIT',
-    missingFields: content.passed ? 0 : Math.max(1, (content.observed as unknown[]).length),
-    unpublishedMatters: unpublished.passed ? 0 : (unpublished.observed as unknown[]).length,
-  };
+  return { type: 'SUBMIT', failed: [content, unpublished].filter((r) => !r.passed) };
 }
 
 /**
- * The machine decides; a refused SUBMIT from a state that accepts SUBMIT is refused by its guards, and
- * the failed rules say why (PLAN_CONTENT listing every missing field, MATTER_UNPUBLISHED the matters).
+ * One decision: the machine takes SUBMIT from this state and no rule failed, or the refusal. A state that
+ * takes SUBMIT but whose guard refused it is refused by the failed rules (PLAN_CONTENT listing every
+ * missing field, MATTER_UNPUBLISHED the matters); a state that does not take SUBMIT, by INVALID_TRANSITION.
  */
 export function decideSubmit(plan: Pick<Plan, 'state'>, content: RuleResult, unpublished: RuleResult): PlanState {
-  const applied = decide(planMachine, plan.state, {}, submitEvent(content, unpublished));
+  const event = submitEvent(content, unpublished);
+  const applied = decide(planMachine, plan.state, {}, event);
   if (applied.ok) return applied.state as PlanState;
-  const failed = [content, unpublished].filter((r) => !r.passed);
-  if (failed.length && (plan.state === 'draft' || plan.state === 'returned')) throw DomainError.fromRules(failed);
-  return planTransition(plan as Plan, submitEvent(content, unpublished));
+  if (event.failed.length && applied.allowed.includes('SUBMIT')) throw DomainError.fromRules([...event.failed]);
+  return planTransition(plan as Plan, event);
 }
 
 async function unpublishedResult(tx: Db, plan: Plan, agency: Agency, items: readonly PlanItem[], today: string): Promise<RuleResult> {
@@ -77,8 +75,6 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
   await assertActsForAgency(tx, actor, plan.agencyCode);
   const items = await planItemsOf(tx, plan.id);
   const today = shanghaiDate(scope.at);
-  // A plan that cannot be submitted in its state is told so before its content is read.
-  if (plan.state !== 'draft' && plan.state !== 'returned') planTransition(plan, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 });
   const content = PLAN_CONTENT({ agencyCode: plan.agencyCode, year: plan.year, items });
   const unpublished = content.passed ? await unpublishedResult(tx, plan, agency, items, today) : MatterUnpublished.pass([], 'published');
   const state = decideSubmit(plan, content, unpublished);
@@ -102,7 +98,7 @@ export async function submitPlan(tx: Db, scope: CommandScope, actor: Principal, 
   const dutyBearer = hasAnnualDuty({ active: agency.active, createdAt: agency.createdAt, outsideWuhan: await isOutsideWuhan(tx, agency.districtCode) }, plan.year);
   if (standing.submittedLate && !plan.submittedLate && dutyBearer) {
     await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
-      rule: 'PLAN_FILING_DEADLINE',
+      rule: PlanFilingDeadline.id,
       subjectType: 'agency',
       subjectId: plan.agencyCode,
       occurrence: String(plan.year),

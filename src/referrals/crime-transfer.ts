@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CrimeTransfer } from '../rules/declarations/referrals.js';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
@@ -66,7 +67,7 @@ export async function recordCrimeTransfer(tx: Db, scope: CommandScope, actor: Pr
     districtCode: agency.districtCode,
     after: 'transferred',
     payload: {
-      rule: 'CRIME_TRANSFER',
+      rule: CrimeTransfer.id,
       article: ruleArticle('CRIME_TRANSFER'),
       documentNo: row.documentNo,
       receivingOrgan: row.receivingOrgan,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { ReferralOverdue } from '../rules/declarations/referrals.js';
 import { raiseFlag, type FlagActor } from '../flags/raise.js';
 import type { Referral } from './repository.js';
 import { REFERRAL_OVERDUE } from './rules.js';
@@ -20,7 +21,7 @@ export async function flagIfSentLate(
   const timely = REFERRAL_OVERDUE(r, sentOn);
   if (timely.passed) return null;
   return raiseFlag(tx, at, actor, {
-    rule: 'REFERRAL_OVERDUE',
+    rule: ReferralOverdue.id,
     subjectType: 'referral',
     subjectId: r.id,
     agencyCode: r.agencyCode,

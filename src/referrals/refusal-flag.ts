@@ -1,4 +1,5 @@
 import type { CommandContext } from '../commands/command.js';
+import { ReferralRefused } from '../rules/declarations/referrals.js';
 import { raiseFlag } from '../flags/raise.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findReferral } from './repository.js';
@@ -15,7 +16,7 @@ export async function flagRefusalAttempt(ctx: CommandContext, referralId: string
     if (!r) return;
     const competent = await findAgency(tx, r.competentAgencyCode);
     await raiseFlag(tx, ctx.clock.now(), { sub: ctx.actor.sub, role: ctx.actor.role }, {
-      rule: 'REFERRAL_REFUSED',
+      rule: ReferralRefused.id,
       subjectType: 'referral',
       subjectId: r.id,
       agencyCode: r.competentAgencyCode,

@@ -59,7 +59,8 @@ export interface RuleSpec<Id extends string, Check> {
   raisers: RuleRaisers;
 }
 
-export interface RuleDeclaration<Id extends string = string, Check = unknown> extends RuleSpec<Id, Check> {
+export interface RuleDeclaration<Id extends string = string, Check = unknown> extends Omit<RuleSpec<Id, Check>, 'check'> {
+  check: Check;
   /**
    * The rule's result where the judging reads rows a pure function is not given (a plan's filing state, a
    * device's registrant): the command decides, the declaration words nothing but states the result.
@@ -72,6 +73,7 @@ export function defineRule<const Id extends string, Check = undefined>(spec: Rul
   registerArticle(spec.id, articlesLabel(spec.articles));
   return {
     ...spec,
+    check: spec.check as Check,
     fail: (observed, limit, detail) => ruleResult(spec.id as unknown as RuleId, false, observed, limit, detail),
     pass: (observed, limit, passedDetail) => ruleResult(spec.id as unknown as RuleId, true, observed, limit, undefined, passedDetail),
   };

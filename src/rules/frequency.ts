@@ -4,6 +4,7 @@ export {
   FREQUENCY_CAP,
   NO_DISTURB,
   countOnRecordCheck,
+  countedOnRecord,
   modesZh,
   type CapResult,
   type CountedInspection,

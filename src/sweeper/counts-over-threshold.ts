@@ -7,12 +7,13 @@ import { notYetFlagged } from './not-flagged.js';
 import type { Db } from '../db/client.js';
 
 /**
- * One agency's inspections at one enterprise within one period of one frequency threshold, when there are
- * more than the threshold allows: the shared selection of the FREQUENCY_CAP detector and
- * CASE_FREQUENCY_ANOMALY (Art. 15). Counted as src/rules/frequency.ts counts: counted states only, the
- * agency's own inspections, within the threshold's scope (its matter, its domain, or all the agency's
- * matters), its risk class, periods as calendar periods (weeks from Monday). A threshold counts from the
- * period in which it took effect, up to its retirement.
+ * The CANDIDATES of the FREQUENCY_CAP detector and CASE_FREQUENCY_ANOMALY (Art. 15): one agency's
+ * inspections at one enterprise within one period of one frequency threshold, when the rows look like more
+ * than the threshold allows (counted states only, the agency's own inspections, the threshold's scope,
+ * modes and risk class, calendar periods with weeks from Monday; a threshold counts from the period in
+ * which it took effect, up to its retirement). The SQL only narrows the rows: the job counts each
+ * candidate again with the rule's own count (src/rules/declarations/frequency.ts countedOnRecord) and
+ * flags only what the rule's check fails.
  */
 export interface OverThreshold {
   frequency_rule_id: string;

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { raiseFlag, SYSTEM_ACTOR } from '../flags/raise.js';
-import { shanghaiDate } from '../time/shanghai-date.js';
+import { PlanAmendedNotRefiled, PlanNotPublished } from '../rules/declarations/plans.js';
+import { flagIfFailed } from './confirm.js';
 import { rowsOf, type SweepJob, type SweepOptions } from './job.js';
 import { notYetFlagged } from './not-flagged.js';
 
@@ -19,7 +19,8 @@ export interface DueRevision {
 
 export interface PlanRevisionJobSpec {
   name: string;
-  rule: 'PLAN_NOT_PUBLISHED' | 'PLAN_AMENDED_NOT_REFILED';
+  /** The rule's declaration: its check judges each due revision and words the flag. */
+  rule: typeof PlanNotPublished | typeof PlanAmendedNotRefiled;
   subjectType: 'plan' | 'special_plan';
   days: (options: Required<SweepOptions>) => number;
   /**
@@ -27,7 +28,6 @@ export interface PlanRevisionJobSpec {
    * AND in, over the plan's id and its revision (the flag's occurrence).
    */
   select: (cutoff: string, limit: number, notFlagged: (id: SQL, revision: SQL) => SQL) => SQL;
-  detail: (p: DueRevision, sinceOn: string, days: number) => string;
   evidence: (p: DueRevision, sinceIso: string) => Record<string, unknown>;
 }
 
@@ -41,29 +41,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function planRevisionJob(spec: PlanRevisionJobSpec): SweepJob {
   return {
     name: spec.name,
-    rule: spec.rule,
+    rule: spec.rule.id,
     async runBatch(tx, { at, options }, limit) {
       const days = spec.days(options);
       const cutoff = new Date(at.getTime() - days * DAY_MS).toISOString();
-      const notFlagged = (id: SQL, revision: SQL) => notYetFlagged(spec.rule, spec.subjectType, id, sql`'r' || ${revision}`);
+      const notFlagged = (id: SQL, revision: SQL) => notYetFlagged(spec.rule.id, spec.subjectType, id, sql`'r' || ${revision}`);
       const due = await rowsOf<DueRevision>(tx, spec.select(cutoff, limit, notFlagged));
       let raised = 0;
       for (const p of due) {
         const since = new Date(p.since);
-        const sinceOn = shanghaiDate(since);
-        const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-          rule: spec.rule,
+        const result = spec.rule.check({ plan: spec.subjectType === 'plan' ? 'annual' : 'special', agencyName: p.name, label: p.label, revision: p.revision, since, at, days, pending: true });
+        const flagged = await flagIfFailed(tx, at, result, {
           subjectType: spec.subjectType,
           subjectId: p.id,
           occurrence: `r${p.revision}`,
           agencyCode: p.agency_code,
           districtCode: p.district_code,
-          observed: sinceOn,
-          limit: days,
-          detail: spec.detail(p, sinceOn, days),
           evidence: spec.evidence(p, since.toISOString()),
         });
-        if (id) raised++;
+        if (flagged) raised++;
       }
       return { selected: due.length, raised };
     },

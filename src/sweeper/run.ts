@@ -39,6 +39,8 @@ async function runJob(db: Db, job: SweepJob, ctx: SweepContext): Promise<number>
     const batch = await db.transaction((tx) => job.runBatch(tx, ctx, ctx.options.batchSize));
     raised += batch.raised;
     if (batch.selected < ctx.options.batchSize) break;
+    // A full batch whose candidates all passed their rule's check would come back unchanged: stop here.
+    if (batch.raised === 0) break;
   }
   return raised;
 }

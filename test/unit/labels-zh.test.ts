@@ -48,7 +48,7 @@ describe('中文名称：状态、操作、角色、期间', () => {
         }
       }
     }
-    expect(() => transitionOrRefuse(planMachine, '年度日常检查计划', 'submitted', {}, { type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 })).toThrow('年度日常检查计划当前状态为“已报送，待备案审查”，不能报送备案');
+    expect(() => transitionOrRefuse(planMachine, '年度日常检查计划', 'submitted', {}, { type: 'SUBMIT', failed: [] })).toThrow('年度日常检查计划当前状态为“已报送，待备案审查”，不能报送备案');
   });
 
   it('第十五条 频次：期间以中文表述，周写作“2026年4月6日至4月12日”', () => {

@@ -10,7 +10,9 @@ import { ruleResult } from '../../src/rules/result.js';
 
 const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);
 const special = (state: string, event: Parameters<typeof decide<typeof specialPlanMachine>>[3]) => decide(specialPlanMachine, state, {}, event);
-const complete = { type: 'SUBMIT' as const, missingFields: 0, unpublishedMatters: 0 };
+const complete = { type: 'SUBMIT' as const, failed: [] };
+const missingContent = ruleResult('PLAN_CONTENT', false, ['items[0].necessity', 'items[0].frequency'], [], '年度日常检查计划内容不完整');
+const unpublishedMatter = ruleResult('MATTER_UNPUBLISHED', false, ['M-1'], 'published', '未公布');
 
 describe('annual plan machine (Art. 13–14)', () => {
   it('submits a complete draft and files it', () => {
@@ -19,9 +21,9 @@ describe('annual plan machine (Art. 13–14)', () => {
     expect(plan('filed', { type: 'PUBLISH' })).toMatchObject({ ok: true, state: 'published' });
   });
 
-  it('refuses to submit with content missing or an unpublished matter (hasRequiredContent, areMattersPublished)', () => {
-    expect(plan('draft', { ...complete, missingFields: 2 })).toMatchObject({ ok: false, state: 'draft' });
-    expect(plan('draft', { ...complete, unpublishedMatters: 1 })).toMatchObject({ ok: false, state: 'draft' });
+  it('refuses to submit with content missing or an unpublished matter (hasNoFailedRules)', () => {
+    expect(plan('draft', { ...complete, failed: [missingContent] })).toMatchObject({ ok: false, state: 'draft' });
+    expect(plan('draft', { ...complete, failed: [unpublishedMatter] })).toMatchObject({ ok: false, state: 'draft' });
   });
 
   it('returns with a reason only, and a returned plan is resubmitted', () => {
@@ -97,22 +99,23 @@ describe('special plan machine (Art. 13, 15)', () => {
   });
 });
 
-describe('第十三条 the SUBMIT guards decide on the plan’s own content (hasRequiredContent, areMattersPublished)', () => {
+describe('第十三条 the SUBMIT guard decides on the plan’s own content (hasNoFailedRules)', () => {
   const item = { matterCode: 'M-1', legalBasis: '《食品安全法》第一百一十条', targetKind: 'class' as const, targetClass: '食品生产企业', samplingRatio: 0.05, checkItems: ['生产许可'], method: 'onsite' as const, frequency: 1, necessity: '风险较高' };
   const published = ruleResult('MATTER_UNPUBLISHED', true, [], 'published');
 
-  it('feeds the machine the missing fields of the real items, so the machine itself refuses', () => {
+  it('feeds the machine the failed PLAN_CONTENT result of the real items, so the machine itself refuses', () => {
     const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [{ ...item, necessity: '', frequency: 0 }] });
     const event = submitEvent(content, published);
-    expect(event).toEqual({ type: 'SUBMIT', missingFields: 2, unpublishedMatters: 0 });
+    expect(event).toEqual({ type: 'SUBMIT', failed: [content] });
+    expect((event.failed[0]!.observed as string[]).length).toBe(2);
     expect(plan('draft', event)).toMatchObject({ ok: false, state: 'draft' });
     expect(() => decideSubmit({ state: 'draft' }, content, published)).toThrow(expect.objectContaining({ code: 'PLAN_CONTENT' }));
   });
 
-  it('feeds it the matters not on the published list, and lets a complete plan through', () => {
+  it('feeds it the failed MATTER_UNPUBLISHED result, and lets a complete plan through', () => {
     const content = PLAN_CONTENT({ agencyCode: 'A', year: 2026, items: [item] });
     const unpublished = ruleResult('MATTER_UNPUBLISHED', false, ['M-1'], 'published', '未公布');
-    expect(submitEvent(content, unpublished)).toEqual({ type: 'SUBMIT', missingFields: 0, unpublishedMatters: 1 });
+    expect(submitEvent(content, unpublished)).toEqual({ type: 'SUBMIT', failed: [unpublished] });
     expect(() => decideSubmit({ state: 'returned' }, content, unpublished)).toThrow(expect.objectContaining({ code: 'MATTER_UNPUBLISHED' }));
     expect(decideSubmit({ state: 'returned' }, content, published)).toBe('submitted');
     expect(() => decideSubmit({ state: 'filed' }, content, published)).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));

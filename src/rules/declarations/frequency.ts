@@ -94,6 +94,26 @@ function inScope(r: FrequencyRuleData, i: CountedInspection): boolean {
 }
 
 /**
+ * The one definition of the count (Art. 15): the inspections of `agencyCode` on record within `period`
+ * that threshold `r` counts — for a cap, those counted toward caps in the modes it names; for a case
+ * anomaly threshold, case inspections — within the threshold's scope (matter, domain or all the agency's
+ * matters). The code-issuing guard (FREQUENCY_CAP, CASE_FREQUENCY_ANOMALY below) and the sweeper's
+ * detectors (src/sweeper/jobs/frequency-flags.ts, over the history it loads for each candidate) both count
+ * with it.
+ */
+export function countedOnRecord(r: FrequencyRuleData, history: readonly CountedInspection[], agencyCode: string, period: PeriodRange, excludeId?: string): number {
+  return history.filter(
+    (i) =>
+      i.id !== excludeId &&
+      (r.kind === 'cap' ? i.countsTowardCap && r.modes.includes(i.mode) : i.kind === 'case') &&
+      i.agencyCode === agencyCode &&
+      i.countedDate >= period.start &&
+      i.countedDate <= period.end &&
+      inScope(r, i),
+  ).length;
+}
+
+/**
  * The 无事不扰 list is not an Order 327 article: it is a measure of the government or department that set
  * the list up (NO_DISTURB cites that instrument). It spares a listed enterprise on-site routine visits
  * only: off-site checks are what Art. 32 prefers, and a case inspection has its own lead (Art. 9).
@@ -117,16 +137,7 @@ export function FREQUENCY_CAP(q: FrequencyQuestion): CapResult[] {
     // A cap counts only the modes it names: an off-site check neither uses nor is refused by an on-site cap.
     if (r.kind !== 'cap' || !inForce(r, q.date) || !reaches(r, q) || !r.modes.includes(q.mode)) continue;
     const period = periodOf(q.date, r.period);
-    const observed = q.history.filter(
-      (i) =>
-        i.id !== q.excludeId &&
-        i.countsTowardCap &&
-        r.modes.includes(i.mode) &&
-        i.agencyCode === q.agencyCode &&
-        i.countedDate >= period.start &&
-        i.countedDate <= period.end &&
-        inScope(r, i),
-    ).length;
+    const observed = countedOnRecord(r, q.history, q.agencyCode, period, q.excludeId);
     const passed = observed + 1 <= r.maxCount;
     const detail = passed
       ? undefined
@@ -146,10 +157,7 @@ export function CASE_FREQUENCY_ANOMALY(q: FrequencyQuestion): CapResult[] {
   for (const r of q.rules) {
     if (r.kind !== 'case_anomaly' || !inForce(r, q.date) || !reaches(r, q)) continue;
     const period = periodOf(q.date, r.period);
-    const observed = q.history.filter(
-      // Counted within the threshold's own scope (matter, domain or all the agency's matters), as caps are.
-      (i) => i.id !== q.excludeId && i.kind === 'case' && i.agencyCode === q.agencyCode && i.countedDate >= period.start && i.countedDate <= period.end && inScope(r, i),
-    ).length;
+    const observed = countedOnRecord(r, q.history, q.agencyCode, period, q.excludeId);
     const passed = observed + 1 <= r.maxCount;
     out.push({
       ...ruleResult('CASE_FREQUENCY_ANOMALY', passed, observed + 1, r.maxCount, passed ? undefined : `${PERIOD_ZH[r.period]}（${period.labelZh}）内个案检查达 ${observed + 1} 次，超过合理频次 ${r.maxCount} 次`),

@@ -1,4 +1,6 @@
 import { a, cmd, defineRule, job } from '../define.js';
+import { addDays } from '../../time/shanghai-date.js';
+import { settingZh } from '../setting-text.js';
 import { DRAFT, FINDINGS, ISSUE, JOINT_FINDINGS, REJECT_DECLARATION, REPORT, SCAN } from './commands.js';
 import type { GuardFacts } from '../guard-facts.js';
 import { ruleResult, type RuleResult } from '../result.js';
@@ -115,6 +117,81 @@ export function CODE_OUTSIDE_WINDOW(f: ScanFacts): RuleResult {
   return ruleResult('CODE_OUTSIDE_WINDOW', true, f.at.toISOString(), { from: f.validFrom.toISOString(), to: f.validTo.toISOString() });
 }
 
+
+/** Art. 25: what an inspection's archiving duty reads on `today`. */
+export interface ArchiveFacts {
+  agencyName: string;
+  /** The Shanghai date the result was notified (Art. 18(5)): the inspection is finished then. */
+  notifiedOn: string;
+  archived: boolean;
+  today: string;
+  /** ARCHIVE_WITHIN_DAYS, a setting. */
+  days: number;
+}
+
+export function NOT_ARCHIVED(f: ArchiveFacts): RuleResult {
+  const deadline = addDays(f.notifiedOn, f.days);
+  return ruleResult(
+    'NOT_ARCHIVED',
+    f.archived || f.today <= deadline,
+    `unarchived on ${f.today}`,
+    deadline,
+    `${f.agencyName}于${f.notifiedOn}告知检查结果，截至${f.today}仍未将行政执法文书、证据等归档，违反第二十五条；${settingZh('归档期限', f.days, '日')}，应于${deadline}前归档`,
+  );
+}
+
+/** Art. 18(5): the result of an on-site routine or special inspection, notified by `deadline` (working days, a setting). */
+export interface ResultNoticeFacts {
+  agencyName: string;
+  foundOn: string;
+  deadline: string;
+  today: string;
+  days: number;
+  notified: boolean;
+}
+
+export function RESULT_NOT_NOTIFIED(f: ResultNoticeFacts): RuleResult {
+  return ruleResult(
+    'RESULT_NOT_NOTIFIED',
+    f.notified || f.today <= f.deadline,
+    `unnotified on ${f.today}`,
+    f.deadline,
+    `${f.agencyName}于${f.foundOn}记录检查情况，截至${f.today}仍未将检查结果告知企业，违反第十八条第（五）项“行政检查结束后，将行政检查结果告知企业”的规定；${settingZh('检查结果告知期限', f.days, '个工作日')}，应于${f.deadline}前告知`,
+  );
+}
+
+/** Art. 20 ¶2: the follow-up of a stop or rectification order, judged on `today`. */
+export interface FollowUpFacts {
+  agencyName: string;
+  noticeNo: string | null;
+  /** The enterprise's own term. */
+  followUpDue: string;
+  /** FOLLOW_UP_DAYS after it, a setting: the agency's follow-up is due by then. */
+  days: number;
+  today: string;
+  /** The Shanghai date of the first follow-up's findings, if any. */
+  firstFindingsOn: string | null;
+  /** A follow-up inspection exists (with or without findings). */
+  followUpPlanned: boolean;
+}
+
+export function RECTIFICATION_NO_FOLLOWUP(f: FollowUpFacts): RuleResult {
+  const cutoff = addDays(f.followUpDue, f.days);
+  const followedInTime = f.firstFindingsOn !== null && f.firstFindingsOn <= cutoff;
+  const found = f.firstFindingsOn
+    ? `跟踪检查于${f.firstFindingsOn}才记录检查情况，晚于期限`
+    : f.followUpPlanned
+      ? `已制定跟踪检查，但截至${f.today}未记录检查情况`
+      : `截至${f.today}无本单位对该企业的跟踪检查记录`;
+  return ruleResult(
+    'RECTIFICATION_NO_FOLLOWUP',
+    f.today <= cutoff || followedInTime,
+    f.firstFindingsOn ? `follow-up findings on ${f.firstFindingsOn}` : f.followUpPlanned ? 'follow-up without findings' : 'no follow-up',
+    cutoff,
+    `${f.agencyName}责令停止或改正（${f.noticeNo ?? '文号未填'}），企业期限为${f.followUpDue}，应于${cutoff}前进行跟踪检查并予以记录；${found}，违反第二十条第二款`,
+  );
+}
+
 // ---- The inspection (Art. 9, 17–20, 22, 25, 32): one declaration per rule ----
 
 export const CaseWithoutLead = defineRule({
@@ -198,6 +275,7 @@ export const ResultNotNotified = defineRule({
   severity: 'medium',
   titleZh: '检查结束后未将结果告知企业',
   titleEn: 'Result not notified to the enterprise',
+  check: RESULT_NOT_NOTIFIED,
   raisers: { raisedBy: [job('result-not-notified')] },
 });
 
@@ -208,6 +286,7 @@ export const RectificationNoFollowup = defineRule({
   severity: 'medium',
   titleZh: '责令停止或改正后未进行跟踪检查',
   titleEn: 'No follow-up inspection after a stop or rectification order',
+  check: RECTIFICATION_NO_FOLLOWUP,
   raisers: { raisedBy: [job('rectification-no-followup')] },
 });
 
@@ -248,6 +327,7 @@ export const NotArchived = defineRule({
   severity: 'low',
   titleZh: '行政检查文书、证据未归档',
   titleEn: 'Documents and evidence not archived',
+  check: NOT_ARCHIVED,
   raisers: { raisedBy: [job('not-archived')] },
 });
 

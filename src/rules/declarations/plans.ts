@@ -1,4 +1,6 @@
 import { a, cmd, defineRule, job } from '../define.js';
+import { shanghaiDate } from '../../time/shanghai-date.js';
+import { settingZh } from '../setting-text.js';
 import { APPROVE_SPECIAL, CREATE_SPECIAL, DRAFT, ISSUE, LAUNCH_JOINT, REJECT_DECLARATION, SUBMIT_PLAN } from './commands.js';
 import { ruleResult, type RuleResult } from '../result.js';
 
@@ -86,6 +88,91 @@ export function PLAN_CONTENT(plan: PlanContent): RuleResult {
   return ruleResult('PLAN_CONTENT', passed, missing, Object.keys(PLAN_FIELD_ZH).filter((k) => k !== 'items'), detail);
 }
 
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A plan revision's Art. 14 duty — publish it after filing, report it again after amending — as the
+ * sweeper reads it: the revision, when its clock started, the days the platform allows (a setting), and
+ * whether the duty is still undone at `at`.
+ */
+export interface RevisionDutyFacts {
+  plan: 'annual' | 'special';
+  agencyName: string;
+  /** The annual plan's year, the special plan's title. */
+  label: string;
+  revision: number;
+  since: Date;
+  at: Date;
+  days: number;
+  /** The duty is still undone (not published; not reported again). */
+  pending: boolean;
+}
+
+const overdue = (f: RevisionDutyFacts) => f.pending && f.since.getTime() <= f.at.getTime() - f.days * DAY_MS;
+const planName = (f: RevisionDutyFacts) => (f.plan === 'annual' ? `${f.label}年度日常检查计划` : `专项检查计划“${f.label}”`);
+
+/** Art. 14: a filed plan (revision) is published; overdue once `days` have passed since filing. */
+export function PLAN_NOT_PUBLISHED(f: RevisionDutyFacts): RuleResult {
+  const filedOn = shanghaiDate(f.since);
+  return ruleResult('PLAN_NOT_PUBLISHED', !overdue(f), filedOn, f.days, `${f.agencyName}${planName(f)}（第${f.revision}版）于${filedOn}备案，未依法向社会公布，违反第十四条；${settingZh('备案后公布的期限', f.days, '日')}`);
+}
+
+/**
+ * Art. 14 ¶2 (应当在检查计划调整后报送备案), the detector half: an amended plan still not reported again
+ * `days` after the amendment. The guard half (changed and new items cover nothing until reported) is the
+ * plan coverage in src/plans/filed-plan.ts and usable-special-plan.ts, which refuse with this rule.
+ */
+export function PLAN_AMENDED_NOT_REFILED(f: RevisionDutyFacts): RuleResult {
+  const amendedOn = shanghaiDate(f.since);
+  return ruleResult('PLAN_AMENDED_NOT_REFILED', !overdue(f), amendedOn, f.days, `${f.agencyName}${planName(f)}于${amendedOn}调整（第${f.revision}版），调整后未报送备案，违反第十四条第二款；${settingZh('调整后报送备案的期限', f.days, '日')}`);
+}
+
+/** What the 31 March duty reads: the plan of the year, if any, and where it stands on `today`. */
+export interface FilingDeadlineFacts {
+  agencyName: string;
+  year: number;
+  today: string;
+  /** Null when the agency has no plan for the year. */
+  planState: string | null;
+  filed: boolean;
+  submittedOn: string | null;
+  /** A returned plan's resubmission date (PLAN_RESUBMIT_DAYS after the return). */
+  resubmitBy: string | null;
+}
+
+const STANDING_ZH: Record<string, string> = {
+  draft: '计划尚在起草，未报送',
+  // The period is PLAN_RESUBMIT_DAYS, a setting: the Order names none (issue 22, point 12).
+  returned: '计划被退回后未在本平台设置的重新报送期限内重新报送，本办法未规定该期限',
+};
+
+/** Art. 13: the annual plan is reported for filing by 31 March (a returned plan within its resubmission period). */
+export function PLAN_FILING_DEADLINE(f: FilingDeadlineFacts): RuleResult {
+  const deadline = `${f.year}-03-31`;
+  const unreported = f.planState === null || (!f.filed && (f.submittedOn === null || (f.planState === 'returned' && f.resubmitBy !== null && f.resubmitBy < f.today)));
+  return ruleResult('PLAN_FILING_DEADLINE', !(f.today > deadline && unreported), f.planState ?? 'no_plan', deadline, `${f.agencyName}${f.year}年度日常检查计划截至${deadline}仍未报送备案（${STANDING_ZH[f.planState ?? ''] ?? '尚未制定'}），违反第十三条`);
+}
+
+/** Art. 13 ¶3: an on-site case inspection held apart from a pending planned task it could have merged with. */
+export interface MergeFacts {
+  agencyName: string;
+  countedDate: string;
+  /** The planned tasks pending within the window when the case was drafted. */
+  pending: string[];
+  days: number;
+}
+
+export function CASE_MERGEABLE(f: MergeFacts): RuleResult {
+  return ruleResult(
+    'CASE_MERGEABLE',
+    f.pending.length === 0,
+    f.pending,
+    `merged into a pending planned task within ${f.days} days`,
+    `${f.agencyName}于${f.countedDate}对该企业单独实施个案现场检查，而本单位对该企业有尚未执行的计划检查任务（${f.pending.length} 项）可以合并实施，未予合并（第十三条第三款）；${settingZh('可合并的检查日期间隔', f.days, '日')}`,
+  );
+}
+
 // ---- Plans (Art. 13, 14, 28): one declaration per rule ----
 
 export const PlanContent = defineRule({
@@ -106,6 +193,7 @@ export const PlanFilingDeadline = defineRule({
   severity: 'medium',
   titleZh: '年度日常检查计划未于3月31日前报送备案',
   titleEn: 'Annual plan not reported for filing by 31 March',
+  check: PLAN_FILING_DEADLINE,
   raisers: { raisedBy: [job('plan-filing-deadline'), SUBMIT_PLAN] },
 });
 
@@ -126,6 +214,7 @@ export const PlanAmendedNotRefiled = defineRule({
   severity: 'medium',
   titleZh: '检查计划调整后未报送备案',
   titleEn: 'Adjusted plan items used before being reported for filing',
+  check: PLAN_AMENDED_NOT_REFILED,
   raisers: { guardedBy: [DRAFT, ISSUE, LAUNCH_JOINT], raisedBy: [job('plan-amended-not-refiled'), job('special-plan-amended-not-refiled')] },
 });
 
@@ -136,6 +225,7 @@ export const PlanNotPublished = defineRule({
   severity: 'low',
   titleZh: '检查计划备案后未向社会公布',
   titleEn: 'Filed plan not published',
+  check: PLAN_NOT_PUBLISHED,
   raisers: { raisedBy: [job('plan-not-published'), job('special-plan-not-published')] },
 });
 
@@ -176,6 +266,7 @@ export const CaseMergeable = defineRule({
   severity: 'low',
   titleZh: '个案现场检查可与尚未执行的计划检查合并实施',
   titleEn: 'Case inspection could merge with a pending planned task',
+  check: CASE_MERGEABLE,
   raisers: { raisedBy: [job('case-mergeable')] },
 });
 

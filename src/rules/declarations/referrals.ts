@@ -1,4 +1,5 @@
 import { a, cmd, defineRule, job } from '../define.js';
+import { settingZh } from '../setting-text.js';
 import { REFUSE_REFERRAL, SEND_REFERRAL } from './commands.js';
 import { ruleResult, type RuleResult } from '../result.js';
 
@@ -40,6 +41,29 @@ export function REFERRAL_REFUSED(reason: string): RuleResult {
   );
 }
 
+
+/** Art. 23 (有管辖权的行政执法主体应当接收): a sent referral, judged on `today` against the acceptance deadline. */
+export interface ReceiptFacts {
+  competentAgencyName: string;
+  sentOn: string;
+  state: string;
+  /** REFERRAL_ACCEPT_WORKING_DAYS working days after sending, a setting. */
+  deadline: string;
+  days: number;
+  today: string;
+}
+
+export function REFERRAL_NOT_RECEIVED(f: ReceiptFacts): RuleResult {
+  const waiting = f.state === 'sent' || f.state === 'received';
+  return ruleResult(
+    'REFERRAL_NOT_RECEIVED',
+    !waiting || !isPast(f.deadline, f.today),
+    `${f.state} on ${f.today}`,
+    f.deadline,
+    `违法线索于${f.sentOn}移送${f.competentAgencyName}，截至${f.today}该机关既未接收受理，也未就管辖争议报请共同上级，违反第二十三条“有管辖权的行政执法主体应当接收”的规定；${settingZh('接收移送的期限', f.days, '个工作日')}，应于${f.deadline}前办理`,
+  );
+}
+
 // ---- Referral (Art. 23): one declaration per rule ----
 
 export const ReferralOverdue = defineRule({
@@ -71,6 +95,7 @@ export const ReferralNotReceived = defineRule({
   severity: 'high',
   titleZh: '有管辖权的行政执法主体逾期未接收移送',
   titleEn: 'The competent agency neither accepted nor escalated a sent referral in time',
+  check: REFERRAL_NOT_RECEIVED,
   raisers: { raisedBy: [job('referral-not-received')] },
 });
 

@@ -1,4 +1,5 @@
 import type { SweepJob } from '../job.js';
+import { CaseFrequencyAnomaly } from '../../rules/declarations/frequency.js';
 import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
 
 /**
@@ -10,11 +11,11 @@ import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
  */
 export const caseFrequencyAnomalyJob: SweepJob = {
   name: 'case-frequency-anomaly',
-  rule: 'CASE_FREQUENCY_ANOMALY',
+  rule: CaseFrequencyAnomaly.id,
   runBatch: (tx, { at, today }, limit) =>
     flagCountsOverThreshold(tx, at, {
       kind: 'case_anomaly',
-      rule: 'CASE_FREQUENCY_ANOMALY',
+      rule: CaseFrequencyAnomaly.id,
       counts: 'case',
       since: sinceLastYear(today),
       limit,

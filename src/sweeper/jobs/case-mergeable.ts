@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { CaseMergeable } from '../../rules/declarations/plans.js';
-import { settingZh } from '../../rules/setting-text.js';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { flagIfFailed } from '../confirm.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -29,7 +28,7 @@ const EXECUTED = sql.raw(`('in_progress', 'findings_recorded', 'result_notified'
  */
 export const caseMergeableJob: SweepJob = {
   name: 'case-mergeable',
-  rule: 'CASE_MERGEABLE',
+  rule: CaseMergeable.id,
   async runBatch(tx, { at, options }, limit) {
     const days = options.caseMergeWindowDays;
     const due = await rowsOf<Unmerged>(
@@ -44,7 +43,7 @@ export const caseMergeableJob: SweepJob = {
                         ORDER BY p.counted_date, p.id) AS pending
             FROM inspections c JOIN agencies a ON a.code = c.agency_code
            WHERE c.kind = 'case' AND c.mode = 'onsite' AND c.state IN ${EXECUTED}
-             AND ${notYetFlagged('CASE_MERGEABLE', 'inspection', sql.raw('c.id::text'))}
+             AND ${notYetFlagged(CaseMergeable.id, 'inspection', sql.raw('c.id::text'))}
              AND EXISTS (SELECT 1 FROM inspections p
                           WHERE p.agency_code = c.agency_code AND p.enterprise_code = c.enterprise_code
                             AND p.kind IN ('routine', 'special') AND p.mode = 'onsite'
@@ -57,23 +56,16 @@ export const caseMergeableJob: SweepJob = {
     );
     let raised = 0;
     for (const c of due) {
-      const result = CaseMergeable.fail(c.pending,
-        `merged into a pending planned task within ${days} days`,
-        `${c.name}于${c.counted_date}对该企业单独实施个案现场检查，而本单位对该企业有尚未执行的计划检查任务（${c.pending.length} 项）可以合并实施，未予合并（第十三条第三款）；${settingZh('可合并的检查日期间隔', days, '日')}`,
-      );
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: result.rule,
+      const result = CaseMergeable.check({ agencyName: c.name, countedDate: c.counted_date, pending: c.pending, days });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'inspection',
         subjectId: c.id,
         agencyCode: c.agency_code,
         enterpriseCode: c.enterprise_code,
         districtCode: c.district_code,
-        observed: result.observed,
-        limit: result.limit,
-        detail: result.detail!,
         evidence: { inspectionId: c.id, pendingPlannedTasks: c.pending, windowDays: days },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

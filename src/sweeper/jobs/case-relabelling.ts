@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { CaseRelabelling } from '../../rules/declarations/relabelling.js';
+import { flagIfFailed } from '../confirm.js';
 import { addDays } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -13,7 +14,7 @@ import { rowsOf, type SweepJob } from '../job.js';
  */
 export const caseRelabellingJob: SweepJob = {
   name: 'case-relabelling',
-  rule: 'CASE_RELABELLING',
+  rule: CaseRelabelling.id,
   async runBatch(tx, { at, today, options }, limit) {
     const s = options.relabelling;
     const from = addDays(today, -s.caseWindowDays);
@@ -29,7 +30,7 @@ export const caseRelabellingJob: SweepJob = {
             FROM inspections i JOIN agencies a ON a.code = i.agency_code
            WHERE i.kind = 'case' AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
              AND i.counted_date > ${before}::date
-             AND ${notYetFlagged('CASE_RELABELLING', 'agency', sql`a.code`, sql`${month}`)}
+             AND ${notYetFlagged(CaseRelabelling.id, 'agency', sql`a.code`, sql`${month}`)}
              AND EXISTS (SELECT 1 FROM audit_entries e WHERE e.action = 'refused.FREQUENCY_CAP' AND e.agency_code = a.code AND e.occurred_at > ${from}::date)
            GROUP BY a.code, a.district_code
           HAVING count(*) FILTER (WHERE i.counted_date > ${from}::date) >= ${s.caseMinCases}::int
@@ -39,19 +40,16 @@ export const caseRelabellingJob: SweepJob = {
     );
     let raised = 0;
     for (const r of due) {
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'CASE_RELABELLING',
+      const result = CaseRelabelling.check({ now: r.now, prev: r.prev, refusals: r.refusals, windowDays: s.caseWindowDays, riseTimes: s.caseRiseTimes, minCases: s.caseMinCases });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'agency',
         subjectId: r.agency_code,
         occurrence: month,
         agencyCode: r.agency_code,
         districtCode: r.district_code,
-        observed: { caseInspections: r.now, previousPeriod: r.prev, frequencyCapRefusals: r.refusals },
-        limit: { CASE_RELABEL_WINDOW_DAYS: s.caseWindowDays, CASE_RELABEL_RISE_TIMES: s.caseRiseTimes, CASE_RELABEL_MIN_CASES: s.caseMinCases },
-        detail: `近${s.caseWindowDays}日个案检查${r.now}次，为前一期间（${r.prev}次）的${s.caseRiseTimes}倍以上，同期日常检查因频次上限被拒绝${r.refusals}次；可能将日常检查改称个案检查（期间、倍数和最低次数为本平台的检测设置，非本办法规定），请监督核查`,
         evidence: { from, to: today },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { DeclarationsAbovePeers } from '../../rules/declarations/relabelling.js';
+import { flagIfFailed } from '../confirm.js';
 import { addDays } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -12,7 +13,7 @@ import { rowsOf, type SweepJob } from '../job.js';
  */
 export const declarationsAbovePeersJob: SweepJob = {
   name: 'declarations-above-peers',
-  rule: 'DECLARATIONS_ABOVE_PEERS',
+  rule: DeclarationsAbovePeers.id,
   async runBatch(tx, { at, today, options }, limit) {
     const s = options.relabelling;
     const from = addDays(today, -s.declarationPeerWindowDays);
@@ -32,25 +33,22 @@ export const declarationsAbovePeersJob: SweepJob = {
             FROM active JOIN peers ON peers.level = active.level
            WHERE active.n >= ${s.declarationPeerMin}::int
              AND active.n >= ${s.declarationPeerTimes}::int * GREATEST(peers.median, 1)
-             AND ${notYetFlagged('DECLARATIONS_ABOVE_PEERS', 'agency', sql`active.code`, sql`${month}`)}
+             AND ${notYetFlagged(DeclarationsAbovePeers.id, 'agency', sql`active.code`, sql`${month}`)}
            ORDER BY active.code
            LIMIT ${limit}`,
     );
     let raised = 0;
     for (const r of due) {
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'DECLARATIONS_ABOVE_PEERS',
+      const result = DeclarationsAbovePeers.check({ declarations: r.n, peerMedian: r.median, times: s.declarationPeerTimes, min: s.declarationPeerMin, windowDays: s.declarationPeerWindowDays });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'agency',
         subjectId: r.agency_code,
         occurrence: month,
         agencyCode: r.agency_code,
         districtCode: r.district_code,
-        observed: { declarations: r.n, peerMedian: r.median },
-        limit: { DECLARATION_PEER_TIMES: s.declarationPeerTimes, DECLARATION_PEER_MIN: s.declarationPeerMin, DECLARATION_PEER_WINDOW_DAYS: s.declarationPeerWindowDays },
-        detail: `近${s.declarationPeerWindowDays}日声明事项${r.n}项，同层级主体中位数为${r.median}项，达到其${s.declarationPeerTimes}倍以上（倍数和最低项数为本平台的检测设置，非本办法规定），请监督核查所声明的事项`,
         evidence: { from, to: today },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

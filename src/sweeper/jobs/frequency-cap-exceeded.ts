@@ -1,4 +1,5 @@
 import type { SweepJob } from '../job.js';
+import { FrequencyCap } from '../../rules/declarations/frequency.js';
 import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
 
 /**
@@ -10,11 +11,11 @@ import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
  */
 export const frequencyCapExceededJob: SweepJob = {
   name: 'frequency-cap-exceeded',
-  rule: 'FREQUENCY_CAP',
+  rule: FrequencyCap.id,
   runBatch: (tx, { at, today }, limit) =>
     flagCountsOverThreshold(tx, at, {
       kind: 'cap',
-      rule: 'FREQUENCY_CAP',
+      rule: FrequencyCap.id,
       counts: 'toward_cap',
       since: sinceLastYear(today),
       limit,

@@ -1,5 +1,6 @@
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
-import { countOnRecordCheck, type FrequencyRuleData } from '../../rules/frequency.js';
+import { historyBetween } from '../../frequency/facts.js';
+import { countedOnRecord, countOnRecordCheck, type FrequencyRuleData } from '../../rules/declarations/frequency.js';
+import { flagIfFailed } from '../confirm.js';
 import { periodOf } from '../../time/periods.js';
 import type { Db } from '../../db/client.js';
 import { countsOverThreshold, thresholdsById, type ThresholdQuery } from '../counts-over-threshold.js';
@@ -11,8 +12,11 @@ const SCOPE_ZH: Record<FrequencyRuleData['scopeKind'], (v: string | null) => str
 };
 
 /**
- * One batch of either frequency detector: select the groups over their threshold, read each with the
- * pure rule function, raise one flag per (enterprise, threshold, agency, period) from the failed result.
+ * One batch of either frequency detector: the SQL selects candidate groups (an agency, an enterprise, a
+ * threshold's period) whose count looks over the threshold; for each, the enterprise's history in that
+ * period is loaded as the guard loads it and counted by the one definition of the count
+ * (src/rules/declarations/frequency.ts countedOnRecord); the rule's check on that count decides, and only
+ * a failed result raises the flag, once per (enterprise, threshold, agency, period).
  */
 export async function flagCountsOverThreshold(tx: Db, at: Date, q: ThresholdQuery & { rule: 'FREQUENCY_CAP' | 'CASE_FREQUENCY_ANOMALY'; why: string }) {
   const groups = await countsOverThreshold(tx, q);
@@ -21,22 +25,21 @@ export async function flagCountsOverThreshold(tx: Db, at: Date, q: ThresholdQuer
   for (const g of groups) {
     const threshold = thresholds.get(g.frequency_rule_id)!;
     const period = periodOf(g.period_start, threshold.period);
-    const result = countOnRecordCheck(q.rule, threshold, g.n, period);
-    if (result.passed) continue;
-    const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-      rule: result.rule,
+    // What the SQL looked at: from `since`, up to the threshold's retirement.
+    const from = period.start > q.since ? period.start : q.since;
+    const to = threshold.effectiveTo !== null && threshold.effectiveTo < period.end ? threshold.effectiveTo : period.end;
+    const history = await historyBetween(tx, g.enterprise_code, from, to);
+    const result = countOnRecordCheck(q.rule, threshold, countedOnRecord(threshold, history, g.agency_code, period), period);
+    const flagged = await flagIfFailed(tx, at, { ...result, detail: `${SCOPE_ZH[threshold.scopeKind](threshold.scopeValue)}：${result.detail}；${q.why}` }, {
       subjectType: 'enterprise',
       subjectId: g.enterprise_code,
       occurrence: `${g.frequency_rule_id}:${g.agency_code}:${g.period_start}`,
       agencyCode: g.agency_code,
       enterpriseCode: g.enterprise_code,
       districtCode: g.district_code,
-      observed: result.observed,
-      limit: result.limit,
-      detail: `${SCOPE_ZH[threshold.scopeKind](threshold.scopeValue)}：${result.detail}；${q.why}`,
       evidence: { frequencyRuleId: threshold.id, period, inspectionIds: g.ids, result },
     });
-    if (id) raised++;
+    if (flagged) raised++;
   }
   return { selected: groups.length, raised };
 }

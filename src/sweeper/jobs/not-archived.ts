@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { NotArchived } from '../../rules/declarations/onsite.js';
-import { settingZh } from '../../rules/setting-text.js';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { flagIfFailed } from '../confirm.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -24,7 +23,7 @@ interface Unarchived {
  */
 export const notArchivedJob: SweepJob = {
   name: 'not-archived',
-  rule: 'NOT_ARCHIVED',
+  rule: NotArchived.id,
   async runBatch(tx, { at, today, options }, limit) {
     const days = options.archiveWithinDays;
     // Notified on day D, due by D + days, overdue from D + days + 1: every notification before the start of
@@ -36,7 +35,7 @@ export const notArchivedJob: SweepJob = {
             FROM inspections i JOIN agencies a ON a.code = i.agency_code
            WHERE i.state IN ('result_notified', 'closed') AND i.archived_at IS NULL
              AND i.result_notified_at < ${cutoff.toISOString()}
-             AND ${notYetFlagged('NOT_ARCHIVED', 'inspection', sql.raw('i.id::text'))}
+             AND ${notYetFlagged(NotArchived.id, 'inspection', sql.raw('i.id::text'))}
            ORDER BY i.result_notified_at, i.id
            LIMIT ${limit}
            FOR NO KEY UPDATE OF i SKIP LOCKED`,
@@ -44,21 +43,16 @@ export const notArchivedJob: SweepJob = {
     let raised = 0;
     for (const i of due) {
       const notifiedOn = shanghaiDate(new Date(i.result_notified_at));
-      const deadline = addDays(notifiedOn, days);
-      const result = NotArchived.fail(`unarchived on ${today}`, deadline, `${i.name}于${notifiedOn}告知检查结果，截至${today}仍未将行政执法文书、证据等归档，违反第二十五条；${settingZh('归档期限', days, '日')}，应于${deadline}前归档`);
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: result.rule,
+      const result = NotArchived.check({ agencyName: i.name, notifiedOn, archived: false, today, days });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'inspection',
         subjectId: i.id,
         agencyCode: i.agency_code,
         enterpriseCode: i.enterprise_code,
         districtCode: i.district_code,
-        observed: result.observed,
-        limit: result.limit,
-        detail: result.detail!,
-        evidence: { inspectionId: i.id, state: i.state, resultNotifiedAt: new Date(i.result_notified_at).toISOString(), deadline, days },
+        evidence: { inspectionId: i.id, state: i.state, resultNotifiedAt: new Date(i.result_notified_at).toISOString(), deadline: result.limit, days },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { settingZh } from '../../rules/setting-text.js';
+import { PlanAmendedNotRefiled } from '../../rules/declarations/plans.js';
 import { planRevisionJob } from '../plan-revision-job.js';
 
 /**
@@ -9,7 +9,7 @@ import { planRevisionJob } from '../plan-revision-job.js';
  */
 export const planAmendedNotRefiledJob = planRevisionJob({
   name: 'plan-amended-not-refiled',
-  rule: 'PLAN_AMENDED_NOT_REFILED',
+  rule: PlanAmendedNotRefiled,
   subjectType: 'plan',
   days: (o) => o.planRefileWithinDays,
   select: (cutoff, limit, notFlagged) =>
@@ -19,6 +19,5 @@ export const planAmendedNotRefiledJob = planRevisionJob({
           ORDER BY p.amended_at
           LIMIT ${limit}
           FOR UPDATE OF p SKIP LOCKED`,
-  detail: (p, amendedOn, days) => `${p.name}${p.label}年度日常检查计划于${amendedOn}调整（第${p.revision}版），调整后未报送备案，违反第十四条第二款；${settingZh('调整后报送备案的期限', days, '日')}`,
   evidence: (p, amendedAt) => ({ planId: p.id, revision: p.revision, amendedAt }),
 });

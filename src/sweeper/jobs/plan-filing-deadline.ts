@@ -1,14 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { PlanFilingDeadline } from '../../rules/declarations/plans.js';
+import { flagIfFailed } from '../confirm.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
-
-/** Why nothing stands, in words a supervisor reads (no state names in a Chinese message). */
-const STANDING_ZH: Record<string, string> = {
-  draft: '计划尚在起草，未报送',
-  // The period is PLAN_RESUBMIT_DAYS, a setting: the Order names none (issue 22, point 12).
-  returned: '计划被退回后未在本平台设置的重新报送期限内重新报送，本办法未规定该期限',
-};
 
 interface DueAgency {
   code: string;
@@ -16,6 +10,9 @@ interface DueAgency {
   district_code: string | null;
   plan_id: string | null;
   plan_state: string | null;
+  filed: boolean;
+  submitted_on: string | null;
+  resubmit_by: string | null;
 }
 
 /**
@@ -29,7 +26,7 @@ interface DueAgency {
  */
 export const planFilingDeadlineJob: SweepJob = {
   name: 'plan-filing-deadline',
-  rule: 'PLAN_FILING_DEADLINE',
+  rule: PlanFilingDeadline.id,
   async runBatch(tx, { at, today }, limit) {
     const year = Number(today.slice(0, 4));
     const deadline = `${year}-03-31`;
@@ -40,7 +37,8 @@ export const planFilingDeadlineJob: SweepJob = {
     // here by 31 March of the year; one registered later has its first duty the next year.
     const due = await rowsOf<DueAgency>(
       tx,
-      sql`SELECT a.code, a.name, a.district_code, p.id AS plan_id, p.state AS plan_state
+      sql`SELECT a.code, a.name, a.district_code, p.id AS plan_id, p.state AS plan_state,
+                 (p.filed_at IS NOT NULL) AS filed, p.submitted_on::text AS submitted_on, p.resubmit_by::text AS resubmit_by
           FROM agencies a
           LEFT JOIN plans p ON p.agency_code = a.code AND p.year = ${year}
           WHERE a.is_justice_bureau = false
@@ -50,26 +48,23 @@ export const planFilingDeadlineJob: SweepJob = {
             AND (p.id IS NULL
                  OR (p.filed_at IS NULL
                      AND (p.submitted_on IS NULL OR (p.state = 'returned' AND p.resubmit_by < ${today}))))
-            AND ${notYetFlagged('PLAN_FILING_DEADLINE', 'agency', sql.raw('a.code'), sql`${String(year)}`)}
+            AND ${notYetFlagged(PlanFilingDeadline.id, 'agency', sql.raw('a.code'), sql`${String(year)}`)}
           ORDER BY a.code
           LIMIT ${limit}
           FOR NO KEY UPDATE OF a SKIP LOCKED`,
     );
     let raised = 0;
     for (const a of due) {
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'PLAN_FILING_DEADLINE',
+      const result = PlanFilingDeadline.check({ agencyName: a.name, year, today, planState: a.plan_state, filed: a.filed, submittedOn: a.submitted_on, resubmitBy: a.resubmit_by });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'agency',
         subjectId: a.code,
         occurrence: String(year),
         agencyCode: a.code,
         districtCode: a.district_code,
-        observed: a.plan_state ?? 'no_plan',
-        limit: deadline,
-        detail: `${a.name}${year}年度日常检查计划截至${deadline}仍未报送备案（${STANDING_ZH[a.plan_state ?? ''] ?? '尚未制定'}），违反第十三条`,
         evidence: { year, planId: a.plan_id, planState: a.plan_state, checkedOn: today },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

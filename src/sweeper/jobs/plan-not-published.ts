@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { settingZh } from '../../rules/setting-text.js';
+import { PlanNotPublished } from '../../rules/declarations/plans.js';
 import { planRevisionJob } from '../plan-revision-job.js';
 
 /**
@@ -9,7 +9,7 @@ import { planRevisionJob } from '../plan-revision-job.js';
  */
 export const planNotPublishedJob = planRevisionJob({
   name: 'plan-not-published',
-  rule: 'PLAN_NOT_PUBLISHED',
+  rule: PlanNotPublished,
   subjectType: 'plan',
   days: (o) => o.planPublishWithinDays,
   select: (cutoff, limit, notFlagged) =>
@@ -19,6 +19,5 @@ export const planNotPublishedJob = planRevisionJob({
           ORDER BY p.filed_at
           LIMIT ${limit}
           FOR UPDATE OF p SKIP LOCKED`,
-  detail: (p, filedOn, days) => `${p.name}${p.label}年度日常检查计划（第${p.revision}版）于${filedOn}备案，未依法向社会公布，违反第十四条；${settingZh('备案后公布的期限', days, '日')}`,
   evidence: (p, filedAt) => ({ planId: p.id, revision: p.revision, filedAt }),
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { RectificationNoFollowup } from '../../rules/declarations/onsite.js';
+import { flagIfFailed } from '../confirm.js';
 import { addDays, shanghaiDate } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -18,13 +19,6 @@ interface NoFollowUp {
   pending_id: string | null;
 }
 
-/** What the sweep found, in the flag's words (Art. 20 ¶2: 进行跟踪检查并予以记录). */
-function foundText(i: NoFollowUp, today: string): string {
-  if (i.late_findings_at) return `跟踪检查于${shanghaiDate(new Date(i.late_findings_at))}才记录检查情况，晚于期限`;
-  if (i.pending_id) return `已制定跟踪检查，但截至${today}未记录检查情况`;
-  return `截至${today}无本单位对该企业的跟踪检查记录`;
-}
-
 /**
  * RECTIFICATION_NO_FOLLOWUP (Art. 20 ¶2: 有前款第二项、第三项情形的，行政执法主体应当……进行跟踪检查并予以记录).
  * The follow-up is the agency's duty after the enterprise's own term: an order is due for follow-up by its
@@ -36,7 +30,7 @@ function foundText(i: NoFollowUp, today: string): string {
  */
 export const rectificationNoFollowupJob: SweepJob = {
   name: 'rectification-no-followup',
-  rule: 'RECTIFICATION_NO_FOLLOWUP',
+  rule: RectificationNoFollowup.id,
   async runBatch(tx, { at, today, options }, limit) {
     const days = options.followUpDays;
     // Orders whose cut-off (due date + days) is before today: due <= today - days - 1.
@@ -65,29 +59,32 @@ export const rectificationNoFollowupJob: SweepJob = {
             AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
             AND (fu.first_findings_at IS NULL
                  OR fu.first_findings_at >= ((i.follow_up_due + ${days + 1}::int)::text || 'T00:00:00+08:00')::timestamptz)
-            AND ${notYetFlagged('RECTIFICATION_NO_FOLLOWUP', 'inspection', sql.raw('i.id::text'))}
+            AND ${notYetFlagged(RectificationNoFollowup.id, 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.follow_up_due, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,
     );
     let raised = 0;
     for (const i of due) {
-      const cutoff = addDays(i.follow_up_due, days);
-      const found = foundText(i, today);
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'RECTIFICATION_NO_FOLLOWUP',
+      const result = RectificationNoFollowup.check({
+        agencyName: i.name,
+        noticeNo: i.notice_no,
+        followUpDue: i.follow_up_due,
+        days,
+        today,
+        firstFindingsOn: i.late_findings_at ? shanghaiDate(new Date(i.late_findings_at)) : null,
+        followUpPlanned: Boolean(i.pending_id),
+      });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'inspection',
         subjectId: i.id,
         agencyCode: i.agency_code,
         enterpriseCode: i.enterprise_code,
         districtCode: i.district_code,
-        observed: i.late_findings_at ? `follow-up findings on ${shanghaiDate(new Date(i.late_findings_at))}` : i.pending_id ? 'follow-up without findings' : 'no follow-up',
-        limit: cutoff,
-        detail: `${i.name}责令停止或改正（${i.notice_no ?? '文号未填'}），企业期限为${i.follow_up_due}，应于${cutoff}前进行跟踪检查并予以记录；${found}，违反第二十条第二款`,
         evidence: {
           inspectionId: i.id,
           followUpDue: i.follow_up_due,
-          followUpBy: cutoff,
+          followUpBy: result.limit,
           followUpDays: days,
           noticeNo: i.notice_no,
           followUpId: i.pending_id,
@@ -95,7 +92,7 @@ export const rectificationNoFollowupJob: SweepJob = {
           checkedOn: today,
         },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

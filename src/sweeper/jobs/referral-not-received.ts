@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { settingZh } from '../../rules/setting-text.js';
+import { ReferralNotReceived } from '../../rules/declarations/referrals.js';
+import { flagIfFailed } from '../confirm.js';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -26,7 +26,7 @@ interface Unreceived {
  */
 export const referralNotReceivedJob: SweepJob = {
   name: 'referral-not-received',
-  rule: 'REFERRAL_NOT_RECEIVED',
+  rule: ReferralNotReceived.id,
   async runBatch(tx, { at, today, options }, limit) {
     const days = options.referralAcceptWorkingDays;
     const calendar = await new CalendarService(tx).current();
@@ -37,7 +37,7 @@ export const referralNotReceivedJob: SweepJob = {
                  a.name, a.district_code
           FROM referrals r JOIN agencies a ON a.code = r.competent_agency_code
           WHERE r.state IN ('sent', 'received') AND r.sent_on <= ${lastOverdueDay}
-            AND ${notYetFlagged('REFERRAL_NOT_RECEIVED', 'referral', sql.raw('r.id::text'))}
+            AND ${notYetFlagged(ReferralNotReceived.id, 'referral', sql.raw('r.id::text'))}
           ORDER BY r.sent_on, r.id
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,
@@ -45,19 +45,16 @@ export const referralNotReceivedJob: SweepJob = {
     let raised = 0;
     for (const r of due) {
       const deadline = calendar.addWorkingDays(r.sent_on, days);
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'REFERRAL_NOT_RECEIVED',
+      const result = ReferralNotReceived.check({ competentAgencyName: r.name, sentOn: r.sent_on, state: r.state, deadline, days, today });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'referral',
         subjectId: r.id,
         agencyCode: r.competent_agency_code,
         enterpriseCode: r.enterprise_code,
         districtCode: r.district_code,
-        observed: `${r.state} on ${today}`,
-        limit: deadline,
-        detail: `违法线索于${r.sent_on}移送${r.name}，截至${today}该机关既未接收受理，也未就管辖争议报请共同上级，违反第二十三条“有管辖权的行政执法主体应当接收”的规定；${settingZh('接收移送的期限', days, '个工作日')}，应于${deadline}前办理`,
         evidence: { referralId: r.id, sentOn: r.sent_on, state: r.state, deadline, workingDays: days, findingAgencyCode: r.agency_code },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

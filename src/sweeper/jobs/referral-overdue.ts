@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { ReferralOverdue } from '../../rules/declarations/referrals.js';
+import { flagIfFailed } from '../confirm.js';
 import { appendAudit } from '../../audit/append.js';
 import { settleKnownPendingYears } from '../../referrals/pending-due.js';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
+import { SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
-import { REFERRAL_OVERDUE } from '../../referrals/rules.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
 interface DueReferral {
@@ -24,7 +25,7 @@ interface DueReferral {
  */
 export const referralOverdueJob: SweepJob = {
   name: 'referral-overdue',
-  rule: 'REFERRAL_OVERDUE',
+  rule: ReferralOverdue.id,
   async runBatch(tx, { at, today }, limit) {
     // Due dates still pending on a year the calendar now knows are dated first (src/referrals/pending-due.ts).
     const settledLate = await settleKnownPendingYears(tx, { at, audit: (e) => appendAudit(tx, { ...e, at, actor: SYSTEM_ACTOR.sub, role: SYSTEM_ACTOR.role }) }, SYSTEM_ACTOR);
@@ -37,27 +38,23 @@ export const referralOverdueJob: SweepJob = {
                  r.found_on::text AS found_on, r.due_date::text AS due_date, a.district_code
           FROM referrals r JOIN agencies a ON a.code = r.agency_code
           WHERE r.state = 'opened' AND r.due_date < ${today}
-            AND ${notYetFlagged('REFERRAL_OVERDUE', 'referral', sql.raw('r.id::text'))}
+            AND ${notYetFlagged(ReferralOverdue.id, 'referral', sql.raw('r.id::text'))}
           ORDER BY r.due_date, r.id
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,
     );
     let raised = 0;
     for (const r of due) {
-      const check = REFERRAL_OVERDUE({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'REFERRAL_OVERDUE',
+      const result = ReferralOverdue.check({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'referral',
         subjectId: r.id,
         agencyCode: r.agency_code,
         enterpriseCode: r.enterprise_code,
         districtCode: r.district_code,
-        observed: check.observed,
-        limit: check.limit,
-        detail: check.detail!,
         evidence: { referralId: r.id, foundOn: r.found_on, dueDate: r.due_date, competentAgencyCode: r.competent_agency_code, inspectionId: r.inspection_id, checkedOn: today },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised: raised + settledLate };
   },

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { settingZh } from '../../rules/setting-text.js';
+import { ResultNotNotified } from '../../rules/declarations/onsite.js';
+import { flagIfFailed } from '../confirm.js';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
-import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -26,7 +26,7 @@ interface Unnotified {
  */
 export const resultNotNotifiedJob: SweepJob = {
   name: 'result-not-notified',
-  rule: 'RESULT_NOT_NOTIFIED',
+  rule: ResultNotNotified.id,
   async runBatch(tx, { at, today, options }, limit) {
     const days = options.resultNotifyWorkingDays;
     const calendar = await new CalendarService(tx).current();
@@ -42,7 +42,7 @@ export const resultNotNotifiedJob: SweepJob = {
           WHERE i.state = 'findings_recorded' AND i.mode = 'onsite' AND i.kind <> 'case'
             AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'
             AND i.findings_at < ${cutoff.toISOString()}
-            AND ${notYetFlagged('RESULT_NOT_NOTIFIED', 'inspection', sql.raw('i.id::text'))}
+            AND ${notYetFlagged(ResultNotNotified.id, 'inspection', sql.raw('i.id::text'))}
           ORDER BY i.findings_at, i.id
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,
@@ -51,19 +51,16 @@ export const resultNotNotifiedJob: SweepJob = {
     for (const i of due) {
       const foundOn = shanghaiDate(new Date(i.findings_at));
       const deadline = calendar.addWorkingDays(foundOn, days);
-      const id = await raiseFlag(tx, at, SYSTEM_ACTOR, {
-        rule: 'RESULT_NOT_NOTIFIED',
+      const result = ResultNotNotified.check({ agencyName: i.name, foundOn, deadline, today, days, notified: false });
+      const flagged = await flagIfFailed(tx, at, result, {
         subjectType: 'inspection',
         subjectId: i.id,
         agencyCode: i.agency_code,
         enterpriseCode: i.enterprise_code,
         districtCode: i.district_code,
-        observed: `unnotified on ${today}`,
-        limit: deadline,
-        detail: `${i.name}于${foundOn}记录检查情况，截至${today}仍未将检查结果告知企业，违反第十八条第（五）项“行政检查结束后，将行政检查结果告知企业”的规定；${settingZh('检查结果告知期限', days, '个工作日')}，应于${deadline}前告知`,
         evidence: { inspectionId: i.id, findingsAt: new Date(i.findings_at).toISOString(), deadline, workingDays: days },
       });
-      if (id) raised++;
+      if (flagged) raised++;
     }
     return { selected: due.length, raised };
   },

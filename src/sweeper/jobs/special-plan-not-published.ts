@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { settingZh } from '../../rules/setting-text.js';
+import { PlanNotPublished } from '../../rules/declarations/plans.js';
 import { planRevisionJob } from '../plan-revision-job.js';
 
 /**
@@ -9,7 +9,7 @@ import { planRevisionJob } from '../plan-revision-job.js';
  */
 export const specialPlanNotPublishedJob = planRevisionJob({
   name: 'special-plan-not-published',
-  rule: 'PLAN_NOT_PUBLISHED',
+  rule: PlanNotPublished,
   subjectType: 'special_plan',
   days: (o) => o.planPublishWithinDays,
   select: (cutoff, limit, notFlagged) =>
@@ -19,6 +19,5 @@ export const specialPlanNotPublishedJob = planRevisionJob({
           ORDER BY s.filed_at
           LIMIT ${limit}
           FOR UPDATE OF s SKIP LOCKED`,
-  detail: (p, filedOn, days) => `${p.name}专项检查计划“${p.label}”（第${p.revision}版）于${filedOn}备案，未依法向社会公布，违反第十四条；${settingZh('备案后公布的期限', days, '日')}`,
   evidence: (p, filedAt) => ({ specialPlanId: p.id, revision: p.revision, filedAt }),
 });
