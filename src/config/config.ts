@@ -1,7 +1,7 @@
 import type { RelabellingSettings } from '../declarations/settings.js';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import type { JointSettings } from '../visits/joint/settings.js';
+import type { JointSettings } from './joint-settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
 import { urlUser } from '../db/hosts.js';
@@ -178,7 +178,7 @@ const EnvSchema = Type.Object({
    * and so its rate-limit bucket; a hop count is not offered because Fastify cannot check the peer with it.
    */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/visits/joint/settings.ts for why 6. */
+  /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/config/joint-settings.ts for why 6. */
   JOINT_TEAM_MAX: Type.Integer({ default: 6, minimum: 2, maximum: 50 }),
   /** Art. 26: visits of two agencies this many days apart or closer should have been one joint visit. */
   JOINT_COORDINATION_DAYS: Type.Integer({ default: 7, minimum: 0, maximum: 90 }),

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import type { Inspector } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
-import type { JointSettings } from '../visits/joint/settings.js';
+import type { JointSettings } from '../config/joint-settings.js';
 import { issueJointCodes, type IssuedJointCode } from '../visits/joint/task-code.js';
 import { launchJointTask } from '../visits/joint/task-launch.js';
 import { acceptUnit, approveUnit, assignUnit } from '../visits/joint/task-units.js';

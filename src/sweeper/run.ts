@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../time/clock.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { DEFAULT_JOINT_SETTINGS } from '../visits/joint/settings.js';
+import { DEFAULT_JOINT_SETTINGS } from '../config/joint-settings.js';
 import { DEFAULT_PLAN_SETTINGS } from '../plans/plan-settings.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';

@@ -10,7 +10,7 @@ import { findAgency } from '../../registry/agencies.repository.js';
 import { findEnterprise } from '../../registry/enterprises.repository.js';
 import { entriesCovering, entryText, type PossibleJointEntry } from './coordination-entries.js';
 import { addDays } from '../../time/shanghai-date.js';
-import type { JointSettings } from './settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import type { JointTask } from './tasks.repository.js';
 
 /**

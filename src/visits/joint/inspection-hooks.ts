@@ -1,7 +1,7 @@
 import type { InspectionHooks } from '../hooks.js';
 import { adviseSingleDraft } from './coordination.js';
 import { afterSingleCode, refuseCodeForPart, scanJointParts, stepOnJointPart } from './part-hooks.js';
-import type { JointSettings } from './settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 
 /**
  * The joint implementation of the inspection commands' hooks (综合查一次, Art. 26–31), built once per app

@@ -8,7 +8,7 @@ import type { Inspection, InspectionCode } from '../repository.js';
 import { writePart } from '../commands/lifecycle.js';
 import { nextState } from '../transition.js';
 import { flagUncoordinatedSingle } from './coordination-flag.js';
-import { DEFAULT_JOINT_SETTINGS, type JointSettings } from './settings.js';
+import { DEFAULT_JOINT_SETTINGS, type JointSettings } from '../../config/joint-settings.js';
 import { revokeJointVisit } from './task-visits.js';
 import { partOfInspection, partsOf } from './tasks.repository.js';
 

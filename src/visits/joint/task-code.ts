@@ -8,7 +8,7 @@ import { lockEnterprise } from '../repository.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import type { RuleResult } from '../../rules/result.js';
 import { flagUncoordinatedAgainstJoint } from './coordination-flag.js';
-import type { JointSettings } from './settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import { assertLead } from '../../access/visits.js';
 import { auditTask, lockTask, taskTransition } from './task-audit.js';
 import { partGuards, planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';

@@ -14,7 +14,7 @@ import type { RuleResult } from '../../rules/result.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { leadOf } from './list-entry.js';
 import { findJointList } from './lists.repository.js';
-import type { JointSettings } from './settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import { auditTask } from './task-audit.js';
 import { planGuards, JOINT_TEAM_TOO_LARGE } from './task-guards.js';
 import { findJointTask, unitsOf, type JointTask, type JointTaskUnit } from './tasks.repository.js';

@@ -11,7 +11,7 @@ import { agencyNameOf, findAgency } from '../../registry/agencies.repository.js'
 import { findEnterprise } from '../../registry/enterprises.repository.js';
 import { mergeChecklist } from './checklist.js';
 import { unitOf } from './list-entry.js';
-import type { JointSettings } from './settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import { assertLead, unitOfActor } from '../../access/visits.js';
 import { auditTask, lockTask, taskTransition, unitTransition } from './task-audit.js';
 import { planGuards, JOINT_TEAM_TOO_LARGE, teamOf } from './task-guards.js';
