@@ -1,4 +1,5 @@
-import { jointProposalMachine, proposalUnitMachine } from '../../machines/joint-proposal.machine.js';
+import { jointProposalMachine } from '../../machines/joint-proposal.machine.js';
+import { proposalUnitMachine } from '../../machines/joint-proposal-unit.machine.js';
 import { JOINT_PROPOSAL_DECLINED_WITHOUT_REASON } from '../rules/declarations/proposals.js';
 import type { Principal } from '../auth/principal.js';
 import type { Keyring } from '../codes/keyring.js';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { jointProposalMachine, proposalUnitMachine } from '../../../machines/joint-proposal.machine.js';
+import { jointProposalMachine } from '../../../machines/joint-proposal.machine.js';
+import { proposalUnitMachine } from '../../../machines/joint-proposal-unit.machine.js';
 import { decide } from '../../../machines/kernel.js';
 import { appendAudit } from '../../audit/append.js';
 import { raiseFlag, SYSTEM_ACTOR } from '../../flags/raise.js';

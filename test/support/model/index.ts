@@ -4,6 +4,8 @@ import { flagModel } from './flag.model.js';
 import type { ModelShape } from './graph.js';
 import { inspectionModel } from './inspection.model.js';
 import { jointListModel } from './joint-list.model.js';
+import { jointProposalModel } from './joint-proposal.model.js';
+import { jointProposalUnitModel } from './joint-proposal-unit.model.js';
 import { jointTaskModel } from './joint-task.model.js';
 import { jointUnitModel } from './joint-unit.model.js';
 import { matterModel } from './matter.model.js';
@@ -18,6 +20,8 @@ export const MODELS: Record<string, ModelShape & { events: Record<string, Pick<E
   flag: flagModel,
   inspection: inspectionModel,
   'joint-list': jointListModel,
+  'joint-proposal': jointProposalModel,
+  'joint-proposal-unit': jointProposalUnitModel,
   'joint-task': jointTaskModel,
   'joint-unit': jointUnitModel,
   matter: matterModel,

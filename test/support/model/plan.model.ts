@@ -30,7 +30,8 @@ export const planModel: ModelSpec<World, string> = {
   starts: [{ name: 'draft' }],
   samples: {
     EDIT: [{ type: 'EDIT' }],
-    SUBMIT: [{ type: 'SUBMIT', missingFields: 0, unpublishedMatters: 0 }],
+    // SUBMIT carries the failed results of the submission's rules (PLAN_CONTENT, MATTER_UNPUBLISHED): none for a complete plan.
+    SUBMIT: [{ type: 'SUBMIT', failed: [] }],
     FILE: [{ type: 'FILE' }],
     RETURN: [{ type: 'RETURN', reason: '检查比例过高，请结合信用风险分类调整' }],
     PUBLISH: [{ type: 'PUBLISH' }],
