@@ -58,6 +58,7 @@ describeDb('the due-date sweeper (Art. 13–14)', () => {
       { job: 'result-not-notified', count: 0 },
       { job: 'rectification-no-followup', count: 0 },
       { job: 'joint-not-coordinated', count: 0 },
+      { job: 'proposal-lapsed', count: 0 },
       { job: 'frequency-cap-exceeded', count: 0 },
       { job: 'case-frequency-anomaly', count: 0 },
       { job: 'case-mergeable', count: 0 },

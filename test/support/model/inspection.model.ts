@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { inspectionMachine } from '../../../machines/inspection.machine.js';
-import { as } from '../factories.js';
 import { draftBody, newInspectionWorld, type InspectionWorld } from '../inspection-world.js';
 import { offsiteBody } from '../referral-factories.js';
 import type { TestApp } from '../test-app.js';
@@ -70,18 +69,19 @@ export const inspectionModel: ModelSpec<World, Row> = {
     },
     SCAN: {
       via: 'api',
-      // A scan is the enterprise's record of an entry: it moves only a coded inspection (code_issued → in_progress).
+      // The officers' scan on entry (Art. 17(2)) moves a coded inspection (code_issued → in_progress); the enterprise's
+      // own check of the code is recorded and starts nothing (test/integration/inspections-lifecycle.test.ts).
       refusedAs: (state) =>
         ['in_progress', 'findings_recorded', 'result_notified'].includes(state)
           ? { status: 201, why: 'the code is still live: a further scan (another officer, a second entry) is recorded without a transition' }
           : { status: 422, code: 'ONSITE_WITHOUT_CODE', why: 'the code is no longer live once the inspection is closed or cancelled (Art. 17(2))' },
       async send({ t, w, row }) {
-        if (!row.code) return { cannotSend: 'no code has been issued: the enterprise has nothing to scan' };
+        if (!row.code) return { cannotSend: 'no code has been issued: the officers have nothing to scan' };
         // In the window the code names (inspection-world.ts WINDOW), then back to where the file's clock was.
         const before = t.clock.now();
         t.clock.set('2026-04-08T10:00:00+08:00');
         try {
-          return await t.call({ method: 'POST', url: `/api/v1/codes/${row.code}/scan`, as: as.enterprise(w.enterprise.creditCode), payload: { location: '厂区大门' } });
+          return await t.call({ method: 'POST', url: `/api/v1/codes/${row.code}/scan`, as: w.officer, payload: { location: '厂区大门' } });
         } finally {
           t.clock.set(before);
         }
