@@ -36,7 +36,9 @@ startShell({
   // The name on one line and the certificate number (or 负责人) whole on the next: at 390 px one line cut
   // the name or the number off.
   who: (me) => {
-    const role = me.role === 'agency_head' ? '负责人' : me.certificateNo ? `执法证 ${me.certificateNo}` : '';
-    return [h('span', { class: 'who-person' }, me.name ?? me.sub), role ? h('span', { class: 'who-cert', 'data-testid': 'who-cert' }, role) : null];
+    // Without a name in the token, the role's name stands for the person, never the login subject.
+    const person = me.name ?? (me.role === 'agency_head' ? '单位负责人' : '执法人员');
+    const role = me.role === 'agency_head' ? (me.name ? '负责人' : '') : me.certificateNo ? `执法证 ${me.certificateNo}` : '';
+    return [h('span', { class: 'who-person' }, person), role ? h('span', { class: 'who-cert', 'data-testid': 'who-cert' }, role) : null];
   },
 });
