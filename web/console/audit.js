@@ -124,7 +124,7 @@ export async function auditView({ api, query, labels }) {
     }
   };
 
-  const exportButton = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'audit-export' }, '导出 CSV'));
+  const exportButton = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'audit-export' }, '导出表格'));
   exportButton.onclick = busy(exportButton, '正在导出…', async () => {
     await download(await api.raw(`/api/v1/audit/export.csv?${apiQuery(query)}`), 'audit-log.csv');
     fill(status, '已导出当前筛选条件下的审计记录（北京时间）。');
