@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { agencies, auditChain, auditEntries, enterprises } from '../db/schema/index.js';
 
@@ -44,14 +45,29 @@ export function listAudit(db: Db, f: AuditFilter) {
     .offset(f.offset);
 }
 
-/** As listAudit, with the agency's and the enterprise's names, for the supervisors' audit page and its export. */
+/** The enterprise that acted, joined apart from the enterprise the entry concerns (they may differ). */
+const actorEnterprises = alias(enterprises, 'actor_enterprises');
+
+/**
+ * As listAudit, with the agency's and the enterprise's names, for the supervisors' audit page and its export;
+ * and the acting enterprise's name (actorName) where an enterprise acted: its login subject is
+ * `enterprise:<统一社会信用代码>`, which a supervisor should read as the enterprise's name, not a code.
+ */
 export function listAuditNamed(db: Db, f: AuditFilter) {
   return db
-    .select({ entry: auditEntries, seq: auditChain.seq, hash: auditChain.hash, agencyName: agencies.name, enterpriseName: enterprises.name })
+    .select({
+      entry: auditEntries,
+      seq: auditChain.seq,
+      hash: auditChain.hash,
+      agencyName: agencies.name,
+      enterpriseName: enterprises.name,
+      actorName: actorEnterprises.name,
+    })
     .from(auditEntries)
     .leftJoin(auditChain, eq(auditChain.entryId, auditEntries.id))
     .leftJoin(agencies, eq(agencies.code, auditEntries.agencyCode))
     .leftJoin(enterprises, eq(enterprises.creditCode, auditEntries.enterpriseCode))
+    .leftJoin(actorEnterprises, and(eq(auditEntries.role, 'enterprise'), eq(auditEntries.actor, sql`'enterprise:' || ${actorEnterprises.creditCode}`)))
     .where(conditions(f))
     .orderBy(desc(auditEntries.id))
     .limit(f.limit)

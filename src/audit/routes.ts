@@ -33,6 +33,7 @@ const Entry = Type.Object({
   requestId: Type.Union([Type.String(), Type.Null()]),
   agencyName: Type.Union([Type.String(), Type.Null()], { description: '行政执法主体名称 / the agency’s name' }),
   enterpriseName: Type.Union([Type.String(), Type.Null()], { description: '企业名称 / the enterprise’s name' }),
+  actorName: Type.Union([Type.String(), Type.Null()], { description: '操作企业名称（企业操作时）/ the acting enterprise’s name, when an enterprise acted' }),
 });
 
 // The filters of the audit page and its export: an action by its identifier (its Chinese name is in GET /labels).
@@ -94,7 +95,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const rows = await listAuditNamed(app.services.db, auditFilter(req, req.query, req.query.limit, req.query.offset));
-      return rows.map(({ entry, seq, hash, agencyName, enterpriseName }) => ({ ...entry, occurredAt: entry.occurredAt.toISOString(), seq, hash, agencyName, enterpriseName }));
+      return rows.map(({ entry, seq, hash, agencyName, enterpriseName, actorName }) => ({ ...entry, occurredAt: entry.occurredAt.toISOString(), seq, hash, agencyName, enterpriseName, actorName }));
     },
   );
 

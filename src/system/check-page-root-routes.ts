@@ -42,6 +42,8 @@ body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sa
 main{max-width:34rem;margin:0 auto;padding:1rem}
 .status{border-radius:.75rem;padding:1.25rem;color:#fff;font-size:1.05rem;font-weight:400;line-height:1.5}.verdict-word{font-size:1.5rem;font-weight:700}#offline-check{background:#fff;border-radius:.75rem;padding:.75rem 1rem;margin-top:1rem}
 dl{background:#fff;border-radius:.75rem;padding:1rem;margin-top:1rem}dt{color:#57606a;font-size:.85rem;margin-top:.6rem}dd{margin:0}
+/* A box's padding is its top space: its first line adds no margin of its own. */
+dl>dt:first-child,#offline-check>:first-child,#enterprise-check>:first-child{margin-top:0}#enterprise-check>:last-child{margin-bottom:0}
 footer{color:#57606a;font-size:.8rem;margin-top:1rem;line-height:1.5}
 #enterprise-check{background:#fff;border-radius:.75rem;padding:1rem;margin-top:1rem}
 </style></head>
@@ -66,8 +68,7 @@ ${c.revokedCategoryZh ? html`<dt>撤销类别</dt><dd data-field="revoked-catego
 }
 <section id="offline-check" data-keys="${JSON.stringify(keys)}" data-signature-checked="${String(c.signatureChecked)}" hidden></section>
 <section id="enterprise-check" data-code="${c.code}" hidden></section>
-<footer>${c.signatureChecked ? (c.agencies ? '已核对二维码签名。' : '已核对二维码签名；检查时间开始前不公开检查详情。') : '未携带签名，仅显示检查码是否存在及其状态；扫描二维码可查看检查详情。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。
-如检查码无效、人员不符或有索要财物、刻意要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
+<footer>${c.signatureChecked ? (c.agencies ? '已核对二维码签名。' : '已核对二维码签名；检查时间开始前不公开检查详情。') : '未携带签名，仅显示检查码是否存在及其状态；扫描二维码可查看检查详情。'}依据《武汉市规范涉企行政检查办法》第十七条、第十八条：现场检查须出示检查码并扫码，检查人员不得少于两人。如检查码无效、人员不符或有索要财物、刻意要求法定代表人到场等情形，企业可依法举报（第四十条）。</footer>
 </main>
 <script type="module" src="/portal/check-page.js"></script>
 <script type="module" src="/portal/check-offline.js"></script>

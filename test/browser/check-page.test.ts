@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../../scripts/chromium.js';
+import { as } from '../support/factories.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText, serve } from './browser-support.js';
+
+// Evaluated through the DevTools protocol: the page's CSP (script-src 'self') refuses an injected <script>.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * 第十七条第（二）项 现场出示检查码并扫码: the page the QR opens on the enterprise's phone (390 px) gives ONE
@@ -127,4 +133,65 @@ describeBrowser('第十七条 检查码核验页：页面顶部只有一个结�
       await browser.context.setOffline(false);
     }
   });
+  it('every verdict it can show (未到生效时间, 有效, 已撤销, 签名无效), and the signed-in enterprise’s one-tap answer: no axe violation, no tap target under 44 px, nothing wider than the phone', async () => {
+    // A page of its own: the offline tests above fixed their page's clock.
+    const sweep = await browser.context.newPage();
+    const revokedUrl = await issue();
+    const revokedCode = new URL(revokedUrl).pathname.split('/').pop()!;
+    const revoked = await t.call({ method: 'POST', url: `/api/v1/codes/${revokedCode}/revoke`, as: w.head, payload: { reason: '检查人员变更，重新申请', category: 'team_changed' } });
+    if (revoked.statusCode !== 200) throw new Error(revoked.body);
+    const url = new URL(full);
+    const message = JSON.parse(Buffer.from(new URLSearchParams(url.hash.slice(1)).get('m')!, 'base64url').toString('utf8'));
+    const altered = `${url.origin}${url.pathname}${url.search}#m=${Buffer.from(JSON.stringify({ ...message, inspectorCount: 4 })).toString('base64url')}`;
+    const states = [
+      { verdict: 'not_yet_valid', url: compactOf(full), at: '2026-04-02T09:00:00+08:00' },
+      { verdict: 'valid', url: full, at: '2026-04-08T10:00:00+08:00' },
+      { verdict: 'revoked', url: revokedUrl, at: '2026-04-08T10:00:00+08:00' },
+      { verdict: 'forged', url: altered, at: '2026-04-08T10:00:00+08:00' },
+    ];
+    const problems: string[] = [];
+    /** axe (WCAG 2.1 A/AA), tap targets and width of what the page shows now, under `label`. */
+    const sweepPage = async (label: string) => {
+      await sweep.evaluate(AXE_SOURCE);
+      const violations = (await sweep.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
+        return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })).violations;
+      })) as { id: string; nodes: { target: string[] }[] }[];
+      for (const v of violations) problems.push(`${label}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      const small = await sweep.evaluate(() =>
+        [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [role=button], [tabindex]')]
+          .filter((el) => (el as HTMLElement).offsetParent !== null)
+          .map((el) => ({ what: `${el.tagName.toLowerCase()} ${(el.textContent ?? '').trim().slice(0, 20)}`, r: el.getBoundingClientRect() }))
+          .filter((x) => x.r.height < 44 || x.r.width < 44)
+          .map((x) => `${x.what} (${Math.round(x.r.width)}×${Math.round(x.r.height)})`),
+      );
+      for (const m of small) problems.push(`${label}: tap target under 44 px: ${m}`);
+      const widths = await sweep.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      if (widths.page > widths.viewport) problems.push(`${label}: ${widths.page} px wide in a ${widths.viewport} px viewport`);
+    };
+    try {
+      for (const s of states) {
+        t.clock.set(s.at);
+        await sweep.goto('about:blank');
+        await sweep.goto(s.url);
+        await sweep.locator('#offline-check[data-ready=true]').waitFor();
+        await sweep.locator('#enterprise-check:not([hidden])').waitFor();
+        expect(await sweep.getByTestId('verdict').getAttribute('data-verdict')).toBe(s.verdict);
+        // The phone's signature line never calls a revoked code consistent with the platform.
+        if (s.verdict === 'revoked') await seeText(sweep.getByTestId('offline-verdict'), '检查码状态以上方结果为准');
+        await sweepPage(s.verdict);
+      }
+      // Signed in as the enterprise, after its one-tap check (第十七条第（二）项): the button and the answer card.
+      await sweep.evaluate(([k, v]) => localStorage.setItem(k!, v!), ['wh327.portal.token', t.token(as.enterprise(w.enterprise.creditCode))]);
+      await sweep.goto('about:blank');
+      await sweep.goto(full);
+      await sweep.locator('#offline-check[data-ready=true]').waitFor();
+      await sweep.getByTestId('verify').click();
+      await sweep.getByTestId('verify-answer').waitFor();
+      await sweepPage('valid, enterprise signed in, after its check');
+    } finally {
+      await sweep.close();
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

@@ -45,6 +45,20 @@ describeBrowser('监督平台 审计日志页：浏览、筛选、导出、自�
       });
     await entry('inspection.drafted', '2026-03-30T01:00:00Z', 'insp-1');
     await entry('inspection.approved', '2026-03-31T17:30:00Z', '=HYPERLINK("http://x")');
+    // An enterprise acts under its login subject `enterprise:<统一社会信用代码>`: the page names the enterprise.
+    await appendAudit(t.db, {
+      at: new Date('2026-04-02T02:00:00Z'),
+      actor: `enterprise:${enterprise.creditCode}`,
+      role: 'enterprise',
+      action: 'enterprise_report.filed',
+      subjectType: 'enterprise_report',
+      subjectId: 'report-1',
+      agencyCode: null,
+      enterpriseCode: enterprise.creditCode,
+      before: null,
+      after: null,
+      payload: {},
+    });
     supervisor = as.supervisor(bureau.code);
     base = await serve(t);
     page = await browser.context.newPage();
@@ -68,6 +82,15 @@ describeBrowser('监督平台 审计日志页：浏览、筛选、导出、自�
     // 17:30 UTC on 31 March is 01:30 on 1 April in Beijing.
     await seeText(table, '2026/04/01 01:30');
     expect(await table.textContent()).not.toContain('inspection.approved');
+  });
+
+  it('names an enterprise that acted by its name, not its login subject or credit code', async () => {
+    await page.goto(`${base}/console/#/audit?action=enterprise_report.filed`);
+    await page.getByTestId('audit-view').waitFor();
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBe(1);
+    const actor = page.getByTestId('audit-row').first().locator('td').nth(2);
+    await seeText(actor, '企业 · 武汉测试化工有限公司', 'exact');
+    expect(await actor.textContent()).not.toContain('enterprise:');
   });
 
   it('filters by a picked action, agency and Beijing-time day', async () => {

@@ -37,5 +37,6 @@ startShell({
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role supervisor --agency WH-SFJ'), '（区级监督加 ', h('code', {}, '--district 420106'), '）'],
   },
   // The unit is shown by name under the person (me.unitName); its code is no help to a reader.
-  who: (me) => `${me.name ?? me.sub}${me.district ? '' : ' · 全市'}`,
+  // A token without a name shows the role's name, never the login subject (`supervisor:<code>`).
+  who: (me) => `${me.name ?? '监督人员'}${me.district ? '' : ' · 全市'}`,
 });

@@ -64,10 +64,13 @@ export async function auditView({ api, query, labels }) {
   const actions = labels.auditActions ?? {};
   const subjects = labels.auditSubjects ?? {};
 
-  /** Who acted: the role's name and the unit in the login subject (`role:unit`), by name where it is known. @param {any} e */
+  /**
+   * Who acted: the role's name and the unit, by name — an enterprise by its name (actorName, from the API),
+   * others by the agency in the login subject (`role:unit`). @param {any} e
+   */
   const actorOf = (e) => {
     const unit = String(e.actor).split(':')[1];
-    const unitName = unit ? agencies.get(unit) : undefined;
+    const unitName = e.actorName ?? (unit ? agencies.get(unit) : undefined);
     // The login subject only where no unit name stands for it (kept in the tooltip for whoever traces a login).
     return h('td', { title: e.actor }, h('div', {}, `${labels.roles?.[e.role] ?? e.role}${unitName ? ` · ${unitName}` : ''}`), unitName ? null : h('div', { class: 'muted' }, e.actor));
   };
@@ -121,7 +124,7 @@ export async function auditView({ api, query, labels }) {
     }
   };
 
-  const exportButton = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'audit-export' }, '导出 CSV'));
+  const exportButton = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'audit-export' }, '导出表格'));
   exportButton.onclick = busy(exportButton, '正在导出…', async () => {
     await download(await api.raw(`/api/v1/audit/export.csv?${apiQuery(query)}`), 'audit-log.csv');
     fill(status, '已导出当前筛选条件下的审计记录（北京时间）。');

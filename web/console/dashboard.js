@@ -73,8 +73,8 @@ export async function dashboardView({ api, query }) {
       h('h1', { 'data-testid': 'jurisdiction' }, `${d.jurisdiction.name} · ${d.year} 年度监督概况`),
       h('span', { class: 'spacer' }),
       h('label', {}, '年度', yearSelect),
-      h('button', { type: 'button', onclick: exportOf('flags') }, '导出违规标记（CSV）'),
-      h('button', { type: 'button', onclick: exportOf('inspections') }, '导出行政检查（CSV）'),
+      h('button', { type: 'button', onclick: exportOf('flags') }, '导出违规标记表格'),
+      h('button', { type: 'button', onclick: exportOf('inspections') }, '导出行政检查表格'),
     ),
   );
 

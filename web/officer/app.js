@@ -33,5 +33,12 @@ startShell({
     wrongRole: '本应用供行政执法人员和单位负责人使用，请使用执法人员或负责人身份的令牌。',
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role officer --agency WH-SCJG'), '（负责人用 ', h('code', {}, '--role agency_head'), '）'],
   },
-  who: (me) => `${me.name ?? me.sub}${me.role === 'agency_head' ? '（负责人）' : me.certificateNo ? `（执法证 ${me.certificateNo}）` : ''}`,
+  // The name on one line and the certificate number (or 负责人) whole on the next: at 390 px one line cut
+  // the name or the number off.
+  who: (me) => {
+    // Without a name in the token, the role's name stands for the person, never the login subject.
+    const person = me.name ?? (me.role === 'agency_head' ? '单位负责人' : '执法人员');
+    const role = me.role === 'agency_head' ? (me.name ? '负责人' : '') : me.certificateNo ? `执法证 ${me.certificateNo}` : '';
+    return [h('span', { class: 'who-person' }, person), role ? h('span', { class: 'who-cert', 'data-testid': 'who-cert' }, role) : null];
+  },
 });

@@ -62,7 +62,8 @@ function reasonOffline(result) {
 }
 
 function onlineLine(result, serverStatus, signatureChecked) {
-  if (result.verdict === 'valid') return '本机核验签名有效，与平台登记一致。';
+  // The signature proves the facts, not the code's state: a revoked or not-yet-open code is never called 一致.
+  if (result.verdict === 'valid') return serverStatus === 'valid' ? '本机核验签名有效，与平台登记一致。' : '本机核验签名有效，二维码中的检查信息未被改动；检查码状态以上方结果为准。';
   if (signatureChecked) {
     if (result.verdict === 'no_message') return serverStatus === 'not_yet_valid' ? '检查码生效前，平台不提供签名所覆盖的检查信息，本机暂不核验；平台已核对二维码签名，以上方结果为准。' : '平台已核对二维码签名，以上方结果为准。';
     return `${CHECK_ZH[result.verdict]}；平台已联网核对二维码签名，以上方结果为准。`;

@@ -161,5 +161,6 @@ startShell({
     wrongRole: '请粘贴企业身份令牌。',
     devHint: ['开发环境获取令牌：', h('code', {}, 'npm run token -- --role enterprise --credit-code <统一社会信用代码>')],
   },
-  who: (me) => me.creditCode ?? me.sub,
+  // The person by name and the enterprise by name (the unit line, /me's unitName), not its credit code.
+  who: (me) => me.name ?? (me.unitName ? '企业用户' : (me.creditCode ?? me.sub)),
 });

@@ -20,7 +20,7 @@ import { session, tokenClaims } from './session.js';
  *   home: string,
  *   views: Record<string, (args: string[]) => View>,
  *   signIn: { title: string, intro: string, wrongRole: string, devHint: (string | Node)[] },
- *   who: (me: Me) => string,
+ *   who: (me: Me) => string | (string | Node | null)[],
  *   onSignedIn?: () => void,
  * }} ShellOptions
  */
