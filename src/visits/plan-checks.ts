@@ -1,11 +1,12 @@
 import type { Db } from '../db/client.js';
+import { RoutineWithoutPlan, SpecialWithoutApproval } from '../rules/declarations/plans.js';
 import { DomainError } from '../errors/domain-error.js';
 import { loadFrequencyFacts } from '../frequency/facts.js';
 import type { PlanCoverageRecord } from '../db/schema/index.js';
 import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
 import { FREQUENCY_CAP, type CapResult } from '../rules/frequency.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
 import type { LoadedFacts } from './guard-facts.js';
 import type { Inspection } from './repository.js';
 
@@ -52,18 +53,18 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownG
       else {
         const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id, filed: coverage.filed };
         covered.push(record);
-        results.push(ruleResult('ROUTINE_WITHOUT_PLAN', true, record, 'a reported plan item covering matter, method, targets and frequency'));
+        results.push(RoutineWithoutPlan.pass(record, 'a reported plan item covering matter, method, targets and frequency'));
       }
     } else if (i.kind === 'special') {
       if (!i.specialPlanId) {
-        results.push(ruleResult('SPECIAL_WITHOUT_APPROVAL', false, null, 'an approved and filed, or upper-deployed, special plan', '专项检查须依据经批准、备案并公布的专项检查计划（或上级部署的专项检查）'));
+        results.push(SpecialWithoutApproval.fail(null, 'an approved and filed, or upper-deployed, special plan', '专项检查须依据经批准、备案并公布的专项检查计划（或上级部署的专项检查）'));
         continue;
       }
       const usable = await findUsableSpecialPlan(tx, i.specialPlanId, i.agencyCode, matterCode, i.countedDate);
       if ('refusal' in usable) results.push(usable.refusal);
       else {
         upperDeployed = upperDeployed || usable.upperDeployed;
-        results.push(ruleResult('SPECIAL_WITHOUT_APPROVAL', true, usable.plan.id, 'usable special plan'));
+        results.push(SpecialWithoutApproval.pass(usable.plan.id, 'usable special plan'));
       }
     }
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { caseMergeableAdvice } from '../rules/declarations/plans.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
-import { ruleResult, type RuleResult } from '../rules/result.js';
+import type { RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertOwnAgency } from '../access/visits.js';
 import { mergeCandidates, validateWindow, type DraftInput } from './commands/draft.js';
@@ -60,7 +61,7 @@ export async function preCheckDraft(tx: Db, actor: Principal, input: DraftInput)
   if (input.kind === 'case' && input.mode === 'onsite') {
     const candidates = await mergeCandidates(tx, input.agencyCode, input.enterpriseCode);
     if (candidates.length > 0) {
-      checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）'));
+      checks.push(caseMergeableAdvice(candidates));
     }
   }
   return { checks, underOrder: true };

@@ -279,3 +279,10 @@ export const JointInPlan = defineRule({
   titleEn: 'Joint-inspection matter missing from the annual plan',
   raisers: { guardedBy: [LAUNCH_JOINT] },
 });
+
+/**
+ * CASE_MERGEABLE as the draft and the pre-check advise it (Art. 13 ¶3), before anything is executed: the planned
+ * tasks the officer can merge the case inspection into. The sweeper's CASE_MERGEABLE check judges what was done.
+ */
+export const caseMergeableAdvice = (candidates: string[]): RuleResult =>
+  CaseMergeable.fail(candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）');

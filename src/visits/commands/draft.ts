@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { caseMergeableAdvice } from '../../rules/declarations/plans.js';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
 import { declarations, inspections, type Inspector } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
-import { ruleResult } from '../../rules/result.js';
 import { shanghaiDate } from '../../time/shanghai-date.js';
 import { assertOwnAgency } from '../../access/visits.js';
 import type { Coordination } from '../coordination-advice.js';
@@ -176,7 +176,7 @@ export async function draftInspection(
   const checks = [...basicGuards(loaded.facts), ...plan.results];
   const coordination = await hooks.adviseDraft(tx, { at, audit }, actor, inspection, input.aloneReason);
   if (candidates.length > 0) {
-    checks.push(ruleResult('CASE_MERGEABLE', false, candidates, 'merge into a pending planned task', '本单位对该企业有尚未执行的计划检查任务，个案现场检查原则上应当合并实施（请通过合并操作办理）'));
+    checks.push(caseMergeableAdvice(candidates));
   }
   const recognised = await recognisedResults(tx, inspection, resultsRecognisedDays);
   await drafted(inspection, { entityScope: inspection.entityScope, failedChecks: checks.filter((c) => !c.passed).map((c) => c.rule), recognisedResults: recognised.map((r) => r.inspectionId) });

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.js';
+import { MatterUnpublished } from '../../rules/declarations/authority.js';
 import type { JointListEntry } from '../../db/schema/index.js';
 import { DomainError, type FieldError } from '../../errors/domain-error.js';
 import { agencyNamesOf, findAgency } from '../../registry/agencies.repository.js';
 import { publishedMatterOn } from '../../registry/matters.repository.js';
-import { ruleResult } from '../../rules/result.js';
 
 /**
  * What Art. 27 asks of every entry of a “综合查一次”事项清单: 明确各检查事项的发起单位和协同单位, 明确检查内容、
@@ -69,7 +69,7 @@ export async function assertEntriesResolvable(db: Db, entries: readonly JointLis
   }
   if (unpublished.length > 0) {
     throw DomainError.fromRules([
-      ruleResult('MATTER_UNPUBLISHED', false, unpublished, `published on ${day}`, `“综合查一次”事项须来自各单位已公布的行政检查事项清单，以下事项未公布：${unpublished.join('、')}（第七条、第二十七条）`),
+      MatterUnpublished.fail(unpublished, `published on ${day}`, `“综合查一次”事项须来自各单位已公布的行政检查事项清单，以下事项未公布：${unpublished.join('、')}（第七条、第二十七条）`),
     ]);
   }
 }

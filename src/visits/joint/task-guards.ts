@@ -1,12 +1,11 @@
 import type { Db } from '../../db/client.js';
-import { settingZh } from '../../rules/setting-text.js';
 import type { Inspector } from '../../db/schema/index.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import type { Inspection } from '../repository.js';
 import { jointMattersInPlans } from '../../plans/joint-in-plan.js';
-import { ruleResult, type RuleResult } from '../../rules/result.js';
+import type { RuleResult } from '../../rules/result.js';
 import type { JointTask, JointTaskUnit } from './tasks.repository.js';
 
 /**
@@ -19,10 +18,8 @@ import type { JointTask, JointTaskUnit } from './tasks.repository.js';
 /** The officers of one visit: every unit taking part sends its own (possibly none, Art. 30). */
 export const teamOf = (units: readonly JointTaskUnit[]): Inspector[] => units.filter((u) => u.state === 'accepted' || u.state === 'approved').flatMap((u) => u.inspectors);
 
-/** Art. 31: 严格控制单次开展检查的执法人员数量 — the configured cap on the officers of one visit. */
-export function JOINT_TEAM_TOO_LARGE(team: readonly Inspector[], max: number): RuleResult {
-  return ruleResult('JOINT_TEAM_TOO_LARGE', team.length <= max, team.length, max, `单次“综合查一次”检查的执法人员为 ${team.length} 人；${settingZh('单次检查执法人员控制数', max, '人')}，本次超过该控制数；第三十一条要求严格控制单次开展检查的执法人员数量`);
-}
+// JOINT_TEAM_TOO_LARGE (Art. 31) is declared with the other joint rules; re-exported for the joint commands.
+export { JOINT_TEAM_TOO_LARGE } from '../../rules/declarations/joint.js';
 
 /** Names the unit in a result's detail, so a refusal says whose guard failed. */
 const labelled = (r: RuleResult, unitName: string): RuleResult => (r.passed ? r : { ...r, detail: `【${unitName}】${r.detail ?? r.rule}` });
