@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import type { Browser } from '../../scripts/chromium.js';
 import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
 import { checkUrl } from '../../src/codes/signed-code.js';
-import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { issuedCheckUrl } from './check-url.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 
@@ -21,13 +22,7 @@ describeBrowser('第十七条 检查码：无网络时企业在门口仍可核�
   let first: string;
   let second: string;
 
-  const issue = async () => {
-    const id = await approvedInspection(t, w);
-    const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer });
-    if (res.statusCode !== 201) throw new Error(res.body);
-    const url = new URL(res.json().checkUrl as string);
-    return `${base}${url.pathname}${url.search}${url.hash}`;
-  };
+  const issue = () => issuedCheckUrl(t, w, base);
   const verdict = () => page.getByTestId('offline-verdict');
 
   beforeAll(async () => {

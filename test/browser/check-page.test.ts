@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../../scripts/chromium.js';
 import { as } from '../support/factories.js';
-import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { issuedCheckUrl } from './check-url.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText, serve } from './browser-support.js';
 
@@ -26,13 +27,7 @@ describeBrowser('第十七条 检查码核验页：页面顶部只有一个结�
   let full: string;
   let neverSeen: string;
 
-  const issue = async () => {
-    const id = await approvedInspection(t, w);
-    const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/code`, as: w.officer });
-    if (res.statusCode !== 201) throw new Error(res.body);
-    const url = new URL(res.json().checkUrl as string);
-    return `${base}${url.pathname}${url.search}${url.hash}`;
-  };
+  const issue = () => issuedCheckUrl(t, w, base);
   const compactOf = (u: string) => u.replace(/#.*$/, '');
   /** Every verdict block the person sees: there must be exactly one. */
   const verdicts = async () => page.locator('.status:visible').count();
