@@ -47,6 +47,8 @@ const PLAIN_ERRORS = [
   plain('VERSION_CONFLICT', 409, '数据已被他人修改，请刷新后重试', 'Modified concurrently; reload and retry'),
   plain('IDEMPOTENCY_KEY_REUSED', 422, '幂等键已用于不同的请求', 'Idempotency-Key already used for a different request'),
   plain('REFERENCE_INVALID', 422, '引用的数据不存在或不可用', 'A referenced record does not exist or cannot be used'),
+  // The head approves a scheme with failed checks only on the officer's stated reason: the platform's policy (src/visits/approval-checks.ts).
+  plain('FAILED_CHECKS_UNEXPLAINED', 422, '检查方案有未通过的规则检查且未说明理由，负责人不能批准', 'The scheme fails some checks and the officer has not stated why; the head cannot approve it'),
   plain('CALENDAR_YEAR_UNPUBLISHED', 422, '该年度的法定节假日安排尚未发布', 'No official holiday calendar for that year'),
   plain('REPORT_DUPLICATE_VISIT', 409, '该次检查已报告过', 'This visit has already been reported'),
   plain('REPORT_PHOTO_QUOTA', 422, '今日上传照片已达上限', 'The daily photo quota for reports is used up'),

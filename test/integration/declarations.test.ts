@@ -5,7 +5,7 @@ import { caseRelabellingJob } from '../../src/sweeper/jobs/case-relabelling.js';
 import { leadSharedJob } from '../../src/sweeper/jobs/lead-shared.js';
 import { declarationsAbovePeersJob } from '../../src/sweeper/jobs/declarations-above-peers.js';
 import { as, newAgency, newEnterprise, newJusticeBureau, newDistrict } from '../support/factories.js';
-import { approvedInspection, draftBody, newInspectionWorld, TEAM, type InspectionWorld } from '../support/inspection-world.js';
+import { approvedInspection, draftBody, KNOWING_REASON, newInspectionWorld, TEAM, type InspectionWorld } from '../support/inspection-world.js';
 import { flagsOf } from '../support/sweep-helpers.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
@@ -39,7 +39,8 @@ describeDb('声明事项：放宽规则的申报是证据，不是开关（第�
     });
 
     it('keeps the Order in force and puts the relation on the register when the registry is silent', async () => {
-      const res = await draft({ excludedRelation: 'subordinate_unit', inspectors: ONE });
+      // Approved on purpose with the failed rule, so the officer states why (issue 24); the code is then refused.
+      const res = await draft({ excludedRelation: 'subordinate_unit', inspectors: ONE, failedChecksReason: KNOWING_REASON });
       expect(res.statusCode, res.body).toBe(201);
       const body = res.json();
       expect(body.inspection).toMatchObject({ underOrder: true, excludedRelation: null });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planItems, plans, planVersions } from '../../src/db/schema/index.js';
 import { as, newEnterprise } from '../support/factories.js';
-import { draftBody } from '../support/inspection-world.js';
+import { draftBody, KNOWING_REASON } from '../support/inspection-world.js';
 import { approvedTask, JOINT_WINDOW, launchedTask, newJointWorld, officers, publishedJointList, type JointWorld } from '../support/joint-world.js';
 import { newInspection } from '../support/plan-factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -122,7 +122,8 @@ describeDb('guards of a joint visit: plans, team size, frequency counted once pe
       ] as const) {
         const world = { agency, enterprise: e, matter } as unknown as Parameters<typeof draftBody>[0];
         const single = async (day: string) => {
-          const body = draftBody(world, { windowStart: `${day}T09:00:00+08:00`, windowEnd: `${day}T17:00:00+08:00`, aloneReason: '专项复查' });
+          // The third visit is approved over its failed cap on purpose, with the officer's reason (issue 24), so the code is what refuses it.
+          const body = draftBody(world, { windowStart: `${day}T09:00:00+08:00`, windowEnd: `${day}T17:00:00+08:00`, aloneReason: '专项复查', failedChecksReason: KNOWING_REASON });
           const drafted = await t.call({ method: 'POST', url: '/api/v1/inspections', as: as.officer(agency.code), payload: body });
           const sid = drafted.json().inspection.id;
           await t.call({ method: 'POST', url: `/api/v1/inspections/${sid}/approve`, as: as.head(agency.code), payload: {} });

@@ -81,9 +81,18 @@ export function draftBody(w: InspectionWorld, over: Record<string, unknown> = {}
   };
 }
 
-/** Draft, approve and return the inspection id (asserting each step worked). */
+/**
+ * The reason a factory scheme carries: tests approve schemes that fail a rule on purpose, to show the later
+ * guard refusing, and the head approves a failing scheme only on the officer's stated reason (issue 24).
+ */
+export const KNOWING_REASON = '测试：明知规则检查未通过，仍提交以验证后续环节的拒绝';
+
+/**
+ * Draft, approve and return the inspection id (asserting each step worked). The draft states a
+ * failedChecksReason unless `over` gives one, so a scheme failing a rule on purpose still reaches approval.
+ */
 export async function approvedInspection(t: TestApp, w: InspectionWorld, over: Record<string, unknown> = {}, by: Principal = w.officer): Promise<string> {
-  const drafted = await t.call({ method: 'POST', url: '/api/v1/inspections', as: by, payload: draftBody(w, over) });
+  const drafted = await t.call({ method: 'POST', url: '/api/v1/inspections', as: by, payload: draftBody(w, { failedChecksReason: KNOWING_REASON, ...over }) });
   if (drafted.statusCode !== 201) throw new Error(`draft failed: ${drafted.body}`);
   const id = drafted.json().inspection.id as string;
   const head = by.role === 'agency_head' ? by : as.head(by.agency!);

@@ -67,6 +67,8 @@ export async function approvalChecks(api, id) {
     h('strong', {}, `规则检查：${failed.length} 项未通过，批准前请逐项核对。`),
     h('ul', { class: 'checks' }, failed.map((c) => checkItem(c))),
     h('div', { 'data-testid': 'failed-checks-reason-shown' }, `执法人员说明的理由：${res.failedChecksReason ?? '（未填写）'}`),
+    // The API refuses to approve such a scheme without a reason (FAILED_CHECKS_UNEXPLAINED): say so before the tap.
+    res.failedChecksReason ? null : h('div', { 'data-testid': 'reason-required' }, '执法人员未说明理由的，本平台不予批准：请退回方案，由执法人员修改或写明理由。'),
   );
 }
 

@@ -116,10 +116,12 @@ export async function approvalsView({ api, me, labels, rerender }) {
   const names = nameBook(api);
   /** @type {any[]} */
   const drafts = await api('/api/v1/inspections?state=draft&limit=200');
-  const out = h('div');
   const rows = await Promise.all(
     drafts.map(async (i) => {
       const reason = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': '退回理由', placeholder: '退回理由（必填）' }));
+      // A refusal shows beside this scheme's buttons, not at the top of a long queue (issue 24): e.g. an
+      // approval refused because failed rules have no stated reason, with every failed rule listed.
+      const out = h('div', { 'data-testid': 'approval-result' });
       const act = async (/** @type {string} */ path, /** @type {unknown} */ body, question = '') => {
         if (question && !confirmStep(question)) return;
         try {
@@ -136,8 +138,9 @@ export async function approvalsView({ api, me, labels, rerender }) {
         // Every failed rule and the officer's reason, before the head decides (issue 24).
         await approvalChecks(api, i.id),
         h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'button', 'data-testid': 'approve', onclick: () => act('approve', {}, '批准后方案不能再修改。确认批准本检查方案？') }, '批准'), reason, h('button', { type: 'button', 'data-testid': 'return', onclick: () => (reason.value.trim() ? act('return', { reason: reason.value.trim() }) : showIn(out, h('div', { class: 'alert error', role: 'alert' }, '退回须写明理由。'))) }, '退回（写明理由）')),
+        out,
       );
     }),
   );
-  return h('div', {}, h('h1', {}, '审批检查方案'), out, h('section', { class: 'card', 'data-testid': 'approval-queue' }, rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'muted' }, '没有待批准的检查方案。')));
+  return h('div', {}, h('h1', {}, '审批检查方案'), h('section', { class: 'card', 'data-testid': 'approval-queue' }, rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'muted' }, '没有待批准的检查方案。')));
 }

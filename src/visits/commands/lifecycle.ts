@@ -11,6 +11,7 @@ import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
 import type { InspectionHooks, InspectionStep } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
+import { approvedKnowingly } from '../approval-checks.js';
 import { findCode, findInspection, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';
 import type { RevocationCategory } from '../../codes/revocation.js';
@@ -21,8 +22,8 @@ export interface StepSpec {
   /** Only the agency head may take this step (Art. 17(1): the head approves the scheme). */
   headOnly?: boolean;
   patch?: (i: Inspection, at: Date) => Partial<NewInspection>;
-  /** Extra checks on the loaded row, inside the transaction. */
-  check?: (tx: Db, i: Inspection, at: Date) => Promise<void>;
+  /** Extra checks on the loaded row, inside the transaction; what it returns is added to the audit payload. */
+  check?: (tx: Db, i: Inspection, at: Date) => Promise<void | Record<string, unknown>>;
   payload?: unknown;
   /** Set when the step revokes the code (Art. 17(1) code revocation), so other flows see what is asked. */
   revokes?: { code: string; reason: string; category: RevocationCategory };
@@ -40,8 +41,9 @@ export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor:
   // The machine decides first: a check may write (flags, the code's state), and nothing is written for a
   // step the row's state does not allow.
   const state = nextState(i, spec.event);
-  await spec.check?.(tx, i, at);
-  return writePart(tx, { at, audit }, i, state, spec.action, { patch: spec.patch?.(i, at), payload: spec.payload ?? {} });
+  const checked = await spec.check?.(tx, i, at);
+  const payload = checked ? { ...((spec.payload ?? {}) as Record<string, unknown>), ...checked } : (spec.payload ?? {});
+  return writePart(tx, { at, audit }, i, state, spec.action, { patch: spec.patch?.(i, at), payload });
 }
 
 /**
@@ -88,6 +90,7 @@ export const approveSpec = (actor: Principal, note?: string): StepSpec => ({
   action: 'inspection.approved',
   headOnly: true,
   patch: (_i, at) => ({ approvedBy: actor.sub, approvedAt: at }),
+  check: (tx, i) => approvedKnowingly(tx, i),
   payload: { note: note ?? null },
 });
 
