@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
-import { runCommand } from '../commands/command.js';
+import { runCommand, type CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
@@ -146,6 +146,13 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const answered = async (req: FastifyRequest, out: Answered) => ({ ...(await proposalView(db(), out.proposal)), codes: out.codes.map((c) => ({ enterpriseCode: c.enterpriseCode, code: c.code })) });
   const Answer = Type.Intersect([ProposalView, Type.Object({ codes: Type.Array(Type.Object({ enterpriseCode: Str, code: Str }), { description: '各单位均接受后发起联合检查所获取的检查码 / the joint visit’s code' }) })]);
 
+  /** A unit's answer, in one transaction: the refusal subject is the proposal, on behalf of the head's unit. */
+  const answer = async (req: FastifyRequest, id: string, step: (tx: Db, scope: CommandScope, actor: Principal) => Promise<Answered>) => {
+    const ctx = commandContext(req);
+    const out = await runCommand(ctx, { subjectType: 'joint_proposal', subjectId: id, agencyCode: ctx.actor.agency }, (tx, scope) => step(tx, scope, ctx.actor));
+    return answered(req, out);
+  };
+
   app.post(
     '/proposals/:id/accept',
     {
@@ -158,11 +165,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Answer),
       },
     },
-    async (req) => {
-      const ctx = commandContext(req);
-      const out = await runCommand(ctx, { subjectType: 'joint_proposal', subjectId: req.params.id, agencyCode: ctx.actor.agency }, (tx, scope) => acceptProposal(tx, scope, ctx.actor, deps(), req.params.id, req.body));
-      return answered(req, out);
-    },
+    async (req) => answer(req, req.params.id, (tx, scope, actor) => acceptProposal(tx, scope, actor, deps(), req.params.id, req.body)),
   );
 
   app.post(
@@ -183,11 +186,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Answer),
       },
     },
-    async (req) => {
-      const ctx = commandContext(req);
-      const out = await runCommand(ctx, { subjectType: 'joint_proposal', subjectId: req.params.id, agencyCode: ctx.actor.agency }, (tx, scope) => declineProposal(tx, scope, ctx.actor, deps(), req.params.id, req.body));
-      return answered(req, out);
-    },
+    async (req) => answer(req, req.params.id, (tx, scope, actor) => declineProposal(tx, scope, actor, deps(), req.params.id, req.body)),
   );
 
   app.get(
