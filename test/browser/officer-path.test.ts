@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Browser } from '../../scripts/chromium.js';
-import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
+import type { InspectionWorld } from '../support/inspection-world.js';
+import type { TestApp } from '../support/test-app.js';
+import { describeBrowser, seeText } from './browser-support.js';
+import { closeOfficerPhone, openOfficerPhone, type OfficerPhone } from './officer-phone.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -20,19 +21,13 @@ describeBrowser('掌上执法：通过统一身份认证登录并走完检查流
   let page: Page;
   let base: string;
 
+  let phone: OfficerPhone | undefined;
+
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
-    w = await newInspectionWorld(t, { cap: 20 });
-    t.clock.set('2026-04-08T10:30:00+08:00');
-    base = await serve(t);
-    page = await browser.context.newPage();
-    // Irreversible steps ask first (window.confirm): the person confirms.
-    page.on('dialog', (d) => void d.accept());
+    phone = await openOfficerPhone({ cap: 20, at: '2026-04-08T10:30:00+08:00' });
+    ({ t, w, browser, page, base } = phone);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeOfficerPhone(phone));
 
   /** Signs in through the provider's person picker as the person of `role` in the world's agency. */
   const signIn = async (role: 'officer' | 'agency_head') => {

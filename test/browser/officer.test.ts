@@ -3,11 +3,12 @@ import type { Page } from 'playwright-core';
 import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { as } from '../support/factories.js';
-import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import type { InspectionWorld } from '../support/inspection-world.js';
 import { launchedTask, newJointWorld, publishedJointList } from '../support/joint-world.js';
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { describeBrowser, seeText } from './browser-support.js';
+import { closeOfficerPhone, openOfficerPhone, type OfficerPhone } from './officer-phone.js';
 
 /**
  * 掌上执法 on a phone (390×844): the officer's whole path from a draft to a notified result, the head's
@@ -22,19 +23,13 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
   let base: string;
   let inspectionId: string;
 
+  let phone: OfficerPhone | undefined;
+
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
-    w = await newInspectionWorld(t, { cap: 5 });
-    t.clock.set('2026-04-08T08:30:00+08:00');
-    base = await serve(t);
-    page = await browser.context.newPage();
-    // Irreversible steps (批准, 告知结果, 结束检查) ask first: the officer confirms.
-    page.on('dialog', (d) => void d.accept());
+    phone = await openOfficerPhone({ cap: 5, at: '2026-04-08T08:30:00+08:00' });
+    ({ t, w, browser, page, base } = phone);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeOfficerPhone(phone));
 
   const signIn = async (who: Principal) => {
     await page.goto(`${base}/officer/`);
