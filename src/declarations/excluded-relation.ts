@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { agencies, agencyRelations, declarations } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Agency } from '../registry/agencies.repository.js';
-import { SCOPE_RELATION_CONTRADICTED, type RelationFacts } from '../rules/scope.js';
+import { SCOPE_RELATION_CONTRADICTED, type RelationFacts } from '../rules/declarations/scope.js';
 import type { RuleResult } from '../rules/result.js';
 
 export type ExcludedRelation = RelationFacts['relation'];

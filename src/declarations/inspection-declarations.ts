@@ -4,9 +4,9 @@ import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { referrals } from '../db/schema/index.js';
 import type { Inspection } from '../visits/repository.js';
-import { CROSS_REGION_NO_ASSISTANCE, JURISDICTION_TERRITORIAL } from '../rules/authority.js';
+import { CROSS_REGION_NO_ASSISTANCE, JURISDICTION_TERRITORIAL } from '../rules/declarations/authority.js';
 import type { GuardFacts } from '../rules/guard-facts.js';
-import { ONSITE_WHEN_OFFSITE_SUFFICES, TEAM_TOO_SMALL } from '../rules/onsite.js';
+import { ONSITE_WHEN_OFFSITE_SUFFICES, TEAM_TOO_SMALL } from '../rules/declarations/onsite.js';
 import type { DeclarationKindId } from './kinds.js';
 import { recordDeclaration, withdrawOtherDeclarations } from './record.js';
 

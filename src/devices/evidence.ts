@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { monitoringDevices } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { RuleResult } from '../rules/result.js';
-import { deviceEvidenceChecks } from './evidence-rules.js';
+import { deviceEvidenceChecks } from '../rules/declarations/devices.js';
 
 /** Any evidence item; those naming a device are monitoring-device data. */
 export interface EvidenceLike {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkCreditCode } from '../registry/credit-code.js';
-import { REGULATION_EFFECTIVE } from '../rules/scope.js';
+import { REGULATION_EFFECTIVE } from '../rules/declarations/scope.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CASE_FREQUENCY_ANOMALY, FREQUENCY_CAP, type CapResult, type FrequencyQuestion, type FrequencyRuleData } from '../rules/frequency.js';
+import { CASE_FREQUENCY_ANOMALY, FREQUENCY_CAP, type CapResult, type FrequencyQuestion, type FrequencyRuleData } from '../rules/declarations/frequency.js';
 import type { FrequencyFacts } from './facts.js';
 
 /**

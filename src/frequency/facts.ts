@@ -4,11 +4,11 @@ import type { Db } from '../db/client.js';
 import { underOrderSql } from '../visits/order-scope.js';
 import { enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList } from '../db/schema/index.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
-import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturbEntry } from '../rules/frequency.js';
+import type { CountedInspection, FrequencyQuestion, FrequencyRuleData, NoDisturbEntry } from '../rules/declarations/frequency.js';
 import { periodOf } from '../time/periods.js';
 
 /**
- * Loads what FREQUENCY_CAP / CASE_FREQUENCY_ANOMALY (src/rules/frequency.ts) need, in the caller's transaction
+ * Loads what FREQUENCY_CAP / CASE_FREQUENCY_ANOMALY (src/rules/declarations/frequency.ts) need, in the caller's transaction
  * (the code-issuing one passes `tx`, so the count and the insert see the same rows).
  */
 

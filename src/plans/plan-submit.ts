@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { raiseFlag } from '../flags/raise.js';
 import { sameLevelJusticeBureau, type Agency } from '../registry/agencies.repository.js';
-import { PLAN_CONTENT } from '../rules/plan-content.js';
+import { PLAN_CONTENT } from '../rules/declarations/plans.js';
 import type { RuleResult } from '../rules/result.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { hasAnnualDuty, standingAfterSubmit } from './annual-duty.js';

@@ -12,7 +12,7 @@ import { findEnterprise } from '../registry/enterprises.repository.js';
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { isOutOfArea, isOutsideWuhan } from '../registry/territory.js';
 import { ruleArticle, ruleDef, type RuleId } from '../rules/catalog.js';
-import { SCOPE_EFFECTIVE_DATE } from '../rules/scope.js';
+import { SCOPE_EFFECTIVE_DATE } from '../rules/declarations/scope.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { caseVisitsAt } from './case-visits.js';
 import { decodePhoto, type PhotoType } from './photo.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { COUNTED_STATES } from '../frequency/facts.js';
-import type { FrequencyRuleData } from '../rules/frequency.js';
+import type { FrequencyRuleData } from '../rules/declarations/frequency.js';
 import type { RuleId } from '../rules/catalog.js';
 import { rowsOf } from './job.js';
 import { notYetFlagged } from './not-flagged.js';

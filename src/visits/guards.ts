@@ -1,8 +1,8 @@
 import type { GuardFacts } from '../rules/guard-facts.js';
-import { AGENCY_OUT_OF_AUTHORITY, CROSS_REGION_NO_ASSISTANCE, JURISDICTION_TERRITORIAL, MATTER_UNPUBLISHED } from '../rules/authority.js';
-import { CASE_WITHOUT_LEAD, INSPECTOR_UNCERTIFIED, ONSITE_WHEN_OFFSITE_SUFFICES, TEAM_TOO_SMALL } from '../rules/onsite.js';
+import { AGENCY_OUT_OF_AUTHORITY, CROSS_REGION_NO_ASSISTANCE, JURISDICTION_TERRITORIAL, MATTER_UNPUBLISHED } from '../rules/declarations/authority.js';
+import { CASE_WITHOUT_LEAD, INSPECTOR_UNCERTIFIED, ONSITE_WHEN_OFFSITE_SUFFICES, TEAM_TOO_SMALL } from '../rules/declarations/onsite.js';
 import type { RuleResult } from '../rules/result.js';
-import { SCOPE_EFFECTIVE_DATE } from '../rules/scope.js';
+import { SCOPE_EFFECTIVE_DATE } from '../rules/declarations/scope.js';
 
 /**
  * The guards checked before an inspection code is issued (Art. 3, 7, 9, 11, 12, 18, 32, 43): the pure

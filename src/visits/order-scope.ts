@@ -1,7 +1,7 @@
 import { and, isNull, ne, type SQL } from 'drizzle-orm';
 import { inspections } from '../db/schema/index.js';
 import type { RuleResult } from '../rules/result.js';
-import { SCOPE_ENTITY, SCOPE_EXCLUDED_RELATION } from '../rules/scope.js';
+import { SCOPE_ENTITY, SCOPE_EXCLUDED_RELATION } from '../rules/declarations/scope.js';
 
 type Scoped = { excludedRelation: string | null; entityScope: string };
 

@@ -5,7 +5,7 @@ import { loadFrequencyFacts } from '../frequency/facts.js';
 import type { PlanCoverageRecord } from '../db/schema/index.js';
 import { findCoveringItem } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
-import { FREQUENCY_CAP, type CapResult } from '../rules/frequency.js';
+import { FREQUENCY_CAP, type CapResult } from '../rules/declarations/frequency.js';
 import type { RuleResult } from '../rules/result.js';
 import type { LoadedFacts } from './guard-facts.js';
 import type { Inspection } from './repository.js';

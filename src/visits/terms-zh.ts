@@ -3,7 +3,7 @@
  * so the three front ends show the Order's words instead of hard-coding them each.
  */
 import { ESCALATION_GROUNDS } from '../rules/escalation.js';
-import { LEAD_KINDS_ZH } from '../rules/onsite.js';
+import { LEAD_KINDS_ZH } from '../rules/declarations/onsite.js';
 import type { ItemResult, Method } from './findings-input.js';
 
 export { KIND_ZH } from './documents.js';
@@ -27,7 +27,7 @@ export const METHOD_ZH: Record<string, string> = {
 /** One checklist item's result (Art. 18(4)). */
 export const ITEM_RESULT_ZH: Record<string, string> = { compliant: '符合', violation: '违法', not_applicable: '不适用' } satisfies Record<ItemResult, string>;
 
-/** Art. 9, 13: where a case inspection's lead came from (one list: src/rules/onsite.ts). */
+/** Art. 9, 13: where a case inspection's lead came from (one list: src/rules/declarations/onsite.ts). */
 export const LEAD_KIND_ZH: Record<string, string> = LEAD_KINDS_ZH;
 
 /** How the result reached the enterprise (Art. 18(5)). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceEvidenceChecks, type DeviceEvidenceFacts } from '../../src/devices/evidence-rules.js';
+import { deviceEvidenceChecks, type DeviceEvidenceFacts } from '../../src/rules/declarations/devices.js';
 import { legalReviewOutcome, technicalReviewOutcome } from '../../src/devices/reviews.js';
 import { noticeBody, shanghaiDateTimeZh } from '../../src/offsite/notice-text.js';
 

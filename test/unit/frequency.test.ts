@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frequencyAllowance } from '../../src/frequency/allowance.js';
-import { CASE_FREQUENCY_ANOMALY, countOnRecordCheck, FREQUENCY_CAP, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/frequency.js';
+import { CASE_FREQUENCY_ANOMALY, countOnRecordCheck, FREQUENCY_CAP, type CountedInspection, type FrequencyQuestion, type FrequencyRuleData } from '../../src/rules/declarations/frequency.js';
 
 const rule = (over: Partial<FrequencyRuleData> = {}): FrequencyRuleData => ({
   id: over.id ?? `r-${Math.random()}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INSPECTION_STATE_ZH } from '../../machines/inspection.machine.js';
-import { SCOPE_EFFECTIVE_DATE } from '../../src/rules/scope.js';
+import { SCOPE_EFFECTIVE_DATE } from '../../src/rules/declarations/scope.js';
 
 /** Issue 22, point 16: words that say what happened, no more. */
 describe('第四十三条、第十七条 words for passed checks and states', () => {

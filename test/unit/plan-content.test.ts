@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN_CONTENT, type PlanItemContent } from '../../src/rules/plan-content.js';
+import { PLAN_CONTENT, type PlanItemContent } from '../../src/rules/declarations/plans.js';
 
 const item = (over: Partial<PlanItemContent> = {}): PlanItemContent => ({
   matterCode: 'SCJG-001',

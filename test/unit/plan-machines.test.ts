@@ -5,7 +5,7 @@ import { specialPlanMachine } from '../../machines/special-plan.machine.js';
 import { transitionOrRefuse } from '../../src/commands/transition.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 import { decideSubmit, submitEvent } from '../../src/plans/plan-submit.js';
-import { PLAN_CONTENT } from '../../src/rules/plan-content.js';
+import { PLAN_CONTENT } from '../../src/rules/declarations/plans.js';
 import { ruleResult } from '../../src/rules/result.js';
 
 const plan = (state: string, event: Parameters<typeof decide<typeof planMachine>>[3]) => decide(planMachine, state, {}, event);

@@ -115,7 +115,7 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
   });
 
   it('names each pure check by its rule id, in the files that hold an area’s rules', () => {
-    // src/rules/<area>.ts and each area's *rules.ts / *guards.ts: a result built for rule X is built in the function X.
+    // src/rules/declarations/<area>.ts and each area's *rules.ts / *guards.ts: a result built for rule X is built in the function X.
     const ruleFiles = [...sources(projectPath('src', 'rules')), ...sources(projectPath('src')).filter((f) => /(rules|guards)\.ts$/.test(f))];
     const misplaced: string[] = [];
     for (const file of [...new Set(ruleFiles)]) {
@@ -127,7 +127,7 @@ describe('the rule catalogue keeps itself honest (issue 11)', () => {
       }
     }
     expect(misplaced).toEqual([]);
-    for (const area of ['scope', 'authority', 'onsite', 'frequency', 'plan-content']) expect(existsSync(projectPath('src', 'rules', `${area}.ts`))).toBe(true);
+    for (const area of ['scope', 'authority', 'onsite', 'frequency', 'plans']) expect(existsSync(projectPath('src', 'rules', 'declarations', `${area}.ts`))).toBe(true);
   });
 
   it('knows every rule id the code refuses or flags with', () => {

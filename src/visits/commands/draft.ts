@@ -13,7 +13,7 @@ import { checkFollowUpOf } from '../follow-up.js';
 import { outsideOrder } from '../order-scope.js';
 import { loadGuardFacts } from '../guard-facts.js';
 import { basicGuards } from '../guards.js';
-import { CASE_WITHOUT_LEAD } from '../../rules/onsite.js';
+import { CASE_WITHOUT_LEAD } from '../../rules/declarations/onsite.js';
 import type { InspectionHooks } from '../hooks.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import { insertInspection, type Inspection } from '../repository.js';

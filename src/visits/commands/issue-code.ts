@@ -14,7 +14,7 @@ import { loadGuardFacts } from '../guard-facts.js';
 import type { InspectionHooks } from '../hooks.js';
 import { basicGuards } from '../guards.js';
 import { outsideOrder } from '../order-scope.js';
-import { SCOPE_NO_CODE } from '../../rules/scope.js';
+import { SCOPE_NO_CODE } from '../../rules/declarations/scope.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
 import { findInspection, lockEnterprise, updateInspection, type Inspection, type NewInspection } from '../repository.js';
 import { nextState } from '../transition.js';

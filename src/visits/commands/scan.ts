@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.js';
 import { codeScans } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { raiseFlag } from '../../flags/raise.js';
-import { CODE_OUTSIDE_WINDOW, ONSITE_WITHOUT_CODE } from '../../rules/onsite.js';
+import { CODE_OUTSIDE_WINDOW, ONSITE_WITHOUT_CODE } from '../../rules/declarations/onsite.js';
 import type { RuleResult } from '../../rules/result.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import type { InspectionHooks } from '../hooks.js';
