@@ -1,10 +1,10 @@
 /**
- * Joint-visit matching (综合查一次, Art. 11) for the replay's "with matching" figure.
+ * Joint-visit matching (综合查一次, Art. 26–31) for the replay's "with matching" figure.
  *
- * NOT AVAILABLE ON THIS BRANCH: the matcher is being built on another branch at the same time. This adapter
- * is the one seam the replay calls; at merge it is wired to the matcher (given the year's approved on-site
- * schemes, it returns which of them would have been merged into one visit). Until then it returns null and
- * the replay reports visits per enterprise without matching only.
+ * NOT WIRED YET: the engine's matcher (src/proposals/matcher.ts, `matchPeriod`) proposes joint visits from
+ * filed plan items; the replay's schemes are drafted one by one, and proposals from drafted schemes (issue 26)
+ * are not built. Until they are, this seam returns null and the replay reports visits per enterprise without
+ * matching only.
  */
 export interface SchemeRecord {
   inspectionId: string;
@@ -19,7 +19,7 @@ export interface SchemeRecord {
 export type JointGrouping = string[][];
 
 export async function matchJointVisits(_schemes: readonly SchemeRecord[]): Promise<JointGrouping | null> {
-  return null; // not available on this branch (see above)
+  return null; // not wired yet (see above)
 }
 
 /** Visits an enterprise receives when the grouped schemes are one visit each. */

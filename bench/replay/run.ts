@@ -100,7 +100,7 @@ lines.push(`| schemes drawn (routine, on site) | ${schedule.visits.length.toLoca
 lines.push(`| codes issued | ${result.codesIssued.toLocaleString('en-US')} |`);
 lines.push(`| visits made (scanned on entry) | ${[...result.visited.values()].reduce((s, v) => s + v, 0).toLocaleString('en-US')} |`);
 lines.push(`| visits per enterprise per year, without matching: p50 / p99 / max (mean) | ${without.p50} / ${without.p99} / ${without.max} (${without.mean.toFixed(3)}; ${(without.visitedShare * 100).toFixed(1)} % visited at all) |`);
-lines.push(`| visits per enterprise per year, with joint-visit matching | ${withMatching ? `${withMatching.p50} / ${withMatching.p99} / ${withMatching.max} (${withMatching.mean.toFixed(3)})` : 'matcher not available on this branch (bench/replay/matching.ts)'} |`);
+lines.push(`| visits per enterprise per year, with joint-visit matching | ${withMatching ? `${withMatching.p50} / ${withMatching.p99} / ${withMatching.max} (${withMatching.mean.toFixed(3)})` : 'not wired yet: proposals from drafted schemes are not built (bench/replay/matching.ts)'} |`);
 lines.push(`| sweeper pass at year end (31 Dec 23:00) | ${ms(result.yearEndSweepMs)} ms, ${result.yearEndRaised} flags raised |`);
 const weekly = result.sweeps.map((s) => s.ms).sort((a, b) => a - b);
 lines.push(`| weekly sweeper passes (${weekly.length}): p50 / max | ${ms(percentile(weekly, 50))} / ${ms(weekly[weekly.length - 1] ?? NaN)} ms |`);
