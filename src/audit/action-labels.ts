@@ -133,6 +133,7 @@ export const AUDIT_SUBJECT_ZH: Record<string, string> = {
   joint_list: '联合检查清单',
   joint_task: '联合检查任务',
   joint_proposal: '联合检查建议',
+  joint_proposal_unit: '联合检查建议的单位答复',
   code: '检查码',
   notice: '通知',
   seed: '演示数据',

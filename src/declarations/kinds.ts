@@ -135,6 +135,17 @@ export const DECLARATION_KINDS = [
     },
     null,
   ),
+  k(
+    'proposal_decline_reason',
+    '拒绝联合检查建议的理由（第二十八条）',
+    'reason, note',
+    'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON',
+    { zh: '理由须为列表所列之一', en: 'The reason must be one the list offers' },
+    {
+      zh: '协同单位所选理由（如已对该企业实施检查、不在本单位职责范围）平台无从核验，记入声明事项，由监督人员确认或者不予认可；不予认可的，依第二十八条予以标记',
+      en: 'What a cooperating unit picks (inspected already, outside its duties …) is nothing the registry can check: it is registered for the supervisors, and a rejection is flagged under Art. 28',
+    },
+  ),
 ] as const satisfies readonly DeclarationKind[];
 
 export type DeclarationKindId = (typeof DECLARATION_KINDS)[number]['kind'];

@@ -1,4 +1,5 @@
 import { jointProposalMachine } from '../../machines/joint-proposal.machine.js';
+import { recordDeclaration } from '../declarations/record.js';
 import { proposalUnitMachine } from '../../machines/joint-proposal-unit.machine.js';
 import { JOINT_PROPOSAL_DECLINED_WITHOUT_REASON } from '../rules/declarations/proposals.js';
 import type { Principal } from '../auth/principal.js';
@@ -100,8 +101,9 @@ export async function acceptProposal(tx: Db, scope: CommandScope, actor: Princip
 }
 
 /**
- * A cooperating unit declines. With a reason from the list it is recorded; without one the unit is
- * flagged (JOINT_PROPOSAL_DECLINED_WITHOUT_REASON, Art. 28) — the decline still stands, the supervisors judge it.
+ * A cooperating unit declines. With a reason from the list it is recorded and the reason goes on the
+ * declarations register (the supervisors confirm it, or reject it and the unit is flagged); without one the unit
+ * is flagged at once (JOINT_PROPOSAL_DECLINED_WITHOUT_REASON, Art. 28). Either way the decline stands.
  */
 export async function declineProposal(tx: Db, scope: CommandScope, actor: Principal, deps: AnswerDeps, id: string, input: { reason?: DeclineReason; note?: string }): Promise<Answered> {
   const { proposal, unit } = await begin(tx, actor, id);
@@ -115,6 +117,19 @@ export async function declineProposal(tx: Db, scope: CommandScope, actor: Princi
     reason: input.reason ?? null,
     reasons: Object.keys(DECLINE_REASONS),
   });
+  if (input.reason) {
+    // The reason spares the unit the Art. 28 flag, so it is evidence, not a switch: nothing the registry holds
+    // can check it, so it goes on the declarations register for the supervisors to confirm or reject.
+    await recordDeclaration(tx, scope, actor, {
+      kind: 'proposal_decline_reason',
+      subjectType: 'joint_proposal_unit',
+      subjectId: `${proposal.id}/${unit.agencyCode}`,
+      agencyCode: unit.agencyCode,
+      enterpriseCode: proposal.enterpriseCode,
+      districtCode: proposal.districtCode,
+      value: { reason: DECLINE_REASONS[input.reason], reasonCode: input.reason, note: input.note?.trim() || null, proposalId: proposal.id },
+    });
+  }
   if (!declined.passed) {
     await raiseFlag(tx, scope.at, { sub: actor.sub, role: actor.role }, {
       rule: declined.rule,

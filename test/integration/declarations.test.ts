@@ -273,8 +273,9 @@ describeDb('声明事项：放宽规则的申报是证据，不是开关（第�
   it('GET /api/v1/rules lists each declaration with how it is checked or supervised', async () => {
     const rules = (await t.call({ method: 'GET', url: '/api/v1/rules' })).json() as { id: string; declarations: { kind: string; checked: unknown; registered: unknown }[] }[];
     const kinds = rules.flatMap((r) => r.declarations.map((d) => ({ rule: r.id, ...d })));
-    expect(kinds.map((k) => k.kind).sort()).toEqual(['assistance_arrangement', 'case_lead', 'escalation_ground', 'excluded_relation', 'late_scan_reason', 'no_penalty_ground', 'offsite_follow_up_reason', 'onsite_reason', 'team_exception_basis', 'upper_deployment', 'vertical_management']);
+    expect(kinds.map((k) => k.kind).sort()).toEqual(['assistance_arrangement', 'case_lead', 'escalation_ground', 'excluded_relation', 'late_scan_reason', 'no_penalty_ground', 'offsite_follow_up_reason', 'onsite_reason', 'proposal_decline_reason', 'team_exception_basis', 'upper_deployment', 'vertical_management']);
     expect(kinds.find((k) => k.kind === 'vertical_management')).toMatchObject({ rule: 'SPECIAL_APPROVER_NOT_COMPETENT', registered: null });
+    expect(kinds.find((k) => k.kind === 'proposal_decline_reason')).toMatchObject({ rule: 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON', registered: { zh: expect.stringContaining('监督人员') } });
     expect(kinds.find((k) => k.kind === 'excluded_relation')).toMatchObject({ rule: 'SCOPE_RELATION_UNFOUNDED', checked: { zh: expect.stringContaining('登记') } });
   });
 });

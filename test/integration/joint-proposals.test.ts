@@ -107,6 +107,21 @@ describeDb('第二十六条至第二十八条 联合检查建议：由计划匹�
       const leadDecline = await t.call({ method: 'POST', url: `/api/v1/proposals/${first!.id}/decline`, as: as.head(w.market.code), payload: {} });
       expect(leadDecline.statusCode).toBe(409);
     });
+
+    it('puts a listed reason before the supervisors: rejected, the unit is flagged under 第二十八条 as if it had given none', async () => {
+      const second = proposals.filter((x) => restaurants.includes(x.enterpriseCode))[1]!;
+      const register = (await t.call({ method: 'GET', url: `/api/v1/declarations?agency=${w.fire.code}&status=pending&limit=200`, as: w.supervisor })).json() as { id: string; kind: string; subjectId: string; rule: string }[];
+      const entry = register.find((d) => d.subjectId === `${second.id}/${w.fire.code}`);
+      expect(entry).toMatchObject({ kind: 'proposal_decline_reason', rule: 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON' });
+      const before = await t.db.select().from(flags).where(eq(flags.rule, 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON'));
+      const rejected = await t.call({ method: 'POST', url: `/api/v1/declarations/${entry!.id}/reject`, as: w.supervisor, payload: { note: '该单位本年度未对该企业实施检查' } });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      const after = await t.db.select().from(flags).where(eq(flags.rule, 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON'));
+      expect(after).toHaveLength(before.length + 1);
+      const flag = after.find((f) => !before.some((b) => b.id === f.id))!;
+      expect([flag.agencyCode, flag.article]).toEqual([w.fire.code, '第二十八条']);
+      expect(flag.detail).toContain('已对该企业实施检查');
+    });
   });
 
   describe('第二十八条 逾期未答复', () => {

@@ -1,5 +1,6 @@
 import { a, cmd, defineRule, job } from '../define.js';
 import { ruleResult, type RuleResult } from '../result.js';
+import { REJECT_DECLARATION } from './commands.js';
 
 /** A cooperating unit's answer to a proposed joint visit (src/proposals/answer.ts). */
 export interface DeclineFacts {
@@ -60,7 +61,7 @@ export const JointProposalDeclinedWithoutReason = defineRule({
   titleZh: '协同单位拒绝联合检查建议未说明理由',
   titleEn: 'A cooperating unit declined a proposed joint visit without a reason',
   check: JOINT_PROPOSAL_DECLINED_WITHOUT_REASON,
-  raisers: { raisedBy: [cmd('declineProposal', 'src/proposals/answer.ts')] },
+  raisers: { raisedBy: [cmd('declineProposal', 'src/proposals/answer.ts'), REJECT_DECLARATION] },
 });
 
 export const JointProposalLapsed = defineRule({
