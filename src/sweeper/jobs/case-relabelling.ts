@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { CaseRelabelling } from '../../rules/declarations/relabelling.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagAgenciesForMonth } from '../confirm.js';
 import { addDays } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -38,19 +38,7 @@ export const caseRelabellingJob: SweepJob = {
            ORDER BY a.code
            LIMIT ${limit}`,
     );
-    let raised = 0;
-    for (const r of due) {
-      const result = CaseRelabelling.check({ now: r.now, prev: r.prev, refusals: r.refusals, windowDays: s.caseWindowDays, riseTimes: s.caseRiseTimes, minCases: s.caseMinCases });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'agency',
-        subjectId: r.agency_code,
-        occurrence: month,
-        agencyCode: r.agency_code,
-        districtCode: r.district_code,
-        evidence: { from, to: today },
-      });
-      if (flagged) raised++;
-    }
+    const raised = await flagAgenciesForMonth(tx, at, due, (r) => CaseRelabelling.check({ now: r.now, prev: r.prev, refusals: r.refusals, windowDays: s.caseWindowDays, riseTimes: s.caseRiseTimes, minCases: s.caseMinCases }), { month, from, to: today });
     return { selected: due.length, raised };
   },
 };

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { DeclarationsAbovePeers } from '../../rules/declarations/relabelling.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagAgenciesForMonth } from '../confirm.js';
 import { addDays } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -37,19 +37,7 @@ export const declarationsAbovePeersJob: SweepJob = {
            ORDER BY active.code
            LIMIT ${limit}`,
     );
-    let raised = 0;
-    for (const r of due) {
-      const result = DeclarationsAbovePeers.check({ declarations: r.n, peerMedian: r.median, times: s.declarationPeerTimes, min: s.declarationPeerMin, windowDays: s.declarationPeerWindowDays });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'agency',
-        subjectId: r.agency_code,
-        occurrence: month,
-        agencyCode: r.agency_code,
-        districtCode: r.district_code,
-        evidence: { from, to: today },
-      });
-      if (flagged) raised++;
-    }
+    const raised = await flagAgenciesForMonth(tx, at, due, (r) => DeclarationsAbovePeers.check({ declarations: r.n, peerMedian: r.median, times: s.declarationPeerTimes, min: s.declarationPeerMin, windowDays: s.declarationPeerWindowDays }), { month, from, to: today });
     return { selected: due.length, raised };
   },
 };
