@@ -128,6 +128,11 @@ export const inspectionCodes = pgTable(
       .references(() => inspections.id),
     kid: text('kid').notNull(),
     signature: text('signature').notNull(),
+    /**
+     * The v2 signature (base32) over the packed facts the printed QR carries (src/codes/compact.ts); the packed
+     * bytes are rebuilt from `facts`, so only the signature is kept. Null for codes issued before v2.
+     */
+    compactSignature: text('compact_signature'),
     facts: jsonb('facts').notNull(),
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validTo: timestamp('valid_to', { withTimezone: true }).notNull(),
