@@ -19,6 +19,7 @@ const CHECK_ZH = {
   unknown_key: '本机保存的公钥中没有该密钥，须联网更新公钥后核验',
   sm2_offline: '该检查码使用国密算法签名，本机浏览器不支持离线核验',
 };
+const KIND_ZH = { routine: '日常检查', special: '专项检查', case: '个案检查', joint: '综合查一次联合检查' };
 const COLOR = { valid: '#1a7f37', not_yet_valid: '#9a6700', expired: '#9a6700', forged: '#cf222e', online_required: '#57606a' };
 
 /** 9142****0000XX → the first four and last four characters, as the public check masks it. */
@@ -112,11 +113,13 @@ function render(section, result, keySet) {
       const dl = el('dl');
       // Names, not codes: the signed message carries only codes, so the card gives what a person checks at the
       // gate — the enterprise (its credit code masked, as the online answer masks it), the window and the team size.
+      // The printed QR's packed facts (v2) carry the numbers of units and matters; a v1 message lists their codes.
       row(dl, '被检查企业统一社会信用代码', maskCreditCode(f.enterprise), 'offline-enterprise');
-      row(dl, '检查单位数', `${f.agencies.length} 个（名称须联网查看）`);
-      row(dl, '检查事项数', `${f.matters.length} 项（名称须联网查看）`);
+      if (KIND_ZH[f.kind]) row(dl, '检查类型', KIND_ZH[f.kind], 'offline-kind');
+      row(dl, '检查单位数', `${f.agencyCount ?? f.agencies.length} 个（名称须联网查看）`);
+      row(dl, '检查事项数', `${f.matterCount ?? f.matters.length} 项（名称须联网查看）`);
       row(dl, '检查码有效时间', `${zhTime(f.validFrom)} 至 ${zhTime(f.validTo)}`, 'offline-window');
-      row(dl, '检查人员人数', String(f.inspectorCount));
+      row(dl, '检查人员人数', String(f.inspectorCount), 'offline-inspectors');
       section.append(dl);
     }
   }
