@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Browser } from '../../scripts/chromium.js';
 import type { Principal } from '../../src/auth/principal.js';
-import { as, newJusticeBureau } from '../support/factories.js';
-import { newJointWorld, publishedJointList, type JointWorld } from '../support/joint-world.js';
-import { fullItem, newFiledPlan, newInspection } from '../support/plan-factories.js';
+import { as } from '../support/factories.js';
+import type { JointWorld } from '../support/joint-world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
+import { axeViolations, layoutProblems } from './axe-check.js';
 import { closeOfficerPhone } from './officer-phone.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { proposalFor as proposalOf, proposalWorld } from './proposals-world.js';
 
 /**
  * Issue 26 on a 390 px phone: a proposed joint visit (第二十六条) found from two units' filed plans reaches each
@@ -27,26 +24,11 @@ describeBrowser('第二十六条至第二十八条 联合检查建议：从待�
   let base: string;
   let fireHead: Principal;
   let marketHead: Principal;
-  const proposalFor = async (creditCode: string) => {
-    const items = (await t.call({ method: 'GET', url: '/api/v1/proposals?limit=50', as: w.supervisor })).json().items as { id: string; enterpriseCode: string; state: string; jointTaskId: string | null }[];
-    return items.find((p) => p.enterpriseCode === creditCode)!;
-  };
+  const proposalFor = (creditCode: string) => proposalOf(t, w, creditCode);
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([createTestApp(), openBrowser({ width: 390, height: 844 })]);
-    w = await newJointWorld(t, { plans: false });
-    await publishedJointList(t, w);
-    const city = as.supervisor((await newJusticeBureau(t.db, { name: '武汉市司法局（测试）' })).code);
-    const named = (m: string) => fullItem(m, { targetKind: 'named', targetEnterprises: [w.enterprise.creditCode, w.other.creditCode], samplingRatio: 1, frequency: 1 });
-    await newFiledPlan(t.db, w.market.code, 2026, [], {}, [named(w.matters.market)]);
-    await newFiledPlan(t.db, w.fire.code, 2026, [], {}, [named(w.matters.fire)]);
-    // Each unit's certified officers, as its own records name them (the app offers these to pick from).
-    await newInspection(t.db, { agencyCode: w.market.code, enterpriseCode: w.other.creditCode, matterCodes: [w.matters.market], countedDate: '2026-01-12', inspectors: [{ name: '王晓明', certificateNo: '42010620260011' }, { name: '李红', certificateNo: '42010620260012' }] });
-    await newInspection(t.db, { agencyCode: w.fire.code, enterpriseCode: w.other.creditCode, matterCodes: [w.matters.fire], countedDate: '2026-01-13', inspectors: [{ name: '陈刚', certificateNo: '42010620260021' }, { name: '周敏', certificateNo: '42010620260022' }] });
-    t.clock.set('2026-03-20T10:00:00+08:00');
-    const run = await t.call({ method: 'POST', url: '/api/v1/proposals/match', as: city, payload: { period: '2026Q2', seed: 'c0ffee327' } });
-    expect(run.statusCode, run.body).toBe(201);
-    expect(run.json().created).toHaveLength(2);
+    w = await proposalWorld(t);
     fireHead = { ...as.head(w.fire.code), name: '周大队长' };
     marketHead = { ...as.head(w.market.code), name: '李局长' };
     base = await serve(t);
@@ -62,13 +44,6 @@ describeBrowser('第二十六条至第二十八条 联合检查建议：从待�
     await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), ['wh327.officer.token', t.token(who)]);
     await page.goto(`${base}/officer/#/${hash}`);
     await page.getByTestId('todo-count').waitFor();
-  }
-
-  /** Every button, select, text input and summary in `scope` is at least 44 px tall (issue 24). */
-  async function smallTargets(scope: string): Promise<string[]> {
-    return page.$$eval(`${scope} button, ${scope} select, ${scope} input:not([type=checkbox]):not([type=radio]), ${scope} summary, ${scope} a.button`, (els) =>
-      els.filter((e) => e.getBoundingClientRect().height > 0 && e.getBoundingClientRect().height < 44).map((e) => `${e.tagName} ${e.textContent?.trim()}`),
-    );
   }
 
   it('the cooperating unit’s head finds the proposal in the to-do list and reads it in Chinese, by name', async () => {
@@ -90,15 +65,8 @@ describeBrowser('第二十六条至第二十八条 联合检查建议：从待�
     // Names, never the units' or the enterprise's codes.
     const text = (await page.locator('main').textContent()) ?? '';
     for (const code of [w.market.code, w.fire.code, w.enterprise.creditCode]) expect(text).not.toContain(code);
-    expect(await smallTargets('main')).toEqual([]);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(390);
-    await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
-      return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })).violations.map((v) => v.id);
-    });
-    expect(violations).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('asks beside the officer list for someone to send, then accepts naming the officers picked by name and certificate', async () => {
@@ -141,6 +109,8 @@ describeBrowser('第二十六条至第二十八条 联合检查建议：从待�
     expect(task.visits).toHaveLength(1);
     expect(task.visits[0].code).toBeTruthy();
     await seeText(page.getByTestId('proposal-code'), task.visits[0].code, 'exact');
+    expect(await layoutProblems(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByTestId('open-joint-task').click();
     await page.locator(`[data-task="${p.jointTaskId}"].focus`).waitFor();
     await seeText(page.locator(`[data-task="${p.jointTaskId}"]`), '餐饮服务单位“综合查一次”');
