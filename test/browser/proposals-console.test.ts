@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 import { axeViolations, layoutProblems } from './axe-check.js';
 import { closeOfficerPhone } from './officer-phone.js';
-import { FIRE_OFFICERS, MARKET_OFFICERS, proposalFor, proposalWorld } from './proposals-world.js';
+import { FIRE_OFFICERS, MARKET_OFFICERS, proposalFor, proposalWorld } from '../support/proposal-world.js';
 
 /**
  * Issue 26 on the supervisors' console (1280 px): the dashboard's proposal figures each open the rows behind

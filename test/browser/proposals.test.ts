@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeBrowser, openBrowser, seeText, serve } from './browser-support.js';
 import { axeViolations, layoutProblems } from './axe-check.js';
 import { closeOfficerPhone } from './officer-phone.js';
-import { proposalFor as proposalOf, proposalWorld } from './proposals-world.js';
+import { proposalFor as proposalOf, proposalWorld } from '../support/proposal-world.js';
 
 /**
  * Issue 26 on a 390 px phone: a proposed joint visit (第二十六条) found from two units' filed plans reaches each

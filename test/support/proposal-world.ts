@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { as, newJusticeBureau } from '../support/factories.js';
-import { newJointWorld, publishedJointList, type JointWorld } from '../support/joint-world.js';
-import { fullItem, newFiledPlan, newInspection } from '../support/plan-factories.js';
-import type { TestApp } from '../support/test-app.js';
+import { as, newJusticeBureau } from './factories.js';
+import { newJointWorld, publishedJointList, type JointWorld } from './joint-world.js';
+import { fullItem, newFiledPlan, newInspection } from './plan-factories.js';
+import type { TestApp } from './test-app.js';
 
 /**
  * Two units (market regulation leading, fire rescue cooperating) whose filed 2026 plans both name the two
