@@ -7,7 +7,7 @@ import { runCommand, type CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
-import { AnyJson, DistrictCode, Page, responses } from '../http/schemas.js';
+import { AgencyCode, AnyJson, DistrictCode, Page, responses } from '../http/schemas.js';
 import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { finitePage, IdParams, Officers } from '../visits/joint/schemas/joint-schemas.js';
@@ -115,14 +115,15 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['joint'],
         summary: '联合检查建议：本单位参与的，或本辖区的 / proposed joint visits',
-        querystring: Type.Object({ period: Type.Optional(Period), state: Type.Optional(Type.Union(['open', 'launched', 'declined', 'lapsed'].map((s) => Type.Literal(s)))), district: Type.Optional(DistrictCode), ...Page }),
+        querystring: Type.Object({ period: Type.Optional(Period), state: Type.Optional(Type.Union(['open', 'launched', 'declined', 'lapsed'].map((s) => Type.Literal(s)))), district: Type.Optional(DistrictCode), agency: Type.Optional(AgencyCode), ...Page }),
         response: responses(Type.Object({ items: Type.Array(ProposalView) })),
       },
     },
     async (req) => {
       const p = principalOf(req);
       const q = finitePage(req.query);
-      const agency = p.role === 'supervisor' ? undefined : p.agency;
+      // An agency's people see their own unit's proposals; a supervisor may filter by any unit.
+      const agency = p.role === 'supervisor' ? q.agency : p.agency;
       const district = p.role === 'supervisor' ? (p.district ?? q.district) : q.district;
       const rows = await listProposals(db(), { agency, district, period: q.period, state: q.state as JointProposal['state'] | undefined, limit: q.limit, offset: q.offset });
       return { items: await Promise.all(rows.map((r) => proposalView(db(), r))) };
