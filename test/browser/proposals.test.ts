@@ -46,6 +46,16 @@ describeBrowser('第二十六条至第二十八条 联合检查建议：从待�
     await page.getByTestId('todo-count').waitFor();
   }
 
+  it('an officer of the cooperating unit sees the proposals waiting for the head’s answer, without the answer buttons', async () => {
+    await signIn({ ...as.officer(w.fire.code), name: '陈刚', certificateNo: '42010620260021' }, 'proposals');
+    const waiting = page.getByTestId('proposals-waiting');
+    await seeText(waiting, '待本单位负责人答复（2）');
+    await waiting.locator('a', { hasText: w.enterprise.name }).click();
+    await seeText(page.getByTestId('proposal-answer'), '由本单位负责人答复');
+    expect(await page.getByTestId('proposal-accept').count()).toBe(0);
+    expect(await layoutProblems(page)).toEqual([]);
+  });
+
   it('the cooperating unit’s head finds the proposal in the to-do list and reads it in Chinese, by name', async () => {
     await signIn(fireHead, 'today');
     await seeText(page.getByTestId('todo-count'), '2', 'exact');

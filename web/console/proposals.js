@@ -17,7 +17,8 @@ let districtNames = null;
 let agencyNames = null;
 
 async function namesOf(api) {
-  districtNames ??= api('/api/v1/districts').then((rows) => new Map(rows.map((d) => [d.code, d.name])), () => new Map());
+  // Wuhan's districts only: those outside the city (Art. 12's cross-region visits) hold no proposals.
+  districtNames ??= api('/api/v1/districts').then((rows) => new Map(rows.filter((d) => d.kind !== 'outside').map((d) => [d.code, d.name])), () => new Map());
   agencyNames ??= api('/api/v1/agencies').then((rows) => new Map(rows.map((a) => [a.code, a.name])), () => new Map());
   return { districts: await districtNames, agencies: await agencyNames };
 }
