@@ -2,16 +2,19 @@
  * SM2 signature verification with SM3 (GB/T 32918.2-2016, GB/T 32905-2016, default user id 1234567812345678) in
  * the page itself: browsers' WebCrypto has neither, and without it an enterprise whose platform signs with
  * SM2-SM3 (CODE_SIGNING_ALG) could check no code offline. Verification only — no secret is handled here, so
- * BigInt's variable timing leaks nothing. The server's src/codes/sm2.ts does the same arithmetic and is checked
- * against OpenSSL; test/unit/codes-sm2-browser.test.ts checks this copy against it.
+ * BigInt's variable timing leaks nothing. The curve arithmetic below is the one copy: the server's src/codes/sm2.ts
+ * signs with it (and is checked against OpenSSL); test/unit/codes-sm2-browser.test.ts checks this verifier against
+ * the server's signer.
  */
 
-const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
-const A = 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn;
-const B = 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n;
-const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
-const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
-const GY = 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n;
+/** @typedef {[bigint, bigint, bigint]} Jac Jacobian coordinates (X, Y, Z) ↔ affine (X/Z², Y/Z³): additions without an inverse each. */
+
+export const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
+export const A = 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn;
+export const B = 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n;
+export const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+export const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
+export const GY = 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n;
 const DEFAULT_ID = new TextEncoder().encode('1234567812345678');
 
 const rotl = (x, n) => ((x << n) | (x >>> (32 - n))) >>> 0;
@@ -60,12 +63,19 @@ export function sm3(bytes) {
   return out;
 }
 
-const mod = (a, m) => {
+/** @type {(a: bigint, m: bigint) => bigint} */
+export const mod = (a, m) => {
   const r = a % m;
   return r < 0n ? r + m : r;
 };
 
-function inv(a, m) {
+/**
+ * Extended Euclid; a is never 0 mod m where this is called.
+ * @param {bigint} a
+ * @param {bigint} m
+ * @returns {bigint}
+ */
+export function inv(a, m) {
   let [r0, r1] = [mod(a, m), m];
   let [s0, s1] = [1n, 0n];
   while (r1 !== 0n) {
@@ -76,9 +86,13 @@ function inv(a, m) {
   return mod(s0, m);
 }
 
-// Jacobian coordinates (X, Y, Z) ↔ affine (X/Z², Y/Z³), as in src/codes/sm2.ts.
+/** @type {Jac} */
 const INFINITY = [1n, 1n, 0n];
 
+/**
+ * @param {Jac} point
+ * @returns {Jac}
+ */
 function double([x, y, z]) {
   if (z === 0n || y === 0n) return INFINITY;
   const yy = mod(y * y, P);
@@ -89,7 +103,12 @@ function double([x, y, z]) {
   return [x3, mod(m * (s - x3) - 8n * yy * yy, P), mod(2n * y * z, P)];
 }
 
-function add(p, q) {
+/**
+ * @param {Jac} p
+ * @param {Jac} q
+ * @returns {Jac}
+ */
+export function add(p, q) {
   if (p[2] === 0n) return q;
   if (q[2] === 0n) return p;
   const z1z1 = mod(p[2] * p[2], P);
@@ -108,7 +127,12 @@ function add(p, q) {
   return [x3, mod(r * (v - x3) - s1 * hhh, P), mod(h * p[2] * q[2], P)];
 }
 
-function multiply(k, point) {
+/**
+ * @param {bigint} k
+ * @param {Jac} point
+ * @returns {Jac}
+ */
+export function multiply(k, point) {
   let acc = INFINITY;
   for (let i = BigInt(k.toString(2).length - 1); i >= 0n; i--) {
     acc = double(acc);
