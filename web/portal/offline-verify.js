@@ -3,9 +3,11 @@
  * carries signed facts — the printed QR the packed v2 message (`#<base32>`, src/codes/compact.ts), a link
  * sent electronically the v1 message (`#m=`) — and the key set fetched on an earlier visit is kept in
  * localStorage, so an enterprise at its gate with no signal still learns whether the code is genuine, even
- * for a code this phone never opened online. WebCrypto verifies Ed25519; it has no SM2, so an SM2-SM3 code
- * is reported as not checkable offline.
+ * for a code this phone never opened online. WebCrypto verifies Ed25519; SM2-SM3, which WebCrypto lacks, is
+ * verified by the page's own code (sm2-verify.js).
  */
+import { sm2Verify } from './sm2-verify.js';
+
 export const KEYS_STORE = 'wh327-inspection-keys';
 /** Signed messages fetched for compact QR codes (no `#m=`), by code, so a later visit without signal can check them. */
 export const MESSAGES_STORE = 'wh327-signed-messages';
@@ -179,15 +181,21 @@ function keyEntry(keySet, kid) {
   const entry = keySet.keys.find((k) => k.kid === kid);
   if (!entry) return { verdict: 'unknown_key' };
   const alg = entry.alg ?? 'Ed25519';
-  if (alg === 'SM2-SM3') return { verdict: 'sm2_offline' };
-  if (alg !== 'Ed25519' || entry.jwk?.kty !== 'OKP' || entry.jwk?.crv !== 'Ed25519') return { verdict: 'forged' };
-  return { entry };
+  // Only under the algorithm the entry names: a signature made under one is never tried under the other.
+  if (alg === 'Ed25519' && entry.jwk?.kty === 'OKP' && entry.jwk?.crv === 'Ed25519') return { entry };
+  if (alg === 'SM2-SM3' && entry.jwk?.kty === 'EC' && entry.jwk?.crv === 'SM2') return { entry };
+  return { verdict: 'forged' };
 }
 
-/** True only for a genuine Ed25519 signature of `message` under the JWK's key; never throws. */
-async function ed25519Verifies(jwk, signature, message) {
+/** True only for a genuine signature of `message` under the entry's key, by its algorithm; never throws. */
+async function verifies(entry, signature, message) {
+  if ((entry.alg ?? 'Ed25519') === 'SM2-SM3') {
+    const x = decodeBase64url(entry.jwk.x ?? '');
+    const y = decodeBase64url(entry.jwk.y ?? '');
+    return Boolean(x && y) && sm2Verify(x, y, message, signature);
+  }
   try {
-    const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, ['verify']);
+    const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: entry.jwk.x }, { name: 'Ed25519' }, false, ['verify']);
     return signature.length === 64 && (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message));
   } catch {
     return false;
@@ -210,14 +218,14 @@ async function verifyCompact(code, kid, sigText, fragment, keySet) {
   const message = new Uint8Array(prefix.length + packed.length);
   message.set(prefix);
   message.set(packed, prefix.length);
-  if (!(await ed25519Verifies(entry.jwk, signature, message))) return { verdict: 'forged', code };
+  if (!(await verifies(entry, signature, message))) return { verdict: 'forged', code };
   return { verdict: 'valid', code, facts, keyStatus: entry.status, compactFormat: true };
 }
 
 /**
  * The verdict on the page's own URL (`/v/<code>?k=&s=#<packed>` printed, `#m=<message>` sent electronically,
  * or neither in QR codes printed before v2) under `keySet`:
- * valid | forged | refused (not canonical) | no_message | no_keys | unknown_key | sm2_offline,
+ * valid | forged | refused (not canonical) | no_message | no_keys | unknown_key,
  * with the facts read from the message once its signature verified (v2 facts carry counts, not lists).
  */
 export async function verifyLocation(loc, keySet) {
@@ -237,7 +245,7 @@ export async function verifyLocation(loc, keySet) {
   if (!signature || !message) return { verdict: 'refused', code };
   const { entry, verdict } = keyEntry(keySet, kid);
   if (!entry) return { verdict, code };
-  if (!(await ed25519Verifies(entry.jwk, signature, message))) return { verdict: 'forged', code };
+  if (!(await verifies(entry, signature, message))) return { verdict: 'forged', code };
   let facts;
   try {
     facts = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(message));
