@@ -203,7 +203,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
             district: Nullable(Str),
             counts: Type.Array(Type.Object({ agencyCode: Str, districtCode: Str, period: Str, made: Type.Integer(), accepted: Type.Integer(), declined: Type.Integer(), lapsed: Type.Integer() })),
             visitsAvoided: Type.Integer({ description: '减少的入企次数 = Σ(接受的单位数 − 1) / visits avoided' }),
-            avoidedRows: Type.Array(Type.Object({ proposalId: Str, enterpriseCode: Str, period: Str, jointTaskId: Nullable(Str), unitsTakingPart: Type.Integer(), avoided: Type.Integer() })),
+            avoidedRows: Type.Array(Type.Object({ proposalId: Str, source: Type.String({ description: 'plan 由计划匹配 | scheme 由检查方案匹配' }), enterpriseCode: Str, period: Str, jointTaskId: Nullable(Str), unitsTakingPart: Type.Integer(), avoided: Type.Integer() })),
             perEnterprise: Type.Object({
               before: Type.Object({ p50: Type.Integer(), p99: Type.Integer(), max: Type.Integer(), n: Type.Integer() }, { description: '按单位分别计的现场检查次数 / per agency row' }),
               after: Type.Object({ p50: Type.Integer(), p99: Type.Integer(), max: Type.Integer(), n: Type.Integer() }, { description: '实际入企次数（联合检查计一次）/ distinct visits' }),
