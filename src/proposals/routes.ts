@@ -53,6 +53,7 @@ const ProposalView = Type.Object({
   seed: Nullable(Type.String({ description: '共同抽取的随机种子 / the seed of the shared draw' })),
   separateVisits: Type.Integer({ description: '各单位分别入企的次数 / separate visits replaced' }),
   jointTaskId: Nullable(Str),
+  inspectionIds: Type.Array(Str, { description: '由检查方案提出时：各单位原拟单独实施的检查 / for scheme proposals: the units’ own drafts' }),
   units: Type.Array(UnitView),
 });
 
