@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, isNull, lte, ne } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { CalendarService } from '../calendar/calendar-service.js';
 import { CalendarYearUnpublishedError } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
@@ -10,6 +10,7 @@ import { findEnterprise } from '../registry/enterprises.repository.js';
 import { addDays, shanghaiDate } from '../time/shanghai-date.js';
 import type { ProposalRef } from '../visits/coordination-advice.js';
 import { mergeChecklist } from '../visits/joint/checklist.js';
+import { otherAgenciesOnsiteVisits } from '../visits/joint/coordination-others.js';
 import { publishedJointLists } from '../visits/joint/lists.repository.js';
 import { lockEnterprise, type Inspection } from '../visits/repository.js';
 import type { MatchEntry } from './matcher.js';
@@ -91,23 +92,15 @@ export async function proposeFromScheme(tx: Db, scope: Pick<CommandScope, 'at' |
     (await tx.select({ ids: jointProposals.inspectionIds }).from(jointProposals).where(and(eq(jointProposals.enterpriseCode, d.enterpriseCode), eq(jointProposals.state, 'open')))).flatMap((r) => r.ids),
   );
   const candidates = (
-    await tx
-      .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, enterpriseCode: inspections.enterpriseCode, matterCodes: inspections.matterCodes, day: inspections.countedDate, windowStart: inspections.windowStart, windowEnd: inspections.windowEnd })
-      .from(inspections)
-      .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
-      .where(
-        and(
-          eq(inspections.enterpriseCode, d.enterpriseCode),
-          ne(inspections.agencyCode, d.agencyCode),
-          eq(inspections.mode, 'onsite'),
-          inArray(inspections.kind, ['routine', 'special']),
-          inArray(inspections.state, PROPOSABLE_STATES),
-          gte(inspections.countedDate, addDays(d.countedDate, -PROPOSAL_SETTINGS.schemeDays)),
-          lte(inspections.countedDate, addDays(d.countedDate, PROPOSAL_SETTINGS.schemeDays)),
-          isNull(jointTaskParts.taskId),
-        ),
-      )
-      .orderBy(inspections.createdAt, inspections.id)
+    await otherAgenciesOnsiteVisits(
+      tx,
+      d,
+      inArray(inspections.kind, ['routine', 'special']),
+      inArray(inspections.state, PROPOSABLE_STATES),
+      gte(inspections.countedDate, addDays(d.countedDate, -PROPOSAL_SETTINGS.schemeDays)),
+      lte(inspections.countedDate, addDays(d.countedDate, PROPOSAL_SETTINGS.schemeDays)),
+      isNull(jointTaskParts.taskId),
+    ).orderBy(inspections.createdAt, inspections.id)
   ).filter((c) => !taken.has(c.inspectionId));
   if (candidates.length === 0 || taken.has(d.id)) return existing();
   const enterprise = await findEnterprise(tx, d.enterpriseCode);

@@ -1,13 +1,14 @@
-import { and, arrayContains, eq, gt, inArray, lt, ne } from 'drizzle-orm';
+import { and, arrayContains, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import { proposeFromScheme } from '../../proposals/scheme-proposals.js';
 import type { Db } from '../../db/client.js';
-import { inspections, jointTaskParts, jointTasks, jointTaskUnits, singleVisitCoordination } from '../../db/schema/index.js';
+import { inspections, jointTasks, jointTaskUnits, singleVisitCoordination } from '../../db/schema/index.js';
 import type { Coordination } from '../coordination-advice.js';
 import type { Inspection } from '../repository.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { publishedJointLists } from './lists.repository.js';
+import { otherAgenciesOnsiteVisits } from './coordination-others.js';
 
 /**
  * 应协同尽协同 (Art. 26), the advice: when an officer drafts a single on-site inspection, the draft response
@@ -27,20 +28,9 @@ const OPEN_TASK_STATES = ['launched', 'approved', 'code_issued'] as const;
 type Draft = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'mode' | 'kind' | 'matterCodes' | 'windowStart' | 'windowEnd' | 'countedDate'>;
 
 export async function coordinationFor(tx: Db, d: Draft): Promise<Omit<Coordination, 'aloneReason'>> {
-  const overlapping = await tx
-    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, state: inspections.state, windowStart: inspections.windowStart, windowEnd: inspections.windowEnd, jointTaskId: jointTaskParts.taskId })
-    .from(inspections)
-    .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
-    .where(
-      and(
-        eq(inspections.enterpriseCode, d.enterpriseCode),
-        ne(inspections.agencyCode, d.agencyCode),
-        eq(inspections.mode, 'onsite'),
-        inArray(inspections.state, PLANNED_STATES),
-        lt(inspections.windowStart, d.windowEnd),
-        gt(inspections.windowEnd, d.windowStart),
-      ),
-    );
+  const overlapping = (await otherAgenciesOnsiteVisits(tx, d, inArray(inspections.state, PLANNED_STATES), lt(inspections.windowStart, d.windowEnd), gt(inspections.windowEnd, d.windowStart))).map(
+    ({ inspectionId, agencyCode, state, windowStart, windowEnd, jointTaskId }) => ({ inspectionId, agencyCode, state, windowStart, windowEnd, jointTaskId }),
+  );
   const tasks = await tx
     .select({ task: jointTasks, unit: jointTaskUnits })
     .from(jointTasks)
