@@ -102,7 +102,7 @@ export async function proposeFromScheme(tx: Db, scope: Pick<CommandScope, 'at' |
       isNull(jointTaskParts.taskId),
     ).orderBy(inspections.createdAt, inspections.id)
   ).filter((c) => !taken.has(c.inspectionId));
-  if (candidates.length === 0 || taken.has(d.id)) return existing();
+  if (candidates.length === 0) return existing();
   const enterprise = await findEnterprise(tx, d.enterpriseCode);
   if (!enterprise) return existing();
   const entries: MatchEntry[] = (await publishedJointLists(tx)).flatMap((l) => l.entries.map((entry) => ({ listId: l.id, listVersion: l.listVersion, districtCode: l.level === 'district' ? l.districtCode : null, entry })));

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries, flags, inspections, jointProposals } from '../../src/db/schema/index.js';
+import { matchScheme, matchSchemes } from '../../src/proposals/scheme-matcher.js';
 import { proposalLapsedJob } from '../../src/sweeper/jobs/proposal-lapsed.js';
 import { runSweep } from '../../src/sweeper/run.js';
 import { as, newEnterprise } from '../support/factories.js';
@@ -135,15 +136,23 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
       expect(art26.filter((f) => f.subjectId === drafts.health || f.subjectId === drafts.marketOther)).toEqual([]);
     });
 
-    it('puts a listed reason on the declarations register, as for proposals from plans', async () => {
+    it('puts a listed reason on the declarations register, as for proposals from plans; confirmed, the unit going alone is not flagged under 第二十六条', async () => {
       const fourth = await newEnterprise(t.db, { districtCode: w.districtCode, name: '武汉古琴台茶楼有限公司' });
-      await draft(w.health.code, w.matters.health, fourth.creditCode, '2026-06-15');
+      const health = await draft(w.health.code, w.matters.health, fourth.creditCode, '2026-06-15');
       const market = await draft(w.market.code, w.matters.market, fourth.creditCode, '2026-06-16');
       const id = market.proposals[0]!.id;
       const res = await t.call({ method: 'POST', url: `/api/v1/proposals/${id}/decline`, as: as.head(w.health.code), payload: { reason: 'no_officers' } });
       expect(res.statusCode, res.body).toBe(200);
-      const register = (await t.call({ method: 'GET', url: `/api/v1/declarations?agency=${w.health.code}&status=pending&limit=200`, as: w.supervisor })).json() as { kind: string; subjectId: string }[];
-      expect(register.find((d) => d.subjectId === `${id}/${w.health.code}`)).toMatchObject({ kind: 'proposal_decline_reason' });
+      const register = (await t.call({ method: 'GET', url: `/api/v1/declarations?agency=${w.health.code}&status=pending&limit=200`, as: w.supervisor })).json() as { id: string; kind: string; subjectId: string }[];
+      const entry = register.find((d) => d.subjectId === `${id}/${w.health.code}`);
+      expect(entry).toMatchObject({ kind: 'proposal_decline_reason' });
+      expect((await t.call({ method: 'POST', url: `/api/v1/declarations/${entry!.id}/confirm`, as: w.supervisor, payload: { note: '该单位当周执法人员均在专项整治中' } })).statusCode).toBe(200);
+      for (const [agency, visit] of [[w.health.code, health.id], [w.market.code, market.id]] as const) {
+        expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${visit}/approve`, as: as.head(agency), payload: {} })).statusCode).toBe(200);
+        expect((await t.call({ method: 'POST', url: `/api/v1/inspections/${visit}/code`, as: as.officer(agency) })).statusCode).toBe(201);
+      }
+      const art = await t.db.select().from(flags).where(eq(flags.enterpriseCode, fourth.creditCode));
+      expect(art.map((f) => f.rule)).toEqual([]);
     });
 
     it('lets a scheme proposal lapse after the answer period and flags each silent unit', async () => {
@@ -165,6 +174,37 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
       expect(s.visitsAvoided).toBe(s.avoidedRows.reduce((n: number, r: { avoided: number }) => n + r.avoided, 0));
       expect(s.avoidedRows).toEqual([expect.objectContaining({ source: 'scheme', enterpriseCode: w.enterprise.creditCode, unitsTakingPart: 2, avoided: 1 })]);
       expect(s.visitsAvoided).toBe(1);
+    });
+  });
+
+  describe('第二十六条 由检查方案匹配的取舍（纯函数）', () => {
+    const entry = (code: string, districtCode: string | null, units: [string, 'lead' | 'cooperating', string][]) => ({
+      listId: 'L',
+      listVersion: 1,
+      districtCode,
+      entry: { code, name: code, content: '', basis: '', items: [], units: units.map(([agencyCode, role, m]) => ({ agencyCode, role, matterCodes: [m] })) },
+    });
+    const visit = (inspectionId: string, agencyCode: string, matter: string, day: string) => ({ inspectionId, agencyCode, enterpriseCode: 'E', matterCodes: [matter], day });
+    const pair = entry('AB', null, [['A', 'lead', 'a'], ['B', 'cooperating', 'b']]);
+    const trio = entry('ABC', 'D1', [['A', 'lead', 'a'], ['B', 'cooperating', 'b'], ['C', 'cooperating', 'c']]);
+
+    it('takes the entry covering the most agencies, and each agency’s visit nearest in days', () => {
+      const m = matchScheme(visit('a1', 'A', 'a', '2026-04-10'), [visit('b1', 'B', 'b', '2026-04-04'), visit('b2', 'B', 'b', '2026-04-12'), visit('c1', 'C', 'c', '2026-04-15')], [pair, trio], 'D1', 7);
+      expect(m).toMatchObject({ leadAgencyCode: 'A', entry: { entry: { code: 'ABC' } } });
+      expect(m!.units.map((u) => u.inspectionId)).toEqual(['a1', 'b2', 'c1']);
+      // A district list applies in its district only.
+      expect(matchScheme(visit('a1', 'A', 'a', '2026-04-10'), [visit('c1', 'C', 'c', '2026-04-15')], [trio], 'D2', 7)).toBeNull();
+    });
+
+    it('proposes nothing beyond the scheme-days setting, for matters no entry covers, or without the lead unit', () => {
+      expect(matchScheme(visit('a1', 'A', 'a', '2026-04-10'), [visit('b1', 'B', 'b', '2026-04-18')], [pair], 'D1', 7)).toBeNull();
+      expect(matchScheme(visit('a1', 'A', 'a', '2026-04-10'), [visit('b1', 'B', 'x', '2026-04-11')], [pair], 'D1', 7)).toBeNull();
+      expect(matchScheme(visit('b1', 'B', 'b', '2026-04-10'), [visit('c1', 'C', 'c', '2026-04-11')], [trio], 'D1', 7)).toBeNull();
+    });
+
+    it('over a year, matches each visit once and counts the visits avoided', () => {
+      const year = [visit('a1', 'A', 'a', '2026-04-10'), visit('b1', 'B', 'b', '2026-04-11'), visit('b2', 'B', 'b', '2026-04-12'), visit('a2', 'A', 'a', '2026-09-01')];
+      expect(matchSchemes(year, [pair], () => 'D1', 7)).toEqual({ groups: [['a1', 'b1']], visitsBefore: 4, visitsAfter: 3 });
     });
   });
 });
