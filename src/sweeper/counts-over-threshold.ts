@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { COUNTED_STATES } from '../frequency/facts.js';
 import type { FrequencyRuleData } from '../rules/declarations/frequency.js';
 import type { RuleId } from '../rules/catalog.js';
@@ -20,8 +20,6 @@ export interface OverThreshold {
   enterprise_code: string;
   agency_code: string;
   period_start: string;
-  n: number;
-  ids: string[];
   district_code: string | null;
 }
 
@@ -32,30 +30,36 @@ export interface ThresholdQuery {
   counts: 'toward_cap' | 'case';
   /** Oldest counted date looked at: older periods were swept when they were current. */
   since: string;
-  limit: number;
 }
 
 /** The group's flag occurrence: once per threshold, agency and period (the subject is the enterprise). */
 export const OCCURRENCE = sql.raw(`g.frequency_rule_id::text || ':' || g.agency_code || ':' || g.period_start`);
 
-export async function countsOverThreshold(tx: Db, q: ThresholdQuery): Promise<OverThreshold[]> {
+/**
+ * Which (threshold, inspection) pairs one statement aggregates: `reach` narrows them — to some thresholds,
+ * to the enterprises or agencies named in the change log — so that a pass costs what changed, not the
+ * table (src/sweeper/jobs/frequency-flags.ts builds the reaches of a pass).
+ */
+export async function countsOverThreshold(tx: Db, q: ThresholdQuery, reach: SQL): Promise<OverThreshold[]> {
   const counted = q.counts === 'case' ? sql`i.kind = 'case'` : sql`i.counts_toward_cap`;
   const states = sql.join(COUNTED_STATES.map((s) => sql`${s}`), sql`, `);
+  // No LIMIT and no ids: the pass reads its candidate groups once and walks them in batches (the groups, not
+  // the rows, cross the wire); the flag's evidence lists the ids the rule counted from the loaded history.
   return rowsOf<OverThreshold>(
     tx,
-    sql`SELECT g.*, a.district_code FROM (
+    sql`SELECT g.frequency_rule_id, g.enterprise_code, g.agency_code, g.period_start, a.district_code FROM (
           SELECT r.id AS frequency_rule_id, i.enterprise_code, i.agency_code,
                  to_char(CASE r.period WHEN 'year' THEN date_trunc('year', i.counted_date::timestamp)
                                        WHEN 'quarter' THEN date_trunc('quarter', i.counted_date::timestamp)
                                        WHEN 'month' THEN date_trunc('month', i.counted_date::timestamp)
                                        ELSE date_trunc('week', i.counted_date::timestamp) END, 'YYYY-MM-DD') AS period_start,
                  count(*)::int AS n,
-                 array_agg(i.id::text ORDER BY i.counted_date, i.id) AS ids,
                  r.max_count, r.effective_from, max(i.counted_date) AS last_date
             FROM frequency_rules r
             JOIN inspections i ON (r.agency_code IS NULL OR r.agency_code = i.agency_code)
             JOIN enterprises e ON e.credit_code = i.enterprise_code
            WHERE r.kind = ${q.kind}
+             AND ${reach}
              AND i.state IN (${states}) AND ${counted}
              -- A cap counts only the modes it names (Art. 15, 32); inspections outside the Order count nowhere (Art. 2, 4).
              AND i.mode = ANY(r.modes)
@@ -69,14 +73,11 @@ export async function countsOverThreshold(tx: Db, q: ThresholdQuery): Promise<Ov
                         SELECT 1 FROM inspection_matters m
                          WHERE m.agency_code = i.agency_code AND m.matter_code = ANY(i.matter_codes) AND m.domain = r.scope_value)))
            GROUP BY r.id, r.max_count, r.effective_from, r.period, i.enterprise_code, i.agency_code, 4
+          HAVING count(*) > r.max_count
         ) g
         JOIN agencies a ON a.code = g.agency_code
-        WHERE g.n > g.max_count
-          -- The threshold was in force when the period's last counted inspection happened.
-          AND g.last_date >= g.effective_from
-          AND ${notYetFlagged(q.rule, 'enterprise', sql.raw('g.enterprise_code'), OCCURRENCE)}
-        ORDER BY g.period_start, g.enterprise_code, g.agency_code, g.frequency_rule_id
-        LIMIT ${q.limit}`,
+        WHERE g.last_date >= g.effective_from -- the threshold was in force when the period's last counted inspection happened
+          AND ${notYetFlagged(q.rule, 'enterprise', sql.raw('g.enterprise_code'), OCCURRENCE)}`,
   );
 }
 
