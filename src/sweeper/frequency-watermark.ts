@@ -22,10 +22,10 @@ export interface PassScope {
   horizon: number;
   /** Thresholds created, changed or deleted since the watermark: counted again over every enterprise. */
   rules: string[];
-  /** Some agency's matter list changed: its domain-scoped thresholds are counted again. */
-  agencies: boolean;
-  /** Some enterprise's counted inspections or risk class changed: every threshold is counted again for it. */
-  enterprises: boolean;
+  /** Agencies whose matter lists changed: their domain-scoped thresholds are counted again. */
+  agencies: string[];
+  /** Enterprises whose counted inspections or risk class changed: every threshold is counted again for them. */
+  enterprises: string[];
 }
 
 export async function passScope(tx: Db, job: string): Promise<PassScope> {
@@ -35,17 +35,19 @@ export async function passScope(tx: Db, job: string): Promise<PassScope> {
                pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
   );
   const horizon = Number(head!.horizon);
-  if (head!.since === null) return { since: null, horizon, rules: [], agencies: true, enterprises: true };
+  if (head!.since === null) return { since: null, horizon, rules: [], agencies: [], enterprises: [] };
   const since = Number(head!.since);
   // Read after the horizon, in a later snapshot: it sees every change below the horizon.
-  const [changed] = await rowsOf<{ rules: string[] | null; agencies: boolean | null; enterprises: boolean | null }>(
+  // The names, not a subquery, go into the candidates' statements: the planner then sees how few there are
+  // and probes the enterprise's index instead of guessing from stale statistics of this busy table.
+  const [changed] = await rowsOf<{ rules: string[] | null; agencies: string[] | null; enterprises: string[] | null }>(
     tx,
     sql`SELECT array_agg(DISTINCT c.frequency_rule_id::text) FILTER (WHERE c.frequency_rule_id IS NOT NULL) AS rules,
-               bool_or(c.agency_code IS NOT NULL) AS agencies,
-               bool_or(c.enterprise_code IS NOT NULL) AS enterprises
+               array_agg(DISTINCT c.agency_code) FILTER (WHERE c.agency_code IS NOT NULL) AS agencies,
+               array_agg(DISTINCT c.enterprise_code) FILTER (WHERE c.enterprise_code IS NOT NULL) AS enterprises
           FROM frequency_changes c WHERE c.xact >= ${since}`,
   );
-  return { since, horizon, rules: changed?.rules ?? [], agencies: changed?.agencies ?? false, enterprises: changed?.enterprises ?? false };
+  return { since, horizon, rules: changed?.rules ?? [], agencies: changed?.agencies ?? [], enterprises: changed?.enterprises ?? [] };
 }
 
 /**

@@ -12,7 +12,7 @@ import { newInspectionWorld, type InspectionWorld } from '../support/inspection-
 import { newFrequencyRule, newInspection } from '../support/plan-factories.js';
 import { countOf, flagsOf } from '../support/sweep-helpers.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { describeDb } from '../support/test-database.js';
+import { describeDb, testDriver } from '../support/test-database.js';
 
 /**
  * The frequency detectors look only at what changed since their last completed pass (the change log and the
@@ -46,7 +46,7 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
     return { selected, raised };
   }
   // Class C unless a test says otherwise: the graded cap below reaches class A only.
-  const anEnterprise = (over: Partial<Enterprise> = {}) => newEnterprise(t.db, { districtCode: w.districtCode, riskClass: 'C', ...over });
+  const anEnterprise = (over: { riskClass?: Enterprise['riskClass'] } = {}) => newEnterprise(t.db, { districtCode: w.districtCode, riskClass: 'C', ...over });
   const onRecord = (e: Enterprise, countedDate: string, over: Partial<Parameters<typeof newInspection>[1]> = {}) =>
     newInspection(t.db, { agencyCode: w.agency.code, enterpriseCode: e.creditCode, matterCodes: [w.matter], countedDate, ...over });
 
@@ -102,6 +102,30 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
       expect(await pass(frequencyCapExceededJob)).toEqual({ selected: 1, raised: 1 });
       const [flag] = await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode);
       expect(flag!.occurrence).toBe(`${graded.id}:${w.agency.code}:2026-01-01`);
+    });
+    // Two connections are needed: PGlite has one.
+    it.skipIf(testDriver !== 'pg')('sees, in the next pass, an inspection whose transaction began before a pass and committed after it', async () => {
+      const e = await anEnterprise();
+      await onRecord(e, '2026-01-20');
+      await onRecord(e, '2026-02-20');
+      await pass(frequencyCapExceededJob);
+      let written!: () => void;
+      let commit!: () => void;
+      const insertedAt = new Promise<void>((resolve) => (written = resolve));
+      const released = new Promise<void>((resolve) => (commit = resolve));
+      const slow = t.db.transaction(async (tx) => {
+        await newInspection(tx, { agencyCode: w.agency.code, enterpriseCode: e.creditCode, matterCodes: [w.matter], countedDate: '2026-03-20' });
+        written();
+        await released;
+      });
+      await insertedAt;
+      // The pass cannot see the uncommitted row, and completes while its transaction is still open …
+      expect(await pass(frequencyCapExceededJob)).toMatchObject({ raised: 0 });
+      commit();
+      await slow;
+      // … so its watermark stays below that transaction, and the next pass counts the row.
+      expect(await pass(frequencyCapExceededJob)).toEqual({ selected: 1, raised: 1 });
+      expect(await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode)).toHaveLength(1);
     });
   });
 

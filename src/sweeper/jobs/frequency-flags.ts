@@ -34,14 +34,14 @@ const passes = new WeakMap<SweepContext, Map<string, FrequencyPass>>();
  * for a few enterprises).
  */
 async function candidateGroups(tx: Db, q: ThresholdQuery, scope: PassScope): Promise<OverThreshold[]> {
-  const changes = (column: string) =>
-    sql`SELECT c.${sql.raw(column)} FROM frequency_changes c WHERE c.xact >= ${scope.since} AND c.${sql.raw(column)} IS NOT NULL`;
+  // Credit codes, agency codes and ids are plain ASCII without commas or quotes: one array literal each.
+  const list = (values: string[]) => sql`${`{${values.join(',')}}`}::text[]`;
   const reaches: SQL[] = [];
   if (scope.since === null) reaches.push(sql`TRUE`);
   else {
-    if (scope.rules.length > 0) reaches.push(sql`r.id::text IN (${sql.join(scope.rules.map((id) => sql`${id}`), sql`, `)})`);
-    if (scope.agencies) reaches.push(sql`r.scope_kind = 'domain' AND i.agency_code IN (${changes('agency_code')})`);
-    if (scope.enterprises) reaches.push(sql`i.enterprise_code IN (${changes('enterprise_code')})`);
+    if (scope.rules.length > 0) reaches.push(sql`r.id::text = ANY(${list(scope.rules)})`);
+    if (scope.agencies.length > 0) reaches.push(sql`r.scope_kind = 'domain' AND i.agency_code = ANY(${list(scope.agencies)})`);
+    if (scope.enterprises.length > 0) reaches.push(sql`i.enterprise_code = ANY(${list(scope.enterprises)})`);
   }
   const groups = new Map<string, OverThreshold>();
   for (const reach of reaches) {
