@@ -13,6 +13,9 @@ CREATE TABLE "sweep_watermarks" (
 );
 --> statement-breakpoint
 CREATE INDEX "frequency_changes_xact_idx" ON "frequency_changes" USING btree ("xact");--> statement-breakpoint
+CREATE INDEX "inspection_codes_issued_idx" ON "inspection_codes" USING btree ("issued_at");--> statement-breakpoint
+CREATE INDEX "inspections_unarchived_idx" ON "inspections" USING btree ("result_notified_at","id") WHERE "inspections"."archived_at" IS NULL AND "inspections"."result_notified_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "inspections_case_date_idx" ON "inspections" USING btree ("counted_date","id") WHERE "inspections"."kind" = 'case';--> statement-breakpoint
 -- The frequency detectors' change log (src/db/schema/sweeper.ts, src/sweeper/frequency-watermark.ts): every
 -- write that could push an (enterprise, agency, threshold, period) group over its threshold names what it touched,
 -- in its own transaction and whatever the route (commands, imports, a hand-written UPDATE). Statement-level with
