@@ -5,7 +5,7 @@ import type { Enterprise } from '../../src/registry/enterprises.repository.js';
 import { caseFrequencyAnomalyJob } from '../../src/sweeper/jobs/case-frequency-anomaly.js';
 import { frequencyCapExceededJob } from '../../src/sweeper/jobs/frequency-cap-exceeded.js';
 import type { SweepJob } from '../../src/sweeper/job.js';
-import { runSweep } from '../../src/sweeper/run.js';
+import { runSweep, type SweepOptions } from '../../src/sweeper/run.js';
 import { registerPlatform, type RegisteredPlatform } from '../support/exchange-factories.js';
 import { as, newEnterprise } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
@@ -32,7 +32,7 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
   afterAll(() => t.close());
 
   /** One pass of one job: the groups it selected and the flags it raised. */
-  async function pass(job: SweepJob) {
+  async function pass(job: SweepJob, options: SweepOptions = {}) {
     let selected = 0;
     const counting: SweepJob = {
       ...job,
@@ -42,7 +42,7 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
         return out;
       },
     };
-    const raised = countOf(await runSweep(t.db, t.clock, {}, [counting]), job.name);
+    const raised = countOf(await runSweep(t.db, t.clock, options, [counting]), job.name);
     return { selected, raised };
   }
   // Class C unless a test says otherwise: the graded cap below reaches class A only.
@@ -134,6 +134,9 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
       const e = await anEnterprise();
       await onRecord(e, '2026-02-03');
       await onRecord(e, '2026-02-17');
+      const other = await anEnterprise();
+      await onRecord(other, '2026-03-02');
+      await onRecord(other, '2026-03-30');
       await pass(frequencyCapExceededJob);
       expect(await pass(frequencyCapExceededJob)).toEqual({ selected: 0, raised: 0 });
 
@@ -144,11 +147,13 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
         payload: { kind: 'cap', issuerLevel: 'city', issuerName: '武汉市人民政府办公厅', documentNo: '武政办〔2026〕7号（测试）', scopeKind: 'agency', period: 'month', maxCount: 1, effectiveFrom: '2026-01-01' },
       });
       expect(monthly.statusCode, monthly.body).toBe(201);
-      const { selected, raised } = await pass(frequencyCapExceededJob);
-      expect(selected).toBeGreaterThanOrEqual(1);
-      expect(raised).toBeGreaterThanOrEqual(1);
+      // One group a batch: the walk goes through the enterprises in several ranges, and misses none.
+      const { selected, raised } = await pass(frequencyCapExceededJob, { batchSize: 1 });
+      expect(selected).toBeGreaterThanOrEqual(2);
+      expect(raised).toBeGreaterThanOrEqual(2);
       const flags = await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode);
       expect(flags.map((f) => f.occurrence)).toEqual([`${monthly.json().id}:${w.agency.code}:2026-02-01`]);
+      expect((await flagsOf(t.db, 'FREQUENCY_CAP', other.creditCode)).map((f) => f.occurrence)).toEqual([`${monthly.json().id}:${w.agency.code}:2026-03-01`]);
       expect(flags[0]!.detail).toContain('月度（2026年2月）内计入频次的检查已达 2 次');
       expect(await pass(frequencyCapExceededJob)).toEqual({ selected: 0, raised: 0 });
     });
