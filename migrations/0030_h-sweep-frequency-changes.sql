@@ -9,6 +9,7 @@ CREATE TABLE "frequency_changes" (
 CREATE TABLE "sweep_watermarks" (
 	"job" text PRIMARY KEY NOT NULL,
 	"xact" bigint NOT NULL,
+	"snapshot" text NOT NULL,
 	"passed_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint

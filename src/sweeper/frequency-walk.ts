@@ -41,7 +41,7 @@ const list = (values: readonly string[]) => sql`${`{${values.join(',')}}`}::text
 
 export function newWalk(scope: PassScope): FrequencyWalk {
   const wide: SQL[] = [];
-  if (scope.since === null) wide.push(sql`TRUE`);
+  if (!scope.incremental) wide.push(sql`TRUE`);
   else {
     if (scope.rules.length > 0) wide.push(sql`r.id::text = ANY(${list(scope.rules)})`);
     if (scope.agencies.length > 0) wide.push(sql`(r.scope_kind = 'domain' AND i.agency_code = ANY(${list(scope.agencies)}))`);
@@ -51,7 +51,7 @@ export function newWalk(scope: PassScope): FrequencyWalk {
     wide: wide.length > 0 ? sql`(${sql.join(wide, sql` OR `)})` : null,
     after: null,
     wideDone: wide.length === 0,
-    listed: scope.since === null ? [] : [...scope.enterprises].sort(),
+    listed: !scope.incremental ? [] : [...scope.enterprises].sort(),
     listedNext: 0,
     queue: [],
   };

@@ -24,12 +24,13 @@ export const frequencyChanges = pgTable(
 );
 
 /**
- * One row per incremental sweeper job: the transaction-id horizon (pg_snapshot_xmin) read when its last
- * completed pass began. Every transaction below it had committed or aborted by then, so its changes were
- * seen by that pass; the next pass looks only at changes at or above it.
+ * One row per incremental sweeper job: the snapshot (pg_current_snapshot) in which its last completed pass read
+ * the change log, and that snapshot's xmin. The pass handled every change visible in that snapshot; the next
+ * looks at the changes it did not see (`xact >= xmin` for the index, then not visible in the snapshot).
  */
 export const sweepWatermarks = pgTable('sweep_watermarks', {
   job: text('job').primaryKey(),
   xact: bigint('xact', { mode: 'number' }).notNull(),
+  snapshot: text('snapshot').notNull(),
   passedAt: timestamp('passed_at', { withTimezone: true }).notNull(),
 });

@@ -67,7 +67,7 @@ export async function flagCountsOverThreshold(
   }
   const more = !walked(walk);
   if (!more) {
-    await completePass(tx, q.job, walk.scope.horizon, ctx.at);
+    await completePass(tx, q.job, walk.scope, ctx.at);
     byJob.delete(q.job);
   }
   return { selected: groups.length, raised, more };
