@@ -79,13 +79,13 @@ export async function nextGroups(tx: Db, q: ThresholdQuery, w: FrequencyWalk, li
         [w.after === null ? sql`TRUE` : sql`i.enterprise_code > ${w.after}`, upTo === null ? sql`TRUE` : sql`i.enterprise_code <= ${upTo}`],
         sql` AND `,
       );
-      w.queue.push(...(await countsOverThreshold(tx, q, sql`${range} AND ${w.wide!}`)));
+      w.queue.push(...(await countsOverThreshold(tx, q, { rows: range, rules: w.wide! })));
       if (upTo === null) w.wideDone = true;
       else w.after = upTo;
     } else if (w.listedNext < w.listed.length) {
       const slice = w.listed.slice(w.listedNext, w.listedNext + size);
       w.listedNext += slice.length;
-      w.queue.push(...(await countsOverThreshold(tx, q, sql`i.enterprise_code = ANY(${list(slice)})`)));
+      w.queue.push(...(await countsOverThreshold(tx, q, { rows: sql`i.enterprise_code = ANY(${list(slice)})`, rules: sql`TRUE` })));
     } else break;
   }
   return w.queue.splice(0, limit);
