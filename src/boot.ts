@@ -13,7 +13,7 @@ import { loadOrCreateDevKey } from './auth/dev-key.js';
 import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { runSweep } from './sweeper/run.js';
+import { runSweep, sweepOptions } from './sweeper/run.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
 
 export function clockFor(config: Config): Clock {
@@ -92,7 +92,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   let sweeping: Promise<unknown> | null = null;
   const sweepTimer = setInterval(() => {
     if (sweeping) return;
-    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays, relabelling: config.relabelling }))
+    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, sweepOptions(config)))
       .then((reports) => {
         for (const r of reports) {
           if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');
