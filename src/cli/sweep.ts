@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { clockFor, openConfiguredDatabase } from '../boot.js';
 import { loadConfig } from '../config/config.js';
+import { auditMacKeysFor } from '../audit/mac.js';
 import { runSweep, sweepOptions } from '../sweeper/run.js';
 
 /**
@@ -20,7 +21,7 @@ const config = loadConfig();
 const database = await openConfiguredDatabase(config);
 try {
   await database.migrate();
-  const reports = await runSweep(database.db, clockFor(config), { ...sweepOptions(config), ...(publishDays === undefined ? {} : { planPublishWithinDays: publishDays }) });
+  const reports = await runSweep(database.db, clockFor(config), { ...sweepOptions(config), auditMac: auditMacKeysFor(config), ...(publishDays === undefined ? {} : { planPublishWithinDays: publishDays }) });
   for (const r of reports) console.log(`${r.job}: ${r.count} flag(s) raised${r.error ? ` — failed: ${r.error}` : ''}`);
   if (reports.some((r) => r.error)) process.exitCode = 1;
 } finally {

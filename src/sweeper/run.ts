@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../time/clock.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { defaultSettings, type Config } from '../config/config.js';
+import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
 import { alertIfCalendarMissing } from './calendar-alert.js';
@@ -52,9 +53,20 @@ export function sweepOptions(config: Config): Required<SweepOptions> {
 /**
  * One sweep: every registered job, each in its own transactions, at the clock's current instant.
  * Idempotent and safe to run on several instances at once; returns the flags each job raised. The server
- * and the CLI pass `sweepOptions(config)`; a setting left out is its default.
+ * and the CLI pass `sweepOptions(config)` and the app's audit MAC keys (its flags' entries carry their MAC);
+ * a setting left out is its default.
  */
-export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {}, jobs: readonly SweepJob[] = SWEEP_JOBS): Promise<SweepReport[]> {
+export async function runSweep(
+  db: Db,
+  clock: Clock,
+  { auditMac, ...options }: SweepOptions & { auditMac?: AuditMacKeys } = {},
+  jobs: readonly SweepJob[] = SWEEP_JOBS,
+): Promise<SweepReport[]> {
+  const pass = () => sweepPass(db, clock, options, jobs);
+  return auditMac ? withAuditMac(auditMac, pass) : pass();
+}
+
+async function sweepPass(db: Db, clock: Clock, options: SweepOptions, jobs: readonly SweepJob[]): Promise<SweepReport[]> {
   const at = clock.now();
   const ctx: SweepContext = { at, today: shanghaiDate(at), options: { ...sweepOptions(defaultSettings()), ...options } };
   const reports: SweepReport[] = [];
