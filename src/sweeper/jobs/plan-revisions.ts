@@ -38,7 +38,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * same way for annual and special plans: a revision still waiting `days` after its clock started is
  * flagged once (occurrence `r<revision>`), the oldest first, rows locked FOR UPDATE … SKIP LOCKED.
  */
-function planRevisionJob(name: string, subjectType: keyof typeof PLAN_KINDS, duty: Duty): SweepJob {
+function planRevisionJob({ name, subjectType, duty }: { name: string; subjectType: keyof typeof PLAN_KINDS; duty: Duty }): SweepJob {
   const kind = PLAN_KINDS[subjectType];
   const since = sql.raw(`p.${duty.since}`);
   return {
@@ -81,8 +81,8 @@ function planRevisionJob(name: string, subjectType: keyof typeof PLAN_KINDS, dut
  * (an adjusted plan that is refiled must be published again). A deployed special plan is never filed here.
  */
 const notPublished: Duty = { rule: PlanNotPublished, days: (o) => o.planPublishWithinDays, since: 'filed_at', pending: sql`p.state = 'filed'` };
-export const planNotPublishedJob = planRevisionJob('plan-not-published', 'plan', notPublished);
-export const specialPlanNotPublishedJob = planRevisionJob('special-plan-not-published', 'special_plan', notPublished);
+export const planNotPublishedJob = planRevisionJob({ name: 'plan-not-published', subjectType: 'plan', duty: notPublished });
+export const specialPlanNotPublishedJob = planRevisionJob({ name: 'special-plan-not-published', subjectType: 'special_plan', duty: notPublished });
 
 /**
  * PLAN_AMENDED_NOT_REFILED, the detector half (Art. 14 ¶2: 应当在检查计划调整后报送备案): a plan amended and
@@ -92,5 +92,5 @@ export const specialPlanNotPublishedJob = planRevisionJob('special-plan-not-publ
  * nothing until filed) and usable-special-plan.ts.
  */
 const refile = (pending: SQL): Duty => ({ rule: PlanAmendedNotRefiled, days: (o) => o.planRefileWithinDays, since: 'amended_at', pending });
-export const planAmendedNotRefiledJob = planRevisionJob('plan-amended-not-refiled', 'plan', refile(sql`p.needs_refiling AND p.state = 'draft'`));
-export const specialPlanAmendedNotRefiledJob = planRevisionJob('special-plan-amended-not-refiled', 'special_plan', refile(sql`p.state = 'draft' AND p.revision > 1`));
+export const planAmendedNotRefiledJob = planRevisionJob({ name: 'plan-amended-not-refiled', subjectType: 'plan', duty: refile(sql`p.needs_refiling AND p.state = 'draft'`) });
+export const specialPlanAmendedNotRefiledJob = planRevisionJob({ name: 'special-plan-amended-not-refiled', subjectType: 'special_plan', duty: refile(sql`p.state = 'draft' AND p.revision > 1`) });
