@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
 import { newRowId } from '../db/ids.js';
 import { eventData } from '../exchange/event-data.js';
-import { configuredAuditMac } from './mac.js';
+import { auditMacInScope, type AuditMacKeys } from './mac.js';
 
 export interface AuditInput {
   at: Date;
@@ -34,10 +34,10 @@ export interface AuditInput {
  * The entry's id is drawn from the sequence first so the append MAC (src/audit/mac.ts) can cover it: a
  * row copied or written by anything but this function does not verify. That costs one more round trip,
  * which also derives the district when the caller left it out, so the MAC covers the district as stored.
+ * The keys are the app's (services.auditMac), given or from the scope the app's entry point opened.
  */
-export async function appendAudit(tx: Db, input: AuditInput): Promise<number> {
+export async function appendAudit(tx: Db, input: AuditInput, keys: AuditMacKeys | undefined = auditMacInScope()): Promise<number> {
   const payload = JSON.stringify(input.payload ?? {});
-  const keys = configuredAuditMac();
   const idRes = await tx.execute<{ id: string; district_code: string | null }>(
     sql`SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) AS id, ${districtOf(input)} AS district_code`,
   );

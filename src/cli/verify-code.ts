@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { CodeFacts } from '../codes/facts.js';
 import { parsePublishedKeys, publishedPublicKey, verifyCompactWithPublishedKeys, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
 import { parseCheckUrl } from '../codes/signed-code.js';
+import { offlineInput } from './offline-input.js';
 
 /**
  * Offline check of an inspection code, for anyone who does not want to trust the server's own check
@@ -23,33 +22,22 @@ const USAGE =
   'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature=<sig>\n' +
   "       tsx src/cli/verify-code.ts --keys <keys.json> --url='<check URL from the QR code>'";
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function readJson(file: string, what: string): unknown {
+const { values, read, ...cli } = offlineInput(USAGE, {
+  keys: { type: 'string' },
+  facts: { type: 'string' },
+  kid: { type: 'string' },
+  signature: { type: 'string' },
+  url: { type: 'string' },
+});
+// Annotated, so that TypeScript narrows after a call to it.
+const fail: (message: string) => never = cli.fail;
+const readJson = (file: string, what: string): unknown => {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(read(file, what));
   } catch (e) {
     return fail(`cannot read ${what} from ${file}: ${(e as Error).message}`);
   }
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      keys: { type: 'string' },
-      facts: { type: 'string' },
-      kid: { type: 'string' },
-      signature: { type: 'string' },
-      url: { type: 'string' },
-    },
-  }));
-} catch (e) {
-  fail((e as Error).message);
-}
+};
 const { keys: keysFile, facts: factsFile, url } = values;
 let { kid, signature } = values;
 if (!keysFile) fail('--keys is required');

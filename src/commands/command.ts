@@ -1,4 +1,5 @@
 import { appendAudit, type AuditInput } from '../audit/append.js';
+import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { isRetryable } from '../db/errors.js';
@@ -10,6 +11,8 @@ export interface CommandContext {
   db: Db;
   clock: Clock;
   actor: Principal;
+  /** The app's audit append-MAC keys (services.auditMac): every entry the command writes carries their MAC. */
+  auditMac: AuditMacKeys;
   requestId?: string;
   /**
    * Called once the transaction has committed, with the subjects it audited: this instance's caches drop what
@@ -51,6 +54,10 @@ export async function runCommand<T>(
   refusalSubject: RefusalSubject | (() => Promise<RefusalSubject | null>),
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<T> {
+  return withAuditMac(ctx.auditMac, () => runInScope(ctx, refusalSubject, body));
+}
+
+async function runInScope<T>(ctx: CommandContext, refusalSubject: Parameters<typeof runCommand>[1], body: (tx: Db, scope: CommandScope) => Promise<T>): Promise<T> {
   const at = ctx.clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -60,7 +67,7 @@ export async function runCommand<T>(
           at,
           audit: (entry) => {
             audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
-            return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null });
+            return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, ctx.auditMac);
           },
         };
         return body(tx, scope);
@@ -88,6 +95,6 @@ async function recordRefusal(ctx: CommandContext, at: Date, subject: RefusalSubj
       ...subject,
       payload: { code: err.code, detail: err.detail, violations: err.extensions.violations ?? [] },
       requestId: ctx.requestId ?? null,
-    });
+    }, ctx.auditMac);
   });
 }

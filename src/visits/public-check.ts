@@ -154,7 +154,3 @@ export function checkAt(view: CodeView | null, code: string, now: Date, presente
   if (!signatureChecked || now < view.validFrom) return { code, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
   return { ...view.body, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
 }
-
-export async function publicCheck(db: Db, code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
-  return checkAt(await loadCodeView(db, code), code, now, presented);
-}

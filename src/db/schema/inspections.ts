@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { agencies, enterprises } from './registry.js';
+import { agencyRef, enterpriseRef } from './registry.js';
 
 /**
  * What the public learns about a revoked code: a category, never the free-text reason (src/codes/revocation.ts
@@ -24,12 +24,8 @@ export const inspections = pgTable(
   'inspections',
   {
     id: uuid('id').primaryKey(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    agencyCode: agencyRef('agency_code'),
+    enterpriseCode: enterpriseRef(),
     kind: text('kind', { enum: ['routine', 'special', 'case'] }).notNull(),
     mode: text('mode', { enum: ['onsite', 'offsite'] }).notNull(),
     state: text('state').notNull(),

@@ -8,7 +8,7 @@ import type { Inspection, InspectionCode } from '../repository.js';
 import { writePart } from '../commands/lifecycle.js';
 import { nextState } from '../transition.js';
 import { flagUncoordinatedSingle } from './coordination-flag.js';
-import { DEFAULT_JOINT_SETTINGS, type JointSettings } from '../../config/joint-settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import { revokeJointVisit } from './task-visits.js';
 import { partOfInspection, partsOf } from './tasks.repository.js';
 
@@ -32,7 +32,7 @@ export async function refuseCodeForPart(tx: Db, i: Inspection): Promise<void> {
   }
 }
 
-export async function afterSingleCode(tx: Db, scope: Pick<CommandScope, 'at'>, actor: Principal, i: Inspection, settings: JointSettings = DEFAULT_JOINT_SETTINGS): Promise<void> {
+export async function afterSingleCode(tx: Db, scope: Pick<CommandScope, 'at'>, actor: Principal, i: Inspection, settings: JointSettings): Promise<void> {
   await flagUncoordinatedSingle(tx, scope.at, { sub: actor.sub, role: actor.role }, i, settings.coordinationDays);
 }
 
