@@ -32,7 +32,7 @@ export interface PassScope {
   enterprises: string[];
 }
 
-export async function passScope(tx: Db, job: string): Promise<PassScope> {
+export async function passScope(tx: Db, job: string, kind: 'cap' | 'case_anomaly'): Promise<PassScope> {
   const [mark] = await rowsOf<{ xact: string; snapshot: string }>(tx, sql`SELECT xact::text, snapshot FROM sweep_watermarks WHERE job = ${job}`);
   if (!mark) {
     const [now] = await rowsOf<{ snapshot: string; xmin: string }>(
@@ -47,7 +47,9 @@ export async function passScope(tx: Db, job: string): Promise<PassScope> {
   const [changed] = await rowsOf<{ snapshot: string; xmin: string; rules: string[] | null; agencies: string[] | null; enterprises: string[] | null }>(
     tx,
     sql`SELECT pg_current_snapshot()::text AS snapshot, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-               array_agg(DISTINCT c.frequency_rule_id::text) FILTER (WHERE c.frequency_rule_id IS NOT NULL) AS rules,
+               -- Only this job's kind of threshold: a new cap does not send the case-anomaly job through every enterprise.
+               array_agg(DISTINCT c.frequency_rule_id::text) FILTER (WHERE c.frequency_rule_id IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM frequency_rules r WHERE r.id = c.frequency_rule_id AND r.kind = ${kind})) AS rules,
                array_agg(DISTINCT c.agency_code) FILTER (WHERE c.agency_code IS NOT NULL) AS agencies,
                array_agg(DISTINCT c.enterprise_code) FILTER (WHERE c.enterprise_code IS NOT NULL) AS enterprises
           FROM frequency_changes c
