@@ -1,5 +1,5 @@
 import type { CodeFacts } from '../codes/facts.js';
-import { parsePublishedKeys, publishedPublicKey, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
+import { parsePublishedKeys, publishedPublicKey, verifyCompactWithPublishedKeys, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
 import { parseCheckUrl } from '../codes/signed-code.js';
 import { offlineInput } from './offline-input.js';
 
@@ -11,8 +11,9 @@ import { offlineInput } from './offline-input.js';
  *   tsx src/cli/verify-code.ts --keys inspection-keys.json --facts facts.json --kid <kid> --signature=<sig>
  *   tsx src/cli/verify-code.ts --keys inspection-keys.json --url='<the URL in the QR code>'
  *
- * The QR's URL carries the signed message itself (`#m=`, docs/CODE-FORMAT.md), so with --url nothing
- * else is needed; the facts it prints are those bytes, read after the signature over them verified.
+ * The QR's URL carries the signed facts itself — the printed QR the packed v2 message (`#<base32>`), a link
+ * sent electronically the v1 message (`#m=`), docs/CODE-FORMAT.md §5 — so with --url nothing else is needed;
+ * the facts it prints are those bytes, read after the signature over them verified.
  * The signature is base64url and may begin with '-': pass it as --signature=<sig> so it is never read as a flag.
  *
  * Exit status: 0 valid, 1 forged or altered, 2 the input could not be read (files, arguments).
@@ -48,11 +49,18 @@ try {
 } catch (e) {
   fail(`${keysFile}: ${(e as Error).message}`);
 }
-let facts: CodeFacts;
+let facts: Pick<CodeFacts, 'code' | 'validFrom' | 'validTo'>;
 let valid: boolean;
-if (url !== undefined) {
-  const scanned = parseCheckUrl(url);
-  if (!scanned) fail('--url is not a check URL /v/<code>?k=<kid>&s=<signature> in canonical base64url');
+const scanned = url !== undefined ? parseCheckUrl(url) : undefined;
+if (scanned === null) fail('--url is not a check URL /v/<code>?k=<kid>&s=<signature> in canonical base64url (or base32 with packed facts)');
+if (scanned?.packed) {
+  // The printed QR (v2): the compact signature covers the code in the path and the packed facts.
+  ({ kid, signature } = scanned);
+  const signed = verifyCompactWithPublishedKeys(keys, kid, scanned.code, scanned.packed, signature);
+  valid = signed !== null;
+  facts = { code: scanned.code, ...signed } as CodeFacts;
+  if (valid) console.log(JSON.stringify(facts, null, 2));
+} else if (scanned) {
   if (!scanned.message) fail('this URL carries no signed message (#m=…), as QR codes printed before it was added; use --facts with the facts from the issuing agency');
   ({ kid, signature } = scanned);
   const signed = verifyMessageWithPublishedKeys(keys, kid, scanned.message, signature);
@@ -61,8 +69,9 @@ if (url !== undefined) {
   facts = signed ?? ({ code: scanned.code } as CodeFacts);
   if (valid) console.log(JSON.stringify(facts, null, 2));
 } else {
-  facts = readJson(factsFile!, 'the code facts') as CodeFacts;
-  valid = verifyWithPublishedKeys(keys, facts, kid!, signature!);
+  const read = readJson(factsFile!, 'the code facts') as CodeFacts;
+  valid = verifyWithPublishedKeys(keys, read, kid!, signature!);
+  facts = read;
 }
 kid = kid!;
 

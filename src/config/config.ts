@@ -137,7 +137,8 @@ const EnvSchema = Type.Object({
    * The algorithm that signs NEW inspection codes (and whatever signs through Keyring#signBytes): Ed25519 (RFC 8032) or SM2-SM3
    * (GB/T 32918.2 with SM3, the national standard some agencies must use). Earlier codes keep verifying
    * under their own key whatever this says; the published key set lists both kinds (docs/CODE-FORMAT.md).
-   * Ed25519 by default because an enterprise's phone can check it offline (browsers' WebCrypto has no SM2).
+   * Ed25519 by default: shorter signatures, and the phone checks it with the browser's WebCrypto; the check page
+   * verifies SM2-SM3 offline with its own code (web/portal/sm2-verify.js), more slowly.
    */
   CODE_SIGNING_ALG: Type.Union([Type.Literal('Ed25519'), Type.Literal('SM2-SM3')], { default: 'Ed25519' }),
   /**

@@ -27,6 +27,10 @@ async function runJob(db: Db, job: SweepJob, ctx: SweepContext): Promise<number>
     // One transaction per batch: its row locks last only as long as the batch.
     const batch = await db.transaction((tx) => job.runBatch(tx, ctx, ctx.options.batchSize));
     raised += batch.raised;
+    if (batch.more !== undefined) {
+      if (!batch.more) break;
+      continue;
+    }
     if (batch.selected < ctx.options.batchSize) break;
     // A full batch whose candidates all passed their rule's check would come back unchanged: stop here.
     if (batch.raised === 0) break;

@@ -24,6 +24,8 @@ export interface IssuedVisitCode {
   code: string;
   kid: string;
   signature: string;
+  /** The v2 signature the printed QR carries (docs/CODE-FORMAT.md §5). */
+  compactSignature: string;
   facts: CodeFacts;
   inspectionId: string;
   /** The effective start: the window's start, or the issuance instant when the window had already begun. */
@@ -83,8 +85,8 @@ export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor:
     validTo: v.windowEnd.toISOString(),
     inspectorCount: v.inspectorCount,
   };
-  const { kid, signature } = keyring.sign(facts);
-  await tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
+  const { kid, signature, compactSignature } = keyring.sign(facts);
+  await tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
   for (const { part, after } of moves) {
     await updateInspection(tx, part, { state: after, ...v.patch?.(part) }, at);
     await audit({
@@ -103,6 +105,7 @@ export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor:
     code,
     kid,
     signature,
+    compactSignature,
     facts,
     inspectionId: v.lead.id,
     validFrom: facts.validFrom,

@@ -13,6 +13,6 @@ export function jointInspectionHooks(settings: JointSettings): InspectionHooks {
     afterCode: (tx, scope, actor, i) => afterSingleCode(tx, scope, actor, i, settings),
     onStep: (tx, scope, actor, i, step) => stepOnJointPart(tx, scope, actor, i, step),
     afterScan: (tx, scope, code) => scanJointParts(tx, scope, code),
-    adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope.at, actor, d, aloneReason),
+    adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope, actor, d, aloneReason, settings.teamMax),
   };
 }
