@@ -1,27 +1,18 @@
 import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
 import { newRowId } from '../db/ids.js';
-import { eventData } from '../exchange/event-data.js';
+import { eventData, type EventSource } from '../exchange/event-data.js';
 import { auditMacInScope, type AuditMacKeys } from './mac.js';
 
-export interface AuditInput {
+/** An audit entry as a command states it; its outbound event carries the same fields (src/exchange/event-data.ts). */
+export interface AuditInput extends EventSource {
   at: Date;
   actor: string;
-  role: string;
-  /** e.g. `plan.submitted`, `inspection.refused`, `flag.raised`, `enterprise.created` */
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  agencyCode?: string | null;
-  enterpriseCode?: string | null;
   /**
    * The district the entry is filed under (a district supervisor sees its own). Left out, it is derived in
    * SQL: the agency's district when an agency is named, otherwise the enterprise's; null stays null.
    */
   districtCode?: string | null;
-  before?: string | null;
-  after?: string | null;
-  payload?: unknown;
   requestId?: string | null;
 }
 

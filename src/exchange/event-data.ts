@@ -25,6 +25,7 @@ export const EVENT_PAYLOAD_FACTS = [
 ] as const;
 
 export interface EventSource {
+  /** e.g. `plan.submitted`, `inspection.refused`, `flag.raised`, `enterprise.created` */
   action: string;
   subjectType: string;
   subjectId: string;
