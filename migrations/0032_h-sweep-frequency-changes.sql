@@ -51,42 +51,35 @@ CREATE TRIGGER inspections_frequency_inserted AFTER INSERT ON inspections
 CREATE TRIGGER inspections_frequency_updated AFTER UPDATE ON inspections
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION frequency_inspections_updated();
 --> statement-breakpoint
--- A graded threshold reaches an enterprise by its risk class.
-CREATE OR REPLACE FUNCTION frequency_enterprise_reclassed() RETURNS trigger AS $$
+-- One row per changed row of the other inputs, named by what it is: an enterprise (a graded threshold reaches it by
+-- its risk class), a threshold, or an agency whose matter list changed.
+CREATE OR REPLACE FUNCTION frequency_row_changed() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO frequency_changes (xact, enterprise_code) VALUES (pg_current_xact_id()::text::bigint, NEW.credit_code);
+  IF TG_TABLE_NAME = 'enterprises' THEN
+    INSERT INTO frequency_changes (xact, enterprise_code) VALUES (pg_current_xact_id()::text::bigint, NEW.credit_code);
+  ELSIF TG_TABLE_NAME = 'frequency_rules' THEN
+    INSERT INTO frequency_changes (xact, frequency_rule_id) VALUES (pg_current_xact_id()::text::bigint, NEW.id);
+  ELSE
+    INSERT INTO frequency_changes (xact, agency_code) VALUES (pg_current_xact_id()::text::bigint, NEW.agency_code);
+  END IF;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
 CREATE TRIGGER enterprises_frequency_reclassed AFTER UPDATE OF risk_class, credit_code ON enterprises
   FOR EACH ROW WHEN (OLD.risk_class IS DISTINCT FROM NEW.risk_class OR OLD.credit_code IS DISTINCT FROM NEW.credit_code)
-  EXECUTE FUNCTION frequency_enterprise_reclassed();
+  EXECUTE FUNCTION frequency_row_changed();
 --> statement-breakpoint
 -- A threshold created or changed (scope, period, maximum, modes, risk class, effective dates, retirement) is
 -- counted again over every enterprise; a deleted one raises nothing new.
-CREATE OR REPLACE FUNCTION frequency_rule_changed() RETURNS trigger AS $$
-BEGIN
-  INSERT INTO frequency_changes (xact, frequency_rule_id) VALUES (pg_current_xact_id()::text::bigint, NEW.id);
-  RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
---> statement-breakpoint
 CREATE TRIGGER frequency_rules_changed AFTER INSERT OR UPDATE ON frequency_rules
-  FOR EACH ROW EXECUTE FUNCTION frequency_rule_changed();
+  FOR EACH ROW EXECUTE FUNCTION frequency_row_changed();
 --> statement-breakpoint
 -- A matter's domain decides what a domain-scoped threshold counts: a new version or a changed domain makes the
 -- agency's domain-scoped groups candidates again. A deleted version only narrows the domains.
-CREATE OR REPLACE FUNCTION frequency_matter_changed() RETURNS trigger AS $$
-BEGIN
-  INSERT INTO frequency_changes (xact, agency_code) VALUES (pg_current_xact_id()::text::bigint, NEW.agency_code);
-  RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
---> statement-breakpoint
 CREATE TRIGGER inspection_matters_frequency_inserted AFTER INSERT ON inspection_matters
-  FOR EACH ROW EXECUTE FUNCTION frequency_matter_changed();
+  FOR EACH ROW EXECUTE FUNCTION frequency_row_changed();
 --> statement-breakpoint
 CREATE TRIGGER inspection_matters_frequency_updated AFTER UPDATE ON inspection_matters
   FOR EACH ROW WHEN ((OLD.agency_code, OLD.matter_code, OLD.domain) IS DISTINCT FROM (NEW.agency_code, NEW.matter_code, NEW.domain))
-  EXECUTE FUNCTION frequency_matter_changed();
+  EXECUTE FUNCTION frequency_row_changed();

@@ -7,7 +7,7 @@ import { frequencyCapExceededJob } from '../../src/sweeper/jobs/frequency-cap-ex
 import type { SweepJob } from '../../src/sweeper/job.js';
 import { runSweep, type SweepOptions } from '../../src/sweeper/run.js';
 import { registerPlatform, type RegisteredPlatform } from '../support/exchange-factories.js';
-import { as, newEnterprise } from '../support/factories.js';
+import { as, newEnterprise, newMatter } from '../support/factories.js';
 import { newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
 import { newFrequencyRule, newInspection } from '../support/plan-factories.js';
 import { countOf, flagsOf } from '../support/sweep-helpers.js';
@@ -171,6 +171,24 @@ describeDb('第十五条 频次检测按变化增量扫描，不漏一个超频'
       await caseOf('2026-04-16');
       expect(await pass(caseFrequencyAnomalyJob)).toEqual({ selected: 1, raised: 1 });
       expect(await flagsOf(t.db, 'CASE_FREQUENCY_ANOMALY', e.creditCode)).toHaveLength(1);
+    });
+  });
+
+  // Last in the file: its domain-scoped cap reaches every enterprise of the agency inspected twice this year.
+  describe('第十五条 领域频次上限：事项所属领域变化后复核该机构', () => {
+    it('counts a domain-scoped cap again for the agency whose matter list put a matter into the domain', async () => {
+      const domainCap = await newFrequencyRule(t.db, { scopeKind: 'domain', scopeValue: '测试领域', maxCount: 1, period: 'year', documentNo: '武政办〔2026〕13号（测试）' });
+      const e = await anEnterprise();
+      await onRecord(e, '2026-01-08');
+      await onRecord(e, '2026-02-08');
+      await pass(frequencyCapExceededJob);
+      expect(await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode)).toEqual([]);
+      expect(await pass(frequencyCapExceededJob)).toEqual({ selected: 0, raised: 0 });
+
+      // A new version of the matter on the agency's list names the domain: no inspection changed.
+      await newMatter(t.db, w.agency.code, { matterCode: w.matter, version: 99, domain: '测试领域', state: 'draft', effectiveFrom: null, publishedAt: null });
+      expect((await pass(frequencyCapExceededJob)).raised).toBeGreaterThanOrEqual(1);
+      expect((await flagsOf(t.db, 'FREQUENCY_CAP', e.creditCode)).map((f) => f.occurrence)).toEqual([`${domainCap.id}:${w.agency.code}:2026-01-01`]);
     });
   });
 });
