@@ -1,6 +1,6 @@
-import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { agencies, enterprises, inspections, samplingCounts, samplingTotals } from '../db/schema/index.js';
+import { agencies, inspections, samplingCounts, samplingPopulations, samplingTotals } from '../db/schema/index.js';
 import { COUNTED_STATES } from '../frequency/facts.js';
 import type { CoverageQuestion, CoverageUsage } from './item-coverage.js';
 
@@ -9,9 +9,10 @@ import type { CoverageQuestion, CoverageUsage } from './item-coverage.js';
  * the enterprise lock, so two codes racing for the last planned visit serialise like the frequency caps).
  * Counted like the caps (COUNTED_STATES): only routine inspections, the ones a plan item covers.
  *
- * The visits are not counted here: sampling_counts and sampling_totals (src/db/schema/sampling-counts.ts) hold
- * them, kept by a trigger in the transaction of every write to inspections, so the check reads two rows by their
- * keys instead of the agency's year (~770 k rows for the largest bureau at 10 M inspections).
+ * Nothing is counted here: sampling_counts, sampling_totals and sampling_populations (src/db/schema/sampling-counts.ts)
+ * hold the figures, kept by triggers in the transaction of every write to inspections and enterprises, so the
+ * check reads rows by their keys instead of the agency's year (~770 k rows for the largest bureau at 10 M
+ * inspections) and the district's enterprises (~77 k at 1 M).
  */
 export async function loadCoverageUsage(db: Db, agencyCode: string, q: CoverageQuestion, excludeId: string | null): Promise<CoverageUsage> {
   const res = await db.execute<{ usage: UsageJson }>(sql`SELECT ${coverageUsageJson(agencyCode, q, excludeId)} AS usage`);
@@ -46,15 +47,14 @@ export function coverageUsageJson(agencyCode: string, q: CoverageQuestion, exclu
     : sql`0`;
   const own = and(key(samplingCounts), eq(samplingCounts.enterpriseCode, q.enterpriseCode));
   // The enterprise's own visits under the item, the other enterprises visited (the sampling ratio), and the
-  // class's population — a district agency's district, a city agency's city (Art. 11; index
-  // enterprises_district_idx). An agency missing from the registry counts the whole city.
+  // class's population — a district agency's district, a city agency's city (Art. 11; sampling_populations, kept
+  // by a trigger on enterprises). An agency missing from the registry counts the whole city.
   return sql`(SELECT json_build_object(
       'same', coalesce((SELECT ${samplingCounts.visits} FROM ${samplingCounts} WHERE ${own}), 0) - ${self},
       'others', coalesce((SELECT ${samplingTotals.enterprises} FROM ${samplingTotals} WHERE ${key(samplingTotals)}), 0)
                 - (SELECT count(*) FROM ${samplingCounts} WHERE ${own} AND ${samplingCounts.visits} > 0),
       'population', CASE WHEN a.district_code IS NULL
-                         THEN (SELECT count(*) FROM ${enterprises} WHERE ${ne(enterprises.scope, 'out_of_scope')})
-                         -- Its own branch, so the district's count is a range of enterprises_district_idx, not a scan of the city.
-                         ELSE (SELECT count(*) FROM ${enterprises} WHERE ${enterprises.districtCode} = a.district_code AND ${ne(enterprises.scope, 'out_of_scope')}) END)
+                         THEN (SELECT coalesce(sum(${samplingPopulations.inScope}), 0) FROM ${samplingPopulations})
+                         ELSE coalesce((SELECT ${samplingPopulations.inScope} FROM ${samplingPopulations} WHERE ${samplingPopulations.districtCode} = a.district_code), 0) END)
     FROM (SELECT 1) AS one LEFT JOIN ${agencies} a ON a.code = ${agencyCode})`;
 }

@@ -9,8 +9,8 @@ import { describeDb } from '../support/test-database.js';
 
 /**
  * 第十三条 检查比例: a class plan item reaches at most its sampling ratio of the enterprises in the agency's
- * territory. The count of enterprises already visited is kept by a trigger (sampling_counts, sampling_totals) in
- * the transaction of every write to inspections; these tests recompute it from the rows after issuances,
+ * territory. The count of enterprises already visited and the territory's population are kept by triggers
+ * (sampling_counts, sampling_totals, sampling_populations) in the transaction of every write; these tests recompute it from the rows after issuances,
  * revocations, cancellations and direct changes, and show the rule firing at the limit from the kept count.
  */
 describeDb('第十三条 检查比例：已检查企业数随每次签发、撤销、取消在同一事务中更新', () => {
@@ -31,14 +31,16 @@ describeDb('第十三条 检查比例：已检查企业数随每次签发、撤�
     const states = sql.join(COUNTED_STATES.map((s) => sql`${s}`), sql`, `);
     const kept = await rows<{ k: string; n: number }>(sql`
       SELECT concat_ws('|', agency_code, matter_code, mode, year, enterprise_code) AS k, visits AS n FROM sampling_counts WHERE visits > 0
-      UNION ALL SELECT concat_ws('|', agency_code, matter_code, mode, year, '*'), enterprises FROM sampling_totals WHERE enterprises > 0 ORDER BY 1`);
+      UNION ALL SELECT concat_ws('|', agency_code, matter_code, mode, year, '*'), enterprises FROM sampling_totals WHERE enterprises > 0
+      UNION ALL SELECT concat_ws('|', 'population', district_code), in_scope FROM sampling_populations WHERE in_scope > 0 ORDER BY 1`);
     const recomputed = await rows<{ k: string; n: number }>(sql`
       WITH v AS (
         SELECT i.agency_code, m, i.mode, extract(year FROM i.counted_date)::int AS year, i.enterprise_code
           FROM inspections i CROSS JOIN LATERAL (SELECT DISTINCT unnest(i.matter_codes) AS m) u
          WHERE i.kind = 'routine' AND i.state IN (${states}))
       SELECT concat_ws('|', agency_code, m, mode, year, enterprise_code) AS k, count(*)::int AS n FROM v GROUP BY 1
-      UNION ALL SELECT concat_ws('|', agency_code, m, mode, year, '*'), count(DISTINCT enterprise_code)::int FROM v GROUP BY 1 ORDER BY 1`);
+      UNION ALL SELECT concat_ws('|', agency_code, m, mode, year, '*'), count(DISTINCT enterprise_code)::int FROM v GROUP BY 1
+      UNION ALL SELECT concat_ws('|', 'population', district_code), count(*)::int FROM enterprises WHERE scope <> 'out_of_scope' GROUP BY 1 ORDER BY 1`);
     const norm = (r: { k: string; n: number }[]) => r.map((x) => `${x.k}=${Number(x.n)}`);
     return { kept: norm(kept), recomputed: norm(recomputed) };
   }
@@ -67,6 +69,11 @@ describeDb('第十三条 检查比例：已检查企业数随每次签发、撤�
     // Writes no command makes today still keep the counts: a matter added, a date moved into another year, a row deleted.
     await t.db.execute(sql`UPDATE inspections SET matter_codes = ARRAY[${w.matter}, ${w.offsiteMatter}] WHERE id = ${codes[0]!.id}`);
     await t.db.execute(sql`UPDATE inspections SET counted_date = '2025-12-30' WHERE id = ${codes[3]!.id}`);
+    c = await keptAndRecomputed();
+    expect(c.kept).toEqual(c.recomputed);
+    // The population: an enterprise leaving the Order's scope, another moving district.
+    await t.db.execute(sql`UPDATE enterprises SET scope = 'out_of_scope' WHERE credit_code = ${e1.creditCode}`);
+    await t.db.execute(sql`UPDATE enterprises SET district_code = ${w.districtCode} WHERE credit_code = ${w.outsider.creditCode}`);
     c = await keptAndRecomputed();
     expect(c.kept).toEqual(c.recomputed);
     await t.db.execute(sql`DELETE FROM inspection_codes WHERE inspection_id = ${codes[3]!.id}`);

@@ -35,3 +35,13 @@ export const samplingTotals = pgTable(
   },
   (t) => [primaryKey({ name: 'sampling_totals_pkey', columns: [t.agencyCode, t.matterCode, t.mode, t.year] })],
 );
+
+/**
+ * One row per district: its enterprises in scope of the Order — the population a district agency's class item
+ * samples from (a city agency's is the sum). Kept by a trigger on `enterprises` (migration h-count-sampling-counts),
+ * so the check reads a row instead of counting ~77 k index entries of a district at 1 M enterprises.
+ */
+export const samplingPopulations = pgTable('sampling_populations', {
+  districtCode: text('district_code').primaryKey(),
+  inScope: integer('in_scope').notNull(),
+});
