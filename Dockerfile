@@ -9,6 +9,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY machines ./machines
 COPY seeds ./seeds
+# src/codes/sm2.ts shares the check page's SM2 arithmetic (web/portal/sm2-verify.js): compiled beside it into dist/web.
+COPY web ./web
 RUN npx tsc -p tsconfig.json
 
 FROM node:20-bookworm-slim AS runtime

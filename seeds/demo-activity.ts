@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Principal } from '../src/auth/principal.js';
 import { loadKeyring, type Keyring } from '../src/codes/keyring.js';
-import { loadConfig } from '../src/config/config.js';
+import { defaultSettings, loadConfig } from '../src/config/config.js';
 import type { Db } from '../src/db/client.js';
 import { inspections } from '../src/db/schema/index.js';
 import { fileEnterpriseReport } from '../src/supervision/enterprise-report.js';
@@ -50,7 +50,7 @@ export async function seedDemoActivity(tx: Db, at: Date, keyring: Keyring = conf
     agencyText: '自称区城管执法局“督导组”',
     description: '三人以“督导调研”为名到店查看后厨和仓库，未出示检查码和执法证件，要求法定代表人到场说明情况。',
     prohibitions: ['legal_rep_required', 'disguised_label'],
-  });
+  }, defaultSettings().reports);
   counts.reports++;
   counts.flags += filed.flags.length;
   return counts;

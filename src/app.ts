@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevKey } from './auth/dev-key.js';
-import { configuredAuditMac, type AuditMacKeys } from './audit/mac.js';
+import { auditMacKeysFor, type AuditMacKeys } from './audit/mac.js';
 import { CheckpointWitness } from './audit/sealer.js';
 import { PrincipalDirectory } from './auth/directory.js';
 import { authPlugin } from './auth/plugin.js';
@@ -47,8 +47,8 @@ export interface Services {
   auditWitness: CheckpointWitness;
   /** Webhook delivery: boot.ts runs its passes; the admin routes stop a subscriber's batch and resend dead letters. */
   webhooks: WebhookDispatcher;
-  /** The audit append-MAC keys verification checks entries with (src/audit/mac.ts). */
-  auditMac?: AuditMacKeys;
+  /** This app's audit append-MAC keys: its commands and sweeps sign entries with them, verification checks them (src/audit/mac.ts). */
+  auditMac: AuditMacKeys;
   /** Resolves each caller against the registry (agency active, supervisor's bureau and district), cached. */
   principals: PrincipalDirectory;
   /** Where 综合查一次 takes part in single-inspection commands; inspections declare it, joint implements it. */
@@ -70,7 +70,7 @@ export interface AppDeps {
   clock: Clock;
   keyring: Keyring;
   devKey?: DevKey;
-  /** The audit append-MAC keys; defaults to the process's configured ones (boot configures them). */
+  /** The audit append-MAC keys; by default read as the config names them (AUDIT_MAC_KEY_FILE, else DATA_DIR's). */
   auditMac?: AuditMacKeys;
   /** The audit checkpoint witness; boot passes one kept in AUDIT_WITNESS_FILE, tests one in memory. */
   auditWitness?: CheckpointWitness;
@@ -159,7 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     inspectionHooks: jointInspectionHooks(config.joint),
     auditWitness: deps.auditWitness ?? new CheckpointWitness(),
     webhooks: new WebhookDispatcher(deps.database.db, deps.clock, config.exchange),
-    auditMac: deps.auditMac ?? configuredAuditMac(),
+    auditMac: deps.auditMac ?? auditMacKeysFor(config),
     metrics: new Metrics(deps.database, deps.clock),
   });
   await app.services.codeChecks.start();

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { isEmpty, seedDemo } from '../seeds/demo.js';
 import { buildApp } from './app.js';
 import { configureChainHash } from './audit/canonical.js';
-import { configureAuditMac, loadAuditMacKeys } from './audit/mac.js';
+import { auditMacKeysFor, withAuditMac } from './audit/mac.js';
 import { CheckpointWitness, sealPending } from './audit/sealer.js';
 import { witnessProblem } from './audit/witness.js';
 import { migrateAsOwner, runtimeRoleWeakness } from './db/roles.js';
@@ -13,7 +13,7 @@ import { loadOrCreateDevKey } from './auth/dev-key.js';
 import { loadKeyring } from './codes/keyring.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { runSweep } from './sweeper/run.js';
+import { runSweep, sweepOptions } from './sweeper/run.js';
 import { clockStartingAt, systemClock, type Clock } from './time/clock.js';
 
 export function clockFor(config: Config): Clock {
@@ -21,12 +21,10 @@ export function clockFor(config: Config): Clock {
 }
 
 /**
- * The database as configured, for the server and the CLIs alike. Also configures the audit append MAC
- * key (every entry point appends audit entries), and, with DATABASE_OWNER_URL, makes `migrate()` run as
- * the owner role and grant the runtime role its rights (src/db/roles.ts).
+ * The database as configured, for the server and the CLIs alike. With DATABASE_OWNER_URL, `migrate()` runs
+ * as the owner role and grants the runtime role its rights (src/db/roles.ts).
  */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  configureAuditMac(loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' }));
   configureChainHash(config.auditChainHash);
   if (config.databaseUrl) {
     const database = await openDatabase({ url: config.databaseUrl, replicaUrl: config.databaseReplicaUrl, replicaMaxLagMs: config.replicaMaxLagMs });
@@ -46,18 +44,19 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 export async function boot(config: Config): Promise<{ app: FastifyInstance; database: Database; seeded: boolean }> {
   // The signing keys first: a missing or group-readable key stops production before it touches the database.
   const keyring = loadKeyring({ keysDir: config.codeKeysDir, dataDir: config.dataDir, production: config.env === 'production', signingAlg: config.codeSigningAlg });
+  const auditMac = auditMacKeysFor(config);
   const database = await openConfiguredDatabase(config);
   await database.migrate();
   const clock = clockFor(config);
   let seeded = false;
   if (config.seedDemo && (await isEmpty(database.db))) {
-    await seedDemo(database.db, clock.now());
+    await withAuditMac(auditMac, () => seedDemo(database.db, clock.now()));
     seeded = true;
   }
   const devKey = config.auth.devTokens || config.oidc.devProvider ? loadOrCreateDevKey(config.dataDir) : undefined;
   // The last signed checkpoint, kept outside the database: the sealer never signs behind it.
   const auditWitness = new CheckpointWitness(config.auditWitnessFile ?? resolve(config.dataDir, 'audit-witness.json'));
-  const app = await buildApp(config, { database, clock, devKey, keyring, auditWitness });
+  const app = await buildApp(config, { database, clock, devKey, keyring, auditMac, auditWitness });
   app.services.metrics.collectProcessMetrics();
   if (auditWitness.latest) {
     const rollback = await witnessProblem(database.db, auditWitness.latest);
@@ -92,7 +91,7 @@ export async function boot(config: Config): Promise<{ app: FastifyInstance; data
   let sweeping: Promise<unknown> | null = null;
   const sweepTimer = setInterval(() => {
     if (sweeping) return;
-    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays, relabelling: config.relabelling }))
+    sweeping = app.services.metrics.sweep(() => runSweep(database.db, clock, { ...sweepOptions(config), auditMac }))
       .then((reports) => {
         for (const r of reports) {
           if (r.error) app.log.warn({ job: r.job, error: r.error }, 'sweeper job failed; will retry');

@@ -24,21 +24,9 @@ const TYPES: [EntityType, number][] = [
   ['partnership_enterprise', 2],
 ];
 
-/**
- * The registry, inserted directly (set-up, not measured): the project's Wuhan seed — 13 districts and the
- * development zones, the city and district bureaus, the published matter catalogue, the demo frequency caps —
- * and `fraction` × 600 k enterprises with an industry and a risk class, drawn from `seed`.
- */
-export async function buildWorld(db: Db, seed: number, fraction: number, at: Date): Promise<{ enterprises: ReplayEnterprise[]; agencyCodes: string[] }> {
+/** `fraction` × 600 k enterprises drawn from `seed`, as rows and as the replay's model (no database). */
+export function drawEnterprises(seed: number, fraction: number, at: Date): { enterprises: ReplayEnterprise[]; rows: (typeof enterprises.$inferInsert)[] } {
   const rnd = prng(seed);
-  await db.insert(districts).values(WUHAN_DISTRICTS.map((d, i) => ({ ...d, sort: i })));
-  const agencyRows = wuhanAgencies().map((a) => ({ ...a, createdAt: at }));
-  await db.insert(agencies).values(agencyRows);
-  const matterRows = agencyRows.flatMap((a) =>
-    (MATTER_CATALOG[a.code.split('-').pop()!] ?? []).map((m) => ({ ...m, id: randomUUID(), agencyCode: a.code, version: 1, state: 'published' as const, effectiveFrom: DEMO_MATTERS_EFFECTIVE, publishedAt: at, createdAt: at })),
-  );
-  for (let i = 0; i < matterRows.length; i += 500) await db.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
-
   const count = Math.max(100, Math.round(FULL_SCALE_ENTERPRISES * fraction));
   const districtList = WUHAN_DISTRICTS.map((d) => d.code as string);
   const out: ReplayEnterprise[] = [];
@@ -54,6 +42,24 @@ export async function buildWorld(db: Db, seed: number, fraction: number, at: Dat
     rows.push({ creditCode, name, districtCode, address: `湖北省武汉市${district.name}模拟路${(i % 999) + 1}号`, entityType: type, scope: scopeOf(type), riskClass, createdAt: at });
     out.push({ creditCode, districtCode, industry, riskClass });
   }
+  return { enterprises: out, rows };
+}
+
+/**
+ * The registry, inserted directly (set-up, not measured): the project's Wuhan seed — 13 districts and the
+ * development zones, the city and district bureaus, the published matter catalogue, the demo frequency caps —
+ * and `fraction` × 600 k enterprises with an industry and a risk class, drawn from `seed`.
+ */
+export async function buildWorld(db: Db, seed: number, fraction: number, at: Date): Promise<{ enterprises: ReplayEnterprise[]; agencyCodes: string[] }> {
+  await db.insert(districts).values(WUHAN_DISTRICTS.map((d, i) => ({ ...d, sort: i })));
+  const agencyRows = wuhanAgencies().map((a) => ({ ...a, createdAt: at }));
+  await db.insert(agencies).values(agencyRows);
+  const matterRows = agencyRows.flatMap((a) =>
+    (MATTER_CATALOG[a.code.split('-').pop()!] ?? []).map((m) => ({ ...m, id: randomUUID(), agencyCode: a.code, version: 1, state: 'published' as const, effectiveFrom: DEMO_MATTERS_EFFECTIVE, publishedAt: at, createdAt: at })),
+  );
+  for (let i = 0; i < matterRows.length; i += 500) await db.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
+
+  const { enterprises: out, rows } = drawEnterprises(seed, fraction, at);
   for (let i = 0; i < rows.length; i += 1000) await db.insert(enterprises).values(rows.slice(i, i + 1000));
   await db.transaction((tx) => seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, rows.map((r) => ({ creditCode: r.creditCode, riskClass: r.riskClass ?? null, scope: r.scope }))));
   return { enterprises: out, agencyCodes: agencyRows.filter((a) => !a.isJusticeBureau).map((a) => a.code) };

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import { sql } from 'drizzle-orm';
 import { newRowId } from '../db/ids.js';
 import { eventData } from '../exchange/event-data.js';
-import { configuredAuditMac } from './mac.js';
+import { auditMacInScope, type AuditMacKeys } from './mac.js';
 
 export interface AuditInput {
   at: Date;
@@ -34,12 +34,13 @@ export interface AuditInput {
  * The entry's id is drawn from the sequence first so the append MAC (src/audit/mac.ts) can cover it: a
  * row copied or written by anything but this module does not verify. That costs one more round trip,
  * which also derives the district when the caller left it out, so the MAC covers the district as stored.
+ * The keys are the app's (services.auditMac), given or from the scope the app's entry point opened.
  */
-export async function appendAudit(tx: Db, input: AuditInput, drawn?: DrawnAuditId): Promise<number> {
+export async function appendAudit(tx: Db, input: AuditInput, keys: AuditMacKeys | undefined = auditMacInScope(), drawn?: DrawnAuditId): Promise<number> {
   const { id, districtCode } = drawn ?? (await drawAuditId(tx, input));
   // One round trip: the entry, its place in the sealer's queue and its outbound event (the outbox of
   // src/exchange, Art. 8, 24, 29) are written by one statement, so none commits without the others.
-  await tx.execute(sql`WITH ${auditEntryCtes(input, { id, districtCode })} SELECT 1`);
+  await tx.execute(sql`WITH ${auditEntryCtes(input, { id, districtCode }, keys)} SELECT 1`);
   return id;
 }
 
@@ -65,10 +66,10 @@ export const auditIdSql = (input: Pick<AuditInput, 'districtCode' | 'agencyCode'
  * them alone; a command that writes its own rows in the same statement (the code issuance) puts them beside
  * its writes, so the entry still commits or rolls back with the change it records.
  */
-export function auditEntryCtes(input: AuditInput, { id, districtCode }: DrawnAuditId) {
+export function auditEntryCtes(input: AuditInput, { id, districtCode }: DrawnAuditId, keys: AuditMacKeys | undefined = auditMacInScope()) {
   const payload = JSON.stringify(input.payload ?? {});
   const occurredAt = input.at.toISOString();
-  const sealed = configuredAuditMac()?.sign({
+  const sealed = keys?.sign({
     id,
     occurredAt,
     actor: input.actor,

@@ -96,8 +96,8 @@ export type ChainHashAlg = 'SHA-256' | 'SM3';
 export const CHAIN_FORMAT_OF: Record<ChainHashAlg, 2 | 3> = { 'SHA-256': 2, SM3: 3 };
 export const chainHashOfFormat = (format: number): ChainHashAlg => (format === 3 ? 'SM3' : 'SHA-256');
 
-// Like the audit MAC key, the chain hash is configured once per process (boot, the CLIs): the sealer runs
-// from several entry points with only a transaction.
+// The chain hash is configured once per process (boot, the CLIs): the sealer runs from several entry points
+// with only a transaction. (Unlike the MAC key it is no secret, and every instance on one log must agree on it.)
 let configuredHash: ChainHashAlg = 'SHA-256';
 export function configureChainHash(hash: ChainHashAlg): void {
   configuredHash = hash;

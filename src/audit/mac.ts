@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,15 +103,23 @@ export function loadAuditMacKeys(opts: LoadAuditMacOptions): AuditMacKeys {
   return parseAuditMacKeyFile(readFileSync(file, 'utf8'), file);
 }
 
-// appendAudit is called from every command (and the seeds and the sweeper) with only a transaction, so
-// the key is configured once per process by whoever starts it (boot, the CLIs, the test app) rather than
-// threaded through every call site.
-let configured: AuditMacKeys | undefined;
-
-export function configureAuditMac(keys: AuditMacKeys): void {
-  configured = keys;
+/** The app's keys as its settings name them (AUDIT_MAC_KEY_FILE, else DATA_DIR's development key). */
+export function auditMacKeysFor(config: { auditMacKeyFile?: string; dataDir: string; env: string }): AuditMacKeys {
+  return loadAuditMacKeys({ keyFile: config.auditMacKeyFile, dataDir: config.dataDir, production: config.env === 'production' });
 }
 
-export function configuredAuditMac(): AuditMacKeys | undefined {
-  return configured;
+// appendAudit is called with only a transaction, from commands, flags, the sweeper's jobs and the seeds. Each
+// app's keys (services.auditMac) reach it through the scope its entry points open around the work they run —
+// runCommand from the request's command context, runSweep from its options, the seeds from boot — so two
+// apps in one process each sign with their own, and nothing is configured process-wide.
+const macScope = new AsyncLocalStorage<AuditMacKeys>();
+
+/** Runs `fn` with `keys` as the append MAC of every audit entry it writes. */
+export function withAuditMac<T>(keys: AuditMacKeys, fn: () => T): T {
+  return macScope.run(keys, fn);
+}
+
+/** The keys of the scope the caller runs in; none outside an app's entry points (the entry is then unsigned). */
+export function auditMacInScope(): AuditMacKeys | undefined {
+  return macScope.getStore();
 }

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { clockFor, openConfiguredDatabase } from '../boot.js';
 import { loadConfig } from '../config/config.js';
-import { runSweep } from '../sweeper/run.js';
+import { auditMacKeysFor } from '../audit/mac.js';
+import { runSweep, sweepOptions } from '../sweeper/run.js';
 
 /**
  * One sweeper pass from the command line (cron, or by hand after moving CLOCK_START in a demo): raises
@@ -20,7 +21,7 @@ const config = loadConfig();
 const database = await openConfiguredDatabase(config);
 try {
   await database.migrate();
-  const reports = await runSweep(database.db, clockFor(config), { planPublishWithinDays: publishDays, resultNotifyWorkingDays: config.resultNotifyWorkingDays, referralAcceptWorkingDays: config.referralAcceptWorkingDays, archiveWithinDays: config.archiveWithinDays, caseMergeWindowDays: config.caseMergeWindowDays, followUpDays: config.followUpDays, planRefileWithinDays: config.plans.refileDays, jointCoordinationDays: config.joint.coordinationDays, relabelling: config.relabelling });
+  const reports = await runSweep(database.db, clockFor(config), { ...sweepOptions(config), auditMac: auditMacKeysFor(config), ...(publishDays === undefined ? {} : { planPublishWithinDays: publishDays }) });
   for (const r of reports) console.log(`${r.job}: ${r.count} flag(s) raised${r.error ? ` — failed: ${r.error}` : ''}`);
   if (reports.some((r) => r.error)) process.exitCode = 1;
 } finally {

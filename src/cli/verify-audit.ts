@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseAuditMacKeyFile } from '../audit/mac.js';
 import { parseCheckpoints, parseSegment, verifySegment } from '../audit/offline.js';
 import { parsePublishedKeys } from '../codes/published-keys.js';
+import { offlineInput } from './offline-input.js';
 
 /**
  * Offline verification of the audit log (审计日志离线校验), for anyone who keeps copies of the published
@@ -26,34 +25,16 @@ import { parsePublishedKeys } from '../codes/published-keys.js';
  */
 const USAGE = 'usage: tsx src/cli/verify-audit.ts --checkpoints <file.json> --segment <file.ndjson> [--keys <keys.json>] [--mac-keys <file>] [--to-head] [--mac-from <seq>]';
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function read(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail(`cannot read ${what} from ${file}: ${(e as Error).message}`);
-  }
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      checkpoints: { type: 'string', multiple: true },
-      segment: { type: 'string' },
-      keys: { type: 'string' },
-      'mac-keys': { type: 'string' },
-      'to-head': { type: 'boolean' },
-      'mac-from': { type: 'string' },
-    },
-  }));
-} catch (e) {
-  fail((e as Error).message);
-}
+const { values, read, ...cli } = offlineInput(USAGE, {
+  checkpoints: { type: 'string', multiple: true },
+  segment: { type: 'string' },
+  keys: { type: 'string' },
+  'mac-keys': { type: 'string' },
+  'to-head': { type: 'boolean' },
+  'mac-from': { type: 'string' },
+});
+// Annotated, so that TypeScript narrows after a call to it.
+const fail: (message: string) => never = cli.fail;
 if (!values.checkpoints?.length || !values.segment) fail('--checkpoints and --segment are required');
 const macFromArg = values['mac-from'];
 if (macFromArg !== undefined && !/^[1-9][0-9]{0,15}$/.test(macFromArg)) fail('--mac-from must be a chain position (1 or more)');

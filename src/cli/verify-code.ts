@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { CodeFacts } from '../codes/facts.js';
-import { parsePublishedKeys, publishedPublicKey, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
+import { parsePublishedKeys, publishedPublicKey, verifyCompactWithPublishedKeys, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../codes/published-keys.js';
 import { parseCheckUrl } from '../codes/signed-code.js';
+import { offlineInput } from './offline-input.js';
 
 /**
  * Offline check of an inspection code, for anyone who does not want to trust the server's own check
@@ -12,8 +11,9 @@ import { parseCheckUrl } from '../codes/signed-code.js';
  *   tsx src/cli/verify-code.ts --keys inspection-keys.json --facts facts.json --kid <kid> --signature=<sig>
  *   tsx src/cli/verify-code.ts --keys inspection-keys.json --url='<the URL in the QR code>'
  *
- * The QR's URL carries the signed message itself (`#m=`, docs/CODE-FORMAT.md), so with --url nothing
- * else is needed; the facts it prints are those bytes, read after the signature over them verified.
+ * The QR's URL carries the signed facts itself — the printed QR the packed v2 message (`#<base32>`), a link
+ * sent electronically the v1 message (`#m=`), docs/CODE-FORMAT.md §5 — so with --url nothing else is needed;
+ * the facts it prints are those bytes, read after the signature over them verified.
  * The signature is base64url and may begin with '-': pass it as --signature=<sig> so it is never read as a flag.
  *
  * Exit status: 0 valid, 1 forged or altered, 2 the input could not be read (files, arguments).
@@ -22,33 +22,22 @@ const USAGE =
   'usage: tsx src/cli/verify-code.ts --keys <keys.json> --facts <facts.json> --kid <kid> --signature=<sig>\n' +
   "       tsx src/cli/verify-code.ts --keys <keys.json> --url='<check URL from the QR code>'";
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function readJson(file: string, what: string): unknown {
+const { values, read, ...cli } = offlineInput(USAGE, {
+  keys: { type: 'string' },
+  facts: { type: 'string' },
+  kid: { type: 'string' },
+  signature: { type: 'string' },
+  url: { type: 'string' },
+});
+// Annotated, so that TypeScript narrows after a call to it.
+const fail: (message: string) => never = cli.fail;
+const readJson = (file: string, what: string): unknown => {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(read(file, what));
   } catch (e) {
     return fail(`cannot read ${what} from ${file}: ${(e as Error).message}`);
   }
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      keys: { type: 'string' },
-      facts: { type: 'string' },
-      kid: { type: 'string' },
-      signature: { type: 'string' },
-      url: { type: 'string' },
-    },
-  }));
-} catch (e) {
-  fail((e as Error).message);
-}
+};
 const { keys: keysFile, facts: factsFile, url } = values;
 let { kid, signature } = values;
 if (!keysFile) fail('--keys is required');
@@ -60,11 +49,18 @@ try {
 } catch (e) {
   fail(`${keysFile}: ${(e as Error).message}`);
 }
-let facts: CodeFacts;
+let facts: Pick<CodeFacts, 'code' | 'validFrom' | 'validTo'>;
 let valid: boolean;
-if (url !== undefined) {
-  const scanned = parseCheckUrl(url);
-  if (!scanned) fail('--url is not a check URL /v/<code>?k=<kid>&s=<signature> in canonical base64url');
+const scanned = url !== undefined ? parseCheckUrl(url) : undefined;
+if (scanned === null) fail('--url is not a check URL /v/<code>?k=<kid>&s=<signature> in canonical base64url (or base32 with packed facts)');
+if (scanned?.packed) {
+  // The printed QR (v2): the compact signature covers the code in the path and the packed facts.
+  ({ kid, signature } = scanned);
+  const signed = verifyCompactWithPublishedKeys(keys, kid, scanned.code, scanned.packed, signature);
+  valid = signed !== null;
+  facts = { code: scanned.code, ...signed } as CodeFacts;
+  if (valid) console.log(JSON.stringify(facts, null, 2));
+} else if (scanned) {
   if (!scanned.message) fail('this URL carries no signed message (#m=…), as QR codes printed before it was added; use --facts with the facts from the issuing agency');
   ({ kid, signature } = scanned);
   const signed = verifyMessageWithPublishedKeys(keys, kid, scanned.message, signature);
@@ -73,8 +69,9 @@ if (url !== undefined) {
   facts = signed ?? ({ code: scanned.code } as CodeFacts);
   if (valid) console.log(JSON.stringify(facts, null, 2));
 } else {
-  facts = readJson(factsFile!, 'the code facts') as CodeFacts;
-  valid = verifyWithPublishedKeys(keys, facts, kid!, signature!);
+  const read = readJson(factsFile!, 'the code facts') as CodeFacts;
+  valid = verifyWithPublishedKeys(keys, read, kid!, signature!);
+  facts = read;
 }
 kid = kid!;
 

@@ -20,7 +20,7 @@ import {
   type PublicKeyLike,
   type SignatureAlg,
 } from './keys.js';
-import { decodeSignature, encodeSignature, KID_RE, signFacts, verifyFactsSignature } from './signature.js';
+import { decodeSignature, encodeSignature, KID_RE, signCompactFacts, signFacts, verifyCompactSignature, verifyFactsSignature } from './signature.js';
 import type { Sm2PublicKey } from './sm2.js';
 
 export type { SignatureAlg } from './keys.js';
@@ -109,14 +109,30 @@ export class Keyring {
     this.#signingKey = signer.privateKey!;
   }
 
-  sign(facts: CodeFacts): { kid: string; alg: SignatureAlg; signature: string } {
-    return { kid: this.activeKid, alg: this.signingAlg, signature: signFacts(this.#signingKey, facts) };
+  /**
+   * Both signatures of a code, with the same key: `signature` over the v1 message (canonical JSON, the
+   * electronic link's `#m=` and the public check's `signedMessage`) and `compactSignature` over the v2 packed
+   * message the printed QR carries (src/codes/compact.ts). One call, so a code is never signed in one form only.
+   */
+  sign(facts: CodeFacts): { kid: string; alg: SignatureAlg; signature: string; compactSignature: string } {
+    return {
+      kid: this.activeKid,
+      alg: this.signingAlg,
+      signature: signFacts(this.#signingKey, facts),
+      compactSignature: signCompactFacts(this.#signingKey, facts),
+    };
   }
 
   /** False for an unknown kid or a bad signature; never throws on garbage input. */
   verify(facts: CodeFacts, kid: string, signature: string): boolean {
     const key = typeof kid === 'string' ? this.#publicKeys.get(kid) : undefined;
     return key !== undefined && verifyFactsSignature(key, facts, signature);
+  }
+
+  /** Checks a v2 compact signature (base32) over `code` and the packed facts under `kid`; never throws. */
+  verifyCompact(code: string, packed: Uint8Array, kid: string, compactSignature: string): boolean {
+    const key = typeof kid === 'string' ? this.#publicKeys.get(kid) : undefined;
+    return key !== undefined && verifyCompactSignature(key, code, packed, compactSignature);
   }
 
   /**

@@ -2,7 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { CODE_FACTS_SCHEMA, type CodeFacts } from './facts.js';
 import type { PublishedKey } from './keyring.js';
 import { keyAlg, parsePublicPem, verifyBytesWith, type PublicKeyLike } from './keys.js';
-import { decodeSignature, verifyFactsSignature } from './signature.js';
+import { unpackCodeFacts, type CompactFacts } from './compact.js';
+import { decodeSignature, verifyCompactSignature, verifyFactsSignature } from './signature.js';
 
 /**
  * Verification from the published keys alone — what an enterprise, a court or a journalist can do
@@ -57,4 +58,14 @@ export function verifyMessageWithPublishedKeys(keys: PublishedKey[], kid: string
 export function verifyWithPublishedKeys(keys: PublishedKey[], facts: CodeFacts, kid: string, signature: string): boolean {
   const key = publishedPublicKey(keys, kid);
   return key !== undefined && verifyFactsSignature(key, facts, signature);
+}
+
+/**
+ * The facts of a printed QR's packed message (v2, docs/CODE-FORMAT.md §5) when its compact signature over the
+ * code and those bytes verifies under the published key `kid`; null otherwise (verified first, then read).
+ */
+export function verifyCompactWithPublishedKeys(keys: PublishedKey[], kid: string, code: string, packed: Uint8Array, signature: string): CompactFacts | null {
+  const key = publishedPublicKey(keys, kid);
+  if (!key || !verifyCompactSignature(key, code, packed, signature)) return null;
+  return unpackCodeFacts(packed);
 }

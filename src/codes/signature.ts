@@ -1,3 +1,4 @@
+import { compactMessageOf, compactSignedBytes, decodeBase32, encodeBase32 } from './compact.js';
 import { canonicalFacts, type CodeFacts } from './facts.js';
 import { keyAlg, signBytesWith, verifyBytesWith, type PrivateKeyLike, type PublicKeyLike } from './keys.js';
 
@@ -50,6 +51,21 @@ export function verifyFactsSignature(publicKey: PublicKeyLike, facts: CodeFacts,
   try {
     const bytes = decodeSignature(signature);
     return bytes !== null && verifyBytesWith(publicKey, Buffer.from(canonicalFacts(facts), 'utf8'), bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** The v2 signature of `facts` (docs/CODE-FORMAT.md §5): over compactMessageOf(facts), in base32 for the printed QR. */
+export function signCompactFacts(privateKey: PrivateKeyLike, facts: CodeFacts): string {
+  return encodeBase32(signBytesWith(privateKey, compactMessageOf(facts)));
+}
+
+/** True only when the base32 `signature` is a genuine v2 signature over `code` and `packed`; never throws. */
+export function verifyCompactSignature(publicKey: PublicKeyLike, code: string, packed: Uint8Array, signature: string): boolean {
+  try {
+    const bytes = SIGNATURE_RE.test(signature) ? decodeBase32(signature) : null;
+    return bytes !== null && verifyBytesWith(publicKey, compactSignedBytes(code, packed), bytes);
   } catch {
     return false;
   }

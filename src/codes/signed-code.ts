@@ -1,6 +1,7 @@
 import { isWellFormedCodeId } from './code-id.js';
+import { decodeBase32, encodeBase32, packCodeFacts, unpackCodeFacts, type CompactFacts } from './compact.js';
 import { canonicalFacts, type CodeFacts } from './facts.js';
-import { decodeSignature, KID_RE } from './signature.js';
+import { decodeSignature, KID_RE, SIGNATURE_RE } from './signature.js';
 
 /**
  * The signed code as one URL-safe token — `<code>.<kid>.<signature>`, e.g.
@@ -50,15 +51,18 @@ export function checkUrl(publicBaseUrl: string, code: string, kid: string, signa
 }
 
 /**
- * The URL the printed QR code carries (docs/CODE-FORMAT.md §5, compact form): the code, the key id and the
- * signature — about 150 characters, a version-9 or 10 QR at level M — without the `#m=` signed message,
- * which alone made the QR 577 characters (version 19, 0.35 mm modules, undecodable from a PDF shown on a
- * phone at 100 dpi). The signed facts are the same v1 message as before; the check page fetches them with
- * the signature from the public check (`signedMessage`), verifies them in the browser, and keeps them for
- * the next visit without signal. Links shared electronically may still carry `#m=` (checkUrl with facts).
+ * The URL the printed QR code carries (docs/CODE-FORMAT.md §5, compact form v2):
+ * `${base}/v/${code}?k=${kid}&s=${compactSignature}#${packed facts}`, both in base32, so the QR stays at
+ * version 10 or lower at level M (the v1 form with `#m=` was 577 characters, version 19, undecodable from a
+ * PDF shown on a phone at 100 dpi) and still carries signed facts: a phone that never opened the code
+ * online checks it offline with the keys it kept. The packed facts are rebuilt from the stored v1 facts;
+ * the fragment keeps them out of server logs. Codes issued before v2 have no compact signature: their QR
+ * is the bare `?k=&s=` form, whose facts the check page fetches online.
  */
-export function qrCheckUrl(publicBaseUrl: string, code: string, kid: string, signature: string): string {
-  return checkUrl(publicBaseUrl, code, kid, signature);
+export function qrCheckUrl(publicBaseUrl: string, code: string, kid: string, signature: string, compact?: { signature: string; facts: CodeFacts }): string {
+  if (!compact) return checkUrl(publicBaseUrl, code, kid, signature);
+  if (!decodeBase32(compact.signature)) throw new Error('compact signature must be canonical base32 (docs/CODE-FORMAT.md §5)');
+  return `${checkUrl(publicBaseUrl, code, kid, compact.signature)}#${encodeBase32(packCodeFacts(compact.facts))}`;
 }
 
 /** The signed bytes of `facts` in base64url: the `m` of the QR URL. */
@@ -66,14 +70,21 @@ export function signedMessage(facts: CodeFacts): string {
   return Buffer.from(canonicalFacts(facts), 'utf8').toString('base64url');
 }
 
-/** What a QR check URL carries (docs/CODE-FORMAT.md §5); `message` is absent in URLs printed before it was added. */
+/**
+ * What a QR check URL carries (docs/CODE-FORMAT.md §5): `message` (v1, `#m=`) in links sent electronically,
+ * `packed` (v2, `#<base32>`, with `signature` then the base32 compact signature) in printed QR codes, neither
+ * in QR codes printed before either was added.
+ */
 export interface ScannedCheckUrl extends SignedCode {
   message?: Buffer;
+  packed?: Buffer;
+  compactFacts?: CompactFacts;
 }
 
 /**
  * The parts of a check URL, or null when it is not one: the code from the path, k and s from the query,
- * and the signed message from the fragment's `m`. Every base64url part must be in canonical spelling.
+ * and the signed message from the fragment: `m` (v1, base64url) or the packed facts (v2, base32, and then `s`
+ * is the compact signature in base32). Every part must be in its encoding's canonical spelling.
  */
 export function parseCheckUrl(text: string): ScannedCheckUrl | null {
   let url: URL;
@@ -85,8 +96,17 @@ export function parseCheckUrl(text: string): ScannedCheckUrl | null {
   const code = decodeURIComponent(url.pathname.split('/').at(-1) ?? '');
   const kid = url.searchParams.get('k') ?? '';
   const signature = url.searchParams.get('s') ?? '';
-  if (!/\/v\/[^/]+$/.test(url.pathname) || !isWellFormedCodeId(code) || !KID_RE.test(kid) || !decodeSignature(signature)) return null;
-  const m = new URLSearchParams(url.hash.replace(/^#/, '')).get('m');
+  if (!/\/v\/[^/]+$/.test(url.pathname) || !isWellFormedCodeId(code) || !KID_RE.test(kid)) return null;
+  const fragment = url.hash.replace(/^#/, '');
+  if (/^[A-Z2-7]+$/.test(fragment)) {
+    // v2: the packed facts, and `s` is the compact signature in base32.
+    const packed = decodeBase32(fragment);
+    const compactFacts = packed && unpackCodeFacts(packed);
+    if (!packed || !compactFacts || !SIGNATURE_RE.test(signature) || !decodeBase32(signature)) return null;
+    return { code, kid, signature, packed, compactFacts };
+  }
+  if (!decodeSignature(signature)) return null;
+  const m = new URLSearchParams(fragment).get('m');
   if (m === null) return { code, kid, signature };
   const message = Buffer.from(m, 'base64url');
   if (!/^[A-Za-z0-9_-]+$/.test(m) || message.toString('base64url') !== m) return null;

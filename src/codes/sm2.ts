@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+// The curve's parameters and point arithmetic: one copy, shared with the check page, which verifies SM2 offline
+// with it (browsers' WebCrypto has no SM2).
+import { A, add, B, GX, GY, inv, mod, multiply, N, P, sm2Verify as verifyOnPoint } from '../../web/portal/sm2-verify.js';
 
 /**
  * SM2 signatures with SM3 (GB/T 32918.2-2016, GB/T 32905-2016; GM/T 0009-2012 for the default user id).
@@ -6,8 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
  * Why not node:crypto alone: Node 20 loads SM2 keys (EC keys on curve `SM2`) and hashes with SM3, but
  * `crypto.sign('sm3', …)` with such a key neither computes the user-id digest Z_A nor is checked by
  * `openssl pkeyutl -digest sm3 -pkeyopt distid:1234567812345678` (test/process/codes-sm2-openssl.test.ts
- * shows it). So the curve arithmetic is done here, on BigInt, with SM3 from node:crypto, and checked
- * against OpenSSL's own SM2 in both directions.
+ * shows it). So the curve arithmetic is done on BigInt (web/portal/sm2-verify.js, shared with the check
+ * page), with SM3 from node:crypto, and checked against OpenSSL's own SM2 in both directions.
  *
  * Signatures are DER `SEQUENCE { INTEGER r, INTEGER s }` (GB/T 35276-2017 §7.3), the form OpenSSL reads
  * and writes; only the one DER spelling of (r, s) is accepted, so a signature has one printed form.
@@ -17,76 +20,10 @@ import { createHash, randomBytes } from 'node:crypto';
  * keep Ed25519 (the default, CODE_SIGNING_ALG).
  */
 
-const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
-const A = 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn;
-const B = 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n;
-const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
-const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
-const GY = 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n;
-
 /** GM/T 0009-2012 §10: the user id when none was agreed — what OpenSSL's `distid:1234567812345678` names. */
 export const SM2_DEFAULT_ID = Buffer.from('1234567812345678', 'ascii');
 
-const mod = (a: bigint, m: bigint) => {
-  const r = a % m;
-  return r < 0n ? r + m : r;
-};
-
-function inv(a: bigint, m: bigint): bigint {
-  // Extended Euclid; a is never 0 mod m where this is called.
-  let [r0, r1] = [mod(a, m), m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return mod(s0, m);
-}
-
-/** Jacobian coordinates (X, Y, Z) ↔ affine (X/Z², Y/Z³): additions without a modular inverse each. */
 type Jac = [bigint, bigint, bigint];
-const INFINITY: Jac = [1n, 1n, 0n];
-
-function double([x, y, z]: Jac): Jac {
-  if (z === 0n || y === 0n) return INFINITY;
-  const yy = mod(y * y, P);
-  const s = mod(4n * x * yy, P);
-  const zz = mod(z * z, P);
-  const m = mod(3n * x * x + A * zz * zz, P);
-  const x3 = mod(m * m - 2n * s, P);
-  const y3 = mod(m * (s - x3) - 8n * yy * yy, P);
-  return [x3, y3, mod(2n * y * z, P)];
-}
-
-function add(p: Jac, q: Jac): Jac {
-  if (p[2] === 0n) return q;
-  if (q[2] === 0n) return p;
-  const z1z1 = mod(p[2] * p[2], P);
-  const z2z2 = mod(q[2] * q[2], P);
-  const u1 = mod(p[0] * z2z2, P);
-  const u2 = mod(q[0] * z1z1, P);
-  const s1 = mod(p[1] * q[2] * z2z2, P);
-  const s2 = mod(q[1] * p[2] * z1z1, P);
-  if (u1 === u2) return s1 === s2 ? double(p) : INFINITY;
-  const h = mod(u2 - u1, P);
-  const r = mod(s2 - s1, P);
-  const hh = mod(h * h, P);
-  const hhh = mod(h * hh, P);
-  const v = mod(u1 * hh, P);
-  const x3 = mod(r * r - hhh - 2n * v, P);
-  const y3 = mod(r * (v - x3) - s1 * hhh, P);
-  return [x3, y3, mod(h * p[2] * q[2], P)];
-}
-
-function multiply(k: bigint, point: Jac): Jac {
-  let acc = INFINITY;
-  for (let i = BigInt(k.toString(2).length - 1); i >= 0n; i--) {
-    acc = double(acc);
-    if ((k >> i) & 1n) acc = add(acc, point);
-  }
-  return acc;
-}
 
 function affine([x, y, z]: Jac): [bigint, bigint] | null {
   if (z === 0n) return null;
@@ -212,24 +149,6 @@ function encodeDer(r: bigint, s: bigint): Buffer {
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
-/** (r, s) from the one DER spelling of them, or null (short-form lengths suffice: the body is < 128 bytes). */
-function decodeDer(sig: Buffer): [bigint, bigint] | null {
-  if (sig.length < 8 || sig[0] !== 0x30 || sig[1] !== sig.length - 2) return null;
-  const values: bigint[] = [];
-  let at = 2;
-  for (let i = 0; i < 2; i++) {
-    if (sig[at] !== 0x02) return null;
-    const len = sig[at + 1]!;
-    if (len < 1 || len > 33 || at + 2 + len > sig.length) return null;
-    values.push(int(sig.subarray(at + 2, at + 2 + len)));
-    at += 2 + len;
-  }
-  if (at !== sig.length) return null;
-  const [r, s] = values as [bigint, bigint];
-  // Re-encoding must give the same bytes: no negative numbers, no superfluous leading zero octets.
-  return encodeDer(r, s).equals(sig) ? [r, s] : null;
-}
-
 function randomScalar(): bigint {
   for (;;) {
     const k = int(randomBytes(32));
@@ -253,21 +172,10 @@ export function sm2Sign(privateKey: Sm2PrivateKey, message: Buffer): Buffer {
   }
 }
 
-/** GB/T 32918.2 §7.1. False for anything that is not a genuine signature; never throws. */
+/**
+ * GB/T 32918.2 §7.1. False for anything that is not a genuine signature; never throws. The check page's verifier,
+ * so the server and the phone accept exactly the same signatures (one DER spelling of (r, s) only).
+ */
 export function sm2Verify(publicKey: Sm2PublicKey, message: Buffer, signature: Buffer): boolean {
-  try {
-    if (publicKey?.type !== 'sm2-public') return false;
-    const rs = decodeDer(signature);
-    if (!rs) return false;
-    const [r, s] = rs;
-    if (r < 1n || r >= N || s < 1n || s >= N) return false;
-    const t = mod(r + s, N);
-    if (t === 0n) return false;
-    const { x, y } = publicKey;
-    const sum = affine(add(multiply(s, G), multiply(t, [int(x), int(y), 1n])));
-    if (!sum) return false;
-    return mod(digest(publicKey, message) + sum[0], N) === r;
-  } catch {
-    return false;
-  }
+  return publicKey?.type === 'sm2-public' && verifyOnPoint(publicKey.x, publicKey.y, message, signature);
 }

@@ -1,4 +1,5 @@
 import { appendAudit, auditEntryCtes, type AuditInput, type DrawnAuditId } from '../audit/append.js';
+import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
 import type { SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
@@ -11,6 +12,8 @@ export interface CommandContext {
   db: Db;
   clock: Clock;
   actor: Principal;
+  /** The app's audit append-MAC keys (services.auditMac): every entry the command writes carries their MAC. */
+  auditMac: AuditMacKeys;
   requestId?: string;
   /**
    * Called once the transaction has committed, with the subjects it audited: this instance's caches drop what
@@ -57,6 +60,10 @@ export async function runCommand<T>(
   refusalSubject: RefusalSubject | (() => Promise<RefusalSubject | null>),
   body: (tx: Db, scope: CommandScope) => Promise<T>,
 ): Promise<T> {
+  return withAuditMac(ctx.auditMac, () => runInScope(ctx, refusalSubject, body));
+}
+
+async function runInScope<T>(ctx: CommandContext, refusalSubject: Parameters<typeof runCommand>[1], body: (tx: Db, scope: CommandScope) => Promise<T>): Promise<T> {
   const at = ctx.clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -66,11 +73,11 @@ export async function runCommand<T>(
           at,
           audit: (entry) => {
             audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
-            return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null });
+            return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, ctx.auditMac);
           },
           auditCtes: (entry, drawn) => {
             audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
-            return auditEntryCtes({ ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, drawn);
+            return auditEntryCtes({ ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, drawn, ctx.auditMac);
           },
         };
         return body(tx, scope);
@@ -98,6 +105,6 @@ async function recordRefusal(ctx: CommandContext, at: Date, subject: RefusalSubj
       ...subject,
       payload: { code: err.code, detail: err.detail, violations: err.extensions.violations ?? [] },
       requestId: ctx.requestId ?? null,
-    });
+    }, ctx.auditMac);
   });
 }

@@ -5,7 +5,7 @@ import type { JointSettings } from './joint-settings.js';
 import type { PlanSettings } from '../plans/plan-settings.js';
 import type { SpecialPlanSettings } from '../plans/special-plan-settings.js';
 import { urlUser } from '../db/hosts.js';
-import { DEFAULT_EXCHANGE, type ExchangeSettings } from '../exchange/settings.js';
+import type { ExchangeSettings } from '../exchange/settings.js';
 import type { ReportSettings } from '../supervision/report-settings.js';
 
 /**
@@ -98,6 +98,8 @@ const EnvSchema = Type.Object({
    * a minute is prompt; each pass is a few indexed queries, so it costs nothing when nothing is due.
    */
   SWEEP_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 1000, maximum: 86_400_000 }),
+  /** A filed plan unpublished this many days is flagged PLAN_NOT_PUBLISHED: a reminder, Art. 14 says 依法公布 without a number. */
+  PLAN_PUBLISH_DAYS: Type.Integer({ default: 20, minimum: 1, maximum: 366 }),
   /**
    * Working days after the findings within which the enterprise is told the result (Art. 18(5) names no
    * number; 5 matches the usual 告知 terms of inspection rules). Past it, the sweeper flags RESULT_NOT_NOTIFIED.
@@ -135,7 +137,8 @@ const EnvSchema = Type.Object({
    * The algorithm that signs NEW inspection codes (and whatever signs through Keyring#signBytes): Ed25519 (RFC 8032) or SM2-SM3
    * (GB/T 32918.2 with SM3, the national standard some agencies must use). Earlier codes keep verifying
    * under their own key whatever this says; the published key set lists both kinds (docs/CODE-FORMAT.md).
-   * Ed25519 by default because an enterprise's phone can check it offline (browsers' WebCrypto has no SM2).
+   * Ed25519 by default: shorter signatures, and the phone checks it with the browser's WebCrypto; the check page
+   * verifies SM2-SM3 offline with its own code (web/portal/sm2-verify.js), more slowly.
    */
   CODE_SIGNING_ALG: Type.Union([Type.Literal('Ed25519'), Type.Literal('SM2-SM3')], { default: 'Ed25519' }),
   /**
@@ -178,25 +181,51 @@ const EnvSchema = Type.Object({
    * and so its rate-limit bucket; a hop count is not offered because Fastify cannot check the peer with it.
    */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  /** Art. 31: officers of one joint visit at most (严格控制执法人员数量); see src/config/joint-settings.ts for why 6. */
+  /**
+   * Art. 31 (严格控制单次开展检查的执法人员数量) gives no number. Six is three units sending two certified
+   * officers each (Art. 18(1)'s minimum), the common case of a combined visit; more needs a setting change
+   * by the city, not an officer's choice.
+   */
   JOINT_TEAM_MAX: Type.Integer({ default: 6, minimum: 2, maximum: 50 }),
-  /** Art. 26: visits of two agencies this many days apart or closer should have been one joint visit. */
+  /**
+   * Art. 26 (同一时间) gives no number either: visits of two agencies this many days apart or closer should have
+   * been one joint visit. Seven: visits a week apart could as well have been one, and a shorter window misses
+   * visits planned in the same week.
+   */
   JOINT_COORDINATION_DAYS: Type.Integer({ default: 7, minimum: 0, maximum: 90 }),
   /**
-   * Art. 14 ¶1 names no period for resubmitting a returned plan: resubmitted within these days it keeps
-   * its first submission's standing for the 31 March duty (src/plans/plan-settings.ts says why 15).
+   * Art. 14 ¶1: after the bureau returns a plan, the agency 重新调整…并报送备案 but no period is named.
+   * Resubmitted within these days of the return, it keeps its first submission's standing for the 31 March
+   * duty (the bureau's return must not make an agency that submitted in time late); later, it counts from its
+   * own date. Fifteen: half a month, long enough to adjust a plan and have the head approve it, short enough
+   * that a return is not a way to postpone the duty.
    */
   PLAN_RESUBMIT_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
-  /** Art. 14 ¶2: an amended plan not submitted again within these days is flagged PLAN_AMENDED_NOT_REFILED. */
+  /**
+   * Art. 14 ¶2: 应当在检查计划调整后报送备案 — promptly, no number. An amended plan not submitted again within
+   * these days is flagged PLAN_AMENDED_NOT_REFILED. Fifteen, as a resubmission after a return: both are the
+   * same work of adjusting and approving.
+   */
   PLAN_REFILE_DAYS: Type.Integer({ default: 15, minimum: 1, maximum: 90 }),
-  /** Art. 13 ¶2: also accept the same-level government's approval of a vertically managed agency's special plan. */
+  /**
+   * Art. 13 ¶2: 经同级人民政府或者实行垂直管理的上级主管部门批准 — a vertically managed agency's special plan is
+   * approved by its upper authority, since the local government does not lead it. Where vertical management
+   * stops below the province (省以下垂直管理) and the local government also approves such plans, `true` accepts
+   * the same-level government's approval for it as well (never an upper authority's for other agencies).
+   */
   SPECIAL_PLAN_VERTICAL_GOVERNMENT_APPROVAL: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   /**
    * 检查结果互认 (Art. 24, 40(7)): how far back other agencies' and platforms' results count as recent, shown at
    * drafting and read by REPEATED_TESTING. The Order names no period; a year is the plan's and the caps' year.
    */
   RESULTS_RECOGNISED_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3660 }),
-  /** The relabelling detectors' thresholds (src/declarations/settings.ts says why each default). */
+  /**
+   * The relabelling detectors' thresholds (issue 22). The Order names none: they say when supervisors look.
+   * 90 days: a quarter, long enough for a rise to be more than one busy week. Twice the previous quarter and
+   * at least 5 cases: fewer is noise. A lead serving 3 enterprises: two may be a complaint naming a supplier and
+   * its customer; three is a list. Three times the level's median and at least 5: the same reasoning, with the
+   * level's agencies as the peers.
+   */
   CASE_RELABEL_WINDOW_DAYS: Type.Integer({ default: 90, minimum: 7, maximum: 366 }),
   CASE_RELABEL_RISE_TIMES: Type.Integer({ default: 2, minimum: 1, maximum: 100 }),
   CASE_RELABEL_MIN_CASES: Type.Integer({ default: 5, minimum: 1, maximum: 100000 }),
@@ -205,13 +234,16 @@ const EnvSchema = Type.Object({
   DECLARATION_PEER_TIMES: Type.Integer({ default: 3, minimum: 1, maximum: 100 }),
   DECLARATION_PEER_MIN: Type.Integer({ default: 5, minimum: 1, maximum: 100000 }),
   DECLARATION_PEER_WINDOW_DAYS: Type.Integer({ default: 90, minimum: 7, maximum: 366 }),
-  /** Data exchange (src/exchange/settings.ts): the CloudEvents source of outbound events. */
+  /** Data exchange (Art. 8, 24, 29): the CloudEvents `source` of every outbound event (an event id is unique within it). */
   EVENT_SOURCE: Type.String({ default: '/wuhan-327', minLength: 1, maxLength: 200 }),
   /** How often pending webhooks are delivered; a receiver sees an event within about this long. */
   WEBHOOK_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 3_600_000 }),
   /** A webhook request that takes longer counts as failed and is retried. */
   WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
-  /** First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS. */
+  /**
+   * First retry after this long; doubles per failure up to WEBHOOK_BACKOFF_MAX_MS: a receiver down for a day is
+   * tried about once an hour, not hammered, and catches up in order when it returns.
+   */
   WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 3_600_000 }),
   WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 1000, maximum: 86_400_000 }),
   /** Attempts at one event before it is dead-lettered and the subscriber moves on (src/exchange/webhooks.ts). */
@@ -230,14 +262,28 @@ const EnvSchema = Type.Object({
    * (loopback), so an exporter sidecar or a local agent scrapes it and the internet does not.
    */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
-  /** Abuse limits on enterprise reports (src/supervision/report-settings.ts says why each). */
+  /**
+   * Abuse limits on 企业报告 (Art. 40 reports; issue 23). Not the Order's: chosen so that a flood from one account
+   * cannot bury the supervisors while a genuine report always goes through. One report is one visit; a report
+   * ticking every box raised 8 flags: the first REPORT_MAX_FLAGS are raised (the missing code first), the rest
+   * named in the last one's detail. Per enterprise and Beijing day, ten photos (20 MB) is more than any real
+   * enterprise sends; one photo at most 2 MB, the request schema's own ceiling.
+   */
   REPORT_MAX_FLAGS: Type.Integer({ default: 6, minimum: 1, maximum: 20 }),
   REPORT_PHOTOS_PER_DAY: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
   REPORT_PHOTO_BYTES_PER_DAY: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
   REPORT_PHOTO_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024, maximum: 2 * 1024 * 1024 }),
-  /** 现场取证: the largest photo or short video an officer may attach, in bytes (src/evidence/settings.ts says why 20 MiB). */
+  /**
+   * 现场取证: the largest photo or short video an officer may attach, in bytes. Not the Order's (Art. 19 asks for
+   * a record, not a size): a phone photo is 2–6 MB, a 15-second 720p clip about 15 MB; larger files are better
+   * attached from the office system.
+   */
   EVIDENCE_MAX_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 64 * 1024, maximum: 200 * 1024 * 1024 }),
-  /** 亮码即定位: a scan this many metres or more from the enterprise's registered premises is marked for supervisors. */
+  /**
+   * 亮码即定位: a scan this many metres or more from the enterprise's registered premises is marked for
+   * supervisors. A phone's location indoors is often 50–300 m off; 500 m stays clear of that noise while still
+   * catching a scan made from another street.
+   */
   SCAN_FAR_METRES: Type.Integer({ default: 500, minimum: 50, maximum: 100_000 }),
   /** Public origin used in QR codes and links (what an enterprise's phone opens). */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -293,6 +339,8 @@ export interface Config {
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (TRUST_PROXY). */
   trustProxy: boolean | string[];
   sweepIntervalMs: number;
+  /** Art. 14: days a filed plan may wait for publication (PLAN_PUBLISH_DAYS). */
+  planPublishDays: number;
   resultNotifyWorkingDays: number;
   /** Art. 23: working days for the competent agency to accept or escalate a sent referral (REFERRAL_ACCEPT_WORKING_DAYS). */
   referralAcceptWorkingDays: number;
@@ -311,9 +359,9 @@ export interface Config {
   exchange: ExchangeSettings;
   /** Art. 24, 40(7): days within which other agencies' and platforms' results are recognised (RESULTS_RECOGNISED_DAYS). */
   resultsRecognisedDays: number;
-  /** Abuse limits on enterprise reports (REPORT_*; src/supervision/report-settings.ts). */
+  /** Abuse limits on enterprise reports (REPORT_*). */
   reports: ReportSettings;
-  /** 现场取证 and 亮码即定位 (src/evidence/settings.ts). */
+  /** 现场取证 and 亮码即定位 (EVIDENCE_MAX_BYTES, SCAN_FAR_METRES). */
   evidence: { maxBytes: number; scanFarMetres: number };
   /** Issue 22: the relabelling detectors' thresholds. */
   relabelling: RelabellingSettings;
@@ -346,6 +394,7 @@ INTEGER_SETTINGS.add('EVIDENCE_MAX_BYTES').add('SCAN_FAR_METRES');
 INTEGER_SETTINGS.add('CASE_RELABEL_WINDOW_DAYS').add('CASE_RELABEL_RISE_TIMES').add('CASE_RELABEL_MIN_CASES').add('LEAD_SHARED_MIN_ENTERPRISES').add('LEAD_SHARED_WINDOW_DAYS').add('DECLARATION_PEER_TIMES').add('DECLARATION_PEER_MIN').add('DECLARATION_PEER_WINDOW_DAYS');
 INTEGER_SETTINGS.add('WEBHOOK_INTERVAL_MS').add('WEBHOOK_TIMEOUT_MS').add('WEBHOOK_BACKOFF_BASE_MS').add('WEBHOOK_BACKOFF_MAX_MS');
 INTEGER_SETTINGS.add('WEBHOOK_MAX_ATTEMPTS');
+INTEGER_SETTINGS.add('PLAN_PUBLISH_DAYS');
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -445,6 +494,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    planPublishDays: env.PLAN_PUBLISH_DAYS,
     resultNotifyWorkingDays: env.RESULT_NOTIFY_WORKING_DAYS,
     referralAcceptWorkingDays: env.REFERRAL_ACCEPT_WORKING_DAYS,
     archiveWithinDays: env.ARCHIVE_WITHIN_DAYS,
@@ -473,7 +523,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       declarationPeerWindowDays: env.DECLARATION_PEER_WINDOW_DAYS,
     },
     exchange: {
-      ...DEFAULT_EXCHANGE,
+      // Events one webhook pass sends to one subscriber at most, each its own request, in order.
+      webhookBatch: 100,
       eventSource: env.EVENT_SOURCE,
       webhookIntervalMs: env.WEBHOOK_INTERVAL_MS,
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
@@ -483,6 +534,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     },
   };
+}
+
+/** Every setting at its default, as if the environment set none: for tools and tests outside a running app. */
+export function defaultSettings(): Config {
+  return loadConfig({});
 }
 
 /** TRUST_PROXY: unset/false → trust none; true → every peer; otherwise comma-separated addresses or CIDRs. */

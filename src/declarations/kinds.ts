@@ -157,8 +157,6 @@ export function declarationKind(kind: string): DeclarationKind | undefined {
 }
 
 /** The kinds that go on the register (the console's kind picker). */
-export const REGISTERED_KINDS = DECLARATION_KINDS.filter((d) => d.registered !== null).map((d) => d.kind);
-
 /** The declarations that relax a rule, for GET /api/v1/rules and the compliance doc. */
 export function declarationsRelaxing(rule: string): DeclarationKind[] {
   return DECLARATION_KINDS.filter((d) => d.relaxes === rule);

@@ -1,6 +1,7 @@
 /**
  * The relabelling detectors' thresholds (issue 22). The Order names none of these numbers: they only say
  * when the supervisors look, and every flag names the setting it applied, never an article as its source.
+ * Config.relabelling; src/config/config.ts says why each default.
  */
 export interface RelabellingSettings {
   /** CASE_RELABEL_WINDOW_DAYS: the period compared with the one before it. */
@@ -20,18 +21,3 @@ export interface RelabellingSettings {
   /** DECLARATION_PEER_WINDOW_DAYS: the period counted. */
   declarationPeerWindowDays: number;
 }
-
-// 90 days: a quarter, long enough for a rise to be more than one busy week. Twice the previous quarter
-// and at least 5 cases: fewer is noise. A lead serving 3 enterprises: two may be a complaint naming a
-// supplier and its customer; three is a list. Three times the median and at least 5: the same reasoning
-// as the case rise, with the level's agencies as the peers.
-export const DEFAULT_RELABELLING: RelabellingSettings = {
-  caseWindowDays: 90,
-  caseRiseTimes: 2,
-  caseMinCases: 5,
-  leadSharedMinEnterprises: 3,
-  leadSharedWindowDays: 365,
-  declarationPeerTimes: 3,
-  declarationPeerMin: 5,
-  declarationPeerWindowDays: 90,
-};

@@ -1,8 +1,6 @@
 /**
- * Settings of data exchange (Art. 8, 24, 29), read from the environment by src/config/config.ts.
- * `eventSource` is the CloudEvents `source` of every event (one engine, one source; an event id is unique
- * within it). Webhook retries back off exponentially from `backoffBaseMs` to `backoffMaxMs`: a receiver
- * down for a day is tried about once an hour, not hammered, and catches up in order when it returns.
+ * Settings of data exchange (Art. 8, 24, 29), Config.exchange (EVENT_SOURCE, WEBHOOK_*; src/config/config.ts
+ * says why each default).
  */
 export interface ExchangeSettings {
   eventSource: string;
@@ -17,17 +15,6 @@ export interface ExchangeSettings {
   /** WEBHOOK_ALLOW_PRIVATE: also deliver to loopback, private and link-local addresses (src/exchange/webhook-address.ts). */
   allowPrivate: boolean;
 }
-
-export const DEFAULT_EXCHANGE: ExchangeSettings = {
-  eventSource: '/wuhan-327',
-  webhookIntervalMs: 5000,
-  webhookTimeoutMs: 10_000,
-  backoffBaseMs: 10_000,
-  backoffMaxMs: 3_600_000,
-  webhookBatch: 100,
-  maxAttempts: 10,
-  allowPrivate: false,
-};
 
 /** The wait before the next attempt after `failures` failures in a row (1, 2, 3 …). */
 export function backoffMs(s: Pick<ExchangeSettings, 'backoffBaseMs' | 'backoffMaxMs'>, failures: number): number {

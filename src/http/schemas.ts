@@ -57,4 +57,3 @@ export const Page = {
   offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
 };
 
-export const ByParam = <T extends TSchema>(name: string, schema: T) => Type.Object({ [name]: schema });

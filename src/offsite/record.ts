@@ -71,7 +71,7 @@ function validate(input: OffsiteInput, today: string): void {
   }
 }
 
-export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principal, input: OffsiteInput, hooks: InspectionHooks): Promise<OffsiteRecorded> {
+export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principal, input: OffsiteInput, hooks: InspectionHooks, resultsRecognisedDays: number): Promise<OffsiteRecorded> {
   assertOwnAgency(actor, input.agencyCode);
   const today = shanghaiDate(scope.at);
   validate(input, today);
@@ -95,7 +95,7 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
     specialPlanId: input.specialPlanId,
     leadKind: input.leadKind,
     leadRef: input.leadRef,
-  }, hooks);
+  }, hooks, resultsRecognisedDays);
   refuseFailed(drafted.checks);
   const suspected = input.suspectedViolation;
   const noticeId = suspected ? randomUUID() : null;
@@ -128,7 +128,7 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
         leadKind: 'platform_monitoring',
         leadRef: `offsite:${inspection.id}`,
         onsiteReason: suspected.onsite.reason,
-      }, hooks);
+      }, hooks, resultsRecognisedDays);
     }
   }
   const [record] = await tx

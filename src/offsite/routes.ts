@@ -138,7 +138,7 @@ export const offsiteInspectionRoutes: FastifyPluginAsyncTypebox = async (app) =>
       const actor = principalOf(req);
       const input = { ...req.body, kind: req.body.kind ?? 'routine', agencyCode: req.body.agencyCode ?? actor.agency ?? '' } as OffsiteInput;
       const res = await runIdempotent(req, commandContext(req), offsiteRefusalSubject(input), 201, async (tx, scope) => {
-        const out = await recordOffsite(tx, scope, actor, input, app.services.inspectionHooks);
+        const out = await recordOffsite(tx, scope, actor, input, app.services.inspectionHooks, app.services.config.resultsRecognisedDays);
         return {
           inspection: inspectionView(out.inspection),
           offsite: recordView(out.record),

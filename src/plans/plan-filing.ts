@@ -8,7 +8,7 @@ import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertFilingBureau } from '../access/index.js';
 import { auditPlan, lockPlan, planTransition } from './plan-commands.js';
 import { resubmitDeadline } from './annual-duty.js';
-import { DEFAULT_PLAN_SETTINGS, type PlanSettings } from './plan-settings.js';
+import type { PlanSettings } from './plan-settings.js';
 import { insertPlanVersion } from './plan-versions.repository.js';
 import { planItemsOf, updatePlan } from './plans.repository.js';
 
@@ -57,7 +57,7 @@ export async function filePlan(tx: Db, scope: CommandScope, actor: Principal, id
  * Art. 14: a plan that does not meet the conditions goes back to the agency with what to adjust. The
  * agency keeps its submission's standing if it resubmits within `resubmitDays` (PLAN_RESUBMIT_DAYS).
  */
-export async function returnPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string, settings: PlanSettings = DEFAULT_PLAN_SETTINGS) {
+export async function returnPlan(tx: Db, scope: CommandScope, actor: Principal, id: string, reason: string, settings: PlanSettings) {
   const { plan, agency } = await lockForBureau(tx, actor, id);
   if (reason.trim().length === 0) throw DomainError.field('body.reason', '退回须说明理由');
   const state = planTransition(plan, { type: 'RETURN', reason });

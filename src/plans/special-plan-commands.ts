@@ -10,7 +10,7 @@ import { findAgency, sameLevelJusticeBureau, type Agency } from '../registry/age
 import { publishedMatterOn } from '../registry/matters.repository.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { assertActsForAgency } from '../access/index.js';
-import { DEFAULT_SPECIAL_PLAN_SETTINGS, type SpecialPlanSettings } from './special-plan-settings.js';
+import type { SpecialPlanSettings } from './special-plan-settings.js';
 import { markVersionPublished } from './special-plan-versions.repository.js';
 import { findSpecialPlan, updateSpecialPlan, type SpecialPlan, type SpecialPlanState } from './special-plans.repository.js';
 import { upperAuthorityCodeOf } from './upper-authority.js';
@@ -110,7 +110,7 @@ export async function approveSpecialPlan(
   actor: Principal,
   id: string,
   approval: Approval,
-  settings: SpecialPlanSettings = DEFAULT_SPECIAL_PLAN_SETTINGS,
+  settings: SpecialPlanSettings,
 ) {
   const { plan, agency } = await lockSpecialPlan(tx, id);
   await assertActsForAgency(tx, actor, plan.agencyCode);

@@ -17,6 +17,7 @@ import { acceptUnit, approveUnit, assignUnit } from '../visits/joint/task-units.
 import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { DECLINE_REASONS, type DeclineReason } from './decline-reasons.js';
+import { withdrawMergedDrafts } from './scheme-closeout.js';
 import { findProposal, unitsOfProposal, updateProposal, updateProposalUnit, type JointProposal, type ProposalUnit } from './repository.js';
 
 /**
@@ -85,9 +86,11 @@ async function settle(tx: Db, scope: CommandScope, deps: AnswerDeps, proposal: J
     await acceptUnit(tx, scope, headOf(u), deps.joint, taskId, { inspectors: u.inspectors });
   }
   for (const u of inUnits) await approveUnit(tx, scope, headOf(u), taskId, '联合检查建议经本单位负责人接受');
+  // From schemes: the units' own drafts give way to the joint visit before its code is issued.
+  const withdrawn = await withdrawMergedDrafts(tx, scope, proposal, inUnits, headOf, taskId);
   const codes = await issueJointCodes(tx, scope, headOf(lead), deps.keyring, deps.joint, taskId);
   const out = await updateProposal(tx, proposal, { state: 'launched', jointTaskId: taskId }, scope.at);
-  await audit(tx, scope, out, proposal.state, 'launched', { jointTaskId: taskId, codes: codes.map((c) => c.code) });
+  await audit(tx, scope, out, proposal.state, 'launched', { jointTaskId: taskId, codes: codes.map((c) => c.code), withdrawn });
   return { proposal: out, units: await unitsOfProposal(tx, proposal.id), codes };
 }
 

@@ -15,8 +15,9 @@ import { drawRank, LowestK } from './draw.js';
  *    of its territory only;
  *  - pass 2 (the shared draw): O(E · C · log k) time, O(Σk) memory — a bounded heap per item (LowestK);
  *  - grouping and windows: O(R · L) for R reached enterprises and L entries, O(R + A · D) memory.
- *  The registry itself is never held: `enterprises()` is iterated twice (the database runner pages it by
- *  credit code), so memory is bounded by the samples and named lists, not by the city's register.
+ *  The registry itself is never held: `enterprises()` is iterated two or three times, each time afresh (the
+ *  database runner streams it in keyset pages by credit code, src/proposals/run-match.ts), so memory is bounded
+ *  by one page, the samples and the named lists, not by the city's register.
  *
  * Greedy choices, and why:
  *  1. Largest saving first: at an enterprise, the entry covering the most reaching units is proposed first
@@ -111,7 +112,7 @@ interface Reach {
 
 const inTerritory = (territory: string | null | undefined, e: ClassMember) => !territory || e.districtCode === territory;
 
-export function matchPeriod(input: MatchInput, enterprises: () => Iterable<MatchEnterprise>): MatchResult {
+export async function matchPeriod(input: MatchInput, enterprises: () => Iterable<MatchEnterprise> | AsyncIterable<MatchEnterprise>): Promise<MatchResult> {
   const onsite = input.items.filter((i) => i.method === 'onsite');
   const classItems = onsite.filter((i) => i.targetKind === 'class' && hasAxis(i.classFilter));
   const unmatchedItems = onsite.filter((i) => i.targetKind === 'class' && !hasAxis(i.classFilter)).map((i) => i.itemId);
@@ -120,7 +121,7 @@ export function matchPeriod(input: MatchInput, enterprises: () => Iterable<Match
 
   // Pass 1: each class item's exact population (its sample size follows from it).
   const population = new Map<string, number>();
-  for (const e of enterprises()) {
+  for await (const e of enterprises()) {
     for (const i of classItems) if (inTerritory(input.territories[i.agencyCode], e) && inClass(i.classFilter!, e)) population.set(i.itemId, (population.get(i.itemId) ?? 0) + 1);
   }
   const heaps = new Map<string, LowestK>();
@@ -134,7 +135,7 @@ export function matchPeriod(input: MatchInput, enterprises: () => Iterable<Match
 
   // Pass 2: the shared draw, and the districts of named targets.
   const districtOf = new Map<string, string>();
-  for (const e of enterprises()) {
+  for await (const e of enterprises()) {
     if (named.has(e.creditCode)) districtOf.set(e.creditCode, e.districtCode);
     let rank: number | undefined;
     for (const i of classItems) {
@@ -163,7 +164,7 @@ export function matchPeriod(input: MatchInput, enterprises: () => Iterable<Match
   // A third, cheap pass only to learn the districts of drawn enterprises not already known.
   const need = new Set<string>();
   for (const s of sampled.values()) for (const c of s) if (!districtOf.has(c)) need.add(c);
-  if (need.size) for (const e of enterprises()) if (need.has(e.creditCode)) districtOf.set(e.creditCode, e.districtCode);
+  if (need.size) for await (const e of enterprises()) if (need.has(e.creditCode)) districtOf.set(e.creditCode, e.districtCode);
   for (const i of classItems) for (const code of sampled.get(i.itemId)!) touch(code, districtOf.get(code)!, i, true);
 
   const load = new Map<string, number>();

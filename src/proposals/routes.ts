@@ -7,7 +7,7 @@ import { runCommand, type CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../errors/domain-error.js';
 import { commandContext } from '../http/context.js';
-import { AnyJson, DistrictCode, Page, responses } from '../http/schemas.js';
+import { AgencyCode, AnyJson, DistrictCode, Page, responses } from '../http/schemas.js';
 import { agencyNameOf } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { finitePage, IdParams, Officers } from '../visits/joint/schemas/joint-schemas.js';
@@ -53,6 +53,7 @@ const ProposalView = Type.Object({
   seed: Nullable(Type.String({ description: '共同抽取的随机种子 / the seed of the shared draw' })),
   separateVisits: Type.Integer({ description: '各单位分别入企的次数 / separate visits replaced' }),
   jointTaskId: Nullable(Str),
+  inspectionIds: Type.Array(Str, { description: '由检查方案提出时：各单位原拟单独实施的检查 / for scheme proposals: the units’ own drafts' }),
   units: Type.Array(UnitView),
 });
 
@@ -115,14 +116,15 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['joint'],
         summary: '联合检查建议：本单位参与的，或本辖区的 / proposed joint visits',
-        querystring: Type.Object({ period: Type.Optional(Period), state: Type.Optional(Type.Union(['open', 'launched', 'declined', 'lapsed'].map((s) => Type.Literal(s)))), district: Type.Optional(DistrictCode), ...Page }),
+        querystring: Type.Object({ period: Type.Optional(Period), state: Type.Optional(Type.Union(['open', 'launched', 'declined', 'lapsed'].map((s) => Type.Literal(s)))), district: Type.Optional(DistrictCode), agency: Type.Optional(AgencyCode), ...Page }),
         response: responses(Type.Object({ items: Type.Array(ProposalView) })),
       },
     },
     async (req) => {
       const p = principalOf(req);
       const q = finitePage(req.query);
-      const agency = p.role === 'supervisor' ? undefined : p.agency;
+      // An agency's people see their own unit's proposals; a supervisor may filter by any unit.
+      const agency = p.role === 'supervisor' ? q.agency : p.agency;
       const district = p.role === 'supervisor' ? (p.district ?? q.district) : q.district;
       const rows = await listProposals(db(), { agency, district, period: q.period, state: q.state as JointProposal['state'] | undefined, limit: q.limit, offset: q.offset });
       return { items: await Promise.all(rows.map((r) => proposalView(db(), r))) };
@@ -203,7 +205,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
             district: Nullable(Str),
             counts: Type.Array(Type.Object({ agencyCode: Str, districtCode: Str, period: Str, made: Type.Integer(), accepted: Type.Integer(), declined: Type.Integer(), lapsed: Type.Integer() })),
             visitsAvoided: Type.Integer({ description: '减少的入企次数 = Σ(接受的单位数 − 1) / visits avoided' }),
-            avoidedRows: Type.Array(Type.Object({ proposalId: Str, enterpriseCode: Str, period: Str, jointTaskId: Nullable(Str), unitsTakingPart: Type.Integer(), avoided: Type.Integer() })),
+            avoidedRows: Type.Array(Type.Object({ proposalId: Str, source: Type.String({ description: 'plan 由计划匹配 | scheme 由检查方案匹配' }), enterpriseCode: Str, period: Str, jointTaskId: Nullable(Str), unitsTakingPart: Type.Integer(), avoided: Type.Integer() })),
             perEnterprise: Type.Object({
               before: Type.Object({ p50: Type.Integer(), p99: Type.Integer(), max: Type.Integer(), n: Type.Integer() }, { description: '按单位分别计的现场检查次数 / per agency row' }),
               after: Type.Object({ p50: Type.Integer(), p99: Type.Integer(), max: Type.Integer(), n: Type.Integer() }, { description: '实际入企次数（联合检查计一次）/ distinct visits' }),

@@ -7,7 +7,7 @@ import { distribution } from './matcher.js';
 /**
  * What matching saved, counted (Art. 26: 应协同尽协同 exists to cut the times an enterprise is visited).
  *  - proposals made / accepted / declined / lapsed, per unit's agency, district and quarter;
- *  - visits avoided: for every launched proposal, the units that took part would each have visited
+ *  - visits avoided: for every launched proposal, from plans or from schemes alike, the units that took part would each have visited
  *    separately; one visit replaced them, so it avoided (units − 1). The rows behind it are returned;
  *  - visits per enterprise in the year (p50/p99/max), counting each agency's on-site row (before) and each
  *    distinct visit, a joint visit once (after).
@@ -17,7 +17,7 @@ export interface ProposalStats {
   district: string | null;
   counts: { agencyCode: string; districtCode: string; period: string; made: number; accepted: number; declined: number; lapsed: number }[];
   visitsAvoided: number;
-  avoidedRows: { proposalId: string; enterpriseCode: string; period: string; jointTaskId: string | null; unitsTakingPart: number; avoided: number }[];
+  avoidedRows: { proposalId: string; source: 'plan' | 'scheme'; enterpriseCode: string; period: string; jointTaskId: string | null; unitsTakingPart: number; avoided: number }[];
   perEnterprise: { before: Dist; after: Dist };
 }
 type Dist = { p50: number; p99: number; max: number; n: number };
@@ -45,6 +45,7 @@ export async function proposalStats(db: Db, year: number, district: string | nul
   const launched = await db
     .select({
       proposalId: jointProposals.id,
+      source: jointProposals.source,
       enterpriseCode: jointProposals.enterpriseCode,
       period: jointProposals.period,
       jointTaskId: jointProposals.jointTaskId,

@@ -16,7 +16,7 @@ import { SCOPE_EFFECTIVE_DATE } from '../rules/declarations/scope.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { caseVisitsAt } from './case-visits.js';
 import { decodePhoto, type PhotoType } from './photo.js';
-import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './report-settings.js';
+import type { ReportSettings } from './report-settings.js';
 import { shanghaiDateTimeText } from './shanghai-time.js';
 
 /**
@@ -178,7 +178,7 @@ async function foodDrugVisit(tx: Db, validCode: string | null, caseInspectionId:
   return true;
 }
 
-export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput, limits: ReportSettings = DEFAULT_REPORT_SETTINGS) {
+export async function fileEnterpriseReport(tx: Db, { at, audit }: CommandScope, actor: Principal, input: ReportInput, limits: ReportSettings) {
   const enterprise = await findEnterprise(tx, actor.creditCode ?? '');
   if (!enterprise) throw new DomainError('REFERENCE_INVALID', '本企业尚未登记，不能报告（请联系司法行政部门）');
   const visitedAt = new Date(input.visitedAt);

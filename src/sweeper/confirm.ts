@@ -16,6 +16,36 @@ export async function flagIfFailed(tx: Db, at: Date, result: RuleResult, subject
   return id !== null;
 }
 
+/** Each selected row judged by its rule and flagged on its subject when it fails: the batch's answer to the runner. */
+export async function flagRows<R>(
+  tx: Db,
+  at: Date,
+  rows: readonly R[],
+  judge: (row: R) => { result: RuleResult; subject: FlagSubject },
+): Promise<{ selected: number; raised: number }> {
+  let raised = 0;
+  for (const row of rows) {
+    const { result, subject } = judge(row);
+    if (await flagIfFailed(tx, at, result, subject)) raised++;
+  }
+  return { selected: rows.length, raised };
+}
+
+/** The columns an inspection detector selects to place its flag: the inspection, its agency's district. */
+export interface DueInspection {
+  id: string;
+  agency_code: string;
+  enterprise_code: string;
+  /** The agency's name, for the message. */
+  name: string;
+  district_code: string | null;
+}
+
+/** The flag's subject for an inspection row, with the evidence the rule's detector records. */
+export function inspectionSubject(i: DueInspection, evidence: Record<string, unknown>): FlagSubject {
+  return { subjectType: 'inspection', subjectId: i.id, agencyCode: i.agency_code, enterpriseCode: i.enterprise_code, districtCode: i.district_code, evidence };
+}
+
 /**
  * The agency-pattern detectors (case relabelling, declarations above peers) judge an agency over a window and
  * flag it at most once a month: each candidate row is confirmed by the rule's check, then flagged on the agency.
@@ -27,17 +57,9 @@ export async function flagAgenciesForMonth<R extends { agency_code: string; dist
   check: (row: R) => RuleResult,
   period: { month: string; from: string; to: string },
 ): Promise<number> {
-  let raised = 0;
-  for (const r of rows) {
-    const flagged = await flagIfFailed(tx, at, check(r), {
-      subjectType: 'agency',
-      subjectId: r.agency_code,
-      occurrence: period.month,
-      agencyCode: r.agency_code,
-      districtCode: r.district_code,
-      evidence: { from: period.from, to: period.to },
-    });
-    if (flagged) raised++;
-  }
+  const { raised } = await flagRows(tx, at, rows, (r) => ({
+    result: check(r),
+    subject: { subjectType: 'agency', subjectId: r.agency_code, occurrence: period.month, agencyCode: r.agency_code, districtCode: r.district_code, evidence: { from: period.from, to: period.to } },
+  }));
   return raised;
 }

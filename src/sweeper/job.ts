@@ -49,9 +49,10 @@ export interface SweepJob {
    * One batch inside the transaction the runner opened: select at most `limit` due rows (locking them
    * FOR UPDATE SKIP LOCKED, and excluding rows already flagged), raise a flag per row. Returns how many
    * rows it selected and how many flags it raised; the runner stops when a batch selects fewer than
-   * `limit`.
+   * `limit`. A job that walks a list it read once per pass (the frequency detectors) says instead whether
+   * `more` of it is left, and the runner goes on until it is walked, even past batches that raised nothing.
    */
-  runBatch(tx: Db, ctx: SweepContext, limit: number): Promise<{ selected: number; raised: number }>;
+  runBatch(tx: Db, ctx: SweepContext, limit: number): Promise<{ selected: number; raised: number; more?: boolean }>;
 }
 
 /** Rows of a raw query on either driver (both answer `{ rows }`). */

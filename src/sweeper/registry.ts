@@ -1,10 +1,7 @@
 import type { SweepJob } from './job.js';
 import { planFilingDeadlineJob } from './jobs/plan-filing-deadline.js';
 import { jointNotCoordinatedJob } from './jobs/joint-not-coordinated.js';
-import { planNotPublishedJob } from './jobs/plan-not-published.js';
-import { planAmendedNotRefiledJob } from './jobs/plan-amended-not-refiled.js';
-import { specialPlanNotPublishedJob } from './jobs/special-plan-not-published.js';
-import { specialPlanAmendedNotRefiledJob } from './jobs/special-plan-amended-not-refiled.js';
+import { planAmendedNotRefiledJob, planNotPublishedJob, specialPlanAmendedNotRefiledJob, specialPlanNotPublishedJob } from './jobs/plan-revisions.js';
 import { rectificationNoFollowupJob } from './jobs/rectification-no-followup.js';
 import { referralOverdueJob } from './jobs/referral-overdue.js';
 import { referralNotReceivedJob } from './jobs/referral-not-received.js';

@@ -1,12 +1,11 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../time/clock.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
-import { DEFAULT_JOINT_SETTINGS } from '../config/joint-settings.js';
-import { DEFAULT_PLAN_SETTINGS } from '../plans/plan-settings.js';
+import { defaultSettings, type Config } from '../config/config.js';
+import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
 import { alertIfCalendarMissing } from './calendar-alert.js';
-import { DEFAULT_RELABELLING } from '../declarations/settings.js';
 
 export type { SweepOptions } from './job.js';
 
@@ -17,18 +16,8 @@ export interface SweepReport {
   error?: string;
 }
 
-// 20 days is a supervisor's reminder, not a statutory term: Art. 14 says "依法公布" without a number.
-export const DEFAULT_PLAN_PUBLISH_DAYS = 20;
-// The RESULT_NOTIFY_WORKING_DAYS default (src/config/config.ts).
-export const DEFAULT_RESULT_NOTIFY_WORKING_DAYS = 5;
-// The REFERRAL_ACCEPT_WORKING_DAYS default (src/config/config.ts).
-export const DEFAULT_REFERRAL_ACCEPT_WORKING_DAYS = 5;
-// The ARCHIVE_WITHIN_DAYS and CASE_MERGE_WINDOW_DAYS defaults (src/config/config.ts says why).
-export const DEFAULT_ARCHIVE_WITHIN_DAYS = 30;
-export const DEFAULT_CASE_MERGE_WINDOW_DAYS = 30;
-/** FOLLOW_UP_DAYS (src/config/config.ts says why 15). */
-export const DEFAULT_FOLLOW_UP_DAYS = 15;
-const DEFAULT_BATCH = 500;
+// Rows per transaction: short transactions keep row locks brief.
+const BATCH_SIZE = 500;
 // A runaway job (selecting rows it never flags) stops here instead of spinning.
 const MAX_BATCHES = 10_000;
 
@@ -38,6 +27,10 @@ async function runJob(db: Db, job: SweepJob, ctx: SweepContext): Promise<number>
     // One transaction per batch: its row locks last only as long as the batch.
     const batch = await db.transaction((tx) => job.runBatch(tx, ctx, ctx.options.batchSize));
     raised += batch.raised;
+    if (batch.more !== undefined) {
+      if (!batch.more) break;
+      continue;
+    }
     if (batch.selected < ctx.options.batchSize) break;
     // A full batch whose candidates all passed their rule's check would come back unchanged: stop here.
     if (batch.raised === 0) break;
@@ -45,28 +38,41 @@ async function runJob(db: Db, job: SweepJob, ctx: SweepContext): Promise<number>
   return raised;
 }
 
+/** What the jobs read from the app's settings (src/config/config.ts). */
+export function sweepOptions(config: Config): Required<SweepOptions> {
+  return {
+    planPublishWithinDays: config.planPublishDays,
+    planRefileWithinDays: config.plans.refileDays,
+    resultNotifyWorkingDays: config.resultNotifyWorkingDays,
+    referralAcceptWorkingDays: config.referralAcceptWorkingDays,
+    followUpDays: config.followUpDays,
+    jointCoordinationDays: config.joint.coordinationDays,
+    archiveWithinDays: config.archiveWithinDays,
+    caseMergeWindowDays: config.caseMergeWindowDays,
+    relabelling: config.relabelling,
+    batchSize: BATCH_SIZE,
+  };
+}
+
 /**
  * One sweep: every registered job, each in its own transactions, at the clock's current instant.
- * Idempotent and safe to run on several instances at once; returns the flags each job raised.
+ * Idempotent and safe to run on several instances at once; returns the flags each job raised. The server
+ * and the CLI pass `sweepOptions(config)` and the app's audit MAC keys (its flags' entries carry their MAC);
+ * a setting left out is its default.
  */
-export async function runSweep(db: Db, clock: Clock, options: SweepOptions = {}, jobs: readonly SweepJob[] = SWEEP_JOBS): Promise<SweepReport[]> {
+export async function runSweep(
+  db: Db,
+  clock: Clock,
+  { auditMac, ...options }: SweepOptions & { auditMac?: AuditMacKeys } = {},
+  jobs: readonly SweepJob[] = SWEEP_JOBS,
+): Promise<SweepReport[]> {
+  const pass = () => sweepPass(db, clock, options, jobs);
+  return auditMac ? withAuditMac(auditMac, pass) : pass();
+}
+
+async function sweepPass(db: Db, clock: Clock, options: SweepOptions, jobs: readonly SweepJob[]): Promise<SweepReport[]> {
   const at = clock.now();
-  const ctx: SweepContext = {
-    at,
-    today: shanghaiDate(at),
-    options: {
-      planPublishWithinDays: options.planPublishWithinDays ?? DEFAULT_PLAN_PUBLISH_DAYS,
-      planRefileWithinDays: options.planRefileWithinDays ?? DEFAULT_PLAN_SETTINGS.refileDays,
-      resultNotifyWorkingDays: options.resultNotifyWorkingDays ?? DEFAULT_RESULT_NOTIFY_WORKING_DAYS,
-      referralAcceptWorkingDays: options.referralAcceptWorkingDays ?? DEFAULT_REFERRAL_ACCEPT_WORKING_DAYS,
-      followUpDays: options.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
-      jointCoordinationDays: options.jointCoordinationDays ?? DEFAULT_JOINT_SETTINGS.coordinationDays,
-      archiveWithinDays: options.archiveWithinDays ?? DEFAULT_ARCHIVE_WITHIN_DAYS,
-      caseMergeWindowDays: options.caseMergeWindowDays ?? DEFAULT_CASE_MERGE_WINDOW_DAYS,
-      relabelling: options.relabelling ?? DEFAULT_RELABELLING,
-      batchSize: options.batchSize ?? DEFAULT_BATCH,
-    },
-  };
+  const ctx: SweepContext = { at, today: shanghaiDate(at), options: { ...sweepOptions(defaultSettings()), ...options } };
   const reports: SweepReport[] = [];
   for (const job of jobs) {
     try {

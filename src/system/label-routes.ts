@@ -4,6 +4,7 @@ import { EVENT_LABELS, STATE_LABELS } from '../../machines/labels.js';
 import { ROLE_NAMES_ZH } from '../auth/principal.js';
 import { responses } from '../http/schemas.js';
 import { AUDIT_ACTION_ZH, AUDIT_SUBJECT_ZH } from '../audit/action-labels.js';
+import { DECLINE_REASONS } from '../proposals/decline-reasons.js';
 import { articlesLabel } from '../rules/article.js';
 import { RULES } from '../rules/catalog.js';
 import { PERIOD_ZH } from '../time/periods.js';
@@ -26,6 +27,7 @@ const Labels = Type.Object({
   escalationGrounds: Names,
   auditActions: Type.Optional(Names),
   auditSubjects: Type.Optional(Names),
+  proposalDeclineReasons: Type.Optional(Type.Record(Type.String(), Type.String(), { description: '协同单位拒绝联合检查建议可选的理由（第二十八条）/ the listed reasons for declining a proposal' })),
   rules: Type.Optional(Type.Record(Type.String(), Names, { description: '规则的中文标题与所依据的条款（按规则编号）/ rule titles and articles by rule id' })),
 });
 
@@ -52,6 +54,8 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     escalationGrounds: ESCALATION_GROUND_ZH,
     auditActions: AUDIT_ACTION_ZH,
     auditSubjects: AUDIT_SUBJECT_ZH,
+    // A cooperating unit declines a proposed joint visit with one of these (the officers' app offers them as a list).
+    proposalDeclineReasons: DECLINE_REASONS,
     // Screens name a rule by its title and article, never by its id (issue 24).
     rules: Object.fromEntries(RULES.map((r) => [r.id, { title: r.titleZh, article: articlesLabel(r.articles) }])),
   };

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
-import { agencies, auditEntries, enterprises, flags, inspections, referrals } from '../db/schema/index.js';
+import { agencies, auditEntries, enterprises, flags, inspections, jointProposals, jointProposalUnits, referrals } from '../db/schema/index.js';
 import { responses } from '../http/schemas.js';
 import { currentChecks } from '../visits/current-checks.js';
 import { findInspection } from '../visits/repository.js';
@@ -63,6 +63,29 @@ const lastDraftAction = sql<string | null>`(select ${auditEntries.action} from $
     and ${auditEntries.action} in ('inspection.drafted', 'inspection.amended', 'inspection.returned')
   order by ${auditEntries.id} desc limit 1)`;
 
+/**
+ * 综合查一次 proposals waiting for this unit's answer (Art. 28: 协同单位应当…参与): the head answers; the
+ * officers see them too, since the answer names who of them is sent. Due by the proposal's respond-by date.
+ */
+async function proposalsAwaiting(db: Db, p: Principal, today: string): Promise<TodoList> {
+  const waiting = and(eq(jointProposalUnits.agencyCode, p.agency!), eq(jointProposalUnits.state, 'pending'), eq(jointProposals.state, 'open'));
+  const [rows, n] = await Promise.all([
+    db.select({ proposal: jointProposals, role: jointProposalUnits.role }).from(jointProposalUnits).innerJoin(jointProposals, eq(jointProposals.id, jointProposalUnits.proposalId)).where(waiting).orderBy(jointProposals.respondBy).limit(SHOWN),
+    counted(db.select({ n: count() }).from(jointProposalUnits).innerJoin(jointProposals, eq(jointProposals.id, jointProposalUnits.proposalId)).where(waiting)),
+  ]);
+  const names = await namesOf(db, rows.map((r) => r.proposal.enterpriseCode));
+  const title = p.role === 'agency_head' ? '待答复的联合检查建议（第二十八条）' : '待本单位负责人答复的联合检查建议';
+  return list(
+    'proposals',
+    title,
+    n,
+    rows.map(({ proposal: x, role }) => {
+      const due = shanghaiDate(x.respondBy);
+      return { id: x.id, text: `${names.get(x.enterpriseCode) ?? x.enterpriseCode}（${role === 'lead' ? '本单位为发起单位' : '本单位为协同单位'}，联合检查日 ${shanghaiDate(x.windowStart)}）`, due, overdue: due < today, href: `#/proposals/${x.id}` };
+    }),
+  );
+}
+
 async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList[]> {
   const draftsOfAgency = and(eq(inspections.agencyCode, p.agency!), eq(inspections.state, 'draft'));
   const entry = (names: Map<string, string>, i: typeof inspections.$inferSelect, extra = '') => ({ id: i.id, text: `${names.get(i.enterpriseCode) ?? i.enterpriseCode}${extra}`, due: shanghaiDate(i.windowStart), href: `#/inspection/${i.id}` });
@@ -76,6 +99,7 @@ async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList
     ]);
     const names = await namesOf(db, drafts.map((d) => d.enterpriseCode));
     return [
+      await proposalsAwaiting(db, p, today),
       list('approvals', '待批准的检查方案', draftCount, drafts.map((i) => ({ ...entry(names, i, i.failedChecksReason ? '（预检有未通过的规则，附理由）' : ''), href: '#/approvals' }))),
       list('notices', '待答复的督办', noticeCount, notices.map(({ notice: n, rule }) => ({ id: n.id, text: n.request || rule, due: n.dueDate, overdue: n.dueDate < today, href: '#/supervision' }))),
     ];
@@ -102,6 +126,7 @@ async function agencyTodo(db: Db, p: Principal, today: string): Promise<TodoList
   const reason = new Map<string, string>();
   for (const r of reasons) if (!reason.has(r.subjectId)) reason.set(r.subjectId, String((r.payload as { reason?: string } | null)?.reason ?? ''));
   return [
+    await proposalsAwaiting(db, p, today),
     list('returned', '负责人退回的检查方案', returnedCount, returned.map((d) => entry(names, d, `：${reason.get(d.id) ?? ''}`))),
     list(
       'referrals',

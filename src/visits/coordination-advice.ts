@@ -12,4 +12,25 @@ export interface Coordination {
   offers: ('join' | 'launch_joint_task')[];
   advice: string | null;
   aloneReason: string | null;
+  /**
+   * Art. 26–28, the action that replaces the advice: the joint visits proposed to this agency and the other
+   * agencies whose drafted or approved visits to the enterprise fall within the scheme-days setting (src/proposals).
+   */
+  proposals?: ProposalRef[];
+}
+
+/** A proposed joint visit as the draft response shows it: who is asked, for when, answered by when. */
+export interface ProposalRef {
+  id: string;
+  source: 'plan' | 'scheme';
+  state: string;
+  /** True when this draft made it; false when it was already open (a second draft proposes nothing twice). */
+  created: boolean;
+  enterpriseName: string;
+  entryCode: string;
+  leadAgencyCode: string;
+  units: { agencyCode: string; agencyName: string; role: 'lead' | 'cooperating'; inspectionId: string | null }[];
+  windowStart: string;
+  windowEnd: string;
+  respondBy: string;
 }

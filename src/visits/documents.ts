@@ -1,3 +1,4 @@
+import type { CodeFacts } from '../codes/facts.js';
 import type { Db } from '../db/client.js';
 import { qrCheckUrl } from '../codes/signed-code.js';
 import { noticeDocumentNo, type NoticeInput } from '../codes/notice-pdf.js';
@@ -40,9 +41,13 @@ export async function activeCodeOf(db: Db, i: Inspection): Promise<InspectionCod
   return code;
 }
 
-/** The URL printed as the QR code on the notice and at the door: the compact form (docs/CODE-FORMAT.md §5). */
-export function codeCheckUrl(publicBaseUrl: string, code: InspectionCode): string {
-  return qrCheckUrl(publicBaseUrl, code.code, code.kid, code.signature);
+/**
+ * The URL printed as the QR code on the notice and at the door: the compact form (docs/CODE-FORMAT.md §5) —
+ * with the packed v2 facts and their signature, or, for a code issued before v2, the bare `?k=&s=` form.
+ */
+export function codeCheckUrl(publicBaseUrl: string, code: Pick<InspectionCode, 'code' | 'kid' | 'signature' | 'compactSignature' | 'facts'>): string {
+  const compact = code.compactSignature ? { signature: code.compactSignature, facts: code.facts as CodeFacts } : undefined;
+  return qrCheckUrl(publicBaseUrl, code.code, code.kid, code.signature, compact);
 }
 
 /** Everything the inspection notice (行政检查通知书, Art. 17(1), 18(3)) prints. */

@@ -39,7 +39,7 @@ export interface InspectionHooks {
 /** What is asked of the row: a machine event, or the revocation of its code (which cancels the visit). */
 export type InspectionStep = { type: 'event'; event: InspectionEvent } | { type: 'revoke_code'; code: string; reason: string; category: RevocationCategory };
 
-/** For callers with no other flow to consult (unit tests, scripts): every hook a no-op. */
+/** For a step taken on a row no other flow shares (a proposal's withdrawn single draft): every hook a no-op. */
 export const NO_INSPECTION_HOOKS: InspectionHooks = {
   beforeCode: async () => undefined,
   afterCode: async () => undefined,

@@ -83,6 +83,8 @@ export interface CodeView {
   inspectionId: string;
   kid: string;
   signature: string;
+  /** The v2 signature the printed QR presents as `s` (null for codes issued before v2). */
+  compactSignature: string | null;
   state: 'active' | 'revoked' | 'closed';
   validFrom: Date;
   validTo: Date;
@@ -112,6 +114,7 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
     inspectionId: row.inspectionId,
     kid: row.kid,
     signature: row.signature,
+    compactSignature: row.compactSignature ?? null,
     state: row.state,
     validFrom,
     validTo: row.validTo,
@@ -139,7 +142,9 @@ export async function loadCodeView(db: Db, code: string): Promise<CodeView | nul
 export function checkAt(view: CodeView | null, code: string, now: Date, presented?: { kid?: string; signature?: string }): PublicCheck {
   if (!view) return { code, status: 'unknown', statusZh: CODE_STATUS_ZH.unknown, signatureChecked: false };
   const signatureChecked = Boolean(presented?.signature);
-  if (presented?.signature && (!sameSignature(presented.signature, view.signature) || (presented.kid && presented.kid !== view.kid))) {
+  // `s` is the v1 signature (electronic links, QR codes printed before v2) or the v2 one (printed QR codes).
+  const matches = (s: string) => sameSignature(s, view.signature) || (view.compactSignature !== null && sameSignature(s, view.compactSignature));
+  if (presented?.signature && (!matches(presented.signature) || (presented.kid && presented.kid !== view.kid))) {
     return { code, status: 'forged', statusZh: CODE_STATUS_ZH.forged, signatureChecked };
   }
   const status: CodeStatus =
@@ -148,8 +153,4 @@ export function checkAt(view: CodeView | null, code: string, now: Date, presente
   // "Opened" is judged on the window, not the status: a code revoked before its window must not reveal it either.
   if (!signatureChecked || now < view.validFrom) return { code, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
   return { ...view.body, status, statusZh: CODE_STATUS_ZH[status], signatureChecked };
-}
-
-export async function publicCheck(db: Db, code: string, now: Date, presented?: { kid?: string; signature?: string }): Promise<PublicCheck> {
-  return checkAt(await loadCodeView(db, code), code, now, presented);
 }

@@ -7,9 +7,8 @@ import { addDays } from '../time/shanghai-date.js';
  * 检查结果互认 (Art. 24) and 禁止重复检验检测 (Art. 40(7)): the recent results at an enterprise, for the same
  * matters, recorded by other agencies here or by any agency on an upper-level platform (imported, src/exchange).
  * The drafting officer sees them before planning a repeat check or test; REPEATED_TESTING reads them at the
- * findings. "Recent" is RESULTS_RECOGNISED_DAYS (default 365: the annual plan's and the caps' year).
+ * findings. "Recent" is RESULTS_RECOGNISED_DAYS (Config.resultsRecognisedDays).
  */
-export const DEFAULT_RESULTS_RECOGNISED_DAYS = 365;
 
 export interface RecognisedResult {
   inspectionId: string;

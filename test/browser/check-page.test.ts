@@ -90,7 +90,7 @@ describeBrowser('第十七条 检查码核验页：页面顶部只有一个结�
     await seeText(page.locator('[data-field=agencies]'), w.agency.name, 'exact');
   });
 
-  it('offline, a compact QR this phone never opened: one verdict 须联网核验 with the reason, never a bare failure', async () => {
+  it('offline, a QR printed before v2 (no signed facts in it) this phone never opened: one verdict 须联网核验 with the reason, never a bare failure', async () => {
     // The shell is cached (the visits above registered the service worker); this code was never opened.
     await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;

@@ -42,7 +42,7 @@ describeBrowser('监督平台 审计日志页：浏览、筛选、导出、自�
         before: null,
         after: 'draft',
         payload: {},
-      });
+      }, t.app.services.auditMac);
     await entry('inspection.drafted', '2026-03-30T01:00:00Z', 'insp-1');
     await entry('inspection.approved', '2026-03-31T17:30:00Z', '=HYPERLINK("http://x")');
     // An enterprise acts under its login subject `enterprise:<统一社会信用代码>`: the page names the enterprise.
@@ -58,7 +58,7 @@ describeBrowser('监督平台 审计日志页：浏览、筛选、导出、自�
       before: null,
       after: null,
       payload: {},
-    });
+    }, t.app.services.auditMac);
     supervisor = as.supervisor(bureau.code);
     base = await serve(t);
     page = await browser.context.newPage();

@@ -16,7 +16,7 @@ let t: TestApp;
 let city: ReturnType<typeof as.supervisor>;
 
 async function append(input: Omit<AuditInput, 'at' | 'actor' | 'role' | 'action' | 'subjectType'>): Promise<number> {
-  return t.db.transaction((tx) => appendAudit(tx, { at: t.clock.now(), actor: 'test', role: 'admin', action: 'test.recorded', subjectType: 'test', ...input }));
+  return t.db.transaction((tx) => appendAudit(tx, { at: t.clock.now(), actor: 'test', role: 'admin', action: 'test.recorded', subjectType: 'test', ...input }, t.app.services.auditMac));
 }
 
 async function stored(id: number): Promise<{ entry: string | null; event: string | null }> {

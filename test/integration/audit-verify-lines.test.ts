@@ -4,7 +4,7 @@ import { appendAudit } from '../../src/audit/append.js';
 import { canonicalEntryFromIso, canonicalEntryV2, chainHashOfCanonical, chainHashOfFormat, configureChainHash, GENESIS_HASH, sha256Hex } from '../../src/audit/canonical.js';
 import { ChainWalker, GENESIS, type AuditProblem } from '../../src/audit/chain-walk.js';
 import { exportSegment, type ExportedRow } from '../../src/audit/export.js';
-import { configureAuditMac, type AuditMacKeys } from '../../src/audit/mac.js';
+import type { AuditMacKeys } from '../../src/audit/mac.js';
 import { CheckpointWitness, sealPending } from '../../src/audit/sealer.js';
 import { lineRecords, listCheckpoints, verifyChain } from '../../src/audit/verify.js';
 import { generateKeyring } from '../../src/codes/keyring.js';
@@ -61,7 +61,7 @@ async function append(value: string, i: number): Promise<void> {
     after: 'null',
     payload: { value, [value]: [value, i], n: i },
     requestId: value,
-  });
+  }, macKeys);
 }
 
 /** Chains the queued entries as format 1 did, before the upgrade (no request id, MAC or seal time hashed). */
@@ -124,7 +124,6 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
     db = testDb.database.db;
     clock = new ManualClock('2026-04-02T09:00:00+08:00');
     macKeys = testAuditMacKeys();
-    configureAuditMac(macKeys);
   });
   afterEach(async () => {
     configureChainHash('SHA-256');

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
-import { parsePublishedKeys, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../../src/codes/published-keys.js';
+import { parsePublishedKeys, verifyCompactWithPublishedKeys, verifyMessageWithPublishedKeys, verifyWithPublishedKeys } from '../../src/codes/published-keys.js';
 import { parseCheckUrl } from '../../src/codes/signed-code.js';
 import { approvedInspection, newInspectionWorld, type InspectionWorld } from '../support/inspection-world.js';
+import { qrTextsInPng } from '../support/qr-decode.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describeDb } from '../support/test-database.js';
 
@@ -41,9 +42,16 @@ describeDb('第十七条 检查码：国密 SM2 签名（CODE_SIGNING_ALG）', (
     const scanned = parseCheckUrl(issued.checkUrl)!;
     expect(verifyMessageWithPublishedKeys(keys, scanned.kid, scanned.message!, scanned.signature)).toMatchObject({ code: issued.code });
 
+    // The printed QR (code card) carries the SM2 compact signature over its packed facts (docs/CODE-FORMAT.md §5).
+    const [printed] = qrTextsInPng((await t.call({ method: 'GET', url: `/api/v1/inspections/${id}/code.png`, as: w.officer })).rawPayload);
+    const card = parseCheckUrl(printed!)!;
+    expect(verifyCompactWithPublishedKeys(keys, card.kid, card.code, card.packed!, card.signature)).toMatchObject({ enterprise: w.enterprise.creditCode });
+
     t.clock.set('2026-04-08T10:00:00+08:00');
     const check = (await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}?k=${issued.kid}&s=${issued.signature}` })).json();
     expect(check).toMatchObject({ status: 'valid', signatureChecked: true });
+    const byCard = (await t.call({ method: 'GET', url: `/api/v1/codes/${issued.code}?k=${card.kid}&s=${card.signature}` })).json();
+    expect(byCard).toMatchObject({ status: 'valid', signatureChecked: true });
   });
 
   it('still verifies a code signed with the Ed25519 key before the switch', async () => {

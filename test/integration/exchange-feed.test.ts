@@ -57,7 +57,7 @@ describeDb('第八条、第二十九条 检查信息共享：事件发件箱与�
   });
 
   it('a command that rolls back leaves no event; one that commits leaves exactly its own', async () => {
-    const ctx = { db: t.db, clock: t.clock, actor: as.admin() };
+    const ctx = { db: t.db, clock: t.clock, auditMac: t.app.services.auditMac, actor: as.admin() };
     await expect(
       runCommand(ctx, null as never, async (_tx, { audit }) => {
         await audit({ action: 'test.rolled_back', subjectType: 'test', subjectId: 'x' });

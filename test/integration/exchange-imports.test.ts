@@ -100,7 +100,7 @@ describeDb('第二十四条、第二十九条 上级主管部门工作平台的�
     it('writes nothing when the batch fails as a whole (one transaction)', async () => {
       const client = (await findClient(t.db, p.id))!;
       await expect(
-        runCommand({ db: t.db, clock: t.clock, actor: as.platform(p.id) }, null as never, async (tx, scope) => {
+        runCommand({ db: t.db, clock: t.clock, auditMac: t.app.services.auditMac, actor: as.platform(p.id) }, null as never, async (tx, scope) => {
           await importInspections(tx, scope, as.platform(p.id), client, parseNdjson(ndjson([row({ sourceId: 'ROLLED-BACK' })])));
           throw new Error('the connection dropped before commit');
         }),

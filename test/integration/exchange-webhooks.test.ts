@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCHANGE } from '../../src/exchange/settings.js';
+import { defaultSettings } from '../../src/config/config.js';
 import { verifyWebhook } from '../../src/exchange/webhook-signature.js';
 import { deliverWebhooks } from '../../src/exchange/webhooks.js';
 import { as } from '../support/factories.js';
@@ -52,7 +52,7 @@ describeDb('第八条、第二十九条 信息共享：签名推送、失败重�
   let w: InspectionWorld;
   let sub: RegisteredPlatform;
   const receiver = new Receiver();
-  const settings = { ...DEFAULT_EXCHANGE, allowPrivate: true, backoffBaseMs: 10_000, backoffMaxMs: 60_000, webhookTimeoutMs: 2000 };
+  const settings = { ...defaultSettings().exchange, allowPrivate: true, backoffBaseMs: 10_000, backoffMaxMs: 60_000, webhookTimeoutMs: 2000 };
   const state = async () => (await t.call({ method: 'GET', url: `/api/v1/platform-clients/${sub.id}`, as: as.admin() })).json().delivery;
 
   beforeAll(async () => {

@@ -71,8 +71,8 @@ describeDb('第二十六条至第二十八条 联合检查建议：由计划匹�
         ],
       };
       const reg = restaurants.map((creditCode) => ({ creditCode, districtCode: 'X', industryCode: 'H6210', licenceKinds: ['food_business'], riskClass: 'B' }));
-      const a = matchPeriod(input, () => reg).proposals.map((p) => p.enterpriseCode);
-      const b = matchPeriod(input, () => [...reg].reverse()).proposals.map((p) => p.enterpriseCode);
+      const a = (await matchPeriod(input, () => reg)).proposals.map((p) => p.enterpriseCode);
+      const b = (await matchPeriod(input, () => [...reg].reverse())).proposals.map((p) => p.enterpriseCode);
       expect(a).toEqual(b);
       expect([...a].sort()).toEqual(drawn.map((p) => p.enterpriseCode).sort());
     });

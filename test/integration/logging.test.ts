@@ -6,7 +6,7 @@ import { generateKeyring } from '../../src/codes/keyring.js';
 import { ManualClock } from '../../src/time/clock.js';
 import { sql } from 'drizzle-orm';
 import { as, newJusticeBureau } from '../support/factories.js';
-import { testConfig, TEST_START } from '../support/test-app.js';
+import { testAuditMacKeys, testConfig, TEST_START } from '../support/test-app.js';
 import { createTestDatabase, describeDb, type TestDatabase } from '../support/test-database.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -28,7 +28,7 @@ describeDb('JSON logs with a request id on every line, secrets redacted', () => 
       database: testDb.database,
       clock: new ManualClock(TEST_START),
       devKey,
-      keyring: generateKeyring(),
+      keyring: generateKeyring(), auditMac: testAuditMacKeys(),
       logger: loggerOptions({ ...testConfig(), logLevel: 'info' }, stream),
     });
     await app.ready();
@@ -101,7 +101,7 @@ describeDb('JSON logs with a request id on every line, secrets redacted', () => 
       },
     });
     const config = { ...testConfig(), logLevel: 'info', accessLogEvery: 3, publicCheckLogEvery: 1000 };
-    const quiet = await buildApp(config, { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), logger: loggerOptions(config, stream) });
+    const quiet = await buildApp(config, { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), auditMac: testAuditMacKeys(), logger: loggerOptions(config, stream) });
     try {
       for (let i = 0; i < 6; i++) expect((await quiet.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
       // The public check answers an unknown code 200 (it does not exist): one logged in 1,000.

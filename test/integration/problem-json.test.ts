@@ -8,7 +8,7 @@ import { Problem } from '../../src/http/schemas.js';
 import { ManualClock } from '../../src/time/clock.js';
 import { generateKeyring } from '../../src/codes/keyring.js';
 import { as } from '../support/factories.js';
-import { testConfig, TEST_START } from '../support/test-app.js';
+import { testAuditMacKeys, testConfig, TEST_START } from '../support/test-app.js';
 import { createTestDatabase, describeDb, type TestDatabase } from '../support/test-database.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -20,7 +20,7 @@ describeDb('problem+json for every error code', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    app = await buildApp(testConfig(), { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), logger: false });
+    app = await buildApp(testConfig(), { database: testDb.database, clock: new ManualClock(TEST_START), devKey, keyring: generateKeyring(), auditMac: testAuditMacKeys(), logger: false });
     auth = { authorization: `Bearer ${signDevToken(devKey, as.admin())}` };
     // Test-only routes, added before the app is ready: one throws each registered error, one fails inside.
     app.get('/test/throw/:code', { config: { access: 'public' } }, async (req) => {

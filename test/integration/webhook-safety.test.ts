@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_EXCHANGE } from '../../src/exchange/settings.js';
+import { defaultSettings } from '../../src/config/config.js';
 import { deliverWebhooks, WebhookDispatcher } from '../../src/exchange/webhooks.js';
 import { as } from '../support/factories.js';
 import { readWholeFeed, registerPlatform, type RegisteredPlatform } from '../support/exchange-factories.js';
@@ -74,7 +74,7 @@ describeDb('第八条、第二十九条 推送的安全边界：推送地址、�
   let t: TestApp;
   let strict: TestApp;
   let w: InspectionWorld;
-  const settings = { ...DEFAULT_EXCHANGE, allowPrivate: true, backoffBaseMs: 1000, backoffMaxMs: 1000, webhookTimeoutMs: 60_000, maxAttempts: 3 };
+  const settings = { ...defaultSettings().exchange, allowPrivate: true, backoffBaseMs: 1000, backoffMaxMs: 1000, webhookTimeoutMs: 60_000, maxAttempts: 3 };
   const deliveryOf = async (id: string) => (await t.call({ method: 'GET', url: `/api/v1/platform-clients/${id}`, as: as.admin() })).json().delivery;
   const feedIds = async (p: RegisteredPlatform) => (await readWholeFeed(t, p)).events.map((e) => e.id);
 

@@ -7,12 +7,11 @@ import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configureAuditMac } from '../../src/audit/mac.js';
 import { openConfiguredDatabase } from '../../src/boot.js';
 import { loadConfig } from '../../src/config/config.js';
 import { migrateAsOwner, runtimeRoleWeakness } from '../../src/db/roles.js';
 import { as, newJusticeBureau } from '../support/factories.js';
-import { createTestApp, testAuditMacKeys, type TestApp } from '../support/test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { describePg } from '../support/test-database.js';
 
 /**
@@ -123,8 +122,6 @@ describePg('第八条、第二十四条 数据库角色：应用角色只能追�
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
-      // openConfiguredDatabase configured the process's MAC key from that folder; the test app's comes back.
-      configureAuditMac(testAuditMacKeys());
     }
   });
 

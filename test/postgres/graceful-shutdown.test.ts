@@ -21,7 +21,7 @@ describePg('graceful shutdown under load', () => {
     const ids: string[] = [];
     for (let k = 0; k < 30; k++) ids.push(await approvedInspection(t, w));
     // A second, listening instance on the same database is the one shut down.
-    const server = await buildApp(testConfig(), { database: t.testDb.database, clock: t.clock, devKey: t.devKey, keyring: t.keyring, logger: false });
+    const server = await buildApp(testConfig(), { database: t.testDb.database, clock: t.clock, devKey: t.devKey, keyring: t.keyring, auditMac: t.app.services.auditMac, logger: false });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const { port } = server.server.address() as { port: number };
     const auth = { authorization: `Bearer ${signDevToken(t.devKey, w.officer)}`, connection: 'close' };

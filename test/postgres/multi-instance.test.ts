@@ -64,7 +64,7 @@ describePg('three instances on one database', () => {
   it('raises each due flag once when every instance sweeps at once', async () => {
     for (const t of apps) t.clock.set('2026-04-01T09:00:00+08:00');
     const [before] = await apps[0]!.db.select({ n: count() }).from(flags);
-    const reports = await Promise.all(apps.map((t) => runSweep(t.db, t.clock, { batchSize: 5 })));
+    const reports = await Promise.all(apps.map((t) => runSweep(t.db, t.clock, { batchSize: 5, auditMac: t.app.services.auditMac })));
     for (const r of reports) expect(r.filter((j) => j.error)).toEqual([]);
     const rows = await apps[0]!.db.select({ rule: flags.rule, subjectId: flags.subjectId, occurrence: flags.occurrence }).from(flags);
     expect(new Set(rows.map((r) => `${r.rule}|${r.subjectId}|${r.occurrence}`)).size).toBe(rows.length);

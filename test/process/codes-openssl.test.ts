@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTs } from '../support/run-ts.js';
 import { canonicalFacts, type CodeFacts } from '../../src/codes/facts.js';
 import { generateSigningKey, Keyring, loadKeyring, type SignatureAlg } from '../../src/codes/keyring.js';
-import { parsePublishedKeys, verifyMessageWithPublishedKeys } from '../../src/codes/published-keys.js';
-import { checkUrl, parseCheckUrl } from '../../src/codes/signed-code.js';
+import { packCodeFacts } from '../../src/codes/compact.js';
+import { parsePublishedKeys, verifyCompactWithPublishedKeys, verifyMessageWithPublishedKeys } from '../../src/codes/published-keys.js';
+import { checkUrl, parseCheckUrl, qrCheckUrl } from '../../src/codes/signed-code.js';
 import { projectPath } from '../../src/paths.js';
 
 /**
@@ -23,17 +24,19 @@ const vectors = JSON.parse(readFileSync(projectPath('docs', 'code-format', 'vect
   facts: CodeFacts;
   message: string;
   cases: { name: string; url: string; expected: 'valid' | 'forged' | 'refused' }[];
+  compact: { packedHex: string; cases: { name: string; url: string; expected: 'valid' | 'forged' | 'refused' }[] };
 };
 const doc = readFileSync(projectPath('docs', 'CODE-FORMAT.md'), 'utf8');
 const steps = /<!-- openssl-steps:start -->\n```sh\n([\s\S]*?)```\n<!-- openssl-steps:end -->/.exec(doc)?.[1];
+const compactSteps = /<!-- openssl-compact-steps:start -->\n```sh\n([\s\S]*?)```\n<!-- openssl-compact-steps:end -->/.exec(doc)?.[1];
 
 let runs = 0;
 /** Runs the documented steps in a fresh folder holding only keys.json; returns the verdict (last line). */
-function opensslSteps(url: string, keySet: unknown): string {
+function opensslSteps(url: string, keySet: unknown, script = steps): string {
   const work = join(dir, `run-${runs++}`);
   execFileSync('mkdir', ['-p', work]);
   writeFileSync(join(work, 'keys.json'), JSON.stringify(keySet));
-  writeFileSync(join(work, 'steps.sh'), steps!);
+  writeFileSync(join(work, 'steps.sh'), script!);
   const run = spawnSync('bash', ['steps.sh'], { cwd: work, env: { ...process.env, URL: url }, encoding: 'utf8' });
   return run.stdout.trim().split('\n').at(-1) ?? '';
 }
@@ -41,6 +44,7 @@ function opensslSteps(url: string, keySet: unknown): string {
 /** The engine's verdict on a QR URL, from the published keys only. */
 function engineVerdict(url: string, keySet: unknown): string {
   const scanned = parseCheckUrl(url);
+  if (scanned?.packed) return verifyCompactWithPublishedKeys(parsePublishedKeys(keySet), scanned.kid, scanned.code, scanned.packed, scanned.signature) ? 'valid' : 'forged';
   if (!scanned?.message) return 'refused';
   const facts = verifyMessageWithPublishedKeys(parsePublishedKeys(keySet), scanned.kid, scanned.message, scanned.signature);
   return facts && facts.code === scanned.code ? 'valid' : 'forged';
@@ -56,6 +60,32 @@ describe('docs/CODE-FORMAT.md 检查码格式：第三方仅凭文档与公钥�
   it.each(vectors.cases.map((c) => [c.name, c] as const))('gives the documented verdict for the vector "%s", by openssl and by the engine', (_, c) => {
     expect(opensslSteps(c.url, vectors.keySet)).toBe(c.expected);
     expect(engineVerdict(c.url, vectors.keySet)).toBe(c.expected);
+  });
+
+  it.each(vectors.compact.cases.map((c) => [c.name, c] as const))('gives the documented verdict for the printed vector "%s", by openssl and by the engine', (_, c) => {
+    expect(opensslSteps(c.url, vectors.keySet, compactSteps)).toBe(c.expected);
+    expect(engineVerdict(c.url, vectors.keySet)).toBe(c.expected);
+  });
+
+  it('prints the packed vector facts byte for byte as the engine packs them', () => {
+    expect(packCodeFacts(vectors.facts).toString('hex')).toBe(vectors.compact.packedHex);
+    expect(doc).toContain(vectors.compact.packedHex);
+    for (const c of vectors.compact.cases.filter((x) => x.expected === 'valid')) expect(doc).toContain(c.url);
+  });
+
+  it.each<SignatureAlg>(['Ed25519', 'SM2-SM3'])('verifies with openssl the printed QR of a code the engine signs now with %s, and reads its facts', (alg) => {
+    const keyring = new Keyring([generateSigningKey('now-ed25519', true, 'Ed25519'), generateSigningKey('now-sm2', true, 'SM2-SM3')], { signingAlg: alg });
+    const { kid, signature, compactSignature } = keyring.sign(facts);
+    const work = join(dir, `printed-${alg}`);
+    const url = qrCheckUrl('https://jc.example.gov.cn', facts.code, kid, signature, { signature: compactSignature, facts });
+    execFileSync('mkdir', ['-p', work]);
+    writeFileSync(join(work, 'keys.json'), JSON.stringify({ keys: keyring.publicKeys() }));
+    writeFileSync(join(work, 'steps.sh'), compactSteps!);
+    const out = spawnSync('bash', ['steps.sh'], { cwd: work, env: { ...process.env, URL: url }, encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(out.at(-1)).toBe('valid');
+    expect(out.at(-2)).toBe(
+      `code=${facts.code} enterprise=${facts.enterprise} kind=${facts.kind} inspectorCount=${facts.inspectorCount} agencies=1 matters=2 validFrom=2026-04-08T01:00:00Z validTo=2026-04-08T09:00:00Z`,
+    );
   });
 
   it('prints the vector message byte for byte as the engine builds it', () => {

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTs } from '../support/run-ts.js';
 import { newCodeId } from '../../src/codes/code-id.js';
 import type { CodeFacts } from '../../src/codes/facts.js';
+import { decodeBase32, encodeBase32 } from '../../src/codes/compact.js';
 import { generateSigningKey, Keyring } from '../../src/codes/keyring.js';
+import { qrCheckUrl } from '../../src/codes/signed-code.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +38,7 @@ const facts: CodeFacts = {
 const old = generateSigningKey('k-2025');
 const oldSignature = new Keyring([old]).sign(facts).signature;
 const keyring = new Keyring([{ kid: old.kid, publicKey: old.publicKey, active: false }, generateSigningKey('k-2026')]);
-const { kid, signature } = keyring.sign(facts);
+const { kid, signature, compactSignature } = keyring.sign(facts);
 // Only what GET /.well-known/inspection-keys serves reaches the verifier.
 const keysFile = writeJson('inspection-keys.json', keyring.publicKeys());
 const factsFile = writeJson('facts.json', facts);
@@ -75,6 +77,20 @@ describe('verify-code CLI (offline, published keys only)', () => {
     const r = verifyCli(['--keys', keysFile, '--facts', file, '--kid', dashed!.kid, `--signature=${dashed!.signature}`]);
     expect(r.stdout).toContain('有效/valid');
     expect(r.status).toBe(0);
+  });
+
+  it('checks a printed QR’s URL (v2 packed facts) alone, and calls an altered one forged', () => {
+    const printed = qrCheckUrl('https://jc.example.gov.cn', facts.code, kid, signature, { signature: compactSignature, facts });
+    const r = verifyCli(['--keys', keysFile, `--url=${printed}`]);
+    expect(r.stdout).toContain('有效/valid');
+    expect(r.stdout).toContain('"enterprise": "91420100MA4K0000XX"');
+    expect(r.status).toBe(0);
+    const url = new URL(printed);
+    const packed = decodeBase32(url.hash.slice(1))!;
+    packed[2] = 3; // one more officer than were signed for
+    const altered = verifyCli(['--keys', keysFile, `--url=${url.origin}${url.pathname}${url.search}#${encodeBase32(packed)}`]);
+    expect(altered.stdout).toContain('签名无效/forged');
+    expect(altered.status).toBe(1);
   });
 
   it('exits 2 with usage when an argument is missing', () => {

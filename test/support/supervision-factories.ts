@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/client.js';
+import { withAuditMac } from '../../src/audit/mac.js';
 import { raiseFlag, SYSTEM_ACTOR, type FlagInput } from '../../src/flags/raise.js';
 import type { Agency } from '../../src/registry/agencies.repository.js';
 import type { Enterprise } from '../../src/registry/enterprises.repository.js';
 import { newAgency, newDistrict, newEnterprise, newJusticeBureau } from './factories.js';
 import { approvedInspection, type InspectionWorld } from './inspection-world.js';
-import type { TestApp } from './test-app.js';
+import { testAuditMacKeys, type TestApp } from './test-app.js';
 
 /**
  * Factories for the supervision tests: flags raised the way detectors raise them (raiseFlag, with its
  * audit entry), and a city with two districts, each with its bureau, an agency and an enterprise.
  */
 export async function newFlag(db: Db, at: string, input: Partial<FlagInput> & Pick<FlagInput, 'rule'>): Promise<string> {
-  const id = await db.transaction((tx) =>
-    raiseFlag(tx, new Date(at), SYSTEM_ACTOR, { subjectType: 'inspection', subjectId: randomUUID(), detail: `测试标记 ${input.rule}`, ...input }),
+  // Signed with the test apps' key, as a sweep inside the app would sign it.
+  const id = await withAuditMac(testAuditMacKeys(), () =>
+    db.transaction((tx) => raiseFlag(tx, new Date(at), SYSTEM_ACTOR, { subjectType: 'inspection', subjectId: randomUUID(), detail: `测试标记 ${input.rule}`, ...input })),
   );
   if (!id) throw new Error('flag not raised');
   return id;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { configureAuditMac, generateAuditMacKeys, type AuditMacKeys } from '../../src/audit/mac.js';
+import { generateAuditMacKeys, type AuditMacKeys } from '../../src/audit/mac.js';
 import { generateDevKey, signDevToken, type DevKey } from '../../src/auth/dev-key.js';
 import { generateKeyring, type Keyring } from '../../src/codes/keyring.js';
 import type { Principal } from '../../src/auth/principal.js';
@@ -50,14 +50,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A fresh database and app per test file; the clock only moves when the test moves it. */
-export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey; keyring?: Keyring; rateStore?: RateStore } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { start?: string; config?: Partial<Config>; testDb?: TestDatabase; devKey?: DevKey; keyring?: Keyring; auditMac?: AuditMacKeys; rateStore?: RateStore } = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await createTestDatabase());
   const clock = new ManualClock(opts.start ?? TEST_START);
   const devKey = opts.devKey ?? generateDevKey();
   const keyring = opts.keyring ?? generateKeyring();
   const config = testConfig(opts.config);
-  const auditMac = testAuditMacKeys();
-  configureAuditMac(auditMac);
+  const auditMac = opts.auditMac ?? testAuditMacKeys();
   const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false, rateStore: opts.rateStore, schemaCompilers: (compilerStore[COMPILERS] ??= createSchemaCompilers()) });
   await app.ready();
   // Every response the tests receive is checked against the OpenAPI document (test/support/openapi-contract.ts).

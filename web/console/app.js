@@ -8,6 +8,7 @@ import { flagDetailView, flagsView } from './flags.js';
 import { inspectionStoryView, inspectionsView } from './inspections.js';
 import { noticeDetailView, noticesView } from './notices.js';
 import { plansView } from './plans.js';
+import { proposalsView } from './proposals.js';
 import { ratingsView, reportDetailView, reportsView } from './reports.js';
 
 /**
@@ -26,6 +27,7 @@ startShell({
     declarations: () => declarationsView,
     inspections: ([id]) => (id ? inspectionStoryView : inspectionsView),
     plans: () => plansView,
+    proposals: () => proposalsView,
     reports: ([id]) => (id ? reportDetailView : reportsView),
     ratings: () => ratingsView,
     audit: () => auditView,

@@ -54,7 +54,11 @@ export async function dashboardView({ api, query }) {
   const pending = [];
   const thisYear = Number(todayShanghai().slice(0, 4));
   const year = Number(query.get('year')) || thisYear;
-  const d = await api(`/api/v1/stats/dashboard?year=${year}`);
+  const [d, proposals] = await Promise.all([
+    api(`/api/v1/stats/dashboard?year=${year}`),
+    // The proposals' figures are a section of their own: a failure to read them leaves the rest of the dashboard.
+    api(`/api/v1/stats/joint-proposals?year=${year}`).catch(() => null),
+  ]);
   const out = h('div', {});
 
   const yearSelect = h('select', { 'data-testid': 'year', onchange: (e) => (location.hash = `#/dashboard?year=${e.target.value}`) });
@@ -92,6 +96,8 @@ export async function dashboardView({ api, query }) {
       kpi('计划报送', `${d.plans.onTime + d.plans.late} / ${d.plans.agencies}`, `按时 ${d.plans.onTime} · 逾期 ${d.plans.late} · 未报送 ${d.plans.missing}`, 'kpi-plans'),
     ),
   );
+
+  if (proposals) out.append(proposalFigures(proposals));
 
   const byAgency = top(d.inspections.byAgency);
   const period = `from=${year}-01-01&to=${year}-12-31`;
@@ -143,6 +149,36 @@ export async function dashboardView({ api, query }) {
   out.mounted = () => pending.forEach((fn) => fn());
   out.dataset.testid = 'dashboard';
   return out;
+}
+
+/** A figure that is a link to the rows it counts (issue 26: the numbers behind each figure one click away). */
+function linkedKpi(label, value, sub, testid, href) {
+  return h('a', { class: 'kpi kpi-link', href, 'data-testid': testid }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), sub ? h('div', { class: 'sub' }, sub) : null);
+}
+
+/**
+ * 联合检查建议 (Art. 26–28): proposals made, accepted, declined and lapsed (counted per unit), the visits
+ * avoided and the visits per enterprise in the year; each opens the rows behind it.
+ */
+function proposalFigures(s) {
+  const sum = (m) => s.counts.reduce((n, r) => n + r[m], 0);
+  const q = (tab, extra = {}) => `#/proposals?${new URLSearchParams({ tab, year: String(s.year), ...extra })}`;
+  const dist = (d) => `中位数 ${d.p50} · 第99百分位 ${d.p99} · 最多 ${d.max}`;
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'proposal-figures', style: 'margin-bottom:1rem' },
+    h('h2', {}, '联合检查建议（第二十六条至第二十八条，按参与单位计，点击查看明细）'),
+    h(
+      'div',
+      { class: 'kpis' },
+      linkedKpi('提出', String(sum('made')), '各单位收到的建议', 'kpi-proposals-made', q('counts', { measure: 'made' })),
+      linkedKpi('接受', String(sum('accepted')), '单位接受并派出人员', 'kpi-proposals-accepted', q('counts', { measure: 'accepted' })),
+      linkedKpi('拒绝', String(sum('declined')), '协同单位选择理由拒绝', 'kpi-proposals-declined', q('counts', { measure: 'declined' })),
+      linkedKpi('逾期未答复', String(sum('lapsed')), '答复期限内未答复', 'kpi-proposals-lapsed', q('counts', { measure: 'lapsed' })),
+      linkedKpi('减少入企次数', String(s.visitsAvoided), `${s.avoidedRows.length} 次联合检查代替分别入企`, 'kpi-visits-avoided', q('avoided')),
+      linkedKpi('每家企业年度入企次数', `${s.perEnterprise.after.p50} / ${s.perEnterprise.after.p99} / ${s.perEnterprise.after.max}`, `实际入企：${dist(s.perEnterprise.after)}；按单位分别计：${dist(s.perEnterprise.before)}`, 'kpi-visits-per-enterprise', q('avoided')),
+    ),
+  );
 }
 
 /** The bureau's own queue and pace (Art. 14 ¶1), said as the bureau's, never as the agencies' lateness. */

@@ -4,6 +4,7 @@ import { startShell } from '../shared/shell.js';
 import { draftView } from './draft.js';
 import { inspectionView } from './inspection.js';
 import { jointView } from './joint.js';
+import { proposalsView } from './proposals.js';
 import { referralsView } from './referrals.js';
 import { supervisionView } from './supervision.js';
 import { approvalsView, todayView } from './today.js';
@@ -25,6 +26,7 @@ startShell({
     inspection: () => inspectionView,
     referrals: () => referralsView,
     joint: () => jointView,
+    proposals: () => proposalsView,
     supervision: () => supervisionView,
   },
   signIn: {

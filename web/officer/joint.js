@@ -12,9 +12,11 @@ const asInput = (el) => /** @type {HTMLInputElement} */ (el);
  * unit and the supervisors see.
  * @param {ViewContext} ctx
  */
-export async function jointView({ api, me, rerender }) {
-  /** @type {any[]} */
-  const tasks = await api('/api/v1/joint-tasks?limit=200');
+export async function jointView({ api, me, args, rerender }) {
+  /** @type {[any[], { items: any[] }]} */
+  const [tasks, proposals] = await Promise.all([api('/api/v1/joint-tasks?limit=200'), api('/api/v1/proposals?state=open&limit=500').catch(() => ({ items: [] }))]);
+  // `#/joint/<id>` opens the list at that task (a proposal's page links to the visit it became).
+  const focus = args[0];
   const mine = tasks.filter((t) => t.units.some((/** @type {any} */ u) => u.agencyCode === me.agency));
   const card = (/** @type {any} */ t) => {
     const unit = t.units.find((/** @type {any} */ u) => u.agencyCode === me.agency);
@@ -42,7 +44,7 @@ export async function jointView({ api, me, rerender }) {
     if (unit?.state === 'accepted' && me.role === 'agency_head') actions.push(h('button', { class: 'primary', type: 'button', 'data-testid': 'joint-approve', onclick: () => act('approve', {}) }, '批准本单位的检查方案'));
     return h(
       'li',
-      { 'data-task': t.id },
+      { 'data-task': t.id, class: t.id === focus ? 'focus' : undefined, tabindex: t.id === focus ? '-1' : undefined },
       h('div', { class: 'item-title' }, t.entryName),
       h('div', { class: 'muted' }, `${t.stateZh} · ${fmtTime(t.windowStart)} 至 ${fmtTime(t.windowEnd)}`),
       h('div', {}, `本单位：${unit?.stateZh ?? ''}（${unit?.role === 'lead' ? '发起单位' : '协同单位'}）`),
@@ -51,5 +53,19 @@ export async function jointView({ api, me, rerender }) {
       out,
     );
   };
-  return h('div', {}, h('h1', {}, '综合查一次'), h('section', { class: 'card', 'data-testid': 'joint-tasks' }, mine.length ? h('ul', { class: 'list' }, mine.map(card)) : h('p', { class: 'muted' }, '本单位没有综合查一次的分工。')));
+  const waiting = proposals.items.filter((p) => p.units.some((/** @type {any} */ u) => u.agencyCode === me.agency && u.state === 'pending')).length;
+  const view = /** @type {import('../shared/shell.js').ViewElement} */ (
+    h(
+      'div',
+      {},
+      h('h1', {}, '综合查一次'),
+      h('p', {}, h('a', { class: 'button', href: '#/proposals', 'data-testid': 'proposals-link' }, `联合检查建议${waiting ? `（待本单位答复 ${waiting} 项）` : ''}`)),
+      h('section', { class: 'card', 'data-testid': 'joint-tasks' }, mine.length ? h('ul', { class: 'list' }, mine.map(card)) : h('p', { class: 'muted' }, '本单位没有综合查一次的分工。')),
+    )
+  );
+  view.mounted = () => {
+    const el = focus ? view.querySelector(`[data-task="${CSS.escape(focus)}"]`) : null;
+    if (el instanceof HTMLElement) el.scrollIntoView({ block: 'start' });
+  };
+  return view;
 }

@@ -48,12 +48,13 @@ function section(title, testid, items, empty) {
 export async function todayView({ api, me, labels }) {
   const { today } = await serverEnv();
   const names = nameBook(api);
-  const [inspections, incoming, outgoing, tasks, agencyName] = await Promise.all([
+  const [inspections, incoming, outgoing, tasks, agencyName, proposals] = await Promise.all([
     api('/api/v1/inspections?limit=500'),
     api('/api/v1/referrals?direction=incoming&limit=200'),
     api('/api/v1/referrals?direction=outgoing&limit=200'),
     api('/api/v1/joint-tasks?limit=200'),
     names.agency(me.agency ?? ''),
+    api('/api/v1/proposals?state=open&limit=500').catch(() => ({ items: [] })),
   ]);
   /** @type {any[]} */
   const all = inspections;
@@ -81,11 +82,23 @@ export async function todayView({ api, me, labels }) {
       h('a', { class: 'item', href: `#/referrals/${r.id}` }, h('div', { class: 'item-title' }, `${verb}：${r.description}`), h('div', { class: 'muted' }, label(labels.states.referral, r.state)), dueBadge(r.dueDate, today, '移送期限')),
     );
 
+  // 联合检查建议 waiting for this unit's answer (Art. 28), due by their respond-by date.
+  /** @type {any[]} */
+  const toAnswer = proposals.items.filter((/** @type {any} */ p) => p.units.some((/** @type {any} */ u) => u.agencyCode === me.agency && u.state === 'pending'));
+
   return h(
     'div',
     {},
     h('h1', {}, `今日工作 · ${agencyName}`),
     h('p', { class: 'muted' }, `今天是 ${today}。`, me.role === 'agency_head' ? '您可以批准本单位的检查方案。' : ''),
+    section(
+      me.role === 'agency_head' ? '待答复的联合检查建议（第二十八条）' : '待本单位负责人答复的联合检查建议',
+      'proposals-to-answer',
+      toAnswer.map((p) =>
+        h('li', { 'data-proposal': p.id }, h('a', { class: 'item', href: `#/proposals/${p.id}` }, h('div', { class: 'item-title' }, p.enterpriseName), h('div', { class: 'muted' }, `联合检查：${fmtTime(p.windowStart)} 至 ${fmtTime(p.windowEnd)}`), dueBadge(day(p.respondBy), today, '答复期限'))),
+      ),
+      '没有待答复的联合检查建议。',
+    ),
     section('检查方案草稿（待负责人批准）', 'drafts', drafts.map((i) => item(i, dueBadge(day(i.windowStart), today, '计划检查日'))), '没有草稿。'),
     section('已批准，待获取检查码', 'approved', approved.map((i) => item(i, dueBadge(day(i.windowStart), today, '计划检查日'))), '没有待获取检查码的方案。'),
     section('今日有效的检查码', 'codes-today', codesToday.map((i) => item(i, h('span', { class: 'due' }, `有效至 ${fmtTime(i.windowEnd)}`))), '今天没有有效的检查码。'),

@@ -17,8 +17,8 @@ const CHECK_ZH = {
   no_message: '本机暂不能核验签名：二维码未附带签名所覆盖的检查信息',
   no_keys: '本机尚未保存平台公钥，不能核验签名',
   unknown_key: '本机保存的公钥中没有该密钥，须联网更新公钥后核验',
-  sm2_offline: '该检查码使用国密算法签名，本机浏览器不支持离线核验',
 };
+const KIND_ZH = { routine: '日常检查', special: '专项检查', case: '个案检查', joint: '综合查一次联合检查' };
 const COLOR = { valid: '#1a7f37', not_yet_valid: '#9a6700', expired: '#9a6700', forged: '#cf222e', online_required: '#57606a' };
 
 /** 9142****0000XX → the first four and last four characters, as the public check masks it. */
@@ -53,12 +53,11 @@ function setVerdict(box, verdict, word, why) {
 function reasonOffline(result) {
   if (result.verdict === 'no_message') {
     return result.compact
-      ? '这是精简二维码，不含签名所覆盖的检查信息；本机此前未联网打开过该检查码，离线时无法核验签名。请恢复网络后重新扫码，同时当面核验检查人员的执法证件。'
+      ? '这是早期打印的精简二维码，不含签名所覆盖的检查信息；本机此前未联网打开过该检查码，离线时无法核验签名。请恢复网络后重新扫码，同时当面核验检查人员的执法证件。'
       : '二维码未附签名，离线时只能联网核验。请恢复网络后重新扫码，同时当面核验检查人员的执法证件。';
   }
   if (result.verdict === 'no_keys') return '本机尚未保存平台公钥（须联网打开一次检查码页面后方可离线核验）。请恢复网络后重新扫码。';
-  if (result.verdict === 'unknown_key') return '该检查码的签名密钥不在本机保存的公钥中，须联网更新公钥后核验。';
-  return '该检查码使用国密算法签名，本机浏览器不能离线核验，须联网核验。';
+  return '该检查码的签名密钥不在本机保存的公钥中，须联网更新公钥后核验。';
 }
 
 function onlineLine(result, serverStatus, signatureChecked) {
@@ -112,11 +111,13 @@ function render(section, result, keySet) {
       const dl = el('dl');
       // Names, not codes: the signed message carries only codes, so the card gives what a person checks at the
       // gate — the enterprise (its credit code masked, as the online answer masks it), the window and the team size.
+      // The printed QR's packed facts (v2) carry the numbers of units and matters; a v1 message lists their codes.
       row(dl, '被检查企业统一社会信用代码', maskCreditCode(f.enterprise), 'offline-enterprise');
-      row(dl, '检查单位数', `${f.agencies.length} 个（名称须联网查看）`);
-      row(dl, '检查事项数', `${f.matters.length} 项（名称须联网查看）`);
+      if (KIND_ZH[f.kind]) row(dl, '检查类型', KIND_ZH[f.kind], 'offline-kind');
+      row(dl, '检查单位数', `${f.agencyCount ?? f.agencies.length} 个（名称须联网查看）`);
+      row(dl, '检查事项数', `${f.matterCount ?? f.matters.length} 项（名称须联网查看）`);
       row(dl, '检查码有效时间', `${zhTime(f.validFrom)} 至 ${zhTime(f.validTo)}`, 'offline-window');
-      row(dl, '检查人员人数', String(f.inspectorCount));
+      row(dl, '检查人员人数', String(f.inspectorCount), 'offline-inspectors');
       section.append(dl);
     }
   }

@@ -3,10 +3,11 @@
  * with the offline shell, whose script verifies the QR's signed message against the key set kept in
  * localStorage (docs/CODE-FORMAT.md §7). Online, the server's page is always preferred.
  */
-// v2: the page shows one verdict (the shell carries the verdict box); a new name re-caches the shell.
-const CACHE = 'wh327-check-v2';
+// v2: the page shows one verdict (the shell carries the verdict box); v3: the shell checks the printed QR's
+// packed facts (docs/CODE-FORMAT.md §5), and SM2-SM3 signatures. A new name re-caches the shell.
+const CACHE = 'wh327-check-v3';
 const SHELL = '/portal/check-offline.html';
-const FILES = [SHELL, '/portal/check-offline.js', '/portal/offline-verify.js', '/assets/base.css', '/portal/portal.css'];
+const FILES = [SHELL, '/portal/check-offline.js', '/portal/offline-verify.js', '/portal/sm2-verify.js', '/assets/base.css', '/portal/portal.css'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

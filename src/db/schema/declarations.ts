@@ -1,5 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { agencies, enterprises } from './registry.js';
+import { agencyRef, enterpriseRef, enterprises } from './registry.js';
 
 /**
  * Relations that take a check out of the Order (Art. 2 ¶2), as the registry holds them: an enterprise under
@@ -9,12 +9,8 @@ import { agencies, enterprises } from './registry.js';
 export const agencyRelations = pgTable(
   'agency_relations',
   {
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    agencyCode: agencyRef('agency_code'),
+    enterpriseCode: enterpriseRef(),
     relation: text('relation', { enum: ['soe_supervision', 'subordinate_unit'] }).notNull(),
     /** Where the registry took it from (an appointment list, the SASAC's list of supervised enterprises). */
     source: text('source').notNull(),
@@ -36,9 +32,7 @@ export const declarations = pgTable(
     kind: text('kind').notNull(),
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     enterpriseCode: text('enterprise_code'),
     districtCode: text('district_code'),
     /** The declaring person (token subject) and their role. */

@@ -1,5 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { agencies, districts, enterprises } from './registry.js';
+import { agencies, agencyRef, districts, enterprises } from './registry.js';
 
 /**
  * 电子技术监控设备 (Art. 34–36). `agencyCode` is the agency that sets it up and is responsible for both
@@ -12,9 +12,7 @@ export const monitoringDevices = pgTable(
   'monitoring_devices',
   {
     id: uuid('id').primaryKey(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     ownerKind: text('owner_kind', { enum: ['agency', 'enterprise'] }).notNull(),
     ownerAgencyCode: text('owner_agency_code').references(() => agencies.code),
     ownerEnterpriseCode: text('owner_enterprise_code').references(() => enterprises.creditCode),

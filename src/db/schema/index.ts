@@ -16,3 +16,4 @@ export * from "./evidence.js";
 export * from "./declarations.js";
 export * from './proposals.js';
 export * from './sampling-counts.js';
+export * from './sweeper.js';

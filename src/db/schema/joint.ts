@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inspectionCodes, inspections, type Inspector } from './inspections.js';
-import { agencies, enterprises } from './registry.js';
+import { agencyRef, enterpriseRef, enterprises } from './registry.js';
 
 /** One unit of a joint-list entry: the lead (发起单位) or a cooperating unit (协同单位), with its matters. */
 export interface JointEntryUnit {
@@ -49,9 +49,7 @@ export const jointLists = pgTable(
     level: text('level', { enum: ['city', 'district'] }).notNull(),
     districtCode: text('district_code'),
     /** The city or district authority (主管部门) that proposes and publishes it. */
-    proposerAgencyCode: text('proposer_agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    proposerAgencyCode: agencyRef('proposer_agency_code'),
     state: text('state', { enum: ['proposed', 'returned', 'reviewed', 'approved', 'published', 'superseded'] }).notNull(),
     entries: jsonb('entries').$type<JointListEntry[]>().notNull(),
     /** The same-level justice bureau that reviews it, fixed when proposed. */
@@ -98,9 +96,7 @@ export const jointTasks = pgTable(
     listVersion: integer('list_version').notNull(),
     entryCode: text('entry_code').notNull(),
     entry: jsonb('entry').$type<JointListEntry>().notNull(),
-    leadAgencyCode: text('lead_agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    leadAgencyCode: agencyRef('lead_agency_code'),
     enterpriseCodes: text('enterprise_codes').array().notNull(),
     windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
     windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
@@ -127,9 +123,7 @@ export const jointTaskUnits = pgTable(
     taskId: uuid('task_id')
       .notNull()
       .references(() => jointTasks.id),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     role: text('role', { enum: ['lead', 'cooperating'] }).notNull(),
     state: text('state', { enum: ['pending', 'assigned', 'accepted', 'declined', 'approved'] }).notNull(),
     matterCodes: text('matter_codes').array().notNull(),
@@ -180,9 +174,7 @@ export const jointVisits = pgTable(
     taskId: uuid('task_id')
       .notNull()
       .references(() => jointTasks.id),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    enterpriseCode: enterpriseRef(),
     code: text('code').references(() => inspectionCodes.code),
     /** The combined checklist with each line's result, as recorded (一表通查). */
     results: jsonb('results'),

@@ -1,6 +1,6 @@
 import { boolean, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { inspections } from './inspections.js';
-import { agencies, enterprises } from './registry.js';
+import { agencyRef, enterpriseRef } from './registry.js';
 
 export interface OffsiteEvidence {
   kind: 'device_data' | 'document' | 'shared_data' | 'platform_record' | 'analysis' | 'other';
@@ -48,12 +48,8 @@ export const enterpriseNotices = pgTable(
     id: uuid('id').primaryKey(),
     rule: text('rule').notNull(),
     article: text('article').notNull(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    agencyCode: agencyRef('agency_code'),
+    enterpriseCode: enterpriseRef(),
     inspectionId: uuid('inspection_id').references(() => inspections.id),
     title: text('title').notNull(),
     observed: text('observed').notNull(),

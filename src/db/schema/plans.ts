@@ -1,5 +1,5 @@
 import { boolean, date, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { agencies } from './registry.js';
+import { agencyRef } from './registry.js';
 
 /**
  * 年度日常检查计划 (Art. 13–14): one per agency and year. `deadline` (31 March of the year, Asia/Shanghai)
@@ -15,9 +15,7 @@ export const plans = pgTable(
   'plans',
   {
     id: uuid('id').primaryKey(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     year: integer('year').notNull(),
     state: text('state', { enum: ['draft', 'submitted', 'returned', 'filed', 'published'] }).notNull(),
     revision: integer('revision').notNull().default(1),
@@ -120,9 +118,7 @@ export const specialPlans = pgTable(
   'special_plans',
   {
     id: uuid('id').primaryKey(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     title: text('title').notNull(),
     /** The area or field and its prominent problem (某一地区或者领域的突出问题). */
     focus: text('focus').notNull(),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { type Inspector } from './inspections.js';
 import { jointLists, jointTasks } from './joint.js';
@@ -8,7 +9,9 @@ import { agencies, enterprises } from './registry.js';
  * agencies' filed plan items (source `plan`) or drafted single visits (source `scheme`) will reach, under a
  * published joint-list entry naming them, and proposes ONE visit. Each unit answers in its app
  * (joint_proposal_units); when every unit has accepted, the lead's acceptance launches a joint task.
- * One row per (period, enterprise, list entry): re-running the matcher for a quarter proposes nothing twice.
+ * From plans, one row per (period, enterprise, list entry): re-running the matcher for a quarter proposes nothing
+ * twice. From schemes, one OPEN row per (enterprise, list entry): a second draft shows the open one; once it is
+ * answered, later drafts in the same quarter may be proposed again.
  */
 export const jointProposals = pgTable(
   'joint_proposals',
@@ -50,7 +53,8 @@ export const jointProposals = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    uniqueIndex('joint_proposals_once_uq').on(t.period, t.enterpriseCode, t.listId, t.entryCode),
+    uniqueIndex('joint_proposals_once_uq').on(t.period, t.enterpriseCode, t.listId, t.entryCode).where(sql`source = 'plan'`),
+    uniqueIndex('joint_proposals_scheme_open_uq').on(t.enterpriseCode, t.listId, t.entryCode).where(sql`source = 'scheme' AND state = 'open'`),
     index('joint_proposals_state_due_idx').on(t.state, t.respondBy),
     index('joint_proposals_lead_idx').on(t.leadAgencyCode, t.state),
   ],

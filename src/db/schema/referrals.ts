@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inspections } from './inspections.js';
-import { agencies, enterprises } from './registry.js';
+import { agencies, agencyRef, enterpriseRef } from './registry.js';
 
 /** One piece of evidence handed over with a referral: a reference and what it shows (no file upload). */
 export interface ReferralEvidence {
@@ -29,15 +29,9 @@ export const referrals = pgTable(
   {
     id: uuid('id').primaryKey(),
     /** The finding (referring) agency. */
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    competentAgencyCode: text('competent_agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    agencyCode: agencyRef('agency_code'),
+    competentAgencyCode: agencyRef('competent_agency_code'),
+    enterpriseCode: enterpriseRef(),
     /** The inspection whose findings opened it (source 'findings'), if any. */
     inspectionId: uuid('inspection_id').references(() => inspections.id),
     source: text('source', { enum: ['findings', 'manual'] }).notNull(),
@@ -95,12 +89,8 @@ export const crimeTransfers = pgTable(
   'crime_transfers',
   {
     id: uuid('id').primaryKey(),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    agencyCode: agencyRef('agency_code'),
+    enterpriseCode: enterpriseRef(),
     /** The inspection in which the violation was found, if any. */
     inspectionId: uuid('inspection_id').references(() => inspections.id),
     description: text('description').notNull(),

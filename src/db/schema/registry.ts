@@ -76,6 +76,11 @@ export const enterprises = pgTable(
   (t) => [index('enterprises_district_idx').on(t.districtCode)],
 );
 
+/** A required column naming an agency (the row's own, the competent one, the lead…): text, not null, a foreign key. */
+export const agencyRef = (name: string) => text(name).notNull().references(() => agencies.code);
+/** A required column naming an enterprise by its 统一社会信用代码. */
+export const enterpriseRef = (name = 'enterprise_code') => text(name).notNull().references(() => enterprises.creditCode);
+
 /**
  * 行政检查事项清单 (Art. 7): one row per version of a matter. A version is drafted, published with an
  * effective date, and later withdrawn or superseded (effective_to closes it). Only published versions

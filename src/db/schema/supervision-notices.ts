@@ -1,6 +1,6 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { flags } from './flags.js';
-import { agencies } from './registry.js';
+import { agencies, agencyRef } from './registry.js';
 
 /**
  * 督办 (supervision notices, Art. 6 ¶2): a supervisor sends the agency one of its flags with a deadline and
@@ -15,9 +15,7 @@ export const supervisionNotices = pgTable(
     flagId: uuid('flag_id')
       .notNull()
       .references(() => flags.id),
-    agencyCode: text('agency_code')
-      .notNull()
-      .references(() => agencies.code),
+    agencyCode: agencyRef('agency_code'),
     districtCode: text('district_code'),
     /** The bureau that sent it, and the supervisor (login subject, and the name its token carried: there is no register of people, and a
     supervisor reading the notice needs a person, not a subject). */

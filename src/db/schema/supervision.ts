@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inspections } from './inspections.js';
-import { agencies, districts, enterprises } from './registry.js';
+import { agencies, districts, enterpriseRef } from './registry.js';
 
 /** bytea as a Buffer on both drivers (pg returns a Buffer, PGlite a Uint8Array). */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -20,9 +20,7 @@ export const enterpriseReports = pgTable(
   'enterprise_reports',
   {
     id: uuid('id').primaryKey(),
-    enterpriseCode: text('enterprise_code')
-      .notNull()
-      .references(() => enterprises.creditCode),
+    enterpriseCode: enterpriseRef(),
     districtCode: text('district_code')
       .notNull()
       .references(() => districts.code),

@@ -12,13 +12,13 @@ import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
 export const caseFrequencyAnomalyJob: SweepJob = {
   name: 'case-frequency-anomaly',
   rule: CaseFrequencyAnomaly.id,
-  runBatch: (tx, { at, today }, limit) =>
-    flagCountsOverThreshold(tx, at, {
+  runBatch: (tx, ctx, limit) =>
+    flagCountsOverThreshold(tx, ctx, limit, {
+      job: 'case-frequency-anomaly',
       kind: 'case_anomaly',
       rule: CaseFrequencyAnomaly.id,
       counts: 'case',
-      since: sinceLastYear(today),
-      limit,
+      since: sinceLastYear(ctx.today),
       why: '个案检查明显超过合理频次，依第十五条由行政执法监督机构进行监督',
     }),
 };

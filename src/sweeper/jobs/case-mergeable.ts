@@ -1,16 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { CaseMergeable } from '../../rules/declarations/plans.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows, inspectionSubject, type DueInspection } from '../confirm.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
-interface Unmerged {
-  id: string;
-  agency_code: string;
-  enterprise_code: string;
+interface Unmerged extends DueInspection {
   counted_date: string;
-  name: string;
-  district_code: string | null;
   pending: string[];
 }
 
@@ -54,19 +49,9 @@ export const caseMergeableJob: SweepJob = {
            LIMIT ${limit}
            FOR NO KEY UPDATE OF c SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const c of due) {
+    return flagRows(tx, at, due, (c) => {
       const result = CaseMergeable.check({ agencyName: c.name, countedDate: c.counted_date, pending: c.pending, days });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'inspection',
-        subjectId: c.id,
-        agencyCode: c.agency_code,
-        enterpriseCode: c.enterprise_code,
-        districtCode: c.district_code,
-        evidence: { inspectionId: c.id, pendingPlannedTasks: c.pending, windowDays: days },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+      return { result, subject: inspectionSubject(c, { inspectionId: c.id, pendingPlannedTasks: c.pending, windowDays: days }) };
+    });
   },
 };

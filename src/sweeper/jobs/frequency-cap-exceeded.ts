@@ -12,13 +12,13 @@ import { flagCountsOverThreshold, sinceLastYear } from './frequency-flags.js';
 export const frequencyCapExceededJob: SweepJob = {
   name: 'frequency-cap-exceeded',
   rule: FrequencyCap.id,
-  runBatch: (tx, { at, today }, limit) =>
-    flagCountsOverThreshold(tx, at, {
+  runBatch: (tx, ctx, limit) =>
+    flagCountsOverThreshold(tx, ctx, limit, {
+      job: 'frequency-cap-exceeded',
       kind: 'cap',
       rule: FrequencyCap.id,
       counts: 'toward_cap',
-      since: sinceLastYear(today),
-      limit,
+      since: sinceLastYear(ctx.today),
       why: '超出规定的行政检查频次，违反第十五条、第四十条第（十）项',
     }),
 };

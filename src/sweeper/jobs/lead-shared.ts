@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { LeadShared } from '../../rules/declarations/relabelling.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows } from '../confirm.js';
 import { addDays } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
@@ -29,19 +29,9 @@ export const leadSharedJob: SweepJob = {
            ORDER BY i.agency_code, btrim(i.lead_ref)
            LIMIT ${limit}`,
     );
-    let raised = 0;
-    for (const r of due) {
+    return flagRows(tx, at, due, (r) => {
       const result = LeadShared.check({ leadRef: r.lead_ref, enterprises: r.enterprises, minEnterprises: s.leadSharedMinEnterprises, windowDays: s.leadSharedWindowDays });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'agency',
-        subjectId: r.agency_code,
-        occurrence: `lead:${r.lead_ref}`,
-        agencyCode: r.agency_code,
-        districtCode: r.district_code,
-        evidence: { enterprises: r.enterprises, inspections: r.inspections },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+      return { result, subject: { subjectType: 'agency', subjectId: r.agency_code, occurrence: `lead:${r.lead_ref}`, agencyCode: r.agency_code, districtCode: r.district_code, evidence: { enterprises: r.enterprises, inspections: r.inspections } } };
+    });
   },
 };

@@ -1,18 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { NotArchived } from '../../rules/declarations/onsite.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows, inspectionSubject, type DueInspection } from '../confirm.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
-interface Unarchived {
-  id: string;
-  agency_code: string;
-  enterprise_code: string;
+interface Unarchived extends DueInspection {
   state: string;
   result_notified_at: Date | string;
-  name: string;
-  district_code: string | null;
 }
 
 /**
@@ -40,20 +35,10 @@ export const notArchivedJob: SweepJob = {
            LIMIT ${limit}
            FOR NO KEY UPDATE OF i SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const i of due) {
-      const notifiedOn = shanghaiDate(new Date(i.result_notified_at));
-      const result = NotArchived.check({ agencyName: i.name, notifiedOn, archived: false, today, days });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'inspection',
-        subjectId: i.id,
-        agencyCode: i.agency_code,
-        enterpriseCode: i.enterprise_code,
-        districtCode: i.district_code,
-        evidence: { inspectionId: i.id, state: i.state, resultNotifiedAt: new Date(i.result_notified_at).toISOString(), deadline: result.limit, days },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+    return flagRows(tx, at, due, (i) => {
+      const result = NotArchived.check({ agencyName: i.name, notifiedOn: shanghaiDate(new Date(i.result_notified_at)), archived: false, today, days });
+      const notifiedAt = new Date(i.result_notified_at).toISOString();
+      return { result, subject: inspectionSubject(i, { inspectionId: i.id, state: i.state, resultNotifiedAt: notifiedAt, deadline: result.limit, days }) };
+    });
   },
 };

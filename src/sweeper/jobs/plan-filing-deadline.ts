@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { PlanFilingDeadline } from '../../rules/declarations/plans.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows } from '../confirm.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
@@ -53,19 +53,9 @@ export const planFilingDeadlineJob: SweepJob = {
           LIMIT ${limit}
           FOR NO KEY UPDATE OF a SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const a of due) {
+    return flagRows(tx, at, due, (a) => {
       const result = PlanFilingDeadline.check({ agencyName: a.name, year, today, planState: a.plan_state, filed: a.filed, submittedOn: a.submitted_on, resubmitBy: a.resubmit_by });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'agency',
-        subjectId: a.code,
-        occurrence: String(year),
-        agencyCode: a.code,
-        districtCode: a.district_code,
-        evidence: { year, planId: a.plan_id, planState: a.plan_state, checkedOn: today },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+      return { result, subject: { subjectType: 'agency', subjectId: a.code, occurrence: String(year), agencyCode: a.code, districtCode: a.district_code, evidence: { year, planId: a.plan_id, planState: a.plan_state, checkedOn: today } } };
+    });
   },
 };

@@ -1,18 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { RectificationNoFollowup } from '../../rules/declarations/onsite.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows, inspectionSubject, type DueInspection } from '../confirm.js';
 import { addDays, shanghaiDate } from '../../time/shanghai-date.js';
 import { notYetFlagged } from '../not-flagged.js';
 import { rowsOf, type SweepJob } from '../job.js';
 
-interface NoFollowUp {
-  id: string;
-  agency_code: string;
-  enterprise_code: string;
+interface NoFollowUp extends DueInspection {
   follow_up_due: string;
   notice_no: string | null;
-  name: string;
-  district_code: string | null;
   /** The first findings of a proper follow-up, recorded after the cut-off (a late follow-up), if any. */
   late_findings_at: Date | string | null;
   /** A proper follow-up drafted but with no findings recorded yet, if any. */
@@ -35,9 +30,6 @@ export const rectificationNoFollowupJob: SweepJob = {
     const days = options.followUpDays;
     // Orders whose cut-off (due date + days) is before today: due <= today - days - 1.
     const lastDue = addDays(today, -days - 1);
-    // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
-    // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
-    // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
     const due = await rowsOf<NoFollowUp>(
       tx,
       // The follow-ups per order, read once per batch and hash-joined: a correlated NOT EXISTS re-scanned
@@ -64,8 +56,7 @@ export const rectificationNoFollowupJob: SweepJob = {
           LIMIT ${limit}
           FOR NO KEY UPDATE OF i SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const i of due) {
+    return flagRows(tx, at, due, (i) => {
       const result = RectificationNoFollowup.check({
         agencyName: i.name,
         noticeNo: i.notice_no,
@@ -75,13 +66,9 @@ export const rectificationNoFollowupJob: SweepJob = {
         firstFindingsOn: i.late_findings_at ? shanghaiDate(new Date(i.late_findings_at)) : null,
         followUpPlanned: Boolean(i.pending_id),
       });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'inspection',
-        subjectId: i.id,
-        agencyCode: i.agency_code,
-        enterpriseCode: i.enterprise_code,
-        districtCode: i.district_code,
-        evidence: {
+      return {
+        result,
+        subject: inspectionSubject(i, {
           inspectionId: i.id,
           followUpDue: i.follow_up_due,
           followUpBy: result.limit,
@@ -90,10 +77,8 @@ export const rectificationNoFollowupJob: SweepJob = {
           followUpId: i.pending_id,
           lateFindingsAt: i.late_findings_at ? new Date(i.late_findings_at).toISOString() : null,
           checkedOn: today,
-        },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+        }),
+      };
+    });
   },
 };

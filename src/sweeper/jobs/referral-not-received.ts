@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { ReferralNotReceived } from '../../rules/declarations/referrals.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows } from '../confirm.js';
 import { CalendarService } from '../../calendar/calendar-service.js';
 import { latestOverdueStart } from '../../deadlines/working-days.js';
 import { notYetFlagged } from '../not-flagged.js';
@@ -42,20 +42,10 @@ export const referralNotReceivedJob: SweepJob = {
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const r of due) {
+    return flagRows(tx, at, due, (r) => {
       const deadline = calendar.addWorkingDays(r.sent_on, days);
       const result = ReferralNotReceived.check({ competentAgencyName: r.name, sentOn: r.sent_on, state: r.state, deadline, days, today });
-      const flagged = await flagIfFailed(tx, at, result, {
-        subjectType: 'referral',
-        subjectId: r.id,
-        agencyCode: r.competent_agency_code,
-        enterpriseCode: r.enterprise_code,
-        districtCode: r.district_code,
-        evidence: { referralId: r.id, sentOn: r.sent_on, state: r.state, deadline, workingDays: days, findingAgencyCode: r.agency_code },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised };
+      return { result, subject: { subjectType: 'referral', subjectId: r.id, agencyCode: r.competent_agency_code, enterpriseCode: r.enterprise_code, districtCode: r.district_code, evidence: { referralId: r.id, sentOn: r.sent_on, state: r.state, deadline, workingDays: days, findingAgencyCode: r.agency_code } } };
+    });
   },
 };

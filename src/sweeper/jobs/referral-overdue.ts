@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { ReferralOverdue } from '../../rules/declarations/referrals.js';
-import { flagIfFailed } from '../confirm.js';
+import { flagRows } from '../confirm.js';
 import { appendAudit } from '../../audit/append.js';
 import { settleKnownPendingYears } from '../../referrals/pending-due.js';
 import { SYSTEM_ACTOR } from '../../flags/raise.js';
@@ -29,9 +29,6 @@ export const referralOverdueJob: SweepJob = {
   async runBatch(tx, { at, today }, limit) {
     // Due dates still pending on a year the calendar now knows are dated first (src/referrals/pending-due.ts).
     const settledLate = await settleKnownPendingYears(tx, { at, audit: (e) => appendAudit(tx, { ...e, at, actor: SYSTEM_ACTOR.sub, role: SYSTEM_ACTOR.role }) }, SYSTEM_ACTOR);
-    // OFFSET 0 keeps the "already flagged" check a per-row probe of flags_occurrence_uq. Flattened into an
-    // anti-join, the planner scanned every flag of the rule for each due row whenever its statistics lagged a
-    // burst of new flags (measured: 17 s for one batch over 6,666 rows; with the probe, milliseconds).
     const due = await rowsOf<DueReferral>(
       tx,
       sql`SELECT r.id, r.agency_code, r.competent_agency_code, r.enterprise_code, r.inspection_id,
@@ -43,19 +40,17 @@ export const referralOverdueJob: SweepJob = {
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED`,
     );
-    let raised = 0;
-    for (const r of due) {
-      const result = ReferralOverdue.check({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today);
-      const flagged = await flagIfFailed(tx, at, result, {
+    const flagged = await flagRows(tx, at, due, (r) => ({
+      result: ReferralOverdue.check({ state: 'opened', foundOn: r.found_on, dueDate: r.due_date, sentOn: null }, today),
+      subject: {
         subjectType: 'referral',
         subjectId: r.id,
         agencyCode: r.agency_code,
         enterpriseCode: r.enterprise_code,
         districtCode: r.district_code,
         evidence: { referralId: r.id, foundOn: r.found_on, dueDate: r.due_date, competentAgencyCode: r.competent_agency_code, inspectionId: r.inspection_id, checkedOn: today },
-      });
-      if (flagged) raised++;
-    }
-    return { selected: due.length, raised: raised + settledLate };
+      },
+    }));
+    return { selected: flagged.selected, raised: flagged.raised + settledLate };
   },
 };

@@ -21,7 +21,7 @@ import { newRowId } from '../../db/ids.js';
 import { checkExcludedRelation } from '../../declarations/excluded-relation.js';
 import { recordInspectionDeclarations } from '../../declarations/inspection-declarations.js';
 import { teamExceptionText, type TeamExceptionBasis } from '../../declarations/team-exception.js';
-import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
+import { recognisedResults, type RecognisedResult } from '../recognised-results.js';
 
 export interface DraftInput {
   agencyCode: string;
@@ -101,7 +101,7 @@ export async function draftInspection(
   actor: Principal,
   input: DraftInput,
   hooks: InspectionHooks,
-  resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
+  resultsRecognisedDays: number,
 ): Promise<Drafted> {
   assertOwnAgency(actor, input.agencyCode);
   const { windowStart, windowEnd } = validateWindow(input.windowStart, input.windowEnd);

@@ -14,7 +14,7 @@ import type { InspectionHooks } from '../hooks.js';
 import { outsideOrder } from '../order-scope.js';
 import type { Inspection, NewInspection } from '../repository.js';
 import { stepInspection } from './lifecycle.js';
-import { DEFAULT_RESULTS_RECOGNISED_DAYS, recognisedResults, type RecognisedResult } from '../recognised-results.js';
+import { recognisedResults, type RecognisedResult } from '../recognised-results.js';
 import { noteFollowUpRecorded } from '../../flags/follow-up-recorded.js';
 
 export type { FindingsInput };
@@ -104,7 +104,7 @@ export async function recordFindings(
   id: string,
   f: FindingsInput,
   hooks: InspectionHooks,
-  resultsRecognisedDays = DEFAULT_RESULTS_RECOGNISED_DAYS,
+  resultsRecognisedDays: number,
 ): Promise<{ inspection: Inspection; flags: string[] }> {
   f = validate(f);
   const raised: string[] = [];

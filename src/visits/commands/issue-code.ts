@@ -27,6 +27,8 @@ export interface IssuedVisitCode {
   code: string;
   kid: string;
   signature: string;
+  /** The v2 signature the printed QR carries (docs/CODE-FORMAT.md §5). */
+  compactSignature: string;
   facts: CodeFacts;
   inspectionId: string;
   /** The effective start: the window's start, or the issuance instant when the window had already begun. */
@@ -89,8 +91,8 @@ export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Princip
     validTo: v.windowEnd.toISOString(),
     inspectorCount: v.inspectorCount,
   };
-  const { kid, signature } = keyring.sign(facts);
-  const codeRow = tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
+  const { kid, signature, compactSignature } = keyring.sign(facts);
+  const codeRow = tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
   const single = moves.length === 1 && v.drawnAudit && scope.auditCtes ? moves[0]! : null;
   if (single) {
     // One round trip for the three writes: the code, the row's move (checked against the version it was read
@@ -129,6 +131,7 @@ export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Princip
     code,
     kid,
     signature,
+    compactSignature,
     facts,
     inspectionId: v.lead.id,
     validFrom: facts.validFrom,

@@ -9,6 +9,7 @@ import type { Inspection } from '../repository.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { findEnterprise } from '../../registry/enterprises.repository.js';
 import { entriesCovering, entryText, type PossibleJointEntry } from './coordination-entries.js';
+import { pairJudgedUnderProposal } from './coordination-judged.js';
 import { addDays } from '../../time/shanghai-date.js';
 import type { JointSettings } from '../../config/joint-settings.js';
 import type { JointTask } from './tasks.repository.js';
@@ -75,6 +76,8 @@ export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor
   // Sequential: a transaction's queries share one connection.
   const others: (NearbyVisit & { agencyName: string; entries: PossibleJointEntry[] })[] = [];
   for (const o of nearby) {
+    // A proposal naming both that was declined or lapsed was judged under 第二十八条 (coordination-judged.ts).
+    if (await pairJudgedUnderProposal(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, visits: [{ inspectionId: i.id, agencyCode: i.agencyCode }, o] })) continue;
     const entries = await entriesCovering(tx, i.windowStart, i, o);
     if (entries.length > 0) others.push({ ...o, agencyName: (await findAgency(tx, o.agencyCode))?.name ?? o.agencyCode, entries });
   }

@@ -1,11 +1,14 @@
-import { and, arrayContains, eq, gt, inArray, lt, ne } from 'drizzle-orm';
+import { and, arrayContains, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
+import type { CommandScope } from '../../commands/command.js';
+import { proposeFromScheme } from '../../proposals/scheme-proposals.js';
 import type { Db } from '../../db/client.js';
-import { inspections, jointTaskParts, jointTasks, jointTaskUnits, singleVisitCoordination } from '../../db/schema/index.js';
+import { inspections, jointTasks, jointTaskUnits, singleVisitCoordination } from '../../db/schema/index.js';
 import type { Coordination } from '../coordination-advice.js';
 import type { Inspection } from '../repository.js';
 import { findAgency } from '../../registry/agencies.repository.js';
 import { publishedJointLists } from './lists.repository.js';
+import { otherAgenciesOnsiteVisits } from './coordination-others.js';
 
 /**
  * 应协同尽协同 (Art. 26), the advice: when an officer drafts a single on-site inspection, the draft response
@@ -22,23 +25,12 @@ export type { Coordination };
 const PLANNED_STATES = ['draft', 'approved', 'code_issued', 'recorded'];
 const OPEN_TASK_STATES = ['launched', 'approved', 'code_issued'] as const;
 
-type Draft = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'mode' | 'matterCodes' | 'windowStart' | 'windowEnd'>;
+type Draft = Pick<Inspection, 'id' | 'agencyCode' | 'enterpriseCode' | 'mode' | 'kind' | 'matterCodes' | 'windowStart' | 'windowEnd' | 'countedDate'>;
 
 export async function coordinationFor(tx: Db, d: Draft): Promise<Omit<Coordination, 'aloneReason'>> {
-  const overlapping = await tx
-    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, state: inspections.state, windowStart: inspections.windowStart, windowEnd: inspections.windowEnd, jointTaskId: jointTaskParts.taskId })
-    .from(inspections)
-    .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
-    .where(
-      and(
-        eq(inspections.enterpriseCode, d.enterpriseCode),
-        ne(inspections.agencyCode, d.agencyCode),
-        eq(inspections.mode, 'onsite'),
-        inArray(inspections.state, PLANNED_STATES),
-        lt(inspections.windowStart, d.windowEnd),
-        gt(inspections.windowEnd, d.windowStart),
-      ),
-    );
+  const overlapping = (await otherAgenciesOnsiteVisits(tx, d, inArray(inspections.state, PLANNED_STATES), lt(inspections.windowStart, d.windowEnd), gt(inspections.windowEnd, d.windowStart))).map(
+    ({ inspectionId, agencyCode, state, windowStart, windowEnd, jointTaskId }) => ({ inspectionId, agencyCode, state, windowStart, windowEnd, jointTaskId }),
+  );
   const tasks = await tx
     .select({ task: jointTasks, unit: jointTaskUnits })
     .from(jointTasks)
@@ -95,16 +87,25 @@ export async function coordinationFor(tx: Db, d: Draft): Promise<Omit<Coordinati
 }
 
 /**
- * The one call from draftInspection: the advice for an on-site draft, stored with the officer's reason
- * when there is something to coordinate or a reason was given.
+ * The one call from draftInspection: for an on-site routine or special draft, the joint visit proposed to this
+ * agency and the others whose drafted visits fall within the scheme-days setting (src/proposals/scheme-proposals.ts:
+ * the action that replaces the advice), and the advice, stored with the officer's reason when there is
+ * something to coordinate or a reason was given.
  */
-export async function adviseSingleDraft(tx: Db, at: Date, actor: Principal, d: Draft, aloneReason?: string): Promise<Coordination> {
+export async function adviseSingleDraft(tx: Db, scope: Pick<CommandScope, 'at' | 'audit'>, actor: Principal, d: Draft, aloneReason: string | undefined, teamMax: number): Promise<Coordination> {
   const empty = { overlapping: [], jointTasks: [], jointListEntries: [], offers: [], advice: null };
-  const advice = d.mode === 'onsite' ? await coordinationFor(tx, d) : empty;
-  const out: Coordination = { ...advice, aloneReason: aloneReason ?? null };
-  const relevant = advice.overlapping.length + advice.jointTasks.length + advice.jointListEntries.length > 0;
+  const found = d.mode === 'onsite' ? await coordinationFor(tx, d) : empty;
+  const proposals = d.mode === 'onsite' ? await proposeFromScheme(tx, scope, d, teamMax) : [];
+  const proposed = proposals.map((p) => {
+    const others = p.units.filter((u) => u.agencyCode !== d.agencyCode).map((u) => u.agencyName);
+    const lead = p.units.find((u) => u.role === 'lead')!;
+    return `${p.created ? '已' : '此前已'}向本单位和${others.join('、')}提出对${p.enterpriseName}的“综合查一次”联合检查建议（发起单位：${lead.agencyName}），请各单位负责人在答复期限前答复；各单位均接受后合并为一次入企，本单位的单独检查方案随之撤回`;
+  });
+  const advice = proposed.length ? { ...found, advice: `${proposed.join('；')}（第二十六条至第二十八条）。${found.advice ?? ''}` } : found;
+  const out: Coordination = { ...advice, aloneReason: aloneReason ?? null, ...(d.mode === 'onsite' ? { proposals } : {}) };
+  const relevant = advice.overlapping.length + advice.jointTasks.length + advice.jointListEntries.length + proposals.length > 0;
   if (relevant || aloneReason) {
-    await tx.insert(singleVisitCoordination).values({ inspectionId: d.id, advice, aloneReason: aloneReason ?? null, recordedBy: actor.sub, recordedAt: at });
+    await tx.insert(singleVisitCoordination).values({ inspectionId: d.id, advice: { ...advice, proposals: proposals.map((p) => ({ id: p.id, created: p.created })) }, aloneReason: aloneReason ?? null, recordedBy: actor.sub, recordedAt: scope.at });
   }
   return out;
 }

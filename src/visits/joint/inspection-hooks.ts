@@ -14,6 +14,6 @@ export function jointInspectionHooks(settings: JointSettings): InspectionHooks {
     afterCode: (tx, scope, actor, i, ahead) => afterSingleCode(tx, scope, actor, i, settings, ahead as SingleCodeReads | undefined),
     onStep: (tx, scope, actor, i, step) => stepOnJointPart(tx, scope, actor, i, step),
     afterScan: (tx, scope, code) => scanJointParts(tx, scope, code),
-    adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope.at, actor, d, aloneReason),
+    adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope, actor, d, aloneReason, settings.teamMax),
   };
 }

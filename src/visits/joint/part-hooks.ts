@@ -10,7 +10,7 @@ import { nextState } from '../transition.js';
 import { flagUncoordinatedSingle, nearbyFromJson, nearbyVisitsQuery, type NearbyVisit } from './coordination-flag.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { jsonRowsOf } from '../../db/json-rows.js';
-import { DEFAULT_JOINT_SETTINGS, type JointSettings } from '../../config/joint-settings.js';
+import type { JointSettings } from '../../config/joint-settings.js';
 import { revokeJointVisit } from './task-visits.js';
 import { partOfInspection, partOfInspectionQuery, partsOf } from './tasks.repository.js';
 
@@ -32,7 +32,7 @@ export interface SingleCodeReads {
   nearby: NearbyVisit[];
 }
 
-export function singleCodeReads(i: Inspection, settings: JointSettings = DEFAULT_JOINT_SETTINGS): SQL {
+export function singleCodeReads(i: Inspection, settings: JointSettings): SQL {
   const part = partOfInspectionQuery(i.id);
   const nearby = nearbyVisitsQuery({ enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days: settings.coordinationDays, excludeAgencies: [i.agencyCode] });
   return sql`json_build_object('taskId', (SELECT p.task_id FROM (${part}) p), 'nearby', ${jsonRowsOf(nearby)})`;
@@ -57,7 +57,7 @@ export async function refuseCodeForPart(tx: Db, i: Inspection, ahead?: SingleCod
   }
 }
 
-export async function afterSingleCode(tx: Db, scope: Pick<CommandScope, 'at'>, actor: Principal, i: Inspection, settings: JointSettings = DEFAULT_JOINT_SETTINGS, ahead?: SingleCodeReads): Promise<void> {
+export async function afterSingleCode(tx: Db, scope: Pick<CommandScope, 'at'>, actor: Principal, i: Inspection, settings: JointSettings, ahead?: SingleCodeReads): Promise<void> {
   await flagUncoordinatedSingle(tx, scope.at, { sub: actor.sub, role: actor.role }, i, settings.coordinationDays, readsOf(ahead)?.nearby);
 }
 

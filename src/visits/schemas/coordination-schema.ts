@@ -38,6 +38,24 @@ export const CoordinationSchema = Type.Object(
     offers: Type.Array(Type.Union([Type.Literal('join'), Type.Literal('launch_joint_task')]), { description: 'join 加入联合检查 | launch_joint_task 发起联合检查' }),
     advice: Nullable(Type.String({ description: '协同建议 / advice' })),
     aloneReason: Nullable(Type.String({ description: '单独检查的理由（已记录）/ the recorded reason for going alone' })),
+    proposals: Type.Optional(
+      Type.Array(
+        Type.Object({
+          id: Type.String(),
+          source: Type.Union([Type.Literal('plan'), Type.Literal('scheme')]),
+          state: Type.String(),
+          created: Type.Boolean({ description: '本次起草提出的建议（否则为已有的待答复建议）/ made by this draft' }),
+          enterpriseName: Type.String(),
+          entryCode: Type.String(),
+          leadAgencyCode: Type.String(),
+          units: Type.Array(Type.Object({ agencyCode: Type.String(), agencyName: Type.String(), role: Type.Union([Type.Literal('lead'), Type.Literal('cooperating')]), inspectionId: Nullable(Type.String()) })),
+          windowStart: Type.String(),
+          windowEnd: Type.String(),
+          respondBy: Type.String({ description: '各单位答复期限 / units answer by' }),
+        }),
+        { description: '向本单位和其他单位提出的“综合查一次”联合检查建议（第二十六条至第二十八条）/ joint visits proposed' },
+      ),
+    ),
   },
   { description: '“应协同尽协同”（第二十六条）/ coordination advice' },
 );

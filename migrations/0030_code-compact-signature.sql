@@ -1,0 +1,1 @@
+ALTER TABLE "inspection_codes" ADD COLUMN "compact_signature" text;

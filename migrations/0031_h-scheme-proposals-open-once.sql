@@ -1,0 +1,3 @@
+DROP INDEX "joint_proposals_once_uq";--> statement-breakpoint
+CREATE UNIQUE INDEX "joint_proposals_scheme_open_uq" ON "joint_proposals" USING btree ("enterprise_code","list_id","entry_code") WHERE source = 'scheme' AND state = 'open';--> statement-breakpoint
+CREATE UNIQUE INDEX "joint_proposals_once_uq" ON "joint_proposals" USING btree ("period","enterprise_code","list_id","entry_code") WHERE source = 'plan';
