@@ -8,8 +8,11 @@ import { benchClock, benchConfig } from './lib/bench-config.js';
 
 /**
  * Latency of one code issuance at a time (no concurrency): the round-trip cost of the guarded transaction,
- * and how many statements it sends (every pg query counted, BEGIN/COMMIT included). PROBE_N requests;
- * PROBE_LIST=1 prints the statements of the second issuance (the first warms the app up).
+ * and how many round trips it makes — every query the pg client sends, BEGIN/COMMIT included (node-postgres
+ * sends one query and waits for its answer before the next, so a query is a round trip; a statement with
+ * CTEs is one). PROBE_N requests; PROBE_LIST=1 prints the statements of the second issuance (the first
+ * warms the app up). Beside it, the same sequence of bare transactions (BEGIN, four row writes, COMMIT: six
+ * round trips, no HTTP, guards, signature or audit) on the same database, and the ratio of the two rates.
  */
 let statements = 0;
 let listing = false;
@@ -44,7 +47,25 @@ for (const [k, id] of w.ids.slice(0, n).entries()) {
 listing = false;
 listed.forEach((text, k) => console.log(k + 1, text));
 const perIssue = (statements - before) / n;
+const issueMs = times.reduce((a, b) => a + b, 0) / n;
 times.sort((a, b) => a - b);
-console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} statements per issuance`);
+console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} round trips per issuance`);
 await app.close();
 await database.close();
+
+// The bare transaction, one at a time on one connection, as many times.
+const bare = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+await bare.connect();
+await bare.query('CREATE TABLE IF NOT EXISTS bench_a (id bigserial primary key, v text); CREATE TABLE IF NOT EXISTS bench_b (id int primary key, v int); INSERT INTO bench_b SELECT g, 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING');
+const t0 = performance.now();
+for (let k = 0; k < n; k++) {
+  await bare.query('BEGIN');
+  await bare.query('INSERT INTO bench_a (v) VALUES ($1)', ['code']);
+  await bare.query('UPDATE bench_b SET v = v + 1 WHERE id = $1', [k % 1000]);
+  await bare.query('INSERT INTO bench_a (v) VALUES ($1)', ['audit']);
+  await bare.query('INSERT INTO bench_a (v) VALUES ($1)', ['pending']);
+  await bare.query('COMMIT');
+}
+const bareMs = (performance.now() - t0) / n;
+await bare.end();
+console.log(`bare transaction sequential (6 round trips): ${bareMs.toFixed(2)} ms; issuance ${issueMs.toFixed(2)} ms mean: ratio ${(bareMs / issueMs).toFixed(3)} of a bare transaction's rate`);

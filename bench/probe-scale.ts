@@ -29,7 +29,7 @@ import { percentile } from './replay/stats.js';
  * and the sampling-ratio count is what the issuance pays). Nothing is removed afterwards: each run adds its
  * schemes under fresh credit codes.
  */
-const { values } = parseArgs({ options: { n: { type: 'string', default: '50' }, 'explain-ms': { type: 'string', default: '20' }, plans: { type: 'string', default: 'bench/scale-plans.log' }, log: { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' } } });
+const { values } = parseArgs({ options: { ops: { type: 'string', default: '' }, 'no-sweep': { type: 'boolean', default: false }, n: { type: 'string', default: '50' }, 'explain-ms': { type: 'string', default: '20' }, plans: { type: 'string', default: 'bench/scale-plans.log' }, log: { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' } } });
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL=postgres://… of a database seeded by npm run seed:scale');
 const n = Number(values.n);
@@ -81,7 +81,10 @@ const someInspection = (await admin.query(`SELECT i.id, c.code FROM inspections 
 await admin.end();
 
 const figures: { op: string; n: number; p50: number; p99: number; max: number; statuses: string; cpuMs: number; nodeMs: number; pgMs: number }[] = [];
+// `--ops issue,draft` measures only the operations whose label contains one of the words (all when empty).
+const only = values.ops ? values.ops.split(',').map((w) => w.trim()).filter(Boolean) : [];
 async function measure(op: string, count: number, req: (i: number) => { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: object }) {
+  if (only.length && !only.some((w) => op.includes(w))) return;
   const times: number[] = [];
   const statuses = new Map<string, number>();
   // CPU of this process and of the app's PostgreSQL backends over the whole sequence: with one request at a
@@ -116,14 +119,18 @@ await measure('draft POST /inspections (pre-check)', Math.min(n, 10), (i) => ({
 await measure('issue code POST /inspections/{id}/code', n, (i) => ({ method: 'POST', url: `/api/v1/inspections/${schemeIds[i]}/code`, headers: officer }));
 await measure('dashboard GET /stats/dashboard (district supervisor)', 5, () => ({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', headers: supervisor }));
 await measure('dashboard GET /stats/dashboard (city supervisor)', 3, () => ({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', headers: citySupervisor }));
-const sweepPg0 = await backendCpuSeconds(url);
-const sweepNode0 = process.cpuUsage();
-const t0 = process.hrtime.bigint();
-const report = await runSweep(database.db, clock);
-const sweepMs = Number(process.hrtime.bigint() - t0) / 1e6;
-const sweepCpu = cpuSince(sweepPg0, await backendCpuSeconds(url)) + ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(sweepNode0));
-console.log(`sweeper pass CPU: ${sweepCpu.toFixed(1)} s (Node + PostgreSQL)`);
-console.log(`sweeper pass: ${(sweepMs / 1000).toFixed(1)} s, ${report.reduce((s, j) => s + j.count, 0)} flags raised; slowest jobs: ${[...report].sort((a, b) => b.count - a.count).slice(0, 3).map((j) => `${j.job} ${j.count}`).join(', ')}${report.some((j) => j.error) ? `; errors: ${report.filter((j) => j.error).map((j) => `${j.job}: ${j.error}`).join('; ')}` : ''}`);
+let sweepMs = 0;
+let sweepCpu = 0;
+if (!values['no-sweep']) {
+  const sweepPg0 = await backendCpuSeconds(url);
+  const sweepNode0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const report = await runSweep(database.db, clock);
+  sweepMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  sweepCpu = cpuSince(sweepPg0, await backendCpuSeconds(url)) + ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(sweepNode0));
+  console.log(`sweeper pass CPU: ${sweepCpu.toFixed(1)} s (Node + PostgreSQL)`);
+  console.log(`sweeper pass: ${(sweepMs / 1000).toFixed(1)} s, ${report.reduce((s, j) => s + j.count, 0)} flags raised; slowest jobs: ${[...report].sort((a, b) => b.count - a.count).slice(0, 3).map((j) => `${j.job} ${j.count}`).join(', ')}${report.some((j) => j.error) ? `; errors: ${report.filter((j) => j.error).map((j) => `${j.job}: ${j.error}`).join('; ')}` : ''}`);
+}
 await app.close();
 await database.close();
 

@@ -1,5 +1,6 @@
-import { appendAudit, type AuditInput } from '../audit/append.js';
+import { appendAudit, auditEntryCtes, type AuditInput, type DrawnAuditId } from '../audit/append.js';
 import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
+import type { SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { isRetryable } from '../db/errors.js';
@@ -38,6 +39,11 @@ export interface CommandScope {
   at: Date;
   /** Appends an audit entry in this transaction, filling actor, role, time and request id. */
   audit(entry: Omit<AuditInput, 'at' | 'actor' | 'role' | 'requestId'>): Promise<number>;
+  /**
+   * The same entry, with an id the caller drew in one of its own statements (auditIdSql), as the CTEs the caller
+   * writes beside its own rows in one statement (auditEntryCtes): one round trip for the change and its entry.
+   */
+  auditCtes?(entry: Omit<AuditInput, 'at' | 'actor' | 'role' | 'requestId'>, drawn: DrawnAuditId): SQL;
 }
 
 // Serialization failures and deadlocks are transient; a few retries settle them.
@@ -68,6 +74,10 @@ async function runInScope<T>(ctx: CommandContext, refusalSubject: Parameters<typ
           audit: (entry) => {
             audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
             return appendAudit(tx, { ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, ctx.auditMac);
+          },
+          auditCtes: (entry, drawn) => {
+            audited.push({ subjectType: entry.subjectType, subjectId: entry.subjectId });
+            return auditEntryCtes({ ...entry, at, actor: ctx.actor.sub, role: ctx.actor.role, requestId: ctx.requestId ?? null }, drawn, ctx.auditMac);
           },
         };
         return body(tx, scope);

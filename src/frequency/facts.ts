@@ -37,13 +37,20 @@ export interface KnownFrequencyFacts {
   domain?: string;
 }
 
-async function rulesInForce(db: Db, day: string): Promise<FrequencyRuleData[]> {
-  const rows = await db
+/** The frequency rules in force on `day`, oldest first (the query, so the code issuance can read it with its other facts). */
+export const rulesInForceQuery = (db: Db, day: string) =>
+  db
     .select()
     .from(frequencyRules)
     .where(and(lte(frequencyRules.effectiveFrom, day), or(isNull(frequencyRules.effectiveTo), gte(frequencyRules.effectiveTo, day))))
     .orderBy(asc(frequencyRules.createdAt), asc(frequencyRules.id));
-  return rows.map(({ createdAt: _c, issuerLevel: _l, ...r }) => r);
+
+export const toRuleData = (rows: (typeof frequencyRules.$inferSelect)[]): FrequencyRuleData[] => rows.map(({ createdAt: _c, issuerLevel: _l, ...r }) => r);
+
+export const noDisturbQuery = (db: Db, enterpriseCode: string) => db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, enterpriseCode));
+
+async function rulesInForce(db: Db, day: string): Promise<FrequencyRuleData[]> {
+  return toRuleData(await rulesInForceQuery(db, day));
 }
 
 /** The matter's domain on that date (its published version), else its latest version's, else ''. */
@@ -64,7 +71,15 @@ async function domainOf(db: Db, agencyCode: string, matterCode: string, day: str
  * history the guard counts, and the one the sweeper's frequency detectors count each candidate over.
  */
 export async function historyBetween(db: Db, enterpriseCode: string, from: string, to: string, enterpriseView?: Date): Promise<CountedInspection[]> {
-  const rows = await db
+  const rows = await historyQuery(db, enterpriseCode, from, to, enterpriseView);
+  if (rows.length === 0) return [];
+  return withDomains(rows, await matterDomainsQuery(db, rows));
+}
+
+type HistoryRow = Omit<CountedInspection, 'domains'>;
+
+export const historyQuery = (db: Db, enterpriseCode: string, from: string, to: string, enterpriseView?: Date) =>
+  db
     .select({
       id: inspections.id,
       agencyCode: inspections.agencyCode,
@@ -88,9 +103,10 @@ export async function historyBetween(db: Db, enterpriseCode: string, from: strin
       ),
     )
     .orderBy(asc(inspections.countedDate));
-  if (rows.length === 0) return [];
-  // Domains come from the agencies' matter lists, for domain-scoped caps.
-  const matters = await db
+
+/** Domains come from the agencies' matter lists, for domain-scoped caps. */
+const matterDomainsQuery = (db: Db, rows: readonly HistoryRow[]) =>
+  db
     .selectDistinct({ agencyCode: inspectionMatters.agencyCode, matterCode: inspectionMatters.matterCode, domain: inspectionMatters.domain })
     .from(inspectionMatters)
     .where(
@@ -99,6 +115,9 @@ export async function historyBetween(db: Db, enterpriseCode: string, from: strin
         inArray(inspectionMatters.matterCode, [...new Set(rows.flatMap((r) => r.matterCodes))]),
       ),
     );
+
+/** Each history row with the domains its agency lists its matters under (`matters` may hold more pairs than the rows use). */
+export function withDomains(rows: readonly HistoryRow[], matters: readonly { agencyCode: string; matterCode: string; domain: string }[]): CountedInspection[] {
   const domains = new Map<string, Set<string>>();
   for (const m of matters) {
     const key = `${m.agencyCode}\u0000${m.matterCode}`;
@@ -110,19 +129,39 @@ export async function historyBetween(db: Db, enterpriseCode: string, from: strin
   }));
 }
 
-export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery, known?: KnownFrequencyFacts): Promise<FrequencyFacts> {
+/** The days any rule in force may count over for `date`: from the widest period's start to its end (null: no rule, nothing counted). */
+export function historySpan(rules: readonly FrequencyRuleData[], date: string): { from: string; to: string } | null {
+  const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(date, p));
+  return periods.length ? { from: periods.map((p) => p.start).sort()[0]!, to: periods.map((p) => p.end).sort().at(-1)! } : null;
+}
+
+/**
+ * What the code issuance read with its other facts (src/visits/issue-facts.ts): every rule in force, the
+ * no-disturb list, and the enterprise's counted history over a span wider than any period (trimmed here to
+ * the span historyBetween would have read).
+ */
+export interface FrequencyReadAhead {
+  rules: (typeof frequencyRules.$inferSelect)[];
+  noDisturb: (typeof noDisturbList.$inferSelect)[];
+  history: HistoryRow[];
+  matters: { agencyCode: string; matterCode: string; domain: string }[];
+}
+
+export async function loadFrequencyFacts(db: Db, q: FrequencyFactsQuery, known?: KnownFrequencyFacts, ahead?: FrequencyReadAhead): Promise<FrequencyFacts> {
   // Sequential on purpose: called inside the issuing transaction, whose queries share one connection.
-  const rules = await rulesInForce(db, q.date);
-  const noDisturbRows = await db.select().from(noDisturbList).where(eq(noDisturbList.enterpriseCode, q.enterpriseCode));
+  const rules = ahead ? toRuleData(ahead.rules) : await rulesInForce(db, q.date);
+  const noDisturbRows = ahead?.noDisturb ?? (await noDisturbQuery(db, q.enterpriseCode));
   const riskClass = known
     ? known.riskClass
     : ((await db.select({ riskClass: enterprises.riskClass }).from(enterprises).where(eq(enterprises.creditCode, q.enterpriseCode)))[0]?.riskClass ?? null);
   const domain = known?.domain ?? (await domainOf(db, q.agencyCode, q.matterCode, q.date));
   // Only the widest period any rule in force uses is read; with no rules nothing is counted.
-  const periods = [...new Set(rules.map((r) => r.period))].map((p) => periodOf(q.date, p));
-  const history = periods.length
-    ? await historyBetween(db, q.enterpriseCode, periods.map((p) => p.start).sort()[0]!, periods.map((p) => p.end).sort().at(-1)!, q.enterpriseView)
-    : [];
+  const span = historySpan(rules, q.date);
+  const history = !span
+    ? []
+    : ahead && !q.enterpriseView
+      ? withDomains(ahead.history.filter((h) => h.countedDate >= span.from && h.countedDate <= span.to), ahead.matters)
+      : await historyBetween(db, q.enterpriseCode, span.from, span.to, q.enterpriseView);
   const noDisturb: NoDisturbEntry[] = noDisturbRows.map((n) => ({ agencyCode: n.agencyCode, fromDate: n.fromDate, toDate: n.toDate, reason: n.reason, basis: n.basis }));
   return {
     agencyCode: q.agencyCode,

@@ -4,7 +4,7 @@ import type { RuleResult } from '../rules/result.js';
 import { loadCoverageUsage } from './coverage-facts.js';
 import { classPopulations } from '../proposals/class-population.js';
 import { findAgency } from '../registry/agencies.repository.js';
-import { pickCoveringItem, type CoverageQuestion } from './item-coverage.js';
+import { pickCoveringItem, type CoverageQuestion, type CoverageUsage } from './item-coverage.js';
 import { diffItems } from './plan-item-diff.js';
 import { lastFiledVersion, type FiledItem, type PlanVersion } from './plan-versions.repository.js';
 import { findPlanFor, planItemsOf, type Plan, type PlanItem } from './plans.repository.js';
@@ -94,10 +94,25 @@ export async function findFiledPlanCovering(
   matterCode: string,
   year: number,
   options: { lock?: 'share' } = {},
+  ahead?: PlanReadAhead,
 ): Promise<PlanCoverage> {
+  if (ahead) return filedPlanCovering(ahead.plan, ahead.items, ahead.version, matterCode, year);
   const plan = await findPlanFor(db, agencyCode, year, options.lock);
   if (!plan) return filedPlanCovering(undefined, [], undefined, matterCode, year);
   return filedPlanCovering(plan, await planItemsOf(db, plan.id), await lastFiledVersion(db, plan.id), matterCode, year);
+}
+
+/**
+ * What findCoveringItem reads, when the caller read it with its other facts in one statement (the code issuance,
+ * src/visits/issue-facts.ts): the plan of the year (held FOR SHARE), its items, its last filed version, the
+ * counts of each matter (loadCoverageUsage) and the agency's district.
+ */
+export interface PlanReadAhead {
+  plan: Plan | undefined;
+  items: PlanItem[];
+  version: PlanVersion | undefined;
+  usage: ReadonlyMap<string, CoverageUsage>;
+  districtCode: string | null;
 }
 
 /**
@@ -111,11 +126,14 @@ export async function findCoveringItem(
   q: CoverageQuestion,
   excludeId: string | null,
   options: { lock?: 'share' } = {},
+  ahead?: PlanReadAhead,
 ): Promise<PlanCoverage> {
-  const byMatter = await findFiledPlanCovering(db, agencyCode, q.matterCode, q.year, options);
+  const byMatter = await findFiledPlanCovering(db, agencyCode, q.matterCode, q.year, options, ahead);
   if ('refusal' in byMatter) return byMatter;
-  const usage = await loadCoverageUsage(db, agencyCode, q, excludeId);
-  usage.classPopulations = await classPopulations(db, (await findAgency(db, agencyCode))?.districtCode ?? null, byMatter.items);
+  const known = ahead?.usage.get(q.matterCode);
+  const usage = known ? { ...known } : await loadCoverageUsage(db, agencyCode, q, excludeId);
+  const districtCode = ahead ? ahead.districtCode : ((await findAgency(db, agencyCode))?.districtCode ?? null);
+  usage.classPopulations = await classPopulations(db, districtCode, byMatter.items);
   const pick = pickCoveringItem(byMatter.items, q, usage);
   return 'refusal' in pick ? pick : { ...byMatter, item: pick.item };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { planVersions } from '../db/schema/index.js';
@@ -15,7 +15,7 @@ export interface PlanVersion {
   items: FiledItem[];
 }
 
-const toVersion = (row: typeof planVersions.$inferSelect): PlanVersion => ({
+export const toVersion = (row: typeof planVersions.$inferSelect): PlanVersion => ({
   planId: row.planId,
   revision: row.revision,
   filedAt: row.filedAt,
@@ -37,9 +37,13 @@ export async function insertPlanVersion(db: Db, v: Omit<PlanVersion, 'items'> & 
 
 /** The version in force: the last one the bureau filed. */
 export async function lastFiledVersion(db: Db, planId: string): Promise<PlanVersion | undefined> {
-  const [row] = await db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(desc(planVersions.revision)).limit(1);
+  const [row] = await lastFiledVersionQuery(db, planId);
   return row ? toVersion(row) : undefined;
 }
+
+/** lastFiledVersion's query; `planId` may be a subquery (read with the issuance's other facts in one statement). */
+export const lastFiledVersionQuery = (db: Db, planId: string | SQL) =>
+  db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(desc(planVersions.revision)).limit(1);
 
 export async function planVersionsOf(db: Db, planId: string): Promise<PlanVersion[]> {
   const rows = await db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(asc(planVersions.revision));

@@ -34,14 +34,22 @@ export async function findPlan(db: Db, id: string, lock?: 'update' | 'share'): P
 }
 
 export async function findPlanFor(db: Db, agencyCode: string, year: number, lock?: 'update' | 'share'): Promise<Plan | undefined> {
-  const q = db.select().from(plans).where(and(eq(plans.agencyCode, agencyCode), eq(plans.year, year)));
-  const [row] = await (lock ? q.for(lock) : q);
+  const [row] = await planForQuery(db, agencyCode, year, lock);
   return row;
 }
 
-export function planItemsOf(db: Db, planId: string): Promise<PlanItem[]> {
-  return db.select().from(planItems).where(eq(planItems.planId, planId)).orderBy(asc(planItems.id));
+/** findPlanFor's query, for a caller reading it with other facts in one statement. */
+export function planForQuery(db: Db, agencyCode: string, year: number, lock?: 'update' | 'share') {
+  const q = db.select().from(plans).where(and(eq(plans.agencyCode, agencyCode), eq(plans.year, year)));
+  return lock ? q.for(lock) : q;
 }
+
+export function planItemsOf(db: Db, planId: string): Promise<PlanItem[]> {
+  return planItemsQuery(db, planId);
+}
+
+/** planItemsOf's query; `planId` may be a subquery (the issuance reads the plan and its items in one statement). */
+export const planItemsQuery = (db: Db, planId: string | SQL) => db.select().from(planItems).where(eq(planItems.planId, planId)).orderBy(asc(planItems.id));
 
 export async function insertPlan(db: Db, row: NewPlan): Promise<Plan> {
   const [out] = await db.insert(plans).values(row).returning();

@@ -43,14 +43,18 @@ export async function findMatter(db: Db, id: string): Promise<Matter | undefined
 
 /** "Is matter X published for agency A on date D" (Art. 7): one indexed query. */
 export async function publishedMatterOn(db: Db, agencyCode: string, matterCode: string, day: string): Promise<Matter | undefined> {
-  const [row] = await db
+  const [row] = await publishedMatterQuery(db, agencyCode, matterCode, day);
+  return row;
+}
+
+/** publishedMatterOn's query, for a caller reading it with other facts in one statement. */
+export const publishedMatterQuery = (db: Db, agencyCode: string, matterCode: string, day: string) =>
+  db
     .select()
     .from(inspectionMatters)
     .where(and(eq(inspectionMatters.agencyCode, agencyCode), eq(inspectionMatters.matterCode, matterCode), coversDay(day)))
     .orderBy(desc(inspectionMatters.version))
     .limit(1);
-  return row;
-}
 
 export async function nextMatterVersion(db: Db, agencyCode: string, matterCode: string): Promise<number> {
   const [row] = await db

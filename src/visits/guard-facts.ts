@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agencies } from '../db/schema/index.js';
 import { DomainError } from '../errors/domain-error.js';
-import { findDistrict } from '../registry/districts.repository.js';
+import { findDistrict, type District } from '../registry/districts.repository.js';
 import { findAgency, type Agency } from '../registry/agencies.repository.js';
 import { findEnterprise, type Enterprise } from '../registry/enterprises.repository.js';
-import { publishedMatterOn } from '../registry/matters.repository.js';
+import { publishedMatterOn, type Matter } from '../registry/matters.repository.js';
 import type { GuardFacts } from '../rules/guard-facts.js';
 import type { Inspection } from './repository.js';
 
@@ -43,8 +43,8 @@ async function lowerCounterpart(db: Db, agency: Agency, districtCode: string, ma
  * A division as the guards need it, read once: its registered name (so the territory message names the place)
  * and whether it lies outside Wuhan (Art. 12) — the same row that isOutsideWuhan reads.
  */
-async function place(db: Db, code: string | null): Promise<{ name: string | null; outsideWuhan: boolean }> {
-  const d = code ? await findDistrict(db, code) : undefined;
+async function place(db: Db, code: string | null, ahead?: GuardReadAhead): Promise<{ name: string | null; outsideWuhan: boolean }> {
+  const d = !code ? undefined : ahead ? ahead.districts.find((x) => x.code === code) : await findDistrict(db, code);
   return { name: d?.name ?? null, outsideWuhan: d?.kind === 'outside' };
 }
 
@@ -53,21 +53,33 @@ type Draftish = Pick<
   'agencyCode' | 'enterpriseCode' | 'kind' | 'mode' | 'countedDate' | 'matterCodes' | 'inspectors' | 'teamExceptionBasis' | 'assistanceRef' | 'escalationGround' | 'escalationRef' | 'onsiteReason' | 'leadKind'
 > & Partial<Pick<Inspection, 'leadRef' | 'offsiteFollowUpReason'>>;
 
+/**
+ * The rows loadGuardFacts reads, when the caller read them already with its other facts in one statement (the
+ * code issuance, src/visits/issue-facts.ts): the agency, the enterprise, each matter's version published on the
+ * date (by matter code, absent when none), and the districts of both.
+ */
+export interface GuardReadAhead {
+  agency: Agency | undefined;
+  enterprise: Enterprise | undefined;
+  published: ReadonlyMap<string, Matter | undefined>;
+  districts: readonly District[];
+}
+
 /** Loads what the guards read, for a draft or a stored inspection (inside the caller's transaction). */
-export async function loadGuardFacts(db: Db, i: Draftish): Promise<LoadedFacts> {
-  const agency = await findAgency(db, i.agencyCode);
+export async function loadGuardFacts(db: Db, i: Draftish, ahead?: GuardReadAhead): Promise<LoadedFacts> {
+  const agency = ahead ? ahead.agency : await findAgency(db, i.agencyCode);
   if (!agency) throw DomainError.field('body.agencyCode', `行政执法主体 ${i.agencyCode} 不存在`, 'REFERENCE_INVALID');
-  const enterprise = await findEnterprise(db, i.enterpriseCode);
+  const enterprise = ahead ? ahead.enterprise : await findEnterprise(db, i.enterpriseCode);
   if (!enterprise) throw DomainError.field('body.enterpriseCode', `企业 ${i.enterpriseCode} 未登记`, 'REFERENCE_INVALID');
   // One query at a time: inside a transaction they share one connection.
   const matters = [];
   for (const code of i.matterCodes) {
-    const m = await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
+    const m = ahead ? ahead.published.get(code) : await publishedMatterOn(db, i.agencyCode, code, i.countedDate);
     matters.push({ code, published: m ? { name: m.name, domain: m.domain, offsiteCapable: m.offsiteCapable, legalBasis: m.legalBasis } : null });
   }
   const counterpart = await lowerCounterpart(db, agency, enterprise.districtCode, i.matterCodes, i.countedDate);
-  const agencyPlace = await place(db, agency.districtCode);
-  const enterprisePlace = agency.districtCode === enterprise.districtCode ? agencyPlace : await place(db, enterprise.districtCode);
+  const agencyPlace = await place(db, agency.districtCode, ahead);
+  const enterprisePlace = agency.districtCode === enterprise.districtCode ? agencyPlace : await place(db, enterprise.districtCode, ahead);
   return {
     agency,
     enterprise,

@@ -2,6 +2,7 @@ import type { InspectionEvent } from '../../machines/inspection.machine.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandScope } from '../commands/command.js';
 import type { Db } from '../db/client.js';
+import type { SQL } from 'drizzle-orm';
 import type { Coordination } from './coordination-advice.js';
 import type { Inspection, InspectionCode } from './repository.js';
 import type { RevocationCategory } from '../codes/revocation.js';
@@ -15,10 +16,15 @@ import type { RevocationCategory } from '../codes/revocation.js';
  * run only once the machine has allowed the transition.
  */
 export interface InspectionHooks {
+  /**
+   * What beforeCode and afterCode read, as one JSON value the code issuance reads with its other facts in one
+   * statement (src/visits/issue-facts.ts) and hands back to them as `ahead`; without it they read for themselves.
+   */
+  codeReads?(i: Inspection): SQL;
   /** Before a single inspection's code: refuses when the row is not the caller's to code (read-only). */
-  beforeCode(tx: Db, i: Inspection): Promise<void>;
+  beforeCode(tx: Db, i: Inspection, ahead?: unknown): Promise<void>;
   /** After the code is issued and the row moved: detectors that read the issued visit (Art. 26). */
-  afterCode(tx: Db, scope: CommandScope, actor: Principal, i: Inspection): Promise<void>;
+  afterCode(tx: Db, scope: CommandScope, actor: Principal, i: Inspection, ahead?: unknown): Promise<void>;
   /**
    * Before a state step on a row: the stepped row when another flow took the step for it, undefined when
    * the single-inspection command goes on. Refusing here writes nothing.

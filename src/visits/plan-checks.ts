@@ -1,9 +1,9 @@
 import type { Db } from '../db/client.js';
 import { RoutineWithoutPlan, SpecialWithoutApproval } from '../rules/declarations/plans.js';
 import { DomainError } from '../errors/domain-error.js';
-import { loadFrequencyFacts } from '../frequency/facts.js';
+import { loadFrequencyFacts, type FrequencyReadAhead } from '../frequency/facts.js';
 import type { PlanCoverageRecord } from '../db/schema/index.js';
-import { findCoveringItem } from '../plans/filed-plan.js';
+import { findCoveringItem, type PlanReadAhead } from '../plans/filed-plan.js';
 import { findUsableSpecialPlan } from '../plans/usable-special-plan.js';
 import { FREQUENCY_CAP, type CapResult } from '../rules/declarations/frequency.js';
 import type { RuleResult } from '../rules/result.js';
@@ -40,7 +40,7 @@ export function knownFromGuardFacts(loaded: LoadedFacts): KnownGuardFacts {
  * The plan and frequency guards for one inspection, read inside the caller's transaction. The plan rows
  * are read FOR SHARE so an amendment cannot slip in between this check and the commit.
  */
-export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownGuardFacts): Promise<PlanAndCapResult> {
+export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownGuardFacts, ahead?: { plan?: PlanReadAhead; frequency?: FrequencyReadAhead }): Promise<PlanAndCapResult> {
   const results: RuleResult[] = [];
   const year = Number(i.countedDate.slice(0, 4));
   let upperDeployed = false;
@@ -48,7 +48,7 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownG
   for (const matterCode of i.matterCodes) {
     if (i.kind === 'routine') {
       const question = { matterCode, mode: i.mode, enterpriseCode: i.enterpriseCode, year, offsiteFollowUpReason: i.offsiteFollowUpReason ?? null };
-      const coverage = await findCoveringItem(tx, i.agencyCode, question, i.id, { lock: 'share' });
+      const coverage = await findCoveringItem(tx, i.agencyCode, question, i.id, { lock: 'share' }, ahead?.plan);
       if ('refusal' in coverage) results.push(coverage.refusal);
       else {
         const record = { matterCode, planId: coverage.plan.id, revision: coverage.revision, itemId: coverage.item.id, filed: coverage.filed };
@@ -74,6 +74,7 @@ export async function planAndCapChecks(tx: Db, i: PlanCheckInput, known?: KnownG
       tx,
       { enterpriseCode: i.enterpriseCode, date: i.countedDate, agencyCode: i.agencyCode, matterCode },
       known && { riskClass: known.riskClass, domain: known.domains.get(matterCode) },
+      ahead?.frequency,
     );
     const question = { ...facts, kind: i.kind, mode: i.mode, upperDeployed, excludeId: i.id };
     // Case-inspection anomalies (Art. 15) are not judged here: the case-frequency-anomaly sweeper flags them,

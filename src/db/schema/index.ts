@@ -15,4 +15,5 @@ export * from "./supervision-notices.js";
 export * from "./evidence.js";
 export * from "./declarations.js";
 export * from './proposals.js';
+export * from './sampling-counts.js';
 export * from './sweeper.js';

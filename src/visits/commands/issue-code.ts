@@ -5,7 +5,7 @@ import type { CodeFacts } from '../../codes/facts.js';
 import type { Keyring } from '../../codes/keyring.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
-import { inspectionCodes } from '../../db/schema/index.js';
+import { inspectionCodes, inspections } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
 import { shanghaiYear } from '../../time/shanghai-date.js';
@@ -16,7 +16,10 @@ import { basicGuards } from '../guards.js';
 import { outsideOrder } from '../order-scope.js';
 import { SCOPE_NO_CODE } from '../../rules/declarations/scope.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
-import { findInspection, lockEnterprise, updateInspection, type Inspection, type NewInspection } from '../repository.js';
+import { lockEnterprise, updateInspection, type Inspection, type NewInspection } from '../repository.js';
+import { lockAndPeek, readIssueFacts, sameKeys } from '../issue-facts.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { DrawnAuditId } from '../../audit/append.js';
 import { nextState } from '../transition.js';
 
 /** The signed code of one visit, as both the single inspection and the joint task answer it. */
@@ -61,6 +64,8 @@ export interface VisitToCode {
   /** The part's audit payload besides the code. */
   payload: (part: Inspection, signed: { kid: string; signature: string; validFrom: string }) => object;
   districtOf: (part: Inspection) => Promise<string | null>;
+  /** The audit entry's id, drawn with the facts (a single part only): the code, the move and the entry are then one statement. */
+  drawnAudit?: DrawnAuditId;
 }
 
 /**
@@ -69,7 +74,8 @@ export interface VisitToCode {
  * the signature (the one place a code is signed), the row — and each part moves with its audit entry.
  * The caller holds the enterprise's lock and has re-read the parts under it.
  */
-export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor: Principal, keyring: Keyring, v: VisitToCode): Promise<IssuedVisitCode> {
+export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Principal, keyring: Keyring, v: VisitToCode): Promise<IssuedVisitCode> {
+  const { at, audit } = scope;
   const moves = v.parts.map((part) => ({ part, after: nextState(part, { type: 'ISSUE_CODE', failed: v.failed }) }));
   const code = newCodeId(shanghaiYear(v.windowStart));
   const validFrom = effectiveStart(v.windowStart, at); // Art. 17(1): never vouches for a moment before it exists
@@ -86,8 +92,28 @@ export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor:
     inspectorCount: v.inspectorCount,
   };
   const { kid, signature, compactSignature } = keyring.sign(facts);
-  await tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
-  for (const { part, after } of moves) {
+  const codeRow = tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
+  const single = moves.length === 1 && v.drawnAudit && scope.auditCtes ? moves[0]! : null;
+  if (single) {
+    // One round trip for the three writes: the code, the row's move (checked against the version it was read
+    // at) and its audit entry, whose id was drawn with the facts so its MAC covers it (src/audit/append.ts).
+    const { part, after } = single;
+    const moved = tx
+      .update(inspections)
+      .set({ state: after, ...v.patch?.(part), version: part.version + 1, updatedAt: at })
+      .where(and(eq(inspections.id, part.id), eq(inspections.version, part.version)))
+      .returning({ id: inspections.id });
+    const entry = scope.auditCtes!(
+      {
+        action: 'inspection.code_issued', subjectType: 'inspection', subjectId: part.id, agencyCode: part.agencyCode, enterpriseCode: part.enterpriseCode,
+        districtCode: v.drawnAudit!.districtCode, before: part.state, after, payload: { code, ...v.payload(part, { kid, signature, validFrom: facts.validFrom }) },
+      },
+      v.drawnAudit!,
+    );
+    const res = await tx.execute(sql`WITH code_row AS (${codeRow.getSQL()}), moved AS (${moved.getSQL()}), ${entry} SELECT count(*) AS n FROM moved`);
+    if (Number((res as unknown as { rows: { n: string | number }[] }).rows[0]?.n ?? 0) === 0) throw new DomainError('VERSION_CONFLICT', '检查记录已被他人修改，请刷新后重试');
+  } else await codeRow;
+  for (const { part, after } of single ? [] : moves) {
     await updateInspection(tx, part, { state: after, ...v.patch?.(part) }, at);
     await audit({
       action: 'inspection.code_issued',
@@ -123,21 +149,25 @@ export async function issueVisitCode(tx: Db, { at, audit }: CommandScope, actor:
  * in its count and is refused with FREQUENCY_CAP.
  */
 export async function issueCode(tx: Db, scope: CommandScope, actor: Principal, keyring: Keyring, id: string, hooks: InspectionHooks): Promise<IssuedCode> {
-  // The enterprise's lock first, then the row: the joint-task code takes the same locks in that order.
-  const before = await findInspection(tx, id);
+  // The enterprise's lock first, then the row: the joint-task code takes the same locks in that order. Round
+  // trips (issue 27, ≤ 5 with BEGIN and COMMIT): the lock, the facts (src/visits/issue-facts.ts), the writes.
+  const before = await lockAndPeek(tx, id);
   if (!before) throw DomainError.notFound('行政检查', id);
   assertOwnAgency(actor, before.agencyCode);
-  await lockEnterprise(tx, before.enterpriseCode);
-  const i = (await findInspection(tx, id, true))!;
+  const read = await readIssueFacts(tx, before, hooks);
+  const i = read.row!;
+  // The row changed its keys between the peek and the lock (an edit committed in between): its own facts are read.
+  const ahead = sameKeys(before, i) ? read : undefined;
+  if (!ahead && before.enterpriseCode !== i.enterpriseCode) await lockEnterprise(tx, i.enterpriseCode);
   // Art. 2 ¶2, 4: an inspection outside the Order gets no code under it.
   const outside = outsideOrder(i);
   if (outside) throw DomainError.fromRules([SCOPE_NO_CODE(outside)]);
-  await hooks.beforeCode(tx, i); // 综合查一次: a joint part gets no code of its own
+  await hooks.beforeCode(tx, i, ahead?.hooks); // 综合查一次: a joint part gets no code of its own
   // ONSITE_WITHOUT_APPROVAL (Art. 17(1)) is the machine's: a draft refuses ISSUE_CODE by that rule.
   nextState(i, { type: 'ISSUE_CODE', failed: [] });
   if (scope.at >= i.windowEnd) throw DomainError.field('windowEnd', '登记的检查时间已过，不能再获取检查码；请修改检查方案的时间');
-  const loaded = await loadGuardFacts(tx, i);
-  const plan = await planAndCapChecks(tx, i, knownFromGuardFacts(loaded));
+  const loaded = await loadGuardFacts(tx, i, ahead?.guard);
+  const plan = await planAndCapChecks(tx, i, knownFromGuardFacts(loaded), ahead && { plan: ahead.plan, frequency: ahead.frequency });
   const checks = [...basicGuards(loaded.facts), ...plan.results];
   const issued = await issueVisitCode(tx, scope, actor, keyring, {
     lead: i,
@@ -152,7 +182,8 @@ export async function issueCode(tx: Db, scope: CommandScope, actor: Principal, k
     patch: () => ({ countsTowardCap: i.countsTowardCap && !plan.upperDeployed, planCoverage: plan.coverage }),
     payload: (_p, s) => ({ ...s, windowStart: i.windowStart.toISOString(), checks: checks.map((r) => ({ rule: r.rule, observed: r.observed, limit: r.limit })) }),
     districtOf: async () => loaded.agency.districtCode,
+    drawnAudit: ahead?.audit,
   });
-  await hooks.afterCode(tx, scope, actor, i); // JOINT_NOT_COORDINATED (Art. 26), once the code is issued
+  await hooks.afterCode(tx, scope, actor, i, ahead?.hooks); // JOINT_NOT_COORDINATED (Art. 26), once the code is issued
   return issued;
 }

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
@@ -30,16 +30,31 @@ export interface NearbyVisit {
   jointTaskId: string | null;
 }
 
-export async function nearbyVisitsOfOthers(
-  tx: Db,
-  q: { enterpriseCode: string; countedDate: string; days: number; excludeAgencies: readonly string[]; excludeTaskId?: string },
-): Promise<NearbyVisit[]> {
-  const rows = await tx
-    .select({ inspectionId: inspections.id, agencyCode: inspections.agencyCode, countedDate: inspections.countedDate, matterCodes: inspections.matterCodes, jointTaskId: jointTaskParts.taskId })
-    .from(inspections)
-    .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
-    .where(
-      and(
+type NearbyQuestion = { enterpriseCode: string; countedDate: string; days: number; excludeAgencies: readonly string[]; excludeTaskId?: string };
+
+export async function nearbyVisitsOfOthers(tx: Db, q: NearbyQuestion): Promise<NearbyVisit[]> {
+  const rows = (await tx.execute<Record<string, unknown>>(nearbyVisitsQuery(q))) as unknown as { rows: Record<string, unknown>[] };
+  return rows.rows.map(nearbyFromJson).filter((r) => !q.excludeTaskId || r.jointTaskId !== q.excludeTaskId);
+}
+
+/** A nearby visit from its row (the query's own, or its JSON in the code issuance's facts statement). */
+export const nearbyFromJson = (r: Record<string, unknown>): NearbyVisit => ({
+  inspectionId: String(r.inspection_id),
+  agencyCode: String(r.agency_code),
+  countedDate: String(r.counted_date),
+  matterCodes: typeof r.matter_codes === 'string' ? parseTextArray(r.matter_codes) : (r.matter_codes as string[]),
+  jointTaskId: (r.task_id as string | null) ?? null,
+});
+
+/** pg hands a text[] over as an array; PGlite too; a driver that gives `{a,b}` text gets it split (codes hold no commas or quotes). */
+const parseTextArray = (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(','));
+
+/** The other agencies' counted on-site visits of the enterprise within `days` of the date (columns named as stored). */
+export function nearbyVisitsQuery(q: NearbyQuestion) {
+  return sql`SELECT ${inspections.id} AS inspection_id, ${inspections.agencyCode} AS agency_code, ${inspections.countedDate}::text AS counted_date,
+                    ${inspections.matterCodes} AS matter_codes, ${jointTaskParts.taskId} AS task_id
+    FROM ${inspections} LEFT JOIN ${jointTaskParts} ON ${eq(jointTaskParts.inspectionId, inspections.id)}
+   WHERE ${and(
         eq(inspections.enterpriseCode, q.enterpriseCode),
         gte(inspections.countedDate, addDays(q.countedDate, -q.days)),
         lte(inspections.countedDate, addDays(q.countedDate, q.days)),
@@ -47,9 +62,7 @@ export async function nearbyVisitsOfOthers(
         inArray(inspections.kind, ['routine', 'special']),
         inArray(inspections.state, [...COUNTED_STATES]),
         ...q.excludeAgencies.map((a) => ne(inspections.agencyCode, a)),
-      ),
-    );
-  return rows.filter((r) => !q.excludeTaskId || r.jointTaskId !== q.excludeTaskId);
+      )}`;
 }
 
 /**
@@ -57,9 +70,9 @@ export async function nearbyVisitsOfOthers(
  * joint-matter list entry in force at the visit covered both visits' matters (coordination was possible).
  * The text names the agencies by name and the entry a joint task could have been launched from.
  */
-export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor, i: Inspection, days: number): Promise<string | null> {
+export async function flagUncoordinatedSingle(tx: Db, at: Date, actor: FlagActor, i: Inspection, days: number, readAhead?: NearbyVisit[]): Promise<string | null> {
   if (i.mode !== 'onsite' || i.kind === 'case') return null;
-  const nearby = await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] });
+  const nearby = readAhead ?? (await nearbyVisitsOfOthers(tx, { enterpriseCode: i.enterpriseCode, countedDate: i.countedDate, days, excludeAgencies: [i.agencyCode] }));
   // Sequential: a transaction's queries share one connection.
   const others: (NearbyVisit & { agencyName: string; entries: PossibleJointEntry[] })[] = [];
   for (const o of nearby) {

@@ -1,6 +1,6 @@
 import type { InspectionHooks } from '../hooks.js';
 import { adviseSingleDraft } from './coordination.js';
-import { afterSingleCode, refuseCodeForPart, scanJointParts, stepOnJointPart } from './part-hooks.js';
+import { afterSingleCode, refuseCodeForPart, scanJointParts, singleCodeReads, stepOnJointPart, type SingleCodeReads } from './part-hooks.js';
 import type { JointSettings } from '../../config/joint-settings.js';
 
 /**
@@ -9,8 +9,9 @@ import type { JointSettings } from '../../config/joint-settings.js';
  */
 export function jointInspectionHooks(settings: JointSettings): InspectionHooks {
   return {
-    beforeCode: (tx, i) => refuseCodeForPart(tx, i),
-    afterCode: (tx, scope, actor, i) => afterSingleCode(tx, scope, actor, i, settings),
+    codeReads: (i) => singleCodeReads(i, settings),
+    beforeCode: (tx, i, ahead) => refuseCodeForPart(tx, i, ahead as SingleCodeReads | undefined),
+    afterCode: (tx, scope, actor, i, ahead) => afterSingleCode(tx, scope, actor, i, settings, ahead as SingleCodeReads | undefined),
     onStep: (tx, scope, actor, i, step) => stepOnJointPart(tx, scope, actor, i, step),
     afterScan: (tx, scope, code) => scanJointParts(tx, scope, code),
     adviseDraft: (tx, scope, actor, d, aloneReason) => adviseSingleDraft(tx, scope, actor, d, aloneReason, settings.teamMax),

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { agencies, inspections, jointTaskParts, jointTasks, jointTaskUnits, jointVisits } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
@@ -66,6 +66,9 @@ export async function partOfInspection(db: Db, inspectionId: string): Promise<Jo
   const [row] = await db.select().from(jointTaskParts).where(eq(jointTaskParts.inspectionId, inspectionId));
   return row;
 }
+
+/** partOfInspection's query as SQL, for a caller reading it with other facts in one statement. */
+export const partOfInspectionQuery = (inspectionId: string) => sql`SELECT * FROM ${jointTaskParts} WHERE ${eq(jointTaskParts.inspectionId, inspectionId)}`;
 
 export async function visitsOf(db: Db, taskId: string, lock?: 'update'): Promise<JointVisit[]> {
   const q = db.select().from(jointVisits).where(eq(jointVisits.taskId, taskId)).orderBy(asc(jointVisits.enterpriseCode));
