@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditEntries, flags, inspections, jointProposals } from '../../src/db/schema/index.js';
 import { matchScheme, matchSchemes } from '../../src/proposals/scheme-matcher.js';
 import { proposalLapsedJob } from '../../src/sweeper/jobs/proposal-lapsed.js';
@@ -206,5 +206,86 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
       const year = [visit('a1', 'A', 'a', '2026-04-10'), visit('b1', 'B', 'b', '2026-04-11'), visit('b2', 'B', 'b', '2026-04-12'), visit('a2', 'A', 'a', '2026-09-01')];
       expect(matchSchemes(year, [pair], () => 'D1', 7)).toEqual({ groups: [['a1', 'b1']], visitsBefore: 4, visitsAfter: 3 });
     });
+  });
+});
+
+/**
+ * 第二十六条 应协同尽协同, at approval and after an amendment as at drafting: "an approved or drafted single visit
+ * that overlaps another agency's within a set number of days becomes a proposal to both". Each case has its
+ * own world, so it runs alone.
+ */
+describeDb('第二十六条 检查方案批准或修改后提出联合检查建议', () => {
+  let t: TestApp;
+  let w: JointWorld;
+  const day = (d: string) => ({ windowStart: `${d}T09:00:00+08:00`, windowEnd: `${d}T17:00:00+08:00` });
+  async function draft(agency: string, matter: string, enterprise: string, d: string) {
+    const res = await t.call({
+      method: 'POST',
+      url: '/api/v1/inspections',
+      as: as.officer(agency),
+      payload: { agencyCode: agency, enterpriseCode: enterprise, kind: 'routine', mode: 'onsite', matterCodes: [matter], ...day(d), inspectors: TEAM, checklist: ['现场检查'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return { id: res.json().inspection.id as string, proposals: (res.json().coordination?.proposals ?? []) as Ref[] };
+  }
+  const schemeProposals = (enterprise: string) => t.db.select().from(jointProposals).where(and(eq(jointProposals.enterpriseCode, enterprise), eq(jointProposals.source, 'scheme')));
+  const approve = async (agency: string, id: string) => {
+    const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/approve`, as: as.head(agency), payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+
+  beforeEach(async () => {
+    t = await createTestApp({ start: '2026-04-01T10:00:00+08:00' });
+    w = await newJointWorld(t, { cap: 10 });
+  });
+  afterEach(() => t.close());
+
+  it('proposes at the head’s approval a joint visit that could not be proposed when the two visits were drafted (the list entry was published since)', async () => {
+    const fire = await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-05-20');
+    const market = await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-05-22');
+    expect(market.proposals).toEqual([]);
+    await publishedJointList(t, w);
+    await approve(w.market.code, market.id);
+    const [p, ...more] = await schemeProposals(w.enterprise.creditCode);
+    expect(more).toEqual([]);
+    expect(p).toMatchObject({ state: 'open', leadAgencyCode: w.market.code, inspectionIds: [market.id, fire.id] });
+    const [entry] = await t.db.select().from(auditEntries).where(and(eq(auditEntries.action, 'joint_proposal.proposed'), eq(auditEntries.subjectId, p!.id)));
+    expect(entry!.payload).toMatchObject({ source: 'scheme', draftedBy: w.market.code, inspectionIds: [market.id, fire.id] });
+    // Idempotent: the other unit's approval finds the open proposal naming its visit and proposes nothing new.
+    await approve(w.fire.code, fire.id);
+    expect(await schemeProposals(w.enterprise.creditCode)).toHaveLength(1);
+  });
+
+  it('proposes when an amended window brings a draft within the scheme-days setting of another agency’s approved visit, once however often it is amended', async () => {
+    await publishedJointList(t, w);
+    const fire = await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-06-22');
+    await approve(w.fire.code, fire.id);
+    const market = await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-07-20');
+    expect(market.proposals).toEqual([]);
+    const amend = async (d: string) => {
+      const res = await t.call({ method: 'PATCH', url: `/api/v1/inspections/${market.id}`, as: as.officer(w.market.code), payload: day(d) });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await amend('2026-06-24');
+    const [p] = await schemeProposals(w.enterprise.creditCode);
+    expect(p).toMatchObject({ state: 'open', leadAgencyCode: w.market.code, inspectionIds: [market.id, fire.id] });
+    expect(p!.windowStart.toISOString()).toBe('2026-06-24T01:00:00.000Z'); // the lead's drafted window: the two days do not overlap
+    await amend('2026-06-25');
+    await approve(w.market.code, market.id);
+    expect(await schemeProposals(w.enterprise.creditCode)).toHaveLength(1);
+  });
+
+  it('matches again after an amendment of the window, matters or team only, not after an edit of the scheme’s other fields', async () => {
+    const fire = await draft(w.fire.code, w.matters.fire, w.other.creditCode, '2026-06-22');
+    const market = await draft(w.market.code, w.matters.market, w.other.creditCode, '2026-06-23');
+    await publishedJointList(t, w);
+    const patch = async (payload: object) => {
+      const res = await t.call({ method: 'PATCH', url: `/api/v1/inspections/${market.id}`, as: as.officer(w.market.code), payload });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await patch({ onsiteReason: '需现场核查后厨布局' });
+    expect(await schemeProposals(w.other.creditCode)).toHaveLength(0);
+    await patch({ inspectors: [...TEAM].reverse() });
+    expect((await schemeProposals(w.other.creditCode)).map((p) => p.inspectionIds)).toEqual([[market.id, fire.id]]);
   });
 });
