@@ -275,6 +275,32 @@ describeDb('第二十六条 检查方案批准或修改后提出联合检查建�
     expect(await schemeProposals(w.enterprise.creditCode)).toHaveLength(1);
   });
 
+  it('第二十八条 answers once: an accept or decline replayed with the same Idempotency-Key returns the first answer', async () => {
+    await publishedJointList(t, w);
+    await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-05-20');
+    const [p] = (await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-05-21')).proposals;
+    const post = (agency: string, verb: 'accept' | 'decline', payload: object, key?: string) =>
+      t.call({ method: 'POST', url: `/api/v1/proposals/${p!.id}/${verb}`, as: as.head(agency), payload, headers: key ? { 'idempotency-key': key } : {} });
+    const body = { inspectors: officers('市监') };
+    const first = await post(w.market.code, 'accept', body, 'accept-market-0001');
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await post(w.market.code, 'accept', body, 'accept-market-0001');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const declined = await post(w.fire.code, 'decline', {}, 'decline-fire-0001');
+    expect(declined.statusCode, declined.body).toBe(200);
+    const replayed = await post(w.fire.code, 'decline', {}, 'decline-fire-0001');
+    expect([replayed.statusCode, replayed.headers['idempotent-replayed']]).toEqual([200, 'true']);
+    expect(replayed.json()).toEqual(declined.json());
+    // Without the key a second answer is a new request, and the proposal is answered already.
+    expect((await post(w.fire.code, 'decline', {})).statusCode).not.toBe(200);
+    const entries = await t.db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.subjectId, p!.id));
+    expect(entries.filter((e) => e.action === 'joint_proposal.unit_accepted' || e.action === 'joint_proposal.unit_declined').map((e) => e.action).sort()).toEqual(['joint_proposal.unit_accepted', 'joint_proposal.unit_declined']);
+    const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON'), eq(flags.subjectId, p!.id)));
+    expect(raised).toHaveLength(1);
+  });
+
   it('matches again after an amendment of the window, matters or team only, not after an edit of the scheme’s other fields', async () => {
     const fire = await draft(w.fire.code, w.matters.fire, w.other.creditCode, '2026-06-22');
     const market = await draft(w.market.code, w.matters.market, w.other.creditCode, '2026-06-23');
