@@ -17,7 +17,7 @@ import { acceptProposal, declineProposal, type Answered } from './answer.js';
 import { DECLINE_REASON_CODES, DECLINE_REASONS } from './decline-reasons.js';
 import { findProposal, listProposals, unitsOfProposal, type JointProposal } from './repository.js';
 import { runMatch } from './run-match.js';
-import { proposalStats } from './stats.js';
+import { enterpriseVisits, proposalStats } from './stats.js';
 
 const Period = Type.String({ pattern: '^[0-9]{4}Q[1-4]$', description: '季度，如 2026Q2 / quarter' });
 const Str = Type.String();
@@ -223,6 +223,36 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = principalOf(req);
       if (p.district && req.query.district && req.query.district !== p.district) throw new DomainError('OUT_OF_SCOPE', '只能查看本辖区的统计');
       return proposalStats(db(), req.query.year ?? shanghaiYear(app.services.clock.now()), p.district ?? req.query.district ?? null);
+    },
+  );
+
+  app.get(
+    '/stats/joint-proposals/enterprises',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['joint'],
+        summary: '企业年度入企次数分布背后的明细：每家企业按单位分别计与实际入企次数，按次数从多到少；响应头 x-total-count 为总数 / the rows behind the visits-per-enterprise figure',
+        querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2025, maximum: 2100 })), district: Type.Optional(DistrictCode), ...Page }),
+        response: responses(
+          Type.Array(
+            Type.Object({
+              enterpriseCode: Str,
+              enterpriseName: Str,
+              districtCode: Str,
+              before: Type.Integer({ description: '按单位分别计的现场检查次数 / per agency row' }),
+              after: Type.Integer({ description: '实际入企次数（联合检查计一次）/ distinct visits' }),
+            }),
+          ),
+        ),
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      if (p.district && req.query.district && req.query.district !== p.district) throw new DomainError('OUT_OF_SCOPE', '只能查看本辖区的统计');
+      const { limit, offset } = finitePage(req.query);
+      const out = await enterpriseVisits(db(), req.query.year ?? shanghaiYear(app.services.clock.now()), p.district ?? req.query.district ?? null, { limit, offset });
+      return reply.header('x-total-count', String(out.total)).send(out.items);
     },
   );
 };

@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditEntries, flags, inspections, jointProposals } from '../../src/db/schema/index.js';
+import { auditEntries, enterprises, flags, inspections, jointProposals, jointTaskParts } from '../../src/db/schema/index.js';
+import { COUNTED_STATES } from '../../src/frequency/facts.js';
 import { matchScheme, matchSchemes } from '../../src/proposals/scheme-matcher.js';
 import { proposalLapsedJob } from '../../src/sweeper/jobs/proposal-lapsed.js';
 import { runSweep } from '../../src/sweeper/run.js';
@@ -174,6 +175,47 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
       expect(s.visitsAvoided).toBe(s.avoidedRows.reduce((n: number, r: { avoided: number }) => n + r.avoided, 0));
       expect(s.avoidedRows).toEqual([expect.objectContaining({ source: 'scheme', enterpriseCode: w.enterprise.creditCode, unitsTakingPart: 2, avoided: 1 })]);
       expect(s.visitsAvoided).toBe(1);
+    });
+  });
+
+  describe('第二十六条 计数：企业年度入企次数分布背后的明细', () => {
+    it('lists each enterprise’s visits before and after matching, most visited first, equal to the count recomputed from the inspection rows', async () => {
+      const res = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?year=2026&limit=500', as: w.supervisor });
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = res.json() as { enterpriseCode: string; enterpriseName: string; before: number; after: number }[];
+      // Recomputed from the rows: each agency's counted on-site inspection before; each distinct visit (a joint visit's parts once) after.
+      const counted = await t.db
+        .select({ id: inspections.id, enterpriseCode: inspections.enterpriseCode, taskId: jointTaskParts.taskId })
+        .from(inspections)
+        .innerJoin(enterprises, eq(enterprises.creditCode, inspections.enterpriseCode))
+        .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
+        .where(and(eq(inspections.mode, 'onsite'), inArray(inspections.state, [...COUNTED_STATES]), eq(enterprises.districtCode, w.districtCode), gte(inspections.countedDate, '2026-01-01'), lte(inspections.countedDate, '2026-12-31')));
+      const by = new Map<string, { before: number; visits: Set<string> }>();
+      for (const r of counted) {
+        const e = by.get(r.enterpriseCode) ?? { before: 0, visits: new Set<string>() };
+        e.before += 1;
+        e.visits.add(r.taskId ?? r.id);
+        by.set(r.enterpriseCode, e);
+      }
+      const recomputed = [...by].map(([enterpriseCode, e]) => ({ enterpriseCode, before: e.before, after: e.visits.size }));
+      const key = (r: { enterpriseCode: string }) => r.enterpriseCode;
+      expect(rows.map(({ enterpriseCode, before, after }) => ({ enterpriseCode, before, after })).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(recomputed.sort((a, b) => key(a).localeCompare(key(b))));
+      expect(res.headers['x-total-count']).toBe(String(by.size));
+      // The joint visit: two units' parts, visited once; named, not coded.
+      expect(rows.find((r) => r.enterpriseCode === w.enterprise.creditCode)).toMatchObject({ enterpriseName: w.enterprise.name, before: 2, after: 1 });
+      expect(rows.map((r) => r.before)).toEqual(rows.map((r) => r.before).sort((a, b) => b - a));
+      // The figure's numbers are these rows' numbers.
+      const s = (await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals?year=2026', as: w.supervisor })).json();
+      expect(s.perEnterprise.before).toMatchObject({ max: Math.max(...rows.map((r) => r.before)), n: rows.length });
+      expect(s.perEnterprise.after).toMatchObject({ max: Math.max(...rows.map((r) => r.after)), n: rows.length });
+      const page = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?year=2026&limit=1&offset=1', as: w.supervisor });
+      expect(page.json()).toEqual([rows[1]]);
+      expect(page.headers['x-total-count']).toBe(String(by.size));
+    });
+
+    it('refuses another district’s rows to a district supervisor', async () => {
+      const res = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?district=420102', as: w.supervisor });
+      expect(res.statusCode).toBe(403);
     });
   });
 
