@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { runIdempotent } from '../http/idempotency.js';
 import { Type } from 'typebox';
 import { principalOf } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,7 +17,7 @@ import { acceptProposal, declineProposal, type Answered } from './answer.js';
 import { DECLINE_REASON_CODES, DECLINE_REASONS } from './decline-reasons.js';
 import { findProposal, listProposals, unitsOfProposal, type JointProposal } from './repository.js';
 import { runMatch } from './run-match.js';
-import { proposalStats } from './stats.js';
+import { enterpriseVisits, proposalStats } from './stats.js';
 
 const Period = Type.String({ pattern: '^[0-9]{4}Q[1-4]$', description: '季度，如 2026Q2 / quarter' });
 const Str = Type.String();
@@ -145,38 +146,42 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const answered = async (req: FastifyRequest, out: Answered) => ({ ...(await proposalView(db(), out.proposal)), codes: out.codes.map((c) => ({ enterpriseCode: c.enterpriseCode, code: c.code })) });
+  const answered = async (tx: Db, out: Answered) => ({ ...(await proposalView(tx, out.proposal)), codes: out.codes.map((c) => ({ enterpriseCode: c.enterpriseCode, code: c.code })) });
   const Answer = Type.Intersect([ProposalView, Type.Object({ codes: Type.Array(Type.Object({ enterpriseCode: Str, code: Str }), { description: '各单位均接受后发起联合检查所获取的检查码 / the joint visit’s code' }) })]);
 
-  /** A unit's answer, in one transaction: the refusal subject is the proposal, on behalf of the head's unit. */
-  const answer = async (req: FastifyRequest, id: string, step: (tx: Db, scope: CommandScope, actor: Principal) => Promise<Answered>) => {
+  /**
+   * A unit's answer, in one transaction: the refusal subject is the proposal, on behalf of the head's unit. With an
+   * Idempotency-Key a replayed answer (a head's second tap, a retry after a lost response) returns the first
+   * answer, so the answer view is built inside the transaction and stored with the key.
+   */
+  const answer = async (req: FastifyRequest, reply: FastifyReply, id: string, step: (tx: Db, scope: CommandScope, actor: Principal) => Promise<Answered>) => {
     const ctx = commandContext(req);
-    const out = await runCommand(ctx, { subjectType: 'joint_proposal', subjectId: id, agencyCode: ctx.actor.agency }, (tx, scope) => step(tx, scope, ctx.actor));
-    return answered(req, out);
+    const res = await runIdempotent(req, ctx, { subjectType: 'joint_proposal', subjectId: id, agencyCode: ctx.actor.agency }, 200, async (tx, scope) => answered(tx, await step(tx, scope, ctx.actor)));
+    return reply.status(res.status).header('idempotent-replayed', String(res.replayed)).send(res.body);
   };
 
   app.post(
     '/proposals/:id/accept',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['joint'],
-        summary: '本单位负责人接受联合检查建议并指派检查人员；各单位均接受后发起一次联合检查、获取一个检查码 / accept a proposal naming the officers sent',
+        summary: '本单位负责人接受联合检查建议并指派检查人员；各单位均接受后发起一次联合检查、获取一个检查码 / accept a proposal naming the officers sent; accepts Idempotency-Key',
         params: IdParams,
         body: Type.Object({ inspectors: Officers }, { additionalProperties: false }),
         response: responses(Answer),
       },
     },
-    async (req) => answer(req, req.params.id, (tx, scope, actor) => acceptProposal(tx, scope, actor, deps(), req.params.id, req.body)),
+    async (req, reply) => answer(req, reply, req.params.id, (tx, scope, actor) => acceptProposal(tx, scope, actor, deps(), req.params.id, req.body)),
   );
 
   app.post(
     '/proposals/:id/decline',
     {
-      config: { access: ['agency_head'] },
+      config: { idempotent: true, access: ['agency_head'] },
       schema: {
         tags: ['joint'],
-        summary: '协同单位负责人拒绝联合检查建议，从列表中选择理由；未说明理由的予以标记（第二十八条）/ decline a proposal with a listed reason',
+        summary: '协同单位负责人拒绝联合检查建议，从列表中选择理由；未说明理由的予以标记（第二十八条）/ decline a proposal with a listed reason; accepts Idempotency-Key',
         params: IdParams,
         body: Type.Object(
           {
@@ -188,7 +193,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses(Answer),
       },
     },
-    async (req) => answer(req, req.params.id, (tx, scope, actor) => declineProposal(tx, scope, actor, deps(), req.params.id, req.body)),
+    async (req, reply) => answer(req, reply, req.params.id, (tx, scope, actor) => declineProposal(tx, scope, actor, deps(), req.params.id, req.body)),
   );
 
   app.get(
@@ -218,6 +223,36 @@ export const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = principalOf(req);
       if (p.district && req.query.district && req.query.district !== p.district) throw new DomainError('OUT_OF_SCOPE', '只能查看本辖区的统计');
       return proposalStats(db(), req.query.year ?? shanghaiYear(app.services.clock.now()), p.district ?? req.query.district ?? null);
+    },
+  );
+
+  app.get(
+    '/stats/joint-proposals/enterprises',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags: ['joint'],
+        summary: '企业年度入企次数分布背后的明细：每家企业按单位分别计与实际入企次数，按次数从多到少；响应头 x-total-count 为总数 / the rows behind the visits-per-enterprise figure',
+        querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2025, maximum: 2100 })), district: Type.Optional(DistrictCode), ...Page }),
+        response: responses(
+          Type.Array(
+            Type.Object({
+              enterpriseCode: Str,
+              enterpriseName: Str,
+              districtCode: Str,
+              before: Type.Integer({ description: '按单位分别计的现场检查次数 / per agency row' }),
+              after: Type.Integer({ description: '实际入企次数（联合检查计一次）/ distinct visits' }),
+            }),
+          ),
+        ),
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      if (p.district && req.query.district && req.query.district !== p.district) throw new DomainError('OUT_OF_SCOPE', '只能查看本辖区的统计');
+      const { limit, offset } = finitePage(req.query);
+      const out = await enterpriseVisits(db(), req.query.year ?? shanghaiYear(app.services.clock.now()), p.district ?? req.query.district ?? null, { limit, offset });
+      return reply.header('x-total-count', String(out.total)).send(out.items);
     },
   );
 };

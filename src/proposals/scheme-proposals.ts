@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { and, arrayContains, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { CalendarService } from '../calendar/calendar-service.js';
 import { CalendarYearUnpublishedError } from '../calendar/working-calendar.js';
 import type { CommandScope } from '../commands/command.js';
@@ -82,12 +82,19 @@ async function respondByFor(tx: Db, at: Date, windowStart: Date): Promise<Date> 
   return due < windowStart ? due : windowStart;
 }
 
-/** The proposals this draft made or is already part of (empty when nothing overlaps under a list entry). */
+/**
+ * The proposals this visit made or is already part of (empty when nothing overlaps under a list entry). Run when
+ * a visit is drafted, approved, or amended in draft (src/visits/joint/inspection-hooks.ts).
+ */
 export async function proposeFromScheme(tx: Db, scope: Pick<CommandScope, 'at' | 'audit'>, d: SchemeDraft, teamMax: number): Promise<ProposalRef[]> {
   if (d.mode !== 'onsite' || d.kind === 'case') return [];
   await lockEnterprise(tx, d.enterpriseCode);
   const open = await openProposalsOf(tx, d.enterpriseCode, d.agencyCode);
   const existing = async () => Promise.all(open.map((o) => proposalRef(tx, o.proposal, false)));
+  // Once put to the units, a visit's answer stands: approving or amending it later proposes nothing new
+  // (a new draft is never named yet, so drafting is unaffected).
+  const named = await tx.select({ id: jointProposals.id }).from(jointProposals).where(arrayContains(jointProposals.inspectionIds, [d.id])).limit(1);
+  if (named.length) return existing();
   const taken = new Set(
     (await tx.select({ ids: jointProposals.inspectionIds }).from(jointProposals).where(and(eq(jointProposals.enterpriseCode, d.enterpriseCode), eq(jointProposals.state, 'open')))).flatMap((r) => r.ids),
   );

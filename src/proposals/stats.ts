@@ -57,18 +57,7 @@ export async function proposalStats(db: Db, year: number, district: string | nul
     .groupBy(jointProposals.id)
     .orderBy(jointProposals.period, jointProposals.enterpriseCode);
   const avoidedRows = launched.map((r) => ({ ...r, avoided: Math.max(0, Number(r.unitsTakingPart) - 1) }));
-  const states = sql.join(COUNTED_STATES.map((s) => sql`${s}`), sql`, `);
-  const per = rows<{ before: number; after: number }>(
-    await db.execute(sql`
-      SELECT count(*)::int AS before, count(DISTINCT coalesce(p.task_id::text, i.id::text))::int AS after
-        FROM inspections i
-        LEFT JOIN joint_task_parts p ON p.inspection_id = i.id
-        JOIN enterprises e ON e.credit_code = i.enterprise_code
-       WHERE i.mode = 'onsite' AND i.state IN (${states})
-         AND i.counted_date BETWEEN ${`${year}-01-01`} AND ${`${year}-12-31`}
-         ${district ? sql`AND e.district_code = ${district}` : sql``}
-       GROUP BY i.enterprise_code`),
-  );
+  const per = rows<{ before: number; after: number }>(await db.execute(visitsPerEnterprise(year, district)));
   return {
     year,
     district,
@@ -77,4 +66,50 @@ export async function proposalStats(db: Db, year: number, district: string | nul
     avoidedRows,
     perEnterprise: { before: distribution(per.map((r) => Number(r.before))), after: distribution(per.map((r) => Number(r.after))) },
   };
+}
+
+/**
+ * Each enterprise's on-site visits in the year, counted twice: `before`, each agency's counted on-site row; `after`,
+ * each distinct visit (the parts of one joint visit once). One query for the distribution and for its rows, so the
+ * figure and the numbers behind it cannot drift apart.
+ */
+function visitsPerEnterprise(year: number, district: string | null): SQL {
+  const states = sql.join(COUNTED_STATES.map((s) => sql`${s}`), sql`, `);
+  return sql`
+      SELECT i.enterprise_code, count(*)::int AS before, count(DISTINCT coalesce(p.task_id::text, i.id::text))::int AS after
+        FROM inspections i
+        LEFT JOIN joint_task_parts p ON p.inspection_id = i.id
+        JOIN enterprises e ON e.credit_code = i.enterprise_code
+       WHERE i.mode = 'onsite' AND i.state IN (${states})
+         AND i.counted_date BETWEEN ${`${year}-01-01`} AND ${`${year}-12-31`}
+         ${district ? sql`AND e.district_code = ${district}` : sql``}
+       GROUP BY i.enterprise_code`;
+}
+
+export interface EnterpriseVisitsRow {
+  enterpriseCode: string;
+  enterpriseName: string;
+  districtCode: string;
+  before: number;
+  after: number;
+}
+
+/** The rows behind the visits-per-enterprise figure, most visited first, one page of them, and how many there are. */
+export async function enterpriseVisits(db: Db, year: number, district: string | null, page: { limit: number; offset: number }): Promise<{ items: EnterpriseVisitsRow[]; total: number }> {
+  const found = rows<{ enterprise_code: string; name: string; district_code: string; before: number; after: number; total: number }>(
+    await db.execute(sql`
+      SELECT v.enterprise_code, e.name, e.district_code, v.before, v.after, (count(*) OVER ())::int AS total
+        FROM (${visitsPerEnterprise(year, district)}) v
+        JOIN enterprises e ON e.credit_code = v.enterprise_code
+       ORDER BY v.before DESC, v.after DESC, v.enterprise_code
+       LIMIT ${page.limit} OFFSET ${page.offset}`),
+  );
+  const total = found[0] ? Number(found[0].total) : page.offset > 0 ? await countEnterprises(db, year, district) : 0;
+  return { items: found.map((r) => ({ enterpriseCode: r.enterprise_code, enterpriseName: r.name, districtCode: r.district_code, before: Number(r.before), after: Number(r.after) })), total };
+}
+
+// A page past the end has no row to carry the total: counted on its own.
+async function countEnterprises(db: Db, year: number, district: string | null): Promise<number> {
+  const [r] = rows<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM (${visitsPerEnterprise(year, district)}) v`));
+  return Number(r?.n ?? 0);
 }

@@ -34,6 +34,12 @@ export interface InspectionHooks {
   afterScan(tx: Db, scope: CommandScope, code: InspectionCode): Promise<void>;
   /** After an on-site draft is inserted: the coordination advice (Art. 26), kept with the officer's reason. */
   adviseDraft(tx: Db, scope: CommandScope, actor: Principal, d: Inspection, aloneReason: string | undefined): Promise<Coordination | undefined>;
+  /**
+   * After a single inspection's scheme changed without a new draft — the head approved it, or its drafter
+   * amended its window, matters or team — and the row is written: the joint visit it may now be proposed
+   * for (Art. 26: 应协同尽协同 at approval as at drafting). Writes only what it proposes.
+   */
+  afterSchemeChange(tx: Db, scope: CommandScope, actor: Principal, i: Inspection, change: 'approved' | 'amended'): Promise<void>;
 }
 
 /** What is asked of the row: a machine event, or the revocation of its code (which cancels the visit). */
@@ -46,4 +52,5 @@ export const NO_INSPECTION_HOOKS: InspectionHooks = {
   onStep: async () => undefined,
   afterScan: async () => undefined,
   adviseDraft: async () => undefined,
+  afterSchemeChange: async () => undefined,
 };

@@ -161,6 +161,7 @@ export const MATRIX: Record<string, Declared> = {
   'POST /api/v1/proposals/{id}/accept': ['agency_head'],
   'POST /api/v1/proposals/{id}/decline': ['agency_head'],
   'GET /api/v1/stats/joint-proposals': ['supervisor'],
+  'GET /api/v1/stats/joint-proposals/enterprises': ['supervisor'],
   'GET /api/v1/joint-tasks': ['officer', 'agency_head', 'supervisor'],
   'GET /api/v1/joint-tasks/{id}': ['officer', 'agency_head', 'supervisor'],
   'POST /api/v1/joint-tasks/{id}/assign': ['officer', 'agency_head'],

@@ -12,7 +12,7 @@ import { FIRE_OFFICERS, MARKET_OFFICERS, proposalFor, proposalWorld } from '../s
 /**
  * Issue 26 on the supervisors' console (1280 px): the dashboard's proposal figures each open the rows behind
  * them — 减少入企次数 the launched proposals whose avoided visits add up to it, 拒绝 the counts by unit,
- * district and quarter whose number opens the declined proposal — and the proposals page filters by unit and
+ * district and quarter whose number opens the declined proposal, 每家企业年度入企次数 each enterprise's visits — and the proposals page filters by unit and
  * state with pickers, by name.
  */
 describeBrowser('第二十六条至第二十八条 监督平台：联合检查建议的数字可点开明细', () => {
@@ -75,6 +75,25 @@ describeBrowser('第二十六条至第二十八条 监督平台：联合检查�
     await seeText(page.getByTestId('proposals-table'), '本单位本期已对该企业实施检查');
   });
 
+  it('opens 每家企业年度入企次数 onto each enterprise’s visits before and after matching, the joint visit counted once', async () => {
+    await dashboard();
+    const stats = (await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals?year=2026', as: w.supervisor })).json();
+    const api = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?year=2026', as: w.supervisor });
+    const rows = api.json() as { enterpriseCode: string; before: number; after: number }[];
+    await page.getByTestId('kpi-visits-per-enterprise').click();
+    await page.getByTestId('enterprises-table').waitFor();
+    await seeText(page.getByTestId('enterprises-count'), `共 ${api.headers['x-total-count']} 家企业。`);
+    const shown = page.locator(`[data-testid=enterprises-table] tr[data-enterprise="${w.enterprise.creditCode}"]`);
+    await seeText(shown, w.enterprise.name);
+    expect([await shown.getByTestId('visits-before').textContent(), await shown.getByTestId('visits-after').textContent()]).toEqual(['2', '1']);
+    // The figure's maxima are the list's first rows (most visited first).
+    const before = (await page.getByTestId('visits-before').allTextContents()).map(Number);
+    const after = (await page.getByTestId('visits-after').allTextContents()).map(Number);
+    expect(before).toEqual(rows.map((r) => r.before));
+    expect(Math.max(...before)).toBe(stats.perEnterprise.before.max);
+    expect(Math.max(...after)).toBe(stats.perEnterprise.after.max);
+  });
+
   it('filters the proposals by unit and state with pickers, and opens one to every unit’s answer by name', async () => {
     await page.goto(`${base}/console/#/proposals?year=2026`);
     await seeText(page.getByTestId('proposals-count'), '共 2 项建议。');
@@ -94,7 +113,7 @@ describeBrowser('第二十六条至第二十八条 监督平台：联合检查�
     const problems: string[] = [];
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       await page.setViewportSize(viewport);
-      for (const hash of ['dashboard?year=2026', 'proposals?year=2026', 'proposals?tab=counts&year=2026', 'proposals?tab=avoided&year=2026', `proposals/${launched.id}`]) {
+      for (const hash of ['dashboard?year=2026', 'proposals?year=2026', 'proposals?tab=counts&year=2026', 'proposals?tab=avoided&year=2026', 'proposals?tab=enterprises&year=2026', `proposals/${launched.id}`]) {
         await page.goto(`${base}/console/#/${hash}`);
         await page.waitForFunction(() => !document.getElementById('app')!.textContent!.includes('正在加载'));
         await page.locator('main h1').first().waitFor();

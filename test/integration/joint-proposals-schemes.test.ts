@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEntries, flags, inspections, jointProposals } from '../../src/db/schema/index.js';
+import { and, eq, gte, inArray, lte } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditEntries, enterprises, flags, inspections, jointProposals, jointTaskParts } from '../../src/db/schema/index.js';
+import { COUNTED_STATES } from '../../src/frequency/facts.js';
 import { matchScheme, matchSchemes } from '../../src/proposals/scheme-matcher.js';
 import { proposalLapsedJob } from '../../src/sweeper/jobs/proposal-lapsed.js';
 import { runSweep } from '../../src/sweeper/run.js';
@@ -177,6 +178,47 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
     });
   });
 
+  describe('第二十六条 计数：企业年度入企次数分布背后的明细', () => {
+    it('lists each enterprise’s visits before and after matching, most visited first, equal to the count recomputed from the inspection rows', async () => {
+      const res = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?year=2026&limit=500', as: w.supervisor });
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = res.json() as { enterpriseCode: string; enterpriseName: string; before: number; after: number }[];
+      // Recomputed from the rows: each agency's counted on-site inspection before; each distinct visit (a joint visit's parts once) after.
+      const counted = await t.db
+        .select({ id: inspections.id, enterpriseCode: inspections.enterpriseCode, taskId: jointTaskParts.taskId })
+        .from(inspections)
+        .innerJoin(enterprises, eq(enterprises.creditCode, inspections.enterpriseCode))
+        .leftJoin(jointTaskParts, eq(jointTaskParts.inspectionId, inspections.id))
+        .where(and(eq(inspections.mode, 'onsite'), inArray(inspections.state, [...COUNTED_STATES]), eq(enterprises.districtCode, w.districtCode), gte(inspections.countedDate, '2026-01-01'), lte(inspections.countedDate, '2026-12-31')));
+      const by = new Map<string, { before: number; visits: Set<string> }>();
+      for (const r of counted) {
+        const e = by.get(r.enterpriseCode) ?? { before: 0, visits: new Set<string>() };
+        e.before += 1;
+        e.visits.add(r.taskId ?? r.id);
+        by.set(r.enterpriseCode, e);
+      }
+      const recomputed = [...by].map(([enterpriseCode, e]) => ({ enterpriseCode, before: e.before, after: e.visits.size }));
+      const key = (r: { enterpriseCode: string }) => r.enterpriseCode;
+      expect(rows.map(({ enterpriseCode, before, after }) => ({ enterpriseCode, before, after })).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(recomputed.sort((a, b) => key(a).localeCompare(key(b))));
+      expect(res.headers['x-total-count']).toBe(String(by.size));
+      // The joint visit: two units' parts, visited once; named, not coded.
+      expect(rows.find((r) => r.enterpriseCode === w.enterprise.creditCode)).toMatchObject({ enterpriseName: w.enterprise.name, before: 2, after: 1 });
+      expect(rows.map((r) => r.before)).toEqual(rows.map((r) => r.before).sort((a, b) => b - a));
+      // The figure's numbers are these rows' numbers.
+      const s = (await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals?year=2026', as: w.supervisor })).json();
+      expect(s.perEnterprise.before).toMatchObject({ max: Math.max(...rows.map((r) => r.before)), n: rows.length });
+      expect(s.perEnterprise.after).toMatchObject({ max: Math.max(...rows.map((r) => r.after)), n: rows.length });
+      const page = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?year=2026&limit=1&offset=1', as: w.supervisor });
+      expect(page.json()).toEqual([rows[1]]);
+      expect(page.headers['x-total-count']).toBe(String(by.size));
+    });
+
+    it('refuses another district’s rows to a district supervisor', async () => {
+      const res = await t.call({ method: 'GET', url: '/api/v1/stats/joint-proposals/enterprises?district=420102', as: w.supervisor });
+      expect(res.statusCode).toBe(403);
+    });
+  });
+
   describe('第二十六条 由检查方案匹配的取舍（纯函数）', () => {
     const entry = (code: string, districtCode: string | null, units: [string, 'lead' | 'cooperating', string][]) => ({
       listId: 'L',
@@ -206,5 +248,112 @@ describeDb('第二十六条至第二十八条 由检查方案提出联合检查�
       const year = [visit('a1', 'A', 'a', '2026-04-10'), visit('b1', 'B', 'b', '2026-04-11'), visit('b2', 'B', 'b', '2026-04-12'), visit('a2', 'A', 'a', '2026-09-01')];
       expect(matchSchemes(year, [pair], () => 'D1', 7)).toEqual({ groups: [['a1', 'b1']], visitsBefore: 4, visitsAfter: 3 });
     });
+  });
+});
+
+/**
+ * 第二十六条 应协同尽协同, at approval and after an amendment as at drafting: "an approved or drafted single visit
+ * that overlaps another agency's within a set number of days becomes a proposal to both". Each case has its
+ * own world, so it runs alone.
+ */
+describeDb('第二十六条 检查方案批准或修改后提出联合检查建议', () => {
+  let t: TestApp;
+  let w: JointWorld;
+  const day = (d: string) => ({ windowStart: `${d}T09:00:00+08:00`, windowEnd: `${d}T17:00:00+08:00` });
+  async function draft(agency: string, matter: string, enterprise: string, d: string) {
+    const res = await t.call({
+      method: 'POST',
+      url: '/api/v1/inspections',
+      as: as.officer(agency),
+      payload: { agencyCode: agency, enterpriseCode: enterprise, kind: 'routine', mode: 'onsite', matterCodes: [matter], ...day(d), inspectors: TEAM, checklist: ['现场检查'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return { id: res.json().inspection.id as string, proposals: (res.json().coordination?.proposals ?? []) as Ref[] };
+  }
+  const schemeProposals = (enterprise: string) => t.db.select().from(jointProposals).where(and(eq(jointProposals.enterpriseCode, enterprise), eq(jointProposals.source, 'scheme')));
+  const approve = async (agency: string, id: string) => {
+    const res = await t.call({ method: 'POST', url: `/api/v1/inspections/${id}/approve`, as: as.head(agency), payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+
+  beforeEach(async () => {
+    t = await createTestApp({ start: '2026-04-01T10:00:00+08:00' });
+    w = await newJointWorld(t, { cap: 10 });
+  });
+  afterEach(() => t.close());
+
+  it('proposes at the head’s approval a joint visit that could not be proposed when the two visits were drafted (the list entry was published since)', async () => {
+    const fire = await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-05-20');
+    const market = await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-05-22');
+    expect(market.proposals).toEqual([]);
+    await publishedJointList(t, w);
+    await approve(w.market.code, market.id);
+    const [p, ...more] = await schemeProposals(w.enterprise.creditCode);
+    expect(more).toEqual([]);
+    expect(p).toMatchObject({ state: 'open', leadAgencyCode: w.market.code, inspectionIds: [market.id, fire.id] });
+    const [entry] = await t.db.select().from(auditEntries).where(and(eq(auditEntries.action, 'joint_proposal.proposed'), eq(auditEntries.subjectId, p!.id)));
+    expect(entry!.payload).toMatchObject({ source: 'scheme', draftedBy: w.market.code, inspectionIds: [market.id, fire.id] });
+    // Idempotent: the other unit's approval finds the open proposal naming its visit and proposes nothing new.
+    await approve(w.fire.code, fire.id);
+    expect(await schemeProposals(w.enterprise.creditCode)).toHaveLength(1);
+  });
+
+  it('proposes when an amended window brings a draft within the scheme-days setting of another agency’s approved visit, once however often it is amended', async () => {
+    await publishedJointList(t, w);
+    const fire = await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-06-22');
+    await approve(w.fire.code, fire.id);
+    const market = await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-07-20');
+    expect(market.proposals).toEqual([]);
+    const amend = async (d: string) => {
+      const res = await t.call({ method: 'PATCH', url: `/api/v1/inspections/${market.id}`, as: as.officer(w.market.code), payload: day(d) });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await amend('2026-06-24');
+    const [p] = await schemeProposals(w.enterprise.creditCode);
+    expect(p).toMatchObject({ state: 'open', leadAgencyCode: w.market.code, inspectionIds: [market.id, fire.id] });
+    expect(p!.windowStart.toISOString()).toBe('2026-06-24T01:00:00.000Z'); // the lead's drafted window: the two days do not overlap
+    await amend('2026-06-25');
+    await approve(w.market.code, market.id);
+    expect(await schemeProposals(w.enterprise.creditCode)).toHaveLength(1);
+  });
+
+  it('第二十八条 answers once: an accept or decline replayed with the same Idempotency-Key returns the first answer', async () => {
+    await publishedJointList(t, w);
+    await draft(w.fire.code, w.matters.fire, w.enterprise.creditCode, '2026-05-20');
+    const [p] = (await draft(w.market.code, w.matters.market, w.enterprise.creditCode, '2026-05-21')).proposals;
+    const post = (agency: string, verb: 'accept' | 'decline', payload: object, key?: string) =>
+      t.call({ method: 'POST', url: `/api/v1/proposals/${p!.id}/${verb}`, as: as.head(agency), payload, headers: key ? { 'idempotency-key': key } : {} });
+    const body = { inspectors: officers('市监') };
+    const first = await post(w.market.code, 'accept', body, 'accept-market-0001');
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await post(w.market.code, 'accept', body, 'accept-market-0001');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const declined = await post(w.fire.code, 'decline', {}, 'decline-fire-0001');
+    expect(declined.statusCode, declined.body).toBe(200);
+    const replayed = await post(w.fire.code, 'decline', {}, 'decline-fire-0001');
+    expect([replayed.statusCode, replayed.headers['idempotent-replayed']]).toEqual([200, 'true']);
+    expect(replayed.json()).toEqual(declined.json());
+    // Without the key a second answer is a new request, and the proposal is answered already.
+    expect((await post(w.fire.code, 'decline', {})).statusCode).not.toBe(200);
+    const entries = await t.db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.subjectId, p!.id));
+    expect(entries.filter((e) => e.action === 'joint_proposal.unit_accepted' || e.action === 'joint_proposal.unit_declined').map((e) => e.action).sort()).toEqual(['joint_proposal.unit_accepted', 'joint_proposal.unit_declined']);
+    const raised = await t.db.select().from(flags).where(and(eq(flags.rule, 'JOINT_PROPOSAL_DECLINED_WITHOUT_REASON'), eq(flags.subjectId, p!.id)));
+    expect(raised).toHaveLength(1);
+  });
+
+  it('matches again after an amendment of the window, matters or team only, not after an edit of the scheme’s other fields', async () => {
+    const fire = await draft(w.fire.code, w.matters.fire, w.other.creditCode, '2026-06-22');
+    const market = await draft(w.market.code, w.matters.market, w.other.creditCode, '2026-06-23');
+    await publishedJointList(t, w);
+    const patch = async (payload: object) => {
+      const res = await t.call({ method: 'PATCH', url: `/api/v1/inspections/${market.id}`, as: as.officer(w.market.code), payload });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await patch({ onsiteReason: '需现场核查后厨布局' });
+    expect(await schemeProposals(w.other.creditCode)).toHaveLength(0);
+    await patch({ inspectors: [...TEAM].reverse() });
+    expect((await schemeProposals(w.other.creditCode)).map((p) => p.inspectionIds)).toEqual([[market.id, fire.id]]);
   });
 });

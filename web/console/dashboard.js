@@ -176,7 +176,7 @@ function proposalFigures(s) {
       linkedKpi('拒绝', String(sum('declined')), '协同单位选择理由拒绝', 'kpi-proposals-declined', q('counts', { measure: 'declined' })),
       linkedKpi('逾期未答复', String(sum('lapsed')), '答复期限内未答复', 'kpi-proposals-lapsed', q('counts', { measure: 'lapsed' })),
       linkedKpi('减少入企次数', String(s.visitsAvoided), `${s.avoidedRows.length} 次联合检查代替分别入企`, 'kpi-visits-avoided', q('avoided')),
-      linkedKpi('每家企业年度入企次数', `${s.perEnterprise.after.p50} / ${s.perEnterprise.after.p99} / ${s.perEnterprise.after.max}`, `实际入企：${dist(s.perEnterprise.after)}；按单位分别计：${dist(s.perEnterprise.before)}`, 'kpi-visits-per-enterprise', q('avoided')),
+      linkedKpi('每家企业年度入企次数', `${s.perEnterprise.after.p50} / ${s.perEnterprise.after.p99} / ${s.perEnterprise.after.max}`, `实际入企：${dist(s.perEnterprise.after)}；按单位分别计：${dist(s.perEnterprise.before)}`, 'kpi-visits-per-enterprise', q('enterprises')),
     ),
   );
 }

@@ -6,7 +6,8 @@ import { agencyPicker, filterForm } from './pickers.js';
  * 联合检查建议 (综合查一次 without asking, Art. 26–28) for supervisors: the proposals the engine made, filtered
  * by district, unit, quarter and state with pickers; what each unit answered; and the rows behind the
  * dashboard's figures — the counts by unit, district and quarter (each number opens the proposals it counts)
- * and the launched proposals that avoided visits (their sum is the dashboard's figure).
+ * and the launched proposals that avoided visits (their sum is the dashboard's figure), and each enterprise's
+ * visits in the year before and after matching (the rows of the visits-per-enterprise figure).
  */
 
 const MEASURES = { made: '提出', accepted: '接受', declined: '拒绝', lapsed: '逾期未答复' };
@@ -44,6 +45,7 @@ export async function proposalsView(ctx) {
   if (args[0]) return proposalDetailView(ctx);
   if (query.get('tab') === 'counts') return countsView(ctx);
   if (query.get('tab') === 'avoided') return avoidedView(ctx);
+  if (query.get('tab') === 'enterprises') return enterprisesView(ctx);
   return listView(ctx);
 }
 
@@ -81,7 +83,7 @@ const tabs = (query, current) => {
     else q.delete('tab');
     return h('a', { class: `button${current === tab ? ' primary' : ''}`, href: `#/proposals?${q}`, 'aria-current': current === tab ? 'page' : undefined }, text);
   };
-  return h('p', { class: 'toolbar' }, link('', '建议列表'), link('counts', '按单位、行政区、季度计数'), link('avoided', '减少的入企次数'));
+  return h('p', { class: 'toolbar' }, link('', '建议列表'), link('counts', '按单位、行政区、季度计数'), link('avoided', '减少的入企次数'), link('enterprises', '每家企业入企次数'));
 };
 
 async function listView({ api, me, query, labels }) {
@@ -210,8 +212,61 @@ async function avoidedView({ api, me, query, labels }) {
           ].map(([k, d]) => h('tr', {}, h('th', {}, k), h('td', {}, String(d.p50)), h('td', {}, String(d.p99)), h('td', {}, String(d.max)), h('td', {}, String(d.n)))),
         ),
       ),
-      h('p', {}, h('a', { href: `#/inspections?from=${s.year}-01-01&to=${s.year}-12-31`, 'data-testid': 'per-enterprise-rows' }, '查看计入的行政检查记录')),
+      h('p', {}, h('a', { href: `#/proposals?${new URLSearchParams({ tab: 'enterprises', year: String(s.year), ...(s.district ? { district: s.district } : {}) })}`, 'data-testid': 'per-enterprise-rows' }, '查看每家企业的入企次数')),
     ),
+  );
+}
+
+const ENTERPRISES_PAGE = 50;
+
+/**
+ * The rows behind 每家企业年度入企次数: each enterprise's on-site visits in the year, counted per agency (before
+ * matching) and as distinct visits, a joint visit once (after), most visited first, a page at a time.
+ */
+async function enterprisesView({ api, me, query }) {
+  const year = query.get('year') || todayShanghai().slice(0, 4);
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const q = new URLSearchParams({ year, limit: String(ENTERPRISES_PAGE), offset: String(offset) });
+  if (!me.district && query.get('district')) q.set('district', query.get('district'));
+  const [{ items, total }, { districts }] = await Promise.all([api.page(`/api/v1/stats/joint-proposals/enterprises?${q}`), namesOf(api)]);
+  const district = me.district ?? query.get('district');
+  const pageLink = (to, text) => {
+    const next = new URLSearchParams(query);
+    next.set('tab', 'enterprises');
+    next.set('offset', String(to));
+    return h('a', { class: 'button', href: `#/proposals?${next}` }, text);
+  };
+  return h(
+    'div',
+    { 'data-testid': 'proposal-enterprises' },
+    h('h1', {}, `每家企业年度入企次数 · ${year} 年${district ? ` · ${districts.get(district) ?? ''}` : ''}`),
+    tabs(query, 'enterprises'),
+    h('p', { class: 'muted' }, '按单位分别计：每个单位的现场检查各计一次；实际入企：联合检查各单位合计一次。按次数从多到少排列。'),
+    h('p', { class: 'muted', 'data-testid': 'enterprises-count' }, `共 ${total} 家企业。`),
+    h(
+      'table',
+      { 'data-testid': 'enterprises-table' },
+      h('thead', {}, h('tr', {}, ['企业', '行政区', '按单位分别计', '实际入企'].map((t) => h('th', {}, t)))),
+      h(
+        'tbody',
+        {},
+        items.length
+          ? items.map((r) =>
+              h(
+                'tr',
+                { 'data-enterprise': r.enterpriseCode },
+                h('td', {}, r.enterpriseName),
+                h('td', {}, districts.get(r.districtCode) ?? '—'),
+                h('td', { 'data-testid': 'visits-before' }, String(r.before)),
+                h('td', { 'data-testid': 'visits-after' }, String(r.after)),
+              ),
+            )
+          : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '本年度暂无计入的现场检查')),
+      ),
+    ),
+    total > ENTERPRISES_PAGE
+      ? h('p', { class: 'toolbar' }, offset > 0 ? pageLink(Math.max(0, offset - ENTERPRISES_PAGE), '上一页') : null, offset + ENTERPRISES_PAGE < total ? pageLink(offset + ENTERPRISES_PAGE, '下一页') : null)
+      : null,
   );
 }
 

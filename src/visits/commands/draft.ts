@@ -187,7 +187,7 @@ export async function draftInspection(
 export type DraftPatch = Partial<Omit<DraftInput, 'agencyCode' | 'enterpriseCode' | 'kind' | 'mode'>>;
 
 /** Edits a scheme still in draft (approval fixes it); answers with the checks re-evaluated. */
-export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, patch: DraftPatch): Promise<Drafted> {
+export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Principal, id: string, patch: DraftPatch, hooks: InspectionHooks): Promise<Drafted> {
   const [current] = await tx.select().from(inspections).where(eq(inspections.id, id)).for('update');
   if (!current) throw DomainError.notFound('行政检查', id);
   assertOwnAgency(actor, current.agencyCode);
@@ -239,6 +239,8 @@ export async function amendDraft(tx: Db, { at, audit }: CommandScope, actor: Pri
     payload: patch,
   });
   const declarations = outside ? [] : await recordInspectionDeclarations(tx, { at, audit }, actor, inspection!, loaded.facts, loaded.agency.districtCode, declaredRelation);
+  // A new window, matters or team may bring the visit within reach of another agency's (Art. 26 proposals).
+  if (!outside && (window || patch.matterCodes || patch.inspectors)) await hooks.afterSchemeChange(tx, { at, audit }, actor, inspection!, 'amended');
   return { inspection: inspection!, checks: outside ? [outside] : [...basicGuards(loaded.facts), ...plan!.results], mergeCandidates: [], declarations };
 }
 

@@ -27,6 +27,8 @@ export interface StepSpec {
   payload?: unknown;
   /** Set when the step revokes the code (Art. 17(1) code revocation), so other flows see what is asked. */
   revokes?: { code: string; reason: string; category: RevocationCategory };
+  /** Set when the step fixes the scheme (the head's approval), so other flows may act on it (Art. 26 proposals). */
+  changesScheme?: 'approved';
 }
 
 /** One state step of an inspection: lock, authorise, transition, write, audit. */
@@ -43,7 +45,9 @@ export async function stepInspection(tx: Db, { at, audit }: CommandScope, actor:
   const state = nextState(i, spec.event);
   const checked = await spec.check?.(tx, i, at);
   const payload = checked ? { ...((spec.payload ?? {}) as Record<string, unknown>), ...checked } : (spec.payload ?? {});
-  return writePart(tx, { at, audit }, i, state, spec.action, { patch: spec.patch?.(i, at), payload });
+  const out = await writePart(tx, { at, audit }, i, state, spec.action, { patch: spec.patch?.(i, at), payload });
+  if (spec.changesScheme) await hooks.afterSchemeChange(tx, { at, audit }, actor, out, spec.changesScheme);
+  return out;
 }
 
 /**
@@ -92,6 +96,7 @@ export const approveSpec = (actor: Principal, note?: string): StepSpec => ({
   patch: (_i, at) => ({ approvedBy: actor.sub, approvedAt: at }),
   check: (tx, i) => approvedKnowingly(tx, i),
   payload: { note: note ?? null },
+  changesScheme: 'approved',
 });
 
 /** The head returns a draft for correction with a reason; it stays a draft for its drafter to amend. */

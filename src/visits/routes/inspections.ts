@@ -91,7 +91,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['inspections'], summary: '修改检查方案（仅草稿）/ edit a draft scheme', params: Id, body: PatchInspection, response: responses(Drafted) },
     },
     async (req) => {
-      const out = await runCommand(commandContext(req), () => inspectionRefusalSubject(app.services.db, req.params.id), (tx, scope) => amendDraft(tx, scope, principalOf(req), req.params.id, req.body));
+      const out = await runCommand(commandContext(req), () => inspectionRefusalSubject(app.services.db, req.params.id), (tx, scope) => amendDraft(tx, scope, principalOf(req), req.params.id, req.body, app.services.inspectionHooks));
       return { ...out, inspection: inspectionView(out.inspection) };
     },
   );
