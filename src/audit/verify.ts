@@ -2,6 +2,7 @@ import { asc, count, desc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema/index.js';
+import { canonicalEntryFromIso, canonicalEntryV2 } from './canonical.js';
 import { ChainWalker, GENESIS, lineHashHolds, type AuditProblem, type WalkRow, type WalkStart } from './chain-walk.js';
 import { checkpointBytes, verificationBytes, type Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
@@ -133,9 +134,11 @@ async function rowsAt(db: Db, seqs: number[]): Promise<Map<number, WalkRow>> {
   return new Map(rowsOf<ChainRow>(res).map((r) => [Number(r.seq), toWalkRow(r)]));
 }
 
-// The canonical lines of src/audit/canonical.ts (canonicalEntryFromIso, canonicalEntryV2) key by key, in
-// their order, as PostgreSQL writes them: strings through to_json, which escapes as JSON.stringify does
-// (", \, \b \f \n \r \t, the other control characters as \u00xx, everything else as it is).
+// The canonical lines of src/audit/canonical.ts (canonicalEntryFromIso, canonicalEntryV2) key by key, in their
+// order, as PostgreSQL writes them from the stored values with no escaping: each string between quotes, a null
+// as null. Where no value needs JSON escaping that is exactly the line canonical.ts writes; where one does,
+// the line differs (a raw quote or control character) and does not hash to the row's hash, or holds a
+// backslash, and the row is checked from its columns. to_json of 14 strings was a third of PostgreSQL's time.
 type Kind = 'text' | 'nullable' | 'number' | 'iso';
 const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
   ['action', 'e.action', 'text'],
@@ -159,24 +162,26 @@ const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
 ];
 /** Format 1 hashed neither the MAC, its key id, the request id, the format nor the seal time. */
 const V1_FIELDS = V2_FIELDS.filter(([key]) => !['format', 'mac', 'macKid', 'requestId', 'sealedAt'].includes(key));
-const jsonValue = (column: string, kind: Kind) =>
+const plainValue = (column: string, kind: Kind) =>
   kind === 'text'
-    ? `to_json(${column})::text`
+    ? `'"' || ${column} || '"'`
     : kind === 'nullable'
-      ? `coalesce(to_json(${column})::text, 'null')`
+      ? `coalesce('"' || ${column} || '"', 'null')`
       : kind === 'number'
         ? `${column}::text`
-        : `'"' || to_char(${column} AT TIME ZONE 'UTC', ${ISO}) || '"'`;
-const lineSql = (fields: typeof V2_FIELDS) => `${fields.map(([key, column, kind], i) => `'${i === 0 ? '{' : ','}"${key}":' || ${jsonValue(column, kind)}`).join(' || ')} || '}'`;
+        : `'"' || E'\\x1f' || (${column} AT TIME ZONE 'UTC')::text || E'\\x1f' || '"'`;
+// Built with ||, so a null where the schema allows none (a NOT NULL dropped) makes the whole line null: the row
+// is checked from its columns, never hashed over a line that left the value out.
+const lineSql = (fields: typeof V2_FIELDS) => `${fields.map(([key, column, kind], i) => `'${i === 0 ? '{' : ','}"${key}":' || ${plainValue(column, kind)}`).join(' || ')} || '}'`;
 
 /**
  * One record per chain row: `seq format entryId "hash""prevHash"line`, or the bare `seq` where the row can
- * only be checked from its columns (entry missing, payload changed, format unknown). Every string in it is
- * JSON-escaped, so no record holds a line break and none can be forged from a stored value: records are
- * joined by line breaks.
+ * only be checked from its columns (entry missing, payload changed, format unknown). Records are joined by line
+ * breaks. A stored value may hold a line break: the walk notices (a chunk with more records than rows) and
+ * checks that chunk's rows from their columns.
  */
 const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
-  THEN ' ' || c.format::text || ' ' || e.id::text || ' ' || to_json(c.hash)::text || to_json(c.prev_hash)::text ||
+  THEN ' ' || c.format::text || ' ' || e.id::text || ' "' || c.hash || '""' || c.prev_hash || '"' ||
        CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
   END, '')`);
 
@@ -185,24 +190,175 @@ const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
 // large objects that the young generation's collections do not copy.
 const CHUNK = 250;
 
+/** Records of the chain rows from `first` to `last` (positions), `n` rows: as the database aggregated them. */
+export interface LineChunk {
+  n: number;
+  first: number;
+  last: number;
+  records: string;
+}
+
 /**
  * Chunks of line records. The chain rows are numbered into chunks and ordered by them before the join, so the
  * chunks are aggregated as the rows come (the sort is of the narrow chain rows, already in order), not after a
  * sort or a hash of the wide joined rows that would spill to disk beyond work_mem. The walk takes them in any order.
  */
-async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<{ n: string | number; last: string | number; records: string }[]> {
+async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<LineChunk[]> {
   const chunked = sql`(SELECT *, seq / ${sql.raw(String(CHUNK))} AS chunk FROM ${chainAfter(afterSeq, limit)} p ORDER BY chunk)`;
-  return rowsOf(
+  const rows = rowsOf<{ n: string | number; first: string | number; last: string | number; records: string }>(
     await db.execute(sql`
-      SELECT count(*) AS n, max(c.seq) AS last, string_agg(${RECORD}, E'\\n') AS records
+      SELECT count(*) AS n, min(c.seq) AS first, max(c.seq) AS last, string_agg(${RECORD}, E'\\n') AS records
         FROM ${withEntries(chunked)}
        GROUP BY c.chunk`),
   );
+  return rows.map((r) => ({ n: Number(r.n), first: Number(r.first), last: Number(r.last), records: r.records }));
 }
 
-/** The line records of the rows after `afterSeq` (at most `limit`), as the walk reads them: for tests. */
+/** A row whose record gives a canonical line, with what the walker needs beside it. */
+interface RowLine {
+  format: number;
+  entryId: number;
+  hash: string;
+  prevHash: string;
+  line: string;
+}
+
+/**
+ * Visits the rows of line chunks after position `after`, chunk by chunk in the order given, each with its
+ * line where its record gives one that can be hashed (undefined: check it from its columns). A record holding
+ * a backslash gives none: its database line differs from canonical.ts's for a value JSON escapes (a quote
+ * escaped is the only way a value can take a quote), and that is the one way a line over other values could
+ * equal the canonical line. A chunk holding more records than it has rows (a stored line break split one) is
+ * not parsed: every position from its first to its last is visited without a line.
+ */
+function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, line: RowLine | undefined) => void): void {
+  const times = new IsoCache();
+  for (const chunk of chunks) {
+    const { records: text } = chunk;
+    let count = 1;
+    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) count++;
+    if (count !== chunk.n) {
+      for (let seq = Math.max(chunk.first, after + 1); seq <= chunk.last; seq++) visit(seq, undefined);
+      continue;
+    }
+    let backslash = text.indexOf('\\');
+    for (let p = 0; p <= text.length; ) {
+      let end = text.indexOf('\n', p);
+      if (end === -1) end = text.length;
+      if (backslash !== -1 && backslash < p) backslash = text.indexOf('\\', p);
+      const s1 = text.indexOf(' ', p);
+      const bare = s1 === -1 || s1 > end;
+      const seq = Number(text.slice(p, bare ? end : s1));
+      p = end + 1;
+      if (!(seq > after)) continue;
+      if (bare || (backslash !== -1 && backslash < end)) {
+        visit(seq, undefined);
+        continue;
+      }
+      // `format entryId "hash""prevHash"line`: a hash of 64 characters (one is compared with the hex digest)
+      // and a prevHash of 64 without a quote, so both are the stored values and the line starts where it does.
+      const format = text.charCodeAt(s1 + 1) - 48;
+      const s3 = text.indexOf(' ', s1 + 3);
+      const q = s3 + 1;
+      if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
+        const prevHash = text.slice(q + 67, q + 131);
+        if (!prevHash.includes('"')) {
+          const line = withIsoTimes(format, text, q + 132, end, times);
+          if (line !== undefined) {
+            visit(seq, { format, entryId: Number(text.slice(s1 + 3, s3)), hash: text.slice(q + 1, q + 65), prevHash, line });
+            continue;
+          }
+        }
+      }
+      visit(seq, undefined);
+    }
+  }
+}
+
+const SEP = '\x1f';
+const UTC_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
+
+/**
+ * PostgreSQL's text of a UTC time (DateStyle ISO: `2026-04-02 01:00:00.1`, the fraction without trailing zeros,
+ * to microseconds) as canonical.ts writes it: ISO 8601 with milliseconds, the fraction cut (not rounded), as
+ * to_char's MS cuts it. Anything else (another DateStyle, a year past 9999) is undefined: the row is then
+ * checked from its columns.
+ */
+export function isoOfUtcText(t: string): string | undefined {
+  if (!UTC_TEXT.test(t)) return undefined;
+  const ms = t.length === 19 ? '000' : (t.slice(20) + '00').slice(0, 3);
+  return `${t.slice(0, 10)}T${t.slice(11, 19)}.${ms}Z`;
+}
+
+/**
+ * The database's line (`text` from `from` to `end`) with its times made ISO: each time stands between two unit
+ * separators (U+001F) as PostgreSQL's text of it, which costs it less than to_char. A line of format 1 holds
+ * one time, of 2 and 3 two; any other number of separators means a value holds one, and the row is checked
+ * from its columns. The rows of a seal share its time, so the last one converted is kept.
+ */
+function withIsoTimes(format: number, text: string, from: number, end: number, times: IsoCache): string | undefined {
+  const a = text.indexOf(SEP, from);
+  const b = a === -1 ? -1 : text.indexOf(SEP, a + 1);
+  if (b === -1 || b >= end) return undefined;
+  const occurredAt = times.iso(text.slice(a + 1, b));
+  if (occurredAt === undefined) return undefined;
+  const c = text.indexOf(SEP, b + 1);
+  if (format === 1) return c !== -1 && c < end ? undefined : text.slice(from, a) + occurredAt + text.slice(b + 1, end);
+  const d = c === -1 ? -1 : text.indexOf(SEP, c + 1);
+  if (d === -1 || d >= end) return undefined;
+  const e = text.indexOf(SEP, d + 1);
+  if (e !== -1 && e < end) return undefined;
+  const sealedAt = times.iso(text.slice(c + 1, d));
+  return sealedAt === undefined ? undefined : text.slice(from, a) + occurredAt + text.slice(b + 1, c) + sealedAt + text.slice(d + 1, end);
+}
+
+/** isoOfUtcText, remembering its last two answers (the occurred and the sealed time). */
+class IsoCache {
+  #in = ['', ''];
+  #out: (string | undefined)[] = [undefined, undefined];
+  #next = 0;
+  iso(t: string): string | undefined {
+    if (t === this.#in[0]) return this.#out[0];
+    if (t === this.#in[1]) return this.#out[1];
+    const i = this.#next;
+    this.#next = 1 - i;
+    this.#in[i] = t;
+    return (this.#out[i] = isoOfUtcText(t));
+  }
+}
+
+/** Indexes of positions in order of position (as they are, when they are already in order). */
+function positionOrder(seqs: number[]): number[] {
+  const order = seqs.map((_, i) => i);
+  for (let i = 1; i < seqs.length; i++) if (!(seqs[i]! > seqs[i - 1]!)) return order.sort((a, b) => seqs[a]! - seqs[b]!);
+  return order;
+}
+
+/**
+ * The line records of the rows after `afterSeq` (at most `limit`) as the walk settles them: the database's
+ * record where its line hashes to the row's hash, else the record with the line canonical.ts writes from the
+ * row's columns, or the bare `seq` of a row that has none: for tests.
+ */
 export async function lineRecords(db: Db, afterSeq: number, limit = PAGE): Promise<string[]> {
-  return (await lineChunks(db, afterSeq, limit)).flatMap((c) => c.records.split('\n'));
+  const rows: { seq: number; line: RowLine | undefined }[] = [];
+  visitRecords(await lineChunks(db, afterSeq, limit), afterSeq, (seq, l) => rows.push({ seq, line: l && lineHashHolds(l.format, l.prevHash, l.line, l.hash) ? l : undefined }));
+  const recheck = rows.filter((r) => r.line === undefined).map((r) => r.seq);
+  const columns = recheck.length > 0 ? await rowsAt(db, recheck) : new Map<number, WalkRow>();
+  return positionOrder(rows.map((r) => r.seq)).map((i) => {
+    const { seq, line } = rows[i]!;
+    const r = line ?? lineOfRow(columns.get(seq));
+    return r ? `${seq} ${r.format} ${r.entryId} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${r.line}` : String(seq);
+  });
+}
+
+/** The canonical line of a row read with its columns (what push() hashes), where it has one. */
+function lineOfRow(r: WalkRow | undefined): RowLine | undefined {
+  const e = r?.entry;
+  if (!r || !e || !e.payloadOk) return undefined;
+  const { format } = r;
+  const line =
+    format === 1 ? (e.mac === null && e.macKid === null ? canonicalEntryFromIso(e, e.occurredAt) : undefined) : format === 2 || format === 3 ? canonicalEntryV2(e, e.occurredAt, r.sealedAt, format) : undefined;
+  return line === undefined ? undefined : { format, entryId: e.id, hash: r.hash, prevHash: r.prevHash, line };
 }
 
 /**
@@ -214,22 +370,21 @@ async function linePage(db: Db, afterSeq: number, limit: number): Promise<Page> 
   let count = 0;
   let lastSeq = afterSeq;
   for (const c of chunks) {
-    count += Number(c.n);
-    lastSeq = Math.max(lastSeq, Number(c.last));
+    count += c.n;
+    lastSeq = Math.max(lastSeq, c.last);
   }
-  const records = chunks.map((c) => c.records);
-  return { count, lastSeq, feed: (walker, after) => feedLineRecords(walker, after, records, (seqs) => rowsAt(db, seqs)) };
+  return { count, lastSeq, feed: (walker, after) => feedLineRecords(walker, after, chunks, (seqs) => rowsAt(db, seqs)) };
 }
 
 /**
  * Walks line records (RECORD, in chunks in any order) after position `after`. Each line is hashed here; a row
- * whose line hashes to its stored hash goes to the walker as hashed. Every other row — its line built
- * differently from canonical.ts (escaping), its entry edited, missing or its payload changed — is read again
- * with its columns (`columnsAt`, for the whole page at once) and checked by push() with JavaScript's own
- * canonical builder. So a difference between the two builders can never raise an alarm, and nothing is ever
- * reported, or passed, on PostgreSQL's word alone: a row passes only where JavaScript found its hash.
+ * whose line hashes to its stored hash goes to the walker as hashed. Every other row — a value JSON would
+ * escape, its entry edited, missing or its payload changed, a stored line break — is read again with its
+ * columns (`columnsAt`, for the whole page at once) and checked by push() with JavaScript's own canonical
+ * builder. So a difference between the two builders can never raise an alarm, and nothing is ever reported,
+ * or passed, on PostgreSQL's word alone: a row passes only where JavaScript found its hash.
  */
-export async function feedLineRecords(walker: ChainWalker, after: number, chunks: string[], columnsAt: (seqs: number[]) => Promise<Map<number, WalkRow>>): Promise<void> {
+export async function feedLineRecords(walker: ChainWalker, after: number, chunks: LineChunk[], columnsAt: (seqs: number[]) => Promise<Map<number, WalkRow>>): Promise<void> {
   const seqs: number[] = [];
   // Set for the rows whose line holds.
   const formats: number[] = [];
@@ -237,49 +392,21 @@ export async function feedLineRecords(walker: ChainWalker, after: number, chunks
   const hashes: string[] = [];
   const prevs: string[] = [];
   const recheck: number[] = [];
-  let sorted = true;
-  for (const text of chunks) {
-    for (let p = 0; p < text.length; ) {
-      let end = text.indexOf('\n', p);
-      if (end === -1) end = text.length;
-      const i = seqs.length;
-      const s1 = text.indexOf(' ', p);
-      const bare = s1 === -1 || s1 > end;
-      const seq = Number(text.slice(p, bare ? end : s1));
-      if (i > 0 && !(seq > seqs[i - 1]!)) sorted = false;
-      seqs.push(seq);
-      p = end + 1;
-      if (!(seq > after)) continue;
-      if (!bare) {
-        // `format entryId "hash""prevHash"line`: hash and prevHash of 64 characters (anything else is checked
-        // from the columns), and no backslash in prevHash — to_json would have escaped the stored value.
-        const format = text.charCodeAt(s1 + 1) - 48;
-        const s3 = text.indexOf(' ', s1 + 3);
-        const q = s3 + 1;
-        if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
-          const hash = text.slice(q + 1, q + 65);
-          const prev = text.slice(q + 67, q + 131);
-          if (!prev.includes('\\') && lineHashHolds(format, prev, text.slice(q + 132, end), hash)) {
-            formats[i] = format;
-            entryIds[i] = Number(text.slice(s1 + 3, s3));
-            hashes[i] = hash;
-            prevs[i] = prev;
-            continue;
-          }
-        }
-      }
-      recheck.push(seq);
-    }
-  }
-  const rows = recheck.length > 0 ? await columnsAt(recheck) : undefined;
-  const order = seqs.map((_, i) => i);
-  if (!sorted) order.sort((a, b) => seqs[a]! - seqs[b]!);
-  for (const i of order) {
+  visitRecords(chunks, after, (seq, l) => {
+    const i = seqs.push(seq) - 1;
+    if (l !== undefined && lineHashHolds(l.format, l.prevHash, l.line, l.hash)) {
+      formats[i] = l.format;
+      entryIds[i] = l.entryId;
+      hashes[i] = l.hash;
+      prevs[i] = l.prevHash;
+    } else recheck.push(seq);
+  });
+  const columns = recheck.length > 0 ? await columnsAt(recheck) : undefined;
+  for (const i of positionOrder(seqs)) {
     const seq = seqs[i]!;
-    if (!(seq > after)) continue;
     if (hashes[i] !== undefined) walker.pushHashed(seq, formats[i]!, entryIds[i]!, prevs[i]!, hashes[i]!);
     else {
-      const r = rows?.get(seq);
+      const r = columns?.get(seq);
       // Gone since the page was read (only a deletion does that): the next row shows the gap.
       if (r) walker.push(r);
     }
