@@ -1,3 +1,4 @@
+import { hash as digest } from 'node:crypto';
 import { asc, count, desc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
@@ -139,7 +140,9 @@ async function rowsAt(db: Db, seqs: number[]): Promise<Map<number, WalkRow>> {
 // as null. Where no value needs JSON escaping that is exactly the line canonical.ts writes; where one does,
 // the line differs (a raw quote or control character) and does not hash to the row's hash, or holds a
 // backslash, and the row is checked from its columns. to_json of 14 strings was a third of PostgreSQL's time.
-type Kind = 'text' | 'nullable' | 'number' | 'iso';
+type Kind = 'text' | 'nullable' | 'number' | 'iso' | 'slot';
+/** The unit separator (U+001F), around the parts of a line JavaScript completes. */
+const SEP = '\x1f';
 const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
   ['action', 'e.action', 'text'],
   ['actor', 'e.actor', 'text'],
@@ -153,7 +156,7 @@ const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
   ['mac', 'e.mac', 'nullable'],
   ['macKid', 'e.mac_kid', 'nullable'],
   ['occurredAt', 'e.occurred_at', 'iso'],
-  ['payloadHash', 'e.payload_hash', 'text'],
+  ['payloadHash', 'e.payload_hash', 'slot'],
   ['requestId', 'e.request_id', 'nullable'],
   ['role', 'e.role', 'text'],
   ['sealedAt', 'c.sealed_at', 'iso'],
@@ -162,28 +165,54 @@ const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
 ];
 /** Format 1 hashed neither the MAC, its key id, the request id, the format nor the seal time. */
 const V1_FIELDS = V2_FIELDS.filter(([key]) => !['format', 'mac', 'macKid', 'requestId', 'sealedAt'].includes(key));
-const plainValue = (column: string, kind: Kind) =>
+/** A field's value as pieces: literals (in quotes) and expressions; text/nullable/number as stored, times and the payload hash between separators. */
+const plainValue = (column: string, kind: Kind): { literal?: string; sql?: string }[] =>
   kind === 'text'
-    ? `'"' || ${column} || '"'`
+    ? [{ literal: '"' }, { sql: column }, { literal: '"' }]
     : kind === 'nullable'
-      ? `coalesce('"' || ${column} || '"', 'null')`
+      ? [{ sql: `coalesce('"' || ${column} || '"', 'null')` }]
       : kind === 'number'
-        ? `${column}::text`
-        : `'"' || E'\\x1f' || (${column} AT TIME ZONE 'UTC')::text || E'\\x1f' || '"'`;
-// Built with ||, so a null where the schema allows none (a NOT NULL dropped) makes the whole line null: the row
-// is checked from its columns, never hashed over a line that left the value out.
-const lineSql = (fields: typeof V2_FIELDS) => `${fields.map(([key, column, kind], i) => `'${i === 0 ? '{' : ','}"${key}":' || ${plainValue(column, kind)}`).join(' || ')} || '}'`;
+        ? [{ sql: `${column}::text` }]
+        : kind === 'iso'
+          ? [{ literal: `"${SEP}` }, { sql: `(${column} AT TIME ZONE 'UTC')::text` }, { literal: `${SEP}"` }]
+          : [{ literal: `"${SEP}` }, { sql: column }, { literal: `${SEP}"` }];
 
 /**
- * One record per chain row: `seq format entryId "hash""prevHash"line`, or the bare `seq` where the row can
- * only be checked from its columns (entry missing, payload changed, format unknown). Records are joined by line
- * breaks. A stored value may hold a line break: the walk notices (a chunk with more records than rows) and
- * checks that chunk's rows from their columns.
+ * The line as one || chain, adjacent literals merged (PostgreSQL folds no literal into a chain that starts
+ * with a column: each || copies the whole line so far). Built with ||, so a null where the schema allows none
+ * (a NOT NULL dropped) makes the whole line null: the row is checked from its columns, never hashed over a
+ * line that left the value out.
  */
-const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
-  THEN ' ' || c.format::text || ' ' || e.id::text || ' "' || c.hash || '""' || c.prev_hash || '"' ||
+const lineSql = (fields: typeof V2_FIELDS) => {
+  const pieces = fields.flatMap(([key, column, kind], i) => [{ literal: `${i === 0 ? '{' : ','}"${key}":` }, ...plainValue(column, kind)]);
+  pieces.push({ literal: '}' });
+  const out: string[] = [];
+  let literal = '';
+  for (const piece of pieces) {
+    if (piece.literal !== undefined) literal += piece.literal;
+    else {
+      if (literal) out.push(sqlLiteral(literal));
+      literal = '';
+      out.push(piece.sql!);
+    }
+  }
+  if (literal) out.push(sqlLiteral(literal));
+  return out.join(' || ');
+};
+/** A string constant; the unit separator written as an escape (E''). */
+const sqlLiteral = (s: string) => (s.includes(SEP) ? `E'${s.replaceAll("'", "''").replaceAll(SEP, '\\x1f')}'` : `'${s.replaceAll("'", "''")}'`);
+
+/**
+ * One record per chain row: `seq format entryId "hash""prevHash"line␟payload`, or the bare `seq` where the row
+ * can only be checked from its columns (entry missing, format unknown). Records are joined by line breaks. A
+ * stored value may hold a line break: the walk notices (a chunk with more records than rows) and checks that
+ * chunk's rows from their columns. The payload comes as its jsonb text (which escapes every control
+ * character): JavaScript checks it against the payload hash, which stands in the line between separators
+ * (sha256 in PostgreSQL was a sixth of its time).
+ */
+const RECORD = sql.raw(`c.seq::text || coalesce(' ' || c.format::text || ' ' || e.id::text || ' "' || c.hash || '""' || c.prev_hash || '"' ||
        CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
-  END, '')`);
+       || E'\\x1f' || e.payload::text, '')`);
 
 // Records are joined in chunks of up to CHUNK positions. One text per page would have PostgreSQL grow a buffer
 // of several MiB (fresh memory, page faults) every time; texts of ~130 KB are reused, and in V8 they are still
@@ -251,7 +280,7 @@ function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, l
       const seq = Number(text.slice(p, bare ? end : s1));
       p = end + 1;
       if (!(seq > after)) continue;
-      if (bare || (backslash !== -1 && backslash < end)) {
+      if (bare) {
         visit(seq, undefined);
         continue;
       }
@@ -263,7 +292,7 @@ function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, l
       if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
         const prevHash = text.slice(q + 67, q + 131);
         if (!prevHash.includes('"')) {
-          const line = withIsoTimes(format, text, q + 132, end, times);
+          const line = lineOfRecord(format, text, q + 132, end, times, backslash);
           if (line !== undefined) {
             visit(seq, { format, entryId: Number(text.slice(s1 + 3, s3)), hash: text.slice(q + 1, q + 65), prevHash, line });
             continue;
@@ -275,7 +304,6 @@ function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, l
   }
 }
 
-const SEP = '\x1f';
 const UTC_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
 
 /**
@@ -291,25 +319,27 @@ export function isoOfUtcText(t: string): string | undefined {
 }
 
 /**
- * The database's line (`text` from `from` to `end`) with its times made ISO: each time stands between two unit
- * separators (U+001F) as PostgreSQL's text of it, which costs it less than to_char. A line of format 1 holds
- * one time, of 2 and 3 two; any other number of separators means a value holds one, and the row is checked
- * from its columns. The rows of a seal share its time, so the last one converted is kept.
+ * The canonical line of a record's part from `from` to `end` (`line␟payload`), where the line written by the
+ * database equals it and the payload hashes to the payload hash. In the database's line each time stands
+ * between two unit separators (U+001F) as PostgreSQL's text of it (cheaper than to_char), made ISO here, and so
+ * does the payload hash, compared with the payload's SHA-256. Any other number of separators means a value
+ * holds one, and a backslash before the payload (`backslash`: the first at or after the record's start) means
+ * the line may stand for other values than the stored ones: then undefined, and the row is checked from its
+ * columns.
  */
-function withIsoTimes(format: number, text: string, from: number, end: number, times: IsoCache): string | undefined {
-  const a = text.indexOf(SEP, from);
-  const b = a === -1 ? -1 : text.indexOf(SEP, a + 1);
-  if (b === -1 || b >= end) return undefined;
-  const occurredAt = times.iso(text.slice(a + 1, b));
+function lineOfRecord(format: number, text: string, from: number, end: number, times: IsoCache, backslash: number): string | undefined {
+  const slots = format === 1 ? 5 : 7;
+  const cut: number[] = [];
+  for (let i = text.indexOf(SEP, from); i !== -1 && i < end; i = text.indexOf(SEP, i + 1)) if (cut.push(i) > slots) return undefined;
+  if (cut.length !== slots || (backslash !== -1 && backslash < cut[slots - 1]!)) return undefined;
+  const payloadHash = text.slice(cut[2]! + 1, cut[3]!);
+  if (digest('sha256', text.slice(cut[slots - 1]! + 1, end), 'hex') !== payloadHash) return undefined;
+  const occurredAt = times.iso(text.slice(cut[0]! + 1, cut[1]!));
   if (occurredAt === undefined) return undefined;
-  const c = text.indexOf(SEP, b + 1);
-  if (format === 1) return c !== -1 && c < end ? undefined : text.slice(from, a) + occurredAt + text.slice(b + 1, end);
-  const d = c === -1 ? -1 : text.indexOf(SEP, c + 1);
-  if (d === -1 || d >= end) return undefined;
-  const e = text.indexOf(SEP, d + 1);
-  if (e !== -1 && e < end) return undefined;
-  const sealedAt = times.iso(text.slice(c + 1, d));
-  return sealedAt === undefined ? undefined : text.slice(from, a) + occurredAt + text.slice(b + 1, c) + sealedAt + text.slice(d + 1, end);
+  const head = text.slice(from, cut[0]!) + occurredAt + text.slice(cut[1]! + 1, cut[2]!) + payloadHash;
+  if (format === 1) return head + text.slice(cut[3]! + 1, cut[4]!);
+  const sealedAt = times.iso(text.slice(cut[4]! + 1, cut[5]!));
+  return sealedAt === undefined ? undefined : head + text.slice(cut[3]! + 1, cut[4]!) + sealedAt + text.slice(cut[5]! + 1, cut[6]!);
 }
 
 /** isoOfUtcText, remembering its last two answers (the occurred and the sealed time). */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
+import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, sha256Hex, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
 import { ChainWalker, GENESIS, type WalkRow } from '../../src/audit/chain-walk.js';
 import { generateAuditMacKeys } from '../../src/audit/mac.js';
 import { feedLineRecords, isoOfUtcText, walkPages, type LineChunk, type Page } from '../../src/audit/verify.js';
@@ -11,6 +11,8 @@ import { feedLineRecords, isoOfUtcText, walkPages, type LineChunk, type Page } f
  * would; test/integration/audit-verify-lines.test.ts has the database write them.
  */
 const OCCURRED = '2026-04-02T01:00:00.000Z';
+/** Every entry's payload, as jsonb writes it. */
+const PAYLOAD = '{"n": 1}';
 const SEALED = '2026-04-02T01:00:05.000Z';
 
 const fields = (id: number, over: Partial<ChainedFieldsV2> = {}): ChainedFieldsV2 => ({
@@ -25,7 +27,7 @@ const fields = (id: number, over: Partial<ChainedFieldsV2> = {}): ChainedFieldsV
   districtCode: '420102',
   beforeState: null,
   afterState: 'draft',
-  payloadHash: 'ab'.repeat(32),
+  payloadHash: sha256Hex(PAYLOAD),
   requestId: `req-${id}`,
   mac: null,
   macKid: null,
@@ -45,11 +47,17 @@ function chain(n: number, over: (seq: number) => Partial<ChainedFieldsV2> = () =
   return rows;
 }
 
-/** A time as the database writes it in a line: its UTC text (no trailing zeros) between unit separators. */
-const dbTimes = (line: string) => line.replace(/"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.(\d{3})Z"/g, (_, d, t, ms) => `"\x1f${d} ${t}${`.${ms}`.replace(/\.?0+$/, '')}\x1f"`);
+/**
+ * A canonical line as the database writes it: each time as its UTC text (no trailing zeros), and the payload hash,
+ * between unit separators; the payload's jsonb text after the line.
+ */
+const dbLine = (line: string, payload = PAYLOAD) =>
+  `${line
+    .replace(/"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.(\d{3})Z"/g, (_, d, t, ms) => `"\x1f${d} ${t}${`.${ms}`.replace(/\.?0+$/, '')}\x1f"`)
+    .replace(/"payloadHash":"([^"]*)"/, '"payloadHash":"\x1f$1\x1f"')}\x1f${payload}`;
 
-/** The record the database writes for a row: `seq format entryId "hash""prevHash"line`. */
-const record = (r: WalkRow, line = canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt)) => `${r.seq} ${r.format} ${r.entry!.id} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${dbTimes(line)}`;
+/** The record the database writes for a row: `seq format entryId "hash""prevHash"line␟payload`. */
+const record = (r: WalkRow, line = canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt)) => `${r.seq} ${r.format} ${r.entry!.id} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${dbLine(line)}`;
 
 /** Records joined into a chunk as the database aggregates them: its row count and first and last positions. */
 const chunkOf = (records: string[]): LineChunk => {
@@ -157,6 +165,24 @@ describe('the audit walk over canonical lines built by the database', () => {
     expect(columnsAt).toHaveBeenCalledWith([2]);
     expect(walker.problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 2, entryId: 102 })]);
     expect(walker.problems).toEqual(referenceProblems(edited));
+  });
+
+  it('checks the payload against its hash here: a changed one is reported from the columns, backslashes in it are no reason to', async () => {
+    const quoted = '{"note": "say \\"hi\\" \\\\ C:\\\\"}';
+    const rows = chain(3, (seq) => (seq === 1 ? { payloadHash: sha256Hex(quoted) } : {}));
+    const changed = rows.map((r) => (r.seq === 2 ? { ...r, entry: { ...r.entry!, payloadOk: false } } : r));
+    const records = [
+      `${rows[0]!.seq} 2 101 ${JSON.stringify(rows[0]!.hash)}${JSON.stringify(rows[0]!.prevHash)}${dbLine(canonicalEntryV2(rows[0]!.entry!, OCCURRED, SEALED), quoted)}`,
+      `${rows[1]!.seq} 2 102 ${JSON.stringify(rows[1]!.hash)}${JSON.stringify(rows[1]!.prevHash)}${dbLine(canonicalEntryV2(rows[1]!.entry!, OCCURRED, SEALED), '{"n": 2}')}`,
+      record(rows[2]!),
+    ];
+    const columnsAt = columnsOf(changed);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [chunkOf(records)], columnsAt);
+    walker.finish();
+    expect(columnsAt).toHaveBeenCalledWith([2]);
+    expect(walker.problems).toEqual([expect.objectContaining({ reason: 'payload_hash_mismatch', seq: 2, entryId: 102 })]);
+    expect(walker.problems).toEqual(referenceProblems(changed));
   });
 
   it('checks every row of a chunk split by a stored line break from its columns', async () => {
