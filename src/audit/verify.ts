@@ -254,10 +254,8 @@ interface RowLine {
 
 /**
  * Visits the rows of line chunks after position `after`, chunk by chunk in the order given, each with its
- * line where its record gives one that can be hashed (undefined: check it from its columns). A record holding
- * a backslash gives none: its database line differs from canonical.ts's for a value JSON escapes (a quote
- * escaped is the only way a value can take a quote), and that is the one way a line over other values could
- * equal the canonical line. A chunk holding more records than it has rows (a stored line break split one) is
+ * line where its record gives one that can be hashed (undefined: check it from its columns; lineOfRecord says
+ * when a record gives none). A chunk holding more records than it has rows (a stored line break split one) is
  * not parsed: every position from its first to its last is visited without a line.
  */
 function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, line: RowLine | undefined) => void): void {
