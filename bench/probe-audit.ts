@@ -23,7 +23,8 @@ import { backendCpuSeconds, cpuSince } from './lib/backend-cpu.js';
  */
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' }, mac: { type: 'boolean', default: false } } });
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const name = 'wh327_probe_audit';
+// Its own database (PROBE_AUDIT_DB), dropped and created afresh: two probes at once must not share one.
+const name = process.env.PROBE_AUDIT_DB ?? 'wh327_probe_audit';
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

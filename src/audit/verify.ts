@@ -1,7 +1,9 @@
+import { hash as digest } from 'node:crypto';
 import { asc, count, desc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema/index.js';
+import { canonicalEntryFromIso, canonicalEntryV2 } from './canonical.js';
 import { ChainWalker, GENESIS, lineHashHolds, type AuditProblem, type WalkRow, type WalkStart } from './chain-walk.js';
 import { checkpointBytes, verificationBytes, type Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
@@ -133,10 +135,14 @@ async function rowsAt(db: Db, seqs: number[]): Promise<Map<number, WalkRow>> {
   return new Map(rowsOf<ChainRow>(res).map((r) => [Number(r.seq), toWalkRow(r)]));
 }
 
-// The canonical lines of src/audit/canonical.ts (canonicalEntryFromIso, canonicalEntryV2) key by key, in
-// their order, as PostgreSQL writes them: strings through to_json, which escapes as JSON.stringify does
-// (", \, \b \f \n \r \t, the other control characters as \u00xx, everything else as it is).
-type Kind = 'text' | 'nullable' | 'number' | 'iso';
+// The canonical lines of src/audit/canonical.ts (canonicalEntryFromIso, canonicalEntryV2) key by key, in their
+// order, as PostgreSQL writes them from the stored values with no escaping: each string between quotes, a null
+// as null. Where no value needs JSON escaping that is exactly the line canonical.ts writes; where one does,
+// the line differs (a raw quote or control character) and does not hash to the row's hash, or holds a
+// backslash, and the row is checked from its columns. to_json of 14 strings was a third of PostgreSQL's time.
+type Kind = 'text' | 'nullable' | 'number' | 'iso' | 'slot';
+/** The unit separator (U+001F), around the parts of a line JavaScript completes. */
+const SEP = '\x1f';
 const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
   ['action', 'e.action', 'text'],
   ['actor', 'e.actor', 'text'],
@@ -150,7 +156,7 @@ const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
   ['mac', 'e.mac', 'nullable'],
   ['macKid', 'e.mac_kid', 'nullable'],
   ['occurredAt', 'e.occurred_at', 'iso'],
-  ['payloadHash', 'e.payload_hash', 'text'],
+  ['payloadHash', 'e.payload_hash', 'slot'],
   ['requestId', 'e.request_id', 'nullable'],
   ['role', 'e.role', 'text'],
   ['sealedAt', 'c.sealed_at', 'iso'],
@@ -159,50 +165,228 @@ const V2_FIELDS: [key: string, column: string, kind: Kind][] = [
 ];
 /** Format 1 hashed neither the MAC, its key id, the request id, the format nor the seal time. */
 const V1_FIELDS = V2_FIELDS.filter(([key]) => !['format', 'mac', 'macKid', 'requestId', 'sealedAt'].includes(key));
-const jsonValue = (column: string, kind: Kind) =>
+/** A field's value as pieces: literals (in quotes) and expressions; text/nullable/number as stored, times and the payload hash between separators. */
+const plainValue = (column: string, kind: Kind): { literal?: string; sql?: string }[] =>
   kind === 'text'
-    ? `to_json(${column})::text`
+    ? [{ literal: '"' }, { sql: column }, { literal: '"' }]
     : kind === 'nullable'
-      ? `coalesce(to_json(${column})::text, 'null')`
+      ? [{ sql: `coalesce('"' || ${column} || '"', 'null')` }]
       : kind === 'number'
-        ? `${column}::text`
-        : `'"' || to_char(${column} AT TIME ZONE 'UTC', ${ISO}) || '"'`;
-const lineSql = (fields: typeof V2_FIELDS) => `${fields.map(([key, column, kind], i) => `'${i === 0 ? '{' : ','}"${key}":' || ${jsonValue(column, kind)}`).join(' || ')} || '}'`;
+        ? [{ sql: `${column}::text` }]
+        : kind === 'iso'
+          ? [{ literal: `"${SEP}` }, { sql: `(${column} AT TIME ZONE 'UTC')::text` }, { literal: `${SEP}"` }]
+          : [{ literal: `"${SEP}` }, { sql: column }, { literal: `${SEP}"` }];
 
 /**
- * One record per chain row: `seq format entryId "hash""prevHash"line`, or the bare `seq` where the row can
- * only be checked from its columns (entry missing, payload changed, format unknown). Every string in it is
- * JSON-escaped, so no record holds a line break and none can be forged from a stored value: records are
- * joined by line breaks.
+ * The line as one || chain, adjacent literals merged (PostgreSQL folds no literal into a chain that starts
+ * with a column: each || copies the whole line so far). Built with ||, so a null where the schema allows none
+ * (a NOT NULL dropped) makes the whole line null: the row is checked from its columns, never hashed over a
+ * line that left the value out.
  */
-const RECORD = sql.raw(`c.seq::text || coalesce(CASE WHEN ${PAYLOAD_OK}
-  THEN ' ' || c.format::text || ' ' || e.id::text || ' ' || to_json(c.hash)::text || to_json(c.prev_hash)::text ||
+const lineSql = (fields: typeof V2_FIELDS) => {
+  const pieces = fields.flatMap(([key, column, kind], i) => [{ literal: `${i === 0 ? '{' : ','}"${key}":` }, ...plainValue(column, kind)]);
+  pieces.push({ literal: '}' });
+  const out: string[] = [];
+  let literal = '';
+  for (const piece of pieces) {
+    if (piece.literal !== undefined) literal += piece.literal;
+    else {
+      if (literal) out.push(sqlLiteral(literal));
+      literal = '';
+      out.push(piece.sql!);
+    }
+  }
+  if (literal) out.push(sqlLiteral(literal));
+  return out.join(' || ');
+};
+/** A string constant; the unit separator written as an escape (E''). */
+const sqlLiteral = (s: string) => (s.includes(SEP) ? `E'${s.replaceAll("'", "''").replaceAll(SEP, '\\x1f')}'` : `'${s.replaceAll("'", "''")}'`);
+
+/**
+ * One record per chain row: `seq format entryId "hash""prevHash"line␟payload`, or the bare `seq` where the row
+ * can only be checked from its columns (entry missing, format unknown). Records are joined by line breaks. A
+ * stored value may hold a line break: the walk notices (a chunk with more records than rows) and checks that
+ * chunk's rows from their columns. The payload comes as its jsonb text (which escapes every control
+ * character): JavaScript checks it against the payload hash, which stands in the line between separators
+ * (sha256 in PostgreSQL was a sixth of its time).
+ */
+const RECORD = sql.raw(`c.seq::text || coalesce(' ' || c.format::text || ' ' || e.id::text || ' "' || c.hash || '""' || c.prev_hash || '"' ||
        CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
-  END, '')`);
+       || E'\\x1f' || e.payload::text, '')`);
 
 // Records are joined in chunks of up to CHUNK positions. One text per page would have PostgreSQL grow a buffer
 // of several MiB (fresh memory, page faults) every time; texts of ~130 KB are reused, and in V8 they are still
 // large objects that the young generation's collections do not copy.
 const CHUNK = 250;
 
+/** Records of the chain rows from `first` to `last` (positions), `n` rows: as the database aggregated them. */
+export interface LineChunk {
+  n: number;
+  first: number;
+  last: number;
+  records: string;
+}
+
 /**
  * Chunks of line records. The chain rows are numbered into chunks and ordered by them before the join, so the
  * chunks are aggregated as the rows come (the sort is of the narrow chain rows, already in order), not after a
  * sort or a hash of the wide joined rows that would spill to disk beyond work_mem. The walk takes them in any order.
  */
-async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<{ n: string | number; last: string | number; records: string }[]> {
+async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<LineChunk[]> {
   const chunked = sql`(SELECT *, seq / ${sql.raw(String(CHUNK))} AS chunk FROM ${chainAfter(afterSeq, limit)} p ORDER BY chunk)`;
-  return rowsOf(
+  const rows = rowsOf<{ n: string | number; first: string | number; last: string | number; records: string }>(
     await db.execute(sql`
-      SELECT count(*) AS n, max(c.seq) AS last, string_agg(${RECORD}, E'\\n') AS records
+      SELECT count(*) AS n, min(c.seq) AS first, max(c.seq) AS last, string_agg(${RECORD}, E'\\n') AS records
         FROM ${withEntries(chunked)}
        GROUP BY c.chunk`),
   );
+  return rows.map((r) => ({ n: Number(r.n), first: Number(r.first), last: Number(r.last), records: r.records }));
 }
 
-/** The line records of the rows after `afterSeq` (at most `limit`), as the walk reads them: for tests. */
+/** A row whose record gives a canonical line, with what the walker needs beside it. */
+interface RowLine {
+  format: number;
+  entryId: number;
+  hash: string;
+  prevHash: string;
+  line: string;
+}
+
+/**
+ * Visits the rows of line chunks after position `after`, chunk by chunk in the order given, each with its
+ * line where its record gives one that can be hashed (undefined: check it from its columns; lineOfRecord says
+ * when a record gives none). A chunk holding more records than it has rows (a stored line break split one) is
+ * not parsed: every position from its first to its last is visited without a line.
+ */
+function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, line: RowLine | undefined) => void): void {
+  const times = new IsoCache();
+  for (const chunk of chunks) {
+    const { records: text } = chunk;
+    let count = 1;
+    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) count++;
+    if (count !== chunk.n) {
+      for (let seq = Math.max(chunk.first, after + 1); seq <= chunk.last; seq++) visit(seq, undefined);
+      continue;
+    }
+    let backslash = text.indexOf('\\');
+    for (let p = 0; p <= text.length; ) {
+      let end = text.indexOf('\n', p);
+      if (end === -1) end = text.length;
+      if (backslash !== -1 && backslash < p) backslash = text.indexOf('\\', p);
+      const s1 = text.indexOf(' ', p);
+      const bare = s1 === -1 || s1 > end;
+      const seq = Number(text.slice(p, bare ? end : s1));
+      p = end + 1;
+      if (!(seq > after)) continue;
+      if (bare) {
+        visit(seq, undefined);
+        continue;
+      }
+      // `format entryId "hash""prevHash"line`: a hash of 64 characters (one is compared with the hex digest)
+      // and a prevHash of 64 without a quote, so both are the stored values and the line starts where it does.
+      const format = text.charCodeAt(s1 + 1) - 48;
+      const s3 = text.indexOf(' ', s1 + 3);
+      const q = s3 + 1;
+      if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
+        const prevHash = text.slice(q + 67, q + 131);
+        if (!prevHash.includes('"')) {
+          const line = lineOfRecord(format, text, q + 132, end, times, backslash);
+          if (line !== undefined) {
+            visit(seq, { format, entryId: Number(text.slice(s1 + 3, s3)), hash: text.slice(q + 1, q + 65), prevHash, line });
+            continue;
+          }
+        }
+      }
+      visit(seq, undefined);
+    }
+  }
+}
+
+const UTC_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
+
+/**
+ * PostgreSQL's text of a UTC time (DateStyle ISO: `2026-04-02 01:00:00.1`, the fraction without trailing zeros,
+ * to microseconds) as canonical.ts writes it: ISO 8601 with milliseconds, the fraction cut (not rounded), as
+ * to_char's MS cuts it. Anything else (another DateStyle, a year past 9999) is undefined: the row is then
+ * checked from its columns.
+ */
+export function isoOfUtcText(t: string): string | undefined {
+  if (!UTC_TEXT.test(t)) return undefined;
+  const ms = t.length === 19 ? '000' : (t.slice(20) + '00').slice(0, 3);
+  return `${t.slice(0, 10)}T${t.slice(11, 19)}.${ms}Z`;
+}
+
+/**
+ * The canonical line of a record's part from `from` to `end` (`line␟payload`), where the line written by the
+ * database equals it and the payload hashes to the payload hash. In the database's line each time stands
+ * between two unit separators (U+001F) as PostgreSQL's text of it (cheaper than to_char), made ISO here, and so
+ * does the payload hash, compared with the payload's SHA-256. Any other number of separators means a value
+ * holds one, and a backslash before the payload (`backslash`: the first at or after the record's start) means
+ * the line may stand for other values than the stored ones: then undefined, and the row is checked from its
+ * columns.
+ */
+function lineOfRecord(format: number, text: string, from: number, end: number, times: IsoCache, backslash: number): string | undefined {
+  const slots = format === 1 ? 5 : 7;
+  const cut: number[] = [];
+  for (let i = text.indexOf(SEP, from); i !== -1 && i < end; i = text.indexOf(SEP, i + 1)) if (cut.push(i) > slots) return undefined;
+  if (cut.length !== slots || (backslash !== -1 && backslash < cut[slots - 1]!)) return undefined;
+  const payloadHash = text.slice(cut[2]! + 1, cut[3]!);
+  if (digest('sha256', text.slice(cut[slots - 1]! + 1, end), 'hex') !== payloadHash) return undefined;
+  const occurredAt = times.iso(text.slice(cut[0]! + 1, cut[1]!));
+  if (occurredAt === undefined) return undefined;
+  const head = text.slice(from, cut[0]!) + occurredAt + text.slice(cut[1]! + 1, cut[2]!) + payloadHash;
+  if (format === 1) return head + text.slice(cut[3]! + 1, cut[4]!);
+  const sealedAt = times.iso(text.slice(cut[4]! + 1, cut[5]!));
+  return sealedAt === undefined ? undefined : head + text.slice(cut[3]! + 1, cut[4]!) + sealedAt + text.slice(cut[5]! + 1, cut[6]!);
+}
+
+/** isoOfUtcText, remembering its last two answers (the occurred and the sealed time). */
+class IsoCache {
+  #in = ['', ''];
+  #out: (string | undefined)[] = [undefined, undefined];
+  #next = 0;
+  iso(t: string): string | undefined {
+    if (t === this.#in[0]) return this.#out[0];
+    if (t === this.#in[1]) return this.#out[1];
+    const i = this.#next;
+    this.#next = 1 - i;
+    this.#in[i] = t;
+    return (this.#out[i] = isoOfUtcText(t));
+  }
+}
+
+/** Indexes of positions in order of position (as they are, when they are already in order). */
+function positionOrder(seqs: number[]): number[] {
+  const order = seqs.map((_, i) => i);
+  for (let i = 1; i < seqs.length; i++) if (!(seqs[i]! > seqs[i - 1]!)) return order.sort((a, b) => seqs[a]! - seqs[b]!);
+  return order;
+}
+
+/**
+ * The line records of the rows after `afterSeq` (at most `limit`) as the walk settles them: the database's
+ * record where its line hashes to the row's hash, else the record with the line canonical.ts writes from the
+ * row's columns, or the bare `seq` of a row that has none: for tests.
+ */
 export async function lineRecords(db: Db, afterSeq: number, limit = PAGE): Promise<string[]> {
-  return (await lineChunks(db, afterSeq, limit)).flatMap((c) => c.records.split('\n'));
+  const rows: { seq: number; line: RowLine | undefined }[] = [];
+  visitRecords(await lineChunks(db, afterSeq, limit), afterSeq, (seq, l) => rows.push({ seq, line: l && lineHashHolds(l.format, l.prevHash, l.line, l.hash) ? l : undefined }));
+  const recheck = rows.filter((r) => r.line === undefined).map((r) => r.seq);
+  const columns = recheck.length > 0 ? await rowsAt(db, recheck) : new Map<number, WalkRow>();
+  return positionOrder(rows.map((r) => r.seq)).map((i) => {
+    const { seq, line } = rows[i]!;
+    const r = line ?? lineOfRow(columns.get(seq));
+    return r ? `${seq} ${r.format} ${r.entryId} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${r.line}` : String(seq);
+  });
+}
+
+/** The canonical line of a row read with its columns (what push() hashes), where it has one. */
+function lineOfRow(r: WalkRow | undefined): RowLine | undefined {
+  const e = r?.entry;
+  if (!r || !e || !e.payloadOk) return undefined;
+  const { format } = r;
+  const line =
+    format === 1 ? (e.mac === null && e.macKid === null ? canonicalEntryFromIso(e, e.occurredAt) : undefined) : format === 2 || format === 3 ? canonicalEntryV2(e, e.occurredAt, r.sealedAt, format) : undefined;
+  return line === undefined ? undefined : { format, entryId: e.id, hash: r.hash, prevHash: r.prevHash, line };
 }
 
 /**
@@ -214,22 +398,21 @@ async function linePage(db: Db, afterSeq: number, limit: number): Promise<Page> 
   let count = 0;
   let lastSeq = afterSeq;
   for (const c of chunks) {
-    count += Number(c.n);
-    lastSeq = Math.max(lastSeq, Number(c.last));
+    count += c.n;
+    lastSeq = Math.max(lastSeq, c.last);
   }
-  const records = chunks.map((c) => c.records);
-  return { count, lastSeq, feed: (walker, after) => feedLineRecords(walker, after, records, (seqs) => rowsAt(db, seqs)) };
+  return { count, lastSeq, feed: (walker, after) => feedLineRecords(walker, after, chunks, (seqs) => rowsAt(db, seqs)) };
 }
 
 /**
  * Walks line records (RECORD, in chunks in any order) after position `after`. Each line is hashed here; a row
- * whose line hashes to its stored hash goes to the walker as hashed. Every other row — its line built
- * differently from canonical.ts (escaping), its entry edited, missing or its payload changed — is read again
- * with its columns (`columnsAt`, for the whole page at once) and checked by push() with JavaScript's own
- * canonical builder. So a difference between the two builders can never raise an alarm, and nothing is ever
- * reported, or passed, on PostgreSQL's word alone: a row passes only where JavaScript found its hash.
+ * whose line hashes to its stored hash goes to the walker as hashed. Every other row — a value JSON would
+ * escape, its entry edited, missing or its payload changed, a stored line break — is read again with its
+ * columns (`columnsAt`, for the whole page at once) and checked by push() with JavaScript's own canonical
+ * builder. So a difference between the two builders can never raise an alarm, and nothing is ever reported,
+ * or passed, on PostgreSQL's word alone: a row passes only where JavaScript found its hash.
  */
-export async function feedLineRecords(walker: ChainWalker, after: number, chunks: string[], columnsAt: (seqs: number[]) => Promise<Map<number, WalkRow>>): Promise<void> {
+export async function feedLineRecords(walker: ChainWalker, after: number, chunks: LineChunk[], columnsAt: (seqs: number[]) => Promise<Map<number, WalkRow>>): Promise<void> {
   const seqs: number[] = [];
   // Set for the rows whose line holds.
   const formats: number[] = [];
@@ -237,49 +420,21 @@ export async function feedLineRecords(walker: ChainWalker, after: number, chunks
   const hashes: string[] = [];
   const prevs: string[] = [];
   const recheck: number[] = [];
-  let sorted = true;
-  for (const text of chunks) {
-    for (let p = 0; p < text.length; ) {
-      let end = text.indexOf('\n', p);
-      if (end === -1) end = text.length;
-      const i = seqs.length;
-      const s1 = text.indexOf(' ', p);
-      const bare = s1 === -1 || s1 > end;
-      const seq = Number(text.slice(p, bare ? end : s1));
-      if (i > 0 && !(seq > seqs[i - 1]!)) sorted = false;
-      seqs.push(seq);
-      p = end + 1;
-      if (!(seq > after)) continue;
-      if (!bare) {
-        // `format entryId "hash""prevHash"line`: hash and prevHash of 64 characters (anything else is checked
-        // from the columns), and no backslash in prevHash — to_json would have escaped the stored value.
-        const format = text.charCodeAt(s1 + 1) - 48;
-        const s3 = text.indexOf(' ', s1 + 3);
-        const q = s3 + 1;
-        if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
-          const hash = text.slice(q + 1, q + 65);
-          const prev = text.slice(q + 67, q + 131);
-          if (!prev.includes('\\') && lineHashHolds(format, prev, text.slice(q + 132, end), hash)) {
-            formats[i] = format;
-            entryIds[i] = Number(text.slice(s1 + 3, s3));
-            hashes[i] = hash;
-            prevs[i] = prev;
-            continue;
-          }
-        }
-      }
-      recheck.push(seq);
-    }
-  }
-  const rows = recheck.length > 0 ? await columnsAt(recheck) : undefined;
-  const order = seqs.map((_, i) => i);
-  if (!sorted) order.sort((a, b) => seqs[a]! - seqs[b]!);
-  for (const i of order) {
+  visitRecords(chunks, after, (seq, l) => {
+    const i = seqs.push(seq) - 1;
+    if (l !== undefined && lineHashHolds(l.format, l.prevHash, l.line, l.hash)) {
+      formats[i] = l.format;
+      entryIds[i] = l.entryId;
+      hashes[i] = l.hash;
+      prevs[i] = l.prevHash;
+    } else recheck.push(seq);
+  });
+  const columns = recheck.length > 0 ? await columnsAt(recheck) : undefined;
+  for (const i of positionOrder(seqs)) {
     const seq = seqs[i]!;
-    if (!(seq > after)) continue;
     if (hashes[i] !== undefined) walker.pushHashed(seq, formats[i]!, entryIds[i]!, prevs[i]!, hashes[i]!);
     else {
-      const r = rows?.get(seq);
+      const r = columns?.get(seq);
       // Gone since the page was read (only a deletion does that): the next row shows the gap.
       if (r) walker.push(r);
     }

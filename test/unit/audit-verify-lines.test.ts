@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
+import { canonicalEntryV2, chainHashOfCanonical, GENESIS_HASH, sha256Hex, type ChainedFieldsV2 } from '../../src/audit/canonical.js';
 import { ChainWalker, GENESIS, type WalkRow } from '../../src/audit/chain-walk.js';
 import { generateAuditMacKeys } from '../../src/audit/mac.js';
-import { feedLineRecords, walkPages, type Page } from '../../src/audit/verify.js';
+import { feedLineRecords, isoOfUtcText, walkPages, type LineChunk, type Page } from '../../src/audit/verify.js';
 
 /**
  * The verifier's walk without MAC keys: PostgreSQL writes each row's canonical line, JavaScript hashes it, and
@@ -11,6 +11,8 @@ import { feedLineRecords, walkPages, type Page } from '../../src/audit/verify.js
  * would; test/integration/audit-verify-lines.test.ts has the database write them.
  */
 const OCCURRED = '2026-04-02T01:00:00.000Z';
+/** Every entry's payload, as jsonb writes it. */
+const PAYLOAD = '{"n": 1}';
 const SEALED = '2026-04-02T01:00:05.000Z';
 
 const fields = (id: number, over: Partial<ChainedFieldsV2> = {}): ChainedFieldsV2 => ({
@@ -25,7 +27,7 @@ const fields = (id: number, over: Partial<ChainedFieldsV2> = {}): ChainedFieldsV
   districtCode: '420102',
   beforeState: null,
   afterState: 'draft',
-  payloadHash: 'ab'.repeat(32),
+  payloadHash: sha256Hex(PAYLOAD),
   requestId: `req-${id}`,
   mac: null,
   macKid: null,
@@ -45,8 +47,23 @@ function chain(n: number, over: (seq: number) => Partial<ChainedFieldsV2> = () =
   return rows;
 }
 
-/** The record the database writes for a row: `seq format entryId "hash""prevHash"line`. */
-const record = (r: WalkRow, line = canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt)) => `${r.seq} ${r.format} ${r.entry!.id} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${line}`;
+/**
+ * A canonical line as the database writes it: each time as its UTC text (no trailing zeros), and the payload hash,
+ * between unit separators; the payload's jsonb text after the line.
+ */
+const dbLine = (line: string, payload = PAYLOAD) =>
+  `${line
+    .replace(/"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.(\d{3})Z"/g, (_, d, t, ms) => `"\x1f${d} ${t}${`.${ms}`.replace(/\.?0+$/, '')}\x1f"`)
+    .replace(/"payloadHash":"([^"]*)"/, '"payloadHash":"\x1f$1\x1f"')}\x1f${payload}`;
+
+/** The record the database writes for a row: `seq format entryId "hash""prevHash"line␟payload`. */
+const record = (r: WalkRow, line = canonicalEntryV2(r.entry!, r.entry!.occurredAt, r.sealedAt)) => `${r.seq} ${r.format} ${r.entry!.id} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${dbLine(line)}`;
+
+/** Records joined into a chunk as the database aggregates them: its row count and first and last positions. */
+const chunkOf = (records: string[]): LineChunk => {
+  const seqs = records.map((r) => Number(r.split(' ')[0]));
+  return { n: records.length, first: Math.min(...seqs), last: Math.max(...seqs), records: records.join('\n') };
+};
 
 /** The columns of the given rows, as verify.ts reads them again. */
 const columnsOf = (rows: WalkRow[]) => vi.fn(async (seqs: number[]) => new Map(rows.filter((r) => seqs.includes(r.seq)).map((r) => [r.seq, r])));
@@ -64,7 +81,7 @@ describe('the audit walk over canonical lines built by the database', () => {
     const rows = chain(5);
     const columnsAt = columnsOf(rows);
     const walker = new ChainWalker(GENESIS, []);
-    await feedLineRecords(walker, 0, [rows.map((r) => record(r)).join('\n')], columnsAt);
+    await feedLineRecords(walker, 0, [chunkOf(rows.map((r) => record(r)))], columnsAt);
     expect(walker.finish()).toEqual({ headSeq: 5, headHash: rows[4]!.hash });
     expect(walker.problems).toEqual([]);
     expect(walker.verified).toBe(5);
@@ -79,7 +96,7 @@ describe('the audit walk over canonical lines built by the database', () => {
     expect(JSON.parse(otherLine)).toEqual(JSON.parse(canonicalEntryV2(r2.entry!, OCCURRED, SEALED)));
     const columnsAt = columnsOf(rows);
     const walker = new ChainWalker(GENESIS, []);
-    await feedLineRecords(walker, 0, [[record(rows[0]!), record(r2, otherLine), record(rows[2]!), record(rows[3]!)].join('\n')], columnsAt);
+    await feedLineRecords(walker, 0, [chunkOf([record(rows[0]!), record(r2, otherLine), record(rows[2]!), record(rows[3]!)])], columnsAt);
     walker.finish();
     expect(walker.problems).toEqual([]);
     expect(walker.verified).toBe(4);
@@ -91,7 +108,7 @@ describe('the audit walk over canonical lines built by the database', () => {
     const rows = chain(5);
     const edited = rows.map((r) => (r.seq === 3 ? { ...r, entry: { ...r.entry!, actor: 'someone "else"' } } : r));
     const walker = new ChainWalker(GENESIS, []);
-    await feedLineRecords(walker, 0, [edited.map((r) => record(r)).join('\n')], columnsOf(edited));
+    await feedLineRecords(walker, 0, [chunkOf(edited.map((r) => record(r)))], columnsOf(edited));
     walker.finish();
     expect(walker.problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 3, entryId: 103 })]);
     expect(walker.problems).toEqual(referenceProblems(edited));
@@ -102,7 +119,7 @@ describe('the audit walk over canonical lines built by the database', () => {
     const rows = chain(3);
     const gone = rows.map((r) => (r.seq === 2 ? { ...r, entry: null } : r));
     const walker = new ChainWalker(GENESIS, []);
-    await feedLineRecords(walker, 0, [[record(rows[0]!), '2', record(rows[2]!)].join('\n')], columnsOf(gone));
+    await feedLineRecords(walker, 0, [chunkOf([record(rows[0]!), '2', record(rows[2]!)])], columnsOf(gone));
     walker.finish();
     expect(walker.problems).toEqual([expect.objectContaining({ reason: 'entry_missing', seq: 2, entryId: null })]);
   });
@@ -116,7 +133,7 @@ describe('the audit walk over canonical lines built by the database', () => {
     const forged = { ...r2, prevHash: rawPrev, hash: chainHashOfCanonical(escaped, canonicalEntryV2(r2.entry!, OCCURRED, SEALED)) };
     const tampered = [rows[0]!, forged, rows[2]!];
     const walker = new ChainWalker(GENESIS, []);
-    await feedLineRecords(walker, 0, [tampered.map((r) => record(r)).join('\n')], columnsOf(tampered));
+    await feedLineRecords(walker, 0, [chunkOf(tampered.map((r) => record(r)))], columnsOf(tampered));
     walker.finish();
     expect(walker.problems).toEqual(referenceProblems(tampered));
     expect(walker.problems.map((p) => [p.reason, p.seq])).toEqual([
@@ -128,7 +145,7 @@ describe('the audit walk over canonical lines built by the database', () => {
 
   it('walks chunks in any order in position order, skipping the rows at or before the walk’s position', async () => {
     const rows = chain(9);
-    const chunks = [rows.slice(6), rows.slice(0, 3), rows.slice(3, 6)].map((part) => part.map((r) => record(r)).join('\n'));
+    const chunks = [rows.slice(6), rows.slice(0, 3), rows.slice(3, 6)].map((part) => chunkOf(part.map((r) => record(r))));
     const walker = new ChainWalker({ seq: 2, hash: rows[1]!.hash }, []);
     await feedLineRecords(walker, 2, chunks, columnsOf(rows));
     expect(walker.finish()).toEqual({ headSeq: 9, headHash: rows[8]!.hash });
@@ -136,9 +153,74 @@ describe('the audit walk over canonical lines built by the database', () => {
     expect(walker.verified).toBe(7);
   });
 
+  it('takes no line holding a backslash at its word: the row is checked from its columns', async () => {
+    // The database writes values unescaped; a backslash is the only way its line can equal canonical.ts's for
+    // other values. Here the line is the sealed one (a quote escaped) while the stored actor was changed.
+    const rows = chain(3, (seq) => (seq === 2 ? { actor: 'officer "A"' } : {}));
+    const edited = rows.map((r) => (r.seq === 2 ? { ...r, entry: { ...r.entry!, actor: 'officer \\"A\\"' } } : r));
+    const columnsAt = columnsOf(edited);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [chunkOf(rows.map((r) => record(r)))], columnsAt);
+    walker.finish();
+    expect(columnsAt).toHaveBeenCalledWith([2]);
+    expect(walker.problems).toEqual([expect.objectContaining({ reason: 'hash_mismatch', seq: 2, entryId: 102 })]);
+    expect(walker.problems).toEqual(referenceProblems(edited));
+  });
+
+  it('checks the payload against its hash here: a changed one is reported from the columns, backslashes in it are no reason to', async () => {
+    const quoted = '{"note": "say \\"hi\\" \\\\ C:\\\\"}';
+    const rows = chain(3, (seq) => (seq === 1 ? { payloadHash: sha256Hex(quoted) } : {}));
+    const changed = rows.map((r) => (r.seq === 2 ? { ...r, entry: { ...r.entry!, payloadOk: false } } : r));
+    const records = [
+      `${rows[0]!.seq} 2 101 ${JSON.stringify(rows[0]!.hash)}${JSON.stringify(rows[0]!.prevHash)}${dbLine(canonicalEntryV2(rows[0]!.entry!, OCCURRED, SEALED), quoted)}`,
+      `${rows[1]!.seq} 2 102 ${JSON.stringify(rows[1]!.hash)}${JSON.stringify(rows[1]!.prevHash)}${dbLine(canonicalEntryV2(rows[1]!.entry!, OCCURRED, SEALED), '{"n": 2}')}`,
+      record(rows[2]!),
+    ];
+    const columnsAt = columnsOf(changed);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [chunkOf(records)], columnsAt);
+    walker.finish();
+    expect(columnsAt).toHaveBeenCalledWith([2]);
+    expect(walker.problems).toEqual([expect.objectContaining({ reason: 'payload_hash_mismatch', seq: 2, entryId: 102 })]);
+    expect(walker.problems).toEqual(referenceProblems(changed));
+  });
+
+  it('checks every row of a chunk split by a stored line break from its columns', async () => {
+    const rows = chain(4, (seq) => (seq === 3 ? { subjectId: 'i3' } : {}));
+    // Row 3's subject id as stored holds a line break and a forged record after it (its columns say otherwise).
+    const edited = rows.map((r) => (r.seq === 3 ? { ...r, entry: { ...r.entry!, subjectId: `i3\n${record(rows[3]!)}` } } : r));
+    const records = rows.map((r) => record(r));
+    records[2] = records[2]!.replace('"subjectId":"i3"', `"subjectId":"i3\n${records[3]}"`);
+    const chunk = { ...chunkOf(records), n: 4 };
+    expect(chunk.records.split('\n')).toHaveLength(5);
+    const columnsAt = columnsOf(edited);
+    const walker = new ChainWalker(GENESIS, []);
+    await feedLineRecords(walker, 0, [chunk], columnsAt);
+    walker.finish();
+    expect(columnsAt).toHaveBeenCalledWith([1, 2, 3, 4]);
+    expect(walker.problems).toEqual(referenceProblems(edited));
+    expect(walker.problems.map((p) => [p.reason, p.seq])).toEqual([['hash_mismatch', 3]]);
+  });
+
   it('leaves the MAC check to the columns: a hashed row is refused when MAC keys are given', () => {
     const walker = new ChainWalker(GENESIS, [], generateAuditMacKeys());
     expect(() => walker.pushHashed(1, 2, 101, GENESIS_HASH, 'ab'.repeat(32))).toThrow(/MAC/);
+  });
+});
+
+describe('the times of a line record', () => {
+  it('writes PostgreSQL’s text of a UTC time as canonical.ts does, the fraction cut to milliseconds as to_char cuts it', () => {
+    expect(isoOfUtcText('2026-04-02 01:00:00')).toBe('2026-04-02T01:00:00.000Z');
+    expect(isoOfUtcText('2026-04-02 01:00:00.1')).toBe('2026-04-02T01:00:00.100Z');
+    expect(isoOfUtcText('2026-04-02 01:00:00.12')).toBe('2026-04-02T01:00:00.120Z');
+    expect(isoOfUtcText('2026-04-02 01:00:00.123')).toBe('2026-04-02T01:00:00.123Z');
+    expect(isoOfUtcText('2026-04-02 01:00:00.123999')).toBe('2026-04-02T01:00:00.123Z');
+  });
+
+  it('takes no other text: the row is then checked from its columns', () => {
+    for (const t of ['04/02/2026 01:00:00', 'Thu Apr 02 01:00:00 2026', '2026-04-02T01:00:00', '12026-04-02 01:00:00', '0001-04-02 01:00:00 BC', '2026-04-02 01:00:00.1234567', '2026-04-02 01:00:00.']) {
+      expect(isoOfUtcText(t)).toBeUndefined();
+    }
   });
 });
 
