@@ -15,3 +15,4 @@ export * from "./supervision-notices.js";
 export * from "./evidence.js";
 export * from "./declarations.js";
 export * from './proposals.js';
+export * from './dashboard-counts.js';
