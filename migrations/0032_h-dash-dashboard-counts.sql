@@ -3,11 +3,11 @@ CREATE TABLE "dashboard_counts" (
 	"counted_date" date NOT NULL,
 	"kind" text NOT NULL,
 	"mode" text NOT NULL,
-	"window_day" date NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
 	"inspections" integer NOT NULL,
 	"coded" integer NOT NULL,
 	"scanned" integer NOT NULL,
-	CONSTRAINT "dashboard_counts_pkey" PRIMARY KEY("agency_code","counted_date","kind","mode","window_day")
+	CONSTRAINT "dashboard_counts_pkey" PRIMARY KEY("agency_code","counted_date","kind","mode","window_start")
 );
 --> statement-breakpoint
 -- The dashboard counts (src/db/schema/dashboard-counts.ts) follow every write to inspections, inspection_codes and
@@ -20,9 +20,9 @@ CREATE OR REPLACE FUNCTION dashboard_counts_counted(r inspections) RETURNS boole
 $$ LANGUAGE sql IMMUTABLE;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION dashboard_counts_add(r inspections, d_inspections integer, d_coded integer, d_scanned integer) RETURNS void AS $$
-  INSERT INTO dashboard_counts AS c (agency_code, counted_date, kind, mode, window_day, inspections, coded, scanned)
-    VALUES (r.agency_code, r.counted_date, r.kind, r.mode, (r.window_start AT TIME ZONE 'UTC')::date, d_inspections, d_coded, d_scanned)
-    ON CONFLICT (agency_code, counted_date, kind, mode, window_day) DO UPDATE
+  INSERT INTO dashboard_counts AS c (agency_code, counted_date, kind, mode, window_start, inspections, coded, scanned)
+    VALUES (r.agency_code, r.counted_date, r.kind, r.mode, r.window_start, d_inspections, d_coded, d_scanned)
+    ON CONFLICT (agency_code, counted_date, kind, mode, window_start) DO UPDATE
       SET inspections = c.inspections + d_inspections, coded = c.coded + d_coded, scanned = c.scanned + d_scanned;
 $$ LANGUAGE sql;
 --> statement-breakpoint
@@ -46,7 +46,7 @@ DECLARE
 BEGIN
   -- Most updates (a scan, findings, closing) keep a counted row counted under the same key: nothing moves.
   IF was AND is_now AND OLD.agency_code = NEW.agency_code AND OLD.counted_date = NEW.counted_date AND OLD.kind = NEW.kind
-     AND OLD.mode = NEW.mode AND (OLD.window_start AT TIME ZONE 'UTC')::date = (NEW.window_start AT TIME ZONE 'UTC')::date THEN
+     AND OLD.mode = NEW.mode AND OLD.window_start = NEW.window_start THEN
     RETURN NULL;
   END IF;
   IF was THEN PERFORM dashboard_counts_apply(OLD, -1); END IF;
@@ -116,8 +116,8 @@ CREATE TRIGGER code_scans_dashboard_counts AFTER INSERT OR DELETE OR UPDATE OF c
 CREATE OR REPLACE FUNCTION dashboard_counts_rebuild() RETURNS void AS $$
 BEGIN
   DELETE FROM dashboard_counts;
-  INSERT INTO dashboard_counts (agency_code, counted_date, kind, mode, window_day, inspections, coded, scanned)
-    SELECT i.agency_code, i.counted_date, i.kind, i.mode, (i.window_start AT TIME ZONE 'UTC')::date, count(*), count(c.code),
+  INSERT INTO dashboard_counts (agency_code, counted_date, kind, mode, window_start, inspections, coded, scanned)
+    SELECT i.agency_code, i.counted_date, i.kind, i.mode, i.window_start, count(*), count(c.code),
            count(c.code) FILTER (WHERE EXISTS (SELECT 1 FROM code_scans s WHERE s.code = c.code AND s.accepted))
       FROM inspections i LEFT JOIN inspection_codes c ON c.inspection_id = i.id
      WHERE dashboard_counts_counted(i)

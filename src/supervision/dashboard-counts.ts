@@ -1,8 +1,11 @@
-import { and, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { agencies, dashboardCounts } from '../db/schema/index.js';
 import { withinJurisdiction } from './jurisdiction.js';
+
+/** A card's rate to three places; null when there is nothing to divide by. */
+export const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 
 /**
  * The dashboard's inspection cards read from `dashboard_counts` (src/db/schema/dashboard-counts.ts), the counts
@@ -24,13 +27,15 @@ export function yearCounts(db: Db, p: Principal, from: string, to: string) {
         .groupBy(c.agencyCode, agencies.name)
         .having(gt(total, 0))
         .orderBy(desc(total), c.agencyCode),
-    /** On-site routine and special inspections whose window opened before `beforeDay` (UTC): with a code, scanned. */
-    async scanRate(beforeDay: string) {
+    /** 亮码率 (Art. 17(2)): on-site routine and special inspections whose window has opened by `now`: with a code, scanned. */
+    async scanRate(now: Date) {
       const [row] = await db
         .select({ coded: sql<string>`coalesce(sum(${c.coded}), 0)`, scanned: sql<string>`coalesce(sum(${c.scanned}), 0)` })
         .from(c)
-        .where(and(inYear, eq(c.mode, 'onsite'), inArray(c.kind, ['routine', 'special']), lt(c.windowDay, beforeDay)));
-      return { coded: Number(row?.coded ?? 0), scanned: Number(row?.scanned ?? 0) };
+        .where(and(inYear, eq(c.mode, 'onsite'), inArray(c.kind, ['routine', 'special']), lte(c.windowStart, now)));
+      const scanned = Number(row?.scanned ?? 0);
+      const withCode = Number(row?.coded ?? 0);
+      return { scanned, withCode, rate: ratio(scanned, withCode) };
     },
     /** On-site inspections carried out. */
     async onsite() {

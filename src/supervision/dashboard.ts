@@ -5,10 +5,8 @@ import type { Db } from '../db/client.js';
 import { underOrderSql } from '../visits/order-scope.js';
 import {
   agencies,
-  codeScans,
   districts,
   flags,
-  inspectionCodes,
   inspections,
   jointTaskParts,
   jointTasks,
@@ -22,7 +20,7 @@ import { planDeadline } from '../plans/plans.repository.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { flagConditions } from './flags.repository.js';
-import { yearCounts, type YearCounts } from './dashboard-counts.js';
+import { ratio, yearCounts, type YearCounts } from './dashboard-counts.js';
 import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
 
 /**
@@ -33,8 +31,6 @@ import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
  * (src/exchange/imports.ts, Art. 24, 29), carried out there and counted here like a local one.
  */
 export const CARRIED_OUT = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived', 'recorded'];
-
-const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 
 export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   // One connection for the whole answer, its cards one after another: a dashboard never holds more than one of the
@@ -55,7 +51,7 @@ async function dashboardIn(db: Db, p: Principal, year: number, now: Date) {
 
   const byKind = await counts.byKind();
   const byAgency = await counts.byAgency();
-  const scan = await scanRate(db, counts, carriedOut, now);
+  const scan = await counts.scanRate(now);
   const flagRules = await db.select({ rule: flags.rule, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.rule).orderBy(desc(count()), flags.rule);
   const flagAgencies = await db
     .select({ agencyCode: flags.agencyCode, agencyName: agencies.name, n: count() })
@@ -175,36 +171,6 @@ async function bureauBacklog(db: Db, pending: readonly { filingBureauCode: strin
       longestWaitDays: v.oldestSubmittedOn ? days(v.oldestSubmittedOn) : null,
     }))
     .sort((x, y) => y.pending - x.pending || String(x.bureauCode).localeCompare(String(y.bureauCode)));
-}
-
-/**
- * 亮码率 (Art. 17(2)): on-site routine and special inspections with a code whose window has opened, and
- * how many of them saw at least one accepted scan. Windows of days before today (UTC) are read from the counts;
- * today's, which may not all have opened yet, from the rows (the agency's window index, one range per agency).
- */
-async function scanRate(db: Db, counts: YearCounts, carriedOut: ReturnType<typeof and>, now: Date) {
-  const dayStart = new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
-  const past = await counts.scanRate(now.toISOString().slice(0, 10));
-  const [today] = await db
-    .select({
-      withCode: count(),
-      scanned: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${codeScans} WHERE ${codeScans.code} = ${inspectionCodes.code} AND ${codeScans.accepted}))`,
-    })
-    .from(inspections)
-    .innerJoin(inspectionCodes, eq(inspectionCodes.inspectionId, inspections.id))
-    .where(
-      and(
-        carriedOut,
-        inArray(inspections.agencyCode, db.select({ code: agencies.code }).from(agencies)),
-        eq(inspections.mode, 'onsite'),
-        inArray(inspections.kind, ['routine', 'special']),
-        gte(inspections.windowStart, dayStart),
-        lte(inspections.windowStart, now),
-      ),
-    );
-  const withCode = past.coded + Number(today?.withCode ?? 0);
-  const scanned = past.scanned + Number(today?.scanned ?? 0);
-  return { scanned, withCode, rate: ratio(scanned, withCode) };
 }
 
 /**

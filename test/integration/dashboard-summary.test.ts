@@ -19,10 +19,10 @@ describeDb('the dashboard’s counts equal the rows (第十七条 亮码率, 第
   let w: InspectionWorld;
   let citySup: Principal;
 
-  const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as { rows?: T[] } & T[];
+  // node-postgres answers { rows }, PGlite the same; either way, the rows.
   const list = async <T>(q: ReturnType<typeof sql>): Promise<T[]> => {
-    const r = await rows<T>(q);
-    return (Array.isArray(r) ? r : r.rows) ?? [];
+    const r = (await t.db.execute(q)) as unknown as T[] | { rows: T[] };
+    return Array.isArray(r) ? r : r.rows;
   };
   const carriedOut = sql`i.state IN (${sql.join(CARRIED_OUT.map((s) => sql`${s}`), sql`, `)}) AND i.excluded_relation IS NULL AND i.entity_scope <> 'out_of_scope'`;
 
@@ -106,10 +106,10 @@ describeDb('the dashboard’s counts equal the rows (第十七条 亮码率, 第
     await t.db.execute(sql`DELETE FROM ${codeScans} WHERE code = ${moved.code}`);
   });
 
-  it('keeps one row per agency, day, kind, mode and window day equal to the rows', async () => {
-    const kept = await list<Record<string, unknown>>(sql`SELECT agency_code, counted_date::text, kind, mode, window_day::text, inspections, coded, scanned FROM dashboard_counts
+  it('keeps one row per agency, day, kind, mode and window start equal to the rows', async () => {
+    const kept = await list<Record<string, unknown>>(sql`SELECT agency_code, counted_date::text, kind, mode, window_start, inspections, coded, scanned FROM dashboard_counts
       WHERE inspections <> 0 OR coded <> 0 OR scanned <> 0 ORDER BY 1, 2, 3, 4, 5`);
-    const counted = await list<Record<string, unknown>>(sql`SELECT i.agency_code, i.counted_date::text, i.kind, i.mode, (i.window_start AT TIME ZONE 'UTC')::date::text AS window_day,
+    const counted = await list<Record<string, unknown>>(sql`SELECT i.agency_code, i.counted_date::text, i.kind, i.mode, i.window_start,
         count(*)::int AS inspections, count(c.code)::int AS coded,
         (count(c.code) FILTER (WHERE EXISTS (SELECT 1 FROM code_scans s WHERE s.code = c.code AND s.accepted)))::int AS scanned
       FROM inspections i LEFT JOIN inspection_codes c ON c.inspection_id = i.id WHERE ${carriedOut} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`);

@@ -1,13 +1,14 @@
-import { date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The supervisors' dashboard counts (src/supervision/dashboard.ts), kept by triggers on `inspections`,
  * `inspection_codes` and `code_scans` (migration h-dash-dashboard-counts) in the transaction of every write,
  * whichever code path made it, so the cards read a few hundred rows per district and year instead of the year's
- * inspections. One row per agency, counted date, kind, mode and window day (the UTC date of `window_start`: the
- * scan-rate card counts only windows that have opened, and the day splits the rows it may read here from today's,
- * which it reads live). Only inspections the dashboard counts are in it: carried out (CARRIED_OUT) and under the
- * Order (order-scope.ts). Rows are never deleted: a count may fall to zero.
+ * inspections. One row per agency, counted date, kind, mode and window start: the scan-rate card counts only
+ * windows that have opened by the time it is asked, and schemes start at a few times of day, so keeping the start
+ * costs few rows and spares the card any read of the day's inspections. Only inspections the dashboard counts are
+ * in it: carried out (CARRIED_OUT) and under the Order (order-scope.ts). Rows are never deleted: a count may fall
+ * to zero.
  */
 export const dashboardCounts = pgTable(
   'dashboard_counts',
@@ -16,7 +17,7 @@ export const dashboardCounts = pgTable(
     countedDate: date('counted_date', { mode: 'string' }).notNull(),
     kind: text('kind').notNull(),
     mode: text('mode').notNull(),
-    windowDay: date('window_day', { mode: 'string' }).notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
     /** Inspections carried out (the byKind and byAgency cards, the on-site total of the joint rate). */
     inspections: integer('inspections').notNull(),
     /** Of them, with a code (亮码率's denominator). */
@@ -24,5 +25,5 @@ export const dashboardCounts = pgTable(
     /** Of those, whose code has at least one accepted scan (亮码率's numerator). */
     scanned: integer('scanned').notNull(),
   },
-  (t) => [primaryKey({ name: 'dashboard_counts_pkey', columns: [t.agencyCode, t.countedDate, t.kind, t.mode, t.windowDay] })],
+  (t) => [primaryKey({ name: 'dashboard_counts_pkey', columns: [t.agencyCode, t.countedDate, t.kind, t.mode, t.windowStart] })],
 );
