@@ -14,7 +14,6 @@ import {
   plans,
   referrals,
 } from '../db/schema/index.js';
-import { KIND_ZH } from '../visits/documents.js';
 import { dutyStatus } from '../plans/annual-duty.js';
 import { planDeadline } from '../plans/plans.repository.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
@@ -47,11 +46,7 @@ async function dashboardIn(db: Db, p: Principal, year: number, now: Date) {
   const inYear = and(gte(inspections.countedDate, from), lte(inspections.countedDate, to));
   // Only inspections under the Order are its statistics (Art. 2 ¶2, 4: excluded relations and entities).
   const carriedOut = and(inScope, inYear, inArray(inspections.state, CARRIED_OUT), underOrderSql());
-  const counts = yearCounts(db, p, from, to);
-
-  const byKind = await counts.byKind();
-  const byAgency = await counts.byAgency();
-  const scan = await counts.scanRate(now);
+  const counts = await yearCounts(db, p, from, to, now);
   const flagRules = await db.select({ rule: flags.rule, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.rule).orderBy(desc(count()), flags.rule);
   const flagAgencies = await db
     .select({ agencyCode: flags.agencyCode, agencyName: agencies.name, n: count() })
@@ -108,11 +103,11 @@ async function dashboardIn(db: Db, p: Principal, year: number, now: Date) {
     year,
     jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
     inspections: {
-      total: n(byKind),
-      byKind: byKind.map((r) => ({ kind: r.kind, kindZh: KIND_ZH[r.kind] ?? r.kind, count: Number(r.n) })),
-      byAgency: byAgency.map((r) => ({ agencyCode: r.agencyCode, agencyName: r.agencyName, count: Number(r.n) })),
+      total: counts.byKind.reduce((s, r) => s + r.count, 0),
+      byKind: counts.byKind,
+      byAgency: counts.byAgency,
     },
-    scanRate: scan,
+    scanRate: counts.scanRate,
     flags: {
       total: n(flagRules),
       open: Number(flagStates.find((s) => s.state === 'open')?.n ?? 0),
@@ -206,7 +201,7 @@ async function jointRate(db: Db, p: Principal, counts: YearCounts, carriedOut: R
     .where(and(onsite, isNotNull(inspections.sourceSystem), sql`(NOT ${importedPart} AND NOT ${importedLead}) IS NOT TRUE`));
   const [notSingle] = await db.select({ n: count() }).from(union(partOfJoint, imported).as('not_single'));
   const [importedJoint] = await db.select({ n: count() }).from(inspections).where(and(onsite, isNotNull(inspections.sourceSystem), importedLead));
-  const single = (await counts.onsite()) - Number(notSingle?.n ?? 0);
+  const single = counts.onsite - Number(notSingle?.n ?? 0);
   const jointVisitCount = Number(joint?.n ?? 0) + Number(importedJoint?.n ?? 0);
   const onsiteVisits = jointVisitCount + single;
   return { jointVisits: jointVisitCount, onsiteVisits, rate: ratio(jointVisitCount, onsiteVisits) };
