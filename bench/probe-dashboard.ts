@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
@@ -15,7 +16,7 @@ import { percentile } from './replay/stats.js';
 /**
  * The supervisors' dashboard at scale (issue 27 item 2: ≤ 1 s), on a database seeded by `npm run seed:scale` and
  * migrated with dashboard_counts:
- *   DATABASE_URL=postgres://…/wh327_dash npx tsx bench/probe-dashboard.ts [--n 10] [--plans bench/dashboard-plans.log] [--now <ISO time>]
+ *   DATABASE_URL=postgres://…/wh327_dash npx tsx bench/probe-dashboard.ts [--n 10] [--plans /tmp/wh327-dashboard-plans.log] [--now <ISO time>]
  * (--now: the clock; the scan-rate card reads the rows of the windows opened that day, so a day with many codes is the
  * heavier case)
  * For the district with most inspections in the year and for the city: wall time and CPU per request (this process
@@ -23,7 +24,7 @@ import { percentile } from './replay/stats.js';
  * held during a dashboard (the pool's high-water mark); then every statement one dashboard sent, re-run under
  * EXPLAIN (ANALYZE, BUFFERS) with its parameters, into --plans. Reads only.
  */
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10' }, year: { type: 'string', default: '2026' }, plans: { type: 'string', default: 'bench/dashboard-plans.log' }, now: { type: 'string', default: '2026-12-07T09:00:00+08:00' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10' }, year: { type: 'string', default: '2026' }, plans: { type: 'string', default: join(tmpdir(), 'wh327-dashboard-plans.log') }, now: { type: 'string', default: '2026-12-07T09:00:00+08:00' } } });
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL=postgres://… of a database seeded by npm run seed:scale');
 const n = Number(values.n);
