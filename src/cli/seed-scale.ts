@@ -39,10 +39,16 @@ await database.close();
 
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-// The sampling-ratio counts (migration h-count-sampling-counts) are kept by row triggers: rebuilt once after
-// the COPY instead of ten million trigger calls during it.
-await client.query('ALTER TABLE inspections DISABLE TRIGGER inspections_sampling_counts');
-await client.query('ALTER TABLE enterprises DISABLE TRIGGER enterprises_sampling_populations');
+// The sampling-ratio counts and the dashboard's counts are kept by row triggers: rebuilt once after the COPY
+// instead of ten million trigger calls during it.
+const ROW_TRIGGERS = [
+  ['inspections', 'inspections_sampling_counts'],
+  ['enterprises', 'enterprises_sampling_populations'],
+  ['inspections', 'inspections_dashboard_counts'],
+  ['inspection_codes', 'inspection_codes_dashboard_counts'],
+  ['code_scans', 'code_scans_dashboard_counts'],
+];
+for (const [table, trigger] of ROW_TRIGGERS) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
 
 /** COPY rows (tab-separated, no value contains a tab or newline) produced lazily by `rows`. */
 async function copy(table: string, columns: string[], rows: () => Generator<string>, count: number): Promise<void> {
@@ -118,10 +124,10 @@ await copy('inspection_codes', ['code', 'inspection_id', 'kid', 'signature', 'fa
   }
 }, Math.ceil(inspectionCount / 10));
 });
-await client.query('ALTER TABLE inspections ENABLE TRIGGER inspections_sampling_counts');
-await client.query('ALTER TABLE enterprises ENABLE TRIGGER enterprises_sampling_populations');
+for (const [table, trigger] of ROW_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
 const counted = Date.now();
 await client.query('SELECT sampling_counts_rebuild()');
+await client.query('SELECT dashboard_counts_rebuild()');
 console.log(`sampling counts rebuilt in ${((Date.now() - counted) / 1000).toFixed(1)} s`);
 await client.query('ANALYZE');
 await client.end();

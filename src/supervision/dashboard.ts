@@ -1,13 +1,12 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { union } from 'drizzle-orm/pg-core';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { underOrderSql } from '../visits/order-scope.js';
 import {
   agencies,
-  codeScans,
   districts,
   flags,
-  inspectionCodes,
   inspections,
   jointTaskParts,
   jointTasks,
@@ -15,12 +14,12 @@ import {
   plans,
   referrals,
 } from '../db/schema/index.js';
-import { KIND_ZH } from '../visits/documents.js';
 import { dutyStatus } from '../plans/annual-duty.js';
 import { planDeadline } from '../plans/plans.repository.js';
 import { ruleDef, type RuleId } from '../rules/catalog.js';
 import { shanghaiDate } from '../time/shanghai-date.js';
 import { flagConditions } from './flags.repository.js';
+import { ratio, yearCounts, type YearCounts } from './dashboard-counts.js';
 import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
 
 /**
@@ -32,9 +31,14 @@ import { supervisedDistrict, withinJurisdiction } from './jurisdiction.js';
  */
 export const CARRIED_OUT = ['code_issued', 'in_progress', 'findings_recorded', 'result_notified', 'closed', 'archived', 'recorded'];
 
-const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
-
 export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
+  // One connection for the whole answer, its cards one after another: a dashboard never holds more than one of the
+  // pool's connections (at 10 M rows ten concurrent cards starved every other request, docs/BENCHMARKS.md), and one
+  // read-only snapshot makes the cards agree with each other.
+  return db.transaction((tx) => dashboardIn(tx as unknown as Db, p, year, now), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function dashboardIn(db: Db, p: Principal, year: number, now: Date) {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   const district = supervisedDistrict(p);
@@ -42,56 +46,45 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
   const inYear = and(gte(inspections.countedDate, from), lte(inspections.countedDate, to));
   // Only inspections under the Order are its statistics (Art. 2 ¶2, 4: excluded relations and entities).
   const carriedOut = and(inScope, inYear, inArray(inspections.state, CARRIED_OUT), underOrderSql());
-
-  const [byKind, byAgency, scan, flagRules, flagAgencies, flagStates, planRows, referral, joint, districtRow] = await Promise.all([
-    db.select({ kind: inspections.kind, n: count() }).from(inspections).where(carriedOut).groupBy(inspections.kind),
-    db
-      .select({ agencyCode: inspections.agencyCode, agencyName: agencies.name, n: count() })
-      .from(inspections)
-      .innerJoin(agencies, eq(agencies.code, inspections.agencyCode))
-      .where(carriedOut)
-      .groupBy(inspections.agencyCode, agencies.name)
-      .orderBy(desc(count()), inspections.agencyCode),
-    scanRate(db, carriedOut, now),
-    db.select({ rule: flags.rule, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.rule).orderBy(desc(count()), flags.rule),
-    db
-      .select({ agencyCode: flags.agencyCode, agencyName: agencies.name, n: count() })
-      .from(flags)
-      .leftJoin(agencies, eq(agencies.code, flags.agencyCode))
-      .where(flagConditions(db, p, { from, to }))
-      .groupBy(flags.agencyCode, agencies.name)
-      .orderBy(desc(count()), flags.agencyCode),
-    db.select({ state: flags.state, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.state),
-    db
-      .select({
-        code: agencies.code,
-        name: agencies.name,
-        state: plans.state,
-        filedAt: plans.filedAt,
-        filedLate: plans.filedLate,
-        submittedOn: plans.submittedOn,
-        submittedLate: plans.submittedLate,
-        resubmitBy: plans.resubmitBy,
-        deadline: plans.deadline,
-        filingBureauCode: plans.filingBureauCode,
-        createdAt: agencies.createdAt,
-      })
-      .from(agencies)
-      .leftJoin(plans, and(eq(plans.agencyCode, agencies.code), eq(plans.year, year)))
-      // Agencies with the 31 March duty (annual-duty.ts hasAnnualDuty): active, of Wuhan (第二条); registered after 31 March: below.
-      .where(
-        and(
-          eq(agencies.isJusticeBureau, false),
-          eq(agencies.active, true),
-          notExists(db.select({ one: sql`1` }).from(districts).where(and(eq(districts.code, agencies.districtCode), eq(districts.kind, 'outside')))),
-          district ? eq(agencies.districtCode, district) : undefined,
-        ),
-      )
-      .orderBy(agencies.code),
-    overdueReferrals(db, p, year, shanghaiDate(now)),
-    jointRate(db, p, carriedOut, from, to),
-    district ? db.select().from(districts).where(eq(districts.code, district)) : Promise.resolve([]),
-  ]);
+  const counts = await yearCounts(db, p, from, to, now);
+  const flagRules = await db.select({ rule: flags.rule, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.rule).orderBy(desc(count()), flags.rule);
+  const flagAgencies = await db
+    .select({ agencyCode: flags.agencyCode, agencyName: agencies.name, n: count() })
+    .from(flags)
+    .leftJoin(agencies, eq(agencies.code, flags.agencyCode))
+    .where(flagConditions(db, p, { from, to }))
+    .groupBy(flags.agencyCode, agencies.name)
+    .orderBy(desc(count()), flags.agencyCode);
+  const flagStates = await db.select({ state: flags.state, n: count() }).from(flags).where(flagConditions(db, p, { from, to })).groupBy(flags.state);
+  const planRows = await db
+    .select({
+      code: agencies.code,
+      name: agencies.name,
+      state: plans.state,
+      filedAt: plans.filedAt,
+      filedLate: plans.filedLate,
+      submittedOn: plans.submittedOn,
+      submittedLate: plans.submittedLate,
+      resubmitBy: plans.resubmitBy,
+      deadline: plans.deadline,
+      filingBureauCode: plans.filingBureauCode,
+      createdAt: agencies.createdAt,
+    })
+    .from(agencies)
+    .leftJoin(plans, and(eq(plans.agencyCode, agencies.code), eq(plans.year, year)))
+    // Agencies with the 31 March duty (annual-duty.ts hasAnnualDuty): active, of Wuhan (第二条); registered after 31 March: below.
+    .where(
+      and(
+        eq(agencies.isJusticeBureau, false),
+        eq(agencies.active, true),
+        notExists(db.select({ one: sql`1` }).from(districts).where(and(eq(districts.code, agencies.districtCode), eq(districts.kind, 'outside')))),
+        district ? eq(agencies.districtCode, district) : undefined,
+      ),
+    )
+    .orderBy(agencies.code);
+  const referral = await overdueReferrals(db, p, year, shanghaiDate(now));
+  const joint = await jointRate(db, p, counts, carriedOut, from, to);
+  const districtRow = district ? await db.select().from(districts).where(eq(districts.code, district)) : [];
 
   const n = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
   // The 31 March duty is the agency's submission (annual-duty.ts); the bureau's filing pace is its own.
@@ -110,11 +103,11 @@ export async function dashboard(db: Db, p: Principal, year: number, now: Date) {
     year,
     jurisdiction: { district: district ?? null, name: district ? (districtRow[0]?.name ?? district) : '武汉市（全市）' },
     inspections: {
-      total: n(byKind),
-      byKind: byKind.map((r) => ({ kind: r.kind, kindZh: KIND_ZH[r.kind] ?? r.kind, count: Number(r.n) })),
-      byAgency: byAgency.map((r) => ({ agencyCode: r.agencyCode, agencyName: r.agencyName, count: Number(r.n) })),
+      total: counts.byKind.reduce((s, r) => s + r.count, 0),
+      byKind: counts.byKind,
+      byAgency: counts.byAgency,
     },
-    scanRate: scan,
+    scanRate: counts.scanRate,
     flags: {
       total: n(flagRules),
       open: Number(flagStates.find((s) => s.state === 'open')?.n ?? 0),
@@ -176,63 +169,41 @@ async function bureauBacklog(db: Db, pending: readonly { filingBureauCode: strin
 }
 
 /**
- * 亮码率 (Art. 17(2)): on-site routine and special inspections with a code whose window has opened, and
- * how many of them saw at least one accepted scan.
- */
-async function scanRate(db: Db, carriedOut: ReturnType<typeof and>, now: Date) {
-  const [row] = await db
-    .select({
-      withCode: count(),
-      scanned: sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${codeScans} WHERE ${codeScans.code} = ${inspectionCodes.code} AND ${codeScans.accepted}))`,
-    })
-    .from(inspections)
-    .innerJoin(inspectionCodes, eq(inspectionCodes.inspectionId, inspections.id))
-    .where(and(carriedOut, eq(inspections.mode, 'onsite'), inArray(inspections.kind, ['routine', 'special']), lte(inspections.windowStart, now)));
-  const withCode = Number(row?.withCode ?? 0);
-  const scanned = Number(row?.scanned ?? 0);
-  return { scanned, withCode, rate: ratio(scanned, withCode) };
-}
-
-/**
  * 综合查一次 rate (Art. 26): joint visits (one code, several agencies) ÷ all on-site visits, where a
  * joint visit counts once although each participating agency has an inspection row for it.
  */
-async function jointRate(db: Db, p: Principal, carriedOut: ReturnType<typeof and>, from: string, to: string) {
+async function jointRate(db: Db, p: Principal, counts: YearCounts, carriedOut: ReturnType<typeof and>, from: string, to: string) {
   // A joint visit imported from an upper-level platform (src/exchange): the lead's row, whose cooperating parts are
   // rows keyed `<its source id>#<agency>`, counts as one joint visit; the parts are not visits of their own.
   const importedPart = sql`(${inspections.sourceSystem} IS NOT NULL AND strpos(${inspections.sourceId}, '#') > 0)`;
-  const importedLead = sql`EXISTS (SELECT 1 FROM inspections part WHERE part.source_system = ${inspections.sourceSystem} AND starts_with(part.source_id, ${inspections.sourceId} || '#'))`;
-  const [[joint], [single], [importedJoint]] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(jointVisits)
-      .innerJoin(jointTasks, eq(jointTasks.id, jointVisits.taskId))
-      .where(
-        and(
-          withinJurisdiction(db, p, jointTasks.leadAgencyCode),
-          gte(jointTasks.countedDate, from),
-          lte(jointTasks.countedDate, to),
-          ne(jointTasks.state, 'cancelled'),
-          isNotNull(jointVisits.code),
-          isNull(jointVisits.cancelledAt),
-        ),
+  const importedLead = sql`(${inspections.sourceSystem} IS NOT NULL AND EXISTS (SELECT 1 FROM inspections part WHERE part.source_system = ${inspections.sourceSystem} AND starts_with(part.source_id, ${inspections.sourceId} || '#')))`;
+  const onsite = and(carriedOut, eq(inspections.mode, 'onsite'));
+  const [joint] = await db
+    .select({ n: count() })
+    .from(jointVisits)
+    .innerJoin(jointTasks, eq(jointTasks.id, jointVisits.taskId))
+    .where(
+      and(
+        withinJurisdiction(db, p, jointTasks.leadAgencyCode),
+        gte(jointTasks.countedDate, from),
+        lte(jointTasks.countedDate, to),
+        ne(jointTasks.state, 'cancelled'),
+        isNotNull(jointVisits.code),
+        isNull(jointVisits.cancelledAt),
       ),
-    db
-      .select({ n: count() })
-      .from(inspections)
-      .where(
-        and(
-          carriedOut,
-          eq(inspections.mode, 'onsite'),
-          notExists(db.select({ one: sql`1` }).from(jointTaskParts).where(eq(jointTaskParts.inspectionId, inspections.id))),
-          sql`NOT ${importedPart}`,
-          sql`NOT ${importedLead}`,
-        ),
-      ),
-    db.select({ n: count() }).from(inspections).where(and(carriedOut, eq(inspections.mode, 'onsite'), importedLead)),
-  ]);
+    );
+  // Single visits: every on-site visit carried out (from the counts) less the few that are parts of a joint task or
+  // imported joint rows, found from the joint parts and from the imported rows (inspections_source_uq), not the year.
+  const partOfJoint = db.select({ id: inspections.id }).from(jointTaskParts).innerJoin(inspections, eq(inspections.id, jointTaskParts.inspectionId)).where(onsite);
+  const imported = db
+    .select({ id: inspections.id })
+    .from(inspections)
+    .where(and(onsite, isNotNull(inspections.sourceSystem), sql`(NOT ${importedPart} AND NOT ${importedLead}) IS NOT TRUE`));
+  const [notSingle] = await db.select({ n: count() }).from(union(partOfJoint, imported).as('not_single'));
+  const [importedJoint] = await db.select({ n: count() }).from(inspections).where(and(onsite, isNotNull(inspections.sourceSystem), importedLead));
+  const single = counts.onsite - Number(notSingle?.n ?? 0);
   const jointVisitCount = Number(joint?.n ?? 0) + Number(importedJoint?.n ?? 0);
-  const onsiteVisits = jointVisitCount + Number(single?.n ?? 0);
+  const onsiteVisits = jointVisitCount + single;
   return { jointVisits: jointVisitCount, onsiteVisits, rate: ratio(jointVisitCount, onsiteVisits) };
 }
 
@@ -246,12 +217,10 @@ async function overdueReferrals(db: Db, p: Principal, year: number, today: strin
     .select({ id: flags.subjectId })
     .from(flags)
     .where(and(eq(flags.rule, 'REFERRAL_OVERDUE'), eq(flags.subjectType, 'referral')));
-  const [[overdue], [total]] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(referrals)
-      .where(and(scope, or(and(eq(referrals.state, 'opened'), lt(referrals.dueDate, today)), inArray(sql`${referrals.id}::text`, flagged)))),
-    db.select({ n: count() }).from(referrals).where(scope),
-  ]);
+  const [overdue] = await db
+    .select({ n: count() })
+    .from(referrals)
+    .where(and(scope, or(and(eq(referrals.state, 'opened'), lt(referrals.dueDate, today)), inArray(sql`${referrals.id}::text`, flagged))));
+  const [total] = await db.select({ n: count() }).from(referrals).where(scope);
   return { overdue: Number(overdue?.n ?? 0), total: Number(total?.n ?? 0) };
 }

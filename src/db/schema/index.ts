@@ -17,3 +17,4 @@ export * from "./declarations.js";
 export * from './proposals.js';
 export * from './sampling-counts.js';
 export * from './sweeper.js';
+export * from './dashboard-counts.js';
