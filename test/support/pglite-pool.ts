@@ -159,7 +159,10 @@ function guard(lease: Lease): PGlite {
 }
 
 async function openFresh(pool: Pool, options: { loadDataDir: Blob; pgliteWasmModule: WebAssembly.Module }): Promise<PGlite> {
-  const client = await PGlite.create(options);
+  // An in-memory database thrown away after the run: no full pages in the WAL after a checkpoint (no torn page to
+  // repair; fsync is off already) and no waiting for the WAL at commit. ~10 % less CPU for the query-heavy files.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'];
+  const client = await PGlite.create({ ...options, startParams });
   pool.counts.opened += 1;
   if (reuse) pool.pristine ??= await capturePristine(client);
   return client;
