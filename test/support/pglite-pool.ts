@@ -1,4 +1,4 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 
 /**
  * PGlite instances kept per worker process and handed to one test file after another. Starting an instance
@@ -94,6 +94,33 @@ function checked(lease: Lease, sql: unknown): void {
   else if (Array.isArray(sql) && CATALOGUE_CHANGE.test(sql.join(' '))) lease.tainted = true;
 }
 
+/**
+ * drizzle-orm passes these parsers with every query: timestamps, dates, intervals and their arrays kept as the
+ * text PostgreSQL sends. PGlite merges a query's parsers into a copy of its own (~320 of them, one per array type)
+ * on every query, about as much CPU as running a small query; so the test instances carry drizzle's text
+ * parsers themselves, and a query bringing exactly these is sent without them — the same rows come back. Nothing
+ * else queries these instances (the reset below reads no timestamps).
+ */
+const TEXT_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+const asText = (value: string) => value;
+const probed = new WeakSet<object>();
+
+function keepsText(parsers: Record<string, (value: string, typeId: number) => unknown>): boolean {
+  if (probed.has(parsers)) return true;
+  const keys = Object.keys(parsers);
+  const same = keys.length === TEXT_TYPES.length && TEXT_TYPES.every((t) => parsers[t]?.('\u0000probe', t) === '\u0000probe');
+  if (same) probed.add(parsers);
+  return same;
+}
+
+type QueryArgs = [sql: string, params?: unknown[], options?: { parsers?: Record<string, (value: string, typeId: number) => unknown> }];
+function withoutTextParsers(args: unknown[]): unknown[] {
+  const [sql, params, options] = args as QueryArgs;
+  if (!options?.parsers || !keepsText(options.parsers)) return args;
+  const { parsers: _, ...rest } = options;
+  return [sql, params, rest];
+}
+
 /** The transaction handle PGlite passes to a callback, with the same checks. */
 function guardTx(lease: Lease, tx: Transaction): Transaction {
   return new Proxy(tx, {
@@ -102,7 +129,7 @@ function guardTx(lease: Lease, tx: Transaction): Transaction {
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
         checked(lease, prop === 'query' || prop === 'exec' || prop === 'sql' ? args[0] : undefined);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
+        return (v as (...a: unknown[]) => unknown).apply(target, prop === 'query' ? withoutTextParsers(args) : args);
       };
     },
   });
@@ -121,6 +148,10 @@ function guard(lease: Lease): PGlite {
       const f = v as (...a: unknown[]) => unknown;
       switch (prop) {
         case 'query':
+          return (...args: unknown[]) => {
+            checked(lease, args[0]);
+            return f.apply(target, withoutTextParsers(args));
+          };
         case 'exec':
         case 'sql':
           return (...args: unknown[]) => {
@@ -163,6 +194,8 @@ async function openFresh(pool: Pool, options: { loadDataDir: Blob; pgliteWasmMod
   // repair; fsync is off already) and no waiting for the WAL at commit. ~10 % less CPU for the query-heavy files.
   const startParams = [...PGlite.defaultStartParams, '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'];
   const client = await PGlite.create({ ...options, startParams });
+  // After start-up: PGlite fills in the array types' parsers then, and drizzle's text parsers must win.
+  for (const t of TEXT_TYPES) client.parsers[t] = asText;
   pool.counts.opened += 1;
   if (reuse) pool.pristine ??= await capturePristine(client);
   return client;
