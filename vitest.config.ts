@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
  * under CI=true it fails.
  *
  * Every integration file still gets a database of its own: PGlite loads a data folder migrated once per
- * run (test/support/pglite-global-setup.ts), PostgreSQL copies a migrated template. Because no test file
+ * run (test/support/pglite-global-setup.ts), and a worker keeps its instances, reset to that snapshot, for
+ * the next file (test/support/pglite-pool.ts); PostgreSQL copies a migrated template. Because no test file
  * shares state through a module (they share nothing but the read-only snapshot and the compiled
  * pglite.wasm, kept per worker), the database projects run without per-file isolation: a worker process
  * runs file after file instead of a new process loading fastify, drizzle and PGlite for each one.
@@ -23,6 +24,9 @@ export default defineConfig({
     // @fastify/autoload imports the route files (src/routes/index.ts); run through vitest, its import() must go
     // through vitest's module runner (TypeScript, and the same module instances as the test), not Node's loader.
     server: { deps: { inline: ['@fastify/autoload'] } },
+    // VITEST_CPU_LOG=<file> records each file's CPU seconds in its worker, VITEST_CPU_PROF=<folder> its CPU profile
+    // (test/support/cpu-per-file.ts).
+    setupFiles: process.env.VITEST_CPU_LOG || process.env.VITEST_CPU_PROF ? ['test/support/cpu-per-file.ts'] : [],
     projects: [
       // Unit tests share no mutable module state, so one module graph per worker serves them all (isolate: false
       // halves the project's time; a shuffled run keeps passing).

@@ -36,14 +36,23 @@ export function loadOrCreateDevKey(dataDir: string): DevKey {
   };
 }
 
+// A signer per key and lifetime: creating one parses the key again (~1 ms), and the tests sign a token per request.
+const signers = new WeakMap<KeyObject, Map<number, (payload: Record<string, unknown>) => string>>();
+
 /** Signs a token for a principal (demo and tests); `expiresInSeconds` defaults to 12 hours, a working day. */
 export function signDevToken(key: DevKey, principal: Principal, expiresInSeconds = 12 * 3600): string {
-  const sign = createSigner({
-    key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    algorithm: 'EdDSA',
-    kid: DEV_KEY_ID,
-    iss: DEV_ISSUER,
-    expiresIn: expiresInSeconds * 1000,
-  });
+  let byLifetime = signers.get(key.privateKey);
+  if (!byLifetime) signers.set(key.privateKey, (byLifetime = new Map()));
+  let sign = byLifetime.get(expiresInSeconds);
+  if (!sign) {
+    sign = createSigner({
+      key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      algorithm: 'EdDSA',
+      kid: DEV_KEY_ID,
+      iss: DEV_ISSUER,
+      expiresIn: expiresInSeconds * 1000,
+    });
+    byLifetime.set(expiresInSeconds, sign);
+  }
   return sign({ ...principal });
 }

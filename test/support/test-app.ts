@@ -60,7 +60,7 @@ export async function createTestApp(opts: { start?: string; config?: Partial<Con
   const app = await buildApp(config, { database: testDb.database, clock, devKey, keyring, auditMac, logger: false, rateStore: opts.rateStore, schemaCompilers: (compilerStore[COMPILERS] ??= createSchemaCompilers()) });
   await app.ready();
   // Every response the tests receive is checked against the OpenAPI document (test/support/openapi-contract.ts).
-  checkContract(app);
+  checkContract(app, config);
   const token = (p: Principal) => signDevToken(devKey, p);
   return {
     app,

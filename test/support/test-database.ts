@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { leasePglite } from './pglite-pool.js';
 
 export type TestDriver = 'pglite' | 'pg';
 export const testDriver: TestDriver = process.env.TEST_DB === 'pg' ? 'pg' : 'pglite';
@@ -57,24 +58,24 @@ async function loadPgliteAssets(snapshotFile: string): Promise<PgliteAssets> {
   return { snapshot, wasm };
 }
 
-async function openPglite(): Promise<Database> {
+async function openPglite(): Promise<TestDatabase> {
   const snapshotFile = inject('pgliteSnapshot');
   if (!snapshotFile) {
     // A project without the PGlite global setup: boot and migrate here.
     const database = await openDatabase();
     await database.migrate();
-    return database;
+    return { database, drop: () => database.close() };
   }
   const assets = await (store[ASSETS] ??= loadPgliteAssets(snapshotFile));
-  return openDatabase({ pglite: { loadDataDir: assets.snapshot, pgliteWasmModule: assets.wasm } });
+  const lease = await leasePglite({ loadDataDir: assets.snapshot, pgliteWasmModule: assets.wasm });
+  const database = await openDatabase({ pgliteClient: lease.client });
+  // Dropping gives the instance back to the worker's pool, reset to the snapshot (test/support/pglite-pool.ts).
+  return { database, drop: () => lease.release() };
 }
 
 /** A fresh, migrated database for one test file: a PGlite in memory, or a copy of the pg template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (testDriver === 'pglite') {
-    const database = await openPglite();
-    return { database, drop: () => database.close() };
-  }
+  if (testDriver === 'pglite') return openPglite();
   const adminUrl = inject('pgAdminUrl');
   if (!adminUrl) throw new Error('PostgreSQL unavailable');
   const name = `wh327_t${process.ppid}_${randomBytes(4).toString('hex')}`;
