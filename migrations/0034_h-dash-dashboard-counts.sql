@@ -27,13 +27,20 @@ CREATE OR REPLACE FUNCTION dashboard_counts_add(r inspections, d_inspections int
 $$ LANGUAGE sql;
 --> statement-breakpoint
 -- One inspection's whole weight (one code at most: inspection_codes_inspection_uq), read from its code and scans.
+-- A code written by the same command as the row's current version (issuance writes the code and moves the row in
+-- one statement, src/visits/commands/issue-code.ts) is counted by the code's own trigger, which sees the row
+-- counted too: both triggers fire after the statement and see its final state, so counting it here as well
+-- would count it twice.
 CREATE OR REPLACE FUNCTION dashboard_counts_apply(r inspections, sign integer) RETURNS void AS $$
 DECLARE
   c text;
+  same_command boolean := false;
   s integer := 0;
 BEGIN
   IF NOT dashboard_counts_counted(r) THEN RETURN; END IF;
-  SELECT code INTO c FROM inspection_codes WHERE inspection_id = r.id;
+  SELECT k.code, (k.xmin = i.xmin AND k.cmin = i.cmin) INTO c, same_command
+    FROM inspection_codes k JOIN inspections i ON i.id = k.inspection_id WHERE k.inspection_id = r.id;
+  IF sign > 0 AND same_command THEN PERFORM dashboard_counts_add(r, 1, 0, 0); RETURN; END IF;
   IF c IS NOT NULL AND EXISTS (SELECT 1 FROM code_scans WHERE code = c AND accepted) THEN s := 1; END IF;
   PERFORM dashboard_counts_add(r, sign, sign * (c IS NOT NULL)::integer, sign * s);
 END;
