@@ -170,16 +170,25 @@ describeDb('第八条、第二十九条 推送的安全边界：推送地址、�
     expect(expected.length).toBeGreaterThan(1);
 
     const pass = deliverWebhooks(t.db, t.clock, settings);
-    await vi.waitFor(() => expect(fast.received).toEqual(expected), { timeout: 20_000, interval: 20 });
-    // Every event reached the fast receiver while the slow one still holds its first.
-    expect(slow.received).toHaveLength(1);
-    expect(slow.pending).toBe(1);
-    expect((await deliveryOf(fastSub.id)).delivered).toBe(expected.length);
-
-    // The slow receiver answers one at a time; its events follow, in order.
-    slow.answer = () => 204;
-    slow.release();
-    await pass;
+    try {
+      // The fast receiver's last answer is recorded just after it arrives: wait for both, not the request alone.
+      await vi.waitFor(
+        async () => {
+          expect(fast.received).toEqual(expected);
+          expect((await deliveryOf(fastSub.id)).delivered).toBe(expected.length);
+        },
+        { timeout: 20_000, interval: 20 },
+      );
+      // Every event reached the fast receiver, and was recorded, while the slow one still holds its first.
+      expect(slow.received).toHaveLength(1);
+      expect(slow.pending).toBe(1);
+    } finally {
+      // The slow receiver answers one at a time; its events follow, in order. Released even when an
+      // expectation above failed, so the pass ends inside this file and never writes into the next one's database.
+      slow.answer = () => 204;
+      slow.release();
+      await pass;
+    }
     await deliverWebhooks(t.db, t.clock, settings);
     expect(slow.received).toEqual(await feedIds(slowSub));
     for (const s of [slowSub, fastSub]) await t.call({ method: 'PATCH', url: `/api/v1/platform-clients/${s.id}`, as: as.admin(), payload: { active: false } });
