@@ -1,4 +1,5 @@
 import type { CodeFacts } from './facts.js';
+import { decodeBase32 as decodeBase32OnPage, unpackCompact } from '../../web/portal/offline-verify.js';
 
 /**
  * The compact signed message (检查码精简签名报文, format v2, docs/CODE-FORMAT.md §5): what the printed QR carries so
@@ -93,41 +94,11 @@ export function packCodeFacts(f: CodeFacts): Buffer {
 /**
  * The facts of a packed message, or null unless `packed` is exactly what packCodeFacts writes for some facts
  * (one spelling per fact set: no trailing bytes, base-36 digits below 36^n, text only where digits cannot say it).
+ * The reader is the check page's (web/portal/offline-verify.js), so the platform and the phone read one layout
+ * with one piece of code, as they share the SM2 arithmetic (sm2.ts).
  */
 export function unpackCodeFacts(packed: Uint8Array): CompactFacts | null {
-  const b = Buffer.from(packed);
-  if (b.length < HEADER + 1 || b[0] !== COMPACT_FORMAT || b[1]! >= KINDS.length) return null;
-  const n = b[13]! & ~RAW_TEXT;
-  const raw = (b[13]! & RAW_TEXT) !== 0;
-  const body = b.subarray(HEADER);
-  let enterprise: string;
-  if (raw) {
-    if (n === 0 || body.length !== n) return null;
-    try {
-      enterprise = new TextDecoder('utf-8', { fatal: true }).decode(body);
-    } catch {
-      return null;
-    }
-    if (/^[0-9A-Z]+$/.test(enterprise)) return null;
-  } else {
-    if (n === 0 || body.length !== b36Bytes(n)) return null;
-    let v = BigInt(`0x${body.toString('hex')}`);
-    if (v >= 36n ** BigInt(n)) return null;
-    enterprise = '';
-    for (let i = 0; i < n; i++) {
-      enterprise = B36[Number(v % 36n)]! + enterprise;
-      v /= 36n;
-    }
-  }
-  return {
-    kind: KINDS[b[1]!]!,
-    inspectorCount: b[2]!,
-    agencyCount: b[3]!,
-    matterCount: b[4]!,
-    validFrom: new Date(b.readUInt32BE(5) * 1000).toISOString(),
-    validTo: new Date(b.readUInt32BE(9) * 1000).toISOString(),
-    enterprise,
-  };
+  return unpackCompact(packed) as CompactFacts | null;
 }
 
 /**
@@ -168,20 +139,8 @@ export function encodeBase32(bytes: Uint8Array): string {
   return out;
 }
 
-/** The bytes of canonical base32 (the spelling encodeBase32 writes: no padding, unused bits zero), else null. */
+/** The bytes of canonical base32 (the spelling encodeBase32 writes: no padding, unused bits zero), else null: the check page's reader. */
 export function decodeBase32(text: string): Buffer | null {
-  if (typeof text !== 'string' || !/^[A-Z2-7]*$/.test(text) || [1, 3, 6].includes(text.length % 8)) return null;
-  const out: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  for (const ch of text) {
-    acc = (acc << 5) | B32.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((acc >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-    acc &= (1 << bits) - 1;
-  }
-  return acc === 0 ? Buffer.from(out) : null;
+  const bytes = decodeBase32OnPage(text) as Uint8Array | null;
+  return bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
