@@ -1,5 +1,6 @@
 import type { CodeFacts } from './facts.js';
-import { decodeBase32 as decodeBase32OnPage, unpackCompact } from '../../web/portal/offline-verify.js';
+// The base-36 width, the base32 and the packed-facts readers are the check page's: one layout, one piece of code.
+import { b36Bytes, decodeBase32 as decodeBase32OnPage, unpackCompact } from '../../web/portal/offline-verify.js';
 
 /**
  * The compact signed message (检查码精简签名报文, format v2, docs/CODE-FORMAT.md §5): what the printed QR carries so
@@ -34,17 +35,6 @@ export interface CompactFacts {
   validFrom: string;
   validTo: string;
   enterprise: string;
-}
-
-/** Bytes needed for a base-36 number of `n` digits: the smallest k with 256^k ≥ 36^n. */
-function b36Bytes(n: number): number {
-  let max = 36n ** BigInt(n) - 1n;
-  let k = 0;
-  while (max > 0n) {
-    max >>= 8n;
-    k++;
-  }
-  return k;
 }
 
 function byteCount(what: string, n: number): number {

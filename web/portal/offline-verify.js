@@ -57,7 +57,7 @@ const KINDS = ['routine', 'special', 'case', 'joint'];
 const B36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Bytes of a base-36 number of n digits: the smallest k with 256^k ≥ 36^n. */
-function b36Bytes(n) {
+export function b36Bytes(n) {
   let max = 36n ** BigInt(n) - 1n;
   let k = 0;
   while (max > 0n) {
