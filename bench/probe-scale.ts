@@ -29,7 +29,7 @@ import { percentile } from './replay/stats.js';
  * and the sampling-ratio count is what the issuance pays). Nothing is removed afterwards: each run adds its
  * schemes under fresh credit codes.
  */
-const { values } = parseArgs({ options: { ops: { type: 'string', default: '' }, 'no-sweep': { type: 'boolean', default: false }, n: { type: 'string', default: '50' }, 'explain-ms': { type: 'string', default: '20' }, plans: { type: 'string', default: 'bench/scale-plans.log' }, log: { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' } } });
+const { values } = parseArgs({ options: { ops: { type: 'string', default: '' }, 'no-sweep': { type: 'boolean', default: false }, 'ratio-one': { type: 'boolean', default: false }, n: { type: 'string', default: '50' }, 'explain-ms': { type: 'string', default: '20' }, plans: { type: 'string', default: 'bench/scale-plans.log' }, log: { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' } } });
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL=postgres://… of a database seeded by npm run seed:scale');
 const n = Number(values.n);
@@ -67,7 +67,8 @@ const citySupervisor = token({ sub: 'supervisor:WH-SFJ', role: 'supervisor', age
 const tag = Date.now() % 1_000_000;
 const at = new Date('2026-12-01T01:00:00Z');
 const matter = MATTER_CATALOG.SCJG![0]!.matterCode;
-const fresh = Array.from({ length: n }, (_, i) => makeCreditCode('limited_company', adminCodeOf(district), 70_000_000 + tag * 100 + i));
+// n measured, plus one (index n) for the warm-up below.
+const fresh = Array.from({ length: n + 1 }, (_, i) => makeCreditCode('limited_company', adminCodeOf(district), 70_000_000 + tag * 100 + i));
 await database.db.insert(enterprises).values(fresh.map((code, i) => ({ creditCode: code, name: `规模探针企业${tag}-${i}有限公司`, districtCode: district, address: '探针路1号', entityType: 'limited_company', scope: 'in_scope' as const, riskClass: 'B' as const, createdAt: at }))).onConflictDoNothing();
 const schemeIds = fresh.map(() => randomUUID());
 await database.db.insert(inspections).values(
@@ -77,14 +78,21 @@ await database.db.insert(inspections).values(
     inspectors: [{ name: '甲', certificateNo: '1' }, { name: '乙', certificateNo: '2' }], checklist: ['检查项目'], entityScope: 'in_scope', createdBy: 'probe', createdAt: at, updatedAt: at,
   })),
 );
+// --ratio-one: the seeded history fills the bureau's filed class items (every in-scope enterprise of the district
+// visited), so every code is refused at the ratio; for the run the items' sampling ratio is 1, so the issuance is
+// measured as a 201 with the writes after it, and the scans and findings have codes to work on. Put back at the end.
+const ratios = values['ratio-one']
+  ? (await admin.query<{ id: string; sampling_ratio: string }>(`UPDATE plan_items p SET sampling_ratio = 1 FROM plan_items old WHERE old.id = p.id AND p.target_kind = 'class' AND p.plan_id IN (SELECT id FROM plans WHERE agency_code = $1) RETURNING p.id, old.sampling_ratio`, [agency])).rows
+  : [];
 const someInspection = (await admin.query(`SELECT i.id, c.code FROM inspections i JOIN inspection_codes c ON c.inspection_id = i.id WHERE i.agency_code = $1 LIMIT 200`, [agency])).rows as { id: string; code: string }[];
 await admin.end();
 
 const figures: { op: string; n: number; p50: number; p99: number; max: number; statuses: string; cpuMs: number; nodeMs: number; pgMs: number }[] = [];
 // `--ops issue,draft` measures only the operations whose label contains one of the words (all when empty).
 const only = values.ops ? values.ops.split(',').map((w) => w.trim()).filter(Boolean) : [];
-async function measure(op: string, count: number, req: (i: number) => { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: object }) {
+async function measure(op: string, count: number, req: (i: number) => { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: object }, onAnswer?: (i: number, status: number, body: any) => void) {
   if (only.length && !only.some((w) => op.includes(w))) return;
+  if (count === 0) return console.log(`${op}: nothing to measure (the step before it produced no rows)`);
   const times: number[] = [];
   const statuses = new Map<string, number>();
   // CPU of this process and of the app's PostgreSQL backends over the whole sequence: with one request at a
@@ -96,6 +104,7 @@ async function measure(op: string, count: number, req: (i: number) => { method: 
     const res = await app.inject(req(i));
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     const key = res.statusCode >= 400 ? `${res.statusCode} ${res.json().rule ?? res.json().code}` : String(res.statusCode);
+    if (onAnswer) onAnswer(i, res.statusCode, res.headers['content-type']?.toString().includes('json') ? res.json() : undefined);
     statuses.set(key, (statuses.get(key) ?? 0) + 1);
   }
   const node = process.cpuUsage(node0);
@@ -107,16 +116,62 @@ async function measure(op: string, count: number, req: (i: number) => { method: 
   console.log(`${op}: n ${f.n}, wall p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (${f.statuses}); CPU per request ${f.cpuMs.toFixed(2)} ms (Node ${nodeMs.toFixed(2)}, PostgreSQL ${pgMs.toFixed(2)}); load ${loadavg()[0]!.toFixed(1)}`);
 }
 
+// Warm-up, untimed: each route once, on the extra enterprise and scheme (index n). A fresh process compiles each
+// route's validators and serializers and imports some modules on a route's first request (~100 ms of CPU for a
+// draft); the figures below are a running server's, so that first request is not among them.
+{
+  const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
+  await app.inject({ method: 'GET', url: `/api/v1/codes/${someInspection[0]!.code}` });
+  await get(`/api/v1/inspections/${someInspection[0]!.id}`, officer);
+  await get(`/api/v1/inspections?agency=${agency}`, officer);
+  const d = await app.inject({ method: 'POST', url: '/api/v1/inspections', headers: officer, payload: { agencyCode: agency, enterpriseCode: fresh[n]!, kind: 'routine', mode: 'onsite', matterCodes: [matter], windowStart: '2026-12-10T09:00:00+08:00', windowEnd: '2026-12-10T17:00:00+08:00', inspectors: [{ name: '王晓明', certificateNo: '1' }, { name: '陈丽华', certificateNo: '2' }], checklist: ['检查项目'] } });
+  const warmId = d.statusCode === 201 ? d.json().inspection.id : undefined;
+  if (warmId) await app.inject({ method: 'POST', url: `/api/v1/inspections/${warmId}/approve`, headers: token({ sub: `head:${agency}`, role: 'agency_head', agency }), payload: {} });
+  const c = await app.inject({ method: 'POST', url: `/api/v1/inspections/${schemeIds[n]}/code`, headers: officer });
+  clock.set('2026-12-08T10:00:00+08:00');
+  if (c.statusCode === 201) {
+    await app.inject({ method: 'POST', url: `/api/v1/codes/${c.json().code}/scan`, headers: token({ sub: `enterprise:${fresh[n]}`, role: 'enterprise', creditCode: fresh[n]! }), payload: {} });
+    await app.inject({ method: 'POST', url: `/api/v1/inspections/${schemeIds[n]}/findings`, headers: officer, payload: { methods: ['documents'], items: [{ item: '检查项目', result: 'compliant' }], outcome: { kind: 'no_violation' } } });
+  }
+  clock.set('2026-12-07T09:00:00+08:00');
+  await get('/api/v1/inspections', token({ sub: `enterprise:${fresh[n]}`, role: 'enterprise', creditCode: fresh[n]! }));
+  await get(`/api/v1/enterprises/${fresh[n]}/frequency?agency=${agency}&matter=${matter}`, officer);
+  for (const h of [officer, supervisor]) await get('/api/v1/me/todo', h);
+  await get('/api/v1/flags', supervisor);
+  await get('/api/v1/audit', supervisor);
+  await get('/api/v1/stats/dashboard?year=2026', supervisor);
+}
+
 const m = Math.min(100, someInspection.length);
 await measure('public check GET /codes/{code}', m, (i) => ({ method: 'GET', url: `/api/v1/codes/${someInspection[i % m]!.code}` }));
 await measure('inspection GET /inspections/{id}', m, (i) => ({ method: 'GET', url: `/api/v1/inspections/${someInspection[i % m]!.id}`, headers: officer }));
 await measure('list GET /inspections?agency (first page)', 20, () => ({ method: 'GET', url: `/api/v1/inspections?agency=${agency}`, headers: officer }));
 await measure('enterprise history GET /inspections?enterprise', 20, (i) => ({ method: 'GET', url: `/api/v1/inspections?enterprise=${fresh[i % n]}`, headers: officer }));
+const drafted: string[] = [];
 await measure('draft POST /inspections (pre-check)', Math.min(n, 10), (i) => ({
   method: 'POST', url: '/api/v1/inspections', headers: officer,
   payload: { agencyCode: agency, enterpriseCode: fresh[i]!, kind: 'routine', mode: 'onsite', matterCodes: [matter], windowStart: '2026-12-09T09:00:00+08:00', windowEnd: '2026-12-09T17:00:00+08:00', inspectors: [{ name: '王晓明', certificateNo: '1' }, { name: '陈丽华', certificateNo: '2' }], checklist: ['检查项目'] },
+}), (_i, status, body) => { if (status === 201 && body?.inspection?.id) drafted.push(body.inspection.id); });
+const head = token({ sub: `head:${agency}`, role: 'agency_head', agency });
+await measure('approve POST /inspections/{id}/approve', drafted.length, (i) => ({ method: 'POST', url: `/api/v1/inspections/${drafted[i]}/approve`, headers: head, payload: {} }));
+const issued: { i: number; code: string }[] = [];
+await measure('issue code POST /inspections/{id}/code', n, (i) => ({ method: 'POST', url: `/api/v1/inspections/${schemeIds[i]}/code`, headers: officer }), (i, status, body) => { if (status === 201 && body?.code) issued.push({ i, code: body.code }); });
+// The visit day of the issued codes (8 December, 09:00–17:00 Beijing time): the enterprise scans the officers'
+// code on entry, the officers record findings.
+clock.set('2026-12-08T10:00:00+08:00');
+const asEnterprise = (i: number) => token({ sub: `enterprise:${fresh[i]}`, role: 'enterprise', creditCode: fresh[i]! });
+await measure('scan on entry POST /codes/{code}/scan', issued.length, (k) => ({ method: 'POST', url: `/api/v1/codes/${issued[k]!.code}/scan`, headers: asEnterprise(issued[k]!.i), payload: {} }));
+await measure('record findings POST /inspections/{id}/findings', issued.length, (k) => ({
+  method: 'POST', url: `/api/v1/inspections/${schemeIds[issued[k]!.i]}/findings`, headers: officer,
+  payload: { methods: ['documents', 'site_survey'], items: [{ item: '检查项目', result: 'compliant' }], outcome: { kind: 'no_violation' } },
 }));
-await measure('issue code POST /inspections/{id}/code', n, (i) => ({ method: 'POST', url: `/api/v1/inspections/${schemeIds[i]}/code`, headers: officer }));
+await measure("enterprise's own list GET /inspections (enterprise)", 20, (i) => ({ method: 'GET', url: '/api/v1/inspections', headers: asEnterprise(i % n) }));
+await measure('frequency GET /enterprises/{creditCode}/frequency', 20, (i) => ({ method: 'GET', url: `/api/v1/enterprises/${fresh[i % n]}/frequency?agency=${agency}&matter=${matter}`, headers: officer }));
+await measure("officer's to-do GET /me/todo", 20, () => ({ method: 'GET', url: '/api/v1/me/todo', headers: officer }));
+await measure("head's to-do GET /me/todo", 20, () => ({ method: 'GET', url: '/api/v1/me/todo', headers: head }));
+await measure("supervisor's to-do GET /me/todo", 20, () => ({ method: 'GET', url: '/api/v1/me/todo', headers: supervisor }));
+await measure('flags GET /flags (district supervisor)', 20, () => ({ method: 'GET', url: '/api/v1/flags', headers: supervisor }));
+await measure('audit log GET /audit (district supervisor)', 20, () => ({ method: 'GET', url: '/api/v1/audit', headers: supervisor }));
 await measure('dashboard GET /stats/dashboard (district supervisor)', 5, () => ({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', headers: supervisor }));
 await measure('dashboard GET /stats/dashboard (city supervisor)', 3, () => ({ method: 'GET', url: '/api/v1/stats/dashboard?year=2026', headers: citySupervisor }));
 let sweepMs = 0;
@@ -136,6 +191,7 @@ await database.close();
 
 const reset = new pg.Client({ connectionString: url });
 await reset.connect();
+for (const r of ratios) await reset.query('UPDATE plan_items SET sampling_ratio = $2 WHERE id = $1', [r.id, r.sampling_ratio]);
 for (const s of ['session_preload_libraries', 'auto_explain.log_min_duration', 'auto_explain.log_analyze', 'auto_explain.log_buffers', 'auto_explain.log_nested_statements']) await reset.query(`ALTER DATABASE ${dbName} RESET ${s}`);
 await reset.end();
 if (logStart >= 0) {
