@@ -13,6 +13,7 @@ import { benchClock, benchConfig } from './lib/bench-config.js';
  * CTEs is one). PROBE_N requests; PROBE_LIST=1 prints the statements of the second issuance (the first
  * warms the app up). Beside it, the same sequence of bare transactions (BEGIN, four row writes, COMMIT: six
  * round trips, no HTTP, guards, signature or audit) on the same database, and the ratio of the two rates.
+ * PROBE_DB names the database it drops and creates (default wh327_probe), so two sessions can probe at once.
  */
 let statements = 0;
 let listing = false;
@@ -25,10 +26,12 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pg.Client.prototype.query;
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
 await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS wh327_probe WITH (FORCE)');
-await admin.query('CREATE DATABASE wh327_probe');
+const probeDb = process.env.PROBE_DB ?? 'wh327_probe';
+if (!/^[a-z0-9_]+$/.test(probeDb)) throw new Error(`PROBE_DB: ${probeDb}`);
+await admin.query(`DROP DATABASE IF EXISTS ${probeDb} WITH (FORCE)`);
+await admin.query(`CREATE DATABASE ${probeDb}`);
 await admin.end();
-const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${probeDb}` });
 await database.migrate();
 const devKey = generateDevKey();
 const app = await buildApp(benchConfig(), { database, clock: benchClock, devKey, keyring: generateKeyring('p'), logger: false });
@@ -54,7 +57,7 @@ await app.close();
 await database.close();
 
 // The bare transaction, one at a time on one connection, as many times.
-const bare = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+const bare = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${probeDb}` });
 await bare.connect();
 await bare.query('CREATE TABLE IF NOT EXISTS bench_a (id bigserial primary key, v text); CREATE TABLE IF NOT EXISTS bench_b (id int primary key, v int); INSERT INTO bench_b SELECT g, 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING');
 const t0 = performance.now();

@@ -10,7 +10,8 @@ import { draftInspection, type Drafted } from '../visits/commands/draft.js';
 import { stepInspection } from '../visits/commands/lifecycle.js';
 import type { InspectionHooks } from '../visits/hooks.js';
 import { refuseFailed } from '../visits/plan-checks.js';
-import { lockEnterprise, type Inspection } from '../visits/repository.js';
+import { type Inspection } from '../visits/repository.js';
+import { countLockKeys, lockForCount } from '../visits/count-locks.js';
 import { findAgency } from '../registry/agencies.repository.js';
 import { findEnterprise } from '../registry/enterprises.repository.js';
 import { ruleArticle } from '../rules/catalog.js';
@@ -78,8 +79,10 @@ export async function recordOffsite(tx: Db, scope: CommandScope, actor: Principa
   const observedAt = new Date(input.observedAt);
   if (observedAt > scope.at) throw DomainError.field('body.observedAt', '发现时间不能晚于当前时间');
   await assertDeviceEvidence(tx, input.evidence, 'body.evidence', scope.at);
-  // The count and the insert under one per-enterprise lock, as code issuance does (Art. 15 caps).
-  await lockEnterprise(tx, input.enterpriseCode);
+  // The count and the insert under the enterprise's lock (Art. 15 caps) and the sampling keys' of its class plan
+  // items (Art. 13 检查比例), taken as code issuance takes them (src/visits/count-locks.ts): a recorded off-site
+  // inspection counts toward an off-site class item's ratio as a code counts toward an on-site one.
+  await lockForCount(tx, countLockKeys({ ...input, mode: 'offsite', countedDate: today }));
   const drafted = await draftInspection(tx, scope, actor, {
     agencyCode: input.agencyCode,
     enterpriseCode: input.enterpriseCode,

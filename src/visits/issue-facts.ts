@@ -5,6 +5,7 @@ import { fromJsonRows, jsonRowsOf } from '../db/json-rows.js';
 import { agencies, districts, enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList, planItems, plans, planVersions } from '../db/schema/index.js';
 import { historyQuery, noDisturbQuery, rulesInForceQuery, type FrequencyReadAhead } from '../frequency/facts.js';
 import { coverageUsageJson, toUsage } from '../plans/coverage-facts.js';
+import { countLocksSql, toSampled } from './count-locks.js';
 import type { PlanReadAhead } from '../plans/filed-plan.js';
 import { lastFiledVersionQuery, toVersion } from '../plans/plan-versions.repository.js';
 import { planForQuery, planItemsQuery } from '../plans/plans.repository.js';
@@ -17,9 +18,10 @@ import type { Inspection } from './repository.js';
 /**
  * The code issuance's reads in two round trips instead of ~17 (issue 27: ≤ 5 round trips per issuance with
  * BEGIN, the writes and COMMIT). First `lockAndPeek`: the enterprise's lock, which serialises two codes racing
- * for the last place under a cap, and the row's keys. Then `readIssueFacts`: every fact the guards read, each
- * by the repositories' own query, as one statement whose snapshot is taken after the lock — so the counts
- * see every code committed before it, as the separate reads did. The decisions stay where they were
+ * for the last place under a cap, the sampling keys' locks, which serialise two codes for different enterprises
+ * racing for the last place of a class item's sampling ratio (src/visits/count-locks.ts), and the row's keys.
+ * Then `readIssueFacts`: every fact the guards read, each by the repositories' own query, as one statement whose
+ * snapshot is taken after the locks — so the counts see every code committed before it, as the separate reads did. The decisions stay where they were
  * (loadGuardFacts, planAndCapChecks, the hooks): they take these rows instead of reading them.
  */
 export interface IssueReadAhead {
@@ -35,15 +37,30 @@ export interface IssueReadAhead {
   audit: DrawnAuditId;
 }
 
-/** Takes the lock of inspection `id`'s enterprise and returns the row as it stood before it (undefined: no such row, no lock). */
-export async function lockAndPeek(tx: Db, id: string): Promise<Inspection | undefined> {
+/**
+ * Takes the locks of inspection `id`'s count (src/visits/count-locks.ts: its enterprise's, then the sampling key of
+ * each matter a class plan item could apply to, in one fixed order) and returns the row as it stood before them,
+ * with the matters whose sampling key was locked (undefined: no such row, no lock). One round trip, as the
+ * enterprise lock alone was.
+ */
+export async function lockAndPeek(tx: Db, id: string): Promise<{ row: Inspection; sampled: string[] } | undefined> {
   const [row] = await tx
-    .select({ ...getTableColumns(inspections), locked: sql`pg_advisory_xact_lock(327, hashtext(${inspections.enterpriseCode}))` })
+    .select({
+      ...getTableColumns(inspections),
+      sampled: countLocksSql({
+        enterpriseCode: sql`${inspections.enterpriseCode}`,
+        agencyCode: sql`${inspections.agencyCode}`,
+        kind: sql`${inspections.kind}`,
+        mode: sql`${inspections.mode}`,
+        year: sql`extract(year FROM ${inspections.countedDate})::int`,
+        matterCodes: sql`${inspections.matterCodes}`,
+      }),
+    })
     .from(inspections)
     .where(eq(inspections.id, id));
   if (!row) return undefined;
-  const { locked: _l, ...inspection } = row;
-  return inspection;
+  const { sampled, ...inspection } = row;
+  return { row: inspection, sampled: toSampled(sampled) };
 }
 
 /** The keys the facts were read by: when the locked row no longer has them, the caller reads again by the row's own. */

@@ -16,7 +16,8 @@ import { basicGuards } from '../guards.js';
 import { outsideOrder } from '../order-scope.js';
 import { SCOPE_NO_CODE } from '../../rules/declarations/scope.js';
 import { knownFromGuardFacts, planAndCapChecks } from '../plan-checks.js';
-import { lockEnterprise, updateInspection, type Inspection, type NewInspection } from '../repository.js';
+import { updateInspection, type Inspection, type NewInspection } from '../repository.js';
+import { countLockKeys, lockForCount, samplingCovered } from '../count-locks.js';
 import { lockAndPeek, readIssueFacts, sameKeys } from '../issue-facts.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DrawnAuditId } from '../../audit/append.js';
@@ -146,19 +147,26 @@ export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Princip
  * Issues a single inspection's code (Art. 17(1)) in one transaction: lock the enterprise, re-check every guard
  * with the counts as they are now, insert the code, move the inspection, write the audit entry. Two
  * requests racing for the last slot under a cap serialise on the lock; the second sees the first's code
- * in its count and is refused with FREQUENCY_CAP.
+ * in its count and is refused with FREQUENCY_CAP. Two requests for different enterprises racing for the last
+ * place of a class plan item's sampling ratio serialise on the sampling key's lock, and the second is refused
+ * with ROUTINE_WITHOUT_PLAN (第十三条).
  */
 export async function issueCode(tx: Db, scope: CommandScope, actor: Principal, keyring: Keyring, id: string, hooks: InspectionHooks): Promise<IssuedCode> {
-  // The enterprise's lock first, then the row: the joint-task code takes the same locks in that order. Round
-  // trips (issue 27, ≤ 5 with BEGIN and COMMIT): the lock, the facts (src/visits/issue-facts.ts), the writes.
-  const before = await lockAndPeek(tx, id);
-  if (!before) throw DomainError.notFound('行政检查', id);
+  // The locks first, then the row: the enterprise's (the joint-task code takes it before its rows too) and the
+  // sampling keys' of the row's class plan items (Art. 13 检查比例), in one statement and one order
+  // (src/visits/count-locks.ts). Round trips (issue 27, ≤ 5 with BEGIN and COMMIT): the locks, the facts
+  // (src/visits/issue-facts.ts), the writes.
+  const peek = await lockAndPeek(tx, id);
+  if (!peek) throw DomainError.notFound('行政检查', id);
+  const before = peek.row;
   assertOwnAgency(actor, before.agencyCode);
   const read = await readIssueFacts(tx, before, hooks);
   const i = read.row!;
-  // The row changed its keys between the peek and the lock (an edit committed in between): its own facts are read.
-  const ahead = sameKeys(before, i) ? read : undefined;
-  if (!ahead && before.enterpriseCode !== i.enterpriseCode) await lockEnterprise(tx, i.enterpriseCode);
+  // The row changed its keys between the peek and the lock (an edit committed in between), or its plan gained a
+  // class item for one of its matters (filed in between, so its sampling key is not locked): the row's own keys
+  // are locked and its facts read again, after the locks.
+  const ahead = sameKeys(before, i) && samplingCovered(read.plan?.items ?? [], i.matterCodes, peek.sampled) ? read : undefined;
+  if (!ahead) await lockForCount(tx, countLockKeys(i));
   // Art. 2 ¶2, 4: an inspection outside the Order gets no code under it.
   const outside = outsideOrder(i);
   if (outside) throw DomainError.fromRules([SCOPE_NO_CODE(outside)]);
