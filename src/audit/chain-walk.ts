@@ -119,7 +119,7 @@ export class ChainWalker {
 
   /**
    * A row whose entry is there, whose payload still hashes to its payload hash, and whose chain hash the
-   * caller recomputed here (lineHashHolds, over the canonical line the database built from the entry's
+   * caller recomputed (src/audit/verify.ts, RecordScan.settle, over the canonical line the database built from the entry's
    * columns) and found to hold: what is left to check is its position, its link to the row before, the
    * order of formats and the checkpoints. A row whose line does not hash to its hash goes to push() with
    * its columns instead, so nothing is ever reported from a line. Only without MAC keys: the MAC covers

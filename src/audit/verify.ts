@@ -4,7 +4,7 @@ import type { Keyring } from '../codes/keyring.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditPending, auditVerifications } from '../db/schema/index.js';
 import { canonicalEntryFromIso, canonicalEntryV2 } from './canonical.js';
-import { ChainWalker, GENESIS, lineHashHolds, type AuditProblem, type WalkRow, type WalkStart } from './chain-walk.js';
+import { ChainWalker, GENESIS, type AuditProblem, type WalkRow, type WalkStart } from './chain-walk.js';
 import { checkpointBytes, verificationBytes, type Checkpoint } from './checkpoint.js';
 import type { AuditMacKeys } from './mac.js';
 import { effectiveMacFrom, recordedMacFrom } from './format-switch.js';
@@ -178,10 +178,9 @@ const plainValue = (column: string, kind: Kind): { literal?: string; sql?: strin
           : [{ literal: `"${SEP}` }, { sql: column }, { literal: `${SEP}"` }];
 
 /**
- * The line as one || chain, adjacent literals merged (PostgreSQL folds no literal into a chain that starts
- * with a column: each || copies the whole line so far). Built with ||, so a null where the schema allows none
- * (a NOT NULL dropped) makes the whole line null: the row is checked from its columns, never hashed over a
- * line that left the value out.
+ * The line as || of its parts, adjacent literals merged (PostgreSQL folds no literal into a chain that starts
+ * with a column). Built with ||, so a null where the schema allows none (a NOT NULL dropped) makes the whole
+ * line null: the row is checked from its columns, never hashed over a line that left the value out.
  */
 const lineSql = (fields: typeof V2_FIELDS) => {
   const pieces = fields.flatMap(([key, column, kind], i) => [{ literal: `${i === 0 ? '{' : ','}"${key}":` }, ...plainValue(column, kind)]);
@@ -197,7 +196,17 @@ const lineSql = (fields: typeof V2_FIELDS) => {
     }
   }
   if (literal) out.push(sqlLiteral(literal));
-  return out.join(' || ');
+  return concatTree(out);
+};
+/**
+ * `a || b || c || …` as a balanced tree, `((a || b) || (c || d))`: || copies both its operands into a new
+ * text, so a chain of 40 parts copies the line built so far 40 times (each byte ~20 times, ~10 KB a row);
+ * the tree copies each byte about log2(40) ≈ 5 times. Same result, null included.
+ */
+const concatTree = (parts: string[]): string => {
+  if (parts.length === 1) return parts[0]!;
+  const mid = parts.length >> 1;
+  return `(${concatTree(parts.slice(0, mid))} || ${concatTree(parts.slice(mid))})`;
 };
 /** A string constant; the unit separator written as an escape (E''). */
 const sqlLiteral = (s: string) => (s.includes(SEP) ? `E'${s.replaceAll("'", "''").replaceAll(SEP, '\\x1f')}'` : `'${s.replaceAll("'", "''")}'`);
@@ -210,9 +219,12 @@ const sqlLiteral = (s: string) => (s.includes(SEP) ? `E'${s.replaceAll("'", "''"
  * character): JavaScript checks it against the payload hash, which stands in the line between separators
  * (sha256 in PostgreSQL was a sixth of its time).
  */
-const RECORD = sql.raw(`c.seq::text || coalesce(' ' || c.format::text || ' ' || e.id::text || ' "' || c.hash || '""' || c.prev_hash || '"' ||
-       CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END
-       || E'\\x1f' || e.payload::text, '')`);
+const RECORD = sql.raw(`c.seq::text || coalesce(${concatTree([
+  concatTree([`' '`, 'c.format::text', `' '`, 'e.id::text', `' "'`, 'c.hash', `'""'`, 'c.prev_hash', `'"'`]),
+  `CASE c.format WHEN 1 THEN CASE WHEN e.mac IS NULL AND e.mac_kid IS NULL THEN ${lineSql(V1_FIELDS)} END WHEN 2 THEN ${lineSql(V2_FIELDS)} WHEN 3 THEN ${lineSql(V2_FIELDS)} END`,
+  `E'\\x1f'`,
+  'e.payload::text',
+])}, '')`);
 
 // Records are joined in chunks of up to CHUNK positions. One text per page would have PostgreSQL grow a buffer
 // of several MiB (fresh memory, page faults) every time; texts of ~130 KB are reused, and in V8 they are still
@@ -232,7 +244,7 @@ export interface LineChunk {
  * chunks are aggregated as the rows come (the sort is of the narrow chain rows, already in order), not after a
  * sort or a hash of the wide joined rows that would spill to disk beyond work_mem. The walk takes them in any order.
  */
-async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<LineChunk[]> {
+export async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<LineChunk[]> {
   const chunked = sql`(SELECT *, seq / ${sql.raw(String(CHUNK))} AS chunk FROM ${chainAfter(afterSeq, limit)} p ORDER BY chunk)`;
   const rows = rowsOf<{ n: string | number; first: string | number; last: string | number; records: string }>(
     await db.execute(sql`
@@ -243,62 +255,149 @@ async function lineChunks(db: Db, afterSeq: number, limit: number): Promise<Line
   return rows.map((r) => ({ n: Number(r.n), first: Number(r.first), last: Number(r.last), records: r.records }));
 }
 
-/** A row whose record gives a canonical line, with what the walker needs beside it. */
-interface RowLine {
-  format: number;
-  entryId: number;
-  hash: string;
-  prevHash: string;
-  line: string;
+/**
+ * The rows of line chunks after a position, in the order read, as the walk settles them. Index i is one row:
+ * `formats[i]` is 0 where it must be checked from its columns, else its line hashed to its stored hash, and
+ * `entryIds`, `prevs`, `hashes` hold what the walker needs (the hash as this process computed it).
+ * Flat arrays, not an object a row: the walk reads 200,000 rows a second.
+ */
+interface Settled {
+  seqs: number[];
+  formats: number[];
+  entryIds: number[];
+  prevs: string[];
+  hashes: string[];
+  /** prevHash + line of each settled row ('' for the others): only for lineRecords (tests). */
+  inputs: string[] | undefined;
+}
+
+/** Digits from `i` as a number where they are 1 to 15 of them (exact) and end at `stop`: else -1. */
+function digitsAt(text: string, i: number, stop: number): number {
+  let v = 0;
+  const start = i;
+  for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) v = v * 10 + (c - 48);
+  return i === stop && i > start && i - start <= 15 ? v : -1;
 }
 
 /**
- * Visits the rows of line chunks after position `after`, chunk by chunk in the order given, each with its
- * line where its record gives one that can be hashed (undefined: check it from its columns; lineOfRecord says
- * when a record gives none). A chunk holding more records than it has rows (a stored line break split one) is
- * not parsed: every position from its first to its last is visited without a line.
+ * Settles the rows of line chunks after position `after`, chunk by chunk in the order given: a row whose
+ * record gives a canonical line (settleRecord) that hashes to its stored hash is settled here; every other
+ * row is left to its columns. A chunk holding more records than it has rows (a stored line break split one)
+ * is not parsed: every position from its first to its last is left to its columns.
  */
-function visitRecords(chunks: LineChunk[], after: number, visit: (seq: number, line: RowLine | undefined) => void): void {
-  const times = new IsoCache();
+function settleChunks(chunks: LineChunk[], after: number, keepInputs: boolean): Settled {
+  const s: Settled = { seqs: [], formats: [], entryIds: [], prevs: [], hashes: [], inputs: keepInputs ? [] : undefined };
+  const r = new RecordScan();
   for (const chunk of chunks) {
     const { records: text } = chunk;
     let count = 1;
     for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) count++;
     if (count !== chunk.n) {
-      for (let seq = Math.max(chunk.first, after + 1); seq <= chunk.last; seq++) visit(seq, undefined);
+      for (let seq = Math.max(chunk.first, after + 1); seq <= chunk.last; seq++) s.seqs.push(seq), s.formats.push(0), s.entryIds.push(0), s.prevs.push(''), s.hashes.push(''), s.inputs?.push('');
       continue;
     }
-    let backslash = text.indexOf('\\');
+    r.backslash = text.indexOf('\\');
     for (let p = 0; p <= text.length; ) {
       let end = text.indexOf('\n', p);
       if (end === -1) end = text.length;
-      if (backslash !== -1 && backslash < p) backslash = text.indexOf('\\', p);
-      const s1 = text.indexOf(' ', p);
-      const bare = s1 === -1 || s1 > end;
-      const seq = Number(text.slice(p, bare ? end : s1));
+      if (r.backslash !== -1 && r.backslash < p) r.backslash = text.indexOf('\\', p);
+      // `seq` alone, or `seq format entryId "hash""prevHash"line␟payload`.
+      let s1 = text.indexOf(' ', p);
+      if (s1 === -1 || s1 > end) s1 = end;
+      let seq = digitsAt(text, p, s1);
+      if (seq === -1) seq = Number(text.slice(p, s1));
+      const from = s1;
       p = end + 1;
       if (!(seq > after)) continue;
-      if (bare) {
-        visit(seq, undefined);
-        continue;
-      }
-      // `format entryId "hash""prevHash"line`: a hash of 64 characters (one is compared with the hex digest)
-      // and a prevHash of 64 without a quote, so both are the stored values and the line starts where it does.
-      const format = text.charCodeAt(s1 + 1) - 48;
-      const s3 = text.indexOf(' ', s1 + 3);
-      const q = s3 + 1;
-      if (format >= 1 && format <= 3 && text.charCodeAt(s1 + 2) === 32 && s3 !== -1 && q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34) {
-        const prevHash = text.slice(q + 67, q + 131);
-        if (!prevHash.includes('"')) {
-          const line = lineOfRecord(format, text, q + 132, end, times, backslash);
-          if (line !== undefined) {
-            visit(seq, { format, entryId: Number(text.slice(s1 + 3, s3)), hash: text.slice(q + 1, q + 65), prevHash, line });
-            continue;
-          }
-        }
-      }
-      visit(seq, undefined);
+      const settled = from < end && r.settle(text, from, end);
+      s.seqs.push(seq);
+      s.formats.push(settled ? r.format : 0);
+      s.entryIds.push(settled ? r.entryId : 0);
+      s.prevs.push(settled ? r.prevHash : '');
+      s.hashes.push(settled ? r.hash : '');
+      s.inputs?.push(settled ? r.input : '');
     }
+  }
+  return s;
+}
+
+/**
+ * One record's check, with what it reuses from row to row: the separator positions, the last two times
+ * made ISO, and the hash of the row settled before (most rows' prevHash: compared in place, not sliced).
+ */
+class RecordScan {
+  /** The first backslash at or after the record's start (-1: none in the chunk from there). */
+  backslash = -1;
+  format = 0;
+  entryId = 0;
+  prevHash = '';
+  hash = '';
+  input = '';
+  readonly #cut = new Int32Array(7);
+  #times = ['', ''];
+  #isos: (string | undefined)[] = [undefined, undefined];
+  #next = 0;
+
+  /**
+   * Does the record from `s1` (the space after its position) to `end`, `␠format␠entryId␠"hash""prevHash"line␟payload`,
+   * give a canonical line that hashes to its hash? The hash and prevHash stand between quotes at fixed places
+   * (64 characters each; the prevHash without a quote), so both are the stored values and the line starts where
+   * it does. In the database's line each time stands between two unit separators (U+001F) as PostgreSQL's text
+   * of it (cheaper than to_char), made ISO here, and so does the payload hash, which the payload after the last
+   * separator must hash to. Any other number of separators means a value holds one, and a backslash before the
+   * payload means the line may stand for other values than the stored ones: then false, and the row is checked
+   * from its columns. The line is hashed as `prevHash + line`, one flat string built once.
+   */
+  settle(text: string, s1: number, end: number): boolean {
+    const format = text.charCodeAt(s1 + 1) - 48;
+    if (!(format >= 1 && format <= 3) || text.charCodeAt(s1 + 2) !== 32) return false;
+    const s3 = text.indexOf(' ', s1 + 3);
+    if (s3 === -1 || s3 > end) return false;
+    const entryId = digitsAt(text, s1 + 3, s3);
+    const q = s3 + 1;
+    if (entryId === -1 || !(q + 132 < end && text.charCodeAt(q) === 34 && text.charCodeAt(q + 65) === 34 && text.charCodeAt(q + 66) === 34 && text.charCodeAt(q + 131) === 34)) return false;
+    const slots = format === 1 ? 5 : 7;
+    const cut = this.#cut;
+    let n = 0;
+    for (let i = text.indexOf(SEP, q + 132); i !== -1 && i < end; i = text.indexOf(SEP, i + 1)) {
+      if (n === slots) return false;
+      cut[n++] = i;
+    }
+    if (n !== slots || (this.backslash !== -1 && this.backslash < cut[slots - 1]!)) return false;
+    const payloadHash = digest('sha256', text.slice(cut[slots - 1]! + 1, end), 'hex');
+    if (text.slice(cut[2]! + 1, cut[3]!) !== payloadHash) return false;
+    const occurredAt = this.#iso(text, cut[0]! + 1, cut[1]!);
+    if (occurredAt === undefined) return false;
+    const last = this.hash;
+    let prevHash = text.slice(q + 67, q + 131);
+    if (prevHash === last) prevHash = last;
+    else if (prevHash.includes('"')) return false;
+    let input = prevHash + text.slice(q + 132, cut[0]!) + occurredAt + text.slice(cut[1]! + 1, cut[2]!) + payloadHash + text.slice(cut[3]! + 1, cut[4]!);
+    if (format !== 1) {
+      const sealedAt = this.#iso(text, cut[4]! + 1, cut[5]!);
+      if (sealedAt === undefined) return false;
+      input += sealedAt + text.slice(cut[5]! + 1, cut[6]!);
+    }
+    const hash = digest(format === 3 ? 'sm3' : 'sha256', input, 'hex');
+    if (text.slice(q + 1, q + 65) !== hash) return false;
+    this.format = format;
+    this.entryId = entryId;
+    this.prevHash = prevHash;
+    this.hash = hash;
+    this.input = input;
+    return true;
+  }
+
+  /** isoOfUtcText of the text from `a` to `b`, remembering its last two answers (the occurred and the sealed time). */
+  #iso(text: string, a: number, b: number): string | undefined {
+    const t = this.#times;
+    const s = text.slice(a, b);
+    if (s === t[0]) return this.#isos[0];
+    if (s === t[1]) return this.#isos[1];
+    const i = this.#next;
+    this.#next = 1 - i;
+    t[i] = s;
+    return (this.#isos[i] = isoOfUtcText(s));
   }
 }
 
@@ -316,50 +415,10 @@ export function isoOfUtcText(t: string): string | undefined {
   return `${t.slice(0, 10)}T${t.slice(11, 19)}.${ms}Z`;
 }
 
-/**
- * The canonical line of a record's part from `from` to `end` (`line␟payload`), where the line written by the
- * database equals it and the payload hashes to the payload hash. In the database's line each time stands
- * between two unit separators (U+001F) as PostgreSQL's text of it (cheaper than to_char), made ISO here, and so
- * does the payload hash, compared with the payload's SHA-256. Any other number of separators means a value
- * holds one, and a backslash before the payload (`backslash`: the first at or after the record's start) means
- * the line may stand for other values than the stored ones: then undefined, and the row is checked from its
- * columns.
- */
-function lineOfRecord(format: number, text: string, from: number, end: number, times: IsoCache, backslash: number): string | undefined {
-  const slots = format === 1 ? 5 : 7;
-  const cut: number[] = [];
-  for (let i = text.indexOf(SEP, from); i !== -1 && i < end; i = text.indexOf(SEP, i + 1)) if (cut.push(i) > slots) return undefined;
-  if (cut.length !== slots || (backslash !== -1 && backslash < cut[slots - 1]!)) return undefined;
-  const payloadHash = text.slice(cut[2]! + 1, cut[3]!);
-  if (digest('sha256', text.slice(cut[slots - 1]! + 1, end), 'hex') !== payloadHash) return undefined;
-  const occurredAt = times.iso(text.slice(cut[0]! + 1, cut[1]!));
-  if (occurredAt === undefined) return undefined;
-  const head = text.slice(from, cut[0]!) + occurredAt + text.slice(cut[1]! + 1, cut[2]!) + payloadHash;
-  if (format === 1) return head + text.slice(cut[3]! + 1, cut[4]!);
-  const sealedAt = times.iso(text.slice(cut[4]! + 1, cut[5]!));
-  return sealedAt === undefined ? undefined : head + text.slice(cut[3]! + 1, cut[4]!) + sealedAt + text.slice(cut[5]! + 1, cut[6]!);
-}
-
-/** isoOfUtcText, remembering its last two answers (the occurred and the sealed time). */
-class IsoCache {
-  #in = ['', ''];
-  #out: (string | undefined)[] = [undefined, undefined];
-  #next = 0;
-  iso(t: string): string | undefined {
-    if (t === this.#in[0]) return this.#out[0];
-    if (t === this.#in[1]) return this.#out[1];
-    const i = this.#next;
-    this.#next = 1 - i;
-    this.#in[i] = t;
-    return (this.#out[i] = isoOfUtcText(t));
-  }
-}
-
-/** Indexes of positions in order of position (as they are, when they are already in order). */
-function positionOrder(seqs: number[]): number[] {
-  const order = seqs.map((_, i) => i);
-  for (let i = 1; i < seqs.length; i++) if (!(seqs[i]! > seqs[i - 1]!)) return order.sort((a, b) => seqs[a]! - seqs[b]!);
-  return order;
+/** Indexes of positions in order of position, or undefined where they already are in order. */
+function positionOrder(seqs: number[]): number[] | undefined {
+  for (let i = 1; i < seqs.length; i++) if (!(seqs[i]! > seqs[i - 1]!)) return seqs.map((_, j) => j).sort((a, b) => seqs[a]! - seqs[b]!);
+  return undefined;
 }
 
 /**
@@ -368,15 +427,24 @@ function positionOrder(seqs: number[]): number[] {
  * row's columns, or the bare `seq` of a row that has none: for tests.
  */
 export async function lineRecords(db: Db, afterSeq: number, limit = PAGE): Promise<string[]> {
-  const rows: { seq: number; line: RowLine | undefined }[] = [];
-  visitRecords(await lineChunks(db, afterSeq, limit), afterSeq, (seq, l) => rows.push({ seq, line: l && lineHashHolds(l.format, l.prevHash, l.line, l.hash) ? l : undefined }));
-  const recheck = rows.filter((r) => r.line === undefined).map((r) => r.seq);
+  const s = settleChunks(await lineChunks(db, afterSeq, limit), afterSeq, true);
+  const recheck = s.seqs.filter((_, i) => s.formats[i] === 0);
   const columns = recheck.length > 0 ? await rowsAt(db, recheck) : new Map<number, WalkRow>();
-  return positionOrder(rows.map((r) => r.seq)).map((i) => {
-    const { seq, line } = rows[i]!;
-    const r = line ?? lineOfRow(columns.get(seq));
+  const order = positionOrder(s.seqs) ?? s.seqs.map((_, i) => i);
+  return order.map((i) => {
+    const seq = s.seqs[i]!;
+    const r: RowLine | undefined = s.formats[i] !== 0 ? { format: s.formats[i]!, entryId: s.entryIds[i]!, hash: s.hashes[i]!, prevHash: s.prevs[i]!, line: s.inputs![i]!.slice(s.prevs[i]!.length) } : lineOfRow(columns.get(seq));
     return r ? `${seq} ${r.format} ${r.entryId} ${JSON.stringify(r.hash)}${JSON.stringify(r.prevHash)}${r.line}` : String(seq);
   });
+}
+
+/** A row's canonical line, with what the walker needs beside it. */
+interface RowLine {
+  format: number;
+  entryId: number;
+  hash: string;
+  prevHash: string;
+  line: string;
 }
 
 /** The canonical line of a row read with its columns (what push() hashes), where it has one. */
@@ -413,26 +481,16 @@ async function linePage(db: Db, afterSeq: number, limit: number): Promise<Page> 
  * or passed, on PostgreSQL's word alone: a row passes only where JavaScript found its hash.
  */
 export async function feedLineRecords(walker: ChainWalker, after: number, chunks: LineChunk[], columnsAt: (seqs: number[]) => Promise<Map<number, WalkRow>>): Promise<void> {
-  const seqs: number[] = [];
-  // Set for the rows whose line holds.
-  const formats: number[] = [];
-  const entryIds: number[] = [];
-  const hashes: string[] = [];
-  const prevs: string[] = [];
+  const s = settleChunks(chunks, after, false);
+  const { seqs, formats } = s;
   const recheck: number[] = [];
-  visitRecords(chunks, after, (seq, l) => {
-    const i = seqs.push(seq) - 1;
-    if (l !== undefined && lineHashHolds(l.format, l.prevHash, l.line, l.hash)) {
-      formats[i] = l.format;
-      entryIds[i] = l.entryId;
-      hashes[i] = l.hash;
-      prevs[i] = l.prevHash;
-    } else recheck.push(seq);
-  });
+  for (let i = 0; i < seqs.length; i++) if (formats[i] === 0) recheck.push(seqs[i]!);
   const columns = recheck.length > 0 ? await columnsAt(recheck) : undefined;
-  for (const i of positionOrder(seqs)) {
+  const order = positionOrder(seqs);
+  for (let k = 0; k < seqs.length; k++) {
+    const i = order === undefined ? k : order[k]!;
     const seq = seqs[i]!;
-    if (hashes[i] !== undefined) walker.pushHashed(seq, formats[i]!, entryIds[i]!, prevs[i]!, hashes[i]!);
+    if (formats[i] !== 0) walker.pushHashed(seq, formats[i]!, s.entryIds[i]!, s.prevs[i]!, s.hashes[i]!);
     else {
       const r = columns?.get(seq);
       // Gone since the page was read (only a deletion does that): the next row shows the gap.

@@ -225,6 +225,33 @@ describeDb('第八条、第二十四条 审计链核验：数据库写出的规�
     expect(walkProblems(withMac.problems)).toContainEqual(expect.objectContaining({ reason: 'forged', seq: 24 }));
   });
 
+  it('settles no row on a line whose quotes were moved: text shifted across keys, a null for a string, a longer hash or prevHash', async () => {
+    // The line PostgreSQL writes is the stored values between literal keys, unescaped; it settles a row only
+    // without a backslash. Each edit below tries to have that line (or what JavaScript reads as the line) equal
+    // the sealed one while the columns differ: every such row must go to its columns and be reported there.
+    await mixedChain();
+    const entryAt = (s: number) => `(SELECT entry_id FROM audit_chain WHERE seq = ${s})`;
+    // Positions of the format-2 rows (3 legacy rows first) whose values are plain ('café ü ß', '', 'null').
+    const [cafe, empty, nul] = ['café ü ß', '', 'null'].map((v) => 4 + ESCAPING.indexOf(v));
+    await asSuperuser(testDb, [
+      // The actor's key and value moved into the action, the actor left empty.
+      `UPDATE audit_entries SET action = action || '","actor":"' || actor, actor = '' WHERE id = ${entryAt(cafe!)}`,
+      // A string made null ("afterState":"null" becomes "afterState":null), its two quotes added elsewhere.
+      `UPDATE audit_entries SET after_state = NULL, subject_id = subject_id || '""' WHERE id = ${entryAt(nul!)}`,
+      // A hash column carrying '""prevHash"' and the start of a line: the record's quotes fall where a 64-character
+      // hash and prevHash put them, and JavaScript's line then starts inside the stored hash.
+      `UPDATE audit_chain SET hash = hash || '""' || prev_hash || '"{', prev_hash = '' WHERE seq = ${empty}`,
+      // A prevHash with text after it: the line would start with that text.
+      `UPDATE audit_chain SET prev_hash = prev_hash || '"x' WHERE seq = ${3 + 2 * ESCAPING.length}`,
+    ]);
+    const expected = await reference();
+    expect(expected.filter((p) => p.reason === 'hash_mismatch').map((p) => p.seq)).toEqual(expect.arrayContaining([cafe, nul, empty, 3 + 2 * ESCAPING.length]));
+    for (const pageSize of [4, undefined]) {
+      const report = await verifyChain(db, { pageSize });
+      expect(walkProblems(report.problems)).toEqual(expected);
+    }
+  });
+
   it('walks past a stretch of missing positions at once, however far the next row lies', async () => {
     for (let i = 0; i < 6; i++) await append(ESCAPING[i]!, i);
     await sealPending(db, clock);
