@@ -42,7 +42,8 @@ export function coverageUsageJson(agencyCode: string, q: CoverageQuestion, exclu
         eq(inspections.mode, q.mode),
         inArray(inspections.state, [...COUNTED_STATES]),
         sql`${q.matterCode} = ANY(${inspections.matterCodes})`,
-        sql`${inspections.countedDate} BETWEEN ${`${q.year}-01-01`} AND ${`${q.year}-12-31`}`,
+        // The year's bounds in SQL, so the year can be a placeholder (src/visits/issue-facts.ts renders this once).
+        sql`${inspections.countedDate} BETWEEN make_date(${q.year}::int, 1, 1) AND make_date(${q.year}::int, 12, 31)`,
       )})`
     : sql`0`;
   const own = and(key(samplingCounts), eq(samplingCounts.enterpriseCode, q.enterpriseCode));
