@@ -23,12 +23,15 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (listing) listed.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text).replace(/\s+/g, ' ').slice(0, 160));
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
+// PROBE_DB: another database name, so probes run by several people on one server do not drop each other's.
+const probeDb = process.env.PROBE_DB ?? 'wh327_probe';
+if (!/^[a-z_][a-z0-9_]*$/.test(probeDb)) throw new Error('PROBE_DB must be a plain lower-case identifier');
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
 await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS wh327_probe WITH (FORCE)');
-await admin.query('CREATE DATABASE wh327_probe');
+await admin.query(`DROP DATABASE IF EXISTS ${probeDb} WITH (FORCE)`);
+await admin.query(`CREATE DATABASE ${probeDb}`);
 await admin.end();
-const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${probeDb}` });
 await database.migrate();
 const devKey = generateDevKey();
 const app = await buildApp(benchConfig(), { database, clock: benchClock, devKey, keyring: generateKeyring('p'), logger: false });
@@ -37,6 +40,7 @@ const headers = { authorization: `Bearer ${signDevToken(devKey, { sub: 'o', role
 const times: number[] = [];
 const before = statements;
 const n = Number(process.env.PROBE_N ?? 200);
+const cpu0 = process.cpuUsage();
 for (const [k, id] of w.ids.slice(0, n).entries()) {
   listing = process.env.PROBE_LIST === '1' && k === 1;
   const t0 = performance.now();
@@ -44,17 +48,18 @@ for (const [k, id] of w.ids.slice(0, n).entries()) {
   times.push(performance.now() - t0);
   if (r.statusCode !== 201) console.log(r.statusCode, r.body.slice(0, 200));
 }
+const cpu = process.cpuUsage(cpu0);
 listing = false;
 listed.forEach((text, k) => console.log(k + 1, text));
 const perIssue = (statements - before) / n;
 const issueMs = times.reduce((a, b) => a + b, 0) / n;
 times.sort((a, b) => a - b);
-console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} round trips per issuance`);
+console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} round trips per issuance; this process's CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per issuance`);
 await app.close();
 await database.close();
 
 // The bare transaction, one at a time on one connection, as many times.
-const bare = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/wh327_probe' });
+const bare = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${probeDb}` });
 await bare.connect();
 await bare.query('CREATE TABLE IF NOT EXISTS bench_a (id bigserial primary key, v text); CREATE TABLE IF NOT EXISTS bench_b (id int primary key, v int); INSERT INTO bench_b SELECT g, 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING');
 const t0 = performance.now();
