@@ -32,6 +32,15 @@ describe('statements rendered once per shape (src/db/shaped-statement.ts)', () =
     expect(() => s.render(db, {}, { year: 2026 })).toThrow(/depends on a value outside its placeholders/);
   });
 
+  it('binds a null as NULL, as a direct rendering does, not as its column’s encoding (a jsonb null is not the text null)', () => {
+    const s = new ShapedStatements<{ coverage: unknown; id: string }, object>((tx, v) =>
+      sql`${tx.update(inspections).set({ planCoverage: v.coverage as never }).where(eq(inspections.id, v.id)).getSQL()}`,
+    );
+    expect(s.render(db, {}, { coverage: null, id: 'a' }).params).toEqual([null, 'a']);
+    expect(s.render(db, {}, { coverage: { itemId: 'x' }, id: 'b' }).params).toEqual(['{"itemId":"x"}', 'b']);
+    expect(s.render(db, {}, { coverage: null, id: 'c' }).params).toEqual([null, 'c']);
+  });
+
   it('numbers a per-call tail’s parameters on from the cached ones', () => {
     const s = new ShapedStatements<{ id: string }, object>((_tx, v) => sql`SELECT ${v.id}::text AS a, `);
     const r = s.render(db, {}, { id: 'x' }, sql`${'y'}::text AS b`);
