@@ -24,10 +24,11 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (listing) listed.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text).replace(/\s+/g, ' ').slice(0, 160));
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
+// PROBE_DB: another database name, so probes run by several people on one server do not drop each other's.
+const probeDb = process.env.PROBE_DB ?? 'wh327_probe';
+if (!/^[a-z_][a-z0-9_]*$/.test(probeDb)) throw new Error('PROBE_DB must be a plain lower-case identifier');
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
 await admin.connect();
-const probeDb = process.env.PROBE_DB ?? 'wh327_probe';
-if (!/^[a-z0-9_]+$/.test(probeDb)) throw new Error(`PROBE_DB: ${probeDb}`);
 await admin.query(`DROP DATABASE IF EXISTS ${probeDb} WITH (FORCE)`);
 await admin.query(`CREATE DATABASE ${probeDb}`);
 await admin.end();
@@ -40,6 +41,7 @@ const headers = { authorization: `Bearer ${signDevToken(devKey, { sub: 'o', role
 const times: number[] = [];
 const before = statements;
 const n = Number(process.env.PROBE_N ?? 200);
+const cpu0 = process.cpuUsage();
 for (const [k, id] of w.ids.slice(0, n).entries()) {
   listing = process.env.PROBE_LIST === '1' && k === 1;
   const t0 = performance.now();
@@ -47,12 +49,13 @@ for (const [k, id] of w.ids.slice(0, n).entries()) {
   times.push(performance.now() - t0);
   if (r.statusCode !== 201) console.log(r.statusCode, r.body.slice(0, 200));
 }
+const cpu = process.cpuUsage(cpu0);
 listing = false;
 listed.forEach((text, k) => console.log(k + 1, text));
 const perIssue = (statements - before) / n;
 const issueMs = times.reduce((a, b) => a + b, 0) / n;
 times.sort((a, b) => a - b);
-console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} round trips per issuance`);
+console.log(`issue sequential: p50 ${times[Math.floor(n / 2)]!.toFixed(1)} ms, p90 ${times[Math.floor(n * 0.9)]!.toFixed(1)} ms, ${perIssue.toFixed(1)} round trips per issuance; this process's CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per issuance`);
 await app.close();
 await database.close();
 

@@ -36,6 +36,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'postgres' },
     plots: { type: 'string' },
     json: { type: 'string' },
+    // The database the replay drops and recreates (beside the admin URL's); several replays on one server need distinct names.
+    'db-name': { type: 'string', default: 'wh327_replay' },
     // The year's drawn schemes matched without the API or a database: the matching figure at full scale in seconds.
     'match-only': { type: 'boolean', default: false },
   },
@@ -49,7 +51,8 @@ const log = (s: string) => console.error(`[replay ${((Date.now() - started) / 10
 async function open(): Promise<{ database: Database; label: string }> {
   if (values.db === 'pglite') return { database: await openDatabase({}), label: 'PGlite (in memory)' };
   const adminUrl = values.db === 'postgres' ? (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : values.db!;
-  const name = 'wh327_replay';
+  const name = values['db-name']!;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('--db-name must be a plain lower-case identifier');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { ShapedStatements } from '../db/shaped-statement.js';
 import { agencies, inspections, samplingCounts, samplingPopulations, samplingTotals } from '../db/schema/index.js';
 import { COUNTED_STATES } from '../frequency/facts.js';
 import type { CoverageQuestion, CoverageUsage } from './item-coverage.js';
@@ -15,9 +16,15 @@ import type { CoverageQuestion, CoverageUsage } from './item-coverage.js';
  * inspections) and the district's enterprises (~77 k at 1 M).
  */
 export async function loadCoverageUsage(db: Db, agencyCode: string, q: CoverageQuestion, excludeId: string | null): Promise<CoverageUsage> {
-  const res = await db.execute<{ usage: UsageJson }>(sql`SELECT ${coverageUsageJson(agencyCode, q, excludeId)} AS usage`);
-  return toUsage((res as unknown as { rows: { usage: UsageJson | string }[] }).rows[0]?.usage);
+  const values = { agencyCode, matterCode: q.matterCode, mode: q.mode, enterpriseCode: q.enterpriseCode, year: q.year, excludeId: excludeId ?? '' };
+  const res = await usageStatement.execute<{ usage: UsageJson | string }>(db, { exclude: excludeId !== null }, values);
+  return toUsage(res.rows[0]?.usage);
 }
+
+// Rendered once per shape (src/db/shaped-statement.ts): read on each plan check of a routine inspection.
+const usageStatement = new ShapedStatements<{ agencyCode: string; matterCode: string; mode: CoverageQuestion['mode']; enterpriseCode: string; year: number; excludeId: string }, { exclude: boolean }>(
+  (_db, v, shape) => sql`SELECT ${coverageUsageJson(v.agencyCode, v, shape.exclude ? v.excludeId : null)} AS usage`,
+);
 
 type UsageJson = { same: number; others: number; population: number };
 
@@ -42,7 +49,8 @@ export function coverageUsageJson(agencyCode: string, q: CoverageQuestion, exclu
         eq(inspections.mode, q.mode),
         inArray(inspections.state, [...COUNTED_STATES]),
         sql`${q.matterCode} = ANY(${inspections.matterCodes})`,
-        sql`${inspections.countedDate} BETWEEN ${`${q.year}-01-01`} AND ${`${q.year}-12-31`}`,
+        // The year's bounds in SQL, so the year can be a placeholder (src/visits/issue-facts.ts renders this once).
+        sql`${inspections.countedDate} BETWEEN make_date(${q.year}::int, 1, 1) AND make_date(${q.year}::int, 12, 31)`,
       )})`
     : sql`0`;
   const own = and(key(samplingCounts), eq(samplingCounts.enterpriseCode, q.enterpriseCode));

@@ -1,6 +1,7 @@
 import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { auditIdSql, type DrawnAuditId } from '../audit/append.js';
 import type { Db } from '../db/client.js';
+import { ShapedStatements } from '../db/shaped-statement.js';
 import { fromJsonRows, jsonRowsOf } from '../db/json-rows.js';
 import { agencies, districts, enterprises, frequencyRules, inspectionMatters, inspections, noDisturbList, planItems, plans, planVersions } from '../db/schema/index.js';
 import { historyQuery, noDisturbQuery, rulesInForceQuery, type FrequencyReadAhead } from '../frequency/facts.js';
@@ -70,26 +71,47 @@ export const sameKeys = (a: Inspection, b: Inspection) =>
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown;
 
-/** Every fact the issuance of `p` reads, in one statement (`p`: the row as lockAndPeek returned it). */
-export async function readIssueFacts(tx: Db, p: Inspection, hooks: InspectionHooks): Promise<IssueReadAhead> {
-  const year = Number(p.countedDate.slice(0, 4));
+/** What the facts statement's text depends on; everything else in it is a parameter. */
+interface IssueShape {
+  routine: boolean;
+  matters: number;
+}
+
+/**
+ * The values the facts statement takes, each a parameter (placeholders while its text is rendered, once per
+ * shape: src/db/shaped-statement.ts). Dates derived from the year are values of their own, since a builder
+ * handed a placeholder cannot compute with it.
+ */
+type IssueValues = Record<string, string | number> & {
+  id: string;
+  agencyCode: string;
+  enterpriseCode: string;
+  countedDate: string;
+  mode: string;
+  year: number;
+  historyFrom: string;
+  historyTo: string;
+};
+
+const factsStatement = new ShapedStatements<IssueValues, IssueShape>((tx, v, shape) => {
+  const matters = Array.from({ length: shape.matters }, (_, k) => v[`matter${k}`] as string);
   // The widest span any frequency period can take around a day of this year (a week may cross a new year):
   // loadFrequencyFacts trims it to the span of the rules in force.
-  const history = historyQuery(tx, p.enterpriseCode, addDays(`${year}-01-01`, -6), addDays(`${year}-12-31`, 6));
+  const history = historyQuery(tx, v.enterpriseCode, v.historyFrom, v.historyTo);
   const parts: [string, SQL][] = [
-    ['row', jsonRowsOf(tx.select().from(inspections).where(eq(inspections.id, p.id)).for('update'))],
-    ['agency', jsonRowsOf(tx.select().from(agencies).where(eq(agencies.code, p.agencyCode)))],
-    ['enterprise', jsonRowsOf(tx.select().from(enterprises).where(eq(enterprises.creditCode, p.enterpriseCode)))],
+    ['row', jsonRowsOf(tx.select().from(inspections).where(eq(inspections.id, v.id)).for('update'))],
+    ['agency', jsonRowsOf(tx.select().from(agencies).where(eq(agencies.code, v.agencyCode)))],
+    ['enterprise', jsonRowsOf(tx.select().from(enterprises).where(eq(enterprises.creditCode, v.enterpriseCode)))],
     [
       'districts',
       jsonRowsOf(
-        tx.select().from(districts).where(inArray(districts.code, sql`(SELECT district_code FROM ${agencies} WHERE ${eq(agencies.code, p.agencyCode)}
-                                                                        UNION SELECT district_code FROM ${enterprises} WHERE ${eq(enterprises.creditCode, p.enterpriseCode)})`)),
+        tx.select().from(districts).where(inArray(districts.code, sql`(SELECT district_code FROM ${agencies} WHERE ${eq(agencies.code, v.agencyCode)}
+                                                                        UNION SELECT district_code FROM ${enterprises} WHERE ${eq(enterprises.creditCode, v.enterpriseCode)})`)),
       ),
     ],
-    ...p.matterCodes.map((m, k): [string, SQL] => [`matter${k}`, jsonRowsOf(publishedMatterQuery(tx, p.agencyCode, m, p.countedDate))]),
-    ['rules', jsonRowsOf(rulesInForceQuery(tx, p.countedDate))],
-    ['no_disturb', jsonRowsOf(noDisturbQuery(tx, p.enterpriseCode))],
+    ...matters.map((m, k): [string, SQL] => [`matter${k}`, jsonRowsOf(publishedMatterQuery(tx, v.agencyCode, m, v.countedDate))]),
+    ['rules', jsonRowsOf(rulesInForceQuery(tx, v.countedDate))],
+    ['no_disturb', jsonRowsOf(noDisturbQuery(tx, v.enterpriseCode))],
     ['history', jsonRowsOf(history)],
     [
       'domains',
@@ -97,14 +119,32 @@ export async function readIssueFacts(tx: Db, p: Inspection, hooks: InspectionHoo
              FROM (SELECT DISTINCT agency_code, matter_code, domain FROM ${inspectionMatters}
                     WHERE (agency_code, matter_code) IN (SELECT h.agency_code, unnest(h.matter_codes) FROM (${history}) AS h)) AS m)`,
     ],
-    ['hooks', hooks.codeReads ? hooks.codeReads(p) : sql`NULL::json`],
   ];
-  if (p.kind === 'routine') {
-    const planId = sql`(SELECT ${plans.id} FROM ${plans} WHERE ${plans.agencyCode} = ${p.agencyCode} AND ${plans.year} = ${year})`;
-    parts.push(['plan', jsonRowsOf(planForQuery(tx, p.agencyCode, year, 'share'))], ['items', jsonRowsOf(planItemsQuery(tx, planId))], ['version', jsonRowsOf(lastFiledVersionQuery(tx, planId))]);
-    p.matterCodes.forEach((m, k) => parts.push([`usage${k}`, coverageUsageJson(p.agencyCode, { matterCode: m, mode: p.mode, enterpriseCode: p.enterpriseCode, year }, p.id)]));
+  if (shape.routine) {
+    const planId = sql`(SELECT ${plans.id} FROM ${plans} WHERE ${plans.agencyCode} = ${v.agencyCode} AND ${plans.year} = ${v.year})`;
+    parts.push(['plan', jsonRowsOf(planForQuery(tx, v.agencyCode, v.year, 'share'))], ['items', jsonRowsOf(planItemsQuery(tx, planId))], ['version', jsonRowsOf(lastFiledVersionQuery(tx, planId))]);
+    matters.forEach((m, k) => parts.push([`usage${k}`, coverageUsageJson(v.agencyCode, { matterCode: m, mode: v.mode as Inspection['mode'], enterpriseCode: v.enterpriseCode, year: v.year }, v.id)]));
   }
-  const res = await tx.execute(sql`SELECT ${sql.join(parts.map(([k, v]) => sql`${v} AS ${sql.identifier(k)}`), sql`, `)}, ${auditIdSql({ agencyCode: p.agencyCode })}`);
+  // The hooks' reads come last, rendered on each call (their builders may compute from the inspection's values).
+  return sql`SELECT ${sql.join(parts.map(([k, val]) => sql`${val} AS ${sql.identifier(k)}`), sql`, `)}, ${auditIdSql({ agencyCode: v.agencyCode })}, `;
+});
+
+/** Every fact the issuance of `p` reads, in one statement (`p`: the row as lockAndPeek returned it). */
+export async function readIssueFacts(tx: Db, p: Inspection, hooks: InspectionHooks): Promise<IssueReadAhead> {
+  const year = Number(p.countedDate.slice(0, 4));
+  const values: IssueValues = {
+    id: p.id,
+    agencyCode: p.agencyCode,
+    enterpriseCode: p.enterpriseCode,
+    countedDate: p.countedDate,
+    mode: p.mode,
+    year,
+    historyFrom: addDays(`${year}-01-01`, -6),
+    historyTo: addDays(`${year}-12-31`, 6),
+    ...Object.fromEntries(p.matterCodes.map((m, k) => [`matter${k}`, m])),
+  };
+  const hooksPart = sql`${hooks.codeReads ? hooks.codeReads(p) : sql`NULL::json`} AS "hooks"`;
+  const res = await factsStatement.execute(tx, { routine: p.kind === 'routine', matters: p.matterCodes.length }, values, hooksPart);
   const r = (res as unknown as { rows: Record<string, unknown>[] }).rows[0]!;
   const agency = fromJsonRows(agencies, json(r.agency))[0];
   const [version] = fromJsonRows(planVersions, json(r.version ?? '[]'));

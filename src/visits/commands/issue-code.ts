@@ -5,6 +5,7 @@ import type { CodeFacts } from '../../codes/facts.js';
 import type { Keyring } from '../../codes/keyring.js';
 import type { CommandScope } from '../../commands/command.js';
 import type { Db } from '../../db/client.js';
+import { ShapedStatements } from '../../db/shaped-statement.js';
 import { inspectionCodes, inspections } from '../../db/schema/index.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RuleResult } from '../../rules/result.js';
@@ -70,6 +71,24 @@ export interface VisitToCode {
 }
 
 /**
+ * The single-part issuance's code row and move, as the head of one WITH statement (the audit entry's CTEs and the
+ * final count follow, built per call): rendered once per shape (src/db/shaped-statement.ts), since drizzle's
+ * rendering of the insert and the update cost about as much CPU as the rest of the write.
+ */
+const writesStatement = new ShapedStatements<Record<string, unknown>, { patch: string[] }>((tx, v, shape) => {
+  const codeRow = tx.insert(inspectionCodes).values({
+    code: v.code, inspectionId: v.inspectionId, kid: v.kid, signature: v.signature, compactSignature: v.compactSignature, facts: v.facts,
+    validFrom: v.validFrom, validTo: v.validTo, state: 'active', issuedBy: v.issuedBy, issuedAt: v.at,
+  } as typeof inspectionCodes.$inferInsert);
+  const moved = tx
+    .update(inspections)
+    .set({ state: v.after, ...Object.fromEntries(shape.patch.map((k) => [k, v[`patch.${k}`]])), version: v.nextVersion, updatedAt: v.at } as Partial<NewInspection>)
+    .where(and(eq(inspections.id, v.partId as string), eq(inspections.version, v.version as number)))
+    .returning({ id: inspections.id });
+  return sql`WITH code_row AS (${codeRow.getSQL()}), moved AS (${moved.getSQL()}), `;
+});
+
+/**
  * Issues a visit's code (Art. 17(1), and Art. 29 for a joint visit): every part's transition is decided
  * first (the machine refuses by the failed rules or by the state), then the code — a new id, the facts,
  * the signature (the one place a code is signed), the row — and each part moves with its audit entry.
@@ -93,17 +112,12 @@ export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Princip
     inspectorCount: v.inspectorCount,
   };
   const { kid, signature, compactSignature } = keyring.sign(facts);
-  const codeRow = tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
+  const codeRow = () => tx.insert(inspectionCodes).values({ code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, state: 'active', issuedBy: actor.sub, issuedAt: at });
   const single = moves.length === 1 && v.drawnAudit && scope.auditCtes ? moves[0]! : null;
   if (single) {
     // One round trip for the three writes: the code, the row's move (checked against the version it was read
     // at) and its audit entry, whose id was drawn with the facts so its MAC covers it (src/audit/append.ts).
     const { part, after } = single;
-    const moved = tx
-      .update(inspections)
-      .set({ state: after, ...v.patch?.(part), version: part.version + 1, updatedAt: at })
-      .where(and(eq(inspections.id, part.id), eq(inspections.version, part.version)))
-      .returning({ id: inspections.id });
     const entry = scope.auditCtes!(
       {
         action: 'inspection.code_issued', subjectType: 'inspection', subjectId: part.id, agencyCode: part.agencyCode, enterpriseCode: part.enterpriseCode,
@@ -111,9 +125,19 @@ export async function issueVisitCode(tx: Db, scope: CommandScope, actor: Princip
       },
       v.drawnAudit!,
     );
-    const res = await tx.execute(sql`WITH code_row AS (${codeRow.getSQL()}), moved AS (${moved.getSQL()}), ${entry} SELECT count(*) AS n FROM moved`);
-    if (Number((res as unknown as { rows: { n: string | number }[] }).rows[0]?.n ?? 0) === 0) throw new DomainError('VERSION_CONFLICT', '检查记录已被他人修改，请刷新后重试');
-  } else await codeRow;
+    // The code and the move are rendered once per shape (the patch's columns); the audit entry, built from the values, on each call.
+    const patch = Object.entries(v.patch?.(part) ?? {}).filter(([, value]) => value !== undefined);
+    const res = await writesStatement.execute<{ n: string | number }>(
+      tx,
+      { patch: patch.map(([k]) => k) },
+      {
+        code, inspectionId: v.lead.id, kid, signature, compactSignature, facts, validFrom, validTo: v.windowEnd, issuedBy: actor.sub, at,
+        partId: part.id, after, version: part.version, nextVersion: part.version + 1, ...Object.fromEntries(patch.map(([k, value]) => [`patch.${k}`, value])),
+      },
+      sql`${entry} SELECT count(*) AS n FROM moved`,
+    );
+    if (Number(res.rows[0]?.n ?? 0) === 0) throw new DomainError('VERSION_CONFLICT', '检查记录已被他人修改，请刷新后重试');
+  } else await codeRow();
   for (const { part, after } of single ? [] : moves) {
     await updateInspection(tx, part, { state: after, ...v.patch?.(part) }, at);
     await audit({
