@@ -144,21 +144,34 @@ const SCAN_WORK_MEM = '256MB';
 export async function countsOverThresholdScan(
   tx: Db,
   q: ThresholdQuery,
-  scope: { rules: SQL; needsRiskClass: boolean },
+  scope: ScanScope,
   after: GroupKey | null,
   limit: number,
 ): Promise<OverThreshold[]> {
-  // For this statement and the rest of its batch's transaction: the aggregation in memory, and no JIT (the
-  // expressions are simple; compiling them cost more than it saved in the range statements' plans).
-  await tx.execute(sql`SELECT set_config('work_mem', ${SCAN_WORK_MEM}, true), set_config('jit', 'off', true)`);
+  await tx.execute(scanSettings());
+  return rowsOf<OverThreshold>(tx, scanStatement(q, scope, after, limit));
+}
+
+export interface ScanScope {
+  /** Which thresholds (r) are counted, possibly per agency (i.agency_code). */
+  rules: SQL;
+  needsRiskClass: boolean;
+}
+
+/**
+ * For the scan and the rest of its batch's transaction: the aggregation in memory, and no JIT (compiling the
+ * expressions of a plan costed in millions of rows takes seconds and saves less on these simple expressions).
+ */
+export const scanSettings = () => sql`SELECT set_config('work_mem', ${SCAN_WORK_MEM}, true), set_config('jit', 'off', true)`;
+
+/** The scan's statement (bench/probe-scan.ts explains it). */
+export function scanStatement(q: ThresholdQuery, scope: ScanScope, after: GroupKey | null, limit: number | null): SQL {
   const riskClass = scope.needsRiskClass
     ? { column: sql`e.risk_class`, join: sql`LEFT JOIN enterprises e ON e.credit_code = i.enterprise_code` }
     : { column: sql`NULL::text`, join: sql`` };
-  return rowsOf<OverThreshold>(
-    tx,
-    // No CTE: a CTE scan is parallel-restricted, and materializing millions of rows would spill them to disk; the
-    // inspections' side stays in the parallel part of the plan, the domains' small aggregate is read by each worker.
-    sql`SELECT g.frequency_rule_id, g.enterprise_code, g.agency_code, g.period_start, a.district_code FROM (
+  // No CTE: a CTE scan is parallel-restricted, and materializing millions of rows would spill them to disk; the
+  // inspections' side stays in the parallel part of the plan, the domains' small aggregate is read by each worker.
+  return sql`SELECT g.frequency_rule_id, g.enterprise_code, g.agency_code, g.period_start, a.district_code FROM (
           SELECT d.*, to_char(d.period_day, 'YYYY-MM-DD') AS period_start FROM (
             SELECT r.id AS frequency_rule_id, i.enterprise_code, i.agency_code, ${PERIOD_DAY} AS period_day,
                    r.max_count, r.effective_from, max(i.counted_date) AS last_date
@@ -180,8 +193,7 @@ export async function countsOverThresholdScan(
           ${after === null ? sql`` : sql`AND (${GROUP_ORDER}) > (${after.enterprise_code}, ${after.period_start}, ${after.agency_code}, ${after.frequency_rule_id})`}
           AND ${notYetFlagged(q.rule, 'enterprise', sql.raw('g.enterprise_code'), OCCURRENCE)}
         ORDER BY ${GROUP_ORDER}
-        LIMIT ${limit}`,
-  );
+        ${limit === null ? sql`` : sql`LIMIT ${limit}`}`;
 }
 
 /** The thresholds named by a batch, as the pure rule functions take them. */
