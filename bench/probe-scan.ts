@@ -24,6 +24,7 @@ const { values } = parseArgs({
     limit: { type: 'string', default: '100000' },
     explain: { type: 'boolean', default: false },
     today: { type: 'string' },
+    set: { type: 'string', multiple: true },
   },
 });
 const config = loadConfig();
@@ -45,6 +46,11 @@ await database.db
       sql`SELECT EXISTS (SELECT 1 FROM frequency_rules r WHERE r.kind = ${q.kind} AND r.risk_class IS NOT NULL AND ${rules}) AS graded`,
     );
     await tx.execute(scanSettings());
+    // Settings to try beside the sweeper's (--set name=value, repeatable).
+    for (const kv of values.set ?? []) {
+      const [name, value] = kv.split('=');
+      await tx.execute(sql`SELECT set_config(${name}, ${value}, true)`);
+    }
     const statement = scanStatement(q, { rules, needsRiskClass: graded!.graded }, null, limit);
     const t0 = Date.now();
     if (values.explain) {

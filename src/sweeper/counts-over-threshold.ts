@@ -120,11 +120,11 @@ export async function countsOverThreshold(tx: Db, q: ThresholdQuery, reach: Reac
 export type GroupKey = Pick<OverThreshold, 'enterprise_code' | 'period_start' | 'agency_code' | 'frequency_rule_id'>;
 
 /**
- * Memory for one full scan's hash aggregation and joins, per process (the leader and each parallel worker; hash
- * nodes may use hash_mem_multiplier times this, 2 by default). At 10 M inspections a cold pass aggregates ~6 M
- * groups of (threshold, enterprise, agency, period); with the default 4 MB the hash aggregate spills them to disk in
- * many batches. 256 MB keeps a pass over one threshold in memory and bounds the cold pass at a few GB on a
- * 23 GB server; a larger aggregate still completes, spilling.
+ * Memory for one full scan's hash aggregation and joins, per process (hash nodes may use hash_mem_multiplier times
+ * this, 2 by default). At 10 M inspections pass D's scan over one any-agency threshold aggregates 1.7 M groups of
+ * (threshold, enterprise, agency, period) in 418 MB, in one batch; a cold pass over the five demo thresholds
+ * aggregates 10.2 M (5.1 M over their threshold) and spills (2.2 GB on disk in 5 batches) but completes. With the default 4 MB even one
+ * threshold's aggregate would spill in hundreds of batches.
  */
 const SCAN_WORK_MEM = '256MB';
 
@@ -148,8 +148,16 @@ export async function countsOverThresholdScan(
   after: GroupKey | null,
   limit: number,
 ): Promise<OverThreshold[]> {
+  const [before] = await rowsOf<{ sort: string; setup: string; tuple: string }>(
+    tx,
+    sql`SELECT current_setting('enable_sort') AS sort, current_setting('parallel_setup_cost') AS setup, current_setting('parallel_tuple_cost') AS tuple`,
+  );
   await tx.execute(scanSettings());
-  return rowsOf<OverThreshold>(tx, scanStatement(q, scope, after, limit));
+  const groups = await rowsOf<OverThreshold>(tx, scanStatement(q, scope, after, limit));
+  // The flags raised next in the batch plan as usual.
+  await tx.execute(sql`SELECT set_config('enable_sort', ${before!.sort}, true), set_config('parallel_setup_cost', ${before!.setup}, true),
+                              set_config('parallel_tuple_cost', ${before!.tuple}, true)`);
+  return groups;
 }
 
 export interface ScanScope {
@@ -159,10 +167,17 @@ export interface ScanScope {
 }
 
 /**
- * For the scan and the rest of its batch's transaction: the aggregation in memory, and no JIT (compiling the
- * expressions of a plan costed in millions of rows takes seconds and saves less on these simple expressions).
+ * For the scan (and the rest of its batch's transaction for work_mem and jit): the aggregation in memory, no JIT
+ * (compiling the expressions of a plan costed in millions of rows takes seconds and saves less on these simple
+ * expressions), hash aggregation rather than a sort, and a parallel scan. The planner underestimates the pairs of
+ * (threshold, inspection) by two orders of magnitude (98 k for 10 M at 10 M rows: it cannot see that an
+ * any-agency threshold matches every row), so by its costs it sorted the 10 M pairs (external merge, 724 MB on
+ * disk: 138 s for pass D) and kept the scan serial; with sorting discouraged and parallel tuples costed as cheap it
+ * hash-aggregates them in memory (418 MB, one batch) behind a Parallel Seq Scan: 32 s (docs/BENCHMARKS.md).
  */
-export const scanSettings = () => sql`SELECT set_config('work_mem', ${SCAN_WORK_MEM}, true), set_config('jit', 'off', true)`;
+export const scanSettings = () =>
+  sql`SELECT set_config('work_mem', ${SCAN_WORK_MEM}, true), set_config('jit', 'off', true), set_config('enable_sort', 'off', true),
+             set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.001', true)`;
 
 /** The scan's statement (bench/probe-scan.ts explains it). */
 export function scanStatement(q: ThresholdQuery, scope: ScanScope, after: GroupKey | null, limit: number | null): SQL {

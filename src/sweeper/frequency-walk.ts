@@ -16,10 +16,11 @@ const STATEMENTS_PER_BATCH = 10;
 /**
  * From how many changed enterprises a pass runs one full scan instead of the listed statements. The listed path
  * costs ~5 s per 1,000 changed enterprises at 10 M rows (pass C of "Sweeper pass at 10 M", load ~20: 4.9 s for
- * 1,000), growing with the change set; the full scan costs what the table costs, ~25 s for the cap job at 10 M and
- * load ~7 (pass D there, measured with this constant's branch), whatever changed. They meet near 5,000 enterprises
- * at 10 M; on a smaller table the scan is cheaper and the crossover lower, but there both paths take seconds, so one
- * constant, chosen where it matters.
+ * 1,000), growing with the change set; the full scan costs what the table costs, 32 s for the cap job at 10 M and
+ * load ~6 (pass D there), whatever changed. They meet near 6,000 enterprises at 10 M; rounded down, since the
+ * listed statements' time was measured at a lighter share of the machine than the scan's. On a smaller table the
+ * scan is cheaper and the true crossover lower, but there both paths take seconds, so one constant, chosen where
+ * it matters.
  */
 export const SCAN_FROM_ENTERPRISES = 5_000;
 /**
