@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { RuleId } from '../rules/catalog.js';
 import type { RelabellingSettings } from '../declarations/settings.js';
+import type { WalkTuning } from './frequency-walk.js';
 
 /**
  * A due-date job of the sweeper (DESIGN.md: durable time). Deadlines are columns; a job selects the rows
@@ -30,6 +31,8 @@ export interface SweepOptions {
   relabelling?: RelabellingSettings;
   /** Rows per transaction: short transactions keep row locks brief. */
   batchSize?: number;
+  /** When the frequency detectors scan every enterprise instead of listing the changed ones (src/sweeper/frequency-walk.ts). */
+  frequencyWalk?: WalkTuning;
 }
 
 export interface SweepContext {

@@ -6,6 +6,7 @@ import { withAuditMac, type AuditMacKeys } from '../audit/mac.js';
 import type { SweepContext, SweepJob, SweepOptions } from './job.js';
 import { SWEEP_JOBS } from './registry.js';
 import { alertIfCalendarMissing } from './calendar-alert.js';
+import { DEFAULT_WALK } from './frequency-walk.js';
 
 export type { SweepOptions } from './job.js';
 
@@ -51,6 +52,7 @@ export function sweepOptions(config: Config): Required<SweepOptions> {
     caseMergeWindowDays: config.caseMergeWindowDays,
     relabelling: config.relabelling,
     batchSize: BATCH_SIZE,
+    frequencyWalk: DEFAULT_WALK,
   };
 }
 

@@ -36,7 +36,7 @@ export async function flagCountsOverThreshold(
   passes.set(ctx, byJob);
   let walk = byJob.get(q.job);
   if (!walk) {
-    walk = newWalk(await passScope(tx, q.job, q.kind));
+    walk = newWalk(await passScope(tx, q.job, q.kind), ctx.options.frequencyWalk);
     byJob.set(q.job, walk);
   }
   const groups = await nextGroups(tx, q, walk, limit);
