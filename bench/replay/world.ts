@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { agencies, districts, enterprises, inspectionMatters } from '../../src/db/schema/index.js';
 import { scopeOf, type EntityType } from '../../src/registry/entity-scope.js';
@@ -60,7 +61,15 @@ export async function buildWorld(db: Db, seed: number, fraction: number, at: Dat
   for (let i = 0; i < matterRows.length; i += 500) await db.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
 
   const { enterprises: out, rows } = drawEnterprises(seed, fraction, at);
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(enterprises).values(rows.slice(i, i + 1000));
+  // At full scale (600 k) the per-row trigger keeping the sampling populations updates one of 17 rows 600 k times,
+  // each update a new version of a hot row: off during the insert and rebuilt once after it, as seed:scale does.
+  const bulk = rows.length > 10_000;
+  if (bulk) await db.execute(sql`ALTER TABLE enterprises DISABLE TRIGGER enterprises_sampling_populations`);
+  for (let i = 0; i < rows.length; i += 5000) await db.insert(enterprises).values(rows.slice(i, i + 5000));
+  if (bulk) {
+    await db.execute(sql`ALTER TABLE enterprises ENABLE TRIGGER enterprises_sampling_populations`);
+    await db.execute(sql`SELECT sampling_counts_rebuild()`);
+  }
   await db.transaction((tx) => seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, rows.map((r) => ({ creditCode: r.creditCode, riskClass: r.riskClass ?? null, scope: r.scope }))));
   return { enterprises: out, agencyCodes: agencyRows.filter((a) => !a.isJusticeBureau).map((a) => a.code) };
 }
