@@ -8,7 +8,7 @@ import { projectPath } from '../../src/paths.js';
 import type { ManualClock } from '../../src/time/clock.js';
 import { pickDays } from './days.js';
 import { driveYear } from './drive.js';
-import { makeLoader } from './load.js';
+import { makeFinisher, makeLoader } from './load.js';
 import { matchJointVisits, visitsWithGrouping, type SchemeRecord } from './matching.js';
 import { FULL_SCALE_ENTERPRISES, YEAR } from './model.js';
 import type { Schedule } from './schedule.js';
@@ -48,7 +48,7 @@ export async function runFullScale(o: {
   const load0 = loadavg()[0]!;
   const loads: number[] = [load0];
   const sampler = setInterval(() => loads.push(loadavg()[0]!), 30_000);
-  const result = await driveYear(o.app, db, o.clock, o.devKey, schedule, log, { driven, load: makeLoader(db, schedule.workdays) });
+  const result = await driveYear(o.app, db, o.clock, o.devKey, schedule, log, { driven, load: makeLoader(db, schedule.workdays), finish: makeFinisher(db, schedule.workdays) });
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   const load1 = loadavg()[0]!;
@@ -101,8 +101,8 @@ export async function runFullScale(o: {
   const wall = (Date.now() - o.started) / 1000;
   const lines: string[] = [];
   lines.push(`Year replay ${YEAR}, full-scale mode: seed ${o.seed}, fraction ${o.fraction} (${n(world.enterprises.length)} of ${n(FULL_SCALE_ENTERPRISES)} enterprises), ${o.label}`);
-  lines.push(`driven through the API: ${picked.map((p) => `${p.day} (${p.why})`).join('; ')}; the March–April plan season (every plan); the schemes drafted on the two working days before a driven day for its visits, and the visits two working days after it of the schemes it drafted; the year-end sweeper at 31 Dec 23:00.`);
-  lines.push(`loaded directly: the rest of the year's schemes (bench/replay/load.ts), as the API leaves them, before the burst of their drafting day.`);
+  lines.push(`driven through the API: ${picked.map((p) => `${p.day} (${p.why})`).join('; ')}; the March–April plan season (every plan); the schemes drafted two working days before a driven day for its visits; the year-end sweeper at 31 Dec 23:00.`);
+  lines.push(`loaded directly: the rest of the year's schemes (bench/replay/load.ts), as the API leaves them, before the burst of their drafting day; and the visits, two working days on, of the schemes a driven day coded (scan, findings, result, archive written directly).`);
   lines.push(`wall ${wall.toFixed(0)} s (set-up included); replay process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s from the first working day; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (max ${Math.max(...loads).toFixed(1)}) on ${cpus().length} cores; loading took ${(result.loadedMs / 1000).toFixed(0)} s`);
   lines.push('');
   lines.push('| figure | value |', '|---|---|');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { newRowId } from '../../src/db/ids.js';
 import { codeScans, inspectionCodes, inspections } from '../../src/db/schema/index.js';
@@ -63,7 +63,6 @@ export function makeLoader(db: Db, workdays: readonly string[], { bulkAbove = 50
       const drafted = utc(v.draftDay, '09:00');
       const from = utc(v.visitDay, '09:00');
       const to = utc(v.visitDay, '17:00');
-      const found = utc(v.visitDay, '10:30');
       const item = items.get(`${v.agencyCode}|${v.matterCode}`);
       const base = {
         id,
@@ -87,27 +86,14 @@ export function makeLoader(db: Db, workdays: readonly string[], { bulkAbove = 50
         rows.push({ ...base, state: 'draft', version: 1, updatedAt: drafted });
         continue;
       }
-      const violation = v.outcome === 'rectification';
-      const due = workdays[Math.min(workdays.length - 1, dayIndex.get(v.visitDay)! + 10)]!;
-      const outcome = violation ? { kind: 'rectification', kinds: ['rectification'], dueDate: due, noticeNo: `责改〔${YEAR}〕${v.n}号`, summaryZh: '责令改正' } : NO_VIOLATION;
-      const findings = { items: CHECKLIST.map((it, i) => ({ item: it, result: violation && i === 1 ? 'violation' : 'compliant' })), methods: ['documents', 'site_survey'], outcome };
-      const archived = !violation && v.notifyOnTime;
-      const state = !v.notifyOnTime ? 'findings_recorded' : violation ? 'result_notified' : 'archived';
+      const end = afterVisit(v, dayIndex, workdays);
+      const archived = end.state === 'archived';
       rows.push({
         ...base,
-        state,
-        version: state === 'archived' ? 7 : state === 'result_notified' ? 5 : 4,
+        ...end,
         planCoverage: [{ matterCode: v.matterCode, planId: item.planId, revision: item.revision, itemId: item.itemId, filed: true }],
         approvedBy: `head:${v.agencyCode}`,
         approvedAt: drafted,
-        findings,
-        findingsAt: found,
-        outcome,
-        resultNotifiedAt: v.notifyOnTime ? found : null,
-        followUpDue: violation ? due : null,
-        closedAt: archived ? found : null,
-        archivedAt: archived ? found : null,
-        updatedAt: found,
       });
       // A code in the issuer's format, recognisable as loaded (kid): nobody verifies a loaded code's signature.
       const code = `JC-${YEAR}-L${String(v.n).padStart(7, '0')}`;
@@ -123,7 +109,7 @@ export function makeLoader(db: Db, workdays: readonly string[], { bulkAbove = 50
         issuedBy: `officer:${v.agencyCode}`,
         issuedAt: drafted,
       });
-      scans.push({ id: randomUUID(), code, scannedAt: utc(v.visitDay, '09:05'), byRole: 'enterprise', bySub: `enterprise:${v.enterprise.creditCode}`, atEnterprise: v.enterprise.creditCode, accepted: true });
+      scans.push(scanOf(v, code));
     }
     // One transaction per load. A small load keeps the row triggers (sampling, dashboard counts) on, as for the API's
     // writes; a large one (months of the full-scale year at once) would update the same few count rows thousands of
@@ -143,5 +129,50 @@ export function makeLoader(db: Db, workdays: readonly string[], { bulkAbove = 50
       }
     });
     return { inspections: rows.length, codes: codes.length };
+  };
+}
+
+/** The columns drive.ts's 10:30 phase leaves on a visited scheme (findings, result told on site, close, archive). */
+function afterVisit(v: PlannedVisit, dayIndex: ReadonlyMap<string, number>, workdays: readonly string[]) {
+  const found = utc(v.visitDay, '10:30');
+  const violation = v.outcome === 'rectification';
+  const due = workdays[Math.min(workdays.length - 1, dayIndex.get(v.visitDay)! + 10)]!;
+  const outcome = violation ? { kind: 'rectification', kinds: ['rectification'], dueDate: due, noticeNo: `责改〔${YEAR}〕${v.n}号`, summaryZh: '责令改正' } : NO_VIOLATION;
+  const findings = { items: CHECKLIST.map((it, i) => ({ item: it, result: violation && i === 1 ? 'violation' : 'compliant' })), methods: ['documents', 'site_survey'], outcome };
+  const archived = !violation && v.notifyOnTime;
+  const state = !v.notifyOnTime ? 'findings_recorded' : violation ? 'result_notified' : 'archived';
+  return {
+    state,
+    version: state === 'archived' ? 7 : state === 'result_notified' ? 5 : 4,
+    findings,
+    findingsAt: found,
+    outcome,
+    resultNotifiedAt: v.notifyOnTime ? found : null,
+    followUpDue: violation ? due : null,
+    closedAt: archived ? found : null,
+    archivedAt: archived ? found : null,
+    updatedAt: found,
+  };
+}
+
+const scanOf = (v: PlannedVisit, code: string): typeof codeScans.$inferInsert => ({ id: randomUUID(), code, scannedAt: utc(v.visitDay, '09:05'), byRole: 'enterprise', bySub: `enterprise:${v.enterprise.creditCode}`, atEnterprise: v.enterprise.creditCode, accepted: true });
+
+/**
+ * The visit, two working days on, of a scheme a driven day drafted and coded through the API, when the visiting day
+ * is not driven itself: written directly (the scan and what the 10:30 phase leaves), as the loader writes a loaded
+ * visit. Driving it would double a driven day's API calls for no figure of that day.
+ */
+export function makeFinisher(db: Db, workdays: readonly string[]) {
+  const dayIndex = new Map(workdays.map((d, i) => [d, i]));
+  return async function finish(items: readonly { visit: PlannedVisit; inspectionId: string; code: string }[]): Promise<void> {
+    if (!items.length) return;
+    await db.transaction(async (tx) => {
+      for (const { visit: v, inspectionId, code } of items) {
+        const end = afterVisit(v, dayIndex, workdays);
+        await tx.insert(codeScans).values(scanOf(v, code));
+        await tx.update(inspections).set({ ...end, version: sql`${inspections.version} + ${end.version - 3}` }).where(eq(inspections.id, inspectionId));
+        if (end.state === 'archived') await tx.update(inspectionCodes).set({ state: 'closed' }).where(eq(inspectionCodes.code, code));
+      }
+    });
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveYear } from '../../bench/replay/drive.js';
-import { makeLoader } from '../../bench/replay/load.js';
+import { makeFinisher, makeLoader } from '../../bench/replay/load.js';
 import { drawSchedule, type Schedule } from '../../bench/replay/schedule.js';
 import { buildWorld } from '../../bench/replay/world.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -26,7 +26,7 @@ describe('year replay, full-scale mode: the loaded rows are the schedule’s vis
     const agencies = new Set<string>();
     for (const v of [...year.visits].sort((a, b) => a.draftDay.localeCompare(b.draftDay))) if (agencies.size < 8) agencies.add(v.agencyCode);
     schedule = { workdays: year.workdays, filingDay: new Map([...year.filingDay].filter(([a]) => agencies.has(a))), visits: year.visits.filter((v) => agencies.has(v.agencyCode)) };
-    await driveYear(t.app, t.db, t.clock, t.devKey, schedule, () => {}, { driven: new Set(), load: makeLoader(t.db, schedule.workdays) });
+    await driveYear(t.app, t.db, t.clock, t.devKey, schedule, () => {}, { driven: new Set(), load: makeLoader(t.db, schedule.workdays), finish: makeFinisher(t.db, schedule.workdays) });
   }, 300_000);
   afterAll(() => t?.close());
 
