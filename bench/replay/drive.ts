@@ -9,6 +9,7 @@ import { bureauOf, matterInfo, YEAR } from './model.js';
 import type { PlannedVisit, Schedule } from './schedule.js';
 import { inParallel, Recorder, Tally } from './stats.js';
 import type { SchemeRecord } from './matching.js';
+import type { LoadedVisit } from './load.js';
 
 const who = {
   officer: (agency: string): Principal => ({ sub: `officer:${agency}`, role: 'officer', agency }),
@@ -36,6 +37,25 @@ export interface ReplayResult {
   yearEndRaised: number;
   unexpected: string[];
   dailyCodes: Map<string, number>;
+  /** Driven days only (full-scale mode): each selected day's 9 a.m. burst by operation. */
+  burstByDay: Map<string, Recorder>;
+  /** Full-scale mode: the schedule's visits loaded directly instead of through the API, and those left out. */
+  loaded: number;
+  loadedMs: number;
+  /** Loaded-day schemes drafted before their agency's plan was published: loaded as drafts, the approval the API refuses. */
+  loadRefusedNoPlan: number;
+}
+
+/**
+ * Full-scale mode (bench/replay/load.ts): only the schemes drafted or visited on a `driven` day go through the API;
+ * `load` writes the rest directly, as the API would have left them, before the 9 a.m. burst of their drafting day,
+ * so the counts the rules read on a driven day are the year's own. The plan season is driven in full.
+ */
+export interface FastForward {
+  driven: ReadonlySet<string>;
+  load: (visits: LoadedVisit[]) => Promise<{ inspections: number; codes: number }>;
+  /** The visits on an undriven day of schemes a driven day coded through the API (load.ts makeFinisher). */
+  finish: (items: { visit: PlannedVisit; inspectionId: string; code: string }[]) => Promise<void>;
 }
 
 /**
@@ -44,22 +64,49 @@ export interface ReplayResult {
  * flight: desks opening at once). Every operation measured is an API call; the sweeper runs as the scheduled
  * job does (src/sweeper/run.ts), weekly and once at year end.
  */
-export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock, devKey: DevKey, schedule: Schedule, log: (s: string) => void): Promise<ReplayResult> {
+export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock, devKey: DevKey, schedule: Schedule, log: (s: string) => void, ff?: FastForward): Promise<ReplayResult> {
   const tokens = new Map<string, string>();
   const auth = (p: Principal) => {
     let t = tokens.get(p.sub);
     if (!t) tokens.set(p.sub, (t = signDevToken(devKey, p)));
     return `Bearer ${t}`;
   };
-  const r: ReplayResult = { burst: new Recorder(), allDay: new Recorder(), refusals: new Tally(), codesIssued: 0, visited: new Map(), schemes: [], sweeps: [], yearEndSweepMs: 0, yearEndRaised: 0, unexpected: [], dailyCodes: new Map() };
+  const r: ReplayResult = { burst: new Recorder(), allDay: new Recorder(), refusals: new Tally(), codesIssued: 0, visited: new Map(), schemes: [], sweeps: [], yearEndSweepMs: 0, yearEndRaised: 0, unexpected: [], dailyCodes: new Map(), burstByDay: new Map(), loaded: 0, loadedMs: 0, loadRefusedNoPlan: 0 };
   let inBurst = false;
+  // The burst's figures are those of driven days: in full-scale mode the schemes drafted on an undriven day for a
+  // driven day's visit go through the API too, but their latencies are not a burst's.
+  let burstDay: Recorder | null = null;
+  const viaApi = (v: PlannedVisit) => !ff || ff.driven.has(v.draftDay) || ff.driven.has(v.visitDay);
+  // The day each agency's plan was published through the API: loaded schemes drafted before it are the ones the
+  // API refuses (ROUTINE_WITHOUT_PLAN, Art. 13), so they are not loaded.
+  const published = new Map<string, string>();
+  const toLoad = ff ? schedule.visits.filter((v) => !viaApi(v)).sort((a, b) => a.draftDay.localeCompare(b.draftDay) || a.n - b.n) : [];
+  let loadNext = 0;
+  async function loadUpTo(day: string): Promise<void> {
+    const batch: LoadedVisit[] = [];
+    while (loadNext < toLoad.length && toLoad[loadNext]!.draftDay <= day) {
+      const v = toLoad[loadNext++]!;
+      const p = published.get(v.agencyCode);
+      const planned = p !== undefined && p <= v.draftDay;
+      batch.push({ visit: v, planned });
+      if (!planned) r.loadRefusedNoPlan++;
+      else r.visited.set(v.enterprise.creditCode, (r.visited.get(v.enterprise.creditCode) ?? 0) + 1);
+    }
+    if (!batch.length) return;
+    const t0 = performance.now();
+    // In slices, so that months of a full-scale year are not one transaction held in memory.
+    for (let i = 0; i < batch.length; i += 20_000) r.loaded += (await ff!.load(batch.slice(i, i + 20_000))).codes;
+    r.loadedMs += performance.now() - t0;
+    if (batch.length > 1000) log(`${day}: ${batch.length} schemes loaded directly (${r.loaded} coded so far)`);
+  }
 
   async function call(op: string, method: 'GET' | 'POST', url: string, as: Principal | null, payload?: unknown): Promise<{ status: number; body: any } | null> {
     const t0 = process.hrtime.bigint();
     const res = await app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}), headers: as ? { authorization: auth(as) } : {} });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    (inBurst ? r.burst : r.allDay).add(op, ms);
-    if (inBurst) r.allDay.add(op, ms);
+    if (inBurst && (!ff || burstDay)) r.burst.add(op, ms);
+    burstDay?.add(op, ms);
+    r.allDay.add(op, ms);
     const body = res.headers['content-type']?.toString().includes('json') ? res.json() : res.body;
     if (res.statusCode >= 500 || res.statusCode === 400 || res.statusCode === 401 || res.statusCode === 403) {
       if (r.unexpected.length < 20) r.unexpected.push(`${op} ${res.statusCode}: ${res.body.slice(0, 300)}`);
@@ -76,6 +123,7 @@ export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock
   const byDraft = new Map<string, PlannedVisit[]>();
   const byVisit = new Map<string, PlannedVisit[]>();
   for (const v of schedule.visits) {
+    if (!viaApi(v)) continue;
     (byDraft.get(v.draftDay) ?? byDraft.set(v.draftDay, []).get(v.draftDay)!).push(v);
     (byVisit.get(v.visitDay) ?? byVisit.set(v.visitDay, []).get(v.visitDay)!).push(v);
   }
@@ -108,11 +156,16 @@ export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock
       if (!(await call('plan: submit', 'POST', `/api/v1/plans/${id}/submit`, who.head(agency)))) continue;
       const district = agency.startsWith('WH-') ? undefined : agency.split('-')[0];
       if (!(await call('plan: file', 'POST', `/api/v1/plans/${id}/file`, district ? who.supervisor(`${district}-SFJ`, district) : who.supervisor('WH-SFJ')))) continue;
-      await call('plan: publish', 'POST', `/api/v1/plans/${id}/publish`, who.head(agency));
+      if (await call('plan: publish', 'POST', `/api/v1/plans/${id}/publish`, who.head(agency))) published.set(agency, day);
     }
 
     // 09:00 — the burst: today's schemes drafted, approved and coded; today's visits scanned on entry.
     clock.set(at(day, '09:00'));
+    // Full-scale mode: the undriven schemes drafted up to today are written before the day's API calls. Batched
+    // until a day that calls the API on schemes (nothing else reads them), so the year loads in a few statements.
+    const apiToday = byDraft.has(day) || byVisit.has(day) || dayIdx === schedule.workdays.length - 1;
+    if (ff && apiToday) await loadUpTo(day);
+    if (ff?.driven.has(day)) r.burstByDay.set(day, (burstDay = new Recorder()));
     inBurst = true;
     let codesToday = 0;
     await inParallel(byDraft.get(day) ?? [], 8, async (v) => {
@@ -142,7 +195,13 @@ export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock
     r.dailyCodes.set(day, codesToday);
     clock.set(at(day, '09:05'));
     visitedToday.length = 0;
-    await inParallel((byVisit.get(day) ?? []).filter((v) => issued.has(v.n)), 8, async (v) => {
+    const visitsToday = (byVisit.get(day) ?? []).filter((v) => issued.has(v.n));
+    if (ff && !ff.driven.has(day)) {
+      await ff.finish(visitsToday.map((v) => ({ visit: v, inspectionId: issued.get(v.n)!.id, code: issued.get(v.n)!.code })));
+      for (const v of visitsToday) r.visited.set(v.enterprise.creditCode, (r.visited.get(v.enterprise.creditCode) ?? 0) + 1);
+      visitsToday.length = 0;
+    }
+    await inParallel(visitsToday, 8, async (v) => {
       const { code } = issued.get(v.n)!;
       await call('public check', 'GET', `/api/v1/codes/${code}`, null);
       const scanned = await call('scan on entry', 'POST', `/api/v1/codes/${code}/scan`, who.enterprise(v.enterprise.creditCode), {});
@@ -151,6 +210,7 @@ export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock
       r.visited.set(v.enterprise.creditCode, (r.visited.get(v.enterprise.creditCode) ?? 0) + 1);
     });
     inBurst = false;
+    burstDay = null;
 
     // 10:30 — findings, the result told on site, the inspection closed (Art. 18–20).
     clock.set(at(day, '10:30'));
@@ -204,9 +264,10 @@ export async function driveYear(app: FastifyInstance, db: Db, clock: ManualClock
       });
     }
 
-    // Friday night (or the last working day of a week): the sweeper's pass.
+    // Friday night (or the last working day of a week): the sweeper's pass. In full-scale mode only the year-end one:
+    // the weekly passes would read loaded weeks whose flags the year-end pass raises anyway.
     const next = schedule.workdays[dayIdx + 1];
-    if (!next || Date.parse(next) - Date.parse(day) > 86_400_000) {
+    if ((!next || Date.parse(next) - Date.parse(day) > 86_400_000) && (!ff || !next)) {
       clock.set(at(day, '23:00'));
       const t0 = process.hrtime.bigint();
       const report = await runSweep(db, clock);

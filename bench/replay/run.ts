@@ -18,12 +18,14 @@ import { drawSchedule } from './schedule.js';
 import { percentile } from './stats.js';
 import { barChart, lineChart } from './svg.js';
 import { buildWorld, drawEnterprises } from './world.js';
+import { runFullScale } from './full.js';
 import { wuhanAgencies } from '../../seeds/wuhan-agencies.js';
 import { PROPOSAL_SETTINGS } from '../../src/proposals/settings.js';
 
 /**
  * npm run replay — a year of a synthetic Wuhan through the HTTP API at an accelerated clock.
- *   npm run replay -- [--seed 327] [--fraction 0.001] [--db postgres|pglite|postgres://…] [--plots docs/bench] [--match-only]
+ *   npm run replay -- [--seed 327] [--fraction 0.001] [--db postgres|pglite|postgres://…] [--db-name wh327_replay] [--plots docs/bench] [--match-only]
+ *   npm run replay -- --fraction 1 --days capacity|YYYY-MM-DD,…   (full-scale mode: those days through the API, the rest loaded; bench/replay/full.ts)
  * The same seed and fraction give the same year (the registry, the enterprises, every scheme and its day);
  * latencies are this machine's. Set-up (registry, enterprises) is inserted directly; every operation
  * measured is an API call (app.inject). The default fraction, 0.1 % of 600 k enterprises (600, ~200 schemes), ran in
@@ -34,12 +36,17 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '327' },
     fraction: { type: 'string', default: '0.001' },
     db: { type: 'string', default: 'postgres' },
+    // The database the replay drops and creates on the admin URL's server (helpers running at once use their own).
+    'db-name': { type: 'string', default: 'wh327_replay' },
     plots: { type: 'string' },
     json: { type: 'string' },
     // The database the replay drops and recreates (beside the admin URL's); several replays on one server need distinct names.
     'db-name': { type: 'string', default: 'wh327_replay' },
     // The year's drawn schemes matched without the API or a database: the matching figure at full scale in seconds.
     'match-only': { type: 'boolean', default: false },
+    // Full-scale mode: only these working days (YYYY-MM-DD,… or the preset `capacity`) through the API, the rest
+    // of the year's schemes loaded directly (bench/replay/load.ts, drive.ts FastForward).
+    days: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -110,6 +117,10 @@ const app = await buildApp(benchConfig(), { database, clock, devKey, keyring: ge
 await app.ready();
 // The next year's holidays, as an administrator enters them (set-up): the year-end sweep counts working days into January.
 await app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2027', headers: { authorization: `Bearer ${signDevToken(devKey, { sub: 'admin:replay', role: 'admin' })}` }, payload: { source: '模拟安排（基准测试用）', holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [] } });
+if (values.days) {
+  await runFullScale({ app, database, clock, devKey, world, schedule, label, seed, fraction, days: values.days, plots: values.plots, json: values.json, started, log });
+  process.exit(0);
+}
 const cpu0 = process.cpuUsage();
 const load0 = loadavg()[0]!;
 const result = await driveYear(app, database.db, clock, devKey, schedule, log);

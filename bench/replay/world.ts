@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../src/db/client.js';
 import { agencies, districts, enterprises, inspectionMatters } from '../../src/db/schema/index.js';
 import { scopeOf, type EntityType } from '../../src/registry/entity-scope.js';
@@ -60,7 +65,34 @@ export async function buildWorld(db: Db, seed: number, fraction: number, at: Dat
   for (let i = 0; i < matterRows.length; i += 500) await db.insert(inspectionMatters).values(matterRows.slice(i, i + 500));
 
   const { enterprises: out, rows } = drawEnterprises(seed, fraction, at);
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(enterprises).values(rows.slice(i, i + 1000));
+  // At full scale (600 k) the per-row trigger keeping the sampling populations updates one of 17 rows 600 k times,
+  // each update a new version of a hot row: off during the insert and rebuilt once after it, as seed:scale does.
+  const bulk = rows.length > 10_000;
+  if (bulk) await db.execute(sql`ALTER TABLE enterprises DISABLE TRIGGER enterprises_sampling_populations`);
+  // On PostgreSQL a large registry is streamed with COPY (building 600 k rows' insert parameters took minutes of CPU).
+  const pool = (db as unknown as { $client?: pg.Pool }).$client;
+  if (bulk && pool instanceof pg.Pool) await copyEnterprises(pool, rows);
+  else for (let i = 0; i < rows.length; i += 5000) await db.insert(enterprises).values(rows.slice(i, i + 5000));
+  if (bulk) {
+    await db.execute(sql`ALTER TABLE enterprises ENABLE TRIGGER enterprises_sampling_populations`);
+    await db.execute(sql`SELECT sampling_counts_rebuild()`);
+  }
   await db.transaction((tx) => seedFrequencyRules(tx, at, DEMO_MATTERS_EFFECTIVE, rows.map((r) => ({ creditCode: r.creditCode, riskClass: r.riskClass ?? null, scope: r.scope }))));
   return { enterprises: out, agencyCodes: agencyRows.filter((a) => !a.isJusticeBureau).map((a) => a.code) };
+}
+
+async function copyEnterprises(pool: pg.Pool, rows: readonly (typeof enterprises.$inferInsert)[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const sink = client.query(copyFrom('COPY enterprises (credit_code, name, district_code, address, entity_type, scope, risk_class, created_at) FROM STDIN'));
+    // No value contains a tab, a newline or a backslash (names and addresses are generated above).
+    await pipeline(
+      Readable.from((function* () {
+        for (const r of rows) yield `${r.creditCode}\t${r.name}\t${r.districtCode}\t${r.address}\t${r.entityType}\t${r.scope}\t${r.riskClass}\t${r.createdAt!.toISOString()}\n`;
+      })()),
+      sink,
+    );
+  } finally {
+    client.release();
+  }
 }
