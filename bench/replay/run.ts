@@ -40,8 +40,6 @@ const { values } = parseArgs({
     'db-name': { type: 'string', default: 'wh327_replay' },
     plots: { type: 'string' },
     json: { type: 'string' },
-    // The database the replay drops and recreates (beside the admin URL's); several replays on one server need distinct names.
-    'db-name': { type: 'string', default: 'wh327_replay' },
     // The year's drawn schemes matched without the API or a database: the matching figure at full scale in seconds.
     'match-only': { type: 'boolean', default: false },
     // Full-scale mode: only these working days (YYYY-MM-DD,… or the preset `capacity`) through the API, the rest
