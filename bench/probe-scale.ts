@@ -148,7 +148,7 @@ await measure('inspection GET /inspections/{id}', m, (i) => ({ method: 'GET', ur
 await measure('list GET /inspections?agency (first page)', 20, () => ({ method: 'GET', url: `/api/v1/inspections?agency=${agency}`, headers: officer }));
 await measure('enterprise history GET /inspections?enterprise', 20, (i) => ({ method: 'GET', url: `/api/v1/inspections?enterprise=${fresh[i % n]}`, headers: officer }));
 const drafted: string[] = [];
-await measure('draft POST /inspections (pre-check)', Math.min(n, 10), (i) => ({
+await measure('draft POST /inspections (pre-check)', Math.min(n, 50), (i) => ({
   method: 'POST', url: '/api/v1/inspections', headers: officer,
   payload: { agencyCode: agency, enterpriseCode: fresh[i]!, kind: 'routine', mode: 'onsite', matterCodes: [matter], windowStart: '2026-12-09T09:00:00+08:00', windowEnd: '2026-12-09T17:00:00+08:00', inspectors: [{ name: '王晓明', certificateNo: '1' }, { name: '陈丽华', certificateNo: '2' }], checklist: ['检查项目'] },
 }), (_i, status, body) => { if (status === 201 && body?.inspection?.id) drafted.push(body.inspection.id); });

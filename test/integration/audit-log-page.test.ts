@@ -37,6 +37,17 @@ describeDb('第八条、第二十四条 审计日志页：筛选、名称与导�
     expect(day.json().map((e: { action: string }) => e.action)).toEqual(['inspection.drafted']);
   });
 
+  it('names the enterprise that acted by its name, and no enterprise for an officer or a subject that only looks alike', async () => {
+    const actor = await newEnterprise(t.db, { name: '武汉举报人贸易有限公司' });
+    const report = (actorSubject: string, role: 'enterprise' | 'officer', subjectId: string) =>
+      appendAudit(t.db, { at: new Date('2026-04-02T02:00:00Z'), actor: actorSubject, role, action: 'enterprise_report.filed', subjectType: 'enterprise_report', subjectId, agencyCode, districtCode: '420102', payload: {} });
+    await report(`enterprise:${actor.creditCode}`, 'enterprise', 'r1');
+    await report(`officer:${actor.creditCode}`, 'officer', 'r2');
+    await report(`enterprisex${actor.creditCode}`, 'enterprise', 'r3');
+    const rows = (await get(`/api/v1/audit?action=enterprise_report.filed`)).json() as { subjectId: string; actorName: string | null }[];
+    expect(Object.fromEntries(rows.map((r) => [r.subjectId, r.actorName]))).toEqual({ r1: '武汉举报人贸易有限公司', r2: null, r3: null });
+  });
+
   it('refuses a malformed action filter and a range that ends before it starts, naming the field', async () => {
     const bad = await get('/api/v1/audit?action=DROP%20TABLE');
     expect(bad.statusCode).toBe(400);
