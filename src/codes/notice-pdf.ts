@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { requireCjkFont, type CjkFont } from './cjk-font.js';
 import { ENTERPRISE_DUTIES, ENTERPRISE_RIGHTS, type NoticeClause } from './notice-rights.js';
 import { qrPng } from './qr.js';
@@ -64,9 +66,29 @@ function clauses(doc: PDFKit.PDFDocument, list: readonly NoticeClause[]): void {
   list.forEach((c, i) => doc.text(`${i + 1}. ${c.text}（${c.basis}）`, { paragraphGap: 1 }));
 }
 
+// fontkit is the parser pdfkit itself uses; it ships no types, and only `create` is needed here. Required with
+// the first PDF, as pdfkit is, so a server that prints nothing never loads it.
+const loadFontkit = () => createRequire(import.meta.url)('fontkit') as { create(data: Uint8Array, postscriptName?: string): object };
+
+/**
+ * Parsed fonts, one per file and face, kept for the process's life. Given a path, pdfkit reads the whole file
+ * (~20 MB for Noto CJK, ~60 ms) and parses it anew for every document, and the first layouts on a fresh font
+ * object build its glyph and substitution caches (~100 ms more): together most of a notice's time. Given the
+ * parsed font, pdfkit still makes each document its own subset, so documents share only what fontkit reads.
+ */
+const parsedFonts = new Map<string, object>();
+
+function parsedFont(font: CjkFont): object {
+  const key = `${font.path}\u0000${font.family ?? ''}`;
+  let parsed = parsedFonts.get(key);
+  if (!parsed) parsedFonts.set(key, (parsed = loadFontkit().create(readFileSync(font.path), font.family)));
+  return parsed;
+}
+
 export function embedFont(doc: PDFKit.PDFDocument, font: CjkFont): void {
   try {
-    doc.registerFont(FONT, font.path, font.family);
+    // pdfkit's types name only paths and buffers; its font factory also takes a parsed fontkit font.
+    doc.registerFont(FONT, parsedFont(font) as unknown as string);
     doc.font(FONT);
   } catch (e) {
     const hint = /\.(ttc|otc)$/i.test(font.path) ? '; in a .ttc collection, name the face by its PostScript name' : '';

@@ -1,4 +1,5 @@
 import { requireCjkFont, type CjkFont } from '../../codes/cjk-font.js';
+import { collect, embedFont } from '../../codes/notice-pdf.js';
 
 /**
  * 一表通查 printed (Art. 30): the combined checklist an inspection team carries on a joint visit — which
@@ -20,20 +21,10 @@ export interface ChecklistPdfInput {
 }
 
 const MARGIN = 50;
-const FONT = 'cjk';
 // Columns: 序号 | 检查项目 | 检查标准 | 对应单位 | 检查结果 (points, summing to the A4 text width of 495).
 const COLUMNS = [30, 130, 170, 105, 60] as const;
 const HEADERS = ['序号', '检查项目', '检查标准', '对应单位', '检查结果'];
 const RESULT_ZH: Record<string, string> = { compliant: '符合', violation: '不符合', not_applicable: '不适用' };
-
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-}
 
 function row(doc: PDFKit.PDFDocument, cells: readonly string[]): void {
   const heights = cells.map((c, i) => doc.heightOfString(c, { width: COLUMNS[i]! - 6 }));
@@ -55,8 +46,7 @@ export async function renderJointChecklist(input: ChecklistPdfInput, font: CjkFo
   const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, lang: 'zh-CN', info: { Title: input.title, Author: input.leadName } });
   const done = collect(doc);
-  doc.registerFont(FONT, font.path, font.family);
-  doc.font(FONT);
+  embedFont(doc, font);
   const width = doc.page.width - 2 * MARGIN;
 
   doc.fontSize(18).text(input.title, { align: 'center' });
