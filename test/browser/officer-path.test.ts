@@ -6,7 +6,7 @@ import type { Browser } from '../../scripts/chromium.js';
 import type { InspectionWorld } from '../support/inspection-world.js';
 import type { TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText } from './browser-support.js';
-import { closeOfficerPhone, openOfficerPhone, type OfficerPhone } from './officer-phone.js';
+import { closeOfficerPhone, openOfficerPhone, openSignedOut, type OfficerPhone } from './officer-phone.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -31,13 +31,7 @@ describeBrowser('掌上执法：通过统一身份认证登录并走完检查流
 
   /** Signs in through the provider's person picker as the person of `role` in the world's agency. */
   const signIn = async (role: 'officer' | 'agency_head') => {
-    await page.goto(`${base}/officer/`);
-    // The page learns whether someone is signed in after it loads: wait until it shows one button or the
-    // other, then sign out if need be. (Asking at once raced the page under load: a signed-in page not yet drawn
-    // looked signed out, and the sign-in button never came.)
-    const signout = page.getByTestId('signout');
-    await signout.or(page.getByTestId('signin-oidc')).first().waitFor();
-    if (await signout.isVisible()) await signout.click();
+    await openSignedOut(page, base);
     await page.getByTestId('signin-oidc').click();
     await page.locator(`[data-person^="${role}:${w.agency.code}:"]`).first().click();
     await page.getByRole('heading', { name: /今日工作/ }).waitFor();

@@ -28,3 +28,15 @@ export async function closeOfficerPhone(p: Partial<OfficerPhone> | undefined): P
   await p?.browser?.close();
   await p?.t?.close();
 }
+
+/**
+ * Opens the officers' app signed out. The page learns whether someone is signed in after it loads, so this waits
+ * until it shows either the sign-out button or a way to sign in before deciding: asking at once raced the page
+ * under load (a signed-in page not yet drawn looked signed out, and the sign-in never came).
+ */
+export async function openSignedOut(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/officer/`);
+  const signout = page.getByTestId('signout');
+  await signout.or(page.getByTestId('signin-oidc')).or(page.getByTestId('token-input')).first().waitFor();
+  if (await signout.isVisible()) await signout.click();
+}

@@ -8,7 +8,7 @@ import { launchedTask, newJointWorld, publishedJointList } from '../support/join
 import { newCompetentAgency, newReferral } from '../support/referral-factories.js';
 import type { TestApp } from '../support/test-app.js';
 import { describeBrowser, seeText } from './browser-support.js';
-import { closeOfficerPhone, openOfficerPhone, type OfficerPhone } from './officer-phone.js';
+import { closeOfficerPhone, openOfficerPhone, openSignedOut, type OfficerPhone } from './officer-phone.js';
 
 /**
  * 掌上执法 on a phone (390×844): the officer's whole path from a draft to a notified result, the head's
@@ -32,8 +32,7 @@ describeBrowser('掌上执法：第十七条至第二十三条 执法人员在�
   afterAll(() => closeOfficerPhone(phone));
 
   const signIn = async (who: Principal) => {
-    await page.goto(`${base}/officer/`);
-    if (await page.getByTestId('signout').isVisible()) await page.getByTestId('signout').click();
+    await openSignedOut(page, base);
     await page.getByTestId('token-input').fill(t.token(who));
     await page.getByTestId('signin').click();
     await page.getByRole('heading', { name: /今日工作/ }).waitFor();
