@@ -47,6 +47,8 @@ export function listAudit(db: Db, f: AuditFilter) {
 
 /** The enterprise that acted, joined apart from the enterprise the entry concerns (they may differ). */
 const actorEnterprises = alias(enterprises, 'actor_enterprises');
+/** An enterprise's login subject is this prefix and its credit code. */
+const ENTERPRISE_SUBJECT = 'enterprise:';
 
 /**
  * As listAudit, with the agency's and the enterprise's names, for the supervisors' audit page and its export;
@@ -72,7 +74,11 @@ export function listAuditNamed(db: Db, f: AuditFilter) {
     // (9.3 s a page at 1 M enterprises, docs/BENCHMARKS.md).
     .leftJoin(
       actorEnterprises,
-      and(eq(auditEntries.role, 'enterprise'), sql`left(${auditEntries.actor}, 11) = 'enterprise:'`, eq(actorEnterprises.creditCode, sql`substr(${auditEntries.actor}, 12)`)),
+      and(
+        eq(auditEntries.role, 'enterprise'),
+        sql`left(${auditEntries.actor}, ${sql.raw(String(ENTERPRISE_SUBJECT.length))}) = ${ENTERPRISE_SUBJECT}`,
+        eq(actorEnterprises.creditCode, sql`substr(${auditEntries.actor}, ${sql.raw(String(ENTERPRISE_SUBJECT.length + 1))})`),
+      ),
     )
     .where(conditions(f))
     .orderBy(desc(auditEntries.id))

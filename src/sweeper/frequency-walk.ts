@@ -26,7 +26,8 @@ export const SCAN_FROM_ENTERPRISES = 5_000;
 /**
  * Groups one full scan returns at most (its LIMIT, in the keyset order): the walk runs the scan again after the
  * last group once it has flagged them. 100,000 groups are ~25 MB in the process; a first pass finding millions of
- * violations then re-scans once per 100,000 flags, which at ~55 flags/s is a scan every half hour of raising.
+ * violations then re-scans once per 100,000 flags, which at ~265 flags/s (10 M rows, a quiet machine) is a scan every
+ * six minutes of raising.
  */
 export const SCAN_GROUPS = 100_000;
 
